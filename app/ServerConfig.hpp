@@ -1,0 +1,30 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vcb::app {
+
+// Everything an operator can set, from the YAML file and the command line (flags win).
+struct ServerConfig {
+    std::string listenAddress = "127.0.0.1";
+    uint16_t listenPort = 8080;
+    std::string mediaIp = "127.0.0.1";
+    uint16_t rtcPortMin = 40000;
+    uint16_t rtcPortMax = 49999;
+    size_t workers = 1;
+    size_t ioThreads = 2;
+    bool allowAdHocMeetings = true;
+    size_t maxParticipantsPerMeeting = 500;
+    size_t maxMeetings = 1000;
+    std::vector<std::string> meetings{"demo"};
+    std::string logLevel = "info";
+};
+
+// Loads a YAML config file over `config`. Returns false and sets error on any problem.
+bool loadConfigFile(const std::string& path, ServerConfig& config, std::string& error);
+// Parses "HOST:PORT" and "MIN-MAX".
+bool parseHostPort(const std::string& text, std::string& host, uint16_t& port);
+bool parsePortRange(const std::string& text, uint16_t& min, uint16_t& max);
+
+}  // namespace vcb::app

@@ -1,0 +1,101 @@
+#include "clients/gst/HttpClient.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+
+#include "clients/gst/Url.hpp"
+
+namespace vcb::gstclient {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+
+namespace {
+constexpr std::size_t kMaxResponseBody = 8 * 1024 * 1024;
+}
+
+HttpResponse HttpClient::get(const std::string& url) const { return request("GET", url, "", ""); }
+
+HttpResponse HttpClient::post(const std::string& url, const std::string& contentType,
+                              const std::string& body) const {
+    return request("POST", url, contentType, body);
+}
+
+HttpResponse HttpClient::patch(const std::string& url, const std::string& contentType,
+                               const std::string& body) const {
+    return request("PATCH", url, contentType, body);
+}
+
+HttpResponse HttpClient::del(const std::string& url) const {
+    return request("DELETE", url, "", "");
+}
+
+HttpResponse HttpClient::request(const std::string& method, const std::string& url,
+                                 const std::string& contentType, const std::string& body) const {
+    HttpResponse out;
+    auto parsed = Url::parse(url);
+    if (!parsed || parsed->scheme != "http") {
+        out.error = "bad URL: " + url;
+        return out;
+    }
+    // Async operations run to completion under one deadline so nothing can block forever.
+    asio::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    asio::ip::tcp::resolver resolver(ioc);
+    beast::flat_buffer buffer;
+    http::request<http::string_body> req{http::string_to_verb(method), parsed->target, 11};
+    req.set(http::field::host, parsed->hostHeader());
+    req.set(http::field::user_agent, "vcbridge-testclient");
+    if (!contentType.empty()) req.set(http::field::content_type, contentType);
+    req.body() = body;
+    req.prepare_payload();
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(kMaxResponseBody);
+    beast::error_code result;
+    bool finished = false;
+    auto fail = [&](beast::error_code ec) {
+        result = ec;
+        finished = true;
+    };
+
+    resolver.async_resolve(
+        parsed->host, std::to_string(parsed->port),
+        [&](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
+            if (ec) return fail(ec);
+            stream.expires_after(timeout_);
+            stream.async_connect(results, [&](beast::error_code ec2, auto) {
+                if (ec2) return fail(ec2);
+                http::async_write(stream, req, [&](beast::error_code ec3, std::size_t) {
+                    if (ec3) return fail(ec3);
+                    http::async_read(stream, buffer, parser,
+                                     [&](beast::error_code ec4, std::size_t) { fail(ec4); });
+                });
+            });
+        });
+    ioc.run_for(timeout_ + std::chrono::seconds(1));
+    if (!finished) {
+        out.error = "timeout";
+        return out;
+    }
+    if (result) {
+        out.error = result.message();
+        return out;
+    }
+    auto& res = parser.get();
+    out.status = static_cast<int>(res.result_int());
+    for (const auto& field : res) {
+        std::string name(field.name_string());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.headers[name] = std::string(field.value());
+    }
+    out.body = std::move(res.body());
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    return out;
+}
+
+}  // namespace vcb::gstclient

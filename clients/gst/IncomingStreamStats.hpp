@@ -1,0 +1,38 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace vcb::gstclient {
+
+// What a WebRtcPeer has received and decoded on one incoming stream (one m-section / mid).
+struct IncomingStreamStats {
+    std::string mid;
+    std::string kind;        // "audio" or "video"
+    std::string msidStream;  // from the remote description (participant id for vcbridge)
+    std::string msidTrack;
+
+    // video
+    std::uint64_t framesDecoded = 0;
+    std::map<std::string, std::uint64_t> framesByPicture;  // "smpte"/"red"/.../"unknown" -> count
+    std::string lastPicture;
+    int width = 0;
+    int height = 0;
+
+    // audio
+    std::uint64_t audioBuffers = 0;
+    std::uint64_t audioBuffersWithSignal = 0;  // RMS above kAudioPresentRms
+    double lastRms = 0.0;
+    double maxRms = 0.0;
+
+    std::uint64_t framesMatching(const std::string& picture) const {
+        auto it = framesByPicture.find(picture);
+        return it == framesByPicture.end() ? 0 : it->second;
+    }
+};
+
+// A full-scale sine at the senders' volume has an RMS around 0.2; silence and comfort noise stay
+// far below this.
+inline constexpr double kAudioPresentRms = 0.02;
+
+}  // namespace vcb::gstclient

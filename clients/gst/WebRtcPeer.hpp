@@ -1,0 +1,122 @@
+#pragma once
+// One RTCPeerConnection implemented with GStreamer webrtcbin, for the test clients.
+//
+// Send mode: live videotestsrc (SMPTE bars or a solid colour) → VP8 ~500 kbps and a live sine →
+// Opus, on sendonly transceivers; the peer offers. Receive mode: recvonly audio+video
+// transceivers (WHEP, the peer offers) or whatever the remote offer contains (WS subscribe PC,
+// the peer answers). Every incoming stream is decoded and checked (see IncomingStreamStats).
+// No main loop is needed: webrtcbin and the appsinks call back from their own threads, and every
+// blocking call takes a deadline.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clients/gst/IncomingStreamStats.hpp"
+
+typedef struct _GstElement GstElement;
+typedef struct _GstPad GstPad;
+typedef struct _GstBus GstBus;
+typedef struct _GstMessage GstMessage;
+typedef struct _GstAppSink GstAppSink;
+
+namespace vcb::gstclient {
+
+enum class PeerMode {
+    Send,              // sendonly audio+video, offers
+    ReceiveOffering,   // recvonly audio+video transceivers, offers (WHEP)
+    ReceiveAnswering,  // no transceivers of its own, answers remote offers (WS subscribe PC)
+};
+
+struct WebRtcPeerOptions {
+    PeerMode mode = PeerMode::Send;
+    std::string pattern = "smpte";  // Send mode: "smpte" or a colour of PictureClassifier
+    bool audio = true;
+    bool video = true;
+    int width = 320;
+    int height = 240;
+    int framerate = 30;
+    int videoBitrate = 500000;
+    std::string name = "peer";  // used in error messages only
+};
+
+class WebRtcPeer {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    explicit WebRtcPeer(WebRtcPeerOptions options);
+    ~WebRtcPeer();
+    WebRtcPeer(const WebRtcPeer&) = delete;
+    WebRtcPeer& operator=(const WebRtcPeer&) = delete;
+
+    // Builds the pipeline and sets it PLAYING. Returns false with *error on failure.
+    bool start(std::string* error);
+    // Tears the pipeline down; idempotent. Stats stay readable.
+    void stop();
+
+    // Offerer side: create offer, set it locally, wait (until deadline) for ICE gathering and
+    // return the local SDP including candidates.
+    std::optional<std::string> createOffer(Clock::time_point deadline, std::string* error);
+    bool setRemoteAnswer(const std::string& sdp, Clock::time_point deadline, std::string* error);
+    // Answerer side (also for renegotiation on an existing connection).
+    std::optional<std::string> answerOffer(const std::string& sdp, Clock::time_point deadline,
+                                           std::string* error);
+
+    // "new", "checking", "connected", "completed", "failed", "disconnected", "closed"
+    std::string iceConnectionState() const;
+    // "new", "connecting", "connected", "disconnected", "failed", "closed"
+    std::string connectionState() const;
+    bool waitForConnectionState(const std::string& state, Clock::time_point deadline) const;
+    // First pipeline error message, empty if none.
+    std::string pipelineError() const;
+
+    std::vector<IncomingStreamStats> incomingStreams() const;
+
+  private:
+    struct StreamSink;
+
+    bool buildPipeline(std::string* error);
+    bool addRecvTransceivers(std::string* error);
+    bool setDescription(const char* signal, int sdpType, const std::string& sdp,
+                        Clock::time_point deadline, std::string* error);
+    std::optional<std::string> localDescriptionAfterGathering(Clock::time_point deadline,
+                                                              std::string* error);
+    void refreshMsids();
+    bool sendCapsKnown() const;
+    void waitForSendCaps(Clock::time_point deadline) const;
+
+    static void onPadAdded(GstElement* element, GstPad* pad, void* self);
+    static void onDecodedPad(GstElement* decodebin, GstPad* pad, void* sink);
+    static void onDeepElementAdded(GstElement* bin, GstElement* subBin, GstElement* element,
+                                   void* self);
+    static void onStateNotify(GstElement* webrtc, void* pspec, void* self);
+    static int onBusMessage(GstBus* bus, GstMessage* message, void* self);
+    static int onVideoSample(GstAppSink* appsink, void* sink);
+    static int onAudioSample(GstAppSink* appsink, void* sink);
+
+    void handleIncomingPad(GstPad* pad);
+    void handleDecodedPad(StreamSink* sink, GstPad* pad);
+    void updateStates();
+
+    const WebRtcPeerOptions options_;
+    GstElement* pipeline_ = nullptr;
+    GstElement* webrtc_ = nullptr;
+
+    mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;
+    std::string iceGatheringState_ = "new";
+    std::string iceConnectionState_ = "new";
+    std::string connectionState_ = "new";
+    std::string pipelineError_;
+    std::string remoteSdp_;
+    std::map<std::string, IncomingStreamStats> streams_;  // by mid (or pad name)
+    std::vector<std::unique_ptr<StreamSink>> sinks_;
+};
+
+}  // namespace vcb::gstclient

@@ -1,0 +1,383 @@
+#include "clients/gst/WsParticipant.hpp"
+
+#include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "clients/gst/Url.hpp"
+#include "protocol/Codec.hpp"
+#include "protocol/Limits.hpp"
+
+namespace vcb::gstclient {
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace asio = boost::asio;
+namespace proto = vcb::protocol;
+
+namespace {
+constexpr auto kPumpSlice = std::chrono::milliseconds(50);
+constexpr auto kCloseTimeout = std::chrono::seconds(2);
+}  // namespace
+
+WsParticipant::WsParticipant(WsParticipantOptions options)
+    : options_(std::move(options)), ws_(ioc_) {}
+
+WsParticipant::~WsParticipant() {
+    close();
+    if (publishPeer_) publishPeer_->stop();
+    if (subscribePeer_) subscribePeer_->stop();
+}
+
+void WsParticipant::setError(std::string error) {
+    std::lock_guard lock(mutex_);
+    lastError_ = std::move(error);
+}
+
+bool WsParticipant::connect(std::string* error) {
+    auto url = Url::parse(options_.url);
+    if (!url || url->scheme != "ws") {
+        if (error) *error = "bad WebSocket URL " + options_.url;
+        return false;
+    }
+    const auto deadline = Clock::now() + options_.timeout;
+    asio::ip::tcp::resolver resolver(ioc_);
+    beast::error_code result;
+    bool finished = false;
+    auto fail = [&](beast::error_code ec) {
+        result = ec;
+        finished = true;
+    };
+    beast::get_lowest_layer(ws_).expires_after(options_.timeout);
+    resolver.async_resolve(
+        url->host, std::to_string(url->port),
+        [&](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
+            if (ec) return fail(ec);
+            beast::get_lowest_layer(ws_).async_connect(results, [&](beast::error_code ec2, auto) {
+                if (ec2) return fail(ec2);
+                ws_.async_handshake(url->hostHeader(), url->target,
+                                    [&](beast::error_code ec3) { fail(ec3); });
+            });
+        });
+    while (!finished && Clock::now() < deadline) {
+        if (ioc_.stopped()) ioc_.restart();
+        ioc_.run_one_for(kPumpSlice);
+    }
+    if (!finished || result) {
+        const std::string why = finished ? result.message() : "timeout";
+        if (error) *error = "WebSocket connect to " + options_.url + " failed: " + why;
+        beast::get_lowest_layer(ws_).close();
+        return false;
+    }
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+    ws_.read_message_max(proto::kMaxFrameBytes);
+    ws_.text(true);
+    open_ = true;
+    startRead();
+
+    proto::Join join{options_.meeting, options_.displayName, options_.token, options_.autoSubscribe,
+                     nextRequestId_++};
+    if (!send(join, deadline)) {
+        if (error) *error = "cannot send join: " + lastError();
+        return false;
+    }
+    const std::uint64_t errorsBefore = [&] {
+        std::lock_guard lock(mutex_);
+        return errorsReceived_;
+    }();
+    runUntil(
+        [&] {
+            std::lock_guard lock(mutex_);
+            return joined_ || errorsReceived_ != errorsBefore;
+        },
+        deadline);
+    std::lock_guard lock(mutex_);
+    if (!joined_) {
+        if (error) *error = "not joined: " + (lastError_.empty() ? "timeout" : lastError_);
+        return false;
+    }
+    return true;
+}
+
+bool WsParticipant::publish(std::string* error) {
+    if (!open_) {
+        if (error) *error = "not connected";
+        return false;
+    }
+    const auto deadline = Clock::now() + options_.timeout;
+    publishPeer_ = std::make_unique<WebRtcPeer>(
+        WebRtcPeerOptions{.mode = PeerMode::Send, .pattern = options_.pattern, .name = "publish"});
+    if (!publishPeer_->start(error)) return false;
+    auto offer = publishPeer_->createOffer(deadline, error);
+    if (!offer) return false;
+    std::uint64_t errorsBefore = 0;
+    {
+        std::lock_guard lock(mutex_);
+        publishAnswered_ = false;
+        errorsBefore = errorsReceived_;
+    }
+    if (!send(proto::Publish{*offer, nextRequestId_++}, deadline)) {
+        if (error) *error = "cannot send publish: " + lastError();
+        return false;
+    }
+    runUntil(
+        [&] {
+            std::lock_guard lock(mutex_);
+            return publishAnswered_ || errorsReceived_ != errorsBefore;
+        },
+        deadline);
+    std::lock_guard lock(mutex_);
+    if (!publishAnswered_) {
+        if (error)
+            *error = "publish not answered: " + (lastError_.empty() ? "timeout" : lastError_);
+        return false;
+    }
+    return true;
+}
+
+bool WsParticipant::runUntil(const std::function<bool()>& done, Clock::time_point deadline) {
+    // Bounded by the deadline: every slice waits at most kPumpSlice.
+    while (true) {
+        processInbox();
+        if (done()) return true;
+        if (!open_ && inbox_.empty()) return false;
+        const auto now = Clock::now();
+        if (now >= deadline) return false;
+        pumpOnce(std::min<Clock::duration>(kPumpSlice, deadline - now));
+    }
+}
+
+void WsParticipant::close() {
+    if (!open_) return;
+    const auto deadline = Clock::now() + kCloseTimeout;
+    send(proto::Leave{}, deadline);
+    bool closed = false;
+    if (open_) {
+        ws_.async_close(websocket::close_code::normal, [&](beast::error_code) { closed = true; });
+        while (!closed && Clock::now() < deadline) pumpOnce(kPumpSlice);
+    }
+    open_ = false;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    // Let the cancelled read complete so no handler outlives this object.
+    const auto drainDeadline = Clock::now() + kCloseTimeout;
+    while (reading_ && Clock::now() < drainDeadline) pumpOnce(kPumpSlice);
+}
+
+void WsParticipant::pumpOnce(Clock::duration budget) {
+    if (ioc_.stopped()) ioc_.restart();
+    ioc_.run_one_for(budget);
+    ioc_.poll();
+}
+
+void WsParticipant::startRead() {
+    reading_ = true;
+    ws_.async_read(readBuffer_, [this](beast::error_code ec, std::size_t) {
+        reading_ = false;
+        if (ec) {
+            if (open_) setError("WebSocket closed: " + ec.message());
+            open_ = false;
+            return;
+        }
+        inbox_.push_back(beast::buffers_to_string(readBuffer_.data()));
+        readBuffer_.consume(readBuffer_.size());
+        if (open_) startRead();
+    });
+}
+
+bool WsParticipant::send(const proto::ClientMessage& message, Clock::time_point deadline) {
+    if (!open_) return false;
+    // The buffer must live until the write completes, even if we give up waiting.
+    auto text = std::make_shared<std::string>(proto::serialize(message));
+    if (options_.trace) std::cerr << "[" << options_.displayName << "] -> " << *text << "\n";
+    auto done = std::make_shared<bool>(false);
+    auto failed = std::make_shared<beast::error_code>();
+    ws_.async_write(asio::buffer(*text), [text, done, failed](beast::error_code ec, std::size_t) {
+        *failed = ec;
+        *done = true;
+    });
+    while (!*done && Clock::now() < deadline) pumpOnce(kPumpSlice);
+    if (!*done) {
+        setError("WebSocket write timed out");
+        open_ = false;
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+        return false;
+    }
+    if (*failed) {
+        setError("WebSocket write failed: " + failed->message());
+        return false;
+    }
+    return true;
+}
+
+void WsParticipant::processInbox() {
+    // Bounded: each pass handles what is queued; handlers may queue more, handled next pass.
+    std::size_t budget = inbox_.size();
+    while (budget-- > 0 && !inbox_.empty()) {
+        std::string text = std::move(inbox_.front());
+        inbox_.pop_front();
+        handleFrame(text);
+    }
+}
+
+void WsParticipant::handleFrame(const std::string& text) {
+    if (options_.trace) std::cerr << "[" << options_.displayName << "] <- " << text << "\n";
+    auto parsed = proto::parseServerMessage(text);
+    if (!parsed.ok()) {
+        setError("bad server message (" + std::string(proto::toString(parsed.error().code)) +
+                 "): " + parsed.error().message);
+        return;
+    }
+    const proto::ServerMessage& message = parsed.value();
+    if (auto* m = std::get_if<proto::Joined>(&message)) {
+        std::lock_guard lock(mutex_);
+        participantId_ = m->participantId;
+        for (const proto::Participant& p : m->participants) {
+            participants_[p.id] = p;
+            knownNames_[p.id] = p.displayName;
+        }
+        joined_ = true;
+    } else if (auto* m = std::get_if<proto::PublishAnswer>(&message)) {
+        std::string error;
+        if (!publishPeer_ ||
+            !publishPeer_->setRemoteAnswer(m->sdp, Clock::now() + options_.timeout, &error)) {
+            setError("cannot apply publish answer: " + error);
+            std::lock_guard lock(mutex_);
+            ++errorsReceived_;
+            return;
+        }
+        std::lock_guard lock(mutex_);
+        publishAnswered_ = true;
+    } else if (auto* m = std::get_if<proto::SubscribeOffer>(&message)) {
+        handleSubscribeOffer(m->sdp, m->revision);
+    } else if (auto* m = std::get_if<proto::ParticipantJoined>(&message)) {
+        std::lock_guard lock(mutex_);
+        participants_[m->participant.id] = m->participant;
+        knownNames_[m->participant.id] = m->participant.displayName;
+    } else if (auto* m = std::get_if<proto::ParticipantLeft>(&message)) {
+        std::lock_guard lock(mutex_);
+        participants_.erase(m->participantId);
+    } else if (auto* m = std::get_if<proto::TrackPublished>(&message)) {
+        std::lock_guard lock(mutex_);
+        if (auto it = participants_.find(m->participantId); it != participants_.end()) {
+            auto& tracks = it->second.tracks;
+            if (std::find(tracks.begin(), tracks.end(), m->track) == tracks.end()) {
+                tracks.push_back(m->track);
+            }
+        }
+    } else if (auto* m = std::get_if<proto::TrackUnpublished>(&message)) {
+        std::lock_guard lock(mutex_);
+        if (auto it = participants_.find(m->participantId); it != participants_.end()) {
+            std::erase_if(it->second.tracks,
+                          [&](const proto::Track& t) { return t.id == m->trackId; });
+        }
+    } else if (auto* m = std::get_if<proto::Error>(&message)) {
+        std::lock_guard lock(mutex_);
+        lastError_ = std::string(proto::toString(m->code)) + ": " + m->message;
+        ++errorsReceived_;
+    }
+}
+
+void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t revision) {
+    {
+        std::lock_guard lock(mutex_);
+        if (revision <= revision_) return;  // stale or duplicate offer
+    }
+    std::string error;
+    if (!subscribePeer_) {
+        auto peer = std::make_unique<WebRtcPeer>(
+            WebRtcPeerOptions{.mode = PeerMode::ReceiveAnswering, .name = "subscribe"});
+        if (!peer->start(&error)) {
+            setError("cannot start subscribe PC: " + error);
+            return;
+        }
+        std::lock_guard lock(mutex_);  // remotePeers() reads the pointer from other threads
+        subscribePeer_ = std::move(peer);
+    }
+    const auto deadline = Clock::now() + options_.timeout;
+    auto answer = subscribePeer_->answerOffer(sdp, deadline, &error);
+    if (!answer) {
+        setError("cannot answer subscribe offer " + std::to_string(revision) + ": " + error);
+        return;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        revision_ = revision;
+    }
+    send(proto::SubscribeAnswer{*answer, revision, nextRequestId_++}, deadline);
+}
+
+std::string WsParticipant::participantId() const {
+    std::lock_guard lock(mutex_);
+    return participantId_;
+}
+
+std::int64_t WsParticipant::subscribeRevision() const {
+    std::lock_guard lock(mutex_);
+    return revision_;
+}
+
+std::string WsParticipant::lastError() const {
+    std::lock_guard lock(mutex_);
+    return lastError_;
+}
+
+std::vector<RemotePeerReport> WsParticipant::remotePeers() const {
+    std::lock_guard lock(mutex_);
+    std::vector<IncomingStreamStats> streams;
+    if (subscribePeer_) streams = subscribePeer_->incomingStreams();
+    std::map<std::string, RemotePeerReport> byId;
+    for (const auto& [id, name] : knownNames_) {
+        if (participants_.count(id) == 0) continue;  // only those still in the meeting
+        byId[id] = RemotePeerReport{.participantId = id, .displayName = name};
+    }
+    for (const IncomingStreamStats& s : streams) {
+        auto it = byId.find(s.msidStream);
+        if (it == byId.end()) continue;
+        RemotePeerReport& r = it->second;
+        r.videoFrames += s.framesDecoded;
+        r.videoFramesMatchingName += s.framesMatching(r.displayName);
+        r.audioBuffers += s.audioBuffers;
+        r.audioBuffersWithSignal += s.audioBuffersWithSignal;
+        r.maxRms = std::max(r.maxRms, s.maxRms);
+    }
+    std::vector<RemotePeerReport> out;
+    for (auto& [id, r] : byId) out.push_back(std::move(r));
+    return out;
+}
+
+bool WsParticipant::verified(std::size_t peers, std::uint64_t frames) const {
+    std::size_t good = 0;
+    for (const RemotePeerReport& r : remotePeers()) {
+        if (r.videoFramesMatchingName >= frames && r.audioBuffersWithSignal > 0) ++good;
+    }
+    return good >= peers;
+}
+
+std::string WsParticipant::summaryJson() const {
+    boost::json::object o;
+    o["displayName"] = options_.displayName;
+    o["participantId"] = participantId();
+    o["subscribeRevision"] = subscribeRevision();
+    o["lastError"] = lastError();
+    boost::json::array peers;
+    for (const RemotePeerReport& r : remotePeers()) {
+        boost::json::object p;
+        p["participantId"] = r.participantId;
+        p["displayName"] = r.displayName;
+        p["videoFrames"] = r.videoFrames;
+        p["videoFramesMatchingName"] = r.videoFramesMatchingName;
+        p["audioBuffers"] = r.audioBuffers;
+        p["audioBuffersWithSignal"] = r.audioBuffersWithSignal;
+        p["maxRms"] = r.maxRms;
+        peers.emplace_back(std::move(p));
+    }
+    o["peers"] = std::move(peers);
+    return boost::json::serialize(o);
+}
+
+}  // namespace vcb::gstclient

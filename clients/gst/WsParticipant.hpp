@@ -1,0 +1,112 @@
+#pragma once
+// Full WebSocket client of docs/protocol.md: join, publish (send-mode WebRtcPeer, we offer),
+// answer the server's subscribe offers (receive-mode WebRtcPeer, renegotiated in place when an
+// offer with a higher revision arrives), and map incoming streams to participants by msid.
+//
+// Single-threaded: the owner drives everything by calling connect()/publish()/runUntil() from
+// one thread; each call is bounded by a deadline. Getters may be called from other threads.
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clients/gst/WebRtcPeer.hpp"
+#include "protocol/ClientMessages.hpp"
+#include "protocol/Participant.hpp"
+
+namespace vcb::gstclient {
+
+struct WsParticipantOptions {
+    std::string url{};  // ws://host:port/ws
+    std::string meeting{};
+    std::string displayName{};
+    std::string pattern{};  // colour/picture to publish; empty: publish() is refused
+    std::optional<std::string> token{};
+    bool autoSubscribe = true;
+    bool trace = false;  // print every frame sent and received on stderr
+    std::chrono::milliseconds timeout = std::chrono::seconds(10);  // per request
+};
+
+// What this participant decoded from one remote participant.
+struct RemotePeerReport {
+    std::string participantId;
+    std::string displayName{};
+    std::uint64_t videoFrames = 0;
+    std::uint64_t videoFramesMatchingName = 0;  // pictures equal to the displayName ("red")
+    std::uint64_t audioBuffers = 0;
+    std::uint64_t audioBuffersWithSignal = 0;
+    double maxRms = 0.0;
+};
+
+class WsParticipant {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    explicit WsParticipant(WsParticipantOptions options);
+    ~WsParticipant();  // close() then stop the peers
+    WsParticipant(const WsParticipant&) = delete;
+    WsParticipant& operator=(const WsParticipant&) = delete;
+
+    // TCP + WebSocket handshake, `join`, wait for `joined`.
+    bool connect(std::string* error);
+    // Starts the publish PC, sends `publish`, applies the `answer`.
+    bool publish(std::string* error);
+    // Handles server messages until done() is true (→ true) or the deadline passes or the
+    // connection closes (→ false).
+    bool runUntil(const std::function<bool()>& done, Clock::time_point deadline);
+    // Sends `leave` and closes the WebSocket (bounded); idempotent.
+    void close();
+
+    std::string participantId() const;
+    std::int64_t subscribeRevision() const;
+    std::string lastError() const;  // last `error` from the server or transport failure
+    std::vector<RemotePeerReport> remotePeers() const;
+    // True when `peers` remote participants each delivered ≥ frames frames of the colour named
+    // by their displayName and audible audio.
+    bool verified(std::size_t peers, std::uint64_t frames) const;
+    // JSON object describing this participant and remotePeers().
+    std::string summaryJson() const;
+
+  private:
+    bool send(const protocol::ClientMessage& message, Clock::time_point deadline);
+    void startRead();
+    void pumpOnce(Clock::duration budget);
+    void processInbox();
+    void handleFrame(const std::string& text);
+    void handleSubscribeOffer(const std::string& sdp, std::int64_t revision);
+    void setError(std::string error);
+
+    const WsParticipantOptions options_;
+    boost::asio::io_context ioc_;
+    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::flat_buffer readBuffer_;
+    std::deque<std::string> inbox_;
+    bool open_ = false;
+    bool reading_ = false;
+    std::int64_t nextRequestId_ = 1;
+
+    std::unique_ptr<WebRtcPeer> publishPeer_;
+    std::unique_ptr<WebRtcPeer> subscribePeer_;
+
+    mutable std::mutex mutex_;  // guards the fields below
+    std::string participantId_;
+    bool joined_ = false;
+    bool publishAnswered_ = false;
+    std::int64_t revision_ = -1;
+    std::map<std::string, protocol::Participant> participants_;  // others, by id
+    std::map<std::string, std::string> knownNames_;              // id → displayName, never pruned
+    std::string lastError_;
+    std::uint64_t errorsReceived_ = 0;
+};
+
+}  // namespace vcb::gstclient

@@ -1,0 +1,82 @@
+// vcb-whep-view: watches a WHEP endpoint and checks what it decodes. Exit 0 only if --frames
+// video frames matched --expect and audio with signal arrived before --timeout; prints a JSON
+// summary on stdout either way.
+#include <boost/json.hpp>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "clients/gst/PictureClassifier.hpp"
+#include "clients/gst/WhepClient.hpp"
+
+int main(int argc, char** argv) {
+    namespace po = boost::program_options;
+    using namespace vcb::gstclient;
+    std::string url;
+    std::string expect = "smpte";
+    std::uint64_t frames = 60;
+    double timeout = 30;
+    po::options_description desc("vcb-whep-view options");
+    desc.add_options()("help", "show help")("url", po::value(&url)->required(),
+                                            "WHEP endpoint, http://host:port/whep/{meeting}")(
+        "frames", po::value(&frames), "frames that must match (default 60)")(
+        "expect", po::value(&expect), "expected picture: smpte or a colour")(
+        "timeout", po::value(&timeout), "seconds (default 30)");
+    po::variables_map vm;
+    try {
+        po::store(po::parse_command_line(argc, argv, desc), vm);
+        if (vm.count("help")) {
+            std::cout << desc << "\n";
+            return 0;
+        }
+        po::notify(vm);
+    } catch (const std::exception& e) {
+        std::cerr << e.what() << "\n" << desc << "\n";
+        return 2;
+    }
+    if (!isKnownPicture(expect) || timeout <= 0) {
+        std::cerr << "bad --expect or --timeout\n";
+        return 2;
+    }
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(timeout));
+    WhepClient client(WhepOptions{.url = url});
+    std::string error;
+    bool ok = false;
+    if (client.start(&error)) {
+        while (!ok && std::chrono::steady_clock::now() < deadline) {
+            std::uint64_t matched = 0;
+            bool audio = false;
+            for (const auto& s : client.peer().incomingStreams()) {
+                matched = std::max(matched, s.framesMatching(expect));
+                audio = audio || s.audioBuffersWithSignal > 0;
+            }
+            ok = matched >= frames && audio;
+            if (!ok) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    boost::json::object summary;
+    summary["ok"] = ok;
+    summary["status"] = client.session().status;
+    summary["connectionState"] = client.peer().connectionState();
+    summary["error"] = error;
+    boost::json::array streams;
+    for (const auto& s : client.peer().incomingStreams()) {
+        boost::json::object o;
+        o["mid"] = s.mid;
+        o["kind"] = s.kind;
+        o["framesDecoded"] = s.framesDecoded;
+        o["framesMatching"] = s.framesMatching(expect);
+        o["lastPicture"] = s.lastPicture;
+        o["audioBuffers"] = s.audioBuffers;
+        o["audioBuffersWithSignal"] = s.audioBuffersWithSignal;
+        o["maxRms"] = s.maxRms;
+        streams.emplace_back(std::move(o));
+    }
+    summary["streams"] = std::move(streams);
+    client.stop();
+    std::cout << boost::json::serialize(summary) << "\n";
+    return ok ? 0 : 1;
+}

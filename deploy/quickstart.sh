@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what vcbridge needs, builds it (Release) and starts it on 127.0.0.1:8080 with the
+# embedded development configuration: one node, the meeting "demo", anonymous joins.
+#   deploy/quickstart.sh          build and start (in the background), print the URLs
+#   deploy/quickstart.sh stop     stop the server started by this script
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build-release"
+pidfile="$build/vcbridge.pid"
+log="$build/vcbridge.log"
+listen="${VCB_LISTEN:-127.0.0.1:8080}"
+media_ip="${VCB_MEDIA_IP:-127.0.0.1}"
+
+stop_server() {
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        kill -TERM "$(cat "$pidfile")"
+        for _ in $(seq 1 50); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.2; done
+        echo "vcbridge stopped"
+    fi
+    rm -f "$pidfile"
+}
+
+if [ "${1:-}" = "stop" ]; then
+    stop_server
+    exit 0
+fi
+
+"$root/deploy/install-packages.sh" build run
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVCB_BUILD_TESTS=OFF -DVCB_BUILD_CLIENTS=OFF
+cmake --build "$build" -j"$(nproc)" --target vcbridge
+
+stop_server
+nohup "$build/app/vcbridge" --listen "$listen" --media-ip "$media_ip" > "$log" 2>&1 &
+echo $! > "$pidfile"
+for _ in $(seq 1 50); do
+    if curl -fsS "http://$listen/healthz" > /dev/null 2>&1; then break; fi
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        echo "vcbridge failed to start; its log:" >&2
+        cat "$log" >&2
+        exit 1
+    fi
+    sleep 0.2
+done
+curl -fsS "http://$listen/healthz" > /dev/null
+
+cat <<MSG
+
+vcbridge is running (pid $(cat "$pidfile"), log: $log).
+
+  Demo page (publish your camera, watch the meeting):  http://$listen/demo
+  WHIP ingest:            POST http://$listen/whip/demo
+  WHEP programme:         POST http://$listen/whep/demo
+  WebSocket protocol:     ws://$listen/ws   (docs/protocol.md)
+  Health / metrics:       http://$listen/healthz   http://$listen/metrics
+
+Media (ICE) is announced on $media_ip; set VCB_MEDIA_IP to this machine's LAN address to let
+other machines join. Stop with: deploy/quickstart.sh stop
+MSG

@@ -1,0 +1,83 @@
+#pragma once
+// Client → server messages of GET /ws (docs/protocol.md). Plain data, one struct per `type`;
+// every message may carry a numeric requestId that the server echoes.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace vcb::protocol {
+
+enum class PcRole { Publish, Subscribe };
+
+// type "join"
+struct Join {
+    std::string meeting;      // [A-Za-z0-9_-]{1,64}
+    std::string displayName;  // 1..64 bytes of UTF-8, no control characters
+    std::optional<std::string> token;
+    bool autoSubscribe = true;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Join&) const = default;
+};
+
+// type "publish": offer of the publish PC
+struct Publish {
+    std::string sdp;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Publish&) const = default;
+};
+
+// type "unpublish"
+struct Unpublish {
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Unpublish&) const = default;
+};
+
+// type "subscribe"
+struct Subscribe {
+    std::vector<std::string> trackIds;  // at most 256
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Subscribe&) const = default;
+};
+
+// type "unsubscribe"
+struct Unsubscribe {
+    std::vector<std::string> trackIds;  // at most 256
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Unsubscribe&) const = default;
+};
+
+// type "answer": the client's answer to the server's subscribe offer of `revision`
+struct SubscribeAnswer {
+    std::string sdp;
+    std::int64_t revision = 0;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const SubscribeAnswer&) const = default;
+};
+
+// type "trickle". An empty candidate means end-of-candidates; sdpMid may be null in browsers.
+struct Trickle {
+    PcRole pc = PcRole::Publish;
+    std::string candidate;
+    std::optional<std::string> sdpMid;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Trickle&) const = default;
+};
+
+// type "leave"
+struct Leave {
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Leave&) const = default;
+};
+
+// type "ping"
+struct Ping {
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Ping&) const = default;
+};
+
+using ClientMessage = std::variant<Join, Publish, Unpublish, Subscribe, Unsubscribe,
+                                   SubscribeAnswer, Trickle, Leave, Ping>;
+
+}  // namespace vcb::protocol

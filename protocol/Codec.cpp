@@ -1,0 +1,623 @@
+#include "protocol/Codec.hpp"
+
+#include <boost/json.hpp>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "protocol/Limits.hpp"
+#include "protocol/Validation.hpp"
+
+namespace vcb::protocol {
+namespace json = boost::json;
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+    using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+// Reads typed fields of one JSON object; remembers the first violation so parsers can read all
+// fields linearly and check once at the end.
+class FieldReader {
+  public:
+    explicit FieldReader(const json::object& object) : object_(object) {}
+
+    bool failed() const { return code_.has_value(); }
+    ErrorCode code() const { return code_.value_or(ErrorCode::BadMessage); }
+    const std::string& message() const { return message_; }
+
+    void fail(std::string message, ErrorCode code = ErrorCode::BadMessage) {
+        if (code_) return;
+        code_ = code;
+        message_ = std::move(message);
+    }
+
+    const json::value* find(std::string_view key) const { return object_.if_contains(key); }
+
+    std::string requiredString(std::string_view key, std::size_t maxBytes,
+                               ErrorCode tooLong = ErrorCode::BadMessage) {
+        const json::value* v = find(key);
+        if (!v) {
+            fail("missing field '" + std::string(key) + "'");
+            return {};
+        }
+        return stringValue(key, *v, maxBytes, tooLong);
+    }
+
+    std::optional<std::string> optionalString(std::string_view key, std::size_t maxBytes) {
+        const json::value* v = find(key);
+        if (!v || v->is_null()) return std::nullopt;
+        return stringValue(key, *v, maxBytes, ErrorCode::BadMessage);
+    }
+
+    std::optional<bool> optionalBool(std::string_view key) {
+        const json::value* v = find(key);
+        if (!v) return std::nullopt;
+        if (!v->is_bool()) {
+            fail("field '" + std::string(key) + "' must be a boolean");
+            return std::nullopt;
+        }
+        return v->get_bool();
+    }
+
+    // Non-negative integer within JavaScript's safe range. JSON numbers written as 3.0 are
+    // accepted because JavaScript does not distinguish them.
+    std::optional<std::int64_t> optionalInteger(std::string_view key) {
+        const json::value* v = find(key);
+        if (!v) return std::nullopt;
+        std::optional<std::int64_t> result;
+        if (v->is_int64()) {
+            result = v->get_int64();
+        } else if (v->is_uint64()) {
+            if (v->get_uint64() <= static_cast<std::uint64_t>(kMaxSafeInteger)) {
+                result = static_cast<std::int64_t>(v->get_uint64());
+            }
+        } else if (v->is_double()) {
+            const double d = v->get_double();
+            if (std::isfinite(d) && std::trunc(d) == d && d >= 0.0 &&
+                d <= static_cast<double>(kMaxSafeInteger)) {
+                result = static_cast<std::int64_t>(d);
+            }
+        } else {
+            fail("field '" + std::string(key) + "' must be a number");
+            return std::nullopt;
+        }
+        if (!result || *result < 0 || *result > kMaxSafeInteger) {
+            fail("field '" + std::string(key) + "' must be an integer in [0, 2^53)");
+            return std::nullopt;
+        }
+        return result;
+    }
+
+    std::int64_t requiredInteger(std::string_view key) {
+        if (!find(key)) {
+            fail("missing field '" + std::string(key) + "'");
+            return 0;
+        }
+        return optionalInteger(key).value_or(0);
+    }
+
+    // Array of ids (trackIds).
+    std::vector<std::string> requiredIdArray(std::string_view key, std::size_t maxEntries) {
+        std::vector<std::string> out;
+        const json::value* v = find(key);
+        if (!v) {
+            fail("missing field '" + std::string(key) + "'");
+            return out;
+        }
+        if (!v->is_array()) {
+            fail("field '" + std::string(key) + "' must be an array");
+            return out;
+        }
+        const json::array& a = v->get_array();
+        if (a.size() > maxEntries) {
+            fail("field '" + std::string(key) + "' has more than " + std::to_string(maxEntries) +
+                     " entries",
+                 ErrorCode::TooLarge);
+            return out;
+        }
+        out.reserve(a.size());
+        for (const json::value& e : a) {
+            if (!e.is_string() || !isValidId(std::string_view(e.get_string()))) {
+                fail("field '" + std::string(key) + "' must contain valid ids");
+                out.clear();
+                return out;
+            }
+            out.emplace_back(e.get_string());
+        }
+        return out;
+    }
+
+  private:
+    std::string stringValue(std::string_view key, const json::value& v, std::size_t maxBytes,
+                            ErrorCode tooLong) {
+        if (!v.is_string()) {
+            fail("field '" + std::string(key) + "' must be a string");
+            return {};
+        }
+        const json::string& s = v.get_string();
+        if (s.size() > maxBytes) {
+            fail("field '" + std::string(key) + "' is longer than " + std::to_string(maxBytes) +
+                     " bytes",
+                 tooLong);
+            return {};
+        }
+        return std::string(s.data(), s.size());
+    }
+
+    const json::object& object_;
+    std::optional<ErrorCode> code_;
+    std::string message_;
+};
+
+std::string requiredSdp(FieldReader& r) {
+    std::string sdp = r.requiredString("sdp", kMaxSdpBytes, ErrorCode::TooLarge);
+    if (!r.failed() && sdp.empty()) r.fail("field 'sdp' must not be empty");
+    return sdp;
+}
+
+std::string requiredId(FieldReader& r, std::string_view key) {
+    std::string id = r.requiredString(key, kMaxIdBytes);
+    if (!r.failed() && !isValidId(id)) r.fail("field '" + std::string(key) + "' is not a valid id");
+    return id;
+}
+
+// Parses the frame into an object and extracts "type" and "requestId". Returns the error if the
+// frame is not even an object with a string type.
+struct Envelope {
+    json::value root;
+    std::string type;
+    std::optional<std::int64_t> requestId;
+};
+
+std::variant<Envelope, ProtocolError> openEnvelope(std::string_view frame) {
+    if (frame.size() > kMaxFrameBytes) {
+        return ProtocolError{ErrorCode::TooLarge, "frame larger than 64 KiB", std::nullopt};
+    }
+    json::parse_options options;
+    options.max_depth = kMaxJsonDepth;
+    options.allow_comments = false;
+    options.allow_trailing_commas = false;
+    options.allow_invalid_utf8 = false;
+    boost::system::error_code ec;
+    json::value root = json::parse(frame, ec, json::storage_ptr(), options);
+    if (ec) {
+        return ProtocolError{ErrorCode::BadJson, "invalid JSON: " + ec.message(), std::nullopt};
+    }
+    if (!root.is_object()) {
+        return ProtocolError{ErrorCode::BadMessage, "message must be a JSON object", std::nullopt};
+    }
+    Envelope env;
+    FieldReader r(root.get_object());
+    env.requestId = r.optionalInteger("requestId");
+    if (r.failed()) return ProtocolError{r.code(), r.message(), std::nullopt};
+    const json::value* type = r.find("type");
+    if (!type) return ProtocolError{ErrorCode::BadMessage, "missing field 'type'", env.requestId};
+    if (!type->is_string()) {
+        return ProtocolError{ErrorCode::BadMessage, "field 'type' must be a string", env.requestId};
+    }
+    env.type = std::string(type->get_string());
+    env.root = std::move(root);
+    return env;
+}
+
+template <typename T>
+ParseResult<T> finish(const FieldReader& r, const Envelope& env, T message) {
+    if (r.failed()) return ProtocolError{r.code(), r.message(), env.requestId};
+    return message;
+}
+
+std::optional<PcRole> pcRoleFromString(std::string_view s) {
+    if (s == "publish") return PcRole::Publish;
+    if (s == "subscribe") return PcRole::Subscribe;
+    return std::nullopt;
+}
+
+std::optional<TrackKind> trackKindFromString(std::string_view s) {
+    if (s == "audio") return TrackKind::Audio;
+    if (s == "video") return TrackKind::Video;
+    return std::nullopt;
+}
+
+std::string limitedTypeName(std::string_view type) {
+    constexpr std::size_t kMax = 32;  // keep error messages small when echoing input
+    return std::string(type.substr(0, kMax));
+}
+
+// ---- client messages -------------------------------------------------------------------------
+
+ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
+    const json::object& o = env.root.get_object();
+    FieldReader r(o);
+    const std::string& t = env.type;
+    if (t == "join") {
+        Join m;
+        m.requestId = env.requestId;
+        m.meeting = r.requiredString("meeting", kMaxMeetingIdBytes);
+        if (!r.failed() && !isValidMeetingId(m.meeting)) {
+            r.fail("field 'meeting' must match [A-Za-z0-9_-]{1,64}");
+        }
+        m.displayName = r.requiredString("displayName", kMaxDisplayNameBytes);
+        if (!r.failed() && !isValidDisplayName(m.displayName)) {
+            r.fail("field 'displayName' must be 1..64 bytes of UTF-8 without control characters");
+        }
+        m.token = r.optionalString("token", kMaxTokenBytes);
+        m.autoSubscribe = r.optionalBool("autoSubscribe").value_or(true);
+        return finish<ClientMessage>(r, env, std::move(m));
+    }
+    if (t == "publish") {
+        Publish m;
+        m.requestId = env.requestId;
+        m.sdp = requiredSdp(r);
+        return finish<ClientMessage>(r, env, std::move(m));
+    }
+    if (t == "unpublish") return finish<ClientMessage>(r, env, Unpublish{env.requestId});
+    if (t == "subscribe" || t == "unsubscribe") {
+        std::vector<std::string> ids = r.requiredIdArray("trackIds", kMaxTrackIds);
+        if (t == "subscribe")
+            return finish<ClientMessage>(r, env, Subscribe{std::move(ids), env.requestId});
+        return finish<ClientMessage>(r, env, Unsubscribe{std::move(ids), env.requestId});
+    }
+    if (t == "answer") {
+        SubscribeAnswer m;
+        m.requestId = env.requestId;
+        m.sdp = requiredSdp(r);
+        m.revision = r.requiredInteger("revision");
+        return finish<ClientMessage>(r, env, std::move(m));
+    }
+    if (t == "trickle") {
+        Trickle m;
+        m.requestId = env.requestId;
+        const std::string pc = r.requiredString("pc", 16);
+        if (!r.failed()) {
+            if (auto role = pcRoleFromString(pc)) {
+                m.pc = *role;
+            } else {
+                r.fail("field 'pc' must be \"publish\" or \"subscribe\"");
+            }
+        }
+        m.candidate = r.requiredString("candidate", kMaxCandidateBytes);
+        m.sdpMid = r.optionalString("sdpMid", kMaxMidBytes);
+        return finish<ClientMessage>(r, env, std::move(m));
+    }
+    if (t == "leave") return finish<ClientMessage>(r, env, Leave{env.requestId});
+    if (t == "ping") return finish<ClientMessage>(r, env, Ping{env.requestId});
+    return ProtocolError{ErrorCode::UnknownType, "unknown type '" + limitedTypeName(t) + "'",
+                         env.requestId};
+}
+
+// ---- server messages -------------------------------------------------------------------------
+
+std::optional<Track> readTrack(FieldReader& outer, const json::value& v) {
+    if (!v.is_object()) {
+        outer.fail("track must be an object");
+        return std::nullopt;
+    }
+    FieldReader r(v.get_object());
+    Track track;
+    track.id = requiredId(r, "id");
+    const std::string kind = r.requiredString("kind", 16);
+    if (!r.failed()) {
+        if (auto k = trackKindFromString(kind)) {
+            track.kind = *k;
+        } else {
+            r.fail("track 'kind' must be \"audio\" or \"video\"");
+        }
+    }
+    if (r.failed()) {
+        outer.fail(r.message(), r.code());
+        return std::nullopt;
+    }
+    return track;
+}
+
+std::optional<Participant> readParticipant(FieldReader& outer, const json::value& v) {
+    if (!v.is_object()) {
+        outer.fail("participant must be an object");
+        return std::nullopt;
+    }
+    FieldReader r(v.get_object());
+    Participant p;
+    p.id = requiredId(r, "id");
+    p.displayName = r.requiredString("displayName", kMaxDisplayNameBytes);
+    if (!r.failed() && !isValidDisplayName(p.displayName)) {
+        r.fail("participant 'displayName' is invalid");
+    }
+    if (const json::value* tracks = r.find("tracks")) {
+        if (!tracks->is_array() || tracks->get_array().size() > kMaxTracksPerParticipant) {
+            r.fail("participant 'tracks' must be an array of at most 64 tracks");
+        } else {
+            for (const json::value& tv : tracks->get_array()) {
+                auto track = readTrack(r, tv);
+                if (!track) break;
+                p.tracks.push_back(std::move(*track));
+            }
+        }
+    } else {
+        r.fail("missing field 'tracks'");
+    }
+    if (r.failed()) {
+        outer.fail(r.message(), r.code());
+        return std::nullopt;
+    }
+    return p;
+}
+
+void requirePc(FieldReader& r, std::string_view expected) {
+    const std::string pc = r.requiredString("pc", 16);
+    if (!r.failed() && pc != expected)
+        r.fail("field 'pc' must be \"" + std::string(expected) + "\"");
+}
+
+ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
+    const json::object& o = env.root.get_object();
+    FieldReader r(o);
+    const std::string& t = env.type;
+    if (t == "joined") {
+        Joined m;
+        m.requestId = env.requestId;
+        m.participantId = requiredId(r, "participantId");
+        m.meeting = r.requiredString("meeting", kMaxMeetingIdBytes);
+        if (!r.failed() && !isValidMeetingId(m.meeting)) r.fail("field 'meeting' is invalid");
+        const json::value* list = r.find("participants");
+        if (!list) {
+            r.fail("missing field 'participants'");
+        } else if (!list->is_array() || list->get_array().size() > kMaxParticipants) {
+            r.fail("field 'participants' must be an array of at most 1024 participants");
+        } else {
+            for (const json::value& pv : list->get_array()) {
+                auto p = readParticipant(r, pv);
+                if (!p) break;
+                m.participants.push_back(std::move(*p));
+            }
+        }
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "answer") {
+        PublishAnswer m;
+        m.requestId = env.requestId;
+        requirePc(r, "publish");
+        m.sdp = requiredSdp(r);
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "offer") {
+        SubscribeOffer m;
+        m.requestId = env.requestId;
+        requirePc(r, "subscribe");
+        m.sdp = requiredSdp(r);
+        m.revision = r.requiredInteger("revision");
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "participantJoined") {
+        ParticipantJoined m;
+        const json::value* pv = r.find("participant");
+        if (!pv) {
+            r.fail("missing field 'participant'");
+        } else if (auto p = readParticipant(r, *pv)) {
+            m.participant = std::move(*p);
+        }
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "participantLeft") {
+        ParticipantLeft m;
+        m.participantId = requiredId(r, "participantId");
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "trackPublished") {
+        TrackPublished m;
+        m.participantId = requiredId(r, "participantId");
+        const json::value* tv = r.find("track");
+        if (!tv) {
+            r.fail("missing field 'track'");
+        } else if (auto track = readTrack(r, *tv)) {
+            m.track = std::move(*track);
+        }
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "trackUnpublished") {
+        TrackUnpublished m;
+        m.participantId = requiredId(r, "participantId");
+        m.trackId = requiredId(r, "trackId");
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "error") {
+        Error m;
+        m.requestId = env.requestId;
+        const std::string code = r.requiredString("code", 64);
+        if (!r.failed()) {
+            if (auto c = errorCodeFromString(code)) {
+                m.code = *c;
+            } else {
+                r.fail("unknown error code");
+            }
+        }
+        m.message = r.requiredString("message", kMaxErrorMessageBytes);
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "pong") return finish<ServerMessage>(r, env, Pong{env.requestId});
+    return ProtocolError{ErrorCode::UnknownType, "unknown type '" + limitedTypeName(t) + "'",
+                         env.requestId};
+}
+
+// ---- serialization ---------------------------------------------------------------------------
+
+void putRequestId(json::object& o, const std::optional<std::int64_t>& requestId) {
+    if (requestId) o["requestId"] = *requestId;
+}
+
+json::object trackToJson(const Track& t) {
+    json::object o;
+    o["id"] = t.id;
+    o["kind"] = toString(t.kind);
+    return o;
+}
+
+json::object participantToJson(const Participant& p) {
+    json::object o;
+    o["id"] = p.id;
+    o["displayName"] = p.displayName;
+    json::array tracks;
+    tracks.reserve(p.tracks.size());
+    for (const Track& t : p.tracks) tracks.emplace_back(trackToJson(t));
+    o["tracks"] = std::move(tracks);
+    return o;
+}
+
+json::array idsToJson(const std::vector<std::string>& ids) {
+    json::array a;
+    a.reserve(ids.size());
+    for (const std::string& id : ids) a.emplace_back(id);
+    return a;
+}
+
+}  // namespace
+
+std::string_view toString(PcRole role) { return role == PcRole::Publish ? "publish" : "subscribe"; }
+
+std::string_view toString(TrackKind kind) { return kind == TrackKind::Audio ? "audio" : "video"; }
+
+ParseResult<ClientMessage> parseClientMessage(std::string_view frame) {
+    auto env = openEnvelope(frame);
+    if (auto* error = std::get_if<ProtocolError>(&env)) return std::move(*error);
+    return parseClientBody(std::get<Envelope>(env));
+}
+
+ParseResult<ServerMessage> parseServerMessage(std::string_view frame) {
+    auto env = openEnvelope(frame);
+    if (auto* error = std::get_if<ProtocolError>(&env)) return std::move(*error);
+    return parseServerBody(std::get<Envelope>(env));
+}
+
+std::string_view typeName(const ClientMessage& message) {
+    return std::visit(Overloaded{
+                          [](const Join&) { return std::string_view("join"); },
+                          [](const Publish&) { return std::string_view("publish"); },
+                          [](const Unpublish&) { return std::string_view("unpublish"); },
+                          [](const Subscribe&) { return std::string_view("subscribe"); },
+                          [](const Unsubscribe&) { return std::string_view("unsubscribe"); },
+                          [](const SubscribeAnswer&) { return std::string_view("answer"); },
+                          [](const Trickle&) { return std::string_view("trickle"); },
+                          [](const Leave&) { return std::string_view("leave"); },
+                          [](const Ping&) { return std::string_view("ping"); },
+                      },
+                      message);
+}
+
+std::string_view typeName(const ServerMessage& message) {
+    return std::visit(
+        Overloaded{
+            [](const Joined&) { return std::string_view("joined"); },
+            [](const PublishAnswer&) { return std::string_view("answer"); },
+            [](const SubscribeOffer&) { return std::string_view("offer"); },
+            [](const ParticipantJoined&) { return std::string_view("participantJoined"); },
+            [](const ParticipantLeft&) { return std::string_view("participantLeft"); },
+            [](const TrackPublished&) { return std::string_view("trackPublished"); },
+            [](const TrackUnpublished&) { return std::string_view("trackUnpublished"); },
+            [](const Error&) { return std::string_view("error"); },
+            [](const Pong&) { return std::string_view("pong"); },
+        },
+        message);
+}
+
+std::string serialize(const ClientMessage& message) {
+    json::object o;
+    o["type"] = typeName(message);
+    std::visit(Overloaded{
+                   [&](const Join& m) {
+                       o["meeting"] = m.meeting;
+                       o["displayName"] = m.displayName;
+                       if (m.token) o["token"] = *m.token;
+                       o["autoSubscribe"] = m.autoSubscribe;
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const Publish& m) {
+                       o["sdp"] = m.sdp;
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const Unpublish& m) { putRequestId(o, m.requestId); },
+                   [&](const Subscribe& m) {
+                       o["trackIds"] = idsToJson(m.trackIds);
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const Unsubscribe& m) {
+                       o["trackIds"] = idsToJson(m.trackIds);
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const SubscribeAnswer& m) {
+                       o["sdp"] = m.sdp;
+                       o["revision"] = m.revision;
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const Trickle& m) {
+                       o["pc"] = toString(m.pc);
+                       o["candidate"] = m.candidate;
+                       if (m.sdpMid) {
+                           o["sdpMid"] = *m.sdpMid;
+                       } else {
+                           o["sdpMid"] = nullptr;
+                       }
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const Leave& m) { putRequestId(o, m.requestId); },
+                   [&](const Ping& m) { putRequestId(o, m.requestId); },
+               },
+               message);
+    return json::serialize(o);
+}
+
+std::string serialize(const ServerMessage& message) {
+    json::object o;
+    o["type"] = typeName(message);
+    std::visit(Overloaded{
+                   [&](const Joined& m) {
+                       o["participantId"] = m.participantId;
+                       o["meeting"] = m.meeting;
+                       json::array list;
+                       list.reserve(m.participants.size());
+                       for (const Participant& p : m.participants) {
+                           list.emplace_back(participantToJson(p));
+                       }
+                       o["participants"] = std::move(list);
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const PublishAnswer& m) {
+                       o["pc"] = "publish";
+                       o["sdp"] = m.sdp;
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const SubscribeOffer& m) {
+                       o["pc"] = "subscribe";
+                       o["sdp"] = m.sdp;
+                       o["revision"] = m.revision;
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const ParticipantJoined& m) {
+                       o["participant"] = participantToJson(m.participant);
+                   },
+                   [&](const ParticipantLeft& m) { o["participantId"] = m.participantId; },
+                   [&](const TrackPublished& m) {
+                       o["participantId"] = m.participantId;
+                       o["track"] = trackToJson(m.track);
+                   },
+                   [&](const TrackUnpublished& m) {
+                       o["participantId"] = m.participantId;
+                       o["trackId"] = m.trackId;
+                   },
+                   [&](const Error& m) {
+                       o["code"] = toString(m.code);
+                       o["message"] = m.message;
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const Pong& m) { putRequestId(o, m.requestId); },
+               },
+               message);
+    return json::serialize(o);
+}
+
+}  // namespace vcb::protocol

@@ -1,0 +1,27 @@
+#pragma once
+// Stable error codes of the WebSocket protocol; the wire spelling is part of the contract.
+#include <optional>
+#include <string_view>
+
+namespace vcb::protocol {
+
+enum class ErrorCode {
+    BadJson,
+    BadMessage,
+    UnknownType,
+    NotJoined,
+    AlreadyJoined,
+    MeetingNotFound,
+    Forbidden,
+    BadSdp,
+    UnsupportedMedia,
+    TooLarge,
+    RateLimited,
+    Internal,
+};
+
+// "bad_json", "unknown_type", ...
+std::string_view toString(ErrorCode code);
+std::optional<ErrorCode> errorCodeFromString(std::string_view text);
+
+}  // namespace vcb::protocol

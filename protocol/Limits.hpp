@@ -1,0 +1,25 @@
+#pragma once
+// Size limits of the WebSocket protocol (docs/protocol.md). Shared by server and clients so both
+// sides refuse the same inputs.
+#include <cstddef>
+#include <cstdint>
+
+namespace vcb::protocol {
+
+inline constexpr std::size_t kMaxFrameBytes = 64 * 1024;
+inline constexpr std::size_t kMaxJsonDepth = 16;
+inline constexpr std::size_t kMaxDisplayNameBytes = 64;
+inline constexpr std::size_t kMaxMeetingIdBytes = 64;
+inline constexpr std::size_t kMaxSdpBytes = 64 * 1024;
+inline constexpr std::size_t kMaxTrackIds = 256;
+inline constexpr std::size_t kMaxIdBytes = 128;  // participant and track ids
+inline constexpr std::size_t kMaxTokenBytes = 4096;
+inline constexpr std::size_t kMaxCandidateBytes = 1024;
+inline constexpr std::size_t kMaxMidBytes = 64;
+inline constexpr std::size_t kMaxErrorMessageBytes = 1024;
+inline constexpr std::size_t kMaxParticipants = 1024;  // in one `joined` message
+inline constexpr std::size_t kMaxTracksPerParticipant = 64;
+// requestId and revision must survive a round trip through a JavaScript number.
+inline constexpr std::int64_t kMaxSafeInteger = (std::int64_t{1} << 53) - 1;
+
+}  // namespace vcb::protocol

@@ -1,0 +1,88 @@
+#pragma once
+// Server → client messages of GET /ws (docs/protocol.md). Responses echo the request's requestId.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "protocol/ErrorCode.hpp"
+#include "protocol/Participant.hpp"
+#include "protocol/ProtocolError.hpp"
+#include "protocol/Track.hpp"
+
+namespace vcb::protocol {
+
+// type "joined": participants = everyone else already in the meeting
+struct Joined {
+    std::string participantId;
+    std::string meeting;
+    std::vector<Participant> participants;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Joined&) const = default;
+};
+
+// type "answer", pc "publish"
+struct PublishAnswer {
+    std::string sdp;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const PublishAnswer&) const = default;
+};
+
+// type "offer", pc "subscribe"; revision increases with every renegotiation
+struct SubscribeOffer {
+    std::string sdp;
+    std::int64_t revision = 0;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const SubscribeOffer&) const = default;
+};
+
+// type "participantJoined"
+struct ParticipantJoined {
+    Participant participant;
+    bool operator==(const ParticipantJoined&) const = default;
+};
+
+// type "participantLeft"
+struct ParticipantLeft {
+    std::string participantId;
+    bool operator==(const ParticipantLeft&) const = default;
+};
+
+// type "trackPublished"
+struct TrackPublished {
+    std::string participantId;
+    Track track;
+    bool operator==(const TrackPublished&) const = default;
+};
+
+// type "trackUnpublished"
+struct TrackUnpublished {
+    std::string participantId;
+    std::string trackId;
+    bool operator==(const TrackUnpublished&) const = default;
+};
+
+// type "error"
+struct Error {
+    ErrorCode code = ErrorCode::Internal;
+    std::string message;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Error&) const = default;
+};
+
+// type "pong"
+struct Pong {
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Pong&) const = default;
+};
+
+using ServerMessage = std::variant<Joined, PublishAnswer, SubscribeOffer, ParticipantJoined,
+                                   ParticipantLeft, TrackPublished, TrackUnpublished, Error, Pong>;
+
+// The `error` reply for a refused client frame.
+inline Error toErrorMessage(const ProtocolError& error) {
+    return Error{error.code, error.message, error.requestId};
+}
+
+}  // namespace vcb::protocol

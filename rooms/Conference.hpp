@@ -1,0 +1,137 @@
+#pragma once
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "rooms/Authenticator.hpp"
+#include "rooms/MediaSelector.hpp"
+#include "rooms/Meeting.hpp"
+#include "rooms/RoomError.hpp"
+#include "sfu/core/Router.hpp"
+#include "sfu/core/Worker.hpp"
+#include "sfu/dtls/DtlsContext.hpp"
+
+namespace vcb::rooms {
+
+struct ConferenceConfig {
+    size_t workers = 1;
+    sfu::IceConfig ice;
+    bool allowAdHocMeetings = true;
+    size_t maxParticipantsPerMeeting = 500;
+    size_t maxMeetings = 1000;
+    std::vector<std::string> meetings;  // created at start-up, never removed
+};
+
+struct MeetingEvent {
+    enum class Type { ParticipantJoined, ParticipantLeft, TrackPublished, TrackUnpublished, TransportClosed };
+    Type type;
+    Participant participant;  // for joined; id only otherwise
+    TrackInfo track;          // for track events
+    std::string transportId;  // for TransportClosed
+};
+
+// Receives the events of the meeting a participant is in, on the meeting's worker thread.
+class MeetingObserver {
+public:
+    virtual ~MeetingObserver() = default;
+    virtual void onMeetingEvent(const MeetingEvent& event) = 0;
+};
+
+// A track to publish, as negotiated from the client's offer.
+struct PublishTrack {
+    std::string mid;
+    sfu::MediaKind kind = sfu::MediaKind::Video;
+    uint32_t ssrc = 0;
+    sfu::RtpCodec codec;
+    std::vector<sfu::RtpHeaderExtension> extensions;
+};
+
+// A stream to send, as negotiated with a viewer.
+struct ViewTrack {
+    std::string mid;
+    uint32_t ssrc = 0;  // chosen by the server
+    std::string cname;
+    std::vector<sfu::RtpCodec> codecs;
+    std::vector<sfu::RtpHeaderExtension> extensions;
+    MediaSelector source;
+};
+
+struct JoinResult {
+    RoomError error = RoomError::None;
+    std::string participantId;
+    std::vector<Participant> others;
+};
+
+struct TransportResult {
+    RoomError error = RoomError::None;
+    std::string detail;
+    std::string transportId;
+    sfu::LocalTransportParameters local;
+};
+
+struct PublishResult {
+    RoomError error = RoomError::None;
+    std::string detail;
+    std::vector<TrackInfo> tracks;
+};
+
+// The meetings of this server and their media. Thread-safe entry points; each meeting's state
+// lives on the worker it is pinned to, so every operation is posted there and answers through a
+// callback invoked on that worker thread.
+class Conference final {
+public:
+    Conference(ConferenceConfig config, std::shared_ptr<dtls::DtlsContext> dtls,
+               std::shared_ptr<const Authenticator> auth);
+    ~Conference();
+    Conference(const Conference&) = delete;
+    Conference& operator=(const Conference&) = delete;
+
+    void stop();
+
+    void join(JoinCredentials credentials, std::shared_ptr<MeetingObserver> observer,
+              std::function<void(JoinResult)> done);
+    void leave(const std::string& meetingId, const std::string& participantId);
+
+    void createTransport(const std::string& meetingId, const std::string& participantId,
+                         std::function<void(TransportResult)> done);
+    void closeTransport(const std::string& meetingId, const std::string& participantId,
+                        const std::string& transportId);
+
+    // Connects the transport (first call) and creates its producers.
+    void publish(const std::string& meetingId, const std::string& participantId,
+                 const std::string& transportId, sfu::RemoteTransportParameters remote,
+                 std::vector<PublishTrack> tracks, std::function<void(PublishResult)> done);
+    // Connects the transport (if not yet) and makes its outgoing streams exactly `tracks`
+    // (matched by mid: new ones created, missing ones closed, changed sources re-pointed).
+    void view(const std::string& meetingId, const std::string& participantId,
+              const std::string& transportId, std::optional<sfu::RemoteTransportParameters> remote,
+              std::vector<ViewTrack> tracks, std::function<void(RoomError, std::string)> done);
+
+    // Snapshot of a meeting's participants (for signaling), delivered on the worker.
+    void participants(const std::string& meetingId,
+                      std::function<void(RoomError, std::vector<Participant>)> done);
+
+    size_t meetingCount() const;
+
+private:
+    struct MeetingState;
+    std::shared_ptr<MeetingState> findMeeting(const std::string& id) const;
+    std::shared_ptr<MeetingState> findOrCreateMeeting(const std::string& id, RoomError& error);
+    void removeIfEmpty(const std::shared_ptr<MeetingState>& m);
+
+    ConferenceConfig config_;
+    std::shared_ptr<dtls::DtlsContext> dtls_;
+    std::shared_ptr<const Authenticator> auth_;
+    std::vector<std::unique_ptr<sfu::Worker>> workers_;
+    std::vector<size_t> workerLoad_;
+    mutable std::mutex mutex_;  // guards meetings_ and workerLoad_ (control path only)
+    std::unordered_map<std::string, std::shared_ptr<MeetingState>> meetings_;
+    std::atomic<bool> stopped_{false};
+};
+
+}  // namespace vcb::rooms

@@ -1,0 +1,185 @@
+#include "sfu/core/Consumer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "sfu/core/Metrics.hpp"
+#include "sfu/core/Producer.hpp"
+#include "sfu/rtp/RtcpSdes.hpp"
+#include "sfu/rtp/RtcpSenderReport.hpp"
+#include "sfu/rtp/RtpExtensionValues.hpp"
+#include "sfu/rtp/SequenceNumber.hpp"
+
+namespace vcb::sfu {
+
+namespace {
+constexpr size_t kOutCapacity = 1600;  // MTU-sized packet + SRTP trailer
+// Forwarded packets are written here and encrypted in place: no allocation per packet.
+thread_local std::array<uint8_t, kOutCapacity> tSendBuffer;
+
+bool sameCodec(const std::string& a, const std::string& b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+}  // namespace
+
+Consumer::Consumer(ConsumerOptions options, PacketSink& subscriber, Listener& listener,
+                   uint16_t initialSeq, uint32_t initialTimestamp)
+    : options_(std::move(options)),
+      subscriber_(subscriber),
+      listener_(listener),
+      lastOutSeq_(static_cast<uint16_t>(initialSeq - 1)),
+      lastOutTs_(initialTimestamp) {
+    Metrics::instance().consumersOpen.fetch_add(1, std::memory_order_relaxed);
+}
+
+Consumer::~Consumer() { Metrics::instance().consumersOpen.fetch_sub(1, std::memory_order_relaxed); }
+
+void Consumer::setProducer(Producer* producer, int64_t nowUs) {
+    producer_ = producer;
+    syncPending_ = true;
+    rebuildMapping();
+    if (producer_ != nullptr && options_.kind == MediaKind::Video) {
+        listener_.onConsumerKeyFrameRequest(*this, nowUs);
+    }
+}
+
+void Consumer::rebuildMapping() {
+    idMap_.fill(0);
+    outPayloadType_ = -1;
+    if (producer_ == nullptr) return;
+    const ProducerOptions& p = producer_->options();
+    clockRate_ = p.clockRate;
+    for (const auto& codec : options_.codecs) {
+        if (sameCodec(codec.name, p.codecName) && codec.clockRate == p.clockRate) {
+            outPayloadType_ = codec.payloadType;
+            break;
+        }
+    }
+    // Only audio level passes through unchanged in meaning; mid, abs-send-time and transport-cc
+    // describe this hop and are written fresh per packet; rid is meaningless to the subscriber.
+    if (p.extensions.audioLevel != 0 && options_.extensions.audioLevel != 0) {
+        idMap_[p.extensions.audioLevel] = options_.extensions.audioLevel;
+    }
+}
+
+void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
+    if (outPayloadType_ < 0 || producer_ == nullptr) {
+        ++packetsDropped_;
+        return;
+    }
+    uint16_t inSeq = packet.sequenceNumber();
+    if (syncPending_) {
+        if (options_.kind == MediaKind::Video && !producer_->isKeyFramePacket(packet)) {
+            // A decoder cannot start mid-GOP: wait for the key frame we asked for.
+            ++packetsDropped_;
+            listener_.onConsumerKeyFrameRequest(*this, nowUs);
+            return;
+        }
+        uint16_t outSeq = static_cast<uint16_t>(lastOutSeq_ + 1);
+        uint32_t outTs = lastOutTs_;
+        if (started_) {
+            // Keep the timeline moving by the wall-clock gap so the jitter buffer stays sane.
+            int64_t gapTicks = std::max<int64_t>(1, (nowUs - lastOutUs_) * clockRate_ / 1000000);
+            outTs = lastOutTs_ + static_cast<uint32_t>(gapTicks);
+        }
+        seqOffset_ = static_cast<uint16_t>(outSeq - inSeq);
+        tsOffset_ = outTs - packet.timestamp();
+        epochStartSeq_ = inSeq;
+        maxInSeq_ = inSeq;
+        syncPending_ = false;
+    } else if (inSeq != epochStartSeq_ && !rtp::isNewer(inSeq, epochStartSeq_)) {
+        ++packetsDropped_;  // older than the switch point: belongs to a frame we never started
+        return;
+    }
+    if (rtp::isNewer(inSeq, maxInSeq_)) maxInSeq_ = inSeq;
+    uint16_t outSeq = static_cast<uint16_t>(inSeq + seqOffset_);
+    uint32_t outTs = packet.timestamp() + tsOffset_;
+    if (send(packet, outSeq, outTs, nowUs)) {
+        if (!started_ || rtp::isNewer(outSeq, lastOutSeq_)) {
+            lastOutSeq_ = outSeq;
+            lastOutTs_ = outTs;
+            lastOutUs_ = nowUs;
+        }
+        started_ = true;
+        ++packetsSent_;
+        octetsSent_ += packet.payloadSize();
+        count(Metrics::instance().rtpForwarded);
+    }
+}
+
+bool Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outTs, int64_t nowUs) {
+    std::array<uint8_t, 3> absSendTime{};
+    std::array<uint8_t, 2> transportSeq{};
+    std::array<rtp::RtpExtensionElement, 3> extra{};
+    size_t extraCount = 0;
+    const ExtensionIds& ids = options_.extensions;
+    if (ids.mid != 0 && !options_.mid.empty()) {
+        extra[extraCount++] = {ids.mid, std::span<const uint8_t>(
+                                            reinterpret_cast<const uint8_t*>(options_.mid.data()),
+                                            options_.mid.size())};
+    }
+    if (ids.absSendTime != 0) {
+        rtp::writeAbsSendTime(absSendTime, rtp::absSendTimeFromMicros(static_cast<uint64_t>(nowUs)));
+        extra[extraCount++] = {ids.absSendTime, absSendTime};
+    }
+    if (ids.transportCc != 0) {
+        rtp::writeTransportSequenceNumber(transportSeq, subscriber_.nextTransportSequence());
+        extra[extraCount++] = {ids.transportCc, transportSeq};
+    }
+    rtp::RtpHeaderRewrite header{options_.ssrc, outSeq, outTs, static_cast<uint8_t>(outPayloadType_),
+                                 packet.marker()};
+    size_t len = rtp::RtpPacketWriter::write(packet, header, idMap_,
+                                             std::span<const rtp::RtpExtensionElement>(extra.data(), extraCount),
+                                             tSendBuffer.data(), kOutCapacity - 64);
+    if (len == 0) {
+        ++packetsDropped_;
+        return false;
+    }
+    return subscriber_.sendRtp(tSendBuffer.data(), len, kOutCapacity);
+}
+
+void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
+    auto& m = Metrics::instance();
+    count(m.nacksReceived, lostSeqs.size());
+    if (!options_.nack || producer_ == nullptr || syncPending_) {
+        count(m.nacksUnanswered, lostSeqs.size());
+        return;
+    }
+    for (uint16_t outSeq : lostSeqs) {
+        uint16_t inSeq = static_cast<uint16_t>(outSeq - seqOffset_);
+        bool inEpoch = (inSeq == epochStartSeq_ || rtp::isNewer(inSeq, epochStartSeq_)) &&
+                       (inSeq == maxInSeq_ || rtp::isNewer(maxInSeq_, inSeq));
+        rtp::RtpPacket original;
+        if (!inEpoch || !producer_->findPacket(inSeq, nowUs, original)) {
+            count(m.nacksUnanswered);
+            continue;
+        }
+        if (send(original, outSeq, original.timestamp() + tsOffset_, nowUs)) {
+            count(m.rtpRetransmitted);
+        }
+    }
+}
+
+size_t Consumer::writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp, int64_t nowUs) const {
+    if (!started_) return 0;
+    rtp::RtcpSenderReport sr;
+    sr.setSsrc(options_.ssrc);
+    sr.setNtpTimestamp(ntp);
+    int64_t elapsedTicks = (nowUs - lastOutUs_) * clockRate_ / 1000000;
+    sr.setRtpTimestamp(lastOutTs_ + static_cast<uint32_t>(elapsedTicks));
+    sr.setPacketCount(static_cast<uint32_t>(packetsSent_));
+    sr.setOctetCount(static_cast<uint32_t>(octetsSent_));
+    size_t len = sr.write(out, capacity);
+    if (len == 0) return 0;
+    rtp::SdesChunk chunk{options_.ssrc, options_.cname};
+    rtp::RtcpSdes sdes;
+    sdes.setChunks(std::span<const rtp::SdesChunk>(&chunk, 1));
+    size_t sdesLen = sdes.write(out + len, capacity - len);
+    return sdesLen == 0 ? len : len + sdesLen;
+}
+
+}  // namespace vcb::sfu

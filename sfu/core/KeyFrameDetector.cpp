@@ -1,0 +1,31 @@
+#include "sfu/core/KeyFrameDetector.hpp"
+
+#include <strings.h>
+
+#include <string>
+
+#include "sfu/rtp/H264Payload.hpp"
+#include "sfu/rtp/Vp8PayloadDescriptor.hpp"
+
+namespace vcb::sfu {
+
+VideoCodec videoCodecFromName(std::string_view name) {
+    std::string n(name);
+    if (strcasecmp(n.c_str(), "VP8") == 0) return VideoCodec::Vp8;
+    if (strcasecmp(n.c_str(), "H264") == 0) return VideoCodec::H264;
+    return VideoCodec::Other;
+}
+
+bool isKeyFrame(VideoCodec codec, std::span<const uint8_t> payload) {
+    switch (codec) {
+        case VideoCodec::Vp8: {
+            rtp::Vp8PayloadDescriptor d;
+            return rtp::Vp8PayloadDescriptor::parse(payload, d) && d.isKeyFrame();
+        }
+        case VideoCodec::H264: return rtp::H264Payload::isKeyFrame(payload);
+        case VideoCodec::Other: return true;  // unknown: never hold a stream back
+    }
+    return true;
+}
+
+}  // namespace vcb::sfu

@@ -1,0 +1,45 @@
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace vcb::sfu {
+
+// Process-wide counters of the media plane, exported by /metrics. Relaxed atomics: each increment
+// is a single uncontended instruction on the packet path; readers only need eventual values.
+struct Metrics {
+    std::atomic<uint64_t> rtpReceived{0};
+    std::atomic<uint64_t> rtpForwarded{0};
+    std::atomic<uint64_t> rtpRetransmitted{0};
+    std::atomic<uint64_t> rtcpReceived{0};
+    std::atomic<uint64_t> rtcpSent{0};
+    std::atomic<uint64_t> bytesReceived{0};
+    std::atomic<uint64_t> bytesSent{0};
+    std::atomic<uint64_t> droppedMalformed{0};      // failed RTP/RTCP parsing
+    std::atomic<uint64_t> droppedSrtpAuth{0};       // SRTP/SRTCP authentication failure
+    std::atomic<uint64_t> droppedSrtpReplay{0};     // SRTP replay
+    std::atomic<uint64_t> droppedUnknownSsrc{0};    // RTP with no producer
+    std::atomic<uint64_t> droppedBeforeConnect{0};  // media before DTLS completed
+    std::atomic<uint64_t> droppedUnknownType{0};    // not STUN/DTLS/RTP/RTCP (RFC 7983)
+    std::atomic<uint64_t> sendFailures{0};
+    std::atomic<uint64_t> nacksReceived{0};
+    std::atomic<uint64_t> nacksUnanswered{0};        // packet no longer in the buffer
+    std::atomic<uint64_t> keyFrameRequestsSent{0};   // PLI/FIR sent to publishers
+    std::atomic<uint64_t> dtlsFailures{0};
+    std::atomic<uint64_t> dtlsConnected{0};
+    std::atomic<uint64_t> iceFailures{0};
+    std::atomic<uint64_t> transportsTimedOut{0};
+    std::atomic<int64_t> transportsOpen{0};
+    std::atomic<int64_t> producersOpen{0};
+    std::atomic<int64_t> consumersOpen{0};
+
+    static Metrics& instance();
+    // Prometheus text exposition format.
+    std::string toPrometheus() const;
+};
+
+inline void count(std::atomic<uint64_t>& counter, uint64_t n = 1) {
+    counter.fetch_add(n, std::memory_order_relaxed);
+}
+
+}  // namespace vcb::sfu

@@ -1,0 +1,98 @@
+#pragma once
+#include <glib.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sfu/core/Consumer.hpp"
+#include "sfu/core/IceServer.hpp"
+#include "sfu/core/Producer.hpp"
+#include "sfu/core/WebRtcTransport.hpp"
+
+namespace vcb::sfu {
+
+class Worker;
+
+struct RouterConfig {
+    IceConfig ice;
+    std::shared_ptr<dtls::DtlsContext> dtls;
+};
+
+// The media of one meeting, pinned to one worker: its transports, what they publish (producers)
+// and what they receive (consumers). Packets flow Transport → Producer → Router → Consumer →
+// Transport. Every method runs on the worker thread.
+class Router final : private Producer::Listener, private Consumer::Listener {
+public:
+    class Listener {
+    public:
+        virtual ~Listener() = default;
+        virtual void onTransportConnected(const std::string& transportId) = 0;
+        // The transport and everything it published or received are gone.
+        virtual void onTransportClosed(const std::string& transportId, std::string_view reason) = 0;
+    };
+
+    Router(Worker& worker, RouterConfig config, Listener& listener);
+    ~Router() override;
+    Router(const Router&) = delete;
+    Router& operator=(const Router&) = delete;
+
+    bool createTransport(const std::string& id, LocalTransportParameters& local, std::string& error);
+    bool connectTransport(const std::string& id, const RemoteTransportParameters& remote,
+                          std::string& error);
+    // Closes a transport with its producers and consumers; the listener is told.
+    void closeTransport(const std::string& id, std::string_view reason = "closed");
+    bool hasTransport(const std::string& id) const { return transports_.count(id) != 0; }
+
+    bool createProducer(const std::string& transportId, ProducerOptions options, std::string& error);
+    void closeProducer(const std::string& producerId);
+    Producer* findProducer(const std::string& producerId);
+
+    // producerId may be empty: the consumer waits until setConsumerProducer().
+    bool createConsumer(const std::string& transportId, ConsumerOptions options,
+                        const std::string& producerId, std::string& error);
+    bool setConsumerProducer(const std::string& consumerId, const std::string& producerId);
+    void closeConsumer(const std::string& consumerId);
+
+    size_t transportCount() const { return transports_.size(); }
+
+private:
+    struct TransportEntry final : WebRtcTransport::Listener {
+        Router* router = nullptr;
+        std::unique_ptr<WebRtcTransport> transport;
+        std::vector<Producer*> producers;
+        std::vector<Consumer*> consumers;
+        bool closed = false;
+
+        void onTransportConnected(WebRtcTransport& t) override;
+        void onTransportClosed(WebRtcTransport& t, std::string_view reason) override;
+        void onTransportRtp(WebRtcTransport& t, rtp::RtpPacket& packet, int64_t nowUs) override;
+        void onTransportRtcp(WebRtcTransport& t, const uint8_t* data, size_t len, int64_t nowUs) override;
+    };
+
+    void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet, int64_t nowUs) override;
+    void onConsumerKeyFrameRequest(Consumer& consumer, int64_t nowUs) override;
+
+    void handleRtp(TransportEntry& entry, rtp::RtpPacket& packet, int64_t nowUs);
+    void handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, int64_t nowUs);
+    void handleTransportClosed(TransportEntry& entry, std::string_view reason);
+    void detachProducer(Producer& producer);
+    void detachConsumer(Consumer& consumer);
+    Consumer* consumerBySsrc(TransportEntry& entry, uint32_t ssrc);
+    bool sendPeriodicRtcp();
+
+    Worker& worker_;
+    RouterConfig config_;
+    Listener& listener_;
+    std::unordered_map<std::string, std::unique_ptr<TransportEntry>> transports_;
+    std::unordered_map<std::string, std::unique_ptr<Producer>> producers_;
+    std::unordered_map<std::string, std::unique_ptr<Consumer>> consumers_;
+    std::unordered_map<Producer*, TransportEntry*> producerOwner_;
+    std::unordered_map<Consumer*, TransportEntry*> consumerOwner_;
+    guint rtcpTimer_ = 0;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace vcb::sfu

@@ -1,0 +1,108 @@
+#pragma once
+#include <glib.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sfu/RtpParameters.hpp"
+#include "sfu/core/IceServer.hpp"
+#include "sfu/core/PacketSink.hpp"
+#include "sfu/dtls/DtlsContext.hpp"
+#include "sfu/dtls/DtlsTransport.hpp"
+#include "sfu/dtls/SrtpSession.hpp"
+#include "sfu/rtp/RtpPacket.hpp"
+
+namespace vcb::sfu {
+
+class Worker;
+
+// What the other side needs to reach this transport (goes into the SDP).
+struct LocalTransportParameters {
+    std::string iceUfrag;
+    std::string icePwd;
+    std::vector<IceCandidate> candidates;
+    std::string fingerprint;  // sha-256
+};
+
+struct RemoteTransportParameters {
+    std::string iceUfrag;
+    std::string icePwd;
+    std::vector<IceCandidate> candidates;
+    std::string fingerprintAlgorithm;
+    std::string fingerprint;
+};
+
+// One peer connection's transport: ICE (libnice, lite) → RFC 7983 demux → DTLS (server role) →
+// SRTP. Hands decrypted RTP/RTCP upward and encrypts what the router sends down. Lives on one
+// worker thread.
+class WebRtcTransport final : public PacketSink,
+                              private IceServer::Listener,
+                              private dtls::DtlsTransport::Listener {
+public:
+    enum class State { New, Connecting, Connected, Closed };
+
+    class Listener {
+    public:
+        virtual ~Listener() = default;
+        virtual void onTransportConnected(WebRtcTransport& transport) = 0;
+        // Called once; the owner destroys the transport afterwards (not from inside the call).
+        virtual void onTransportClosed(WebRtcTransport& transport, std::string_view reason) = 0;
+        // The packet lives in the worker's receive buffer and may be modified in place.
+        virtual void onTransportRtp(WebRtcTransport& transport, rtp::RtpPacket& packet,
+                                    int64_t nowUs) = 0;
+        virtual void onTransportRtcp(WebRtcTransport& transport, const uint8_t* data, size_t len,
+                                     int64_t nowUs) = 0;
+    };
+
+    static std::unique_ptr<WebRtcTransport> create(Worker& worker, std::string id,
+                                                   const IceConfig& ice,
+                                                   std::shared_ptr<dtls::DtlsContext> dtls,
+                                                   Listener& listener, std::string& error);
+    ~WebRtcTransport() override;
+
+    const std::string& id() const { return id_; }
+    State state() const { return state_; }
+    LocalTransportParameters localParameters() const;
+    // Starts ICE checks acceptance and DTLS (server role). Returns false on bad parameters.
+    bool connect(const RemoteTransportParameters& remote, std::string& error);
+    void close(std::string_view reason);
+
+    // Encrypts buf[0..len) in place (capacity must leave room for the SRTP tag) and sends it.
+    bool sendRtp(uint8_t* buf, size_t len, size_t capacity) override;
+    bool sendRtcp(uint8_t* buf, size_t len, size_t capacity) override;
+    uint16_t nextTransportSequence() override { return ++transportSequence_; }
+    // Our SSRC for RTCP we originate (RR, PLI, NACK, REMB).
+    uint32_t rtcpSsrc() const override { return rtcpSsrc_; }
+    int64_t lastReceiveUs() const { return lastReceiveUs_; }
+
+private:
+    WebRtcTransport(Worker& worker, std::string id, Listener& listener);
+
+    void onIceConnected(IceServer& ice) override;
+    void onIceData(IceServer& ice, const uint8_t* data, size_t len) override;
+    void onIceFailed(IceServer& ice) override;
+    void onDtlsSend(const uint8_t* data, size_t len) override;
+    void onDtlsConnected(dtls::SrtpProfile profile, const dtls::SrtpKeys& keys) override;
+    void onDtlsFailed(std::string_view reason) override;
+    void onDtlsClosed() override;
+    bool onTimer();
+
+    Worker& worker_;
+    std::string id_;
+    Listener& listener_;
+    std::unique_ptr<IceServer> ice_;
+    std::unique_ptr<dtls::DtlsTransport> dtls_;
+    std::unique_ptr<dtls::SrtpSession> srtpIn_;
+    std::unique_ptr<dtls::SrtpSession> srtpOut_;
+    std::string fingerprint_;
+    State state_ = State::New;
+    guint timer_ = 0;
+    int64_t createdUs_ = 0;
+    int64_t lastReceiveUs_ = 0;
+    uint32_t rtcpSsrc_ = 0;
+    uint16_t transportSequence_ = 0;
+};
+
+}  // namespace vcb::sfu

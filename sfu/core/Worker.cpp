@@ -1,0 +1,92 @@
+#include "sfu/core/Worker.hpp"
+
+#include <future>
+#include <memory>
+
+namespace vcb::sfu {
+
+namespace {
+struct Task {
+    std::function<void()> fn;
+};
+struct Timer {
+    std::function<bool()> fn;
+};
+
+gboolean runTask(gpointer data) {
+    static_cast<Task*>(data)->fn();
+    return G_SOURCE_REMOVE;
+}
+void deleteTask(gpointer data) { delete static_cast<Task*>(data); }
+gboolean runTimer(gpointer data) {
+    return static_cast<Timer*>(data)->fn() ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+void deleteTimer(gpointer data) { delete static_cast<Timer*>(data); }
+}  // namespace
+
+Worker::Worker(std::string name)
+    : name_(std::move(name)), context_(g_main_context_new()), loop_(g_main_loop_new(context_, FALSE)) {}
+
+Worker::~Worker() {
+    stop();
+    g_main_loop_unref(loop_);
+    g_main_context_unref(context_);
+}
+
+void Worker::start() {
+    thread_ = std::thread([this] {
+        threadId_ = std::this_thread::get_id();
+        pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());
+        g_main_context_push_thread_default(context_);
+        g_main_loop_run(loop_);
+        // Run what was posted before stop() so owners can tear down cleanly on this thread.
+        while (g_main_context_iteration(context_, FALSE)) {
+        }
+        g_main_context_pop_thread_default(context_);
+    });
+}
+
+void Worker::stop() {
+    if (!thread_.joinable()) return;
+    post([this] { g_main_loop_quit(loop_); });
+    thread_.join();
+}
+
+void Worker::post(std::function<void()> fn) {
+    GSource* source = g_idle_source_new();
+    g_source_set_priority(source, G_PRIORITY_DEFAULT);
+    g_source_set_callback(source, runTask, new Task{std::move(fn)}, deleteTask);
+    g_source_attach(source, context_);
+    g_source_unref(source);
+}
+
+void Worker::invoke(const std::function<void()>& fn) {
+    if (isWorkerThread()) {
+        fn();
+        return;
+    }
+    auto done = std::make_shared<std::promise<void>>();
+    auto future = done->get_future();
+    post([&fn, done] {
+        fn();
+        done->set_value();
+    });
+    future.wait();
+}
+
+guint Worker::addTimer(uint32_t intervalMs, std::function<bool()> fn) {
+    GSource* source = g_timeout_source_new(intervalMs);
+    g_source_set_callback(source, runTimer, new Timer{std::move(fn)}, deleteTimer);
+    guint id = g_source_attach(source, context_);
+    g_source_unref(source);
+    return id;
+}
+
+void Worker::removeTimer(guint id) {
+    // g_source_remove() would look in the global default context; ids are per context.
+    if (id == 0) return;
+    GSource* source = g_main_context_find_source_by_id(context_, id);
+    if (source != nullptr) g_source_destroy(source);
+}
+
+}  // namespace vcb::sfu

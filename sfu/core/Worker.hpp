@@ -1,0 +1,47 @@
+#pragma once
+#include <glib.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+
+namespace vcb::sfu {
+
+// One media worker: a thread running its own GLib main context (libnice needs one). Every object of
+// a meeting lives on exactly one worker and is touched only from its thread; other threads hand it
+// work with post(). That is what lets the packet path run without locks.
+class Worker {
+public:
+    explicit Worker(std::string name);
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    void start();
+    // Stops the loop after the work already posted has run, then joins the thread.
+    void stop();
+
+    // Thread-safe: runs fn on the worker thread, in order.
+    void post(std::function<void()> fn);
+    // Runs fn on the worker and waits for it (control path only; never from the worker itself).
+    void invoke(const std::function<void()>& fn);
+
+    // Calls fn every intervalMs on the worker until fn returns false. Worker thread only.
+    guint addTimer(uint32_t intervalMs, std::function<bool()> fn);
+    void removeTimer(guint id);
+
+    GMainContext* context() const { return context_; }
+    bool isWorkerThread() const { return std::this_thread::get_id() == threadId_.load(); }
+    const std::string& name() const { return name_; }
+
+private:
+    std::string name_;
+    GMainContext* context_;
+    GMainLoop* loop_;
+    std::thread thread_;
+    std::atomic<std::thread::id> threadId_{};
+};
+
+}  // namespace vcb::sfu

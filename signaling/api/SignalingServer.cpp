@@ -1,0 +1,50 @@
+#include "signaling/api/SignalingServer.hpp"
+
+#include "sfu/core/Metrics.hpp"
+#include "signaling/web/DemoPage.hpp"
+
+namespace vcb::signaling {
+
+namespace http = boost::beast::http;
+
+SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig config,
+                                 rooms::Conference& conference)
+    : conference_(conference),
+      sessions_(std::make_shared<SessionRegistry>()),
+      server_(ioc, std::move(config)),
+      whipWhep_(conference, sessions_),
+      ws_(std::make_shared<WsService>(conference)) {
+    HttpRouter& router = server_.router();
+    router.add({http::verb::get, http::verb::head}, "/healthz", [](HttpRequest, HttpResponder res) {
+        HttpResponse r;
+        r.contentType = "text/plain";
+        r.body = "ok\n";
+        res.respond(std::move(r));
+    });
+    router.add({http::verb::get}, "/metrics", [this](HttpRequest, HttpResponder res) {
+        HttpResponse r;
+        r.contentType = "text/plain; version=0.0.4";
+        r.body = sfu::Metrics::instance().toPrometheus();
+        r.body += "# HELP vcb_meetings Meetings open\n# TYPE vcb_meetings gauge\nvcb_meetings " +
+                  std::to_string(conference_.meetingCount()) + "\n";
+        r.body += "# HELP vcb_http_sessions WHIP/WHEP sessions open\n# TYPE vcb_http_sessions gauge\nvcb_http_sessions " +
+                  std::to_string(sessions_->size()) + "\n";
+        res.respond(std::move(r));
+    });
+    router.addStatic("/demo", "text/html; charset=utf-8", std::string(demoPageHtml()));
+    router.add({http::verb::get}, "/", [](HttpRequest, HttpResponder res) {
+        HttpResponse r;
+        r.status = http::status::found;
+        r.header("Location", "/demo");
+        res.respond(std::move(r));
+    });
+    whipWhep_.registerRoutes(router);
+    router.addWebSocket("/ws", ws_);
+    router.freeze();
+}
+
+boost::system::error_code SignalingServer::start() { return server_.start(); }
+
+void SignalingServer::stop() { server_.stop(); }
+
+}  // namespace vcb::signaling

@@ -1,0 +1,58 @@
+#include "signaling/api/Translate.hpp"
+
+#include "signaling/http/Problem.hpp"
+
+namespace vcb::signaling {
+
+namespace http = boost::beast::http;
+
+LocalTransportInfo toLocalInfo(const sfu::LocalTransportParameters& local) {
+    return {local.iceUfrag, local.icePwd, local.fingerprint, local.candidates};
+}
+
+sfu::RemoteTransportParameters toRemote(const sfu::SessionDescription& remote) {
+    return {remote.iceUfrag, remote.icePwd, remote.candidates, remote.fingerprintAlgorithm,
+            remote.fingerprint};
+}
+
+std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<sfu::MediaSection>& media) {
+    std::vector<rooms::PublishTrack> out;
+    for (const auto& m : media) {
+        if (m.rejected || m.codecs.empty()) continue;
+        rooms::PublishTrack t;
+        t.mid = m.mid;
+        t.kind = m.kind;
+        t.ssrc = m.ssrcs.empty() ? 0 : m.ssrcs.front();
+        t.codec = m.codecs.front();  // the first negotiated codec is what the client sends
+        t.extensions = m.extensions;
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+HttpResponse sdpProblem(const SdpError& error) {
+    auto status = error.code() == SdpError::Code::UnsupportedMedia ? http::status::unprocessable_entity
+                  : error.code() == SdpError::Code::TooLarge       ? http::status::payload_too_large
+                                                                   : http::status::bad_request;
+    return problem(status, error.codeString(), error.message());
+}
+
+HttpResponse roomProblem(rooms::RoomError error, std::string_view detail) {
+    using rooms::RoomError;
+    http::status status = http::status::internal_server_error;
+    switch (error) {
+        case RoomError::MeetingNotFound: status = http::status::not_found; break;
+        case RoomError::MeetingFull: status = http::status::service_unavailable; break;
+        case RoomError::Forbidden: status = http::status::forbidden; break;
+        case RoomError::BadRequest: status = http::status::bad_request; break;
+        case RoomError::Unavailable: status = http::status::service_unavailable; break;
+        case RoomError::NotJoined:
+        case RoomError::AlreadyJoined: status = http::status::conflict; break;
+        case RoomError::None: status = http::status::ok; break;
+    }
+    auto r = problem(status, rooms::roomErrorCode(error), detail.empty() ? rooms::roomErrorCode(error) : detail);
+    if (status == http::status::service_unavailable) r.header("Retry-After", "5");
+    return r;
+}
+
+}  // namespace vcb::signaling

@@ -1,0 +1,447 @@
+#include "signaling/api/WsClient.hpp"
+
+#include <openssl/rand.h>
+
+#include "protocol/Codec.hpp"
+#include "sfu/core/Log.hpp"
+#include "signaling/api/Translate.hpp"
+#include "signaling/sdp/SdpParser.hpp"
+
+namespace vcb::signaling {
+
+namespace {
+
+using protocol::ErrorCode;
+
+uint32_t randomSsrc() {
+    uint32_t v = 0;
+    while (v == 0) RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
+    return v;
+}
+
+ErrorCode toProtocol(rooms::RoomError e) {
+    switch (e) {
+        case rooms::RoomError::MeetingNotFound: return ErrorCode::MeetingNotFound;
+        case rooms::RoomError::Forbidden: return ErrorCode::Forbidden;
+        case rooms::RoomError::AlreadyJoined: return ErrorCode::AlreadyJoined;
+        case rooms::RoomError::NotJoined: return ErrorCode::NotJoined;
+        case rooms::RoomError::BadRequest: return ErrorCode::BadMessage;
+        case rooms::RoomError::MeetingFull:
+        case rooms::RoomError::Unavailable: return ErrorCode::RateLimited;
+        case rooms::RoomError::None: break;
+    }
+    return ErrorCode::Internal;
+}
+
+ErrorCode toProtocol(const SdpError& e) {
+    return e.code() == SdpError::Code::UnsupportedMedia ? ErrorCode::UnsupportedMedia : ErrorCode::BadSdp;
+}
+
+protocol::Track toProtocol(const rooms::TrackInfo& t) {
+    return {t.id, t.kind == sfu::MediaKind::Audio ? protocol::TrackKind::Audio : protocol::TrackKind::Video};
+}
+
+protocol::Participant toProtocol(const rooms::Participant& p) {
+    protocol::Participant out{p.id, p.displayName, {}};
+    for (const auto& t : p.tracks) out.tracks.push_back(toProtocol(t));
+    return out;
+}
+
+// Track ids are "<participantId>-audio" / "<participantId>-video".
+bool splitTrackId(const std::string& trackId, std::string& participantId, sfu::MediaKind& kind) {
+    auto dash = trackId.rfind('-');
+    if (dash == std::string::npos || dash == 0) return false;
+    std::string suffix = trackId.substr(dash + 1);
+    if (suffix == "audio") kind = sfu::MediaKind::Audio;
+    else if (suffix == "video") kind = sfu::MediaKind::Video;
+    else return false;
+    participantId = trackId.substr(0, dash);
+    return true;
+}
+
+template <typename M>
+std::optional<int64_t> requestIdOf(const M& m) {
+    return m.requestId;
+}
+
+}  // namespace
+
+void WsClient::send(const protocol::ServerMessage& message) {
+    if (auto c = connection_.lock()) c->send(protocol::serialize(message));
+}
+
+void WsClient::sendError(ErrorCode code, std::string message, std::optional<int64_t> requestId) {
+    send(protocol::Error{code, std::move(message), requestId});
+}
+
+void WsClient::handle(const protocol::ClientMessage& message) {
+    std::visit(
+        [this](const auto& m) {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, protocol::Join>) {
+                join(m);
+            } else if constexpr (std::is_same_v<T, protocol::Ping>) {
+                send(protocol::Pong{m.requestId});
+            } else {
+                if (!isJoined()) {
+                    sendError(ErrorCode::NotJoined, "join a meeting first", requestIdOf(m));
+                    return;
+                }
+                if constexpr (std::is_same_v<T, protocol::Publish>) {
+                    publish(m);
+                } else if constexpr (std::is_same_v<T, protocol::Unpublish>) {
+                    unpublish(m);
+                } else if constexpr (std::is_same_v<T, protocol::Subscribe>) {
+                    subscribe(m.trackIds, true, m.requestId);
+                } else if constexpr (std::is_same_v<T, protocol::Unsubscribe>) {
+                    subscribe(m.trackIds, false, m.requestId);
+                } else if constexpr (std::is_same_v<T, protocol::SubscribeAnswer>) {
+                    answer(m);
+                } else if constexpr (std::is_same_v<T, protocol::Trickle>) {
+                    // ICE-lite: addresses are learned from the client's checks. Validate only.
+                    if (!SdpParser::parseCandidate(m.candidate) && !m.candidate.empty()) {
+                        sendError(ErrorCode::BadSdp, "malformed candidate", m.requestId);
+                    }
+                } else if constexpr (std::is_same_v<T, protocol::Leave>) {
+                    leave(m.requestId);
+                }
+            }
+        },
+        message);
+}
+
+bool WsClient::isJoined() {
+    std::lock_guard lock(mutex_);
+    return joined_ && !left_;
+}
+
+bool WsClient::startJoin(const protocol::Join& m) {
+    std::lock_guard lock(mutex_);
+    if (joined_ || joining_ || left_) return false;
+    joining_ = true;
+    autoSubscribe_ = m.autoSubscribe;
+    meetingId_ = m.meeting;
+    return true;
+}
+
+void WsClient::join(const protocol::Join& m) {
+    if (!startJoin(m)) {
+        return sendError(ErrorCode::AlreadyJoined, "this connection already joined a meeting", m.requestId);
+    }
+    rooms::JoinCredentials creds{m.meeting, m.displayName, m.token.value_or(""), rooms::ClientKind::WebSocket,
+                                 remoteAddress_};
+    auto self = shared_from_this();
+    auto requestId = m.requestId;
+    conference_.join(creds, self, [self, requestId](rooms::JoinResult r) {
+        bool subscribeNow = false;
+        {
+            std::lock_guard lock(self->mutex_);
+            self->joining_ = false;
+            if (r.error == rooms::RoomError::None) {
+                if (self->left_) {
+                    // The socket closed while joining: undo.
+                    self->conference_.leave(self->meetingId_, r.participantId);
+                    return;
+                }
+                self->joined_ = true;
+                self->participantId_ = r.participantId;
+                if (self->autoSubscribe_) {
+                    for (const auto& p : r.others) self->addTracksLocked(p.tracks, p.id);
+                    subscribeNow = !self->subscribed_.empty();
+                }
+            }
+        }
+        if (r.error != rooms::RoomError::None) {
+            return self->sendError(toProtocol(r.error), std::string(rooms::roomErrorCode(r.error)), requestId);
+        }
+        protocol::Joined joined{r.participantId, self->meetingId_, {}, requestId};
+        for (const auto& p : r.others) joined.participants.push_back(toProtocol(p));
+        self->send(joined);
+        if (subscribeNow) self->renegotiate();
+    });
+}
+
+void WsClient::addTracksLocked(const std::vector<rooms::TrackInfo>& tracks, const std::string& participantId) {
+    for (const auto& t : tracks) {
+        if (participantId == participantId_ || subscribed_.count(t.id) != 0) continue;
+        subscribed_[t.id] = SubscribedTrack{participantId, t.kind, randomSsrc()};
+    }
+}
+
+void WsClient::publish(const protocol::Publish& m) {
+    auto parsed = SdpParser::parse(m.sdp);
+    if (!parsed) return sendError(toProtocol(parsed.error()), parsed.error().message(), m.requestId);
+    auto offer = std::make_shared<sfu::SessionDescription>(std::move(parsed.value()));
+    std::string meetingId, participantId, transportId;
+    {
+        std::lock_guard lock(mutex_);
+        if (publishBusy_) {
+            // One publish negotiation at a time per connection.
+            meetingId.clear();
+        } else {
+            publishBusy_ = true;
+            meetingId = meetingId_;
+            participantId = participantId_;
+            transportId = publishTransport_;
+        }
+    }
+    if (meetingId.empty()) return sendError(ErrorCode::BadMessage, "a publish is already in progress", m.requestId);
+    auto self = shared_from_this();
+    auto requestId = m.requestId;
+    // Negotiates against the transport and hands the tracks to the conference.
+    auto complete = [self, offer, requestId, meetingId, participantId](const std::string& tid,
+                                                                      const sfu::LocalTransportParameters& local) {
+        Negotiator negotiator;
+        auto result = negotiator.answer(*offer, toLocalInfo(local), AnswerPurpose::Publish);
+        if (!result) {
+            {
+                std::lock_guard lock(self->mutex_);
+                self->publishBusy_ = false;
+            }
+            return self->sendError(toProtocol(result.error()), result.error().message(), requestId);
+        }
+        auto sdp = std::make_shared<std::string>(std::move(result->sdp));
+        self->conference_.publish(meetingId, participantId, tid, toRemote(result->remote),
+                                  toPublishTracks(result->media), [self, sdp, requestId](rooms::PublishResult pr) {
+                                      {
+                                          std::lock_guard lock(self->mutex_);
+                                          self->publishBusy_ = false;
+                                      }
+                                      if (pr.error != rooms::RoomError::None) {
+                                          return self->sendError(toProtocol(pr.error), pr.detail, requestId);
+                                      }
+                                      self->send(protocol::PublishAnswer{*sdp, requestId});
+                                  });
+    };
+    if (!transportId.empty()) {
+        sfu::LocalTransportParameters local;
+        {
+            std::lock_guard lock(mutex_);
+            local = publishLocal_;
+        }
+        return complete(transportId, local);
+    }
+    conference_.createTransport(meetingId, participantId, [self, complete, requestId](rooms::TransportResult tr) {
+        if (tr.error != rooms::RoomError::None) {
+            {
+                std::lock_guard lock(self->mutex_);
+                self->publishBusy_ = false;
+            }
+            return self->sendError(toProtocol(tr.error), tr.detail, requestId);
+        }
+        {
+            std::lock_guard lock(self->mutex_);
+            self->publishTransport_ = tr.transportId;
+            self->publishLocal_ = tr.local;
+        }
+        complete(tr.transportId, tr.local);
+    });
+}
+
+void WsClient::unpublish(const protocol::Unpublish&) {
+    std::string meetingId, participantId, transportId;
+    {
+        std::lock_guard lock(mutex_);
+        meetingId = meetingId_;
+        participantId = participantId_;
+        transportId = publishTransport_;
+        publishTransport_.clear();
+    }
+    if (!transportId.empty()) conference_.closeTransport(meetingId, participantId, transportId);
+}
+
+void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add, std::optional<int64_t> requestId) {
+    bool changed = false;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& id : trackIds) {
+            std::string pid;
+            sfu::MediaKind kind;
+            if (!splitTrackId(id, pid, kind) || pid == participantId_) continue;
+            if (add && subscribed_.count(id) == 0) {
+                subscribed_[id] = SubscribedTrack{pid, kind, randomSsrc()};
+                changed = true;
+            } else if (!add && subscribed_.erase(id) != 0) {
+                changed = true;
+            }
+        }
+    }
+    if (changed) renegotiate();
+}
+
+void WsClient::renegotiate() {
+    std::string meetingId, participantId;
+    {
+        std::lock_guard lock(mutex_);
+        if (!joined_ || left_) return;
+        if (offerInFlight_ || subscribeTransportPending_) {
+            renegotiateNeeded_ = true;
+            return;
+        }
+        if (!subscribeTransport_.empty()) {
+            std::vector<OfferedTrack> tracks;
+            for (const auto& [id, t] : subscribed_) {
+                tracks.push_back(OfferedTrack{id, t.participantId, t.kind, t.ssrc, "vcbridge"});
+            }
+            auto offer = subscribeNegotiator_.offer(tracks, toLocalInfo(subscribeLocal_),
+                                                    lastOffer_ ? &*lastOffer_ : nullptr);
+            if (!offer) {
+                VCB_LOG_WARN("participant %s: cannot build subscribe offer: %s", participantId_.c_str(),
+                             offer.error().message().c_str());
+                return;
+            }
+            lastOffer_ = offer->local;
+            offerInFlight_ = true;
+            renegotiateNeeded_ = false;
+            protocol::SubscribeOffer msg{std::move(offer->sdp), ++revision_, std::nullopt};
+            // send() only queues on the socket; safe under the lock.
+            send(msg);
+            return;
+        }
+        subscribeTransportPending_ = true;
+        meetingId = meetingId_;
+        participantId = participantId_;
+    }
+    auto self = shared_from_this();
+    conference_.createTransport(meetingId, participantId, [self](rooms::TransportResult tr) {
+        {
+            std::lock_guard lock(self->mutex_);
+            self->subscribeTransportPending_ = false;
+            if (tr.error != rooms::RoomError::None) {
+                VCB_LOG_WARN("participant %s: no subscribe transport: %s", self->participantId_.c_str(),
+                             tr.detail.c_str());
+                return;
+            }
+            self->subscribeTransport_ = tr.transportId;
+            self->subscribeLocal_ = tr.local;
+        }
+        self->renegotiate();
+    });
+}
+
+void WsClient::answer(const protocol::SubscribeAnswer& m) {
+    std::string meetingId, participantId, transportId;
+    std::vector<rooms::ViewTrack> tracks;
+    std::optional<sfu::RemoteTransportParameters> remote;
+    {
+        std::lock_guard lock(mutex_);
+        if (!offerInFlight_ || m.revision != revision_ || !lastOffer_) {
+            // fall through to the error below
+            meetingId.clear();
+        } else {
+            auto result = subscribeNegotiator_.applyAnswer(*lastOffer_, m.sdp);
+            if (!result) {
+                offerInFlight_ = false;
+                send(protocol::Error{toProtocol(result.error()), result.error().message(), m.requestId});
+                return;
+            }
+            for (const auto& section : result->media) {
+                if (section.rejected || section.ssrcs.empty()) continue;
+                const SubscribedTrack* st = nullptr;
+                for (const auto& [id, t] : subscribed_) {
+                    if (t.ssrc == section.ssrcs.front()) st = &t;
+                }
+                if (st == nullptr) continue;
+                rooms::ViewTrack vt;
+                vt.mid = section.mid;
+                vt.ssrc = st->ssrc;
+                vt.cname = "vcbridge";
+                vt.codecs = section.codecs;
+                vt.extensions = section.extensions;
+                vt.source = {rooms::MediaSelector::Mode::Participant, st->participantId, st->kind};
+                tracks.push_back(std::move(vt));
+            }
+            if (!subscribeConnected_) remote = toRemote(result->remote);
+            meetingId = meetingId_;
+            participantId = participantId_;
+            transportId = subscribeTransport_;
+        }
+    }
+    if (meetingId.empty()) {
+        return sendError(ErrorCode::BadMessage, "no subscribe offer with this revision is pending", m.requestId);
+    }
+    auto self = shared_from_this();
+    auto requestId = m.requestId;
+    conference_.view(meetingId, participantId, transportId, remote, std::move(tracks),
+                     [self, requestId](rooms::RoomError err, std::string detail) {
+                         bool again = false;
+                         {
+                             std::lock_guard lock(self->mutex_);
+                             self->offerInFlight_ = false;
+                             if (err == rooms::RoomError::None) self->subscribeConnected_ = true;
+                             again = self->renegotiateNeeded_;
+                         }
+                         if (err != rooms::RoomError::None) self->sendError(toProtocol(err), detail, requestId);
+                         if (again) self->renegotiate();
+                     });
+}
+
+void WsClient::leave(std::optional<int64_t>) {
+    disconnect();
+    if (auto c = connection_.lock()) c->close(boost::beast::websocket::close_code::normal, "left");
+}
+
+void WsClient::disconnect() {
+    std::string meetingId, participantId;
+    {
+        std::lock_guard lock(mutex_);
+        if (left_) return;
+        left_ = true;
+        if (!joined_) return;
+        meetingId = meetingId_;
+        participantId = participantId_;
+    }
+    conference_.leave(meetingId, participantId);
+}
+
+void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
+    using Type = rooms::MeetingEvent::Type;
+    bool renegotiateNow = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (left_) return;
+        switch (e.type) {
+            case Type::ParticipantJoined:
+                send(protocol::ParticipantJoined{toProtocol(e.participant)});
+                break;
+            case Type::ParticipantLeft: {
+                send(protocol::ParticipantLeft{e.participant.id});
+                for (auto it = subscribed_.begin(); it != subscribed_.end();) {
+                    if (it->second.participantId == e.participant.id) {
+                        it = subscribed_.erase(it);
+                        renegotiateNow = true;
+                    } else {
+                        ++it;
+                    }
+                }
+                break;
+            }
+            case Type::TrackPublished:
+                send(protocol::TrackPublished{e.participant.id, toProtocol(e.track)});
+                if (autoSubscribe_ && subscribed_.count(e.track.id) == 0) {
+                    addTracksLocked({e.track}, e.participant.id);
+                    renegotiateNow = true;
+                }
+                break;
+            case Type::TrackUnpublished:
+                send(protocol::TrackUnpublished{e.participant.id, e.track.id});
+                // The m-section stays; the consumer pauses and resumes if the track comes back.
+                break;
+            case Type::TransportClosed:
+                if (e.transportId == publishTransport_) {
+                    publishTransport_.clear();
+                } else if (e.transportId == subscribeTransport_) {
+                    subscribeTransport_.clear();
+                    subscribeConnected_ = false;
+                    lastOffer_.reset();
+                    offerInFlight_ = false;
+                    subscribeNegotiator_ = Negotiator{};
+                    renegotiateNow = !subscribed_.empty();
+                }
+                break;
+        }
+    }
+    if (renegotiateNow) renegotiate();
+}
+
+}  // namespace vcb::signaling

@@ -1,0 +1,340 @@
+#include "signaling/http/HttpSession.hpp"
+
+#include <algorithm>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <exception>
+#include <limits>
+#include <string_view>
+
+#include "signaling/http/BeastResponse.hpp"
+#include "signaling/http/FailLog.hpp"
+#include "signaling/http/HttpResponder.hpp"
+#include "signaling/http/Problem.hpp"
+#include "signaling/http/WebSocketSession.hpp"
+
+namespace vcb::signaling {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// Input drained after an error response before the socket is closed, so that the peer reads
+// the response instead of a reset.
+constexpr std::size_t kMaxDrainBytes = 1024 * 1024;
+constexpr std::size_t kReadChunk = 4096;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket&& socket, std::shared_ptr<const ServerContext> ctx,
+                         ConnectionSlot slot)
+    : ctx_(std::move(ctx)),
+      config_(ctx_->config),
+      stream_(std::move(socket)),
+      executor_(stream_.get_executor()),
+      slot_(std::move(slot)),
+      timer_(executor_) {
+    beast::error_code ec;
+    const auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+        remoteAddress_ = ep.address().to_string();
+        remotePort_ = ep.port();
+    }
+    // Signaling messages are small and latency matters more than packet count.
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+}
+
+void HttpSession::run() {
+    net::dispatch(executor_, [self = shared_from_this()] { self->start(); });
+}
+
+void HttpSession::forceClose() {
+    net::post(executor_, [self = shared_from_this()] {
+        if (self->upgraded_ || self->closing_) return;
+        self->closing_ = true;
+        self->timer_.cancel();
+        self->closeSocket();
+    });
+}
+
+void HttpSession::start() {
+    slot_.bind(weak_from_this());
+    if (closing_) return;
+    if (!slot_.admitted()) {
+        auto res = problem(http::status::service_unavailable, "too_many_connections",
+                           "the server is at its connection limit, retry later");
+        res.header("Retry-After", std::to_string(config_.retryAfter.count()));
+        sendError(std::move(res));
+        return;
+    }
+    deadline_ = Clock::now() + config_.readTimeout;
+    startRead();
+}
+
+void HttpSession::startRead() {
+    if (closing_) return;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(config_.maxHeaderBytes, std::numeric_limits<std::uint32_t>::max())));
+    parser_->body_limit(config_.maxBodyBytes);
+
+    if (buffer_.size() > 0) {  // pipelined request already buffered
+        deadline_ = Clock::now() + config_.readTimeout;
+        readHeader();
+        return;
+    }
+    // Waiting for the first byte is the idle phase of a kept-alive connection; the first
+    // request's deadline already started at accept time.
+    if (firstRequest_) {
+        stream_.expires_at(deadline_);
+    } else {
+        stream_.expires_after(config_.idleTimeout);
+    }
+    stream_.async_read_some(
+        buffer_.prepare(kReadChunk),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->onFirstBytes(ec, n);
+        });
+}
+
+void HttpSession::onFirstBytes(beast::error_code ec, std::size_t bytes) {
+    buffer_.commit(bytes);
+    if (ec) {
+        // Idle timeout or the peer closed between requests: nothing to answer.
+        fail(ec, "http idle read");
+        closeSocket();
+        return;
+    }
+    if (!firstRequest_) deadline_ = Clock::now() + config_.readTimeout;
+    readHeader();
+}
+
+void HttpSession::readHeader() {
+    stream_.expires_at(deadline_);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                self->onHeader(ec);
+                            });
+}
+
+void HttpSession::onHeader(beast::error_code ec) {
+    if (ec) {
+        onReadError(ec);
+        return;
+    }
+    const auto& header = parser_->get();
+    // The parser enforces this too; checking here keeps the rule independent of its details.
+    if (const auto length = parser_->content_length();
+        length && *length > config_.maxBodyBytes) {
+        onReadError(http::error::body_limit);
+        return;
+    }
+    if (!parser_->is_done() && header.version() >= 11 &&
+        beast::iequals(header[http::field::expect], "100-continue")) {
+        stream_.expires_at(deadline_);
+        net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                         [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                             if (wec) {
+                                 fail(wec, "http write 100-continue");
+                                 self->closeSocket();
+                                 return;
+                             }
+                             self->readBody();
+                         });
+        return;
+    }
+    if (parser_->is_done()) {
+        handleRequest();
+    } else {
+        readBody();
+    }
+}
+
+void HttpSession::readBody() {
+    stream_.expires_at(deadline_);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                         self->onBody(ec);
+                     });
+}
+
+void HttpSession::onBody(beast::error_code ec) {
+    if (ec) {
+        onReadError(ec);
+        return;
+    }
+    handleRequest();
+}
+
+void HttpSession::onReadError(beast::error_code ec) {
+    if (closing_) return;
+    if (ec == http::error::header_limit) {
+        sendError(problem(http::status::request_header_fields_too_large, "header_too_large",
+                          "request header fields exceed " +
+                              std::to_string(config_.maxHeaderBytes) + " bytes"));
+        return;
+    }
+    if (ec == http::error::body_limit) {
+        sendError(problem(http::status::payload_too_large, "body_too_large",
+                          "request body exceeds " + std::to_string(config_.maxBodyBytes) +
+                              " bytes"));
+        return;
+    }
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+        ec.category() != http::make_error_code(http::error::bad_method).category()) {
+        // The peer went away or timed out (Beast already closed the socket then).
+        fail(ec, "http read");
+        closeSocket();
+        return;
+    }
+    sendError(problem(http::status::bad_request, "bad_request",
+                      "malformed HTTP request: " + ec.message()));
+}
+
+void HttpSession::handleRequest() {
+    firstRequest_ = false;
+    stream_.expires_never();
+    auto message = parser_->release();
+    parser_.reset();
+
+    version_ = message.version();
+    keepAlive_ = message.keep_alive();
+    headRequest_ = message.method() == http::verb::head;
+    const bool isUpgrade = beast::websocket::is_upgrade(message);
+
+    HttpRequest request;
+    request.method = message.method();
+    request.target = std::string(message.target());
+    request.remoteAddress = remoteAddress_;
+    request.remotePort = remotePort_;
+    request.headers = static_cast<const http::fields&>(message);
+    request.body = std::move(message.body());
+
+    auto match = ctx_->router->resolve(request, isUpgrade);
+    switch (match.kind) {
+        case HttpRouter::Match::Kind::response:
+            send(std::move(match.response), false);
+            return;
+        case HttpRouter::Match::Kind::webSocket:
+            upgrade(std::move(message), std::move(request), std::move(match.webSocket));
+            return;
+        case HttpRouter::Match::Kind::handler:
+            break;
+    }
+
+    const auto seq = ++requestSeq_;
+    awaitingResponse_ = true;
+    timer_.expires_after(config_.handlerTimeout);
+    timer_.async_wait([self = shared_from_this(), seq](beast::error_code ec) {
+        if (ec) return;
+        self->deliver(seq, problem(http::status::service_unavailable, "handler_timeout",
+                                   "the request was not answered in time"));
+    });
+    HttpResponder responder([self = shared_from_this(), seq](HttpResponse response) {
+        net::post(self->executor_, [self, seq, response = std::move(response)]() mutable {
+            self->deliver(seq, std::move(response));
+        });
+    });
+    try {
+        (*match.handler)(std::move(request), std::move(responder));
+    } catch (const std::exception& e) {
+        // The responder copy owned by the handler died during unwinding and sends the 500.
+        fail(make_error_code(boost::system::errc::operation_canceled),
+             std::string("http handler threw: ") + e.what());
+    } catch (...) {
+        fail(make_error_code(boost::system::errc::operation_canceled),
+             "http handler threw a non-standard exception");
+    }
+}
+
+void HttpSession::upgrade(http::request<http::string_body>&& message, HttpRequest&& request,
+                          std::shared_ptr<WsHandler> handler) {
+    upgraded_ = true;
+    auto ws = std::make_shared<WebSocketSession>(std::move(stream_), ctx_, std::move(slot_),
+                                                 std::move(handler), std::move(request));
+    ws->run(std::move(message));
+}
+
+void HttpSession::deliver(std::uint64_t seq, HttpResponse response) {
+    if (closing_ || !awaitingResponse_ || seq != requestSeq_) return;
+    awaitingResponse_ = false;
+    timer_.cancel();
+    send(std::move(response), false);
+}
+
+void HttpSession::sendError(HttpResponse response) {
+    // The request (if any) was not fully understood: answer as HTTP/1.1 and end the connection.
+    version_ = 11;
+    headRequest_ = false;
+    send(std::move(response), true);
+}
+
+void HttpSession::send(HttpResponse response, bool closeAfter) {
+    const bool keepAlive = keepAlive_ && !closeAfter && !closing_;
+    response_ = std::make_unique<http::response<http::string_body>>(toBeastResponse(
+        std::move(response), version_, keepAlive, headRequest_, config_.serverName));
+    stream_.expires_after(config_.writeTimeout);
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this(), keepAlive](beast::error_code ec, std::size_t) {
+                          self->onWrite(keepAlive, ec);
+                      });
+}
+
+void HttpSession::onWrite(bool keepAlive, beast::error_code ec) {
+    response_.reset();
+    if (ec) {
+        fail(ec, "http write");
+        closeSocket();
+        return;
+    }
+    if (closing_) return;
+    if (!keepAlive) {
+        lingeringClose();
+        return;
+    }
+    startRead();
+}
+
+void HttpSession::lingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) {
+        closeSocket();
+        return;
+    }
+    drained_ = 0;
+    stream_.expires_after(config_.lingerTimeout);
+    drain();
+}
+
+void HttpSession::drain() {
+    stream_.async_read_some(
+        net::buffer(drainBuffer_),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->drained_ += n;
+            if (ec || self->closing_ || self->drained_ > kMaxDrainBytes) {
+                self->closeSocket();
+                return;
+            }
+            self->drain();
+        });
+}
+
+void HttpSession::closeSocket() {
+    if (upgraded_) return;
+    stream_.close();
+    // Free the connection slot now; the object itself may live on in a pending responder.
+    slot_.release();
+}
+
+}  // namespace vcb::signaling

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <memory>
+
+#include "signaling/http/ConnectionRegistry.hpp"
+#include "signaling/http/HttpRouter.hpp"
+#include "signaling/http/HttpServerConfig.hpp"
+
+namespace vcb::signaling {
+
+// Immutable state shared by the listener and all sessions; outlives HttpServer if sessions do.
+struct ServerContext {
+    HttpServerConfig config;
+    std::shared_ptr<const HttpRouter> router;
+    std::shared_ptr<ConnectionRegistry> registry;
+};
+
+}  // namespace vcb::signaling

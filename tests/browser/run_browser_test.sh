@@ -1,0 +1,21 @@
+#!/bin/sh
+# ctest entry point: installs playwright-core from the committed lock file when missing, then
+# runs the headless Chromium end-to-end test against the given vcbridge binary.
+# Usage: run_browser_test.sh <vcbridge> [browser_test.js options]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+
+if ! command -v node >/dev/null 2>&1; then
+    echo "browser test: node is not installed (apt-get install -y nodejs npm)" >&2
+    exit 1
+fi
+if [ ! -x /usr/bin/chromium ]; then
+    echo "browser test: /usr/bin/chromium is missing (apt-get install -y chromium)" >&2
+    exit 1
+fi
+if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
+    echo "browser test: installing playwright-core (npm ci)"
+    # playwright-core never downloads a browser; Debian's chromium is used.
+    (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+exec node "$here/browser_test.js" "$@"

@@ -1,0 +1,53 @@
+#pragma once
+// Runs one vcbridge process for a test: fork/exec on 127.0.0.1 with an ephemeral HTTP port and a
+// private UDP port range, parses the port from its "listening" line, and stops it at the end
+// (SIGTERM, SIGKILL after 5 s) reporting whether it exited cleanly.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace vcb::integration {
+
+class ServerProcess {
+  public:
+    ServerProcess() = default;
+    ~ServerProcess();  // stop()
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    // Starts `binary` and waits until it reports its port. false with *error otherwise.
+    bool start(const std::string& binary, std::chrono::milliseconds timeout, std::string* error);
+    // Still running (has not exited on its own)?
+    bool alive();
+    // Stops the server. Returns a description of an unclean end ("exit status 3", "signal 11",
+    // "did not stop on SIGTERM") or nullopt if it exited with status 0.
+    std::optional<std::string> stop();
+
+    std::uint16_t port() const { return port_; }
+    std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::string wsUrl() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/ws"; }
+    std::string rtcPorts() const { return rtcPorts_; }
+    // Last lines the server wrote to stdout (for failure messages).
+    std::string outputTail() const;
+
+  private:
+    static std::string findFreeUdpRange(int count);
+    void drainOutput();
+    std::optional<std::string> describeStatus(int status) const;
+
+    pid_t pid_ = -1;
+    int stdoutFd_ = -1;
+    std::uint16_t port_ = 0;
+    std::string rtcPorts_;
+    std::optional<int> exitStatus_;
+    std::thread drainer_;
+    mutable std::mutex outputMutex_;
+    std::string output_;
+};
+
+}  // namespace vcb::integration

@@ -1,0 +1,222 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "protocol/Codec.hpp"
+
+namespace vcb::protocol {
+namespace {
+
+ProtocolError clientError(std::string_view frame) {
+    auto r = parseClientMessage(frame);
+    EXPECT_FALSE(r.ok()) << frame;
+    return r.ok() ? ProtocolError{} : r.error();
+}
+
+template <typename T>
+T clientAs(std::string_view frame) {
+    auto r = parseClientMessage(frame);
+    EXPECT_TRUE(r.ok()) << frame << ": " << (r.ok() ? "" : r.error().message);
+    if (!r.ok()) return T{};
+    const T* m = std::get_if<T>(&r.value());
+    EXPECT_NE(m, nullptr) << frame;
+    return m ? *m : T{};
+}
+
+std::string nested(int depth) {
+    std::string s = R"({"type":"ping","x":)";
+    // The outer object is level 1, so depth-1 arrays make `depth` levels.
+    for (int i = 0; i < depth - 1; ++i) s += "[";
+    for (int i = 0; i < depth - 1; ++i) s += "]";
+    return s + "}";
+}
+
+TEST(CodecTest, ParsesJoinWithDefaults) {
+    auto join = clientAs<Join>(R"({"type":"join","meeting":"m-1","displayName":"red"})");
+    EXPECT_EQ(join.meeting, "m-1");
+    EXPECT_EQ(join.displayName, "red");
+    EXPECT_TRUE(join.autoSubscribe);
+    EXPECT_FALSE(join.token.has_value());
+    EXPECT_FALSE(join.requestId.has_value());
+
+    join = clientAs<Join>(
+        R"({"type":"join","meeting":"m","displayName":"B\u00e9a","token":"t","autoSubscribe":false,"requestId":7})");
+    EXPECT_EQ(join.displayName,
+              "B\xC3\xA9"
+              "a");
+    EXPECT_EQ(join.token, "t");
+    EXPECT_FALSE(join.autoSubscribe);
+    EXPECT_EQ(join.requestId, 7);
+}
+
+TEST(CodecTest, JoinValidation) {
+    EXPECT_EQ(clientError(R"({"type":"join","displayName":"a"})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"join","meeting":"a b","displayName":"a"})").code,
+              ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"join","meeting":"m","displayName":7})").code,
+              ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"join","meeting":"m","displayName":""})").code,
+              ErrorCode::BadMessage);
+    const std::string longName(65, 'n');
+    EXPECT_EQ(
+        clientError(R"({"type":"join","meeting":"m","displayName":")" + longName + "\"}").code,
+        ErrorCode::BadMessage);
+    EXPECT_EQ(
+        clientError(R"({"type":"join","meeting":"m","displayName":"a","autoSubscribe":"yes"})")
+            .code,
+        ErrorCode::BadMessage);
+    // A control character smuggled through a JSON escape.
+    EXPECT_EQ(clientError(R"({"type":"join","meeting":"m","displayName":"a\u0007"})").code,
+              ErrorCode::BadMessage);
+}
+
+TEST(CodecTest, EnvelopeErrors) {
+    EXPECT_EQ(clientError("{").code, ErrorCode::BadJson);
+    EXPECT_EQ(clientError(R"({"type":"ping",})").code, ErrorCode::BadJson);
+    EXPECT_EQ(clientError("\"ping\"").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError("[]").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"requestId":1})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":1})").code, ErrorCode::BadMessage);
+    auto unknown = clientError(R"({"type":"launch","requestId":42})");
+    EXPECT_EQ(unknown.code, ErrorCode::UnknownType);
+    EXPECT_EQ(unknown.requestId, 42);  // echoed so the client can correlate the error
+    EXPECT_EQ(clientError(R"({"type":"ping","requestId":"1"})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"ping","requestId":1.5})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"ping","requestId":-1})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientAs<Ping>(R"({"type":"ping","requestId":3.0})").requestId, 3);
+    // Invalid UTF-8 inside a JSON string.
+    EXPECT_EQ(
+        clientError("{\"type\":\"join\",\"meeting\":\"m\",\"displayName\":\"\xC0\xAF\"}").code,
+        ErrorCode::BadJson);
+}
+
+TEST(CodecTest, NestingDepthLimitIs16) {
+    EXPECT_TRUE(parseClientMessage(nested(16)).ok());
+    EXPECT_EQ(clientError(nested(17)).code, ErrorCode::BadJson);
+    EXPECT_EQ(clientError(nested(1000)).code, ErrorCode::BadJson);
+}
+
+TEST(CodecTest, FrameSizeLimit) {
+    std::string big = R"({"type":"ping","pad":")" + std::string(64 * 1024, 'x') + "\"}";
+    EXPECT_EQ(clientError(big).code, ErrorCode::TooLarge);
+}
+
+TEST(CodecTest, SdpAndTrackIdLimits) {
+    EXPECT_EQ(clientError(R"({"type":"publish"})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"publish","sdp":""})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientAs<Publish>(R"({"type":"publish","sdp":"v=0\r\n"})").sdp, "v=0\r\n");
+
+    std::string ids;
+    for (int i = 0; i < 256; ++i) ids += (i ? "," : "") + ("\"p1-" + std::to_string(i) + "\"");
+    auto sub = clientAs<Subscribe>(R"({"type":"subscribe","trackIds":[)" + ids + "]}");
+    EXPECT_EQ(sub.trackIds.size(), 256u);
+    EXPECT_EQ(sub.trackIds[255], "p1-255");
+    EXPECT_EQ(clientError(R"({"type":"subscribe","trackIds":[)" + ids + ",\"x\"]}").code,
+              ErrorCode::TooLarge);
+    EXPECT_EQ(clientError(R"({"type":"subscribe","trackIds":"p1-0"})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"unsubscribe","trackIds":[1]})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"unsubscribe","trackIds":["a b"]})").code,
+              ErrorCode::BadMessage);
+}
+
+TEST(CodecTest, AnswerAndTrickle) {
+    auto answer = clientAs<SubscribeAnswer>(R"({"type":"answer","sdp":"v=0","revision":4})");
+    EXPECT_EQ(answer.revision, 4);
+    EXPECT_EQ(clientError(R"({"type":"answer","sdp":"v=0"})").code, ErrorCode::BadMessage);
+
+    auto trickle = clientAs<Trickle>(
+        R"({"type":"trickle","pc":"subscribe","candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","sdpMid":"0"})");
+    EXPECT_EQ(trickle.pc, PcRole::Subscribe);
+    EXPECT_EQ(trickle.sdpMid, "0");
+    trickle =
+        clientAs<Trickle>(R"({"type":"trickle","pc":"publish","candidate":"","sdpMid":null})");
+    EXPECT_FALSE(trickle.sdpMid.has_value());
+    EXPECT_EQ(clientError(R"({"type":"trickle","pc":"other","candidate":""})").code,
+              ErrorCode::BadMessage);
+}
+
+TEST(CodecTest, ClientRoundTrip) {
+    const ClientMessage messages[] = {
+        Join{"m", "Gr\xC3\xBCn \"quoted\"", std::string("tok"), false, 1},
+        Publish{"v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n", 2},
+        Unpublish{},
+        Subscribe{{"p1-0", "p1-1"}, 3},
+        Unsubscribe{{"p1-0"}, std::nullopt},
+        SubscribeAnswer{"v=0\r\n", 9, std::nullopt},
+        Trickle{PcRole::Subscribe, "candidate:x", std::string("0"), 5},
+        Trickle{PcRole::Publish, "", std::nullopt, std::nullopt},
+        Leave{},
+        Ping{11},
+    };
+    for (const ClientMessage& m : messages) {
+        const std::string text = serialize(m);
+        auto parsed = parseClientMessage(text);
+        ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.error().message;
+        EXPECT_EQ(parsed.value(), m) << text;
+    }
+}
+
+TEST(CodecTest, ServerRoundTrip) {
+    Participant alice{"p1", "alice", {{"p1-0", TrackKind::Audio}, {"p1-1", TrackKind::Video}}};
+    Participant bob{"p2", "bob", {}};
+    const ServerMessage messages[] = {
+        Joined{"p3", "m", {alice, bob}, 1},
+        PublishAnswer{"v=0\r\n", 2},
+        SubscribeOffer{"v=0\r\n", 7, std::nullopt},
+        ParticipantJoined{alice},
+        ParticipantLeft{"p1"},
+        TrackPublished{"p1", {"p1-1", TrackKind::Video}},
+        TrackUnpublished{"p1", "p1-1"},
+        Error{ErrorCode::NotJoined, "join first", 4},
+        Pong{8},
+    };
+    for (const ServerMessage& m : messages) {
+        const std::string text = serialize(m);
+        auto parsed = parseServerMessage(text);
+        ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.error().message;
+        EXPECT_EQ(parsed.value(), m) << text;
+    }
+}
+
+TEST(CodecTest, ServerWireFormat) {
+    EXPECT_EQ(serialize(ServerMessage{SubscribeOffer{"x", 2, std::nullopt}}),
+              R"({"type":"offer","pc":"subscribe","sdp":"x","revision":2})");
+    EXPECT_EQ(serialize(ServerMessage{Error{ErrorCode::UnknownType, "no", 5}}),
+              R"({"type":"error","code":"unknown_type","message":"no","requestId":5})");
+    EXPECT_EQ(serialize(ServerMessage{toErrorMessage(ProtocolError{ErrorCode::BadJson, "b", {}})}),
+              R"({"type":"error","code":"bad_json","message":"b"})");
+    EXPECT_EQ(serialize(ServerMessage{Pong{}}), R"({"type":"pong"})");
+}
+
+TEST(CodecTest, ServerParseValidation) {
+    auto bad = [](std::string_view frame) {
+        auto r = parseServerMessage(frame);
+        EXPECT_FALSE(r.ok()) << frame;
+        return r.ok() ? ErrorCode::Internal : r.error().code;
+    };
+    EXPECT_EQ(bad(R"({"type":"answer","pc":"subscribe","sdp":"v=0"})"), ErrorCode::BadMessage);
+    EXPECT_EQ(bad(R"({"type":"offer","pc":"subscribe","sdp":"v=0"})"), ErrorCode::BadMessage);
+    EXPECT_EQ(
+        bad(R"({"type":"trackPublished","participantId":"p1","track":{"id":"p1-0","kind":"data"}})"),
+        ErrorCode::BadMessage);
+    EXPECT_EQ(
+        bad(R"({"type":"joined","participantId":"p1","meeting":"m","participants":[{"id":"p2","displayName":"x"}]})"),
+        ErrorCode::BadMessage);
+    EXPECT_EQ(bad(R"({"type":"error","code":"weird","message":"x"})"), ErrorCode::BadMessage);
+    EXPECT_EQ(bad(R"({"type":"participantJoined"})"), ErrorCode::BadMessage);
+    EXPECT_EQ(bad(R"({"type":"join","meeting":"m","displayName":"a"})"), ErrorCode::UnknownType);
+}
+
+TEST(CodecTest, ErrorCodeNames) {
+    for (auto code : {ErrorCode::BadJson, ErrorCode::BadMessage, ErrorCode::UnknownType,
+                      ErrorCode::NotJoined, ErrorCode::AlreadyJoined, ErrorCode::MeetingNotFound,
+                      ErrorCode::Forbidden, ErrorCode::BadSdp, ErrorCode::UnsupportedMedia,
+                      ErrorCode::TooLarge, ErrorCode::RateLimited, ErrorCode::Internal}) {
+        EXPECT_EQ(errorCodeFromString(toString(code)), code);
+    }
+    EXPECT_EQ(toString(ErrorCode::MeetingNotFound), "meeting_not_found");
+    EXPECT_FALSE(errorCodeFromString("nope").has_value());
+}
+
+}  // namespace
+}  // namespace vcb::protocol

@@ -1,0 +1,507 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+#include "signaling/sdp/Negotiator.hpp"
+#include "signaling/sdp/SdpParser.hpp"
+#include "signaling/sdp/SdpWriter.hpp"
+#include "tests/sdp/TestSdps.hpp"
+#include "tests/sdp/TestUtil.hpp"
+
+namespace vcb::signaling {
+namespace {
+
+using namespace testsdp;
+using sfu::Direction;
+using sfu::MediaKind;
+
+LocalTransportInfo serverTransport() {
+    LocalTransportInfo t;
+    t.iceUfrag = "vcbU";
+    t.icePwd = "vcbridgeIcePassword0123456789";
+    t.fingerprint =
+        "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:"
+        "AB:CD:EF";
+    sfu::IceCandidate c;
+    c.foundation = "1";
+    c.priority = 2130706431;
+    c.address = "192.0.2.1";
+    c.port = 3478;
+    t.candidates = {c};
+    return t;
+}
+
+sfu::SessionDescription parse(const std::string& text) {
+    auto r = SdpParser::parse(text);
+    EXPECT_TRUE(r.ok()) << r.error().message() << "\n" << text;
+    return r.ok() ? r.value() : sfu::SessionDescription{};
+}
+
+std::vector<uint8_t> payloadTypes(const sfu::MediaSection& s) {
+    std::vector<uint8_t> pts;
+    for (const auto& c : s.codecs) pts.push_back(c.payloadType);
+    return pts;
+}
+
+std::vector<std::string> extensionUris(const sfu::MediaSection& s) {
+    std::vector<std::string> uris;
+    for (const auto& e : s.extensions) uris.push_back(std::to_string(e.id) + " " + e.uri);
+    return uris;
+}
+
+TEST(Negotiator, PublishAnswerToChromeOffer) {
+    Negotiator n;
+    const auto offer = parse(kChromeOffer);
+    const auto result = n.answer(offer, serverTransport(), AnswerPurpose::Publish);
+    ASSERT_TRUE(result.ok()) << result.error().message();
+
+    // Negotiated parameters for the SFU: the two media sections, not the data channel.
+    ASSERT_EQ(result->media.size(), 2u);
+    const auto& audio = result->media[0];
+    EXPECT_EQ(audio.mid, "0");
+    EXPECT_EQ(audio.direction, Direction::RecvOnly);
+    ASSERT_EQ(audio.codecs.size(), 1u);
+    EXPECT_EQ(audio.codecs[0].payloadType, 111);
+    EXPECT_EQ(audio.codecs[0].fmtp, "minptime=10;useinbandfec=1");
+    EXPECT_EQ(audio.codecs[0].rtcpFeedback, std::vector<std::string>{"transport-cc"});
+    EXPECT_EQ(
+        extensionUris(audio),
+        (std::vector<std::string>{
+            "1 " + std::string(sfu::ext::kAudioLevel), "2 " + std::string(sfu::ext::kAbsSendTime),
+            "3 " + std::string(sfu::ext::kTransportCc), "4 " + std::string(sfu::ext::kMid)}));
+    EXPECT_EQ(audio.ssrcs, std::vector<uint32_t>{1001911271u});
+    EXPECT_EQ(audio.msidTrack, "3c0f7e2a-5b1d-4c8e-9a7f-6e5d4c3b2a10");
+
+    const auto& video = result->media[1];
+    EXPECT_EQ(video.mid, "1");
+    // VP8 first, then the H264 with packetization-mode=1 and profile 42e01f; no RTX.
+    EXPECT_EQ(payloadTypes(video), (std::vector<uint8_t>{96, 106}));
+    for (const auto& c : video.codecs) EXPECT_FALSE(c.rtxPayloadType);
+    EXPECT_EQ(
+        video.codecs[0].rtcpFeedback,
+        (std::vector<std::string>{"goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"}));
+    EXPECT_EQ(
+        extensionUris(video),
+        (std::vector<std::string>{
+            "2 " + std::string(sfu::ext::kAbsSendTime), "3 " + std::string(sfu::ext::kTransportCc),
+            "4 " + std::string(sfu::ext::kMid), "10 " + std::string(sfu::ext::kRid)}));
+    EXPECT_EQ(video.ssrcs, std::vector<uint32_t>{2833478913u});
+    EXPECT_FALSE(video.rtxSsrc);
+    EXPECT_EQ(result->remote.iceUfrag, "Fq3v");
+
+    // The answer text as the client sees it.
+    const std::string& sdp = result->sdp;
+    EXPECT_NE(sdp.find("a=ice-lite\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("a=group:BUNDLE 0 1\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("m=video 9 UDP/TLS/RTP/SAVPF 96 106\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 "
+                       "0.0.0.0\r\na=mid:2\r\n"),
+              std::string::npos)
+        << sdp;
+    EXPECT_EQ(sdp.find("rtx"), std::string::npos);
+    EXPECT_EQ(sdp.find("a=ssrc"), std::string::npos);
+    EXPECT_EQ(sdp.find("a=sendonly"), std::string::npos);
+
+    const auto answer = parse(sdp);
+    EXPECT_TRUE(answer.iceLite);
+    EXPECT_EQ(answer.setup, sfu::DtlsSetup::Passive);
+    EXPECT_EQ(answer.iceUfrag, "vcbU");
+    EXPECT_EQ(answer.fingerprint, serverTransport().fingerprint);
+    ASSERT_EQ(answer.media.size(), 3u);
+    EXPECT_EQ(answer.media[0].direction, Direction::RecvOnly);
+    EXPECT_TRUE(answer.media[0].rtcpMux);
+    EXPECT_TRUE(answer.media[1].rtcpRsize);
+    EXPECT_TRUE(answer.media[2].rejected);
+    EXPECT_EQ(answer.media[2].mid, "2");
+    ASSERT_EQ(answer.candidates.size(), 1u);
+    EXPECT_EQ(answer.candidates[0].address, "192.0.2.1");
+}
+
+TEST(Negotiator, PublishAnswerToWebrtcbinOffer) {
+    Negotiator n;
+    const auto result = n.answer(parse(kWebrtcbinOffer), serverTransport(), AnswerPurpose::Publish);
+    ASSERT_TRUE(result.ok()) << result.error().message();
+    ASSERT_EQ(result->media.size(), 2u);
+    EXPECT_EQ(result->media[0].mid, "video0");
+    EXPECT_EQ(payloadTypes(result->media[0]), std::vector<uint8_t>{96});
+    EXPECT_EQ(result->media[0].codecs[0].rtcpFeedback,
+              (std::vector<std::string>{"nack", "nack pli"}));
+    EXPECT_EQ(result->media[1].mid, "audio1");
+    EXPECT_EQ(result->media[1].codecs[0].name, "OPUS");  // case as offered
+    EXPECT_EQ(result->media[1].codecs[0].payloadType, 97);
+    EXPECT_TRUE(result->media[1].codecs[0].rtcpFeedback.empty());  // no nack for audio
+    EXPECT_EQ(result->media[1].msidTrack, "webrtctransceiver1");
+    EXPECT_NE(result->sdp.find("a=group:BUNDLE video0 audio1\r\n"), std::string::npos);
+    EXPECT_NE(result->sdp.find("a=rtpmap:97 OPUS/48000/2\r\n"), std::string::npos);
+    parse(result->sdp);
+}
+
+TEST(Negotiator, ViewAnswerCarriesServerSsrcs) {
+    Negotiator n;
+    std::map<std::string, SendStream> streams;
+    streams["0"] = {111111, "vcbridge", "p7", "p7-0"};
+    streams["1"] = {222222, "vcbridge", "p7", "p7-1"};
+    const auto result =
+        n.answer(parse(kChromeViewerOffer), serverTransport(), AnswerPurpose::View, streams);
+    ASSERT_TRUE(result.ok()) << result.error().message();
+    ASSERT_EQ(result->media.size(), 2u);
+    EXPECT_EQ(result->media[0].direction, Direction::SendOnly);
+    EXPECT_EQ(result->media[0].ssrcs, std::vector<uint32_t>{111111});
+    // VP8 first even though the viewer listed H264 first; the viewer can receive either.
+    const auto& video = result->media[1];
+    EXPECT_EQ(payloadTypes(video), (std::vector<uint8_t>{96, 102}));
+    EXPECT_EQ(video.codecs[0].rtcpFeedback,
+              (std::vector<std::string>{"nack", "nack pli", "goog-remb"}));
+    EXPECT_EQ(extensionUris(video),
+              (std::vector<std::string>{"3 " + std::string(sfu::ext::kTransportCc),
+                                        "4 " + std::string(sfu::ext::kMid)}));
+    EXPECT_EQ(video.ssrcs, std::vector<uint32_t>{222222});
+
+    const auto answer = parse(result->sdp);
+    ASSERT_EQ(answer.media.size(), 2u);
+    EXPECT_EQ(answer.media[1].direction, Direction::SendOnly);
+    EXPECT_EQ(answer.media[1].ssrcs, std::vector<uint32_t>{222222});
+    EXPECT_EQ(answer.media[1].cname, "vcbridge");
+    EXPECT_EQ(answer.media[1].msidStream, "p7");
+    EXPECT_EQ(answer.media[1].msidTrack, "p7-1");
+    EXPECT_NE(result->sdp.find("a=ssrc:222222 msid:p7 p7-1\r\n"), std::string::npos);
+}
+
+TEST(Negotiator, WrongDirectionForPurposeIsRejected) {
+    Negotiator n;
+    // A viewer's recvonly offer cannot publish, a publisher's sendonly offer cannot view.
+    auto r = n.answer(parse(kChromeViewerOffer), serverTransport(), AnswerPurpose::Publish);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().codeString(), "unsupported_media");
+    r = n.answer(parse(kChromeOffer), serverTransport(), AnswerPurpose::View);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().codeString(), "unsupported_media");
+
+    // Mixed: video sendonly in a view offer is rejected in place, audio accepted.
+    const std::string mixed =
+        replaceAll(kChromeViewerOffer, "a=extmap:13 urn:3gpp:video-orientation\r\na=recvonly",
+                   "a=extmap:13 urn:3gpp:video-orientation\r\na=sendonly");
+    r = n.answer(parse(mixed), serverTransport(), AnswerPurpose::View);
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    ASSERT_EQ(r->media.size(), 1u);
+    EXPECT_EQ(r->media[0].mid, "0");
+    const auto answer = parse(r->sdp);
+    EXPECT_TRUE(answer.media[1].rejected);
+    EXPECT_EQ(answer.media[1].mid, "1");
+    EXPECT_EQ(answer.bundleMids, std::vector<std::string>{"0"});
+    EXPECT_NE(r->sdp.find("m=video 0 UDP/TLS/RTP/SAVPF 102 96\r\n"), std::string::npos) << r->sdp;
+}
+
+TEST(Negotiator, CodecSelection) {
+    Negotiator n;
+    // Only PCMU audio: nothing usable.
+    std::string text = replaceAll(kChromeViewerOffer, "m=audio 9 UDP/TLS/RTP/SAVPF 111 0",
+                                  "m=audio 9 UDP/TLS/RTP/SAVPF 0");
+    text = replaceAll(text, "m=video 9 UDP/TLS/RTP/SAVPF 102 96 97",
+                      "m=video 9 UDP/TLS/RTP/SAVPF 102");
+    text = replaceAll(text, "packetization-mode=1", "packetization-mode=0");
+    auto r = n.answer(parse(text), serverTransport(), AnswerPurpose::View);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), SdpError::Code::UnsupportedMedia);
+
+    // H264 only (packetization-mode=1, another profile) is accepted alone.
+    text = replaceAll(kChromeViewerOffer, "m=video 9 UDP/TLS/RTP/SAVPF 102 96 97",
+                      "m=video 9 UDP/TLS/RTP/SAVPF 102");
+    text = replaceAll(text, "profile-level-id=42e01f", "profile-level-id=640c1f");
+    r = n.answer(parse(text), serverTransport(), AnswerPurpose::View);
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    EXPECT_EQ(payloadTypes(r->media[1]), std::vector<uint8_t>{102});
+
+    // Opus must be stereo-signalled (/2).
+    text = replaceAll(kChromeViewerOffer, "opus/48000/2", "opus/48000");
+    r = n.answer(parse(text), serverTransport(), AnswerPurpose::View);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->media.size(), 1u);
+    EXPECT_EQ(r->media[0].mid, "1");
+}
+
+TEST(Negotiator, SeveralAudioAndVideoSectionsForPublish) {
+    std::string text = kWebrtcbinOffer;
+    const size_t video = text.find("m=video");
+    const size_t audio = text.find("m=audio");
+    std::string extra = replaceAll(text.substr(video, audio - video), "video0", "video2");
+    extra += replaceAll(text.substr(audio), "audio1", "audio3");
+    text += extra;
+    text = replaceAll(text, "BUNDLE video0 audio1", "BUNDLE video0 audio1 video2 audio3");
+    Negotiator n;
+    const auto r = n.answer(parse(text), serverTransport(), AnswerPurpose::Publish);
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    ASSERT_EQ(r->media.size(), 4u);
+    EXPECT_EQ(r->media[3].mid, "audio3");
+}
+
+TEST(Negotiator, OfferSetupMustBeActpassOrActive) {
+    Negotiator n;
+    auto offer = parse(kChromeOffer);
+    offer.setup = sfu::DtlsSetup::Passive;
+    const auto r = n.answer(offer, serverTransport(), AnswerPurpose::Publish);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().codeString(), "bad_sdp");
+    offer.setup = sfu::DtlsSetup::Active;
+    EXPECT_TRUE(n.answer(offer, serverTransport(), AnswerPurpose::Publish).ok());
+}
+
+// --- Server-initiated subscribe offers -----------------------------------------------------
+
+OfferedTrack track(std::string id, MediaKind kind, uint32_t ssrc) {
+    return OfferedTrack{std::move(id), "p1", kind, ssrc, "cn-p1"};
+}
+
+// What a browser answers to a subscribe offer: recvonly, setup active, the given codecs.
+std::string clientAnswer(const sfu::SessionDescription& offer, bool vp8Only = true) {
+    sfu::SessionDescription a = offer;
+    a.iceLite = false;
+    a.iceUfrag = "cli1";
+    a.icePwd = "clientPassword0123456789";
+    a.setup = sfu::DtlsSetup::Active;
+    a.fingerprint = std::string(kChromeFingerprint);
+    a.candidates.clear();
+    for (auto& m : a.media) {
+        if (m.rejected) continue;
+        m.direction = Direction::RecvOnly;
+        m.ssrcs = {4242};
+        m.msidStream.clear();
+        m.msidTrack.clear();
+        if (m.kind == MediaKind::Video && vp8Only) m.codecs.resize(1);
+    }
+    SdpWriter writer;
+    return writer.write(a);
+}
+
+TEST(Negotiator, SubscribeOfferLayout) {
+    Negotiator n;
+    const auto r =
+        n.offer({track("p1-0", MediaKind::Audio, 1000), track("p1-1", MediaKind::Video, 2000)},
+                serverTransport());
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    const auto offer = parse(r->sdp);
+    EXPECT_TRUE(offer.iceLite);
+    EXPECT_EQ(offer.setup, sfu::DtlsSetup::ActPass);
+    EXPECT_EQ(offer.bundleMids, (std::vector<std::string>{"0", "1"}));
+    ASSERT_EQ(offer.media.size(), 2u);
+    const auto& audio = offer.media[0];
+    EXPECT_EQ(audio.direction, Direction::SendOnly);
+    EXPECT_EQ(payloadTypes(audio), std::vector<uint8_t>{111});
+    EXPECT_EQ(audio.codecs[0].fmtp, "minptime=10;useinbandfec=1");
+    EXPECT_EQ(extensionUris(audio),
+              (std::vector<std::string>{
+                  "1 " + std::string(sfu::ext::kMid), "2 " + std::string(sfu::ext::kAudioLevel),
+                  "3 " + std::string(sfu::ext::kAbsSendTime),
+                  "4 " + std::string(sfu::ext::kTransportCc), "5 " + std::string(sfu::ext::kRid)}));
+    EXPECT_EQ(audio.ssrcs, std::vector<uint32_t>{1000});
+    EXPECT_EQ(audio.msidStream, "p1");
+    EXPECT_EQ(audio.msidTrack, "p1-0");
+    EXPECT_EQ(audio.cname, "cn-p1");
+    const auto& video = offer.media[1];
+    EXPECT_EQ(payloadTypes(video), (std::vector<uint8_t>{96, 102}));
+    EXPECT_EQ(
+        video.codecs[0].rtcpFeedback,
+        (std::vector<std::string>{"nack", "nack pli", "ccm fir", "goog-remb", "transport-cc"}));
+    EXPECT_EQ(extensionUris(video).size(), 4u);
+    EXPECT_EQ(r->sdp.find("rtx"), std::string::npos);
+    EXPECT_NE(r->sdp.find("a=msid:p1 p1-1\r\n"), std::string::npos);
+    ASSERT_EQ(r->media.size(), 2u);
+}
+
+TEST(Negotiator, SubscribeRenegotiationKeepsAndRecyclesSections) {
+    Negotiator n;
+    const auto t = serverTransport();
+    const auto a = track("a", MediaKind::Audio, 1);
+    const auto v = track("v", MediaKind::Video, 2);
+    const auto b = track("b", MediaKind::Audio, 3);
+    const auto c = track("c", MediaKind::Audio, 4);
+
+    const auto first = n.offer({a, v}, t);
+    ASSERT_TRUE(first.ok());
+
+    // "a" removed: its section is retired in place; "b" cannot reuse it yet.
+    const auto second = n.offer({v, b}, t, &first->local);
+    ASSERT_TRUE(second.ok()) << second.error().message();
+    auto parsed = parse(second->sdp);
+    ASSERT_EQ(parsed.media.size(), 3u);
+    EXPECT_TRUE(parsed.media[0].rejected);
+    EXPECT_EQ(parsed.media[0].mid, "0");
+    EXPECT_EQ(parsed.media[1].mid, "1");
+    EXPECT_EQ(parsed.media[1].msidTrack, "v");
+    EXPECT_EQ(parsed.media[2].mid, "2");
+    EXPECT_EQ(parsed.media[2].msidTrack, "b");
+    EXPECT_EQ(parsed.bundleMids, (std::vector<std::string>{"1", "2"}));
+    EXPECT_NE(second->sdp.find("m=audio 0 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n"
+                               "a=inactive\r\n"),
+              std::string::npos);
+
+    // "c" recycles the retired audio section under a new mid; "v" and "b" stay put.
+    const auto third = n.offer({v, b, c}, t, &second->local);
+    ASSERT_TRUE(third.ok());
+    parsed = parse(third->sdp);
+    ASSERT_EQ(parsed.media.size(), 3u);
+    EXPECT_FALSE(parsed.media[0].rejected);
+    EXPECT_EQ(parsed.media[0].mid, "3");
+    EXPECT_EQ(parsed.media[0].msidTrack, "c");
+    EXPECT_EQ(parsed.media[0].ssrcs, std::vector<uint32_t>{4});
+    EXPECT_EQ(parsed.media[1].mid, "1");
+    EXPECT_EQ(parsed.media[2].mid, "2");
+
+    // A video track cannot recycle an audio section: appended.
+    const auto fourth = n.offer({v, b, track("w", MediaKind::Video, 5)}, t, &third->local);
+    ASSERT_TRUE(fourth.ok());
+    parsed = parse(fourth->sdp);
+    ASSERT_EQ(parsed.media.size(), 4u);
+    EXPECT_TRUE(parsed.media[0].rejected);
+    EXPECT_EQ(parsed.media[3].mid, "4");
+    EXPECT_EQ(parsed.media[3].kind, MediaKind::Video);
+
+    // Same o= session id, increasing version.
+    const auto origin = [](const std::string& sdp) {
+        const size_t start = sdp.find("o=- ") + 4;
+        std::istringstream fields(sdp.substr(start, sdp.find("\r\n", start) - start));
+        std::string id;
+        std::string version;
+        fields >> id >> version;
+        return std::make_pair(id, version);
+    };
+    EXPECT_EQ(origin(first->sdp).first, origin(fourth->sdp).first);
+    EXPECT_EQ(origin(first->sdp).second, "1");
+    EXPECT_EQ(origin(fourth->sdp).second, "4");
+}
+
+TEST(Negotiator, SubscribeOfferValidation) {
+    Negotiator n;
+    auto r = n.offer({track("has space", MediaKind::Audio, 1)}, serverTransport());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), SdpError::Code::BadSdp);
+    r = n.offer({track("x", MediaKind::Audio, 1), track("x", MediaKind::Video, 2)},
+                serverTransport());
+    ASSERT_FALSE(r.ok());
+    OfferedTrack injected = track("y", MediaKind::Audio, 1);
+    injected.cname = "x\r\na=ice-lite";
+    r = n.offer({injected}, serverTransport());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), SdpError::Code::BadSdp);
+    std::map<std::string, SendStream> streams;
+    streams["0"] = {1, "cn ame", "s", "t"};
+    r = n.answer(parse(kChromeViewerOffer), serverTransport(), AnswerPurpose::View, streams);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), SdpError::Code::BadSdp);
+    std::vector<OfferedTrack> many;
+    for (int i = 0; i < 65; ++i)
+        many.push_back(track("t" + std::to_string(i), MediaKind::Audio, i));
+    r = n.offer(many, serverTransport());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), SdpError::Code::TooManyMedia);
+    many.pop_back();
+    EXPECT_TRUE(n.offer(many, serverTransport()).ok());
+}
+
+TEST(Negotiator, ApplyAnswer) {
+    Negotiator n;
+    const auto offer =
+        n.offer({track("a", MediaKind::Audio, 1000), track("v", MediaKind::Video, 2000)},
+                serverTransport());
+    ASSERT_TRUE(offer.ok());
+    const std::string answer = clientAnswer(offer->local);
+    const auto r = n.applyAnswer(offer->local, answer);
+    ASSERT_TRUE(r.ok()) << r.error().message() << "\n" << answer;
+    ASSERT_EQ(r->media.size(), 2u);
+    EXPECT_EQ(r->media[0].direction, Direction::SendOnly);
+    EXPECT_EQ(r->media[0].ssrcs, std::vector<uint32_t>{1000});  // the server's, not the client's
+    EXPECT_EQ(payloadTypes(r->media[1]), std::vector<uint8_t>{96});
+    EXPECT_EQ(r->media[1].ssrcs, std::vector<uint32_t>{2000});
+    EXPECT_EQ(r->remote.iceUfrag, "cli1");
+    EXPECT_EQ(r->remote.setup, sfu::DtlsSetup::Active);
+    EXPECT_TRUE(r->sdp.empty());
+}
+
+TEST(Negotiator, ApplyChromeStyleAnswerWithRejectionAndReducedFeedback) {
+    Negotiator n;
+    const auto offer =
+        n.offer({track("a", MediaKind::Audio, 1000), track("v", MediaKind::Video, 2000)},
+                serverTransport());
+    ASSERT_TRUE(offer.ok());
+    const std::string answer = crlf(R"(v=0
+o=- 5467286145353423 2 IN IP4 127.0.0.1
+s=-
+t=0 0
+a=group:BUNDLE 1
+a=msid-semantic: WMS
+m=audio 0 UDP/TLS/RTP/SAVPF 111
+c=IN IP4 0.0.0.0
+a=mid:0
+a=inactive
+m=video 9 UDP/TLS/RTP/SAVPF 102 96
+c=IN IP4 0.0.0.0
+a=rtcp:9 IN IP4 0.0.0.0
+a=ice-ufrag:Gh7k
+a=ice-pwd:Lm3nOp9qRs2tUv8wXy4zAb6c
+a=ice-options:trickle
+a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08
+a=setup:active
+a=mid:1
+a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid
+a=extmap:4 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01
+a=recvonly
+a=rtcp-mux
+a=rtcp-rsize
+a=rtpmap:102 H264/90000
+a=rtcp-fb:102 nack
+a=rtcp-fb:102 nack pli
+a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f
+a=rtpmap:96 VP8/90000
+a=rtcp-fb:96 nack
+a=rtcp-fb:96 nack pli
+a=rtcp-fb:96 transport-cc
+)");
+    const auto r = n.applyAnswer(offer->local, answer);
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    ASSERT_EQ(r->media.size(), 1u);
+    const auto& video = r->media[0];
+    EXPECT_EQ(video.mid, "1");
+    EXPECT_EQ(payloadTypes(video), (std::vector<uint8_t>{102, 96}));  // the client's order
+    EXPECT_EQ(video.codecs[0].rtcpFeedback, (std::vector<std::string>{"nack", "nack pli"}));
+    EXPECT_EQ(video.codecs[1].rtcpFeedback,
+              (std::vector<std::string>{"nack", "nack pli", "transport-cc"}));
+    EXPECT_EQ(extensionUris(video).size(), 2u);
+}
+
+TEST(Negotiator, ApplyAnswerRejectsInconsistentAnswers) {
+    Negotiator n;
+    const auto offer =
+        n.offer({track("a", MediaKind::Audio, 1000), track("v", MediaKind::Video, 2000)},
+                serverTransport());
+    ASSERT_TRUE(offer.ok());
+    const std::string good = clientAnswer(offer->local);
+    ASSERT_TRUE(n.applyAnswer(offer->local, good).ok());
+
+    const auto expectBad = [&](const std::string& text, SdpError::Code code) {
+        const auto r = n.applyAnswer(offer->local, text);
+        ASSERT_FALSE(r.ok()) << text;
+        EXPECT_EQ(r.error().code(), code) << r.error().message();
+    };
+    expectBad(replaceAll(good, "a=recvonly", "a=sendrecv"), SdpError::Code::BadSdp);
+    expectBad(replaceAll(good, "a=setup:active", "a=setup:passive"), SdpError::Code::BadSdp);
+    expectBad(replaceAll(replaceAll(good, "a=mid:1", "a=mid:7"), "BUNDLE 0 1", "BUNDLE 0 7"),
+              SdpError::Code::BadSdp);
+    expectBad(
+        replaceAll(replaceAll(good, "SAVPF 96", "SAVPF 100"), "a=rtpmap:96 ", "a=rtpmap:100 "),
+        SdpError::Code::BadSdp);
+    expectBad(replaceAll(good, "a=rtpmap:96 VP8", "a=rtpmap:96 VP9"), SdpError::Code::BadSdp);
+    expectBad(replaceAll(good, "a=extmap:3 ", "a=extmap:9 "), SdpError::Code::BadSdp);
+    expectBad(good.substr(0, good.find("m=video")), SdpError::Code::BadSdp);
+    expectBad(removeLines(good, "a=fingerprint"), SdpError::Code::MissingFingerprint);
+    expectBad("not sdp", SdpError::Code::BadSdp);
+
+    // Inactive sections are simply not accepted.
+    const auto inactive = n.applyAnswer(offer->local, replaceAll(good, "a=recvonly", "a=inactive"));
+    ASSERT_TRUE(inactive.ok()) << inactive.error().message();
+    EXPECT_TRUE(inactive->media.empty());
+}
+
+}  // namespace
+}  // namespace vcb::signaling
