@@ -1,9 +1,13 @@
 #include "clients/gst/WebRtcPeer.hpp"
 
+#include <arpa/inet.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
+#include <nice/agent.h>
+
+#include "clients/gst/Url.hpp"
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
@@ -232,6 +236,26 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
     if (!webrtc_) {
         if (error) *error = "pipeline has no webrtcbin";
         return false;
+    }
+    if (!options_.iceAddress.empty()) {
+        GObject* ice = nullptr;
+        g_object_get(webrtc_, "ice-agent", &ice, nullptr);
+        NiceAgent* agent = nullptr;
+        if (ice != nullptr &&
+            g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent") != nullptr) {
+            g_object_get(ice, "agent", &agent, nullptr);
+        }
+        NiceAddress addr;
+        nice_address_init(&addr);
+        bool added = agent != nullptr &&
+                     nice_address_set_from_string(&addr, options_.iceAddress.c_str()) &&
+                     nice_agent_add_local_address(agent, &addr);
+        if (agent != nullptr) g_object_unref(agent);
+        if (ice != nullptr) g_object_unref(ice);
+        if (!added) {
+            if (error) *error = "cannot use ICE address " + options_.iceAddress;
+            return false;
+        }
     }
     GstBus* bus = gst_element_get_bus(pipeline_);
     gst_bus_set_sync_handler(bus, reinterpret_cast<GstBusSyncHandler>(&WebRtcPeer::onBusMessage),
@@ -714,6 +738,13 @@ int WebRtcPeer::onAudioSample(GstAppSink* appsink, void* sinkPtr) {
     stats.maxRms = std::max(stats.maxRms, rms);
     peer->changed_.notify_all();
     return GST_FLOW_OK;
+}
+
+std::string iceAddressFor(const std::string& url) {
+    auto parsed = Url::parse(url);
+    if (!parsed) return {};
+    in_addr a{};
+    return inet_pton(AF_INET, parsed->host.c_str(), &a) == 1 ? parsed->host : std::string();
 }
 
 }  // namespace vcb::gstclient

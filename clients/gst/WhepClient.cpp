@@ -6,7 +6,9 @@ WhepClient::WhepClient(WhepOptions options)
     : options_(std::move(options)),
       http_(options_.timeout),
       peer_(std::make_unique<WebRtcPeer>(
-          WebRtcPeerOptions{.mode = PeerMode::ReceiveOffering, .name = "whep"})) {}
+          WebRtcPeerOptions{.mode = PeerMode::ReceiveOffering,
+                            .name = "whep",
+                            .iceAddress = iceAddressFor(options_.url)})) {}
 
 WhepClient::~WhepClient() { stop(); }
 

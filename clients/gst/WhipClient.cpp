@@ -5,8 +5,11 @@ namespace vcb::gstclient {
 WhipClient::WhipClient(WhipOptions options)
     : options_(std::move(options)),
       http_(options_.timeout),
-      peer_(std::make_unique<WebRtcPeer>(WebRtcPeerOptions{
-          .mode = PeerMode::Send, .pattern = options_.pattern, .name = "whip"})) {}
+      peer_(std::make_unique<WebRtcPeer>(
+          WebRtcPeerOptions{.mode = PeerMode::Send,
+                            .pattern = options_.pattern,
+                            .name = "whip",
+                            .iceAddress = iceAddressFor(options_.url)})) {}
 
 WhipClient::~WhipClient() { stop(); }
 

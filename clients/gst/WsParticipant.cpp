@@ -108,8 +108,11 @@ bool WsParticipant::publish(std::string* error) {
         return false;
     }
     const auto deadline = Clock::now() + options_.timeout;
-    publishPeer_ = std::make_unique<WebRtcPeer>(
-        WebRtcPeerOptions{.mode = PeerMode::Send, .pattern = options_.pattern, .name = "publish"});
+    publishPeer_ =
+        std::make_unique<WebRtcPeer>(WebRtcPeerOptions{.mode = PeerMode::Send,
+                                                       .pattern = options_.pattern,
+                                                       .name = "publish",
+                                                       .iceAddress = iceAddressFor(options_.url)});
     if (!publishPeer_->start(error)) return false;
     auto offer = publishPeer_->createOffer(deadline, error);
     if (!offer) return false;
@@ -290,7 +293,9 @@ void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t re
     std::string error;
     if (!subscribePeer_) {
         auto peer = std::make_unique<WebRtcPeer>(
-            WebRtcPeerOptions{.mode = PeerMode::ReceiveAnswering, .name = "subscribe"});
+            WebRtcPeerOptions{.mode = PeerMode::ReceiveAnswering,
+                              .name = "subscribe",
+                              .iceAddress = iceAddressFor(options_.url)});
         if (!peer->start(&error)) {
             setError("cannot start subscribe PC: " + error);
             return;

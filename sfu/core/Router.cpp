@@ -22,6 +22,7 @@ namespace vcb::sfu {
 
 namespace {
 constexpr uint32_t kRtcpIntervalMs = 1000;
+constexpr uint32_t kFeedbackIntervalMs = 100;  // transport-cc feedback cadence, as libwebrtc
 constexpr size_t kRtcpCapacity = 1400;
 constexpr size_t kMaxReportBlocks = 31;  // RC is 5 bits
 
@@ -41,11 +42,13 @@ void eraseValue(std::vector<T*>& v, T* item) {
 Router::Router(Worker& worker, RouterConfig config, Listener& listener)
     : worker_(worker), config_(std::move(config)), listener_(listener) {
     rtcpTimer_ = worker_.addTimer(kRtcpIntervalMs, [this] { return sendPeriodicRtcp(); });
+    feedbackTimer_ = worker_.addTimer(kFeedbackIntervalMs, [this] { return sendTransportFeedback(); });
 }
 
 Router::~Router() {
     *alive_ = false;
     if (rtcpTimer_ != 0) worker_.removeTimer(rtcpTimer_);
+    if (feedbackTimer_ != 0) worker_.removeTimer(feedbackTimer_);
     // Consumers and producers reference transports; drop them first.
     consumers_.clear();
     producers_.clear();
@@ -230,10 +233,21 @@ void Router::TransportEntry::onTransportRtcp(WebRtcTransport&, const uint8_t* da
     router->handleRtcp(*this, data, len, nowUs);
 }
 
+void Router::recordTransportSequence(TransportEntry& entry, const Producer& producer,
+                                     const rtp::RtpPacket& packet, int64_t nowUs) {
+    uint8_t id = producer.options().extensions.transportCc;
+    if (id == 0) return;
+    if (auto seq = rtp::readTransportSequenceNumber(packet.findExtension(id))) {
+        entry.transportCc.onPacket(*seq, nowUs);
+        entry.transportCcMediaSsrc = packet.ssrc();
+    }
+}
+
 void Router::handleRtp(TransportEntry& entry, rtp::RtpPacket& packet, int64_t nowUs) {
     uint32_t ssrc = packet.ssrc();
     for (Producer* p : entry.producers) {
         if (p->ssrc() == ssrc) {
+            recordTransportSequence(entry, *p, packet, nowUs);
             p->receiveRtp(packet, nowUs);
             return;
         }
@@ -245,6 +259,7 @@ void Router::handleRtp(TransportEntry& entry, rtp::RtpPacket& packet, int64_t no
         auto mid = rtp::readMid(packet.findExtension(o.extensions.mid));
         if (mid && *mid == o.mid && packet.payloadType() == o.payloadType) {
             p->learnSsrc(ssrc);
+            recordTransportSequence(entry, *p, packet, nowUs);
             p->receiveRtp(packet, nowUs);
             return;
         }
@@ -312,6 +327,17 @@ void Router::handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, 
         }
     }
     if (it.malformed()) count(Metrics::instance().droppedMalformed);
+}
+
+bool Router::sendTransportFeedback() {
+    std::array<uint8_t, kRtcpCapacity + 64> buf;
+    for (auto& [id, entry] : transports_) {
+        if (entry->closed || entry->transportCc.pending() == 0) continue;
+        WebRtcTransport& t = *entry->transport;
+        size_t len = entry->transportCc.write(t.rtcpSsrc(), entry->transportCcMediaSsrc, buf.data(), kRtcpCapacity);
+        if (len != 0) t.sendRtcp(buf.data(), len, buf.size());
+    }
+    return true;
 }
 
 bool Router::sendPeriodicRtcp() {

@@ -10,6 +10,7 @@
 #include "sfu/core/Consumer.hpp"
 #include "sfu/core/IceServer.hpp"
 #include "sfu/core/Producer.hpp"
+#include "sfu/core/TransportCcFeedback.hpp"
 #include "sfu/core/WebRtcTransport.hpp"
 
 namespace vcb::sfu {
@@ -64,6 +65,8 @@ private:
         std::unique_ptr<WebRtcTransport> transport;
         std::vector<Producer*> producers;
         std::vector<Consumer*> consumers;
+        TransportCcFeedback transportCc;
+        uint32_t transportCcMediaSsrc = 0;
         bool closed = false;
 
         void onTransportConnected(WebRtcTransport& t) override;
@@ -76,12 +79,15 @@ private:
     void onConsumerKeyFrameRequest(Consumer& consumer, int64_t nowUs) override;
 
     void handleRtp(TransportEntry& entry, rtp::RtpPacket& packet, int64_t nowUs);
+    static void recordTransportSequence(TransportEntry& entry, const Producer& producer,
+                                        const rtp::RtpPacket& packet, int64_t nowUs);
     void handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, int64_t nowUs);
     void handleTransportClosed(TransportEntry& entry, std::string_view reason);
     void detachProducer(Producer& producer);
     void detachConsumer(Consumer& consumer);
     Consumer* consumerBySsrc(TransportEntry& entry, uint32_t ssrc);
     bool sendPeriodicRtcp();
+    bool sendTransportFeedback();
 
     Worker& worker_;
     RouterConfig config_;
@@ -92,6 +98,7 @@ private:
     std::unordered_map<Producer*, TransportEntry*> producerOwner_;
     std::unordered_map<Consumer*, TransportEntry*> consumerOwner_;
     guint rtcpTimer_ = 0;
+    guint feedbackTimer_ = 0;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

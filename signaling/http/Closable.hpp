@@ -4,7 +4,7 @@ namespace vcb::signaling {
 
 // A live connection that HttpServer::stop() can shut down from any thread.
 class Closable {
-public:
+  public:
     virtual ~Closable() = default;
     // Posts to the connection's strand; never blocks.
     virtual void forceClose() = 0;

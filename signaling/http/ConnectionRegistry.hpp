@@ -14,7 +14,7 @@ class Closable;
 
 // Counts live connections against maxConnections and lets stop() reach every one of them.
 class ConnectionRegistry : public std::enable_shared_from_this<ConnectionRegistry> {
-public:
+  public:
     // Connections beyond maxConnections are still tracked while they receive their 503, up to
     // maxRejecting of them; further ones get an invalid slot and are dropped without a reply.
     ConnectionRegistry(std::size_t maxConnections, std::size_t maxRejecting);
@@ -26,7 +26,7 @@ public:
 
     std::size_t admittedCount() const;
 
-private:
+  private:
     friend class ConnectionSlot;
     struct Entry {
         std::weak_ptr<Closable> owner;

@@ -12,7 +12,7 @@ class ConnectionRegistry;
 // HttpServer::stop()) until destroyed or released. Carried from the HTTP session to the
 // WebSocket session on upgrade.
 class ConnectionSlot {
-public:
+  public:
     ConnectionSlot() = default;
     ConnectionSlot(std::shared_ptr<ConnectionRegistry> registry, std::uint64_t id, bool admitted);
     ConnectionSlot(ConnectionSlot&& other) noexcept;
@@ -31,7 +31,7 @@ public:
     void bind(const std::weak_ptr<Closable>& owner);
     void release();
 
-private:
+  private:
     std::shared_ptr<ConnectionRegistry> registry_;
     std::uint64_t id_ = 0;
     bool admitted_ = false;

@@ -7,7 +7,7 @@
 namespace vcb::signaling {
 
 class HttpResponder::State {
-public:
+  public:
     explicit State(Sink sink) : sink_(std::move(sink)) {}
     State(const State&) = delete;
     State& operator=(const State&) = delete;
@@ -25,7 +25,7 @@ public:
 
     bool responded() const { return done_.load(); }
 
-private:
+  private:
     void deliver(HttpResponse response) noexcept {
         try {
             if (sink_) sink_(std::move(response));

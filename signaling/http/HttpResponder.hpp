@@ -11,7 +11,7 @@ namespace vcb::signaling {
 // state, the first respond() wins and later calls are ignored. When the last copy is destroyed
 // without a response, a 500 problem is sent, so a lost callback never leaves a client hanging.
 class HttpResponder {
-public:
+  public:
     using Sink = std::function<void(HttpResponse)>;
 
     // The server passes a sink that posts to the session's strand; tests of handlers may pass
@@ -21,7 +21,7 @@ public:
     void respond(HttpResponse response) const;
     bool responded() const;
 
-private:
+  private:
     class State;
     std::shared_ptr<State> state_;
 };

@@ -174,8 +174,8 @@ HttpRouter::Match HttpRouter::resolve(HttpRequest& request, bool webSocketUpgrad
     }
     const auto qmark = target.find('?');
     request.path = std::string(target.substr(0, qmark));
-    request.query = qmark == std::string_view::npos ? std::string{}
-                                                    : std::string(target.substr(qmark + 1));
+    request.query =
+        qmark == std::string_view::npos ? std::string{} : std::string(target.substr(qmark + 1));
 
     const auto raw = splitPath(request.path);
     if (raw.size() > kMaxSegments) {

@@ -21,7 +21,7 @@ namespace vcb::signaling {
 // Routes are registered before HttpServer::start(); the server then freezes the router and
 // later registrations fail.
 class HttpRouter {
-public:
+  public:
     // Runs on the connection's strand; may answer now or later from any thread.
     using Handler = std::function<void(HttpRequest, HttpResponder)>;
 
@@ -49,7 +49,7 @@ public:
 
     void freeze() { frozen_ = true; }
 
-private:
+  private:
     struct Segment {
         std::string text;  // literal (decoded) or capture name
         bool capture = false;

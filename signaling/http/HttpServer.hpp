@@ -18,7 +18,7 @@ class Listener;
 // run the io_context on any number of threads. stop() (also run by the destructor) closes the
 // listener and every connection, after which the io_context runs out of work.
 class HttpServer {
-public:
+  public:
     HttpServer(boost::asio::io_context& ioc, HttpServerConfig config);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
@@ -36,7 +36,7 @@ public:
     // Admitted HTTP and WebSocket connections currently open.
     std::size_t connectionCount() const;
 
-private:
+  private:
     boost::asio::io_context& ioc_;
     const HttpServerConfig config_;
     std::shared_ptr<HttpRouter> router_;

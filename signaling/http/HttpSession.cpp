@@ -100,11 +100,10 @@ void HttpSession::startRead() {
     } else {
         stream_.expires_after(config_.idleTimeout);
     }
-    stream_.async_read_some(
-        buffer_.prepare(kReadChunk),
-        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-            self->onFirstBytes(ec, n);
-        });
+    stream_.async_read_some(buffer_.prepare(kReadChunk),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->onFirstBytes(ec, n);
+                            });
 }
 
 void HttpSession::onFirstBytes(beast::error_code ec, std::size_t bytes) {
@@ -121,10 +120,9 @@ void HttpSession::onFirstBytes(beast::error_code ec, std::size_t bytes) {
 
 void HttpSession::readHeader() {
     stream_.expires_at(deadline_);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                                self->onHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
 }
 
 void HttpSession::onHeader(beast::error_code ec) {
@@ -134,8 +132,7 @@ void HttpSession::onHeader(beast::error_code ec) {
     }
     const auto& header = parser_->get();
     // The parser enforces this too; checking here keeps the rule independent of its details.
-    if (const auto length = parser_->content_length();
-        length && *length > config_.maxBodyBytes) {
+    if (const auto length = parser_->content_length(); length && *length > config_.maxBodyBytes) {
         onReadError(http::error::body_limit);
         return;
     }
@@ -162,10 +159,9 @@ void HttpSession::onHeader(beast::error_code ec) {
 
 void HttpSession::readBody() {
     stream_.expires_at(deadline_);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                         self->onBody(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onBody(ec); });
 }
 
 void HttpSession::onBody(beast::error_code ec) {
@@ -179,15 +175,15 @@ void HttpSession::onBody(beast::error_code ec) {
 void HttpSession::onReadError(beast::error_code ec) {
     if (closing_) return;
     if (ec == http::error::header_limit) {
-        sendError(problem(http::status::request_header_fields_too_large, "header_too_large",
-                          "request header fields exceed " +
-                              std::to_string(config_.maxHeaderBytes) + " bytes"));
+        sendError(problem(
+            http::status::request_header_fields_too_large, "header_too_large",
+            "request header fields exceed " + std::to_string(config_.maxHeaderBytes) + " bytes"));
         return;
     }
     if (ec == http::error::body_limit) {
-        sendError(problem(http::status::payload_too_large, "body_too_large",
-                          "request body exceeds " + std::to_string(config_.maxBodyBytes) +
-                              " bytes"));
+        sendError(
+            problem(http::status::payload_too_large, "body_too_large",
+                    "request body exceeds " + std::to_string(config_.maxBodyBytes) + " bytes"));
         return;
     }
     if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
@@ -318,16 +314,15 @@ void HttpSession::lingeringClose() {
 }
 
 void HttpSession::drain() {
-    stream_.async_read_some(
-        net::buffer(drainBuffer_),
-        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-            self->drained_ += n;
-            if (ec || self->closing_ || self->drained_ > kMaxDrainBytes) {
-                self->closeSocket();
-                return;
-            }
-            self->drain();
-        });
+    stream_.async_read_some(net::buffer(drainBuffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->drained_ += n;
+                                if (ec || self->closing_ || self->drained_ > kMaxDrainBytes) {
+                                    self->closeSocket();
+                                    return;
+                                }
+                                self->drain();
+                            });
 }
 
 void HttpSession::closeSocket() {

@@ -26,7 +26,7 @@ namespace vcb::signaling {
 // buffered), routes them, waits for the handler's answer and writes it. Hands the socket to a
 // WebSocketSession on upgrade. Everything runs on the socket's strand.
 class HttpSession : public std::enable_shared_from_this<HttpSession>, public Closable {
-public:
+  public:
     HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const ServerContext> ctx,
                 ConnectionSlot slot);
 
@@ -34,7 +34,7 @@ public:
     void run();
     void forceClose() override;
 
-private:
+  private:
     using Clock = std::chrono::steady_clock;
 
     void start();

@@ -58,11 +58,11 @@ void Listener::stop() {
 
 void Listener::doAccept() {
     if (stopped_) return;
-    acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](
-                                                       boost::system::error_code ec,
-                                                       tcp::socket socket) {
-        self->onAccept(ec, std::move(socket));
-    });
+    acceptor_.async_accept(
+        net::make_strand(ioc_),
+        [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+            self->onAccept(ec, std::move(socket));
+        });
 }
 
 void Listener::onAccept(boost::system::error_code ec, tcp::socket socket) {

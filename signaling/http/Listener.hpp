@@ -14,7 +14,7 @@ namespace vcb::signaling {
 
 // Owns the listening socket and accepts connections, each onto its own strand.
 class Listener : public std::enable_shared_from_this<Listener> {
-public:
+  public:
     Listener(boost::asio::io_context& ioc, std::shared_ptr<const ServerContext> ctx);
 
     // Binds and listens synchronously so that errors (address in use) reach the caller.
@@ -24,7 +24,7 @@ public:
     // Thread-safe; closes the acceptor on its strand.
     void stop();
 
-private:
+  private:
     void doAccept();
     void onAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
 

@@ -30,8 +30,7 @@ void WebSocketSession::callHandler(F&& f) {
              std::string("websocket handler threw: ") + e.what());
         requestClose(websocket::close_code::internal_error, "internal error", false);
     } catch (...) {
-        fail(make_error_code(boost::system::errc::operation_canceled),
-             "websocket handler threw");
+        fail(make_error_code(boost::system::errc::operation_canceled), "websocket handler threw");
         requestClose(websocket::close_code::internal_error, "internal error", false);
     }
 }
@@ -64,9 +63,8 @@ void WebSocketSession::run(http::request<http::string_body>&& upgrade) {
         }));
 
     upgrade_.emplace(std::move(upgrade));
-    ws_.async_accept(*upgrade_, [self = shared_from_this()](beast::error_code ec) {
-        self->onAccept(ec);
-    });
+    ws_.async_accept(*upgrade_,
+                     [self = shared_from_this()](beast::error_code ec) { self->onAccept(ec); });
 }
 
 void WebSocketSession::send(std::string message) {
@@ -151,10 +149,9 @@ void WebSocketSession::enqueue(std::string message) {
 void WebSocketSession::doWrite() {
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(net::buffer(queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->onWrite(ec);
-                    });
+    ws_.async_write(
+        net::buffer(queue_.front()),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onWrite(ec); });
 }
 
 void WebSocketSession::onWrite(beast::error_code ec) {

@@ -25,10 +25,9 @@ namespace vcb::signaling {
 class WebSocketSession : public WsConnection,
                          public Closable,
                          public std::enable_shared_from_this<WebSocketSession> {
-public:
+  public:
     WebSocketSession(boost::beast::tcp_stream&& stream, std::shared_ptr<const ServerContext> ctx,
-                     ConnectionSlot slot, std::shared_ptr<WsHandler> handler,
-                     HttpRequest request);
+                     ConnectionSlot slot, std::shared_ptr<WsHandler> handler, HttpRequest request);
 
     // Must be called on the socket's strand (the HTTP session's).
     void run(boost::beast::http::request<boost::beast::http::string_body>&& upgrade);
@@ -37,7 +36,7 @@ public:
     void close(boost::beast::websocket::close_code code, std::string reason) override;
     void forceClose() override;
 
-private:
+  private:
     void onAccept(boost::beast::error_code ec);
     void doRead();
     void onRead(boost::beast::error_code ec);

@@ -12,7 +12,7 @@ namespace vcb::signaling {
 
 // One accepted WebSocket as seen by the application. All methods are thread-safe.
 class WsConnection {
-public:
+  public:
     virtual ~WsConnection() = default;
     WsConnection(const WsConnection&) = delete;
     WsConnection& operator=(const WsConnection&) = delete;
@@ -22,9 +22,9 @@ public:
     virtual void send(std::string message) = 0;
 
     // Starts the closing handshake after already queued messages are sent.
-    virtual void close(boost::beast::websocket::close_code code =
-                           boost::beast::websocket::close_code::normal,
-                       std::string reason = {}) = 0;
+    virtual void close(
+        boost::beast::websocket::close_code code = boost::beast::websocket::close_code::normal,
+        std::string reason = {}) = 0;
 
     std::uint64_t id() const { return id_; }
     const std::string& remoteAddress() const { return request_.remoteAddress; }
@@ -45,10 +45,10 @@ public:
         return std::static_pointer_cast<T>(userData());
     }
 
-protected:
+  protected:
     WsConnection(std::uint64_t id, HttpRequest request) : id_(id), request_(std::move(request)) {}
 
-private:
+  private:
     const std::uint64_t id_;
     const HttpRequest request_;
     mutable std::mutex userMutex_;

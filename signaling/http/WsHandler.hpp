@@ -12,7 +12,7 @@ namespace vcb::signaling {
 // exactly once for every connection that got onOpen. Exceptions thrown here are caught and
 // close the connection with 1011.
 class WsHandler {
-public:
+  public:
     virtual ~WsHandler() = default;
     virtual void onOpen(std::shared_ptr<WsConnection> connection) = 0;
     virtual void onMessage(const std::shared_ptr<WsConnection>& connection,

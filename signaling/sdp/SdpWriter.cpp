@@ -56,12 +56,14 @@ std::string candidateLine(const sfu::IceCandidate& c) {
 
 void addRtpSection(GstSDPMedia* m, const sfu::SessionDescription& desc, const sfu::MediaSection& s,
                    bool rejected) {
-    if (!rejected) {
+    // Transport attributes go into rejected RTP sections too: webrtcbin refuses a description
+    // in which any media section lacks a=fingerprint, rejected or not.
+    if (!desc.iceUfrag.empty()) {
         attr(m, "ice-ufrag", desc.iceUfrag);
         attr(m, "ice-pwd", desc.icePwd);
-        attr(m, "fingerprint", desc.fingerprintAlgorithm + " " + desc.fingerprint);
-        attr(m, "setup", setupName(desc.setup));
     }
+    if (!desc.fingerprint.empty()) attr(m, "fingerprint", desc.fingerprintAlgorithm + " " + desc.fingerprint);
+    attr(m, "setup", setupName(desc.setup));
     gst_sdp_media_add_attribute(m, directionName(rejected ? sfu::Direction::Inactive : s.direction),
                                 nullptr);
     if (rejected) return;

@@ -141,12 +141,10 @@ TEST(HttpRouter, RejectsDotSegmentsNulAndBadEscapes) {
 TEST(HttpRouter, LiteralBeatsCapture) {
     HttpRouter router;
     int which = 0;
-    ASSERT_TRUE(router.add({http::verb::get}, "/a/{x}", [&](HttpRequest, HttpResponder) {
-        which = 1;
-    }));
-    ASSERT_TRUE(router.add({http::verb::get}, "/a/b", [&](HttpRequest, HttpResponder) {
-        which = 2;
-    }));
+    ASSERT_TRUE(
+        router.add({http::verb::get}, "/a/{x}", [&](HttpRequest, HttpResponder) { which = 1; }));
+    ASSERT_TRUE(
+        router.add({http::verb::get}, "/a/b", [&](HttpRequest, HttpResponder) { which = 2; }));
     auto req = makeRequest(http::verb::get, "/a/b");
     auto m = router.resolve(req, false);
     ASSERT_EQ(m.kind, Kind::handler);

@@ -12,29 +12,31 @@ namespace vcb::signaling::test {
 namespace {
 
 class HttpServerTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto& r = runner_.router();
-        ASSERT_TRUE(r.add({http::verb::get}, "/echo/{a}/{b}", [](HttpRequest req, HttpResponder res) {
-            boost::json::object o;
-            o["a"] = req.param("a");
-            o["b"] = req.param("b");
-            o["query"] = req.query;
-            o["remote"] = req.remoteAddress;
-            o["ua"] = req.header("User-Agent");
-            HttpResponse out;
-            out.contentType = "application/json";
-            out.body = boost::json::serialize(o);
-            res.respond(std::move(out));
-        }));
-        ASSERT_TRUE(r.add({http::verb::post}, "/whip/{meeting}", [](HttpRequest req, HttpResponder res) {
-            HttpResponse out;
-            out.status = http::status::created;
-            out.contentType = "application/sdp";
-            out.body = req.body;
-            out.header("Location", "/whip/" + std::string(req.param("meeting")) + "/session/1");
-            res.respond(std::move(out));
-        }));
+        ASSERT_TRUE(
+            r.add({http::verb::get}, "/echo/{a}/{b}", [](HttpRequest req, HttpResponder res) {
+                boost::json::object o;
+                o["a"] = req.param("a");
+                o["b"] = req.param("b");
+                o["query"] = req.query;
+                o["remote"] = req.remoteAddress;
+                o["ua"] = req.header("User-Agent");
+                HttpResponse out;
+                out.contentType = "application/json";
+                out.body = boost::json::serialize(o);
+                res.respond(std::move(out));
+            }));
+        ASSERT_TRUE(
+            r.add({http::verb::post}, "/whip/{meeting}", [](HttpRequest req, HttpResponder res) {
+                HttpResponse out;
+                out.status = http::status::created;
+                out.contentType = "application/sdp";
+                out.body = req.body;
+                out.header("Location", "/whip/" + std::string(req.param("meeting")) + "/session/1");
+                res.respond(std::move(out));
+            }));
         ASSERT_TRUE(r.add({http::verb::get}, "/later", [this](HttpRequest, HttpResponder res) {
             std::lock_guard lock(mutex_);
             workers_.emplace_back([res] {
@@ -48,9 +50,8 @@ protected:
             });
         }));
         ASSERT_TRUE(r.add({http::verb::get}, "/dropped", [](HttpRequest, HttpResponder) {}));
-        ASSERT_TRUE(r.add({http::verb::get}, "/throws", [](HttpRequest, HttpResponder) {
-            throw std::runtime_error("boom");
-        }));
+        ASSERT_TRUE(r.add({http::verb::get}, "/throws",
+                          [](HttpRequest, HttpResponder) { throw std::runtime_error("boom"); }));
         ASSERT_TRUE(r.add({http::verb::get}, "/never", [this](HttpRequest, HttpResponder res) {
             std::lock_guard lock(mutex_);
             stash_.push_back(res);
@@ -272,8 +273,8 @@ TEST_F(HttpServerTest, TwoHundredConcurrentConnections) {
     }
     // All requests are in flight before any response is read.
     for (int i = 0; i < kClients; ++i) {
-        http::request<http::string_body> req{http::verb::get,
-                                             "/echo/c" + std::to_string(i) + "/x", 11};
+        http::request<http::string_body> req{http::verb::get, "/echo/c" + std::to_string(i) + "/x",
+                                             11};
         req.set(http::field::host, "localhost");
         http::write(clients[i]->stream(), req);
     }

@@ -45,7 +45,7 @@ inline HttpServerConfig testConfig() {
 
 // A server on 127.0.0.1:<any> served by two io threads.
 class ServerRunner {
-public:
+  public:
     explicit ServerRunner(HttpServerConfig config = testConfig())
         : server_(std::make_unique<HttpServer>(ioc_, std::move(config))) {}
 
@@ -82,7 +82,7 @@ public:
         return prompt;
     }
 
-private:
+  private:
     net::io_context ioc_;
     std::unique_ptr<HttpServer> server_;
     std::vector<std::thread> threads_;
@@ -91,7 +91,7 @@ private:
 
 // Minimal synchronous Beast client for one connection.
 class TestClient {
-public:
+  public:
     explicit TestClient(std::uint16_t port) : stream_(ioc_) {
         stream_.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
     }
@@ -99,8 +99,7 @@ public:
     beast::tcp_stream& stream() { return stream_; }
 
     http::response<http::string_body> request(http::verb method, std::string target,
-                                              std::string body = {},
-                                              std::string contentType = {}) {
+                                              std::string body = {}, std::string contentType = {}) {
         http::request<http::string_body> req{method, target, 11};
         req.set(http::field::host, "localhost");
         if (!contentType.empty()) req.set(http::field::content_type, contentType);
@@ -133,7 +132,7 @@ public:
                ec == net::error::connection_reset;
     }
 
-private:
+  private:
     net::io_context ioc_;
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;

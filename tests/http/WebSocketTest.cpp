@@ -17,7 +17,7 @@ namespace websocket = beast::websocket;
 
 // Echoes text; "flood:N" sends N messages at once; "close" closes with 4000 after a goodbye.
 class EchoHandler : public WsHandler {
-public:
+  public:
     void onOpen(std::shared_ptr<WsConnection> c) override {
         c->setUserData(std::make_shared<std::string>("state-" + std::to_string(c->id())));
         std::lock_guard lock(mutex_);
@@ -67,10 +67,9 @@ public:
 };
 
 class WsClient {
-public:
+  public:
     WsClient(std::uint16_t port, const std::string& target = "/ws") : ws_(ioc_) {
-        beast::get_lowest_layer(ws_).connect(
-            tcp::endpoint(net::ip::address_v4::loopback(), port));
+        beast::get_lowest_layer(ws_).connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
         ws_.handshake("localhost", target);
     }
     websocket::stream<beast::tcp_stream>& ws() { return ws_; }
@@ -88,6 +87,9 @@ public:
             beast::error_code ec;
             readText(ec);
             if (ec == websocket::error::closed) return ws_.reason().code;
+            // Beast 1.81's server teardown may reset the TCP connection right after its close
+            // frame; the frame (and so the code) was still received.
+            if (ec && ws_.reason().code != websocket::close_code::none) return ws_.reason().code;
             if (ec) {
                 lastError = ec;
                 return -1;
@@ -96,13 +98,13 @@ public:
         return -2;
     }
 
-private:
+  private:
     net::io_context ioc_;
     websocket::stream<beast::tcp_stream> ws_;
 };
 
 class WebSocketTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         handler_ = std::make_shared<EchoHandler>();
         ASSERT_TRUE(runner_.router().addWebSocket("/ws", handler_));

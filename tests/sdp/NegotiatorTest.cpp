@@ -333,9 +333,11 @@ TEST(Negotiator, SubscribeRenegotiationKeepsAndRecyclesSections) {
     EXPECT_EQ(parsed.media[2].mid, "2");
     EXPECT_EQ(parsed.media[2].msidTrack, "b");
     EXPECT_EQ(parsed.bundleMids, (std::vector<std::string>{"1", "2"}));
-    EXPECT_NE(second->sdp.find("m=audio 0 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n"
-                               "a=inactive\r\n"),
-              std::string::npos);
+    const size_t retired = second->sdp.find("m=audio 0 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n");
+    ASSERT_NE(retired, std::string::npos) << second->sdp;
+    const std::string retiredSection = second->sdp.substr(retired, second->sdp.find("m=", retired + 2) - retired);
+    EXPECT_NE(retiredSection.find("a=inactive\r\n"), std::string::npos) << retiredSection;
+    EXPECT_EQ(retiredSection.find("a=rtpmap"), std::string::npos) << retiredSection;
 
     // "c" recycles the retired audio section under a new mid; "v" and "b" stay put.
     const auto third = n.offer({v, b, c}, t, &second->local);

@@ -143,12 +143,17 @@ TEST(SdpWriter, RejectedSections) {
     d.bundleMids = {"0"};
     SdpWriter writer;
     const std::string text = writer.write(d);
-    const size_t video = text.find(
-        "m=video 0 UDP/TLS/RTP/SAVPF 96 102\r\nc=IN IP4 0.0.0.0\r\n"
-        "a=mid:1\r\na=inactive\r\nm=application 0 UDP/DTLS/SCTP "
-        "webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\n");
-    EXPECT_NE(video, std::string::npos) << text;
-    EXPECT_EQ(text.substr(video).find("a=ice-ufrag"), std::string::npos);
+    // A rejected RTP section keeps port 0 and inactive but still carries the transport
+    // attributes (webrtcbin refuses sections without a=fingerprint); no codec attributes.
+    const size_t video = text.find("m=video 0 UDP/TLS/RTP/SAVPF 96 102\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\n");
+    ASSERT_NE(video, std::string::npos) << text;
+    const size_t dataAt = text.find("m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\n");
+    ASSERT_NE(dataAt, std::string::npos) << text;
+    const std::string videoSection = text.substr(video, dataAt - video);
+    EXPECT_NE(videoSection.find("a=fingerprint:sha-256 "), std::string::npos) << videoSection;
+    EXPECT_NE(videoSection.find("a=inactive"), std::string::npos) << videoSection;
+    EXPECT_EQ(videoSection.find("a=rtpmap"), std::string::npos) << videoSection;
+    EXPECT_EQ(text.substr(dataAt).find("a=ice-ufrag"), std::string::npos);
 
     const auto parsed = SdpParser::parse(text);
     ASSERT_TRUE(parsed.ok()) << parsed.error().message();
