@@ -5,6 +5,7 @@
 #include <map>
 
 #include "sfu/core/Log.hpp"
+#include "protocol/Validation.hpp"
 #include "signaling/api/Translate.hpp"
 #include "signaling/http/Problem.hpp"
 #include "signaling/sdp/Negotiator.hpp"
@@ -15,8 +16,6 @@ namespace vcb::signaling {
 namespace http = boost::beast::http;
 
 namespace {
-
-constexpr size_t kMaxDisplayName = 64;
 
 bool isMediaType(std::string_view header, std::string_view type) {
     auto semi = header.find(';');
@@ -94,8 +93,12 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
 
     std::string meetingId(request.param("meeting"));
     std::string target(request.param("participant"));
-    std::string name = request.queryParameter("name").value_or(publish ? "WHIP publisher" : "WHEP viewer");
-    if (name.size() > kMaxDisplayName) name.resize(kMaxDisplayName);
+    if (!protocol::isValidMeetingId(meetingId) || (!target.empty() && !protocol::isValidId(target))) {
+        return responder.respond(problem(http::status::bad_request, "bad_meeting_id",
+                                         "meeting and participant ids are 1-64 characters of A-Z a-z 0-9 _ -"));
+    }
+    std::string name = request.queryParameter("name").value_or("");
+    if (!protocol::isValidDisplayName(name)) name = publish ? "WHIP publisher" : "WHEP viewer";
     std::string token;
     if (auto auth = request.header("Authorization"); auth.substr(0, 7) == "Bearer ") token = auth.substr(7);
 
