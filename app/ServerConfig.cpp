@@ -27,7 +27,8 @@ bool parsePortRange(const std::string& text, uint16_t& min, uint16_t& max) {
     auto dash = text.find('-');
     if (dash == std::string::npos) return false;
     std::string_view s(text);
-    return parsePort(s.substr(0, dash), min) && parsePort(s.substr(dash + 1), max) && min > 0 && min <= max;
+    return parsePort(s.substr(0, dash), min) && parsePort(s.substr(dash + 1), max) && min > 0 &&
+           min <= max;
 }
 
 bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error) {
@@ -37,9 +38,16 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
             error = path + ": expected a mapping at the top level";
             return false;
         }
-        static const char* kKnown[] = {"listen", "media_ip", "rtc_ports", "workers", "io_threads",
-                                       "allow_adhoc_meetings", "max_participants_per_meeting",
-                                       "max_meetings", "meetings", "log_level"};
+        static const char* kKnown[] = {"listen",
+                                       "media_ip",
+                                       "rtc_ports",
+                                       "workers",
+                                       "io_threads",
+                                       "allow_adhoc_meetings",
+                                       "max_participants_per_meeting",
+                                       "max_meetings",
+                                       "meetings",
+                                       "log_level"};
         for (const auto& kv : root) {
             std::string key = kv.first.as<std::string>();
             if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -47,18 +55,21 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                 return false;
             }
         }
-        if (root["listen"] && !parseHostPort(root["listen"].as<std::string>(), c.listenAddress, c.listenPort)) {
+        if (root["listen"] &&
+            !parseHostPort(root["listen"].as<std::string>(), c.listenAddress, c.listenPort)) {
             error = path + ": listen must be HOST:PORT";
             return false;
         }
         if (root["media_ip"]) c.mediaIp = root["media_ip"].as<std::string>();
-        if (root["rtc_ports"] && !parsePortRange(root["rtc_ports"].as<std::string>(), c.rtcPortMin, c.rtcPortMax)) {
+        if (root["rtc_ports"] &&
+            !parsePortRange(root["rtc_ports"].as<std::string>(), c.rtcPortMin, c.rtcPortMax)) {
             error = path + ": rtc_ports must be MIN-MAX";
             return false;
         }
         if (root["workers"]) c.workers = root["workers"].as<size_t>();
         if (root["io_threads"]) c.ioThreads = root["io_threads"].as<size_t>();
-        if (root["allow_adhoc_meetings"]) c.allowAdHocMeetings = root["allow_adhoc_meetings"].as<bool>();
+        if (root["allow_adhoc_meetings"])
+            c.allowAdHocMeetings = root["allow_adhoc_meetings"].as<bool>();
         if (root["max_participants_per_meeting"]) {
             c.maxParticipantsPerMeeting = root["max_participants_per_meeting"].as<size_t>();
         }

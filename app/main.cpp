@@ -17,11 +17,16 @@ namespace po = boost::program_options;
 namespace {
 
 bool parseLogLevel(const std::string& s, vcb::LogLevel& level) {
-    if (s == "debug") level = vcb::LogLevel::Debug;
-    else if (s == "info") level = vcb::LogLevel::Info;
-    else if (s == "warn") level = vcb::LogLevel::Warn;
-    else if (s == "error") level = vcb::LogLevel::Error;
-    else return false;
+    if (s == "debug")
+        level = vcb::LogLevel::Debug;
+    else if (s == "info")
+        level = vcb::LogLevel::Info;
+    else if (s == "warn")
+        level = vcb::LogLevel::Warn;
+    else if (s == "error")
+        level = vcb::LogLevel::Error;
+    else
+        return false;
     return true;
 }
 
@@ -30,16 +35,20 @@ bool parseLogLevel(const std::string& s, vcb::LogLevel& level) {
 int main(int argc, char** argv) {
     vcb::app::ServerConfig config;
     po::options_description opts("vcbridge options");
-    opts.add_options()
-        ("help,h", "show this help and exit")
-        ("config", po::value<std::string>(), "YAML config file (see deploy/vcbridge.yaml); flags override it")
-        ("listen", po::value<std::string>(), "HTTP/WebSocket listen address HOST:PORT (default 127.0.0.1:8080; port 0 = any)")
-        ("media-ip", po::value<std::string>(), "IP address announced in ICE candidates (default 127.0.0.1)")
-        ("rtc-ports", po::value<std::string>(), "UDP port range for media MIN-MAX (default 40000-49999)")
-        ("workers", po::value<size_t>(), "media worker threads (default 1)")
-        ("meeting", po::value<std::vector<std::string>>(), "a meeting to create at start-up (repeatable)")
-        ("no-adhoc", "refuse joins to meetings that are not configured")
-        ("log-level", po::value<std::string>(), "debug, info, warn or error");
+    opts.add_options()("help,h", "show this help and exit")(
+        "config", po::value<std::string>(),
+        "YAML config file (see deploy/vcbridge.yaml); flags override it")(
+        "listen", po::value<std::string>(),
+        "HTTP/WebSocket listen address HOST:PORT (default 127.0.0.1:8080; port 0 = any)")(
+        "media-ip", po::value<std::string>(),
+        "IP address announced in ICE candidates (default 127.0.0.1)")(
+        "rtc-ports", po::value<std::string>(),
+        "UDP port range for media MIN-MAX (default 40000-49999)")(
+        "workers", po::value<size_t>(), "media worker threads (default 1)")(
+        "meeting", po::value<std::vector<std::string>>(),
+        "a meeting to create at start-up (repeatable)")(
+        "no-adhoc", "refuse joins to meetings that are not configured")(
+        "log-level", po::value<std::string>(), "debug, info, warn or error");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -49,24 +58,27 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (vm.count("help")) {
-        std::cout << "Usage: vcbridge [options]\n\n" << opts
-                  << "\nWithout --config vcbridge runs a single node on 127.0.0.1:8080 with the meeting\n"
-                     "'demo', anonymous joins and ad-hoc meetings: a development setup.\n";
+        std::cout
+            << "Usage: vcbridge [options]\n\n"
+            << opts
+            << "\nWithout --config vcbridge runs a single node on 127.0.0.1:8080 with the meeting\n"
+               "'demo', anonymous joins and ad-hoc meetings: a development setup.\n";
         return 0;
     }
     std::string error;
-    if (vm.count("config") && !vcb::app::loadConfigFile(vm["config"].as<std::string>(), config, error)) {
+    if (vm.count("config") &&
+        !vcb::app::loadConfigFile(vm["config"].as<std::string>(), config, error)) {
         std::cerr << "vcbridge: " << error << "\n";
         return 2;
     }
-    if (vm.count("listen") &&
-        !vcb::app::parseHostPort(vm["listen"].as<std::string>(), config.listenAddress, config.listenPort)) {
+    if (vm.count("listen") && !vcb::app::parseHostPort(vm["listen"].as<std::string>(),
+                                                       config.listenAddress, config.listenPort)) {
         std::cerr << "vcbridge: --listen must be HOST:PORT\n";
         return 2;
     }
     if (vm.count("media-ip")) config.mediaIp = vm["media-ip"].as<std::string>();
-    if (vm.count("rtc-ports") &&
-        !vcb::app::parsePortRange(vm["rtc-ports"].as<std::string>(), config.rtcPortMin, config.rtcPortMax)) {
+    if (vm.count("rtc-ports") && !vcb::app::parsePortRange(vm["rtc-ports"].as<std::string>(),
+                                                           config.rtcPortMin, config.rtcPortMax)) {
         std::cerr << "vcbridge: --rtc-ports must be MIN-MAX\n";
         return 2;
     }
@@ -81,7 +93,8 @@ int main(int argc, char** argv) {
     }
     vcb::setLogLevel(level);
 
-    auto certificate = std::shared_ptr<const vcb::dtls::DtlsCertificate>(vcb::dtls::DtlsCertificate::generate(&error));
+    auto certificate = std::shared_ptr<const vcb::dtls::DtlsCertificate>(
+        vcb::dtls::DtlsCertificate::generate(&error));
     if (!certificate) {
         std::cerr << "vcbridge: cannot create the DTLS certificate: " << error << "\n";
         return 1;
@@ -99,7 +112,8 @@ int main(int argc, char** argv) {
     cc.maxParticipantsPerMeeting = config.maxParticipantsPerMeeting;
     cc.maxMeetings = config.maxMeetings;
     cc.meetings = config.meetings;
-    vcb::rooms::Conference conference(cc, dtls, std::make_shared<vcb::rooms::AllowAllAuthenticator>());
+    vcb::rooms::Conference conference(cc, dtls,
+                                      std::make_shared<vcb::rooms::AllowAllAuthenticator>());
 
     boost::asio::io_context ioc;
     vcb::signaling::HttpServerConfig hc;
@@ -107,14 +121,15 @@ int main(int argc, char** argv) {
     hc.port = config.listenPort;
     vcb::signaling::SignalingServer server(ioc, hc, conference);
     if (auto ec = server.start()) {
-        std::cerr << "vcbridge: cannot listen on " << config.listenAddress << ":" << config.listenPort << ": "
-                  << ec.message() << "\n";
+        std::cerr << "vcbridge: cannot listen on " << config.listenAddress << ":"
+                  << config.listenPort << ": " << ec.message() << "\n";
         return 1;
     }
     VCB_LOG_INFO("DTLS fingerprint sha-256 %s", certificate->fingerprint().c_str());
-    VCB_LOG_INFO("media on %s, UDP ports %u-%u, %zu worker(s)", config.mediaIp.c_str(), config.rtcPortMin,
-                 config.rtcPortMax, config.workers);
-    std::cout << "vcbridge listening on http://" << config.listenAddress << ":" << server.port() << std::endl;
+    VCB_LOG_INFO("media on %s, UDP ports %u-%u, %zu worker(s)", config.mediaIp.c_str(),
+                 config.rtcPortMin, config.rtcPortMax, config.workers);
+    std::cout << "vcbridge listening on http://" << config.listenAddress << ":" << server.port()
+              << std::endl;
 
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int sig) {
@@ -124,7 +139,8 @@ int main(int argc, char** argv) {
         ioc.stop();
     });
     std::vector<std::thread> threads;
-    for (size_t i = 1; i < std::max<size_t>(1, config.ioThreads); ++i) threads.emplace_back([&ioc] { ioc.run(); });
+    for (size_t i = 1; i < std::max<size_t>(1, config.ioThreads); ++i)
+        threads.emplace_back([&ioc] { ioc.run(); });
     ioc.run();
     for (auto& t : threads) t.join();
     conference.stop();

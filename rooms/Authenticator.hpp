@@ -16,14 +16,14 @@ struct JoinCredentials {
 
 // Decides whether a join may proceed. Called for every join, on the control path.
 class Authenticator {
-public:
+  public:
     virtual ~Authenticator() = default;
     virtual RoomError authorize(const JoinCredentials& credentials) const = 0;
 };
 
 // Development default: anyone may join any meeting. Production deployments plug in a token check.
 class AllowAllAuthenticator final : public Authenticator {
-public:
+  public:
     RoomError authorize(const JoinCredentials&) const override { return RoomError::None; }
 };
 

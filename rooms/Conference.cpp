@@ -26,7 +26,8 @@ std::string randomHex(size_t bytes) {
 }
 
 bool hasFeedback(const sfu::RtpCodec& codec, std::string_view fb) {
-    return std::find(codec.rtcpFeedback.begin(), codec.rtcpFeedback.end(), fb) != codec.rtcpFeedback.end();
+    return std::find(codec.rtcpFeedback.begin(), codec.rtcpFeedback.end(), fb) !=
+           codec.rtcpFeedback.end();
 }
 
 const char* kindName(sfu::MediaKind k) { return k == sfu::MediaKind::Audio ? "audio" : "video"; }
@@ -118,7 +119,8 @@ struct Conference::MeetingState final : sfu::Router::Listener {
         Person person = std::move(it->second);
         dropProducersOf(pid, person, {});
         people.erase(it);
-        for (const std::string& tid : person.transports) router->closeTransport(tid, "participant left");
+        for (const std::string& tid : person.transports)
+            router->closeTransport(tid, "participant left");
         meeting.leave(pid);
         MeetingEvent e{MeetingEvent::Type::ParticipantLeft, {}, {}, {}};
         e.participant.id = pid;
@@ -127,7 +129,8 @@ struct Conference::MeetingState final : sfu::Router::Listener {
     }
 };
 
-void Conference::MeetingState::onTransportClosed(const std::string& transportId, std::string_view reason) {
+void Conference::MeetingState::onTransportClosed(const std::string& transportId,
+                                                 std::string_view reason) {
     VCB_LOG_INFO("meeting %s: transport %s closed (%.*s)", id.c_str(), transportId.c_str(),
                  static_cast<int>(reason.size()), reason.data());
     connected.erase(transportId);
@@ -186,7 +189,8 @@ void Conference::stop() {
         m->worker->invoke([&m] {
             m->closed = true;
             for (auto& [pid, person] : m->people) {
-                for (const auto& tid : person.transports) m->router->closeTransport(tid, "server shutting down");
+                for (const auto& tid : person.transports)
+                    m->router->closeTransport(tid, "server shutting down");
             }
             m->people.clear();
             m->router.reset();
@@ -211,7 +215,8 @@ std::shared_ptr<Conference::MeetingState> Conference::findOrCreateMeeting(const 
     std::lock_guard lock(mutex_);
     auto it = meetings_.find(id);
     if (it != meetings_.end()) return it->second;
-    bool preconfigured = std::find(config_.meetings.begin(), config_.meetings.end(), id) != config_.meetings.end();
+    bool preconfigured =
+        std::find(config_.meetings.begin(), config_.meetings.end(), id) != config_.meetings.end();
     if (!preconfigured && !config_.allowAdHocMeetings) {
         error = RoomError::MeetingNotFound;
         return nullptr;
@@ -221,7 +226,8 @@ std::shared_ptr<Conference::MeetingState> Conference::findOrCreateMeeting(const 
         return nullptr;
     }
     auto m = std::make_shared<MeetingState>(id, !preconfigured, config_.maxParticipantsPerMeeting);
-    size_t best = static_cast<size_t>(std::min_element(workerLoad_.begin(), workerLoad_.end()) - workerLoad_.begin());
+    size_t best = static_cast<size_t>(std::min_element(workerLoad_.begin(), workerLoad_.end()) -
+                                      workerLoad_.begin());
     ++workerLoad_[best];
     m->workerIndex = best;
     m->conference = this;
@@ -296,7 +302,8 @@ void Conference::createTransport(const std::string& meetingId, const std::string
     m->worker->post([m, participantId, done = std::move(done)] {
         if (m->closed) return done({RoomError::MeetingNotFound, "meeting closed", {}, {}});
         auto person = m->people.find(participantId);
-        if (person == m->people.end()) return done({RoomError::NotJoined, "not in the meeting", {}, {}});
+        if (person == m->people.end())
+            return done({RoomError::NotJoined, "not in the meeting", {}, {}});
         TransportResult r;
         r.transportId = randomHex(16);
         if (!m->router->createTransport(r.transportId, r.local, r.detail)) {
@@ -323,15 +330,17 @@ void Conference::closeTransport(const std::string& meetingId, const std::string&
 
 void Conference::publish(const std::string& meetingId, const std::string& participantId,
                          const std::string& transportId, sfu::RemoteTransportParameters remote,
-                         std::vector<PublishTrack> tracks, std::function<void(PublishResult)> done) {
+                         std::vector<PublishTrack> tracks,
+                         std::function<void(PublishResult)> done) {
     auto m = findMeeting(meetingId);
     if (!m) return done({RoomError::MeetingNotFound, "no such meeting", {}});
-    m->worker->post([m, participantId, transportId, remote = std::move(remote), tracks = std::move(tracks),
-                     done = std::move(done)] {
+    m->worker->post([m, participantId, transportId, remote = std::move(remote),
+                     tracks = std::move(tracks), done = std::move(done)] {
         if (m->closed) return done({RoomError::MeetingNotFound, "meeting closed", {}});
         auto owner = m->transportOwner.find(transportId);
         auto person = m->people.find(participantId);
-        if (owner == m->transportOwner.end() || owner->second != participantId || person == m->people.end()) {
+        if (owner == m->transportOwner.end() || owner->second != participantId ||
+            person == m->people.end()) {
             return done({RoomError::NotJoined, "unknown session", {}});
         }
         if (m->connected.count(transportId) == 0) {
@@ -385,12 +394,14 @@ void Conference::publish(const std::string& meetingId, const std::string& partic
 }
 
 void Conference::view(const std::string& meetingId, const std::string& participantId,
-                      const std::string& transportId, std::optional<sfu::RemoteTransportParameters> remote,
-                      std::vector<ViewTrack> tracks, std::function<void(RoomError, std::string)> done) {
+                      const std::string& transportId,
+                      std::optional<sfu::RemoteTransportParameters> remote,
+                      std::vector<ViewTrack> tracks,
+                      std::function<void(RoomError, std::string)> done) {
     auto m = findMeeting(meetingId);
     if (!m) return done(RoomError::MeetingNotFound, "no such meeting");
-    m->worker->post([m, participantId, transportId, remote = std::move(remote), tracks = std::move(tracks),
-                     done = std::move(done)] {
+    m->worker->post([m, participantId, transportId, remote = std::move(remote),
+                     tracks = std::move(tracks), done = std::move(done)] {
         if (m->closed) return done(RoomError::MeetingNotFound, "meeting closed");
         auto owner = m->transportOwner.find(transportId);
         if (owner == m->transportOwner.end() || owner->second != participantId) {
@@ -399,7 +410,8 @@ void Conference::view(const std::string& meetingId, const std::string& participa
         if (m->connected.count(transportId) == 0) {
             if (!remote) return done(RoomError::BadRequest, "transport parameters missing");
             std::string err;
-            if (!m->router->connectTransport(transportId, *remote, err)) return done(RoomError::BadRequest, err);
+            if (!m->router->connectTransport(transportId, *remote, err))
+                return done(RoomError::BadRequest, err);
             m->connected.insert(transportId);
         }
         std::set<std::string> wanted;
@@ -422,7 +434,8 @@ void Conference::view(const std::string& meetingId, const std::string& participa
             o.nack = std::any_of(t.codecs.begin(), t.codecs.end(),
                                  [](const sfu::RtpCodec& c) { return hasFeedback(c, "nack"); });
             std::string err;
-            if (!m->router->createConsumer(transportId, o, {}, err)) return done(RoomError::BadRequest, err);
+            if (!m->router->createConsumer(transportId, o, {}, err))
+                return done(RoomError::BadRequest, err);
             m->consumers[cid] = {transportId, t.source};
         }
         for (auto it = m->consumers.begin(); it != m->consumers.end();) {

@@ -28,7 +28,13 @@ struct ConferenceConfig {
 };
 
 struct MeetingEvent {
-    enum class Type { ParticipantJoined, ParticipantLeft, TrackPublished, TrackUnpublished, TransportClosed };
+    enum class Type {
+        ParticipantJoined,
+        ParticipantLeft,
+        TrackPublished,
+        TrackUnpublished,
+        TransportClosed
+    };
     Type type;
     Participant participant;  // for joined; id only otherwise
     TrackInfo track;          // for track events
@@ -37,7 +43,7 @@ struct MeetingEvent {
 
 // Receives the events of the meeting a participant is in, on the meeting's worker thread.
 class MeetingObserver {
-public:
+  public:
     virtual ~MeetingObserver() = default;
     virtual void onMeetingEvent(const MeetingEvent& event) = 0;
 };
@@ -84,7 +90,7 @@ struct PublishResult {
 // lives on the worker it is pinned to, so every operation is posted there and answers through a
 // callback invoked on that worker thread.
 class Conference final {
-public:
+  public:
     Conference(ConferenceConfig config, std::shared_ptr<dtls::DtlsContext> dtls,
                std::shared_ptr<const Authenticator> auth);
     ~Conference();
@@ -118,7 +124,7 @@ public:
 
     size_t meetingCount() const;
 
-private:
+  private:
     struct MeetingState;
     std::shared_ptr<MeetingState> findMeeting(const std::string& id) const;
     std::shared_ptr<MeetingState> findOrCreateMeeting(const std::string& id, RoomError& error);

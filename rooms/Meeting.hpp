@@ -13,7 +13,7 @@ namespace vcb::rooms {
 // Membership and programme of one meeting. Plain logic, no I/O: the conference layer applies its
 // decisions to the media plane.
 class Meeting {
-public:
+  public:
     Meeting(std::string id, bool adHoc, size_t maxParticipants);
 
     const std::string& id() const { return id_; }
@@ -35,7 +35,7 @@ public:
     // (Floor control will override this in a later version.)
     std::optional<std::string> programmeParticipant() const;
 
-private:
+  private:
     std::string id_;
     bool adHoc_;
     size_t maxParticipants_;

@@ -17,14 +17,22 @@ enum class RoomError {
 
 constexpr std::string_view roomErrorCode(RoomError e) {
     switch (e) {
-        case RoomError::None: return "ok";
-        case RoomError::MeetingNotFound: return "meeting_not_found";
-        case RoomError::MeetingFull: return "meeting_full";
-        case RoomError::AlreadyJoined: return "already_joined";
-        case RoomError::NotJoined: return "not_joined";
-        case RoomError::Forbidden: return "forbidden";
-        case RoomError::BadRequest: return "bad_request";
-        case RoomError::Unavailable: return "unavailable";
+        case RoomError::None:
+            return "ok";
+        case RoomError::MeetingNotFound:
+            return "meeting_not_found";
+        case RoomError::MeetingFull:
+            return "meeting_full";
+        case RoomError::AlreadyJoined:
+            return "already_joined";
+        case RoomError::NotJoined:
+            return "not_joined";
+        case RoomError::Forbidden:
+            return "forbidden";
+        case RoomError::BadRequest:
+            return "bad_request";
+        case RoomError::Unavailable:
+            return "unavailable";
     }
     return "internal";
 }

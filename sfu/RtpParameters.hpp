@@ -27,7 +27,8 @@ namespace ext {
 inline constexpr const char* kMid = "urn:ietf:params:rtp-hdrext:sdes:mid";
 inline constexpr const char* kRid = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
 inline constexpr const char* kAudioLevel = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
-inline constexpr const char* kAbsSendTime = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+inline constexpr const char* kAbsSendTime =
+    "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
 inline constexpr const char* kTransportCc =
     "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 }  // namespace ext
@@ -41,10 +42,10 @@ struct MediaSection {
     std::string mid;
     MediaKind kind = MediaKind::Audio;
     Direction direction = Direction::Inactive;
-    bool rejected = false;  // port 0 in SDP
+    bool rejected = false;         // port 0 in SDP
     std::vector<RtpCodec> codecs;  // preference order
     std::vector<RtpHeaderExtension> extensions;
-    std::vector<uint32_t> ssrcs;  // media SSRCs announced with a=ssrc (first = primary)
+    std::vector<uint32_t> ssrcs;      // media SSRCs announced with a=ssrc (first = primary)
     std::optional<uint32_t> rtxSsrc;  // from a=ssrc-group:FID
     std::string cname;
     std::string msidStream;  // a=msid:<stream> <track>

@@ -46,7 +46,7 @@ struct WebRtcPeerOptions {
     std::string name = "peer";  // used in error messages only
     // If set, ICE gathers host candidates on this address only. libnice never gathers on
     // loopback by itself, so a client of a server on 127.0.0.1 must ask for it.
-    std::string iceAddress;
+    std::string iceAddress{};
 };
 
 // The host of an http(s)/ws URL when it is an IPv4 literal (what iceAddress wants), else "".

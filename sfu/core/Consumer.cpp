@@ -19,9 +19,9 @@ constexpr size_t kOutCapacity = 1600;  // MTU-sized packet + SRTP trailer
 thread_local std::array<uint8_t, kOutCapacity> tSendBuffer;
 
 bool sameCodec(const std::string& a, const std::string& b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
            });
 }
 }  // namespace
@@ -118,23 +118,24 @@ bool Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outT
     size_t extraCount = 0;
     const ExtensionIds& ids = options_.extensions;
     if (ids.mid != 0 && !options_.mid.empty()) {
-        extra[extraCount++] = {ids.mid, std::span<const uint8_t>(
-                                            reinterpret_cast<const uint8_t*>(options_.mid.data()),
-                                            options_.mid.size())};
+        extra[extraCount++] = {
+            ids.mid, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(options_.mid.data()),
+                                              options_.mid.size())};
     }
     if (ids.absSendTime != 0) {
-        rtp::writeAbsSendTime(absSendTime, rtp::absSendTimeFromMicros(static_cast<uint64_t>(nowUs)));
+        rtp::writeAbsSendTime(absSendTime,
+                              rtp::absSendTimeFromMicros(static_cast<uint64_t>(nowUs)));
         extra[extraCount++] = {ids.absSendTime, absSendTime};
     }
     if (ids.transportCc != 0) {
         rtp::writeTransportSequenceNumber(transportSeq, subscriber_.nextTransportSequence());
         extra[extraCount++] = {ids.transportCc, transportSeq};
     }
-    rtp::RtpHeaderRewrite header{options_.ssrc, outSeq, outTs, static_cast<uint8_t>(outPayloadType_),
-                                 packet.marker()};
-    size_t len = rtp::RtpPacketWriter::write(packet, header, idMap_,
-                                             std::span<const rtp::RtpExtensionElement>(extra.data(), extraCount),
-                                             tSendBuffer.data(), kOutCapacity - 64);
+    rtp::RtpHeaderRewrite header{options_.ssrc, outSeq, outTs,
+                                 static_cast<uint8_t>(outPayloadType_), packet.marker()};
+    size_t len = rtp::RtpPacketWriter::write(
+        packet, header, idMap_, std::span<const rtp::RtpExtensionElement>(extra.data(), extraCount),
+        tSendBuffer.data(), kOutCapacity - 64);
     if (len == 0) {
         ++packetsDropped_;
         return false;
@@ -164,7 +165,8 @@ void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
     }
 }
 
-size_t Consumer::writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp, int64_t nowUs) const {
+size_t Consumer::writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp,
+                                   int64_t nowUs) const {
     if (!started_) return 0;
     rtp::RtcpSenderReport sr;
     sr.setSsrc(options_.ssrc);

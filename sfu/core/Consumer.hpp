@@ -30,9 +30,9 @@ struct ConsumerOptions {
 // producer behind it changes (floor changes, a publisher that leaves and comes back): after a
 // switch, video resumes only at a key frame and numbering continues where it stopped.
 class Consumer {
-public:
+  public:
     class Listener {
-    public:
+      public:
         virtual ~Listener() = default;
         virtual void onConsumerKeyFrameRequest(Consumer& consumer, int64_t nowUs) = 0;
     };
@@ -57,14 +57,16 @@ public:
     void forward(const rtp::RtpPacket& packet, int64_t nowUs);
     // Resends what the subscriber reports lost (RFC 4585 generic NACK), from the producer's buffer.
     void receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs);
-    void receiveKeyFrameRequest(int64_t nowUs) { listener_.onConsumerKeyFrameRequest(*this, nowUs); }
+    void receiveKeyFrameRequest(int64_t nowUs) {
+        listener_.onConsumerKeyFrameRequest(*this, nowUs);
+    }
     // Writes SR + SDES (compound) describing what was sent; 0 if nothing was sent yet.
     size_t writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp, int64_t nowUs) const;
 
     uint64_t packetsSent() const { return packetsSent_; }
     uint64_t packetsDropped() const { return packetsDropped_; }
 
-private:
+  private:
     bool send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outTs, int64_t nowUs);
     void rebuildMapping();
 

@@ -18,11 +18,16 @@ struct ExtensionIds {
     static ExtensionIds fromNegotiated(const std::vector<RtpHeaderExtension>& extensions) {
         ExtensionIds ids;
         for (const auto& e : extensions) {
-            if (e.uri == ext::kMid) ids.mid = e.id;
-            else if (e.uri == ext::kRid) ids.rid = e.id;
-            else if (e.uri == ext::kAudioLevel) ids.audioLevel = e.id;
-            else if (e.uri == ext::kAbsSendTime) ids.absSendTime = e.id;
-            else if (e.uri == ext::kTransportCc) ids.transportCc = e.id;
+            if (e.uri == ext::kMid)
+                ids.mid = e.id;
+            else if (e.uri == ext::kRid)
+                ids.rid = e.id;
+            else if (e.uri == ext::kAudioLevel)
+                ids.audioLevel = e.id;
+            else if (e.uri == ext::kAbsSendTime)
+                ids.absSendTime = e.id;
+            else if (e.uri == ext::kTransportCc)
+                ids.transportCc = e.id;
         }
         return ids;
     }

@@ -103,10 +103,11 @@ void IceServer::setRemote(const std::string& ufrag, const std::string& pwd,
     GSList* list = nullptr;
     for (const auto& c : candidates) {
         if (c.transport != "udp" && c.transport != "UDP") continue;
-        NiceCandidate* cand = nice_candidate_new(c.type == "host"    ? NICE_CANDIDATE_TYPE_HOST
-                                                 : c.type == "srflx" ? NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE
-                                                 : c.type == "relay" ? NICE_CANDIDATE_TYPE_RELAYED
-                                                                     : NICE_CANDIDATE_TYPE_PEER_REFLEXIVE);
+        NiceCandidate* cand =
+            nice_candidate_new(c.type == "host"    ? NICE_CANDIDATE_TYPE_HOST
+                               : c.type == "srflx" ? NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE
+                               : c.type == "relay" ? NICE_CANDIDATE_TYPE_RELAYED
+                                                   : NICE_CANDIDATE_TYPE_PEER_REFLEXIVE);
         // mDNS names (*.local) cannot be resolved here; peer-reflexive learning covers them.
         if (!nice_address_set_from_string(&cand->addr, c.address.c_str())) {
             nice_candidate_free(cand);

@@ -23,9 +23,9 @@ struct IceConfig {
 // delivers data from a remote address that passed a connectivity check, which is what keeps DTLS
 // and SRTP restricted to the ICE-validated address.
 class IceServer {
-public:
+  public:
     class Listener {
-    public:
+      public:
         virtual ~Listener() = default;
         virtual void onIceConnected(IceServer& ice) = 0;
         virtual void onIceData(IceServer& ice, const uint8_t* data, size_t len) = 0;
@@ -51,7 +51,7 @@ public:
     bool connected() const { return connected_; }
     std::string selectedRemoteAddress() const;
 
-private:
+  private:
     IceServer(Listener& listener) : listener_(listener) {}
     static void onStateChanged(NiceAgent* agent, guint stream, guint component, guint state,
                                gpointer self);

@@ -22,8 +22,10 @@ bool isKeyFrame(VideoCodec codec, std::span<const uint8_t> payload) {
             rtp::Vp8PayloadDescriptor d;
             return rtp::Vp8PayloadDescriptor::parse(payload, d) && d.isKeyFrame();
         }
-        case VideoCodec::H264: return rtp::H264Payload::isKeyFrame(payload);
-        case VideoCodec::Other: return true;  // unknown: never hold a stream back
+        case VideoCodec::H264:
+            return rtp::H264Payload::isKeyFrame(payload);
+        case VideoCodec::Other:
+            return true;  // unknown: never hold a stream back
     }
     return true;
 }

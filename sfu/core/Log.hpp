@@ -13,11 +13,11 @@ void logWrite(LogLevel level, const char* fmt, ...) __attribute__((format(printf
 // Allows at most `perSecond` lines per call site per second; the packet path logs through this
 // so a flood of bad packets cannot turn into a flood of log lines.
 class LogRateLimiter {
-public:
+  public:
     explicit constexpr LogRateLimiter(uint32_t perSecond) : perSecond_(perSecond) {}
     bool allow();
 
-private:
+  private:
     uint32_t perSecond_;
     std::atomic<int64_t> windowStart_{0};
     std::atomic<uint32_t> count_{0};

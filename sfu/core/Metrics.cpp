@@ -30,27 +30,43 @@ void line(std::string& out, const char* name, const char* type, const char* help
 std::string Metrics::toPrometheus() const {
     std::string out;
     out.reserve(4096);
-    line(out, "vcb_rtp_packets_received_total", "counter", "RTP packets received from publishers", rtpReceived);
-    line(out, "vcb_rtp_packets_forwarded_total", "counter", "RTP packets sent to subscribers", rtpForwarded);
-    line(out, "vcb_rtp_packets_retransmitted_total", "counter", "RTP packets resent on NACK", rtpRetransmitted);
-    line(out, "vcb_rtcp_packets_received_total", "counter", "RTCP compound packets received", rtcpReceived);
+    line(out, "vcb_rtp_packets_received_total", "counter", "RTP packets received from publishers",
+         rtpReceived);
+    line(out, "vcb_rtp_packets_forwarded_total", "counter", "RTP packets sent to subscribers",
+         rtpForwarded);
+    line(out, "vcb_rtp_packets_retransmitted_total", "counter", "RTP packets resent on NACK",
+         rtpRetransmitted);
+    line(out, "vcb_rtcp_packets_received_total", "counter", "RTCP compound packets received",
+         rtcpReceived);
     line(out, "vcb_rtcp_packets_sent_total", "counter", "RTCP compound packets sent", rtcpSent);
-    line(out, "vcb_media_bytes_received_total", "counter", "UDP payload bytes received", bytesReceived);
+    line(out, "vcb_media_bytes_received_total", "counter", "UDP payload bytes received",
+         bytesReceived);
     line(out, "vcb_media_bytes_sent_total", "counter", "UDP payload bytes sent", bytesSent);
-    line(out, "vcb_dropped_malformed_total", "counter", "Packets dropped as malformed", droppedMalformed);
-    line(out, "vcb_dropped_srtp_auth_total", "counter", "Packets failing SRTP authentication", droppedSrtpAuth);
-    line(out, "vcb_dropped_srtp_replay_total", "counter", "Packets rejected as SRTP replays", droppedSrtpReplay);
-    line(out, "vcb_dropped_unknown_ssrc_total", "counter", "RTP packets with no matching producer", droppedUnknownSsrc);
-    line(out, "vcb_dropped_before_connect_total", "counter", "Media packets before DTLS completed", droppedBeforeConnect);
-    line(out, "vcb_dropped_unknown_type_total", "counter", "Datagrams of no known protocol", droppedUnknownType);
+    line(out, "vcb_dropped_malformed_total", "counter", "Packets dropped as malformed",
+         droppedMalformed);
+    line(out, "vcb_dropped_srtp_auth_total", "counter", "Packets failing SRTP authentication",
+         droppedSrtpAuth);
+    line(out, "vcb_dropped_srtp_replay_total", "counter", "Packets rejected as SRTP replays",
+         droppedSrtpReplay);
+    line(out, "vcb_dropped_unknown_ssrc_total", "counter", "RTP packets with no matching producer",
+         droppedUnknownSsrc);
+    line(out, "vcb_dropped_before_connect_total", "counter", "Media packets before DTLS completed",
+         droppedBeforeConnect);
+    line(out, "vcb_dropped_unknown_type_total", "counter", "Datagrams of no known protocol",
+         droppedUnknownType);
     line(out, "vcb_send_failures_total", "counter", "Datagrams the socket refused", sendFailures);
-    line(out, "vcb_nacks_received_total", "counter", "Sequence numbers NACKed by subscribers", nacksReceived);
-    line(out, "vcb_nacks_unanswered_total", "counter", "NACKed packets no longer buffered", nacksUnanswered);
-    line(out, "vcb_keyframe_requests_sent_total", "counter", "PLI/FIR sent to publishers", keyFrameRequestsSent);
-    line(out, "vcb_dtls_failures_total", "counter", "DTLS handshakes failed or refused", dtlsFailures);
+    line(out, "vcb_nacks_received_total", "counter", "Sequence numbers NACKed by subscribers",
+         nacksReceived);
+    line(out, "vcb_nacks_unanswered_total", "counter", "NACKed packets no longer buffered",
+         nacksUnanswered);
+    line(out, "vcb_keyframe_requests_sent_total", "counter", "PLI/FIR sent to publishers",
+         keyFrameRequestsSent);
+    line(out, "vcb_dtls_failures_total", "counter", "DTLS handshakes failed or refused",
+         dtlsFailures);
     line(out, "vcb_dtls_connected_total", "counter", "DTLS handshakes completed", dtlsConnected);
     line(out, "vcb_ice_failures_total", "counter", "ICE sessions failed", iceFailures);
-    line(out, "vcb_transports_timed_out_total", "counter", "Transports closed for silence", transportsTimedOut);
+    line(out, "vcb_transports_timed_out_total", "counter", "Transports closed for silence",
+         transportsTimedOut);
     line(out, "vcb_transports_open", "gauge", "WebRTC transports open", transportsOpen);
     line(out, "vcb_producers_open", "gauge", "Incoming media streams", producersOpen);
     line(out, "vcb_consumers_open", "gauge", "Outgoing media streams", consumersOpen);

@@ -23,8 +23,8 @@ struct Metrics {
     std::atomic<uint64_t> droppedUnknownType{0};    // not STUN/DTLS/RTP/RTCP (RFC 7983)
     std::atomic<uint64_t> sendFailures{0};
     std::atomic<uint64_t> nacksReceived{0};
-    std::atomic<uint64_t> nacksUnanswered{0};        // packet no longer in the buffer
-    std::atomic<uint64_t> keyFrameRequestsSent{0};   // PLI/FIR sent to publishers
+    std::atomic<uint64_t> nacksUnanswered{0};       // packet no longer in the buffer
+    std::atomic<uint64_t> keyFrameRequestsSent{0};  // PLI/FIR sent to publishers
     std::atomic<uint64_t> dtlsFailures{0};
     std::atomic<uint64_t> dtlsConnected{0};
     std::atomic<uint64_t> iceFailures{0};

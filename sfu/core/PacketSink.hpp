@@ -7,7 +7,7 @@ namespace vcb::sfu {
 // Where producers and consumers send their packets: the transport in the server, a recorder in
 // unit tests. buf is plaintext and may be encrypted in place up to capacity.
 class PacketSink {
-public:
+  public:
     virtual ~PacketSink() = default;
     virtual bool sendRtp(uint8_t* buf, size_t len, size_t capacity) = 0;
     virtual bool sendRtcp(uint8_t* buf, size_t len, size_t capacity) = 0;

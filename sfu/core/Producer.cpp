@@ -43,7 +43,8 @@ void Producer::receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs) {
 
 bool Producer::requestKeyFrame(int64_t nowUs) {
     if (options_.kind != MediaKind::Video || options_.ssrc == 0) return false;
-    if (lastKeyFrameRequestUs_ != 0 && nowUs - lastKeyFrameRequestUs_ < kKeyFrameRequestIntervalUs) {
+    if (lastKeyFrameRequestUs_ != 0 &&
+        nowUs - lastKeyFrameRequestUs_ < kKeyFrameRequestIntervalUs) {
         return false;
     }
     lastKeyFrameRequestUs_ = nowUs;

@@ -34,11 +34,12 @@ struct ProducerOptions {
 // One incoming media stream of a publisher. Keeps receive statistics, a retransmission buffer for
 // video, and throttles key-frame requests from all of its subscribers into one PLI/FIR stream.
 class Producer {
-public:
+  public:
     class Listener {
-    public:
+      public:
         virtual ~Listener() = default;
-        virtual void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet, int64_t nowUs) = 0;
+        virtual void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet,
+                                   int64_t nowUs) = 0;
     };
 
     static constexpr int64_t kKeyFrameRequestIntervalUs = 500'000;
@@ -62,14 +63,16 @@ public:
     // request went out.
     bool requestKeyFrame(int64_t nowUs);
     bool findPacket(uint16_t seq, int64_t nowUs, rtp::RtpPacket& out);
-    rtp::ReportBlock makeReportBlock(int64_t nowUs) { return stats_.makeReportBlock(options_.ssrc, nowUs); }
+    rtp::ReportBlock makeReportBlock(int64_t nowUs) {
+        return stats_.makeReportBlock(options_.ssrc, nowUs);
+    }
     bool receivedAny() const { return stats_.started(); }
 
     std::vector<Consumer*>& consumers() { return consumers_; }
     uint64_t packetsReceived() const { return stats_.packetsReceived(); }
     bool isKeyFramePacket(const rtp::RtpPacket& packet) const;
 
-private:
+  private:
     ProducerOptions options_;
     PacketSink& publisher_;
     Listener& listener_;

@@ -4,7 +4,8 @@
 
 namespace vcb::sfu {
 
-RetransmissionBuffer::RetransmissionBuffer(size_t slots) : slab_(slots * kSlotSize), slots_(slots) {}
+RetransmissionBuffer::RetransmissionBuffer(size_t slots)
+    : slab_(slots * kSlotSize), slots_(slots) {}
 
 void RetransmissionBuffer::store(const rtp::RtpPacket& packet, int64_t nowUs) {
     if (packet.size() > kSlotSize) return;
@@ -13,7 +14,8 @@ void RetransmissionBuffer::store(const rtp::RtpPacket& packet, int64_t nowUs) {
     slots_[index] = Slot{packet.sequenceNumber(), static_cast<uint16_t>(packet.size()), nowUs};
 }
 
-bool RetransmissionBuffer::find(uint16_t seq, int64_t nowUs, int64_t maxAgeUs, rtp::RtpPacket& out) {
+bool RetransmissionBuffer::find(uint16_t seq, int64_t nowUs, int64_t maxAgeUs,
+                                rtp::RtpPacket& out) {
     size_t index = seq % slots_.size();
     const Slot& slot = slots_[index];
     if (slot.size == 0 || slot.seq != seq || nowUs - slot.storedUs > maxAgeUs) return false;

@@ -12,7 +12,7 @@ namespace vcb::sfu {
 // any subscriber can be answered without asking the publisher. One preallocated slab: storing a
 // packet is a memcpy, never an allocation.
 class RetransmissionBuffer {
-public:
+  public:
     static constexpr size_t kSlotSize = 1500;
 
     explicit RetransmissionBuffer(size_t slots = 512);
@@ -23,7 +23,7 @@ public:
     bool find(uint16_t seq, int64_t nowUs, int64_t maxAgeUs, rtp::RtpPacket& out);
     size_t memoryBytes() const { return slab_.size() + slots_.size() * sizeof(Slot); }
 
-private:
+  private:
     struct Slot {
         uint16_t seq = 0;
         uint16_t size = 0;  // 0 = empty

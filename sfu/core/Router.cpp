@@ -42,7 +42,8 @@ void eraseValue(std::vector<T*>& v, T* item) {
 Router::Router(Worker& worker, RouterConfig config, Listener& listener)
     : worker_(worker), config_(std::move(config)), listener_(listener) {
     rtcpTimer_ = worker_.addTimer(kRtcpIntervalMs, [this] { return sendPeriodicRtcp(); });
-    feedbackTimer_ = worker_.addTimer(kFeedbackIntervalMs, [this] { return sendTransportFeedback(); });
+    feedbackTimer_ =
+        worker_.addTimer(kFeedbackIntervalMs, [this] { return sendTransportFeedback(); });
 }
 
 Router::~Router() {
@@ -64,7 +65,8 @@ bool Router::createTransport(const std::string& id, LocalTransportParameters& lo
     }
     auto entry = std::make_unique<TransportEntry>();
     entry->router = this;
-    entry->transport = WebRtcTransport::create(worker_, id, config_.ice, config_.dtls, *entry, error);
+    entry->transport =
+        WebRtcTransport::create(worker_, id, config_.ice, config_.dtls, *entry, error);
     if (!entry->transport) return false;
     local = entry->transport->localParameters();
     transports_.emplace(id, std::move(entry));
@@ -104,7 +106,8 @@ void Router::handleTransportClosed(TransportEntry& entry, std::string_view reaso
     listener_.onTransportClosed(id, reason);
 }
 
-bool Router::createProducer(const std::string& transportId, ProducerOptions options, std::string& error) {
+bool Router::createProducer(const std::string& transportId, ProducerOptions options,
+                            std::string& error) {
     auto it = transports_.find(transportId);
     if (it == transports_.end()) {
         error = "no such transport";
@@ -216,7 +219,8 @@ void Router::TransportEntry::onTransportConnected(WebRtcTransport& t) {
     // A subscriber that connects after its consumers were created needs a fresh key frame.
     int64_t now = monotonicUs();
     for (Consumer* c : consumers) {
-        if (c->kind() == MediaKind::Video && c->producer() != nullptr) c->producer()->requestKeyFrame(now);
+        if (c->kind() == MediaKind::Video && c->producer() != nullptr)
+            c->producer()->requestKeyFrame(now);
     }
 }
 
@@ -224,7 +228,8 @@ void Router::TransportEntry::onTransportClosed(WebRtcTransport&, std::string_vie
     router->handleTransportClosed(*this, reason);
 }
 
-void Router::TransportEntry::onTransportRtp(WebRtcTransport&, rtp::RtpPacket& packet, int64_t nowUs) {
+void Router::TransportEntry::onTransportRtp(WebRtcTransport&, rtp::RtpPacket& packet,
+                                            int64_t nowUs) {
     router->handleRtp(*this, packet, nowUs);
 }
 
@@ -311,13 +316,15 @@ void Router::handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, 
                 if (header.count() == rtp::rtcp::kFmtPli) {
                     rtp::RtcpPli pli;
                     if (!rtp::RtcpPli::parse(header, pli)) break;
-                    if (Consumer* c = consumerBySsrc(entry, pli.mediaSsrc())) c->receiveKeyFrameRequest(nowUs);
+                    if (Consumer* c = consumerBySsrc(entry, pli.mediaSsrc()))
+                        c->receiveKeyFrameRequest(nowUs);
                 } else if (header.count() == rtp::rtcp::kFmtFir) {
                     rtp::RtcpFir fir;
                     if (!rtp::RtcpFir::parse(header, fir)) break;
                     size_t n = std::min<size_t>(fir.entryCount(), 16);
                     for (size_t i = 0; i < n; ++i) {
-                        if (Consumer* c = consumerBySsrc(entry, fir.entry(i).ssrc)) c->receiveKeyFrameRequest(nowUs);
+                        if (Consumer* c = consumerBySsrc(entry, fir.entry(i).ssrc))
+                            c->receiveKeyFrameRequest(nowUs);
                     }
                 }
                 break;
@@ -334,7 +341,8 @@ bool Router::sendTransportFeedback() {
     for (auto& [id, entry] : transports_) {
         if (entry->closed || entry->transportCc.pending() == 0) continue;
         WebRtcTransport& t = *entry->transport;
-        size_t len = entry->transportCc.write(t.rtcpSsrc(), entry->transportCcMediaSsrc, buf.data(), kRtcpCapacity);
+        size_t len = entry->transportCc.write(t.rtcpSsrc(), entry->transportCcMediaSsrc, buf.data(),
+                                              kRtcpCapacity);
         if (len != 0) t.sendRtcp(buf.data(), len, buf.size());
     }
     return true;
@@ -345,7 +353,8 @@ bool Router::sendPeriodicRtcp() {
     uint64_t ntp = ntpNow();
     std::array<uint8_t, kRtcpCapacity + 64> buf;
     for (auto& [id, entry] : transports_) {
-        if (entry->closed || entry->transport->state() != WebRtcTransport::State::Connected) continue;
+        if (entry->closed || entry->transport->state() != WebRtcTransport::State::Connected)
+            continue;
         WebRtcTransport& t = *entry->transport;
         // Receiver reports (and REMB) to a publisher.
         if (!entry->producers.empty()) {

@@ -26,9 +26,9 @@ struct RouterConfig {
 // and what they receive (consumers). Packets flow Transport → Producer → Router → Consumer →
 // Transport. Every method runs on the worker thread.
 class Router final : private Producer::Listener, private Consumer::Listener {
-public:
+  public:
     class Listener {
-    public:
+      public:
         virtual ~Listener() = default;
         virtual void onTransportConnected(const std::string& transportId) = 0;
         // The transport and everything it published or received are gone.
@@ -40,14 +40,16 @@ public:
     Router(const Router&) = delete;
     Router& operator=(const Router&) = delete;
 
-    bool createTransport(const std::string& id, LocalTransportParameters& local, std::string& error);
+    bool createTransport(const std::string& id, LocalTransportParameters& local,
+                         std::string& error);
     bool connectTransport(const std::string& id, const RemoteTransportParameters& remote,
                           std::string& error);
     // Closes a transport with its producers and consumers; the listener is told.
     void closeTransport(const std::string& id, std::string_view reason = "closed");
     bool hasTransport(const std::string& id) const { return transports_.count(id) != 0; }
 
-    bool createProducer(const std::string& transportId, ProducerOptions options, std::string& error);
+    bool createProducer(const std::string& transportId, ProducerOptions options,
+                        std::string& error);
     void closeProducer(const std::string& producerId);
     Producer* findProducer(const std::string& producerId);
 
@@ -59,7 +61,7 @@ public:
 
     size_t transportCount() const { return transports_.size(); }
 
-private:
+  private:
     struct TransportEntry final : WebRtcTransport::Listener {
         Router* router = nullptr;
         std::unique_ptr<WebRtcTransport> transport;
@@ -72,7 +74,8 @@ private:
         void onTransportConnected(WebRtcTransport& t) override;
         void onTransportClosed(WebRtcTransport& t, std::string_view reason) override;
         void onTransportRtp(WebRtcTransport& t, rtp::RtpPacket& packet, int64_t nowUs) override;
-        void onTransportRtcp(WebRtcTransport& t, const uint8_t* data, size_t len, int64_t nowUs) override;
+        void onTransportRtcp(WebRtcTransport& t, const uint8_t* data, size_t len,
+                             int64_t nowUs) override;
     };
 
     void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet, int64_t nowUs) override;

@@ -46,7 +46,8 @@ bool RtpReceiveStats::update(uint16_t seq, uint32_t rtpTimestamp, int64_t nowUs)
     int64_t transit = arrival - static_cast<int64_t>(rtpTimestamp);
     if (haveTransit_) {
         int64_t d = std::llabs(transit - lastTransit_);
-        if (d < static_cast<int64_t>(clockRate_) * 10) jitter_ += (static_cast<double>(d) - jitter_) / 16.0;
+        if (d < static_cast<int64_t>(clockRate_) * 10)
+            jitter_ += (static_cast<double>(d) - jitter_) / 16.0;
     }
     lastTransit_ = transit;
     haveTransit_ = true;
@@ -64,21 +65,25 @@ rtp::ReportBlock RtpReceiveStats::makeReportBlock(uint32_t ssrc, int64_t nowUs) 
     uint64_t extMax = static_cast<uint64_t>(cycles_) + maxSeq_;
     uint64_t expected = started_ ? extMax - baseSeq_ + 1 : 0;
     int64_t lost = static_cast<int64_t>(expected) - static_cast<int64_t>(received_);
-    block.cumulativeLost = static_cast<int32_t>(
-        std::clamp<int64_t>(lost, rtp::ReportBlock::kMinCumulativeLost, rtp::ReportBlock::kMaxCumulativeLost));
+    block.cumulativeLost = static_cast<int32_t>(std::clamp<int64_t>(
+        lost, rtp::ReportBlock::kMinCumulativeLost, rtp::ReportBlock::kMaxCumulativeLost));
     uint64_t expectedInterval = expected - expectedPrior_;
     uint64_t receivedInterval = received_ - receivedPrior_;
     expectedPrior_ = expected;
     receivedPrior_ = received_;
-    int64_t lostInterval = static_cast<int64_t>(expectedInterval) - static_cast<int64_t>(receivedInterval);
-    block.fractionLost = (expectedInterval == 0 || lostInterval <= 0)
-                             ? 0
-                             : static_cast<uint8_t>(std::min<int64_t>(255, (lostInterval << 8) / static_cast<int64_t>(expectedInterval)));
+    int64_t lostInterval =
+        static_cast<int64_t>(expectedInterval) - static_cast<int64_t>(receivedInterval);
+    block.fractionLost =
+        (expectedInterval == 0 || lostInterval <= 0)
+            ? 0
+            : static_cast<uint8_t>(std::min<int64_t>(
+                  255, (lostInterval << 8) / static_cast<int64_t>(expectedInterval)));
     block.extendedHighestSeq = static_cast<uint32_t>(extMax);
     block.jitter = static_cast<uint32_t>(jitter_);
     block.lastSr = lastSrMiddle_;
     if (lastSrArrivalUs_ != 0) {
-        block.delaySinceLastSr = static_cast<uint32_t>((nowUs - lastSrArrivalUs_) * 65536 / 1000000);
+        block.delaySinceLastSr =
+            static_cast<uint32_t>((nowUs - lastSrArrivalUs_) * 65536 / 1000000);
     }
     return block;
 }

@@ -8,7 +8,7 @@ namespace vcb::sfu {
 // Receive statistics of one incoming RTP stream, per RFC 3550 appendix A.1 (sequence
 // validation), A.3 (loss) and A.8 (interarrival jitter). Time comes in as an argument.
 class RtpReceiveStats {
-public:
+  public:
     explicit RtpReceiveStats(uint32_t clockRate) : clockRate_(clockRate) {}
 
     // Returns false for a packet that RFC 3550 A.1 would treat as a duplicate or far-off jump.
@@ -21,7 +21,7 @@ public:
     uint32_t extendedHighestSeq() const { return cycles_ + maxSeq_; }
     bool started() const { return started_; }
 
-private:
+  private:
     uint32_t clockRate_;
     bool started_ = false;
     uint16_t maxSeq_ = 0;

@@ -11,7 +11,8 @@ void TransportCcFeedback::onPacket(uint16_t transportSeq, int64_t arrivalUs) {
     pending_[count_++] = Entry{unwrapper_.unwrap(transportSeq), {transportSeq, arrivalUs}};
 }
 
-size_t TransportCcFeedback::write(uint32_t senderSsrc, uint32_t mediaSsrc, uint8_t* out, size_t capacity) {
+size_t TransportCcFeedback::write(uint32_t senderSsrc, uint32_t mediaSsrc, uint8_t* out,
+                                  size_t capacity) {
     if (count_ == 0) return 0;
     std::sort(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count_),
               [](const Entry& a, const Entry& b) { return a.unwrapped < b.unwrapped; });

@@ -12,7 +12,7 @@ namespace vcb::sfu {
 // number and turns them into transport-cc feedback (draft-holmer-rmcat-transport-wide-cc-
 // extensions-01), so the publisher's send-side bandwidth estimator can raise its bitrate.
 class TransportCcFeedback {
-public:
+  public:
     static constexpr size_t kMaxPending = 512;
 
     void onPacket(uint16_t transportSeq, int64_t arrivalUs);
@@ -21,7 +21,7 @@ public:
     size_t write(uint32_t senderSsrc, uint32_t mediaSsrc, uint8_t* out, size_t capacity);
     size_t pending() const { return count_; }
 
-private:
+  private:
     struct Entry {
         int64_t unwrapped = 0;  // sort key across sequence-number wrap
         rtp::TccArrival arrival;

@@ -58,7 +58,8 @@ std::unique_ptr<WebRtcTransport> WebRtcTransport::create(Worker& worker, std::st
 
 WebRtcTransport::~WebRtcTransport() {
     if (timer_ != 0) worker_.removeTimer(timer_);
-    if (state_ != State::Closed && dtls_ && dtls_->state() == dtls::DtlsTransport::State::Connected) {
+    if (state_ != State::Closed && dtls_ &&
+        dtls_->state() == dtls::DtlsTransport::State::Connected) {
         dtls_->close();  // close_notify tells the peer right away instead of after its timeout
     }
     Metrics::instance().transportsOpen.fetch_sub(1, std::memory_order_relaxed);

@@ -40,11 +40,11 @@ struct RemoteTransportParameters {
 class WebRtcTransport final : public PacketSink,
                               private IceServer::Listener,
                               private dtls::DtlsTransport::Listener {
-public:
+  public:
     enum class State { New, Connecting, Connected, Closed };
 
     class Listener {
-    public:
+      public:
         virtual ~Listener() = default;
         virtual void onTransportConnected(WebRtcTransport& transport) = 0;
         // Called once; the owner destroys the transport afterwards (not from inside the call).
@@ -77,7 +77,7 @@ public:
     uint32_t rtcpSsrc() const override { return rtcpSsrc_; }
     int64_t lastReceiveUs() const { return lastReceiveUs_; }
 
-private:
+  private:
     WebRtcTransport(Worker& worker, std::string id, Listener& listener);
 
     void onIceConnected(IceServer& ice) override;

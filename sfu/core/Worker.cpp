@@ -25,7 +25,9 @@ void deleteTimer(gpointer data) { delete static_cast<Timer*>(data); }
 }  // namespace
 
 Worker::Worker(std::string name)
-    : name_(std::move(name)), context_(g_main_context_new()), loop_(g_main_loop_new(context_, FALSE)) {}
+    : name_(std::move(name)),
+      context_(g_main_context_new()),
+      loop_(g_main_loop_new(context_, FALSE)) {}
 
 Worker::~Worker() {
     stop();

@@ -13,7 +13,7 @@ namespace vcb::sfu {
 // a meeting lives on exactly one worker and is touched only from its thread; other threads hand it
 // work with post(). That is what lets the packet path run without locks.
 class Worker {
-public:
+  public:
     explicit Worker(std::string name);
     ~Worker();
     Worker(const Worker&) = delete;
@@ -36,7 +36,7 @@ public:
     bool isWorkerThread() const { return std::this_thread::get_id() == threadId_.load(); }
     const std::string& name() const { return name_; }
 
-private:
+  private:
     std::string name_;
     GMainContext* context_;
     GMainLoop* loop_;

@@ -17,7 +17,7 @@ struct SessionRecord {
 };
 
 class SessionRegistry {
-public:
+  public:
     void add(const std::string& sessionId, SessionRecord record);
     std::optional<SessionRecord> find(const std::string& sessionId) const;
     std::optional<SessionRecord> remove(const std::string& sessionId);
@@ -25,7 +25,7 @@ public:
     void removeParticipant(const std::string& participantId);
     size_t size() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::map<std::string, SessionRecord> sessions_;
 };

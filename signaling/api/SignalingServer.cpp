@@ -27,8 +27,10 @@ SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig 
         r.body = sfu::Metrics::instance().toPrometheus();
         r.body += "# HELP vcb_meetings Meetings open\n# TYPE vcb_meetings gauge\nvcb_meetings " +
                   std::to_string(conference_.meetingCount()) + "\n";
-        r.body += "# HELP vcb_http_sessions WHIP/WHEP sessions open\n# TYPE vcb_http_sessions gauge\nvcb_http_sessions " +
-                  std::to_string(sessions_->size()) + "\n";
+        r.body +=
+            "# HELP vcb_http_sessions WHIP/WHEP sessions open\n# TYPE vcb_http_sessions "
+            "gauge\nvcb_http_sessions " +
+            std::to_string(sessions_->size()) + "\n";
         res.respond(std::move(r));
     });
     router.addStatic("/demo", "text/html; charset=utf-8", std::string(demoPageHtml()));

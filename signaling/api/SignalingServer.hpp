@@ -13,13 +13,14 @@ namespace vcb::signaling {
 // The one HTTP listener of vcbridge: WHIP, WHEP, the WebSocket protocol, /healthz, /metrics and
 // the demo page.
 class SignalingServer {
-public:
-    SignalingServer(boost::asio::io_context& ioc, HttpServerConfig config, rooms::Conference& conference);
+  public:
+    SignalingServer(boost::asio::io_context& ioc, HttpServerConfig config,
+                    rooms::Conference& conference);
     boost::system::error_code start();
     uint16_t port() const { return server_.port(); }
     void stop();
 
-private:
+  private:
     rooms::Conference& conference_;
     std::shared_ptr<SessionRegistry> sessions_;
     HttpServer server_;

@@ -31,9 +31,10 @@ std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<sfu::MediaSec
 }
 
 HttpResponse sdpProblem(const SdpError& error) {
-    auto status = error.code() == SdpError::Code::UnsupportedMedia ? http::status::unprocessable_entity
-                  : error.code() == SdpError::Code::TooLarge       ? http::status::payload_too_large
-                                                                   : http::status::bad_request;
+    auto status = error.code() == SdpError::Code::UnsupportedMedia
+                      ? http::status::unprocessable_entity
+                  : error.code() == SdpError::Code::TooLarge ? http::status::payload_too_large
+                                                             : http::status::bad_request;
     return problem(status, error.codeString(), error.message());
 }
 
@@ -41,16 +42,31 @@ HttpResponse roomProblem(rooms::RoomError error, std::string_view detail) {
     using rooms::RoomError;
     http::status status = http::status::internal_server_error;
     switch (error) {
-        case RoomError::MeetingNotFound: status = http::status::not_found; break;
-        case RoomError::MeetingFull: status = http::status::service_unavailable; break;
-        case RoomError::Forbidden: status = http::status::forbidden; break;
-        case RoomError::BadRequest: status = http::status::bad_request; break;
-        case RoomError::Unavailable: status = http::status::service_unavailable; break;
+        case RoomError::MeetingNotFound:
+            status = http::status::not_found;
+            break;
+        case RoomError::MeetingFull:
+            status = http::status::service_unavailable;
+            break;
+        case RoomError::Forbidden:
+            status = http::status::forbidden;
+            break;
+        case RoomError::BadRequest:
+            status = http::status::bad_request;
+            break;
+        case RoomError::Unavailable:
+            status = http::status::service_unavailable;
+            break;
         case RoomError::NotJoined:
-        case RoomError::AlreadyJoined: status = http::status::conflict; break;
-        case RoomError::None: status = http::status::ok; break;
+        case RoomError::AlreadyJoined:
+            status = http::status::conflict;
+            break;
+        case RoomError::None:
+            status = http::status::ok;
+            break;
     }
-    auto r = problem(status, rooms::roomErrorCode(error), detail.empty() ? rooms::roomErrorCode(error) : detail);
+    auto r = problem(status, rooms::roomErrorCode(error),
+                     detail.empty() ? rooms::roomErrorCode(error) : detail);
     if (status == http::status::service_unavailable) r.header("Retry-After", "5");
     return r;
 }

@@ -4,8 +4,8 @@
 
 #include <map>
 
-#include "sfu/core/Log.hpp"
 #include "protocol/Validation.hpp"
+#include "sfu/core/Log.hpp"
 #include "signaling/api/Translate.hpp"
 #include "signaling/http/Problem.hpp"
 #include "signaling/sdp/Negotiator.hpp"
@@ -37,14 +37,15 @@ uint32_t randomSsrc() {
 // Forgets the WHIP/WHEP session when the conference drops its connection (ICE/DTLS failure,
 // silence), so a later DELETE gets 404 instead of touching a stranger.
 class SessionObserver final : public rooms::MeetingObserver {
-public:
-    explicit SessionObserver(std::weak_ptr<SessionRegistry> sessions) : sessions_(std::move(sessions)) {}
+  public:
+    explicit SessionObserver(std::weak_ptr<SessionRegistry> sessions)
+        : sessions_(std::move(sessions)) {}
     void onMeetingEvent(const rooms::MeetingEvent& e) override {
         if (e.type != rooms::MeetingEvent::Type::TransportClosed) return;
         if (auto s = sessions_.lock()) s->remove(e.transportId);
     }
 
-private:
+  private:
     std::weak_ptr<SessionRegistry> sessions_;
 };
 
@@ -52,32 +53,40 @@ const char* prefix(bool publish) { return publish ? "/whip/" : "/whep/"; }
 
 }  // namespace
 
-WhipWhepService::WhipWhepService(rooms::Conference& conference, std::shared_ptr<SessionRegistry> sessions)
+WhipWhepService::WhipWhepService(rooms::Conference& conference,
+                                 std::shared_ptr<SessionRegistry> sessions)
     : conference_(conference), sessions_(std::move(sessions)) {}
 
 void WhipWhepService::registerRoutes(HttpRouter& router) {
-    router.add({http::verb::post}, "/whip/{meeting}",
-               [this](HttpRequest r, HttpResponder res) { post(Mode::Publish, std::move(r), std::move(res)); });
-    router.add({http::verb::post}, "/whep/{meeting}",
-               [this](HttpRequest r, HttpResponder res) { post(Mode::View, std::move(r), std::move(res)); });
+    router.add({http::verb::post}, "/whip/{meeting}", [this](HttpRequest r, HttpResponder res) {
+        post(Mode::Publish, std::move(r), std::move(res));
+    });
+    router.add({http::verb::post}, "/whep/{meeting}", [this](HttpRequest r, HttpResponder res) {
+        post(Mode::View, std::move(r), std::move(res));
+    });
     router.add({http::verb::post}, "/whep/{meeting}/{participant}",
-               [this](HttpRequest r, HttpResponder res) { post(Mode::View, std::move(r), std::move(res)); });
+               [this](HttpRequest r, HttpResponder res) {
+                   post(Mode::View, std::move(r), std::move(res));
+               });
     for (Mode mode : {Mode::Publish, Mode::View}) {
-        std::string path = std::string(prefix(mode == Mode::Publish)) + "{meeting}/session/{session}";
-        router.add({http::verb::delete_, http::verb::patch}, path, [this, mode](HttpRequest r, HttpResponder res) {
-            if (r.method == http::verb::delete_) {
-                remove(mode, r, res);
-            } else {
-                patch(mode, r, res);
-            }
-        });
+        std::string path =
+            std::string(prefix(mode == Mode::Publish)) + "{meeting}/session/{session}";
+        router.add({http::verb::delete_, http::verb::patch}, path,
+                   [this, mode](HttpRequest r, HttpResponder res) {
+                       if (r.method == http::verb::delete_) {
+                           remove(mode, r, res);
+                       } else {
+                           patch(mode, r, res);
+                       }
+                   });
     }
 }
 
 void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder responder) {
     if (!isMediaType(request.header("Content-Type"), "application/sdp")) {
-        return responder.respond(problem(http::status::unsupported_media_type, "unsupported_media_type",
-                                         "the body must be an SDP offer (Content-Type: application/sdp)"));
+        return responder.respond(
+            problem(http::status::unsupported_media_type, "unsupported_media_type",
+                    "the body must be an SDP offer (Content-Type: application/sdp)"));
     }
     auto parsed = SdpParser::parse(request.body);
     if (!parsed) return responder.respond(sdpProblem(parsed.error()));
@@ -87,109 +96,130 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
     {
         Negotiator probe;
         LocalTransportInfo dummy{"probeufr", "probepasswordprobepasswd", "00:00", {}};
-        auto check = probe.answer(*offer, dummy, publish ? AnswerPurpose::Publish : AnswerPurpose::View);
+        auto check =
+            probe.answer(*offer, dummy, publish ? AnswerPurpose::Publish : AnswerPurpose::View);
         if (!check) return responder.respond(sdpProblem(check.error()));
     }
 
     std::string meetingId(request.param("meeting"));
     std::string target(request.param("participant"));
-    if (!protocol::isValidMeetingId(meetingId) || (!target.empty() && !protocol::isValidId(target))) {
-        return responder.respond(problem(http::status::bad_request, "bad_meeting_id",
-                                         "meeting and participant ids are 1-64 characters of A-Z a-z 0-9 _ -"));
+    if (!protocol::isValidMeetingId(meetingId) ||
+        (!target.empty() && !protocol::isValidId(target))) {
+        return responder.respond(
+            problem(http::status::bad_request, "bad_meeting_id",
+                    "meeting and participant ids are 1-64 characters of A-Z a-z 0-9 _ -"));
     }
     std::string name = request.queryParameter("name").value_or("");
     if (!protocol::isValidDisplayName(name)) name = publish ? "WHIP publisher" : "WHEP viewer";
     std::string token;
-    if (auto auth = request.header("Authorization"); auth.substr(0, 7) == "Bearer ") token = auth.substr(7);
+    if (auto auth = request.header("Authorization"); auth.substr(0, 7) == "Bearer ")
+        token = auth.substr(7);
 
-    rooms::JoinCredentials creds{meetingId, name, token,
-                                 publish ? rooms::ClientKind::WhipPublisher : rooms::ClientKind::WhepViewer,
-                                 request.remoteAddress};
+    rooms::JoinCredentials creds{
+        meetingId, name, token,
+        publish ? rooms::ClientKind::WhipPublisher : rooms::ClientKind::WhepViewer,
+        request.remoteAddress};
     auto observer = std::make_shared<SessionObserver>(sessions_);
     rooms::Conference& conf = conference_;
     auto sessions = sessions_;
-    conf.join(creds, observer, [&conf, sessions, offer, publish, meetingId, target, responder](rooms::JoinResult joined) {
-        if (joined.error != rooms::RoomError::None) {
-            return responder.respond(roomProblem(joined.error, "cannot join the meeting"));
-        }
-        std::string pid = joined.participantId;
-        conf.createTransport(meetingId, pid, [&conf, sessions, offer, publish, meetingId, target, pid,
-                                              responder](rooms::TransportResult tr) {
-            if (tr.error != rooms::RoomError::None) {
-                conf.leave(meetingId, pid);
-                return responder.respond(roomProblem(tr.error, tr.detail));
+    conf.join(
+        creds, observer,
+        [&conf, sessions, offer, publish, meetingId, target, responder](rooms::JoinResult joined) {
+            if (joined.error != rooms::RoomError::None) {
+                return responder.respond(roomProblem(joined.error, "cannot join the meeting"));
             }
-            Negotiator negotiator;
-            std::map<std::string, SendStream> sendStreams;
-            std::string streamId = target.empty() ? "programme" : target;
-            if (!publish) {
-                for (const auto& m : offer->media) {
-                    if (m.rejected) continue;
-                    sendStreams[m.mid] = SendStream{randomSsrc(), "vcbridge", streamId,
-                                                    streamId + (m.kind == sfu::MediaKind::Audio ? "-audio" : "-video")};
-                }
-            }
-            auto negotiated = negotiator.answer(*offer, toLocalInfo(tr.local),
-                                                publish ? AnswerPurpose::Publish : AnswerPurpose::View, sendStreams);
-            if (!negotiated) {
-                conf.leave(meetingId, pid);
-                return responder.respond(sdpProblem(negotiated.error()));
-            }
-            auto answer = std::make_shared<std::string>(std::move(negotiated->sdp));
-            std::string location = std::string(prefix(publish)) + meetingId + "/session/" + tr.transportId;
-            std::string transportId = tr.transportId;
-            auto finish = [sessions, responder, answer, location, meetingId, pid, transportId, publish](
-                              rooms::RoomError err, const std::string& detail) {
-                if (err != rooms::RoomError::None) return responder.respond(roomProblem(err, detail));
-                sessions->add(transportId, SessionRecord{meetingId, pid,
-                                                         publish ? rooms::ClientKind::WhipPublisher
-                                                                 : rooms::ClientKind::WhepViewer,
-                                                         "\"" + transportId.substr(0, 8) + "\""});
-                HttpResponse r;
-                r.status = http::status::created;
-                r.contentType = "application/sdp";
-                r.body = *answer;
-                r.header("Location", location);
-                r.header("ETag", "\"" + transportId.substr(0, 8) + "\"");
-                responder.respond(std::move(r));
-            };
-            if (publish) {
-                conf.publish(meetingId, pid, transportId, toRemote(negotiated->remote),
-                             toPublishTracks(negotiated->media),
-                             [&conf, finish, meetingId, pid](rooms::PublishResult pr) {
-                                 if (pr.error != rooms::RoomError::None) conf.leave(meetingId, pid);
-                                 finish(pr.error, pr.detail);
-                             });
-            } else {
-                std::vector<rooms::ViewTrack> tracks;
-                for (const auto& m : negotiated->media) {
-                    if (m.rejected || m.ssrcs.empty()) continue;
-                    rooms::ViewTrack t;
-                    t.mid = m.mid;
-                    t.ssrc = m.ssrcs.front();
-                    t.cname = "vcbridge";
-                    t.codecs = m.codecs;
-                    t.extensions = m.extensions;
-                    t.source.kind = m.kind;
-                    t.source.mode = target.empty() ? rooms::MediaSelector::Mode::Programme
-                                                   : rooms::MediaSelector::Mode::Participant;
-                    t.source.participantId = target;
-                    tracks.push_back(std::move(t));
-                }
-                conf.view(meetingId, pid, transportId, toRemote(negotiated->remote), std::move(tracks),
-                          [&conf, finish, meetingId, pid](rooms::RoomError err, std::string detail) {
-                              if (err != rooms::RoomError::None) conf.leave(meetingId, pid);
-                              finish(err, detail);
-                          });
-            }
+            std::string pid = joined.participantId;
+            conf.createTransport(
+                meetingId, pid,
+                [&conf, sessions, offer, publish, meetingId, target, pid,
+                 responder](rooms::TransportResult tr) {
+                    if (tr.error != rooms::RoomError::None) {
+                        conf.leave(meetingId, pid);
+                        return responder.respond(roomProblem(tr.error, tr.detail));
+                    }
+                    Negotiator negotiator;
+                    std::map<std::string, SendStream> sendStreams;
+                    std::string streamId = target.empty() ? "programme" : target;
+                    if (!publish) {
+                        for (const auto& m : offer->media) {
+                            if (m.rejected) continue;
+                            sendStreams[m.mid] = SendStream{
+                                randomSsrc(), "vcbridge", streamId,
+                                streamId + (m.kind == sfu::MediaKind::Audio ? "-audio" : "-video")};
+                        }
+                    }
+                    auto negotiated = negotiator.answer(
+                        *offer, toLocalInfo(tr.local),
+                        publish ? AnswerPurpose::Publish : AnswerPurpose::View, sendStreams);
+                    if (!negotiated) {
+                        conf.leave(meetingId, pid);
+                        return responder.respond(sdpProblem(negotiated.error()));
+                    }
+                    auto answer = std::make_shared<std::string>(std::move(negotiated->sdp));
+                    std::string location =
+                        std::string(prefix(publish)) + meetingId + "/session/" + tr.transportId;
+                    std::string transportId = tr.transportId;
+                    auto finish = [sessions, responder, answer, location, meetingId, pid,
+                                   transportId,
+                                   publish](rooms::RoomError err, const std::string& detail) {
+                        if (err != rooms::RoomError::None)
+                            return responder.respond(roomProblem(err, detail));
+                        sessions->add(transportId,
+                                      SessionRecord{meetingId, pid,
+                                                    publish ? rooms::ClientKind::WhipPublisher
+                                                            : rooms::ClientKind::WhepViewer,
+                                                    "\"" + transportId.substr(0, 8) + "\""});
+                        HttpResponse r;
+                        r.status = http::status::created;
+                        r.contentType = "application/sdp";
+                        r.body = *answer;
+                        r.header("Location", location);
+                        r.header("ETag", "\"" + transportId.substr(0, 8) + "\"");
+                        responder.respond(std::move(r));
+                    };
+                    if (publish) {
+                        conf.publish(meetingId, pid, transportId, toRemote(negotiated->remote),
+                                     toPublishTracks(negotiated->media),
+                                     [&conf, finish, meetingId, pid](rooms::PublishResult pr) {
+                                         if (pr.error != rooms::RoomError::None)
+                                             conf.leave(meetingId, pid);
+                                         finish(pr.error, pr.detail);
+                                     });
+                    } else {
+                        std::vector<rooms::ViewTrack> tracks;
+                        for (const auto& m : negotiated->media) {
+                            if (m.rejected || m.ssrcs.empty()) continue;
+                            rooms::ViewTrack t;
+                            t.mid = m.mid;
+                            t.ssrc = m.ssrcs.front();
+                            t.cname = "vcbridge";
+                            t.codecs = m.codecs;
+                            t.extensions = m.extensions;
+                            t.source.kind = m.kind;
+                            t.source.mode = target.empty()
+                                                ? rooms::MediaSelector::Mode::Programme
+                                                : rooms::MediaSelector::Mode::Participant;
+                            t.source.participantId = target;
+                            tracks.push_back(std::move(t));
+                        }
+                        conf.view(meetingId, pid, transportId, toRemote(negotiated->remote),
+                                  std::move(tracks),
+                                  [&conf, finish, meetingId, pid](rooms::RoomError err,
+                                                                  std::string detail) {
+                                      if (err != rooms::RoomError::None) conf.leave(meetingId, pid);
+                                      finish(err, detail);
+                                  });
+                    }
+                });
         });
-    });
 }
 
-void WhipWhepService::remove(Mode mode, const HttpRequest& request, const HttpResponder& responder) {
+void WhipWhepService::remove(Mode mode, const HttpRequest& request,
+                             const HttpResponder& responder) {
     std::string sessionId(request.param("session"));
     auto record = sessions_->find(sessionId);
-    rooms::ClientKind kind = mode == Mode::Publish ? rooms::ClientKind::WhipPublisher : rooms::ClientKind::WhepViewer;
+    rooms::ClientKind kind =
+        mode == Mode::Publish ? rooms::ClientKind::WhipPublisher : rooms::ClientKind::WhepViewer;
     if (!record || record->meetingId != request.param("meeting") || record->kind != kind) {
         return responder.respond(problem(http::status::not_found, "not_found", "no such session"));
     }
@@ -203,12 +233,14 @@ void WhipWhepService::remove(Mode mode, const HttpRequest& request, const HttpRe
 void WhipWhepService::patch(Mode mode, const HttpRequest& request, const HttpResponder& responder) {
     std::string sessionId(request.param("session"));
     auto record = sessions_->find(sessionId);
-    rooms::ClientKind kind = mode == Mode::Publish ? rooms::ClientKind::WhipPublisher : rooms::ClientKind::WhepViewer;
+    rooms::ClientKind kind =
+        mode == Mode::Publish ? rooms::ClientKind::WhipPublisher : rooms::ClientKind::WhepViewer;
     if (!record || record->meetingId != request.param("meeting") || record->kind != kind) {
         return responder.respond(problem(http::status::not_found, "not_found", "no such session"));
     }
     if (!isMediaType(request.header("Content-Type"), "application/trickle-ice-sdpfrag")) {
-        return responder.respond(problem(http::status::unsupported_media_type, "unsupported_media_type",
+        return responder.respond(problem(http::status::unsupported_media_type,
+                                         "unsupported_media_type",
                                          "expected application/trickle-ice-sdpfrag"));
     }
     auto ifMatch = request.header("If-Match");
@@ -223,11 +255,13 @@ void WhipWhepService::patch(Mode mode, const HttpRequest& request, const HttpRes
     size_t pos = 0;
     while (pos < body.size() && lines < 1000) {
         size_t end = body.find('\n', pos);
-        std::string_view line = body.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+        std::string_view line =
+            body.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.rfind("a=candidate:", 0) == 0) {
             if (!SdpParser::parseCandidate(line.substr(2))) {
-                return responder.respond(problem(http::status::bad_request, "bad_sdpfrag", "malformed candidate"));
+                return responder.respond(
+                    problem(http::status::bad_request, "bad_sdpfrag", "malformed candidate"));
             }
         }
         ++lines;

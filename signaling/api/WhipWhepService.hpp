@@ -16,11 +16,11 @@ namespace vcb::signaling {
 //   POST /whep/{meeting}/{participant}   watch one participant
 //   DELETE / PATCH {Location}            end the session / trickle ICE
 class WhipWhepService {
-public:
+  public:
     WhipWhepService(rooms::Conference& conference, std::shared_ptr<SessionRegistry> sessions);
     void registerRoutes(HttpRouter& router);
 
-private:
+  private:
     enum class Mode { Publish, View };
     void post(Mode mode, HttpRequest request, HttpResponder responder);
     void remove(Mode mode, const HttpRequest& request, const HttpResponder& responder);

@@ -21,24 +21,33 @@ uint32_t randomSsrc() {
 
 ErrorCode toProtocol(rooms::RoomError e) {
     switch (e) {
-        case rooms::RoomError::MeetingNotFound: return ErrorCode::MeetingNotFound;
-        case rooms::RoomError::Forbidden: return ErrorCode::Forbidden;
-        case rooms::RoomError::AlreadyJoined: return ErrorCode::AlreadyJoined;
-        case rooms::RoomError::NotJoined: return ErrorCode::NotJoined;
-        case rooms::RoomError::BadRequest: return ErrorCode::BadMessage;
+        case rooms::RoomError::MeetingNotFound:
+            return ErrorCode::MeetingNotFound;
+        case rooms::RoomError::Forbidden:
+            return ErrorCode::Forbidden;
+        case rooms::RoomError::AlreadyJoined:
+            return ErrorCode::AlreadyJoined;
+        case rooms::RoomError::NotJoined:
+            return ErrorCode::NotJoined;
+        case rooms::RoomError::BadRequest:
+            return ErrorCode::BadMessage;
         case rooms::RoomError::MeetingFull:
-        case rooms::RoomError::Unavailable: return ErrorCode::RateLimited;
-        case rooms::RoomError::None: break;
+        case rooms::RoomError::Unavailable:
+            return ErrorCode::RateLimited;
+        case rooms::RoomError::None:
+            break;
     }
     return ErrorCode::Internal;
 }
 
 ErrorCode toProtocol(const SdpError& e) {
-    return e.code() == SdpError::Code::UnsupportedMedia ? ErrorCode::UnsupportedMedia : ErrorCode::BadSdp;
+    return e.code() == SdpError::Code::UnsupportedMedia ? ErrorCode::UnsupportedMedia
+                                                        : ErrorCode::BadSdp;
 }
 
 protocol::Track toProtocol(const rooms::TrackInfo& t) {
-    return {t.id, t.kind == sfu::MediaKind::Audio ? protocol::TrackKind::Audio : protocol::TrackKind::Video};
+    return {t.id, t.kind == sfu::MediaKind::Audio ? protocol::TrackKind::Audio
+                                                  : protocol::TrackKind::Video};
 }
 
 protocol::Participant toProtocol(const rooms::Participant& p) {
@@ -52,9 +61,12 @@ bool splitTrackId(const std::string& trackId, std::string& participantId, sfu::M
     auto dash = trackId.rfind('-');
     if (dash == std::string::npos || dash == 0) return false;
     std::string suffix = trackId.substr(dash + 1);
-    if (suffix == "audio") kind = sfu::MediaKind::Audio;
-    else if (suffix == "video") kind = sfu::MediaKind::Video;
-    else return false;
+    if (suffix == "audio")
+        kind = sfu::MediaKind::Audio;
+    else if (suffix == "video")
+        kind = sfu::MediaKind::Video;
+    else
+        return false;
     participantId = trackId.substr(0, dash);
     return true;
 }
@@ -126,10 +138,11 @@ bool WsClient::startJoin(const protocol::Join& m) {
 
 void WsClient::join(const protocol::Join& m) {
     if (!startJoin(m)) {
-        return sendError(ErrorCode::AlreadyJoined, "this connection already joined a meeting", m.requestId);
+        return sendError(ErrorCode::AlreadyJoined, "this connection already joined a meeting",
+                         m.requestId);
     }
-    rooms::JoinCredentials creds{m.meeting, m.displayName, m.token.value_or(""), rooms::ClientKind::WebSocket,
-                                 remoteAddress_};
+    rooms::JoinCredentials creds{m.meeting, m.displayName, m.token.value_or(""),
+                                 rooms::ClientKind::WebSocket, remoteAddress_};
     auto self = shared_from_this();
     auto requestId = m.requestId;
     conference_.join(creds, self, [self, requestId](rooms::JoinResult r) {
@@ -152,7 +165,8 @@ void WsClient::join(const protocol::Join& m) {
             }
         }
         if (r.error != rooms::RoomError::None) {
-            return self->sendError(toProtocol(r.error), std::string(rooms::roomErrorCode(r.error)), requestId);
+            return self->sendError(toProtocol(r.error), std::string(rooms::roomErrorCode(r.error)),
+                                   requestId);
         }
         protocol::Joined joined{r.participantId, self->meetingId_, {}, requestId};
         for (const auto& p : r.others) joined.participants.push_back(toProtocol(p));
@@ -161,7 +175,8 @@ void WsClient::join(const protocol::Join& m) {
     });
 }
 
-void WsClient::addTracksLocked(const std::vector<rooms::TrackInfo>& tracks, const std::string& participantId) {
+void WsClient::addTracksLocked(const std::vector<rooms::TrackInfo>& tracks,
+                               const std::string& participantId) {
     for (const auto& t : tracks) {
         if (participantId == participantId_ || subscribed_.count(t.id) != 0) continue;
         subscribed_[t.id] = SubscribedTrack{participantId, t.kind, randomSsrc()};
@@ -170,7 +185,8 @@ void WsClient::addTracksLocked(const std::vector<rooms::TrackInfo>& tracks, cons
 
 void WsClient::publish(const protocol::Publish& m) {
     auto parsed = SdpParser::parse(m.sdp);
-    if (!parsed) return sendError(toProtocol(parsed.error()), parsed.error().message(), m.requestId);
+    if (!parsed)
+        return sendError(toProtocol(parsed.error()), parsed.error().message(), m.requestId);
     auto offer = std::make_shared<sfu::SessionDescription>(std::move(parsed.value()));
     std::string meetingId, participantId, transportId;
     {
@@ -185,12 +201,13 @@ void WsClient::publish(const protocol::Publish& m) {
             transportId = publishTransport_;
         }
     }
-    if (meetingId.empty()) return sendError(ErrorCode::BadMessage, "a publish is already in progress", m.requestId);
+    if (meetingId.empty())
+        return sendError(ErrorCode::BadMessage, "a publish is already in progress", m.requestId);
     auto self = shared_from_this();
     auto requestId = m.requestId;
     // Negotiates against the transport and hands the tracks to the conference.
-    auto complete = [self, offer, requestId, meetingId, participantId](const std::string& tid,
-                                                                      const sfu::LocalTransportParameters& local) {
+    auto complete = [self, offer, requestId, meetingId, participantId](
+                        const std::string& tid, const sfu::LocalTransportParameters& local) {
         Negotiator negotiator;
         auto result = negotiator.answer(*offer, toLocalInfo(local), AnswerPurpose::Publish);
         if (!result) {
@@ -201,17 +218,18 @@ void WsClient::publish(const protocol::Publish& m) {
             return self->sendError(toProtocol(result.error()), result.error().message(), requestId);
         }
         auto sdp = std::make_shared<std::string>(std::move(result->sdp));
-        self->conference_.publish(meetingId, participantId, tid, toRemote(result->remote),
-                                  toPublishTracks(result->media), [self, sdp, requestId](rooms::PublishResult pr) {
-                                      {
-                                          std::lock_guard lock(self->mutex_);
-                                          self->publishBusy_ = false;
-                                      }
-                                      if (pr.error != rooms::RoomError::None) {
-                                          return self->sendError(toProtocol(pr.error), pr.detail, requestId);
-                                      }
-                                      self->send(protocol::PublishAnswer{*sdp, requestId});
-                                  });
+        self->conference_.publish(
+            meetingId, participantId, tid, toRemote(result->remote), toPublishTracks(result->media),
+            [self, sdp, requestId](rooms::PublishResult pr) {
+                {
+                    std::lock_guard lock(self->mutex_);
+                    self->publishBusy_ = false;
+                }
+                if (pr.error != rooms::RoomError::None) {
+                    return self->sendError(toProtocol(pr.error), pr.detail, requestId);
+                }
+                self->send(protocol::PublishAnswer{*sdp, requestId});
+            });
     };
     if (!transportId.empty()) {
         sfu::LocalTransportParameters local;
@@ -221,21 +239,22 @@ void WsClient::publish(const protocol::Publish& m) {
         }
         return complete(transportId, local);
     }
-    conference_.createTransport(meetingId, participantId, [self, complete, requestId](rooms::TransportResult tr) {
-        if (tr.error != rooms::RoomError::None) {
+    conference_.createTransport(
+        meetingId, participantId, [self, complete, requestId](rooms::TransportResult tr) {
+            if (tr.error != rooms::RoomError::None) {
+                {
+                    std::lock_guard lock(self->mutex_);
+                    self->publishBusy_ = false;
+                }
+                return self->sendError(toProtocol(tr.error), tr.detail, requestId);
+            }
             {
                 std::lock_guard lock(self->mutex_);
-                self->publishBusy_ = false;
+                self->publishTransport_ = tr.transportId;
+                self->publishLocal_ = tr.local;
             }
-            return self->sendError(toProtocol(tr.error), tr.detail, requestId);
-        }
-        {
-            std::lock_guard lock(self->mutex_);
-            self->publishTransport_ = tr.transportId;
-            self->publishLocal_ = tr.local;
-        }
-        complete(tr.transportId, tr.local);
-    });
+            complete(tr.transportId, tr.local);
+        });
 }
 
 void WsClient::unpublish(const protocol::Unpublish&) {
@@ -250,7 +269,8 @@ void WsClient::unpublish(const protocol::Unpublish&) {
     if (!transportId.empty()) conference_.closeTransport(meetingId, participantId, transportId);
 }
 
-void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add, std::optional<int64_t> requestId) {
+void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add,
+                         std::optional<int64_t> requestId) {
     bool changed = false;
     {
         std::lock_guard lock(mutex_);
@@ -286,8 +306,8 @@ void WsClient::renegotiate() {
             auto offer = subscribeNegotiator_.offer(tracks, toLocalInfo(subscribeLocal_),
                                                     lastOffer_ ? &*lastOffer_ : nullptr);
             if (!offer) {
-                VCB_LOG_WARN("participant %s: cannot build subscribe offer: %s", participantId_.c_str(),
-                             offer.error().message().c_str());
+                VCB_LOG_WARN("participant %s: cannot build subscribe offer: %s",
+                             participantId_.c_str(), offer.error().message().c_str());
                 return;
             }
             lastOffer_ = offer->local;
@@ -308,8 +328,8 @@ void WsClient::renegotiate() {
             std::lock_guard lock(self->mutex_);
             self->subscribeTransportPending_ = false;
             if (tr.error != rooms::RoomError::None) {
-                VCB_LOG_WARN("participant %s: no subscribe transport: %s", self->participantId_.c_str(),
-                             tr.detail.c_str());
+                VCB_LOG_WARN("participant %s: no subscribe transport: %s",
+                             self->participantId_.c_str(), tr.detail.c_str());
                 return;
             }
             self->subscribeTransport_ = tr.transportId;
@@ -332,7 +352,8 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
             auto result = subscribeNegotiator_.applyAnswer(*lastOffer_, m.sdp);
             if (!result) {
                 offerInFlight_ = false;
-                send(protocol::Error{toProtocol(result.error()), result.error().message(), m.requestId});
+                send(protocol::Error{toProtocol(result.error()), result.error().message(),
+                                     m.requestId});
                 return;
             }
             for (const auto& section : result->media) {
@@ -358,7 +379,8 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
         }
     }
     if (meetingId.empty()) {
-        return sendError(ErrorCode::BadMessage, "no subscribe offer with this revision is pending", m.requestId);
+        return sendError(ErrorCode::BadMessage, "no subscribe offer with this revision is pending",
+                         m.requestId);
     }
     auto self = shared_from_this();
     auto requestId = m.requestId;
@@ -371,7 +393,8 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
                              if (err == rooms::RoomError::None) self->subscribeConnected_ = true;
                              again = self->renegotiateNeeded_;
                          }
-                         if (err != rooms::RoomError::None) self->sendError(toProtocol(err), detail, requestId);
+                         if (err != rooms::RoomError::None)
+                             self->sendError(toProtocol(err), detail, requestId);
                          if (again) self->renegotiate();
                      });
 }

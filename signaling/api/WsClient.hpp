@@ -18,17 +18,21 @@ namespace vcb::signaling {
 // subscribe peer connection (server offers). Messages arrive on the connection's strand, meeting
 // events on the meeting's worker; a mutex orders them, and no conference call is made while it
 // is held (the conference may answer synchronously).
-class WsClient final : public rooms::MeetingObserver, public std::enable_shared_from_this<WsClient> {
-public:
-    WsClient(rooms::Conference& conference, std::weak_ptr<WsConnection> connection, std::string remoteAddress)
-        : conference_(conference), connection_(std::move(connection)), remoteAddress_(std::move(remoteAddress)) {}
+class WsClient final : public rooms::MeetingObserver,
+                       public std::enable_shared_from_this<WsClient> {
+  public:
+    WsClient(rooms::Conference& conference, std::weak_ptr<WsConnection> connection,
+             std::string remoteAddress)
+        : conference_(conference),
+          connection_(std::move(connection)),
+          remoteAddress_(std::move(remoteAddress)) {}
 
     void handle(const protocol::ClientMessage& message);
     void onMeetingEvent(const rooms::MeetingEvent& event) override;
     // The socket closed: leave the meeting.
     void disconnect();
 
-private:
+  private:
     struct SubscribedTrack {
         std::string participantId;
         sfu::MediaKind kind = sfu::MediaKind::Video;
@@ -40,11 +44,13 @@ private:
     void join(const protocol::Join& m);
     void publish(const protocol::Publish& m);
     void unpublish(const protocol::Unpublish& m);
-    void subscribe(const std::vector<std::string>& trackIds, bool add, std::optional<int64_t> requestId);
+    void subscribe(const std::vector<std::string>& trackIds, bool add,
+                   std::optional<int64_t> requestId);
     void answer(const protocol::SubscribeAnswer& m);
     void leave(std::optional<int64_t> requestId);
 
-    void addTracksLocked(const std::vector<rooms::TrackInfo>& tracks, const std::string& participantId);
+    void addTracksLocked(const std::vector<rooms::TrackInfo>& tracks,
+                         const std::string& participantId);
     void renegotiate();
     void send(const protocol::ServerMessage& message);
     void sendError(protocol::ErrorCode code, std::string message, std::optional<int64_t> requestId);

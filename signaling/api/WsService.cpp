@@ -6,7 +6,8 @@
 namespace vcb::signaling {
 
 void WsService::onOpen(std::shared_ptr<WsConnection> connection) {
-    connection->setUserData(std::make_shared<WsClient>(conference_, connection, connection->remoteAddress()));
+    connection->setUserData(
+        std::make_shared<WsClient>(conference_, connection, connection->remoteAddress()));
 }
 
 void WsService::onMessage(const std::shared_ptr<WsConnection>& connection, std::string message) {
@@ -14,7 +15,8 @@ void WsService::onMessage(const std::shared_ptr<WsConnection>& connection, std::
     if (!client) return;
     auto parsed = protocol::parseClientMessage(message);
     if (!parsed) {
-        connection->send(protocol::serialize(protocol::ServerMessage(protocol::toErrorMessage(parsed.error()))));
+        connection->send(
+            protocol::serialize(protocol::ServerMessage(protocol::toErrorMessage(parsed.error()))));
         return;
     }
     client->handle(parsed.value());
