@@ -15,6 +15,9 @@ namespace vcb::sfu {
 
 namespace {
 constexpr size_t kOutCapacity = 1600;  // MTU-sized packet + SRTP trailer
+// How far behind the newest input packet the switch point may lie (packets older than that are
+// dropped anyway, and far beyond any NACK history).
+constexpr uint16_t kMaxEpochSpan = 0x4000;
 // Forwarded packets are written here and encrypted in place: no allocation per packet.
 thread_local std::array<uint8_t, kOutCapacity> tSendBuffer;
 
@@ -95,7 +98,15 @@ void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
         ++packetsDropped_;  // older than the switch point: belongs to a frame we never started
         return;
     }
-    if (rtp::isNewer(inSeq, maxInSeq_)) maxInSeq_ = inSeq;
+    if (rtp::isNewer(inSeq, maxInSeq_)) {
+        maxInSeq_ = inSeq;
+        // Serial-number comparison only works within half the sequence space: let the switch
+        // point trail the newest packet by at most kMaxEpochSpan, or after 2^15 packets every
+        // new packet would look older than it and be dropped.
+        if (static_cast<uint16_t>(maxInSeq_ - epochStartSeq_) > kMaxEpochSpan) {
+            epochStartSeq_ = static_cast<uint16_t>(maxInSeq_ - kMaxEpochSpan);
+        }
+    }
     uint16_t outSeq = static_cast<uint16_t>(inSeq + seqOffset_);
     uint32_t outTs = packet.timestamp() + tsOffset_;
     if (send(packet, outSeq, outTs, nowUs)) {

@@ -153,7 +153,7 @@ size_t RtcpSdes::write(uint8_t* out, size_t capacity) const {
             writeU32(out + o, c.ssrc);
             out[o + 4] = kCname;
             out[o + 5] = static_cast<uint8_t>(c.cname.size());
-            std::memcpy(out + o + 6, c.cname.data(), c.cname.size());
+            if (!c.cname.empty()) std::memcpy(out + o + 6, c.cname.data(), c.cname.size());
             o += chunkSize;
         }
     }

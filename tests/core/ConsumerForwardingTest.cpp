@@ -202,6 +202,41 @@ TEST_F(ConsumerForwardingTest, AudioSwitchesWithoutKeyFrame) {
     EXPECT_EQ(a.payload(), opusFrame(50));
 }
 
+TEST_F(ConsumerForwardingTest, LongStreamsKeepFlowingThroughTheWholeSequenceSpace) {
+    // 70000 packets (~23 minutes of 50 pps audio) cross every sequence number once and wrap:
+    // the switch point must not end up looking "newer" than the packets after 2^15 of them.
+    Producer producer(opusProducer("a1", kPub1Ssrc, 111), publisher1, wiring);
+    Consumer consumer(audioConsumer(kOutSsrc, 109), subscriber, wiring, 100, 0);
+    wiring.add(consumer);
+    consumer.setProducer(&producer, kT0);
+    constexpr uint32_t kPackets = 70000;
+    int64_t now = kT0;
+    for (uint32_t i = 0; i < kPackets; ++i) {
+        now += 20'000;
+        deliver(
+            producer,
+            {111, static_cast<uint16_t>(5000 + i), 960u * i, kPub1Ssrc, false, {}, opusFrame(1)},
+            now);
+    }
+    EXPECT_EQ(consumer.packetsSent(), kPackets);
+    EXPECT_EQ(consumer.packetsDropped(), 0u);
+    ASSERT_EQ(subscriber.rtpSent().size(), kPackets);
+    EXPECT_EQ(subscriber.lastRtp()->sequenceNumber(), static_cast<uint16_t>(100 + kPackets - 1));
+    EXPECT_EQ(subscriber.lastRtp()->timestamp(), 960u * (kPackets - 1));
+    // A packet reordered by a few positions is still forwarded late in the stream.
+    deliver(producer,
+            {111,
+             static_cast<uint16_t>(5000 + kPackets - 3),
+             960u * (kPackets - 3),
+             kPub1Ssrc,
+             false,
+             {},
+             opusFrame(2)},
+            now);
+    EXPECT_EQ(consumer.packetsSent(), kPackets + 1);
+    EXPECT_EQ(subscriber.lastRtp()->sequenceNumber(), static_cast<uint16_t>(100 + kPackets - 3));
+}
+
 TEST_F(ConsumerForwardingTest, PausedOrUnnegotiatedCodecForwardsNothing) {
     Producer producer(opusProducer("a1", kPub1Ssrc, 111), publisher1, wiring);
     // The subscriber negotiated only VP8 on this consumer: opus cannot be sent to it.

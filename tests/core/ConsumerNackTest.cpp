@@ -180,6 +180,30 @@ TEST_F(ConsumerNackTest, PacketsFromBeforeASwitchAreNotResent) {
     EXPECT_EQ(d.unanswered, 2u);
 }
 
+TEST_F(ConsumerNackTest, AnsweredLateInALongStream) {
+    // After more than 2^15 packets in one epoch, recent packets must still be retransmittable.
+    for (uint32_t i = 0; i < 40000; ++i) {
+        now += 1'000;
+        deliver(p1,
+                {96,
+                 static_cast<uint16_t>(100 + i),
+                 90u * i,
+                 kPub1Ssrc,
+                 false,
+                 {},
+                 i == 0 ? vp8KeyFrame(1) : vp8DeltaFrame(static_cast<uint8_t>(i))},
+                now);
+    }
+    ASSERT_EQ(subscriber.rtpSent().size(), 40000u);
+    const Counters before = Counters::now();
+    const uint16_t recent = static_cast<uint16_t>(2000 + 39990);
+    consumer->receiveNack(std::span<const uint16_t>(&recent, 1), now);
+    ASSERT_EQ(subscriber.rtpSent().size(), 40001u);
+    EXPECT_EQ(subscriber.lastRtp()->sequenceNumber(), recent);
+    EXPECT_EQ(subscriber.lastRtp().payload(), subscriber.rtpAt(39990).payload());
+    EXPECT_EQ(Counters::now().since(before).retransmitted, 1u);
+}
+
 TEST_F(ConsumerNackTest, NackDisabledOrAudioIsNotAnswered) {
     RecordingSink sub2{9};
     ConsumerOptions co = videoConsumer(kOutSsrc + 1);

@@ -48,12 +48,12 @@ class RecordingSink final : public PacketSink {
     bool sendRtp(uint8_t* buf, size_t len, size_t capacity) override {
         EXPECT_LE(len, capacity);
         rtp_.emplace_back(buf, buf + len);
-        return accept_;
+        return true;
     }
     bool sendRtcp(uint8_t* buf, size_t len, size_t capacity) override {
         EXPECT_LE(len, capacity);
         rtcp_.emplace_back(buf, buf + len);
-        return accept_;
+        return true;
     }
     uint16_t nextTransportSequence() override { return ++transportSequence_; }
     uint32_t rtcpSsrc() const override { return ssrc_; }
@@ -66,12 +66,10 @@ class RecordingSink final : public PacketSink {
         rtp_.clear();
         rtcp_.clear();
     }
-    void setAccept(bool accept) { accept_ = accept; }
 
   private:
     uint32_t ssrc_;
     uint16_t transportSequence_ = 0;
-    bool accept_ = true;
     std::vector<Bytes> rtp_;
     std::vector<Bytes> rtcp_;
 };

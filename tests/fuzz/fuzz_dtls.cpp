@@ -149,8 +149,7 @@ void dumpHandshake(const std::string& dir) {
         std::fwrite(d.data(), 1, d.size(), f);
         std::fclose(f);
     };
-    for (int round = 0; round < 20 && (!client.outbox.empty() || !server.outbox.empty());
-         ++round) {
+    for (int round = 0; round < 20 && (!client.outbox.empty() || !server.outbox.empty()); ++round) {
         while (!client.outbox.empty()) {
             Datagram d = std::move(client.outbox.front());
             client.outbox.pop_front();

@@ -46,6 +46,7 @@ std::vector<uint8_t> writeExact(const P& packet) {
     return out;
 }
 
+// The result views `bytes`, which must outlive it.
 template <typename P>
 P reparse(const std::vector<uint8_t>& bytes) {
     P copy;
@@ -88,8 +89,8 @@ void checkReceiverReport(const RtcpHeader& h) {
     for (size_t i = 0; i < blocks.size(); ++i) VCB_FUZZ_CHECK(copy.reportBlock(i) == blocks[i]);
     RtcpReceiverReport built;
     built.setReportBlocks(blocks);
-    VCB_FUZZ_CHECK(reparse<RtcpReceiverReport>(writeExact(built)).reportBlockCount() ==
-                   blocks.size());
+    const auto builtBytes = writeExact(built);
+    VCB_FUZZ_CHECK(reparse<RtcpReceiverReport>(builtBytes).reportBlockCount() == blocks.size());
 }
 
 void checkSdes(const RtcpHeader& h) {
@@ -101,9 +102,10 @@ void checkSdes(const RtcpHeader& h) {
     size_t items = 0;
     sdes.forEachItem([&](uint32_t ssrc, uint8_t type, std::string_view text) {
         VCB_FUZZ_CHECK(type != RtcpSdes::kEnd && text.size() <= 255);
-        VCB_FUZZ_CHECK(text.empty() || (reinterpret_cast<const uint8_t*>(text.data()) >= h.data() &&
-                                        reinterpret_cast<const uint8_t*>(text.data()) + text.size() <=
-                                            h.data() + h.size()));
+        VCB_FUZZ_CHECK(
+            text.empty() ||
+            (reinterpret_cast<const uint8_t*>(text.data()) >= h.data() &&
+             reinterpret_cast<const uint8_t*>(text.data()) + text.size() <= h.data() + h.size()));
         (void)ssrc;
         ++items;
     });
@@ -115,7 +117,8 @@ void checkSdes(const RtcpHeader& h) {
     const auto copy = reparse<RtcpSdes>(bytes);
     VCB_FUZZ_CHECK(copy.chunkCount() == chunks.size());
     for (size_t i = 0; i < chunks.size(); ++i) {
-        VCB_FUZZ_CHECK(copy.chunk(i).ssrc == chunks[i].ssrc && copy.chunk(i).cname == chunks[i].cname);
+        VCB_FUZZ_CHECK(copy.chunk(i).ssrc == chunks[i].ssrc &&
+                       copy.chunk(i).cname == chunks[i].cname);
     }
     // Built from the chunks: one CNAME item each.
     RtcpSdes built;
@@ -144,7 +147,8 @@ void checkBye(const RtcpHeader& h) {
 void checkPli(const RtcpHeader& h) {
     RtcpPli pli;
     if (!RtcpPli::parse(h, pli)) return;
-    const auto copy = reparse<RtcpPli>(writeExact(pli));
+    const auto bytes = writeExact(pli);
+    const auto copy = reparse<RtcpPli>(bytes);
     VCB_FUZZ_CHECK(copy.senderSsrc() == pli.senderSsrc() && copy.mediaSsrc() == pli.mediaSsrc());
 }
 
@@ -154,7 +158,8 @@ void checkFir(const RtcpHeader& h) {
     VCB_FUZZ_CHECK(fir.entryCount() > 0);
     std::vector<FirEntry> entries;
     for (size_t i = 0; i < fir.entryCount(); ++i) entries.push_back(fir.entry(i));
-    const auto copy = reparse<RtcpFir>(writeExact(fir));
+    const auto bytes = writeExact(fir);
+    const auto copy = reparse<RtcpFir>(bytes);
     VCB_FUZZ_CHECK(copy.senderSsrc() == fir.senderSsrc() && copy.entryCount() == entries.size());
     for (size_t i = 0; i < entries.size(); ++i) VCB_FUZZ_CHECK(copy.entry(i) == entries[i]);
 }
@@ -175,7 +180,8 @@ void checkNack(const RtcpHeader& h) {
         std::vector<uint16_t> small(lost.size() / 2);
         VCB_FUZZ_CHECK(nack.lostSequenceNumbers(small) == small.size());
     }
-    const auto copy = reparse<RtcpGenericNack>(writeExact(nack));
+    const auto bytes = writeExact(nack);
+    const auto copy = reparse<RtcpGenericNack>(bytes);
     VCB_FUZZ_CHECK(copy.itemCount() == items.size());
     for (size_t i = 0; i < items.size(); ++i) VCB_FUZZ_CHECK(copy.item(i) == items[i]);
 
@@ -205,7 +211,8 @@ void checkRemb(const RtcpHeader& h) {
     RtcpRemb remb;
     if (!RtcpRemb::parse(h, remb)) return;
     VCB_FUZZ_CHECK(remb.ssrcCount() <= RtcpRemb::kMaxSsrcs);
-    const auto copy = reparse<RtcpRemb>(writeExact(remb));
+    const auto bytes = writeExact(remb);
+    const auto copy = reparse<RtcpRemb>(bytes);
     VCB_FUZZ_CHECK(copy.bitrate() == remb.bitrate() && copy.ssrcCount() == remb.ssrcCount());
     for (size_t i = 0; i < remb.ssrcCount(); ++i) VCB_FUZZ_CHECK(copy.ssrc(i) == remb.ssrc(i));
 }
@@ -271,7 +278,8 @@ void checkTransportFeedback(const RtcpHeader& h) {
     const size_t m = built.write(buf.data(), buf.size());
     VCB_FUZZ_CHECK(m > 0);
     buf.resize(m);
-    const auto rebuilt = arrivalsOf(reparse<RtcpTransportFeedback>(buf));
+    const auto reparsed = reparse<RtcpTransportFeedback>(buf);
+    const auto rebuilt = arrivalsOf(reparsed);
     VCB_FUZZ_CHECK(rebuilt.size() == prefix);
     for (size_t i = 0; i < prefix; ++i) {
         VCB_FUZZ_CHECK(rebuilt[i].sequenceNumber == arrivals[i].sequenceNumber);

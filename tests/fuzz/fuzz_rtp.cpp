@@ -26,8 +26,8 @@ struct Element {
 std::vector<Element> elementsOf(const RtpPacket& p) {
     std::vector<Element> out;
     p.forEachExtension([&](uint8_t id, std::span<const uint8_t> value) {
-        VCB_FUZZ_CHECK(value.empty() ||
-                       (value.data() >= p.data() && value.data() + value.size() <= p.data() + p.size()));
+        VCB_FUZZ_CHECK(value.empty() || (value.data() >= p.data() &&
+                                         value.data() + value.size() <= p.data() + p.size()));
         out.push_back({id, std::vector<uint8_t>(value.begin(), value.end())});
     });
     return out;
@@ -57,10 +57,9 @@ void decodeValues(uint8_t id, std::span<const uint8_t> value) {
 void checkWrite(const RtpPacket& src, const ExtensionIdMap& map,
                 std::span<const RtpExtensionElement> extra, size_t capacity) {
     std::vector<uint8_t> out(capacity == 0 ? 1 : capacity);
-    const RtpHeaderRewrite rewrite{src.ssrc() ^ 0x5A5A5A5Au,
-                                   static_cast<uint16_t>(src.sequenceNumber() + 1000),
-                                   src.timestamp() + 90000, static_cast<uint8_t>(src.payloadType() ^ 1),
-                                   !src.marker()};
+    const RtpHeaderRewrite rewrite{
+        src.ssrc() ^ 0x5A5A5A5Au, static_cast<uint16_t>(src.sequenceNumber() + 1000),
+        src.timestamp() + 90000, static_cast<uint8_t>(src.payloadType() ^ 1), !src.marker()};
     const size_t n = RtpPacketWriter::write(src, rewrite, map, extra, out.data(), capacity);
     VCB_FUZZ_CHECK(n <= capacity);
     if (n == 0) {
@@ -82,7 +81,8 @@ void checkWrite(const RtpPacket& src, const ExtensionIdMap& map,
     VCB_FUZZ_CHECK(copy.paddingSize() == src.paddingSize());
     VCB_FUZZ_CHECK(copy.payloadSize() == src.payloadSize());
     VCB_FUZZ_CHECK(src.payloadSize() == 0 ||
-                   std::memcmp(copy.payload().data(), src.payload().data(), src.payloadSize()) == 0);
+                   std::memcmp(copy.payload().data(), src.payload().data(), src.payloadSize()) ==
+                       0);
 
     // Expected elements: the source's, remapped, minus dropped and overridden ones, then extras.
     std::vector<Element> expected;
@@ -118,11 +118,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     VCB_FUZZ_CHECK(packet.headerSize() >= RtpPacket::kFixedHeaderSize + 4 * packet.csrcCount());
     VCB_FUZZ_CHECK(packet.csrc(packet.csrcCount()) == 0);
     const auto block = packet.extensionBlock();
-    VCB_FUZZ_CHECK(block.empty() || (block.data() >= packet.data() &&
-                                     block.data() + block.size() <= packet.data() + packet.headerSize()));
+    VCB_FUZZ_CHECK(block.empty() ||
+                   (block.data() >= packet.data() &&
+                    block.data() + block.size() <= packet.data() + packet.headerSize()));
 
     const std::vector<Element> elements = elementsOf(packet);
     for (const Element& e : elements) {
+        if (e.id == 0) {
+            // RFC 8285 §4.2: ID 0 is padding and never an element (libwebrtc skips the byte);
+            // nextExtension() yields a non-zero byte with ID 0 as an element of len+1 bytes.
+            VCB_FUZZ_KNOWN_BUG("one-byte-ext-id0-element");
+            continue;
+        }
         decodeValues(e.id, e.value);
         VCB_FUZZ_CHECK(packet.hasExtensionElement(e.id));
         const auto found = packet.findExtension(e.id);

@@ -84,10 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (const auto& m : desc.media) streams[m.mid] = {7, "cname", "stream", "track"};
         for (AnswerPurpose purpose : {AnswerPurpose::Publish, AnswerPurpose::View}) {
             Negotiator n;
-            const auto answer = n.answer(desc, localTransport(), purpose,
-                                         purpose == AnswerPurpose::View
-                                             ? streams
-                                             : std::map<std::string, SendStream>{});
+            const auto answer = n.answer(
+                desc, localTransport(), purpose,
+                purpose == AnswerPurpose::View ? streams : std::map<std::string, SendStream>{});
             if (answer) {
                 VCB_FUZZ_CHECK(reparses(answer->sdp));
                 VCB_FUZZ_CHECK(answer->media.size() <= desc.media.size());

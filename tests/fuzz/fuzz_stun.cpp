@@ -21,11 +21,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!StunMessage::parse(buf.data(), buf.size(), msg)) {
         return 0;
     }
-    VCB_FUZZ_CHECK(type == PacketType::Stun);
+    // RFC 5389 allows first bytes 0..63, but RFC 7983 demultiplexing sends only 0..3 to STUN.
+    VCB_FUZZ_CHECK((buf[0] <= 3) == (type == PacketType::Stun));
     VCB_FUZZ_CHECK(msg.size() <= size && msg.length() % 4 == 0);
     VCB_FUZZ_CHECK(msg.transactionId().data() == buf.data() + 8);
     VCB_FUZZ_CHECK(msg.type() < 0x4000 && msg.method() < 0x1000);
-    VCB_FUZZ_CHECK(static_cast<int>(msg.messageClass()) >= 0 && static_cast<int>(msg.messageClass()) <= 3);
+    VCB_FUZZ_CHECK(static_cast<int>(msg.messageClass()) >= 0 &&
+                   static_cast<int>(msg.messageClass()) <= 3);
 
     size_t consumed = 0;
     size_t count = 0;
