@@ -104,8 +104,10 @@ bool RtpPacket::nextExtension(size_t& pos, uint8_t& id, size_t& valueOffset,
     // Bounded: every iteration consumes at least one byte of the block.
     while (pos < extensionSize_) {
         const uint8_t first = block[pos];
-        if (first == 0) {
-            ++pos;  // padding between elements
+        if (first == 0 || (oneByte && (first >> 4) == 0)) {
+            // Padding between elements. In the one-byte form ID 0 is reserved for padding
+            // (RFC 8285 §4.2) whatever its length nibble says; libwebrtc skips such a byte too.
+            ++pos;
             continue;
         }
         size_t headerLen = 0;

@@ -440,7 +440,9 @@ std::optional<sfu::IceCandidate> SdpParser::parseCandidate(std::string_view valu
     }
     const std::string address(p[4]);
     in_addr parsed{};
-    if (address.size() > 15 || inet_pton(AF_INET, address.c_str(), &parsed) != 1) {
+    // inet_pton stops at an embedded NUL, so reject NULs first (fuzz_sdpfrag reproducer).
+    if (address.size() > 15 || address.find('\0') != std::string::npos ||
+        inet_pton(AF_INET, address.c_str(), &parsed) != 1) {
         return std::nullopt;  // IPv6, mDNS (.local) and anything else
     }
     const std::string_view type = p[7];

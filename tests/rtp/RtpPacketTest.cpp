@@ -166,6 +166,31 @@ TEST(RtpPacket, TwoByteExtensions) {
     EXPECT_EQ(p.payload()[0], 0x55);
 }
 
+// RFC 8285 §4.2: in the one-byte form a byte with ID 0 is padding whatever its length nibble,
+// so the element after it is found at the next byte (fuzz_rtp reproducer).
+TEST(RtpPacket, OneByteIdZeroIsPaddingWhateverItsLength) {
+    const std::vector<uint8_t> bytes = {
+        0x90, 0x60, 0,    1,    0,    0,    0,    1,    0,    0,    0,    1,
+        0xbe, 0xde, 0x00, 0x01,  // one-byte profile, 1 word
+        0x02,                    // ID 0 with length nibble 2: one padding byte
+        0x10, 0x42,              // id 1, len 1
+        0x00,                    // padding
+        0x55,                    // payload
+    };
+    TestBuffer buf(bytes);
+    RtpPacket p;
+    ASSERT_TRUE(RtpPacket::parse(buf.data(), buf.size(), p));
+    EXPECT_FALSE(p.hasExtensionElement(0));
+    ASSERT_EQ(p.findExtension(1).size(), 1u);
+    EXPECT_EQ(p.findExtension(1)[0], 0x42);
+    size_t elements = 0;
+    p.forEachExtension([&](uint8_t id, std::span<const uint8_t>) {
+        EXPECT_NE(id, 0);
+        ++elements;
+    });
+    EXPECT_EQ(elements, 1u);
+}
+
 TEST(RtpPacket, AppBitsStillTwoByteForm) {
     const std::vector<uint8_t> bytes = {0x90, 0x60, 0,    1,    0,    0,    0,    1,    0,    0,
                                         0,    1,    0x10, 0x0f, 0x00, 0x01, 0x07, 0x01, 0x42, 0x00};
