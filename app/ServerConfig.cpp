@@ -47,7 +47,14 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                                        "max_participants_per_meeting",
                                        "max_meetings",
                                        "meetings",
-                                       "log_level"};
+                                       "log_level",
+                                       "tls_cert",
+                                       "tls_key",
+                                       "max_sessions",
+                                       "join_rate_per_ip",
+                                       "join_burst_per_ip",
+                                       "ws_message_rate",
+                                       "ws_message_burst"};
         for (const auto& kv : root) {
             std::string key = kv.first.as<std::string>();
             if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -76,6 +83,13 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
         if (root["max_meetings"]) c.maxMeetings = root["max_meetings"].as<size_t>();
         if (root["meetings"]) c.meetings = root["meetings"].as<std::vector<std::string>>();
         if (root["log_level"]) c.logLevel = root["log_level"].as<std::string>();
+        if (root["tls_cert"]) c.tlsCert = root["tls_cert"].as<std::string>();
+        if (root["tls_key"]) c.tlsKey = root["tls_key"].as<std::string>();
+        if (root["max_sessions"]) c.maxSessions = root["max_sessions"].as<size_t>();
+        if (root["join_rate_per_ip"]) c.joinRatePerIp = root["join_rate_per_ip"].as<double>();
+        if (root["join_burst_per_ip"]) c.joinBurstPerIp = root["join_burst_per_ip"].as<double>();
+        if (root["ws_message_rate"]) c.wsMessageRate = root["ws_message_rate"].as<double>();
+        if (root["ws_message_burst"]) c.wsMessageBurst = root["ws_message_burst"].as<double>();
     } catch (const YAML::Exception& e) {
         error = path + ": " + e.what();
         return false;

@@ -19,6 +19,15 @@ struct ServerConfig {
     size_t maxMeetings = 1000;
     std::vector<std::string> meetings{"demo"};
     std::string logLevel = "info";
+    // HTTPS/WSS on the listen port when both are set (PEM files; docs/operations.md).
+    std::string tlsCert;
+    std::string tlsKey;
+    // Abuse limits (docs/operations.md "Limits").
+    size_t maxSessions = 2000;  // media sessions (ICE/DTLS transports) on this server
+    double joinRatePerIp = 10;  // WHIP/WHEP POSTs and WebSocket joins per second per IP
+    double joinBurstPerIp = 20;
+    double wsMessageRate = 50;  // WebSocket messages per second per connection
+    double wsMessageBurst = 100;
 };
 
 // Loads a YAML config file over `config`. Returns false and sets error on any problem.

@@ -1,7 +1,11 @@
 // vcbridge: a WebRTC selective forwarding unit for multi-tier government meetings.
+#include <sys/stat.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -11,6 +15,8 @@
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
 #include "signaling/api/SignalingServer.hpp"
+#include "signaling/http/SelfSignedCertificate.hpp"
+#include "signaling/http/TlsError.hpp"
 
 namespace po = boost::program_options;
 
@@ -48,7 +54,19 @@ int main(int argc, char** argv) {
         "meeting", po::value<std::vector<std::string>>(),
         "a meeting to create at start-up (repeatable)")(
         "no-adhoc", "refuse joins to meetings that are not configured")(
-        "log-level", po::value<std::string>(), "debug, info, warn or error");
+        "log-level", po::value<std::string>(), "debug, info, warn or error")(
+        "max-sessions", po::value<size_t>(),
+        "media sessions (WHIP/WHEP/WebSocket peer connections) per server (default 2000)")(
+        "join-rate", po::value<double>(),
+        "joins (WHIP/WHEP POST, WebSocket join) per second per client IP; 0 = off (default 10)")(
+        "join-burst", po::value<double>(), "burst of joins per client IP (default 20)");
+    opts.add_options()("tls-cert", po::value<std::string>(),
+                       "PEM certificate chain (leaf first): serve HTTPS/WSS instead of HTTP/WS")(
+        "tls-key", po::value<std::string>(), "PEM private key of --tls-cert (unencrypted)")(
+        "generate-self-signed", po::value<std::string>(),
+        "write DIR/cert.pem and DIR/key.pem (self-signed, 1 year, for test installs) and exit")(
+        "tls-name", po::value<std::string>(),
+        "host name or IP for --generate-self-signed (default localhost)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -66,6 +84,22 @@ int main(int argc, char** argv) {
         return 0;
     }
     std::string error;
+    if (vm.count("generate-self-signed")) {
+        vcb::signaling::SelfSignedOptions certOptions;
+        if (vm.count("tls-name")) certOptions.name = vm["tls-name"].as<std::string>();
+        const auto dir = vm["generate-self-signed"].as<std::string>();
+        if (!vcb::signaling::writeSelfSignedCertificate(dir, certOptions, error)) {
+            std::cerr << "vcbridge: " << error << "\n";
+            return 1;
+        }
+        std::cout << "vcbridge: wrote " << dir << "/cert.pem and " << dir
+                  << "/key.pem (self-signed for " << certOptions.name << ", valid 1 year)\n";
+        return 0;
+    }
+    if (vm.count("tls-name")) {
+        std::cerr << "vcbridge: --tls-name only goes with --generate-self-signed\n";
+        return 2;
+    }
     if (vm.count("config") &&
         !vcb::app::loadConfigFile(vm["config"].as<std::string>(), config, error)) {
         std::cerr << "vcbridge: " << error << "\n";
@@ -86,6 +120,11 @@ int main(int argc, char** argv) {
     if (vm.count("meeting")) config.meetings = vm["meeting"].as<std::vector<std::string>>();
     if (vm.count("no-adhoc")) config.allowAdHocMeetings = false;
     if (vm.count("log-level")) config.logLevel = vm["log-level"].as<std::string>();
+    if (vm.count("tls-cert")) config.tlsCert = vm["tls-cert"].as<std::string>();
+    if (vm.count("tls-key")) config.tlsKey = vm["tls-key"].as<std::string>();
+    if (vm.count("max-sessions")) config.maxSessions = vm["max-sessions"].as<size_t>();
+    if (vm.count("join-rate")) config.joinRatePerIp = vm["join-rate"].as<double>();
+    if (vm.count("join-burst")) config.joinBurstPerIp = vm["join-burst"].as<double>();
     vcb::LogLevel level;
     if (!parseLogLevel(config.logLevel, level)) {
         std::cerr << "vcbridge: unknown log level " << config.logLevel << "\n";
@@ -111,6 +150,7 @@ int main(int argc, char** argv) {
     cc.allowAdHocMeetings = config.allowAdHocMeetings;
     cc.maxParticipantsPerMeeting = config.maxParticipantsPerMeeting;
     cc.maxMeetings = config.maxMeetings;
+    cc.maxTransports = config.maxSessions;
     cc.meetings = config.meetings;
     vcb::rooms::Conference conference(cc, dtls,
                                       std::make_shared<vcb::rooms::AllowAllAuthenticator>());
@@ -119,8 +159,25 @@ int main(int argc, char** argv) {
     vcb::signaling::HttpServerConfig hc;
     hc.address = config.listenAddress;
     hc.port = config.listenPort;
-    vcb::signaling::SignalingServer server(ioc, hc, conference);
+    hc.tls.certificateChainFile = config.tlsCert;
+    hc.tls.privateKeyFile = config.tlsKey;
+    if (struct stat st{}; !config.tlsKey.empty() && ::stat(config.tlsKey.c_str(), &st) == 0 &&
+                          (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        VCB_LOG_WARN("TLS key %s is accessible to other users; chmod 600 it",
+                     config.tlsKey.c_str());
+    }
+    vcb::signaling::ApiLimits limits;
+    limits.joinRatePerIp = config.joinRatePerIp;
+    limits.joinBurstPerIp = config.joinBurstPerIp;
+    limits.wsMessageRate = config.wsMessageRate;
+    limits.wsMessageBurst = config.wsMessageBurst;
+    vcb::signaling::SignalingServer server(ioc, hc, conference, limits);
     if (auto ec = server.start()) {
+        if (ec.category() == vcb::signaling::tlsErrorCategory()) {
+            std::cerr << "vcbridge: " << ec.message() << " (certificate " << config.tlsCert
+                      << ", key " << config.tlsKey << ")\n";
+            return 1;
+        }
         std::cerr << "vcbridge: cannot listen on " << config.listenAddress << ":"
                   << config.listenPort << ": " << ec.message() << "\n";
         return 1;
@@ -128,16 +185,45 @@ int main(int argc, char** argv) {
     VCB_LOG_INFO("DTLS fingerprint sha-256 %s", certificate->fingerprint().c_str());
     VCB_LOG_INFO("media on %s, UDP ports %u-%u, %zu worker(s)", config.mediaIp.c_str(),
                  config.rtcPortMin, config.rtcPortMax, config.workers);
-    std::cout << "vcbridge listening on http://" << config.listenAddress << ":" << server.port()
-              << std::endl;
+    std::cout << "vcbridge listening on " << (hc.tlsEnabled() ? "https://" : "http://")
+              << config.listenAddress << ":" << server.port() << std::endl;
 
+    // Graceful drain (docs/operations.md): stop accepting, tell WebSocket participants, close
+    // every media session (DTLS close_notify), give the goodbyes up to 3 s, exit well within 10 s.
+    // A second signal stops at once.
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code&, int sig) {
-        VCB_LOG_INFO("signal %d: shutting down", sig);
-        server.stop();
-        conference.stop();
-        ioc.stop();
-    });
+    boost::asio::steady_timer drainTimer(ioc);
+    const auto drainStart = std::make_shared<std::chrono::steady_clock::time_point>();
+    std::function<void(const boost::system::error_code&)> waitForGoodbyes =
+        [&](const boost::system::error_code& ec) {
+            if (ec) return;
+            if (server.webSocketCount() > 0 &&
+                std::chrono::steady_clock::now() - *drainStart < std::chrono::seconds(3)) {
+                drainTimer.expires_after(std::chrono::milliseconds(50));
+                drainTimer.async_wait(waitForGoodbyes);
+                return;
+            }
+            server.stop();
+            // Lets the last close frames and FINs go out, then ends the run loop for sure.
+            drainTimer.expires_after(std::chrono::milliseconds(300));
+            drainTimer.async_wait([&](const boost::system::error_code&) { ioc.stop(); });
+        };
+    std::function<void(const boost::system::error_code&, int)> onSignal =
+        [&](const boost::system::error_code& ec, int sig) {
+            if (ec) return;
+            if (*drainStart != std::chrono::steady_clock::time_point{}) {
+                VCB_LOG_INFO("signal %d again: stopping now", sig);
+                ioc.stop();
+                return;
+            }
+            VCB_LOG_INFO("signal %d: draining", sig);
+            *drainStart = std::chrono::steady_clock::now();
+            server.drain();
+            conference.stop();
+            signals.async_wait(onSignal);
+            waitForGoodbyes({});
+        };
+    signals.async_wait(onSignal);
     std::vector<std::thread> threads;
     for (size_t i = 1; i < std::max<size_t>(1, config.ioThreads); ++i)
         threads.emplace_back([&ioc] { ioc.run(); });

@@ -6,7 +6,7 @@
 namespace vcb::protocol {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 12> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 15> kNames{{
     {ErrorCode::BadJson, "bad_json"},
     {ErrorCode::BadMessage, "bad_message"},
     {ErrorCode::UnknownType, "unknown_type"},
@@ -18,6 +18,9 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 12> kNames{{
     {ErrorCode::UnsupportedMedia, "unsupported_media"},
     {ErrorCode::TooLarge, "too_large"},
     {ErrorCode::RateLimited, "rate_limited"},
+    {ErrorCode::MeetingFull, "meeting_full"},
+    {ErrorCode::TooManySessions, "too_many_sessions"},
+    {ErrorCode::ServerShutdown, "server_shutdown"},
     {ErrorCode::Internal, "internal"},
 }};
 

@@ -17,6 +17,9 @@ enum class ErrorCode {
     UnsupportedMedia,
     TooLarge,
     RateLimited,
+    MeetingFull,
+    TooManySessions,
+    ServerShutdown,
     Internal,
 };
 

@@ -7,6 +7,7 @@
 
 #include "sfu/core/ExtensionIds.hpp"
 #include "sfu/core/Log.hpp"
+#include "sfu/core/Metrics.hpp"
 
 namespace vcb::rooms {
 
@@ -188,10 +189,15 @@ void Conference::stop() {
     for (auto& [id, m] : meetings) {
         m->worker->invoke([&m] {
             m->closed = true;
+            // Closing a transport calls back into onTransportClosed, which edits people and
+            // their transport sets: collect the ids first instead of iterating those containers.
+            std::vector<std::string> transports;
             for (auto& [pid, person] : m->people) {
-                for (const auto& tid : person.transports)
-                    m->router->closeTransport(tid, "server shutting down");
+                transports.insert(transports.end(), person.transports.begin(),
+                                  person.transports.end());
             }
+            for (const auto& tid : transports)
+                m->router->closeTransport(tid, "server shutting down");
             m->people.clear();
             m->router.reset();
         });
@@ -213,6 +219,11 @@ std::shared_ptr<Conference::MeetingState> Conference::findMeeting(const std::str
 std::shared_ptr<Conference::MeetingState> Conference::findOrCreateMeeting(const std::string& id,
                                                                           RoomError& error) {
     std::lock_guard lock(mutex_);
+    if (stopped_) {
+        // Shutting down: the workers are going away, so no meeting may be created now.
+        error = RoomError::Unavailable;
+        return nullptr;
+    }
     auto it = meetings_.find(id);
     if (it != meetings_.end()) return it->second;
     bool preconfigured =
@@ -299,11 +310,18 @@ void Conference::createTransport(const std::string& meetingId, const std::string
                                  std::function<void(TransportResult)> done) {
     auto m = findMeeting(meetingId);
     if (!m) return done({RoomError::MeetingNotFound, "no such meeting", {}, {}});
-    m->worker->post([m, participantId, done = std::move(done)] {
+    m->worker->post([m, participantId, limit = config_.maxTransports, done = std::move(done)] {
         if (m->closed) return done({RoomError::MeetingNotFound, "meeting closed", {}, {}});
         auto person = m->people.find(participantId);
         if (person == m->people.end())
             return done({RoomError::NotJoined, "not in the meeting", {}, {}});
+        // Process-wide count across all workers; a small overshoot under a race is harmless.
+        if (sfu::Metrics::instance().transportsOpen.load(std::memory_order_relaxed) >= limit) {
+            return done({RoomError::TooManySessions,
+                         "the server has reached its limit of media sessions",
+                         {},
+                         {}});
+        }
         TransportResult r;
         r.transportId = randomHex(16);
         if (!m->router->createTransport(r.transportId, r.local, r.detail)) {

@@ -24,6 +24,7 @@ struct ConferenceConfig {
     bool allowAdHocMeetings = true;
     size_t maxParticipantsPerMeeting = 500;
     size_t maxMeetings = 1000;
+    size_t maxTransports = 2000;        // media sessions on this server (all meetings)
     std::vector<std::string> meetings;  // created at start-up, never removed
 };
 

@@ -13,6 +13,7 @@ enum class RoomError {
     Forbidden,
     BadRequest,
     Unavailable,
+    TooManySessions,  // the server's media session limit is reached
 };
 
 constexpr std::string_view roomErrorCode(RoomError e) {
@@ -33,6 +34,8 @@ constexpr std::string_view roomErrorCode(RoomError e) {
             return "bad_request";
         case RoomError::Unavailable:
             return "unavailable";
+        case RoomError::TooManySessions:
+            return "too_many_sessions";
     }
     return "internal";
 }

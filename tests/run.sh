@@ -10,3 +10,8 @@ cmake --build "$build" -j"$(nproc)"
 cd "$build"
 # Unit tests run in parallel; media integration tests are RUN_SERIAL (2-core machines).
 ctest --output-on-failure -j"$(nproc)" --timeout 300 "$@"
+# In CI (CI=true) or on request, the whole suite runs again under ASan + UBSan + LeakSanitizer
+# (tests/sanitize.sh, build-asan/); its ctest summary is then the last output.
+if [ -n "${CI:-}" ] && [ "${CI:-}" != "false" ] || [ "${VCB_SANITIZE_CI:-0}" = 1 ]; then
+    "$root/tests/sanitize.sh" address "$@"
+fi

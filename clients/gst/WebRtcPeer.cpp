@@ -542,7 +542,9 @@ int WebRtcPeer::onBusMessage(GstBus*, GstMessage* message, void* self) {
         if (gerror) g_error_free(gerror);
         peer->changed_.notify_all();
     }
-    // Nobody pops this bus: drop everything so it cannot grow.
+    // Nobody pops this bus: drop everything so it cannot grow. A sync handler that returns
+    // GST_BUS_DROP owns the message and must unref it.
+    gst_message_unref(message);
     return GST_BUS_DROP;
 }
 

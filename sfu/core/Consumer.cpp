@@ -75,6 +75,7 @@ void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
         return;
     }
     uint16_t inSeq = packet.sequenceNumber();
+    bool startsEpoch = false;
     if (syncPending_) {
         if (options_.kind == MediaKind::Video && !producer_->isKeyFramePacket(packet)) {
             // A decoder cannot start mid-GOP: wait for the key frame we asked for.
@@ -94,6 +95,7 @@ void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
         epochStartSeq_ = inSeq;
         maxInSeq_ = inSeq;
         syncPending_ = false;
+        startsEpoch = true;
     } else if (inSeq != epochStartSeq_ && !rtp::isNewer(inSeq, epochStartSeq_)) {
         ++packetsDropped_;  // older than the switch point: belongs to a frame we never started
         return;
@@ -119,6 +121,10 @@ void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
         ++packetsSent_;
         octetsSent_ += packet.payloadSize();
         count(Metrics::instance().rtpForwarded);
+    } else if (startsEpoch) {
+        // The key frame never reached the subscriber (e.g. its DTLS is not up yet): starting the
+        // stream on the frames after it would only show garbage, so wait for the next one.
+        syncPending_ = true;
     }
 }
 

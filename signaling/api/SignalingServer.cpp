@@ -8,12 +8,14 @@ namespace vcb::signaling {
 namespace http = boost::beast::http;
 
 SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig config,
-                                 rooms::Conference& conference)
+                                 rooms::Conference& conference, ApiLimits limits)
     : conference_(conference),
       sessions_(std::make_shared<SessionRegistry>()),
+      joinLimiter_(std::make_shared<RateLimiter>(RateLimiter::Config{
+          limits.joinRatePerIp, limits.joinBurstPerIp, limits.rateLimitMaxIps})),
       server_(ioc, std::move(config)),
-      whipWhep_(conference, sessions_),
-      ws_(std::make_shared<WsService>(conference)) {
+      whipWhep_(conference, sessions_, joinLimiter_),
+      ws_(std::make_shared<WsService>(conference, limits, joinLimiter_)) {
     HttpRouter& router = server_.router();
     router.add({http::verb::get, http::verb::head}, "/healthz", [](HttpRequest, HttpResponder res) {
         HttpResponse r;
@@ -46,6 +48,12 @@ SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig 
 }
 
 boost::system::error_code SignalingServer::start() { return server_.start(); }
+
+void SignalingServer::drain() {
+    server_.stopAccepting();
+    whipWhep_.drain();
+    ws_->drain();
+}
 
 void SignalingServer::stop() { server_.stop(); }
 

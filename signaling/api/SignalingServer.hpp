@@ -3,6 +3,8 @@
 #include <memory>
 
 #include "rooms/Conference.hpp"
+#include "signaling/api/ApiLimits.hpp"
+#include "signaling/api/RateLimiter.hpp"
 #include "signaling/api/SessionRegistry.hpp"
 #include "signaling/api/WhipWhepService.hpp"
 #include "signaling/api/WsService.hpp"
@@ -15,14 +17,20 @@ namespace vcb::signaling {
 class SignalingServer {
   public:
     SignalingServer(boost::asio::io_context& ioc, HttpServerConfig config,
-                    rooms::Conference& conference);
+                    rooms::Conference& conference, ApiLimits limits = {});
     boost::system::error_code start();
     uint16_t port() const { return server_.port(); }
+    // First step of a graceful shutdown: stop accepting connections, refuse new sessions and
+    // tell every WebSocket participant (error server_shutdown, then close 1001).
+    void drain();
+    // WebSocket connections still open (drain() waits for them to say goodbye).
+    size_t webSocketCount() const { return ws_->connectionCount(); }
     void stop();
 
   private:
     rooms::Conference& conference_;
     std::shared_ptr<SessionRegistry> sessions_;
+    std::shared_ptr<RateLimiter> joinLimiter_;
     HttpServer server_;
     WhipWhepService whipWhep_;
     std::shared_ptr<WsService> ws_;

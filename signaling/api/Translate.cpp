@@ -55,6 +55,7 @@ HttpResponse roomProblem(rooms::RoomError error, std::string_view detail) {
             status = http::status::bad_request;
             break;
         case RoomError::Unavailable:
+        case RoomError::TooManySessions:
             status = http::status::service_unavailable;
             break;
         case RoomError::NotJoined:
@@ -68,6 +69,41 @@ HttpResponse roomProblem(rooms::RoomError error, std::string_view detail) {
     auto r = problem(status, rooms::roomErrorCode(error),
                      detail.empty() ? rooms::roomErrorCode(error) : detail);
     if (status == http::status::service_unavailable) r.header("Retry-After", "5");
+    return r;
+}
+
+std::string_view roomErrorText(rooms::RoomError error) {
+    using rooms::RoomError;
+    switch (error) {
+        case RoomError::MeetingNotFound:
+            return "no such meeting";
+        case RoomError::MeetingFull:
+            return "the meeting has reached its participant limit";
+        case RoomError::TooManySessions:
+            return "the server has reached its limit of media sessions";
+        case RoomError::Unavailable:
+            return "the server cannot take more meetings or media sessions now";
+        case RoomError::Forbidden:
+            return "not allowed to join this meeting";
+        default:
+            break;
+    }
+    return rooms::roomErrorCode(error);
+}
+
+HttpResponse rateLimitedProblem(std::chrono::steady_clock::duration wait) {
+    auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();
+    if (seconds < 1) seconds = 1;
+    auto r = problem(http::status::too_many_requests, "rate_limited",
+                     "too many join requests from this address; retry later");
+    r.header("Retry-After", std::to_string(seconds));
+    return r;
+}
+
+HttpResponse shutdownProblem() {
+    auto r = problem(http::status::service_unavailable, "server_shutdown",
+                     "the server is shutting down");
+    r.header("Retry-After", "5");
     return r;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 // Conversions between the negotiated SDP view and the conference's types, and error mapping.
+#include <chrono>
+#include <string_view>
 #include <vector>
 
 #include "rooms/Conference.hpp"
@@ -18,5 +20,11 @@ std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<sfu::MediaSec
 
 HttpResponse sdpProblem(const SdpError& error);
 HttpResponse roomProblem(rooms::RoomError error, std::string_view detail);
+// A sentence for users ("the meeting has reached its participant limit").
+std::string_view roomErrorText(rooms::RoomError error);
+// 429 rate_limited with Retry-After (whole seconds, at least 1).
+HttpResponse rateLimitedProblem(std::chrono::steady_clock::duration wait);
+// 503 server_shutdown with Retry-After.
+HttpResponse shutdownProblem();
 
 }  // namespace vcb::signaling

@@ -54,8 +54,11 @@ const char* prefix(bool publish) { return publish ? "/whip/" : "/whep/"; }
 }  // namespace
 
 WhipWhepService::WhipWhepService(rooms::Conference& conference,
-                                 std::shared_ptr<SessionRegistry> sessions)
-    : conference_(conference), sessions_(std::move(sessions)) {}
+                                 std::shared_ptr<SessionRegistry> sessions,
+                                 std::shared_ptr<RateLimiter> joinLimiter)
+    : conference_(conference),
+      sessions_(std::move(sessions)),
+      joinLimiter_(std::move(joinLimiter)) {}
 
 void WhipWhepService::registerRoutes(HttpRouter& router) {
     router.add({http::verb::post}, "/whip/{meeting}", [this](HttpRequest r, HttpResponder res) {
@@ -83,6 +86,12 @@ void WhipWhepService::registerRoutes(HttpRouter& router) {
 }
 
 void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder responder) {
+    if (draining_) return responder.respond(shutdownProblem());
+    // Before any parsing: the limit also caps the CPU an address can spend on SDP.
+    if (joinLimiter_) {
+        if (auto wait = joinLimiter_->acquire(request.remoteAddress, RateLimiter::Clock::now()))
+            return responder.respond(rateLimitedProblem(*wait));
+    }
     if (!isMediaType(request.header("Content-Type"), "application/sdp")) {
         return responder.respond(
             problem(http::status::unsupported_media_type, "unsupported_media_type",
@@ -126,7 +135,7 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
         creds, observer,
         [&conf, sessions, offer, publish, meetingId, target, responder](rooms::JoinResult joined) {
             if (joined.error != rooms::RoomError::None) {
-                return responder.respond(roomProblem(joined.error, "cannot join the meeting"));
+                return responder.respond(roomProblem(joined.error, roomErrorText(joined.error)));
             }
             std::string pid = joined.participantId;
             conf.createTransport(

@@ -1,8 +1,10 @@
 #pragma once
+#include <atomic>
 #include <memory>
 #include <string>
 
 #include "rooms/Conference.hpp"
+#include "signaling/api/RateLimiter.hpp"
 #include "signaling/api/SessionRegistry.hpp"
 #include "signaling/http/HttpRequest.hpp"
 #include "signaling/http/HttpResponder.hpp"
@@ -17,8 +19,12 @@ namespace vcb::signaling {
 //   DELETE / PATCH {Location}            end the session / trickle ICE
 class WhipWhepService {
   public:
-    WhipWhepService(rooms::Conference& conference, std::shared_ptr<SessionRegistry> sessions);
+    // joinLimiter: per-IP budget of joins shared with the WebSocket API (may be null).
+    WhipWhepService(rooms::Conference& conference, std::shared_ptr<SessionRegistry> sessions,
+                    std::shared_ptr<RateLimiter> joinLimiter = nullptr);
     void registerRoutes(HttpRouter& router);
+    // From now on new sessions are refused with 503 server_shutdown.
+    void drain() { draining_ = true; }
 
   private:
     enum class Mode { Publish, View };
@@ -28,6 +34,8 @@ class WhipWhepService {
 
     rooms::Conference& conference_;
     std::shared_ptr<SessionRegistry> sessions_;
+    std::shared_ptr<RateLimiter> joinLimiter_;
+    std::atomic<bool> draining_{false};
 };
 
 }  // namespace vcb::signaling

@@ -32,8 +32,10 @@ ErrorCode toProtocol(rooms::RoomError e) {
         case rooms::RoomError::BadRequest:
             return ErrorCode::BadMessage;
         case rooms::RoomError::MeetingFull:
+            return ErrorCode::MeetingFull;
         case rooms::RoomError::Unavailable:
-            return ErrorCode::RateLimited;
+        case rooms::RoomError::TooManySessions:
+            return ErrorCode::TooManySessions;
         case rooms::RoomError::None:
             break;
     }
@@ -165,7 +167,7 @@ void WsClient::join(const protocol::Join& m) {
             }
         }
         if (r.error != rooms::RoomError::None) {
-            return self->sendError(toProtocol(r.error), std::string(rooms::roomErrorCode(r.error)),
+            return self->sendError(toProtocol(r.error), std::string(roomErrorText(r.error)),
                                    requestId);
         }
         protocol::Joined joined{r.participantId, self->meetingId_, {}, requestId};

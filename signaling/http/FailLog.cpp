@@ -1,6 +1,7 @@
 #include "signaling/http/FailLog.hpp"
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/websocket/error.hpp>
@@ -56,7 +57,9 @@ bool isBenignError(const boost::system::error_code& ec) {
            ec == net::error::connection_reset || ec == net::error::broken_pipe ||
            ec == net::error::bad_descriptor || ec == net::error::not_connected ||
            ec == beast::error::timeout || ec == beast::http::error::end_of_stream ||
-           ec == beast::websocket::error::closed;
+           ec == beast::websocket::error::closed ||
+           // A TLS peer that closes without close_notify: what browsers and curl do.
+           ec == net::ssl::error::stream_truncated;
 }
 
 void fail(const boost::system::error_code& ec, std::string_view what) {

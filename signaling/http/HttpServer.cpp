@@ -7,6 +7,7 @@
 #include "signaling/http/ConnectionRegistry.hpp"
 #include "signaling/http/Listener.hpp"
 #include "signaling/http/ServerContext.hpp"
+#include "signaling/http/ServerTlsContext.hpp"
 
 namespace vcb::signaling {
 
@@ -29,8 +30,15 @@ boost::system::error_code HttpServer::start() {
     const auto address = net::ip::make_address(config_.address, ec);
     if (ec) return ec;
 
+    std::shared_ptr<net::ssl::context> tls;
+    if (config_.tlsEnabled()) {
+        tls = createServerTlsContext(config_.tls, ec);
+        if (ec) return ec;
+    }
+
     router_->freeze();
-    auto ctx = std::make_shared<ServerContext>(ServerContext{config_, router_, registry_});
+    auto ctx =
+        std::make_shared<ServerContext>(ServerContext{config_, router_, registry_, std::move(tls)});
     auto listener = std::make_shared<Listener>(ioc_, std::move(ctx));
     ec = listener->open(net::ip::tcp::endpoint(address, config_.port));
     if (ec) return ec;
@@ -43,6 +51,10 @@ boost::system::error_code HttpServer::start() {
 void HttpServer::stop() {
     if (listener_) listener_->stop();
     registry_->closeAll();
+}
+
+void HttpServer::stopAccepting() {
+    if (listener_) listener_->stop();
 }
 
 std::size_t HttpServer::connectionCount() const { return registry_->admittedCount(); }

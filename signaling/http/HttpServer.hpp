@@ -27,12 +27,16 @@ class HttpServer {
     HttpRouter& router() { return *router_; }
     const HttpServerConfig& config() const { return config_; }
 
-    // Binds and listens; errors such as address_in_use are returned, nothing is thrown.
+    // Loads the TLS certificate and key when configured (failures are TlsError codes), binds
+    // and listens; errors such as address_in_use are returned, nothing is thrown.
     boost::system::error_code start();
     // The bound port (useful with config port 0); 0 before a successful start().
+    // With TLS configured the port serves https:// and wss://.
     std::uint16_t port() const { return port_; }
     // Thread-safe and idempotent; does not block.
     void stop();
+    // Closes the listening socket only; open connections continue (graceful drain).
+    void stopAccepting();
     // Admitted HTTP and WebSocket connections currently open.
     std::size_t connectionCount() const;
 

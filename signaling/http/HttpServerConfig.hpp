@@ -26,6 +26,21 @@ struct HttpServerConfig {
 
     std::string serverName = "vcbridge";
 
+    // HTTPS/WSS on the same port. TLS is on when both files are set; they are loaded by
+    // HttpServer::start(). Every connection is then sniffed: TLS handshakes get HTTPS/WSS,
+    // plain HTTP is answered 400 "https_required" unless allowPlain.
+    struct Tls {
+        std::string certificateChainFile;  // PEM, leaf first, then intermediates
+        std::string privateKeyFile;        // PEM, unencrypted (PKCS#8 or traditional)
+        bool allowPlain = false;
+        // Accept .. end of the TLS handshake; cuts connections that stall the handshake.
+        std::chrono::milliseconds handshakeTimeout{10'000};
+    } tls;
+
+    bool tlsEnabled() const {
+        return !tls.certificateChainFile.empty() || !tls.privateKeyFile.empty();
+    }
+
     struct WebSocket {
         std::size_t maxMessageBytes = 64 * 1024;
         std::size_t maxQueuedMessages = 256;

@@ -36,30 +36,34 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket&& socket, std::shared_ptr<const ServerContext> ctx,
-                         ConnectionSlot slot)
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream&& stream, std::shared_ptr<const ServerContext> ctx,
+                                 ConnectionSlot slot, beast::flat_buffer initial)
     : ctx_(std::move(ctx)),
       config_(ctx_->config),
-      stream_(std::move(socket)),
+      stream_(std::move(stream)),
       executor_(stream_.get_executor()),
       slot_(std::move(slot)),
+      buffer_(std::move(initial)),
       timer_(executor_) {
     beast::error_code ec;
-    const auto ep = stream_.socket().remote_endpoint(ec);
+    const auto ep = lowest().socket().remote_endpoint(ec);
     if (!ec) {
         remoteAddress_ = ep.address().to_string();
         remotePort_ = ep.port();
     }
     // Signaling messages are small and latency matters more than packet count.
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    lowest().socket().set_option(tcp::no_delay(true), ec);
 }
 
-void HttpSession::run() {
-    net::dispatch(executor_, [self = shared_from_this()] { self->start(); });
+template <class Stream>
+void HttpSession<Stream>::run() {
+    net::dispatch(executor_, [self = this->shared_from_this()] { self->start(); });
 }
 
-void HttpSession::forceClose() {
-    net::post(executor_, [self = shared_from_this()] {
+template <class Stream>
+void HttpSession<Stream>::forceClose() {
+    net::post(executor_, [self = this->shared_from_this()] {
         if (self->upgraded_ || self->closing_) return;
         self->closing_ = true;
         self->timer_.cancel();
@@ -67,9 +71,18 @@ void HttpSession::forceClose() {
     });
 }
 
-void HttpSession::start() {
-    slot_.bind(weak_from_this());
+template <class Stream>
+void HttpSession<Stream>::start() {
+    slot_.bind(this->weak_from_this());
     if (closing_) return;
+    if constexpr (!kIsTlsStream<Stream>) {
+        if (ctx_->tls && !config_.tls.allowPlain) {
+            // The request is not read: nothing in it could change the answer.
+            sendError(problem(http::status::bad_request, "https_required",
+                              "this server only accepts HTTPS: use https:// and wss:// URLs"));
+            return;
+        }
+    }
     if (!slot_.admitted()) {
         auto res = problem(http::status::service_unavailable, "too_many_connections",
                            "the server is at its connection limit, retry later");
@@ -81,7 +94,8 @@ void HttpSession::start() {
     startRead();
 }
 
-void HttpSession::startRead() {
+template <class Stream>
+void HttpSession<Stream>::startRead() {
     if (closing_) return;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(
@@ -96,17 +110,18 @@ void HttpSession::startRead() {
     // Waiting for the first byte is the idle phase of a kept-alive connection; the first
     // request's deadline already started at accept time.
     if (firstRequest_) {
-        stream_.expires_at(deadline_);
+        lowest().expires_at(deadline_);
     } else {
-        stream_.expires_after(config_.idleTimeout);
+        lowest().expires_after(config_.idleTimeout);
     }
     stream_.async_read_some(buffer_.prepare(kReadChunk),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->onFirstBytes(ec, n);
                             });
 }
 
-void HttpSession::onFirstBytes(beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void HttpSession<Stream>::onFirstBytes(beast::error_code ec, std::size_t bytes) {
     buffer_.commit(bytes);
     if (ec) {
         // Idle timeout or the peer closed between requests: nothing to answer.
@@ -118,14 +133,17 @@ void HttpSession::onFirstBytes(beast::error_code ec, std::size_t bytes) {
     readHeader();
 }
 
-void HttpSession::readHeader() {
-    stream_.expires_at(deadline_);
-    http::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
+template <class Stream>
+void HttpSession<Stream>::readHeader() {
+    lowest().expires_at(deadline_);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                self->onHeader(ec);
+                            });
 }
 
-void HttpSession::onHeader(beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::onHeader(beast::error_code ec) {
     if (ec) {
         onReadError(ec);
         return;
@@ -138,9 +156,9 @@ void HttpSession::onHeader(beast::error_code ec) {
     }
     if (!parser_->is_done() && header.version() >= 11 &&
         beast::iequals(header[http::field::expect], "100-continue")) {
-        stream_.expires_at(deadline_);
+        lowest().expires_at(deadline_);
         net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
-                         [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                         [self = this->shared_from_this()](beast::error_code wec, std::size_t) {
                              if (wec) {
                                  fail(wec, "http write 100-continue");
                                  self->closeSocket();
@@ -157,14 +175,16 @@ void HttpSession::onHeader(beast::error_code ec) {
     }
 }
 
-void HttpSession::readBody() {
-    stream_.expires_at(deadline_);
+template <class Stream>
+void HttpSession<Stream>::readBody() {
+    lowest().expires_at(deadline_);
     http::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onBody(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onBody(ec); });
 }
 
-void HttpSession::onBody(beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::onBody(beast::error_code ec) {
     if (ec) {
         onReadError(ec);
         return;
@@ -172,7 +192,8 @@ void HttpSession::onBody(beast::error_code ec) {
     handleRequest();
 }
 
-void HttpSession::onReadError(beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::onReadError(beast::error_code ec) {
     if (closing_) return;
     if (ec == http::error::header_limit) {
         sendError(problem(
@@ -197,9 +218,10 @@ void HttpSession::onReadError(beast::error_code ec) {
                       "malformed HTTP request: " + ec.message()));
 }
 
-void HttpSession::handleRequest() {
+template <class Stream>
+void HttpSession<Stream>::handleRequest() {
     firstRequest_ = false;
-    stream_.expires_never();
+    lowest().expires_never();
     auto message = parser_->release();
     parser_.reset();
 
@@ -231,12 +253,12 @@ void HttpSession::handleRequest() {
     const auto seq = ++requestSeq_;
     awaitingResponse_ = true;
     timer_.expires_after(config_.handlerTimeout);
-    timer_.async_wait([self = shared_from_this(), seq](beast::error_code ec) {
+    timer_.async_wait([self = this->shared_from_this(), seq](beast::error_code ec) {
         if (ec) return;
         self->deliver(seq, problem(http::status::service_unavailable, "handler_timeout",
                                    "the request was not answered in time"));
     });
-    HttpResponder responder([self = shared_from_this(), seq](HttpResponse response) {
+    HttpResponder responder([self = this->shared_from_this(), seq](HttpResponse response) {
         net::post(self->executor_, [self, seq, response = std::move(response)]() mutable {
             self->deliver(seq, std::move(response));
         });
@@ -253,40 +275,44 @@ void HttpSession::handleRequest() {
     }
 }
 
-void HttpSession::upgrade(http::request<http::string_body>&& message, HttpRequest&& request,
-                          std::shared_ptr<WsHandler> handler) {
+template <class Stream>
+void HttpSession<Stream>::upgrade(http::request<http::string_body>&& message, HttpRequest&& request,
+                                  std::shared_ptr<WsHandler> handler) {
     upgraded_ = true;
-    auto ws = std::make_shared<WebSocketSession>(std::move(stream_), ctx_, std::move(slot_),
-                                                 std::move(handler), std::move(request));
+    auto ws = std::make_shared<WebSocketSession<Stream>>(std::move(stream_), ctx_, std::move(slot_),
+                                                         std::move(handler), std::move(request));
     ws->run(std::move(message));
 }
 
-void HttpSession::deliver(std::uint64_t seq, HttpResponse response) {
+template <class Stream>
+void HttpSession<Stream>::deliver(std::uint64_t seq, HttpResponse response) {
     if (closing_ || !awaitingResponse_ || seq != requestSeq_) return;
     awaitingResponse_ = false;
     timer_.cancel();
     send(std::move(response), false);
 }
 
-void HttpSession::sendError(HttpResponse response) {
+template <class Stream>
+void HttpSession<Stream>::sendError(HttpResponse response) {
     // The request (if any) was not fully understood: answer as HTTP/1.1 and end the connection.
     version_ = 11;
     headRequest_ = false;
     send(std::move(response), true);
 }
 
-void HttpSession::send(HttpResponse response, bool closeAfter) {
+template <class Stream>
+void HttpSession<Stream>::send(HttpResponse response, bool closeAfter) {
     const bool keepAlive = keepAlive_ && !closeAfter && !closing_;
     response_ = std::make_unique<http::response<http::string_body>>(toBeastResponse(
         std::move(response), version_, keepAlive, headRequest_, config_.serverName));
-    stream_.expires_after(config_.writeTimeout);
+    lowest().expires_after(config_.writeTimeout);
     http::async_write(stream_, *response_,
-                      [self = shared_from_this(), keepAlive](beast::error_code ec, std::size_t) {
-                          self->onWrite(keepAlive, ec);
-                      });
+                      [self = this->shared_from_this(), keepAlive](
+                          beast::error_code ec, std::size_t) { self->onWrite(keepAlive, ec); });
 }
 
-void HttpSession::onWrite(bool keepAlive, beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::onWrite(bool keepAlive, beast::error_code ec) {
     response_.reset();
     if (ec) {
         fail(ec, "http write");
@@ -301,21 +327,32 @@ void HttpSession::onWrite(bool keepAlive, beast::error_code ec) {
     startRead();
 }
 
-void HttpSession::lingeringClose() {
+template <class Stream>
+void HttpSession<Stream>::lingeringClose() {
+    if constexpr (kIsTlsStream<Stream>) {
+        // close_notify, then wait (bounded) for the peer's; TLS has no half-close to drain on.
+        lowest().expires_after(config_.lingerTimeout);
+        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code ec) {
+            if (ec) fail(ec, "tls shutdown");
+            self->closeSocket();
+        });
+        return;
+    }
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) {
         closeSocket();
         return;
     }
     drained_ = 0;
-    stream_.expires_after(config_.lingerTimeout);
+    lowest().expires_after(config_.lingerTimeout);
     drain();
 }
 
-void HttpSession::drain() {
+template <class Stream>
+void HttpSession<Stream>::drain() {
     stream_.async_read_some(net::buffer(drainBuffer_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->drained_ += n;
                                 if (ec || self->closing_ || self->drained_ > kMaxDrainBytes) {
                                     self->closeSocket();
@@ -325,11 +362,15 @@ void HttpSession::drain() {
                             });
 }
 
-void HttpSession::closeSocket() {
+template <class Stream>
+void HttpSession<Stream>::closeSocket() {
     if (upgraded_) return;
-    stream_.close();
+    lowest().close();
     // Free the connection slot now; the object itself may live on in a pending responder.
     slot_.release();
 }
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace vcb::signaling

@@ -19,18 +19,23 @@
 #include "signaling/http/ConnectionSlot.hpp"
 #include "signaling/http/HttpResponse.hpp"
 #include "signaling/http/ServerContext.hpp"
+#include "signaling/http/SessionStreams.hpp"
 
 namespace vcb::signaling {
 
 // One HTTP/1.1 connection: reads requests one at a time (keep-alive, pipelined input stays
 // buffered), routes them, waits for the handler's answer and writes it. Hands the socket to a
-// WebSocketSession on upgrade. Everything runs on the socket's strand.
-class HttpSession : public std::enable_shared_from_this<HttpSession>, public Closable {
+// WebSocketSession on upgrade. Everything runs on the socket's strand. Stream is PlainStream or
+// TlsStream (after the TLS handshake); see SessionStreams.hpp.
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>>, public Closable {
   public:
-    HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const ServerContext> ctx,
-                ConnectionSlot slot);
+    // `initial` holds bytes already read from the connection (by TLS detection).
+    HttpSession(Stream&& stream, std::shared_ptr<const ServerContext> ctx, ConnectionSlot slot,
+                boost::beast::flat_buffer initial = {});
 
-    // Serves requests, or answers 503 and closes when the slot was not admitted.
+    // Serves requests. Answers 503 and closes when the slot was not admitted, 400
+    // https_required when this is plain HTTP on a TLS listener that does not allow it.
     void run();
     void forceClose() override;
 
@@ -56,10 +61,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     void lingeringClose();
     void drain();
     void closeSocket();
+    boost::beast::tcp_stream& lowest() { return boost::beast::get_lowest_layer(stream_); }
 
     const std::shared_ptr<const ServerContext> ctx_;
     const HttpServerConfig& config_;
-    boost::beast::tcp_stream stream_;
+    Stream stream_;
     const boost::asio::any_io_executor executor_;
     ConnectionSlot slot_;
     std::string remoteAddress_;
@@ -82,5 +88,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     bool closing_ = false;
     bool upgraded_ = false;
 };
+
+extern template class HttpSession<PlainStream>;
+extern template class HttpSession<TlsStream>;
 
 }  // namespace vcb::signaling

@@ -7,6 +7,7 @@
 
 #include "signaling/http/FailLog.hpp"
 #include "signaling/http/HttpSession.hpp"
+#include "signaling/http/TlsDetectSession.hpp"
 
 namespace vcb::signaling {
 
@@ -76,8 +77,12 @@ void Listener::onAccept(boost::system::error_code ec, tcp::socket socket) {
         return;
     }
     auto slot = ctx_->registry->acquire();
-    if (slot.valid()) {
-        std::make_shared<HttpSession>(std::move(socket), ctx_, std::move(slot))->run();
+    if (slot.valid() && ctx_->tls) {
+        std::make_shared<TlsDetectSession>(std::move(socket), ctx_, std::move(slot))->run();
+    } else if (slot.valid()) {
+        std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), ctx_,
+                                                   std::move(slot))
+            ->run();
     } else {
         // Stopping, or flooded beyond the 503 allowance: drop without a reply.
         boost::system::error_code cec;

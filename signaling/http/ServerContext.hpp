@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 
 #include "signaling/http/ConnectionRegistry.hpp"
@@ -13,6 +14,8 @@ struct ServerContext {
     HttpServerConfig config;
     std::shared_ptr<const HttpRouter> router;
     std::shared_ptr<ConnectionRegistry> registry;
+    // Set when the listener serves HTTPS/WSS (HttpServerConfig::tlsEnabled()).
+    std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 }  // namespace vcb::signaling

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/error.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <exception>
 
 #include "signaling/http/FailLog.hpp"
@@ -21,8 +22,9 @@ constexpr std::size_t kMaxCloseReason = 123;
 
 }  // namespace
 
+template <class Stream>
 template <class F>
-void WebSocketSession::callHandler(F&& f) {
+void WebSocketSession<Stream>::callHandler(F&& f) {
     try {
         f();
     } catch (const std::exception& e) {
@@ -35,9 +37,11 @@ void WebSocketSession::callHandler(F&& f) {
     }
 }
 
-WebSocketSession::WebSocketSession(beast::tcp_stream&& stream,
-                                   std::shared_ptr<const ServerContext> ctx, ConnectionSlot slot,
-                                   std::shared_ptr<WsHandler> handler, HttpRequest request)
+template <class Stream>
+WebSocketSession<Stream>::WebSocketSession(Stream&& stream,
+                                           std::shared_ptr<const ServerContext> ctx,
+                                           ConnectionSlot slot, std::shared_ptr<WsHandler> handler,
+                                           HttpRequest request)
     : WsConnection(slot.id(), std::move(request)),
       ctx_(std::move(ctx)),
       config_(ctx_->config.ws),
@@ -47,8 +51,9 @@ WebSocketSession::WebSocketSession(beast::tcp_stream&& stream,
       handler_(std::move(handler)),
       closeTimer_(executor_) {}
 
-void WebSocketSession::run(http::request<http::string_body>&& upgrade) {
-    slot_.bind(weak_from_this());
+template <class Stream>
+void WebSocketSession<Stream>::run(http::request<http::string_body>&& upgrade) {
+    slot_.bind(this->weak_from_this());
     beast::get_lowest_layer(ws_).expires_never();  // the websocket timeout takes over
 
     websocket::stream_base::timeout timeouts{};
@@ -63,24 +68,27 @@ void WebSocketSession::run(http::request<http::string_body>&& upgrade) {
         }));
 
     upgrade_.emplace(std::move(upgrade));
-    ws_.async_accept(*upgrade_,
-                     [self = shared_from_this()](beast::error_code ec) { self->onAccept(ec); });
+    ws_.async_accept(
+        *upgrade_, [self = this->shared_from_this()](beast::error_code ec) { self->onAccept(ec); });
 }
 
-void WebSocketSession::send(std::string message) {
-    net::post(executor_, [self = shared_from_this(), message = std::move(message)]() mutable {
+template <class Stream>
+void WebSocketSession<Stream>::send(std::string message) {
+    net::post(executor_, [self = this->shared_from_this(), message = std::move(message)]() mutable {
         self->enqueue(std::move(message));
     });
 }
 
-void WebSocketSession::close(websocket::close_code code, std::string reason) {
-    net::post(executor_, [self = shared_from_this(), code, reason = std::move(reason)] {
+template <class Stream>
+void WebSocketSession<Stream>::close(websocket::close_code code, std::string reason) {
+    net::post(executor_, [self = this->shared_from_this(), code, reason = std::move(reason)] {
         self->requestClose(code, reason, true);
     });
 }
 
-void WebSocketSession::forceClose() {
-    net::post(executor_, [self = shared_from_this()] {
+template <class Stream>
+void WebSocketSession<Stream>::forceClose() {
+    net::post(executor_, [self = this->shared_from_this()] {
         if (self->finished_) return;
         if (!self->opened_) {
             // Still in the opening handshake: nothing to say goodbye to.
@@ -91,7 +99,8 @@ void WebSocketSession::forceClose() {
     });
 }
 
-void WebSocketSession::onAccept(beast::error_code ec) {
+template <class Stream>
+void WebSocketSession<Stream>::onAccept(beast::error_code ec) {
     upgrade_.reset();
     if (ec) {
         fail(ec, "websocket accept");
@@ -99,17 +108,18 @@ void WebSocketSession::onAccept(beast::error_code ec) {
         return;
     }
     opened_ = true;
-    callHandler([this] { handler_->onOpen(shared_from_this()); });
+    callHandler([this] { handler_->onOpen(this->shared_from_this()); });
     doRead();
 }
 
-void WebSocketSession::doRead() {
-    ws_.async_read(readBuffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        self->onRead(ec);
-    });
+template <class Stream>
+void WebSocketSession<Stream>::doRead() {
+    ws_.async_read(readBuffer_, [self = this->shared_from_this()](
+                                    beast::error_code ec, std::size_t) { self->onRead(ec); });
 }
 
-void WebSocketSession::onRead(beast::error_code ec) {
+template <class Stream>
+void WebSocketSession<Stream>::onRead(beast::error_code ec) {
     if (ec) {
         // Beast has already sent 1009 for oversized and 1002/1007 for malformed messages.
         if (ec != websocket::error::message_too_big) fail(ec, "websocket read");
@@ -129,12 +139,13 @@ void WebSocketSession::onRead(beast::error_code ec) {
     }
     auto message = beast::buffers_to_string(readBuffer_.data());
     readBuffer_.consume(readBuffer_.size());
-    const std::shared_ptr<WsConnection> self = shared_from_this();
+    const std::shared_ptr<WsConnection> self = this->shared_from_this();
     callHandler([&] { handler_->onMessage(self, std::move(message)); });
     doRead();
 }
 
-void WebSocketSession::enqueue(std::string message) {
+template <class Stream>
+void WebSocketSession<Stream>::enqueue(std::string message) {
     if (finished_ || closeStarted_ || pendingClose_) return;
     if (queue_.size() >= config_.maxQueuedMessages ||
         message.size() > config_.maxQueuedBytes - std::min(queuedBytes_, config_.maxQueuedBytes)) {
@@ -146,15 +157,18 @@ void WebSocketSession::enqueue(std::string message) {
     if (!writing_) doWrite();
 }
 
-void WebSocketSession::doWrite() {
+template <class Stream>
+void WebSocketSession<Stream>::doWrite() {
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(
-        net::buffer(queue_.front()),
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onWrite(ec); });
+    ws_.async_write(net::buffer(queue_.front()),
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->onWrite(ec);
+                    });
 }
 
-void WebSocketSession::onWrite(beast::error_code ec) {
+template <class Stream>
+void WebSocketSession<Stream>::onWrite(beast::error_code ec) {
     writing_ = false;
     if (!queue_.empty()) {
         queuedBytes_ -= queue_.front().size();
@@ -174,13 +188,14 @@ void WebSocketSession::onWrite(beast::error_code ec) {
     }
 }
 
-void WebSocketSession::requestClose(websocket::close_code code, std::string_view reason,
-                                    bool flushFirst) {
+template <class Stream>
+void WebSocketSession<Stream>::requestClose(websocket::close_code code, std::string_view reason,
+                                            bool flushFirst) {
     if (finished_ || closeStarted_) return;
     if (!pendingClose_) {
         // Bounds the whole goodbye: flushing, the close frame and the peer's answer.
         closeTimer_.expires_after(config_.closeTimeout);
-        closeTimer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        closeTimer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
             if (ec || self->finished_) return;
             beast::get_lowest_layer(self->ws_).close();
         });
@@ -193,15 +208,17 @@ void WebSocketSession::requestClose(websocket::close_code code, std::string_view
     if (!writing_) startClose();
 }
 
-void WebSocketSession::startClose() {
+template <class Stream>
+void WebSocketSession<Stream>::startClose() {
     closeStarted_ = true;
-    ws_.async_close(*pendingClose_, [self = shared_from_this()](beast::error_code ec) {
+    ws_.async_close(*pendingClose_, [self = this->shared_from_this()](beast::error_code ec) {
         // The pending read completes with `closed` (or an error) and finishes the session.
         if (ec) fail(ec, "websocket close");
     });
 }
 
-void WebSocketSession::dropQueued() {
+template <class Stream>
+void WebSocketSession<Stream>::dropQueued() {
     // The front element's buffer is owned by an in-flight write and must stay alive.
     const std::size_t keep = writing_ && !queue_.empty() ? 1 : 0;
     while (queue_.size() > keep) {
@@ -210,7 +227,8 @@ void WebSocketSession::dropQueued() {
     }
 }
 
-void WebSocketSession::finish() {
+template <class Stream>
+void WebSocketSession<Stream>::finish() {
     if (finished_) return;
     finished_ = true;
     closeTimer_.cancel();
@@ -218,7 +236,7 @@ void WebSocketSession::finish() {
     beast::get_lowest_layer(ws_).close();
     slot_.release();
     if (opened_) {
-        const std::shared_ptr<WsConnection> self = shared_from_this();
+        const std::shared_ptr<WsConnection> self = this->shared_from_this();
         try {
             handler_->onClose(self);
         } catch (const std::exception& e) {
@@ -230,5 +248,8 @@ void WebSocketSession::finish() {
         }
     }
 }
+
+template class WebSocketSession<PlainStream>;
+template class WebSocketSession<TlsStream>;
 
 }  // namespace vcb::signaling

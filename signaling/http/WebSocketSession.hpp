@@ -15,19 +15,22 @@
 #include "signaling/http/Closable.hpp"
 #include "signaling/http/ConnectionSlot.hpp"
 #include "signaling/http/ServerContext.hpp"
+#include "signaling/http/SessionStreams.hpp"
 #include "signaling/http/WsConnection.hpp"
 #include "signaling/http/WsHandler.hpp"
 
 namespace vcb::signaling {
 
 // Server side of one WebSocket: accepts the upgrade, reads text messages into the WsHandler and
-// writes a bounded queue of outgoing messages, all on the socket's strand.
+// writes a bounded queue of outgoing messages, all on the socket's strand. Stream is PlainStream
+// (ws://) or TlsStream (wss://).
+template <class Stream>
 class WebSocketSession : public WsConnection,
                          public Closable,
-                         public std::enable_shared_from_this<WebSocketSession> {
+                         public std::enable_shared_from_this<WebSocketSession<Stream>> {
   public:
-    WebSocketSession(boost::beast::tcp_stream&& stream, std::shared_ptr<const ServerContext> ctx,
-                     ConnectionSlot slot, std::shared_ptr<WsHandler> handler, HttpRequest request);
+    WebSocketSession(Stream&& stream, std::shared_ptr<const ServerContext> ctx, ConnectionSlot slot,
+                     std::shared_ptr<WsHandler> handler, HttpRequest request);
 
     // Must be called on the socket's strand (the HTTP session's).
     void run(boost::beast::http::request<boost::beast::http::string_body>&& upgrade);
@@ -54,7 +57,7 @@ class WebSocketSession : public WsConnection,
 
     const std::shared_ptr<const ServerContext> ctx_;
     const HttpServerConfig::WebSocket& config_;
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::websocket::stream<Stream> ws_;
     const boost::asio::any_io_executor executor_;
     ConnectionSlot slot_;
     const std::shared_ptr<WsHandler> handler_;
@@ -70,5 +73,8 @@ class WebSocketSession : public WsConnection,
     bool opened_ = false;
     bool finished_ = false;
 };
+
+extern template class WebSocketSession<PlainStream>;
+extern template class WebSocketSession<TlsStream>;
 
 }  // namespace vcb::signaling

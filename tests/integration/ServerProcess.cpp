@@ -58,6 +58,7 @@ bool ServerProcess::start(const std::string& binary, std::chrono::milliseconds t
     }
     std::vector<std::string> args{binary,      "--listen",    "127.0.0.1:0", "--media-ip",
                                   "127.0.0.1", "--rtc-ports", rtcPorts_};
+    args.insert(args.end(), extraArgs_.begin(), extraArgs_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace vcb::integration {
 
@@ -28,6 +29,10 @@ class ServerProcess {
     // "did not stop on SIGTERM") or nullopt if it exited with status 0.
     std::optional<std::string> stop();
 
+    // Extra command-line arguments for the next start() (e.g. limits).
+    void setExtraArgs(std::vector<std::string> args) { extraArgs_ = std::move(args); }
+    // The process id while it runs (for signals and /proc), -1 otherwise.
+    pid_t pid() const { return pid_; }
     std::uint16_t port() const { return port_; }
     std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
     std::string wsUrl() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/ws"; }
@@ -44,6 +49,7 @@ class ServerProcess {
     int stdoutFd_ = -1;
     std::uint16_t port_ = 0;
     std::string rtcPorts_;
+    std::vector<std::string> extraArgs_;
     std::optional<int> exitStatus_;
     std::thread drainer_;
     mutable std::mutex outputMutex_;

@@ -1,0 +1,286 @@
+#include "clients/loadgen/PeerConnection.hpp"
+
+#include <nice/agent.h>
+
+#include <cstring>
+
+#include "clients/loadgen/Clock.hpp"
+#include "sfu/dtls/DtlsCertificate.hpp"
+#include "signaling/sdp/SdpParser.hpp"
+#include "signaling/sdp/SdpWriter.hpp"
+
+namespace vcb::loadgen {
+
+PeerConnection::PeerConnection(LoopThread& loop, PeerConfig config)
+    : loop_(loop), config_(std::move(config)) {}
+
+PeerConnection::~PeerConnection() {
+    if (ticking_) loop_.removeTicker(this);
+    dtls_.reset();
+    if (agent_ == nullptr) return;
+    if (streamId_ != 0)
+        nice_agent_attach_recv(agent_, streamId_, 1, loop_.context(), nullptr, nullptr);
+    if (stateHandler_ != 0) g_signal_handler_disconnect(agent_, stateHandler_);
+    if (streamId_ != 0) nice_agent_remove_stream(agent_, streamId_);
+    nice_agent_close_async(agent_, nullptr, nullptr);
+    g_object_unref(agent_);
+}
+
+bool PeerConnection::init(std::string& error) {
+    dtls_ = dtls::DtlsTransport::create(config_.dtls, *this, {}, &error);
+    if (!dtls_) return false;
+    agent_ =
+        nice_agent_new_full(loop_.context(), NICE_COMPATIBILITY_RFC5245, NICE_AGENT_OPTION_NONE);
+    if (agent_ == nullptr) {
+        error = "cannot create ICE agent";
+        return false;
+    }
+    g_object_set(agent_, "controlling-mode", TRUE, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
+    NiceAddress addr;
+    nice_address_init(&addr);
+    if (!nice_address_set_from_string(&addr, config_.localIp.c_str()) ||
+        !nice_agent_add_local_address(agent_, &addr)) {
+        error = "invalid local address " + config_.localIp;
+        return false;
+    }
+    streamId_ = nice_agent_add_stream(agent_, 1);
+    if (streamId_ == 0) {
+        error = "cannot add ICE stream";
+        return false;
+    }
+    stateHandler_ = g_signal_connect(agent_, "component-state-changed",
+                                     G_CALLBACK(&PeerConnection::onStateChanged), this);
+    if (!nice_agent_attach_recv(agent_, streamId_, 1, loop_.context(), &PeerConnection::onReceive,
+                                this)) {
+        error = "cannot attach ICE receive callback";
+        return false;
+    }
+    if (!nice_agent_gather_candidates(agent_, streamId_)) {
+        error = "cannot gather ICE candidates on " + config_.localIp;
+        return false;
+    }
+    loop_.addTicker(this);
+    ticking_ = true;
+    return true;
+}
+
+void PeerConnection::shutdown() {
+    if (ticking_) {
+        loop_.removeTicker(this);
+        ticking_ = false;
+    }
+    // No DTLS close_notify: the session is ended with the signaling protocol (WHIP/WHEP DELETE)
+    // right after, and a close_notify first would make vcbridge drop the session before that.
+    if (state() != State::Failed) state_.store(State::Closed, std::memory_order_release);
+}
+
+std::optional<std::string> PeerConnection::createOffer(std::string& error) {
+    return loop_.invoke([this, &error] { return createOfferOnLoop(error); });
+}
+
+bool PeerConnection::applyAnswer(const std::string& sdp, std::string& error) {
+    return loop_.invoke([this, &sdp, &error] { return applyAnswerOnLoop(sdp, error); });
+}
+
+std::optional<std::string> PeerConnection::createOfferOnLoop(std::string& error) {
+    if (agent_ == nullptr) {
+        error = "endpoint not initialised";
+        return std::nullopt;
+    }
+    sfu::SessionDescription offer;
+    gchar* ufrag = nullptr;
+    gchar* pwd = nullptr;
+    if (!nice_agent_get_local_credentials(agent_, streamId_, &ufrag, &pwd)) {
+        error = "no local ICE credentials";
+        return std::nullopt;
+    }
+    offer.iceUfrag = ufrag;
+    offer.icePwd = pwd;
+    g_free(ufrag);
+    g_free(pwd);
+    offer.fingerprintAlgorithm = dtls::DtlsCertificate::kFingerprintAlgorithm;
+    offer.fingerprint = config_.dtls->certificate().fingerprint();
+    // We are the DTLS client; vcbridge always answers passive.
+    offer.setup = sfu::DtlsSetup::Active;
+    GSList* local = nice_agent_get_local_candidates(agent_, streamId_, 1);
+    for (GSList* item = local; item != nullptr; item = item->next) {
+        auto* cand = static_cast<NiceCandidate*>(item->data);
+        if (cand->transport != NICE_CANDIDATE_TRANSPORT_UDP) continue;
+        char ip[NICE_ADDRESS_STRING_LEN];
+        nice_address_to_string(&cand->addr, ip);
+        sfu::IceCandidate c;
+        c.foundation = cand->foundation;
+        c.priority = cand->priority;
+        c.address = ip;
+        c.port = static_cast<uint16_t>(nice_address_get_port(&cand->addr));
+        offer.candidates.push_back(std::move(c));
+    }
+    g_slist_free_full(local, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
+    if (offer.candidates.empty()) {
+        error = "no host candidate on " + config_.localIp;
+        return std::nullopt;
+    }
+    offer.media = offerMedia();
+    for (auto& m : offer.media) {
+        m.rtcpMux = true;
+        m.rtcpRsize = true;
+        offer.bundleMids.push_back(m.mid);
+    }
+    signaling::SdpWriter writer;
+    return writer.write(offer);
+}
+
+bool PeerConnection::applyAnswerOnLoop(const std::string& sdp, std::string& error) {
+    auto answer = signaling::SdpParser::parse(sdp);
+    if (!answer) {
+        error = "bad SDP answer: " + answer.error().message();
+        return false;
+    }
+    if (answer->setup != sfu::DtlsSetup::Passive) {
+        error = "answer is not a=setup:passive";
+        return false;
+    }
+    if (!dtls_->setRemoteFingerprint(answer->fingerprintAlgorithm, answer->fingerprint)) {
+        error = "answer has no usable sha-256 fingerprint";
+        return false;
+    }
+    if (answer->candidates.empty()) {
+        error = "answer has no ICE candidate";
+        return false;
+    }
+    if (!acceptAnswerMedia(answer.value(), error)) return false;
+    nice_agent_set_remote_credentials(agent_, streamId_, answer->iceUfrag.c_str(),
+                                      answer->icePwd.c_str());
+    GSList* list = nullptr;
+    for (const auto& c : answer->candidates) {
+        NiceCandidate* cand = nice_candidate_new(NICE_CANDIDATE_TYPE_HOST);
+        if (!nice_address_set_from_string(&cand->addr, c.address.c_str())) {
+            nice_candidate_free(cand);
+            continue;
+        }
+        nice_address_set_port(&cand->addr, c.port);
+        cand->transport = NICE_CANDIDATE_TRANSPORT_UDP;
+        cand->component_id = 1;
+        cand->stream_id = streamId_;
+        cand->priority = c.priority;
+        g_strlcpy(cand->foundation, c.foundation.c_str(), NICE_CANDIDATE_MAX_FOUNDATION);
+        list = g_slist_append(list, cand);
+    }
+    int added = list == nullptr ? 0 : nice_agent_set_remote_candidates(agent_, streamId_, 1, list);
+    g_slist_free_full(list, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
+    if (added <= 0) {
+        error = "no usable ICE candidate in the answer";
+        return false;
+    }
+    answerAppliedUs_ = nowUs();
+    state_.store(State::Connecting, std::memory_order_release);
+    return true;
+}
+
+void PeerConnection::onTick(int64_t nowUs) {
+    State s = state();
+    if (s == State::Connecting && dtls_->state() == dtls::DtlsTransport::State::Connecting) {
+        auto due = dtls_->timeout();
+        if (due && due->count() <= 0) dtls_->handleTimeout();
+    } else if (s == State::Connected) {
+        onConnectedTick(nowUs);
+    }
+}
+
+bool PeerConnection::sendRtp(uint8_t* buf, size_t len, size_t capacity) {
+    if (!srtpOut_ || state() != State::Connected) return false;
+    if (srtpOut_->protectRtp(buf, len, capacity) != dtls::SrtpSession::Status::Ok) return false;
+    return nice_agent_send(agent_, streamId_, 1, static_cast<guint>(len),
+                           reinterpret_cast<const gchar*>(buf)) == static_cast<gint>(len);
+}
+
+bool PeerConnection::sendRtcp(uint8_t* buf, size_t len, size_t capacity) {
+    if (!srtpOut_ || state() != State::Connected) return false;
+    if (srtpOut_->protectRtcp(buf, len, capacity) != dtls::SrtpSession::Status::Ok) return false;
+    return nice_agent_send(agent_, streamId_, 1, static_cast<guint>(len),
+                           reinterpret_cast<const gchar*>(buf)) == static_cast<gint>(len);
+}
+
+void PeerConnection::fail(std::string reason) {
+    if (state() == State::Failed) return;
+    failureReason_ = std::move(reason);
+    state_.store(State::Failed, std::memory_order_release);
+}
+
+void PeerConnection::onIceData(const uint8_t* data, size_t len) {
+    if (len == 0 || len > kPacketCapacity) return;
+    uint8_t first = data[0];
+    if (first >= 20 && first <= 63) {  // RFC 7983: DTLS
+        dtls_->handleDatagram(data, len);
+        return;
+    }
+    if (first < 128 || first > 191 || len < 12 || !srtpIn_) return;
+    std::memcpy(receiveBuffer_, data, len);
+    int64_t now = nowUs();
+    uint8_t pt = data[1];
+    if (pt >= 192 && pt <= 223) {  // RFC 5761: RTCP packet types 192..223 (with marker bit)
+        if (srtpIn_->unprotectRtcp(receiveBuffer_, len) != dtls::SrtpSession::Status::Ok) {
+            ++srtpFailures_;
+            return;
+        }
+        onRtcp(receiveBuffer_, len, now);
+        return;
+    }
+    if (srtpIn_->unprotectRtp(receiveBuffer_, len) != dtls::SrtpSession::Status::Ok) {
+        ++srtpFailures_;
+        return;
+    }
+    rtp::RtpPacket packet;
+    if (!rtp::RtpPacket::parse(receiveBuffer_, len, packet)) return;
+    onRtp(packet, now);
+}
+
+void PeerConnection::onDtlsSend(const uint8_t* data, size_t len) {
+    nice_agent_send(agent_, streamId_, 1, static_cast<guint>(len),
+                    reinterpret_cast<const gchar*>(data));
+}
+
+void PeerConnection::onDtlsConnected(dtls::SrtpProfile profile, const dtls::SrtpKeys& keys) {
+    std::string error;
+    srtpOut_ = dtls::SrtpSession::create(profile, dtls::SrtpSession::Direction::Outbound,
+                                         keys.local.data(), keys.length, &error);
+    if (srtpOut_) {
+        srtpIn_ = dtls::SrtpSession::create(profile, dtls::SrtpSession::Direction::Inbound,
+                                            keys.remote.data(), keys.length, &error);
+    }
+    if (!srtpOut_ || !srtpIn_) {
+        fail("SRTP: " + error);
+        return;
+    }
+    dtlsConnectedUs_ = nowUs();
+    state_.store(State::Connected, std::memory_order_release);
+    onConnected(dtlsConnectedUs_);
+}
+
+void PeerConnection::onDtlsFailed(std::string_view reason) { fail("DTLS: " + std::string(reason)); }
+
+void PeerConnection::onDtlsClosed() {
+    if (state() != State::Failed) state_.store(State::Closed, std::memory_order_release);
+}
+
+void PeerConnection::onStateChanged(NiceAgent*, unsigned stream, unsigned, unsigned state,
+                                    void* self) {
+    auto* pc = static_cast<PeerConnection*>(self);
+    if (stream != pc->streamId_ || pc->state() == State::Failed) return;
+    if (state == NICE_COMPONENT_STATE_CONNECTED || state == NICE_COMPONENT_STATE_READY) {
+        if (!pc->iceConnected_) {
+            pc->iceConnected_ = true;
+            pc->iceConnectedUs_ = nowUs();
+            pc->dtls_->start(dtls::DtlsTransport::Role::Client);
+        }
+    } else if (state == NICE_COMPONENT_STATE_FAILED) {
+        pc->fail("ICE failed");
+    }
+}
+
+void PeerConnection::onReceive(NiceAgent*, unsigned, unsigned, unsigned len, char* buf,
+                               void* self) {
+    static_cast<PeerConnection*>(self)->onIceData(reinterpret_cast<const uint8_t*>(buf), len);
+}
+
+}  // namespace vcb::loadgen

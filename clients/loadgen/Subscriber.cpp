@@ -1,0 +1,122 @@
+#include "clients/loadgen/Subscriber.hpp"
+
+#include <cstdint>
+
+#include "clients/loadgen/CaptureFile.hpp"
+#include "clients/loadgen/PacketStamp.hpp"
+#include "sfu/dtls/SrtpSession.hpp"
+#include "sfu/rtp/RtcpPli.hpp"
+#include "sfu/rtp/RtcpReceiverReport.hpp"
+#include "sfu/rtp/Vp8PayloadDescriptor.hpp"
+
+namespace vcb::loadgen {
+
+Subscriber::Subscriber(LoopThread& loop, PeerConfig config, LatencyHistogram& latency,
+                       int64_t pliIntervalUs)
+    : PeerConnection(loop, std::move(config)),
+      latency_(latency),
+      pliIntervalUs_(pliIntervalUs),
+      rtcpSsrc_(0x53554230 ^ static_cast<uint32_t>(reinterpret_cast<uintptr_t>(this))) {}
+
+void Subscriber::sendPli(uint32_t mediaSsrc, int64_t nowUs) {
+    // Compound RTCP (RFC 3550 §6.1): an empty receiver report, then the PLI.
+    constexpr size_t kRoom =
+        sizeof(rtcpBuffer_) - dtls::SrtpSession::maxRtcpOverhead(dtls::SrtpProfile::AeadAes128Gcm);
+    rtp::RtcpReceiverReport rr;
+    rr.setSsrc(rtcpSsrc_);
+    size_t len = rr.write(rtcpBuffer_, kRoom);
+    rtp::RtcpPli pli;
+    pli.setSenderSsrc(rtcpSsrc_);
+    pli.setMediaSsrc(mediaSsrc);
+    size_t pliLen = len == 0 ? 0 : pli.write(rtcpBuffer_ + len, kRoom - len);
+    if (pliLen == 0) return;
+    lastPliUs_ = nowUs;
+    if (sendRtcp(rtcpBuffer_, len + pliLen, sizeof(rtcpBuffer_))) ++plisSent_;
+}
+
+std::vector<sfu::MediaSection> Subscriber::offerMedia() {
+    // What a browser viewer offers, minus what would make us answer feedback (no NACK): mid,
+    // abs-send-time and transport-cc keep the SFU's per-packet work realistic.
+    std::vector<sfu::MediaSection> media(2);
+    auto& audio = media[0];
+    audio.mid = "0";
+    audio.kind = sfu::MediaKind::Audio;
+    audio.direction = sfu::Direction::RecvOnly;
+    audio.codecs.push_back({CaptureFile::kAudioPayloadType,
+                            "opus",
+                            48000,
+                            2,
+                            "minptime=10;useinbandfec=1",
+                            {},
+                            std::nullopt});
+    audio.extensions = {
+        {1, sfu::ext::kMid}, {3, sfu::ext::kAbsSendTime}, {4, sfu::ext::kTransportCc}};
+    auto& video = media[1];
+    video.mid = "1";
+    video.kind = sfu::MediaKind::Video;
+    video.direction = sfu::Direction::RecvOnly;
+    video.codecs.push_back(
+        {CaptureFile::kVideoPayloadType, "VP8", 90000, 0, "", {"nack pli"}, std::nullopt});
+    video.extensions = audio.extensions;
+    return media;
+}
+
+bool Subscriber::acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) {
+    if (answer.media.size() != 2 || answer.media[0].rejected || answer.media[1].rejected) {
+        error = "server did not accept both audio and video";
+        return false;
+    }
+    for (const auto& m : answer.media) {
+        uint8_t want = m.kind == sfu::MediaKind::Audio ? CaptureFile::kAudioPayloadType
+                                                       : CaptureFile::kVideoPayloadType;
+        if (m.codecs.empty() || m.codecs.front().payloadType != want) {
+            error = "answer changed the payload type of mid " + m.mid;
+            return false;
+        }
+    }
+    return true;
+}
+
+void Subscriber::onRtp(const rtp::RtpPacket& packet, int64_t nowUs) {
+    bool isVideo = packet.payloadType() == CaptureFile::kVideoPayloadType;
+    if (!isVideo && packet.payloadType() != CaptureFile::kAudioPayloadType) {
+        ++unstamped_;
+        return;
+    }
+    auto stamp = PacketStamp::read(packet);
+    if (!stamp) {
+        ++unstamped_;
+        return;
+    }
+    if (isVideo && !firstKeyFrameUs_) {
+        rtp::Vp8PayloadDescriptor vp8;
+        if (rtp::Vp8PayloadDescriptor::parse(packet.payload(), vp8) && vp8.isKeyFrame()) {
+            firstKeyFrameUs_ = nowUs;
+        } else if (pliIntervalUs_ > 0 &&
+                   (lastPliUs_ == 0 || nowUs - lastPliUs_ >= pliIntervalUs_)) {
+            sendPli(packet.ssrc(), nowUs);
+        }
+    }
+    StreamReceiveStats& stats = isVideo ? video_ : audio_;
+    uint64_t before = stats.received();
+    stats.onPacket(stamp->counter);
+    // Latency of distinct packets only: a duplicate says nothing new about the path.
+    if (stats.received() != before) latency_.record(nowUs - stamp->sendTimeUs);
+}
+
+SubscriberStats Subscriber::stats() const {
+    SubscriberStats s;
+    s.audioPackets = audio_.received();
+    s.videoPackets = video_.received();
+    s.expected = audio_.expected() + video_.expected();
+    s.lost = audio_.lost() + video_.lost();
+    s.duplicates = audio_.duplicates() + video_.duplicates();
+    s.late = audio_.late() + video_.late();
+    s.unstamped = unstamped_;
+    s.srtpFailures = srtpFailures();
+    s.plisSent = plisSent_;
+    s.firstKeyFrameUs = firstKeyFrameUs_;
+    return s;
+}
+
+}  // namespace vcb::loadgen
