@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace vcb::app {
@@ -14,6 +15,48 @@ bool parsePort(std::string_view s, uint16_t& port) {
     port = static_cast<uint16_t>(value);
     return true;
 }
+bool loadAuth(const YAML::Node& node, AuthSettings& a, std::string& error) {
+    if (!node.IsMap()) {
+        error =
+            "auth must be a mapping (mode, algorithm, key_file, issuer, audience, "
+            "leeway_seconds)";
+        return false;
+    }
+    static const char* kKnown[] = {"mode",   "algorithm", "key_file",
+                                   "issuer", "audience",  "leeway_seconds"};
+    for (const auto& kv : node) {
+        std::string key = kv.first.as<std::string>();
+        if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+            error = "unknown setting 'auth." + key + "'";
+            return false;
+        }
+    }
+    if (node["mode"]) a.mode = node["mode"].as<std::string>();
+    if (node["algorithm"]) a.algorithm = node["algorithm"].as<std::string>();
+    if (node["key_file"]) a.keyFile = node["key_file"].as<std::string>();
+    if (node["issuer"]) a.issuer = node["issuer"].as<std::string>();
+    if (node["audience"]) a.audience = node["audience"].as<std::string>();
+    if (node["leeway_seconds"]) a.leewaySeconds = node["leeway_seconds"].as<int64_t>();
+    if (a.mode == "dev") return true;
+    if (a.mode != "jwt") {
+        error = "auth.mode must be dev or jwt, not '" + a.mode + "'";
+        return false;
+    }
+    if (a.algorithm != "HS256" && a.algorithm != "ES256" && a.algorithm != "RS256") {
+        error = "auth.algorithm must be HS256, ES256 or RS256 with mode jwt";
+        return false;
+    }
+    if (a.keyFile.empty()) {
+        error = "auth.key_file is required with mode jwt";
+        return false;
+    }
+    if (a.leewaySeconds < 0 || a.leewaySeconds > 3600) {
+        error = "auth.leeway_seconds must be 0-3600";
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 bool parseHostPort(const std::string& text, std::string& host, uint16_t& port) {
@@ -54,7 +97,8 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                                        "join_rate_per_ip",
                                        "join_burst_per_ip",
                                        "ws_message_rate",
-                                       "ws_message_burst"};
+                                       "ws_message_burst",
+                                       "auth"};
         for (const auto& kv : root) {
             std::string key = kv.first.as<std::string>();
             if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -90,6 +134,10 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
         if (root["join_burst_per_ip"]) c.joinBurstPerIp = root["join_burst_per_ip"].as<double>();
         if (root["ws_message_rate"]) c.wsMessageRate = root["ws_message_rate"].as<double>();
         if (root["ws_message_burst"]) c.wsMessageBurst = root["ws_message_burst"].as<double>();
+        if (root["auth"] && !loadAuth(root["auth"], c.auth, error)) {
+            error = path + ": " + error;
+            return false;
+        }
     } catch (const YAML::Exception& e) {
         error = path + ": " + e.what();
         return false;

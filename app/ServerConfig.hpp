@@ -5,6 +5,17 @@
 
 namespace vcb::app {
 
+// Who may join (docs/operations.md "Authentication"). "dev": anyone; "jwt": a bearer token signed
+// with key_file is required for every join.
+struct AuthSettings {
+    std::string mode = "dev";  // dev | jwt
+    std::string algorithm;     // HS256 | ES256 | RS256 (jwt)
+    std::string keyFile;       // HS256: the shared secret; ES256/RS256: the PEM public key
+    std::string issuer;        // required "iss" when set
+    std::string audience;      // required "aud" when set
+    int64_t leewaySeconds = 30;
+};
+
 // Everything an operator can set, from the YAML file and the command line (flags win).
 struct ServerConfig {
     std::string listenAddress = "127.0.0.1";
@@ -28,6 +39,7 @@ struct ServerConfig {
     double joinBurstPerIp = 20;
     double wsMessageRate = 50;  // WebSocket messages per second per connection
     double wsMessageBurst = 100;
+    AuthSettings auth;
 };
 
 // Loads a YAML config file over `config`. Returns false and sets error on any problem.

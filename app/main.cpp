@@ -15,6 +15,8 @@
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
 #include "signaling/api/SignalingServer.hpp"
+#include "signaling/auth/JwtAuthenticator.hpp"
+#include "signaling/auth/KeyFile.hpp"
 #include "signaling/http/SelfSignedCertificate.hpp"
 #include "signaling/http/TlsError.hpp"
 
@@ -34,6 +36,34 @@ bool parseLogLevel(const std::string& s, vcb::LogLevel& level) {
     else
         return false;
     return true;
+}
+
+// The join authenticator of `settings` (validated by loadConfigFile); reads the key file once.
+std::shared_ptr<const vcb::rooms::Authenticator> makeAuthenticator(
+    const vcb::app::AuthSettings& settings, std::string& error) {
+    if (settings.mode != "jwt") {
+        VCB_LOG_WARN("auth: dev mode, anyone may join any meeting (set auth.mode: jwt)");
+        return std::make_shared<vcb::rooms::AllowAllAuthenticator>();
+    }
+    auto algorithm = vcb::auth::parseJwtAlgorithm(settings.algorithm);
+    if (!algorithm) {
+        error = "auth.algorithm must be HS256, ES256 or RS256";
+        return nullptr;
+    }
+    auto key = vcb::auth::JwtKey::fromFile(*algorithm, settings.keyFile, error);
+    if (!key) return nullptr;
+    if (*algorithm == vcb::auth::JwtAlgorithm::HS256 &&
+        vcb::auth::isReadableByOthers(settings.keyFile)) {
+        VCB_LOG_WARN("auth: the HS256 secret %s is readable by other users; chmod 600 it",
+                     settings.keyFile.c_str());
+    }
+    VCB_LOG_INFO("auth: jwt %s, key %s%s%s%s%s", settings.algorithm.c_str(),
+                 settings.keyFile.c_str(), settings.issuer.empty() ? "" : ", issuer ",
+                 settings.issuer.c_str(), settings.audience.empty() ? "" : ", audience ",
+                 settings.audience.c_str());
+    vcb::auth::JwtVerifierConfig vc{settings.issuer, settings.audience, settings.leewaySeconds};
+    return std::make_shared<vcb::auth::JwtAuthenticator>(
+        vcb::auth::JwtVerifier(std::move(*key), std::move(vc)));
 }
 
 }  // namespace
@@ -144,6 +174,12 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    auto authenticator = makeAuthenticator(config.auth, error);
+    if (!authenticator) {
+        std::cerr << "vcbridge: auth: " << error << "\n";
+        return 2;
+    }
+
     vcb::rooms::ConferenceConfig cc;
     cc.workers = config.workers;
     cc.ice = {config.mediaIp, config.rtcPortMin, config.rtcPortMax};
@@ -152,8 +188,7 @@ int main(int argc, char** argv) {
     cc.maxMeetings = config.maxMeetings;
     cc.maxTransports = config.maxSessions;
     cc.meetings = config.meetings;
-    vcb::rooms::Conference conference(cc, dtls,
-                                      std::make_shared<vcb::rooms::AllowAllAuthenticator>());
+    vcb::rooms::Conference conference(cc, dtls, authenticator);
 
     boost::asio::io_context ioc;
     vcb::signaling::HttpServerConfig hc;

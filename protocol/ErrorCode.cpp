@@ -6,13 +6,14 @@
 namespace vcb::protocol {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 15> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 16> kNames{{
     {ErrorCode::BadJson, "bad_json"},
     {ErrorCode::BadMessage, "bad_message"},
     {ErrorCode::UnknownType, "unknown_type"},
     {ErrorCode::NotJoined, "not_joined"},
     {ErrorCode::AlreadyJoined, "already_joined"},
     {ErrorCode::MeetingNotFound, "meeting_not_found"},
+    {ErrorCode::Unauthorized, "unauthorized"},
     {ErrorCode::Forbidden, "forbidden"},
     {ErrorCode::BadSdp, "bad_sdp"},
     {ErrorCode::UnsupportedMedia, "unsupported_media"},

@@ -12,6 +12,7 @@ enum class ErrorCode {
     NotJoined,
     AlreadyJoined,
     MeetingNotFound,
+    Unauthorized,
     Forbidden,
     BadSdp,
     UnsupportedMedia,

@@ -268,12 +268,13 @@ void Conference::removeIfEmpty(const std::shared_ptr<MeetingState>& m) {
 
 void Conference::join(JoinCredentials credentials, std::shared_ptr<MeetingObserver> observer,
                       std::function<void(JoinResult)> done) {
-    RoomError err = auth_->authorize(credentials);
-    if (err != RoomError::None) return done({err, {}, {}});
+    AuthDecision decision = auth_->authorize(credentials);
+    if (decision.error != RoomError::None) return done({decision.error, {}, {}});
+    RoomError err = RoomError::None;
     auto m = findOrCreateMeeting(credentials.meetingId, err);
     if (!m) return done({err, {}, {}});
     m->worker->post([this, m, credentials = std::move(credentials), observer = std::move(observer),
-                     done = std::move(done)]() mutable {
+                     decision = std::move(decision), done = std::move(done)]() mutable {
         if (m->closed) {
             // Raced with the removal of an empty ad-hoc meeting: join its successor.
             if (stopped_) return done({RoomError::Unavailable, {}, {}});
@@ -281,8 +282,10 @@ void Conference::join(JoinCredentials credentials, std::shared_ptr<MeetingObserv
         }
         Participant p;
         p.id = "p" + randomHex(8);
-        p.displayName = credentials.displayName;
+        p.displayName =
+            decision.displayName.empty() ? credentials.displayName : decision.displayName;
         p.kind = credentials.kind;
+        p.role = decision.role;
         RoomError e = m->meeting.join(p);
         if (e != RoomError::None) return done({e, {}, {}});
         JoinResult result;
@@ -360,6 +363,11 @@ void Conference::publish(const std::string& meetingId, const std::string& partic
         if (owner == m->transportOwner.end() || owner->second != participantId ||
             person == m->people.end()) {
             return done({RoomError::NotJoined, "unknown session", {}});
+        }
+        // A viewer's token admits it to watch only.
+        if (const Participant* p = m->meeting.find(participantId);
+            p != nullptr && p->role == ParticipantRole::Viewer) {
+            return done({RoomError::Forbidden, "a viewer may not publish", {}});
         }
         if (m->connected.count(transportId) == 0) {
             std::string err;

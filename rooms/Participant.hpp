@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sfu/RtpParameters.hpp"
@@ -7,6 +8,23 @@
 namespace vcb::rooms {
 
 enum class ClientKind { WebSocket, WhipPublisher, WhepViewer };
+
+// What a participant's credentials say it is; dev mode (no tokens) makes everyone a participant.
+enum class ParticipantRole { Chair, Participant, Viewer, Recorder };
+
+constexpr std::string_view participantRoleName(ParticipantRole role) {
+    switch (role) {
+        case ParticipantRole::Chair:
+            return "chair";
+        case ParticipantRole::Participant:
+            return "participant";
+        case ParticipantRole::Viewer:
+            return "viewer";
+        case ParticipantRole::Recorder:
+            return "recorder";
+    }
+    return "participant";
+}
 
 struct TrackInfo {
     std::string id;  // "<participantId>-<mid>"
@@ -18,6 +36,7 @@ struct Participant {
     std::string id;
     std::string displayName;
     ClientKind kind = ClientKind::WebSocket;
+    ParticipantRole role = ParticipantRole::Participant;
     std::vector<TrackInfo> tracks;  // what it publishes
     uint64_t publishedAt = 0;       // order of its latest publish, 0 = not publishing
 };

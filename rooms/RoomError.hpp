@@ -10,7 +10,8 @@ enum class RoomError {
     MeetingFull,
     AlreadyJoined,
     NotJoined,
-    Forbidden,
+    Unauthorized,  // no valid credentials (missing, malformed, expired or badly signed token)
+    Forbidden,     // valid credentials that do not allow this operation
     BadRequest,
     Unavailable,
     TooManySessions,  // the server's media session limit is reached
@@ -28,6 +29,8 @@ constexpr std::string_view roomErrorCode(RoomError e) {
             return "already_joined";
         case RoomError::NotJoined:
             return "not_joined";
+        case RoomError::Unauthorized:
+            return "unauthorized";
         case RoomError::Forbidden:
             return "forbidden";
         case RoomError::BadRequest:

@@ -12,7 +12,11 @@ namespace vcb::loadgen {
 #endif
 
 std::string LoadOptions::meetingFor(unsigned publisher) const {
-    return publishers == 1 ? meeting : meeting + "-" + std::to_string(publisher);
+    return publishers == 1 || mesh ? meeting : meeting + "-" + std::to_string(publisher);
+}
+
+unsigned LoadOptions::totalSubscribers() const {
+    return mesh ? publishers * (publishers - 1) : publishers * subscribersPerPublisher;
 }
 
 LoadOptions::ParseOutcome LoadOptions::parse(int argc, const char* const* argv, LoadOptions& out,
@@ -23,9 +27,10 @@ LoadOptions::ParseOutcome LoadOptions::parse(int argc, const char* const* argv, 
     po::options_description desc(
         "vcb-loadgen: many synthetic WebRTC publishers/subscribers in one process\nOptions");
     desc.add_options()("help,h", "show this help")(
-        "server", po::value(&o.server)->default_value(o.server), "vcbridge base URL")(
+        "server", po::value(&o.server)->default_value(o.server),
+        "server base URL (vcbridge, or Janus's HTTP transport with --protocol janus)")(
         "protocol", po::value(&o.protocol)->default_value(o.protocol),
-        "signaling driver: whip-whep")(
+        "signaling driver: whip-whep (vcbridge) or janus (Janus VideoRoom, HTTP API)")(
         "meeting", po::value(&o.meeting)->default_value(o.meeting),
         "meeting id; with several publishers, publisher i uses <meeting>-<i>")(
         "publishers", po::value(&o.publishers)->default_value(o.publishers),
@@ -33,6 +38,8 @@ LoadOptions::ParseOutcome LoadOptions::parse(int argc, const char* const* argv, 
         "subscribers-per-publisher",
         po::value(&o.subscribersPerPublisher)->default_value(o.subscribersPerPublisher),
         "WHEP viewers of each publisher's meeting programme")(
+        "mesh", po::bool_switch(&o.mesh),
+        "one meeting where every publisher watches every other publisher")(
         "video-bitrate", po::value(&o.videoBitrateKbps)->default_value(0),
         "video kbit/s per publisher, reached by replicating capture packets (0 = capture rate)")(
         "packet-rate", po::value(&o.videoPacketRate)->default_value(0),
@@ -66,8 +73,10 @@ LoadOptions::ParseOutcome LoadOptions::parse(int argc, const char* const* argv, 
         return ParseOutcome::Error;
     }
     std::string problem;
-    if (o.protocol != "whip-whep") {
-        problem = "--protocol: only whip-whep is implemented";
+    if (o.protocol != "whip-whep" && o.protocol != "janus") {
+        problem = "--protocol must be whip-whep or janus";
+    } else if (o.mesh && (o.publishers < 2 || o.publishers > 100)) {
+        problem = "--mesh needs 2..100 publishers";
     } else if (o.publishers == 0 || o.publishers > 10000) {
         problem = "--publishers must be 1..10000";
     } else if (o.subscribersPerPublisher > 10000) {

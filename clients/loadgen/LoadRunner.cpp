@@ -70,7 +70,7 @@ std::optional<LoadSummary> LoadRunner::run(std::string& error) {
     // Publishers first (their meetings must exist before anyone watches), then the viewers,
     // interleaved across publishers; endpoints go round-robin over the loop threads.
     std::vector<Slot> slots;
-    const unsigned totalSubscribers = options_.publishers * options_.subscribersPerPublisher;
+    const unsigned totalSubscribers = options_.totalSubscribers();
     slots.reserve(options_.publishers + totalSubscribers);
     for (unsigned p = 0; p < options_.publishers; ++p) {
         Slot s;
@@ -78,15 +78,28 @@ std::optional<LoadSummary> LoadRunner::run(std::string& error) {
         s.publisherIndex = p;
         slots.push_back(std::move(s));
     }
-    for (unsigned j = 0; j < totalSubscribers; ++j) {
-        Slot s;
-        s.publisherIndex = j % options_.publishers;
-        slots.push_back(std::move(s));
+    if (options_.mesh) {
+        // Watcher w's subscriptions to every other publisher; watchers interleaved by source.
+        for (unsigned w = 0; w < options_.publishers; ++w) {
+            for (unsigned d = 1; d < options_.publishers; ++d) {
+                Slot s;
+                s.publisherIndex = (w + d) % options_.publishers;
+                slots.push_back(std::move(s));
+            }
+        }
+    } else {
+        for (unsigned j = 0; j < totalSubscribers; ++j) {
+            Slot s;
+            s.publisherIndex = j % options_.publishers;
+            slots.push_back(std::move(s));
+        }
     }
     for (size_t k = 0; k < slots.size(); ++k)
         slots[k].thread = static_cast<unsigned>(k % loops.size());
 
     std::vector<std::promise<bool>> published(options_.publishers);
+    // Written by the publisher's job before its promise is set, read after the future.
+    std::vector<std::string> participantOf(options_.publishers);
     std::vector<std::shared_future<bool>> publishedFuture;
     for (auto& p : published) publishedFuture.push_back(p.get_future().share());
 
@@ -128,11 +141,20 @@ std::optional<LoadSummary> LoadRunner::run(std::string& error) {
             slot.error = "endpoint: " + createError;
         } else {
             std::string meeting = options_.meetingFor(slot.publisherIndex);
+            // A mesh watches participants; otherwise subscribers watch the meeting's programme.
+            std::string source = options_.mesh ? participantOf[slot.publisherIndex] : "";
             slot.signaling = slot.publisher ? driver_.publish(meeting, *slot.endpoint)
-                                            : driver_.subscribe(meeting, "", *slot.endpoint);
-            if (!slot.signaling.ok) slot.error = slot.signaling.error;
+                                            : driver_.subscribe(meeting, source, *slot.endpoint);
+            if (!slot.signaling.ok) {
+                slot.error = slot.signaling.error;
+            } else if (slot.publisher && options_.mesh && slot.signaling.participant.empty()) {
+                slot.error = "publish: the server did not return a participant id";
+            }
         }
-        if (slot.publisher) published[slot.publisherIndex].set_value(slot.error.empty());
+        if (slot.publisher) {
+            participantOf[slot.publisherIndex] = slot.signaling.participant;
+            published[slot.publisherIndex].set_value(slot.error.empty());
+        }
     };
 
     const double rampStep =
@@ -174,6 +196,7 @@ std::optional<LoadSummary> LoadRunner::run(std::string& error) {
     summary.protocol = options_.protocol;
     summary.publishers = options_.publishers;
     summary.subscribers = totalSubscribers;
+    summary.mesh = options_.mesh;
     summary.threads = options_.threads;
     summary.durationS = options_.durationS;
     summary.rampUpS = options_.rampUpS;
@@ -199,6 +222,8 @@ std::optional<LoadSummary> LoadRunner::run(std::string& error) {
                     summary.addMessage(reason.empty() ? "ICE/DTLS did not connect" : reason);
                 }
                 const PeerConnection& pc = *slot.endpoint;
+                if (auto profile = pc.srtpProfile())
+                    ++summary.srtpProfiles[std::string(dtls::toString(*profile))];
                 if (pc.answerAppliedUs() != 0 && pc.iceConnectedUs() != 0) {
                     summary.iceConnectUs.record(pc.iceConnectedUs() - pc.answerAppliedUs());
                 }

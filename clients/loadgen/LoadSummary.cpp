@@ -91,6 +91,7 @@ std::string LoadSummary::toJson() const {
     o["protocol"] = protocol;
     o["publishers"] = publishers;
     o["subscribers"] = subscribers;
+    o["mesh"] = mesh;
     o["threads"] = threads;
     o["durationS"] = durationS;
     o["rampUpS"] = rampUpS;
@@ -123,6 +124,9 @@ std::string LoadSummary::toJson() const {
     o["joinTimeMs"] = percentilesMs(joinTimeUs);
     o["iceConnectMs"] = percentilesMs(iceConnectUs);
     o["dtlsConnectMs"] = percentilesMs(dtlsConnectUs);
+    json::object profiles;
+    for (const auto& [name, count] : srtpProfiles) profiles[name] = count;
+    o["srtpProfiles"] = std::move(profiles);
     json::array msgs;
     for (const auto& m : messages) msgs.emplace_back(m);
     o["failures"] = json::object{{"total", failures()},        {"signaling", signalingFailures},

@@ -1,6 +1,7 @@
 #pragma once
 // Totals of one run and their JSON form (the one line vcb-loadgen prints).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct LoadSummary {
     std::string protocol;
     unsigned publishers = 0;
     unsigned subscribers = 0;
+    bool mesh = false;
     unsigned threads = 0;
     double durationS = 0;
     double rampUpS = 0;
@@ -46,6 +48,8 @@ struct LoadSummary {
     // Every endpoint: answer applied -> ICE connected, and -> DTLS connected (SRTP keys).
     LatencyHistogram iceConnectUs;
     LatencyHistogram dtlsConnectUs;
+    // Connected endpoints per negotiated SRTP profile (the server picks it).
+    std::map<std::string, uint64_t> srtpProfiles;
 
     // Endpoints that never got going.
     uint64_t signalingFailures = 0;

@@ -82,26 +82,36 @@ bool PeerConnection::applyAnswer(const std::string& sdp, std::string& error) {
     return loop_.invoke([this, &sdp, &error] { return applyAnswerOnLoop(sdp, error); });
 }
 
-std::optional<std::string> PeerConnection::createOfferOnLoop(std::string& error) {
+std::optional<std::string> PeerConnection::createAnswer(const std::string& offer,
+                                                        std::string& error) {
+    return loop_.invoke([this, &offer, &error] { return createAnswerOnLoop(offer, error); });
+}
+
+std::optional<std::vector<sfu::MediaSection>> PeerConnection::answerMedia(
+    const sfu::SessionDescription&, std::string& error) {
+    error = "this endpoint does not answer offers";
+    return std::nullopt;
+}
+
+bool PeerConnection::describeLocal(sfu::SessionDescription& desc, std::string& error) {
     if (agent_ == nullptr) {
         error = "endpoint not initialised";
-        return std::nullopt;
+        return false;
     }
-    sfu::SessionDescription offer;
     gchar* ufrag = nullptr;
     gchar* pwd = nullptr;
     if (!nice_agent_get_local_credentials(agent_, streamId_, &ufrag, &pwd)) {
         error = "no local ICE credentials";
-        return std::nullopt;
+        return false;
     }
-    offer.iceUfrag = ufrag;
-    offer.icePwd = pwd;
+    desc.iceUfrag = ufrag;
+    desc.icePwd = pwd;
     g_free(ufrag);
     g_free(pwd);
-    offer.fingerprintAlgorithm = dtls::DtlsCertificate::kFingerprintAlgorithm;
-    offer.fingerprint = config_.dtls->certificate().fingerprint();
-    // We are the DTLS client; vcbridge always answers passive.
-    offer.setup = sfu::DtlsSetup::Active;
+    desc.fingerprintAlgorithm = dtls::DtlsCertificate::kFingerprintAlgorithm;
+    desc.fingerprint = config_.dtls->certificate().fingerprint();
+    // We are always the DTLS client: vcbridge answers passive, and we answer active to actpass.
+    desc.setup = sfu::DtlsSetup::Active;
     GSList* local = nice_agent_get_local_candidates(agent_, streamId_, 1);
     for (GSList* item = local; item != nullptr; item = item->next) {
         auto* cand = static_cast<NiceCandidate*>(item->data);
@@ -113,13 +123,19 @@ std::optional<std::string> PeerConnection::createOfferOnLoop(std::string& error)
         c.priority = cand->priority;
         c.address = ip;
         c.port = static_cast<uint16_t>(nice_address_get_port(&cand->addr));
-        offer.candidates.push_back(std::move(c));
+        desc.candidates.push_back(std::move(c));
     }
     g_slist_free_full(local, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
-    if (offer.candidates.empty()) {
+    if (desc.candidates.empty()) {
         error = "no host candidate on " + config_.localIp;
-        return std::nullopt;
+        return false;
     }
+    return true;
+}
+
+std::optional<std::string> PeerConnection::createOfferOnLoop(std::string& error) {
+    sfu::SessionDescription offer;
+    if (!describeLocal(offer, error)) return std::nullopt;
     offer.media = offerMedia();
     for (auto& m : offer.media) {
         m.rtcpMux = true;
@@ -140,19 +156,55 @@ bool PeerConnection::applyAnswerOnLoop(const std::string& sdp, std::string& erro
         error = "answer is not a=setup:passive";
         return false;
     }
-    if (!dtls_->setRemoteFingerprint(answer->fingerprintAlgorithm, answer->fingerprint)) {
-        error = "answer has no usable sha-256 fingerprint";
-        return false;
-    }
-    if (answer->candidates.empty()) {
-        error = "answer has no ICE candidate";
-        return false;
-    }
     if (!acceptAnswerMedia(answer.value(), error)) return false;
-    nice_agent_set_remote_credentials(agent_, streamId_, answer->iceUfrag.c_str(),
-                                      answer->icePwd.c_str());
+    return applyRemote(answer.value(), error);
+}
+
+std::optional<std::string> PeerConnection::createAnswerOnLoop(const std::string& sdp,
+                                                              std::string& error) {
+    auto offer = signaling::SdpParser::parse(sdp);
+    if (!offer) {
+        error = "bad SDP offer: " + offer.error().message();
+        return std::nullopt;
+    }
+    if (offer->setup == sfu::DtlsSetup::Active) {
+        error = "offer is a=setup:active; we can only be the DTLS client";
+        return std::nullopt;
+    }
+    sfu::SessionDescription answer;
+    if (!describeLocal(answer, error)) return std::nullopt;
+    auto media = answerMedia(offer.value(), error);
+    if (!media) return std::nullopt;
+    answer.media = std::move(*media);
+    for (auto& m : answer.media) {
+        m.rtcpMux = true;
+        m.rtcpRsize = true;
+        if (!m.rejected) answer.bundleMids.push_back(m.mid);
+    }
+    if (answer.bundleMids.empty()) {
+        error = "nothing to receive in the offer";
+        return std::nullopt;
+    }
+    signaling::SdpWriter writer;
+    std::string text = writer.write(answer);
+    if (!applyRemote(offer.value(), error)) return std::nullopt;
+    return text;
+}
+
+bool PeerConnection::applyRemote(const sfu::SessionDescription& remote, std::string& error) {
+    if (!dtls_->setRemoteFingerprint(remote.fingerprintAlgorithm, remote.fingerprint)) {
+        error = "remote SDP has no usable sha-256 fingerprint";
+        return false;
+    }
+    if (remote.candidates.empty()) {
+        error = "remote SDP has no ICE candidate";
+        return false;
+    }
+    nice_agent_set_remote_credentials(agent_, streamId_, remote.iceUfrag.c_str(),
+                                      remote.icePwd.c_str());
     GSList* list = nullptr;
-    for (const auto& c : answer->candidates) {
+    for (const auto& c : remote.candidates) {
+        if (g_ascii_strcasecmp(c.transport.c_str(), "udp") != 0 || c.component != 1) continue;
         NiceCandidate* cand = nice_candidate_new(NICE_CANDIDATE_TYPE_HOST);
         if (!nice_address_set_from_string(&cand->addr, c.address.c_str())) {
             nice_candidate_free(cand);
@@ -169,7 +221,7 @@ bool PeerConnection::applyAnswerOnLoop(const std::string& sdp, std::string& erro
     int added = list == nullptr ? 0 : nice_agent_set_remote_candidates(agent_, streamId_, 1, list);
     g_slist_free_full(list, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
     if (added <= 0) {
-        error = "no usable ICE candidate in the answer";
+        error = "no usable ICE candidate in the remote SDP";
         return false;
     }
     answerAppliedUs_ = nowUs();
@@ -252,6 +304,7 @@ void PeerConnection::onDtlsConnected(dtls::SrtpProfile profile, const dtls::Srtp
         fail("SRTP: " + error);
         return;
     }
+    srtpProfile_ = profile;
     dtlsConnectedUs_ = nowUs();
     state_.store(State::Connected, std::memory_order_release);
     onConnected(dtlsConnectedUs_);

@@ -4,8 +4,12 @@
 // role (vcbridge answers a=setup:passive) via dtls::DtlsTransport, and SRTP/SRTCP via
 // dtls::SrtpSession in both directions. Publisher and Subscriber add the media.
 //
-// Threading: everything runs on the owning LoopThread. createOffer()/applyAnswer() are the
-// SdpNegotiation entry points for signaling threads and hop onto the loop with invoke().
+// When the server offers instead (Janus VideoRoom subscribers), createAnswer() answers
+// a=setup:active, so the DTLS client role and the controlling ICE role stay the same; the server
+// must then be ICE-lite or resolve the role conflict (RFC 8445 §7.3.1.1), as libnice does.
+//
+// Threading: everything runs on the owning LoopThread. createOffer()/applyAnswer()/createAnswer()
+// are the SdpNegotiation entry points for signaling threads and hop onto the loop with invoke().
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -50,6 +54,7 @@ class PeerConnection : public SdpNegotiation,
     // SdpNegotiation, from any thread but the loop's.
     std::optional<std::string> createOffer(std::string& error) override;
     bool applyAnswer(const std::string& sdp, std::string& error) override;
+    std::optional<std::string> createAnswer(const std::string& offer, std::string& error) override;
 
     void onTick(int64_t nowUs) override;
 
@@ -57,6 +62,8 @@ class PeerConnection : public SdpNegotiation,
     // Loop thread (or after the loop stopped touching this endpoint).
     const std::string& failureReason() const { return failureReason_; }
     uint64_t srtpFailures() const { return srtpFailures_; }
+    // The profile DTLS negotiated, once connected.
+    std::optional<dtls::SrtpProfile> srtpProfile() const { return srtpProfile_; }
     // Monotonic µs of the connection steps (0 = not reached).
     int64_t answerAppliedUs() const { return answerAppliedUs_; }
     int64_t iceConnectedUs() const { return iceConnectedUs_; }
@@ -67,6 +74,10 @@ class PeerConnection : public SdpNegotiation,
     virtual std::vector<sfu::MediaSection> offerMedia() = 0;
     // Checks the parsed answer's media; false + error to refuse it.
     virtual bool acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) = 0;
+    // The m-sections answering a server's offer (same mids and order; rejected where unusable).
+    // The default refuses: only endpoints that receive can be offered to.
+    virtual std::optional<std::vector<sfu::MediaSection>> answerMedia(
+        const sfu::SessionDescription& offer, std::string& error);
     virtual void onConnected(int64_t nowUs) = 0;
     // Decrypted, parsed, authenticated packets.
     virtual void onRtp(const rtp::RtpPacket& packet, int64_t nowUs) = 0;
@@ -83,6 +94,11 @@ class PeerConnection : public SdpNegotiation,
   private:
     std::optional<std::string> createOfferOnLoop(std::string& error);
     bool applyAnswerOnLoop(const std::string& sdp, std::string& error);
+    std::optional<std::string> createAnswerOnLoop(const std::string& offer, std::string& error);
+    // Our credentials, fingerprint, setup:active and host candidates; false if none gathered.
+    bool describeLocal(sfu::SessionDescription& desc, std::string& error);
+    // The remote fingerprint, credentials and candidates of an answer or offer; starts ICE checks.
+    bool applyRemote(const sfu::SessionDescription& remote, std::string& error);
     void onIceData(const uint8_t* data, size_t len);
 
     // DtlsTransport::Listener
@@ -109,6 +125,7 @@ class PeerConnection : public SdpNegotiation,
     std::atomic<State> state_{State::New};
     std::string failureReason_;
     uint64_t srtpFailures_ = 0;
+    std::optional<dtls::SrtpProfile> srtpProfile_;
     int64_t answerAppliedUs_ = 0;
     int64_t iceConnectedUs_ = 0;
     int64_t dtlsConnectedUs_ = 0;

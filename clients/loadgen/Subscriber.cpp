@@ -1,5 +1,8 @@
 #include "clients/loadgen/Subscriber.hpp"
 
+#include <glib.h>
+
+#include <algorithm>
 #include <cstdint>
 
 #include "clients/loadgen/CaptureFile.hpp"
@@ -34,6 +37,17 @@ void Subscriber::sendPli(uint32_t mediaSsrc, int64_t nowUs) {
     if (sendRtcp(rtcpBuffer_, len + pliLen, sizeof(rtcpBuffer_))) ++plisSent_;
 }
 
+void Subscriber::onConnectedTick(int64_t nowUs) {
+    if (lastReportUs_ != 0 && nowUs - lastReportUs_ < kReportIntervalUs) return;
+    lastReportUs_ = nowUs;
+    constexpr size_t kRoom =
+        sizeof(rtcpBuffer_) - dtls::SrtpSession::maxRtcpOverhead(dtls::SrtpProfile::AeadAes128Gcm);
+    rtp::RtcpReceiverReport rr;
+    rr.setSsrc(rtcpSsrc_);
+    size_t len = rr.write(rtcpBuffer_, kRoom);
+    if (len != 0) sendRtcp(rtcpBuffer_, len, sizeof(rtcpBuffer_));
+}
+
 std::vector<sfu::MediaSection> Subscriber::offerMedia() {
     // What a browser viewer offers, minus what would make us answer feedback (no NACK): mid,
     // abs-send-time and transport-cc keep the SFU's per-packet work realistic.
@@ -49,15 +63,17 @@ std::vector<sfu::MediaSection> Subscriber::offerMedia() {
                             "minptime=10;useinbandfec=1",
                             {},
                             std::nullopt});
-    audio.extensions = {
-        {1, sfu::ext::kMid}, {3, sfu::ext::kAbsSendTime}, {4, sfu::ext::kTransportCc}};
+    // Audio with mid only, video with all three: what Janus's VideoRoom offers its subscribers,
+    // so both servers do the same header work per packet in tests/bench/fanout.sh.
+    audio.extensions = {{1, sfu::ext::kMid}};
     auto& video = media[1];
     video.mid = "1";
     video.kind = sfu::MediaKind::Video;
     video.direction = sfu::Direction::RecvOnly;
     video.codecs.push_back(
         {CaptureFile::kVideoPayloadType, "VP8", 90000, 0, "", {"nack pli"}, std::nullopt});
-    video.extensions = audio.extensions;
+    video.extensions = {
+        {1, sfu::ext::kMid}, {3, sfu::ext::kAbsSendTime}, {4, sfu::ext::kTransportCc}};
     return media;
 }
 
@@ -75,6 +91,60 @@ bool Subscriber::acceptAnswerMedia(const sfu::SessionDescription& answer, std::s
         }
     }
     return true;
+}
+
+std::optional<std::vector<sfu::MediaSection>> Subscriber::answerMedia(
+    const sfu::SessionDescription& offer, std::string& error) {
+    const auto ours = offerMedia();  // what we would have offered, per kind
+    std::vector<sfu::MediaSection> media;
+    bool audio = false;
+    bool video = false;
+    for (const auto& m : offer.media) {
+        sfu::MediaSection a;
+        a.mid = m.mid;
+        a.kind = m.kind;
+        a.direction = sfu::Direction::RecvOnly;
+        a.rejected = true;
+        const auto& own = ours[m.kind == sfu::MediaKind::Audio ? 0 : 1];
+        const bool sends =
+            m.direction == sfu::Direction::SendOnly || m.direction == sfu::Direction::SendRecv;
+        bool& have = m.kind == sfu::MediaKind::Audio ? audio : video;
+        if (!m.rejected && sends && !have) {
+            for (const auto& c : m.codecs) {
+                const auto& want = own.codecs.front();
+                if (c.payloadType != want.payloadType ||
+                    g_ascii_strcasecmp(c.name.c_str(), want.name.c_str()) != 0) {
+                    continue;
+                }
+                sfu::RtpCodec codec = c;
+                codec.rtxPayloadType.reset();
+                codec.rtcpFeedback.clear();
+                for (const auto& fb : want.rtcpFeedback) {
+                    if (std::find(c.rtcpFeedback.begin(), c.rtcpFeedback.end(), fb) !=
+                        c.rtcpFeedback.end()) {
+                        codec.rtcpFeedback.push_back(fb);
+                    }
+                }
+                a.codecs.push_back(std::move(codec));
+                a.rejected = false;
+                have = true;
+                break;
+            }
+            for (const auto& e : m.extensions) {
+                for (const auto& x : own.extensions) {
+                    if (x.uri == e.uri) a.extensions.push_back(e);
+                }
+            }
+        }
+        if (a.rejected) a.extensions.clear();
+        media.push_back(std::move(a));
+    }
+    if (!audio || !video) {
+        error = "offer lacks Opus/" + std::to_string(CaptureFile::kAudioPayloadType) + " or VP8/" +
+                std::to_string(CaptureFile::kVideoPayloadType);
+        return std::nullopt;
+    }
+    return media;
 }
 
 void Subscriber::onRtp(const rtp::RtpPacket& packet, int64_t nowUs) {

@@ -49,6 +49,7 @@ SignalingResult WhipWhepDriver::exchange(const std::string& path, SdpNegotiation
         return result;
     }
     result.session.resourceUrl = location->toString();
+    result.participant = response.header("x-participant-id");
     if (!peer.applyAnswer(response.body, result.error)) return result;
     result.ok = true;
     return result;

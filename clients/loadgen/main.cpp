@@ -3,8 +3,10 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <memory>
 
 #include "clients/loadgen/CaptureFile.hpp"
+#include "clients/loadgen/JanusVideoRoomDriver.hpp"
 #include "clients/loadgen/LoadOptions.hpp"
 #include "clients/loadgen/LoadRunner.hpp"
 #include "clients/loadgen/StreamReplayer.hpp"
@@ -48,7 +50,12 @@ int main(int argc, char** argv) {
                   << capture->video().packetRate() << " packets/s)\n";
         return 2;
     }
-    auto driver = WhipWhepDriver::create(options.server, error);
+    std::unique_ptr<SignalingDriver> driver;
+    if (options.protocol == "janus") {
+        driver = JanusVideoRoomDriver::create(options.server, error);
+    } else {
+        driver = WhipWhepDriver::create(options.server, error);
+    }
     if (!driver) {
         std::cerr << error << "\n";
         return 2;

@@ -47,9 +47,12 @@ void logWrite(LogLevel level, const char* fmt, ...) {
 }
 
 bool LogRateLimiter::allow() {
-    int64_t nowSec = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::steady_clock::now().time_since_epoch())
-                         .count();
+    return allow(std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::steady_clock::now().time_since_epoch())
+                     .count());
+}
+
+bool LogRateLimiter::allow(int64_t nowSec) {
     int64_t start = windowStart_.load(std::memory_order_relaxed);
     if (nowSec != start && windowStart_.compare_exchange_strong(start, nowSec)) {
         count_.store(0, std::memory_order_relaxed);

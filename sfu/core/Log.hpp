@@ -16,6 +16,8 @@ class LogRateLimiter {
   public:
     explicit constexpr LogRateLimiter(uint32_t perSecond) : perSecond_(perSecond) {}
     bool allow();
+    // The same with the monotonic time in whole seconds given (tests).
+    bool allow(int64_t nowSec);
 
   private:
     uint32_t perSecond_;

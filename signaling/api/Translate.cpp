@@ -48,6 +48,9 @@ HttpResponse roomProblem(rooms::RoomError error, std::string_view detail) {
         case RoomError::MeetingFull:
             status = http::status::service_unavailable;
             break;
+        case RoomError::Unauthorized:
+            status = http::status::unauthorized;
+            break;
         case RoomError::Forbidden:
             status = http::status::forbidden;
             break;
@@ -69,6 +72,8 @@ HttpResponse roomProblem(rooms::RoomError error, std::string_view detail) {
     auto r = problem(status, rooms::roomErrorCode(error),
                      detail.empty() ? rooms::roomErrorCode(error) : detail);
     if (status == http::status::service_unavailable) r.header("Retry-After", "5");
+    // RFC 6750 §3: the client should retry with (another) bearer token.
+    if (status == http::status::unauthorized) r.header("WWW-Authenticate", "Bearer");
     return r;
 }
 
@@ -83,6 +88,8 @@ std::string_view roomErrorText(rooms::RoomError error) {
             return "the server has reached its limit of media sessions";
         case RoomError::Unavailable:
             return "the server cannot take more meetings or media sessions now";
+        case RoomError::Unauthorized:
+            return "a valid access token is required";
         case RoomError::Forbidden:
             return "not allowed to join this meeting";
         default:

@@ -1,6 +1,7 @@
 #include "signaling/api/WhipWhepService.hpp"
 
 #include <openssl/rand.h>
+#include <strings.h>
 
 #include <map>
 
@@ -121,8 +122,14 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
     std::string name = request.queryParameter("name").value_or("");
     if (!protocol::isValidDisplayName(name)) name = publish ? "WHIP publisher" : "WHEP viewer";
     std::string token;
-    if (auto auth = request.header("Authorization"); auth.substr(0, 7) == "Bearer ")
-        token = auth.substr(7);
+    // RFC 6750 §2.1; the scheme name is case-insensitive (RFC 9110 §11.1).
+    if (auto auth = request.header("Authorization");
+        auth.size() > 7 && ::strncasecmp(auth.data(), "Bearer ", 7) == 0) {
+        auto value = auth.substr(7);
+        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+        while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+        token = std::string(value);
+    }
 
     rooms::JoinCredentials creds{
         meetingId, name, token,
@@ -184,6 +191,8 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
                         r.body = *answer;
                         r.header("Location", location);
                         r.header("ETag", "\"" + transportId.substr(0, 8) + "\"");
+                        // Lets a WHIP client name this publisher in /whep/{meeting}/{participant}.
+                        if (publish) r.header("X-Participant-Id", pid);
                         responder.respond(std::move(r));
                     };
                     if (publish) {

@@ -23,6 +23,8 @@ ErrorCode toProtocol(rooms::RoomError e) {
     switch (e) {
         case rooms::RoomError::MeetingNotFound:
             return ErrorCode::MeetingNotFound;
+        case rooms::RoomError::Unauthorized:
+            return ErrorCode::Unauthorized;
         case rooms::RoomError::Forbidden:
             return ErrorCode::Forbidden;
         case rooms::RoomError::AlreadyJoined:

@@ -10,6 +10,7 @@ that fuzz_sdp applies answers to (VCB_FUZZ_PRINT_OFFER). Without a build those f
 committed. Seeds are deterministic, so re-running only changes files whose recipe changed.
 """
 import argparse
+import base64
 import hashlib
 import hmac
 import json
@@ -370,6 +371,99 @@ def ws_seeds():
           '"requestId":1e3}')
 
 
+# ---------------------------------------------------------------- JWT (RFC 7515, RFC 7519)
+
+# Must match fuzz_jwt.cpp: its HS256 secret, and the private half of its ES256 public key
+# (a throwaway test key).
+JWT_SECRET = b"fuzz-jwt-hs256-secret-0123456789abcdef"
+JWT_ES256_PRIVATE_KEY = """-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgo7dJHDauUuqnLxVf
+sPpLYsllMWtCFduO+o74pTpgBb+hRANCAAQSh9gL0G+bzR2eTuUAU4GMwhF1uSC6
+n75XgShinZc9HJUq/Sq633MG2ssj9gblDfoO6fVzLF0uVy4wEGtG546t
+-----END PRIVATE KEY-----
+"""
+JWT_NOW = 1800000000
+
+
+def b64url(data):
+    if isinstance(data, str):
+        data = data.encode()
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jws(header, payload, sign):
+    h = header if isinstance(header, str) else json.dumps(header, separators=(",", ":"))
+    p = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"),
+                                                            ensure_ascii=False)
+    signing_input = b64url(h) + "." + b64url(p)
+    return signing_input + "." + b64url(sign(signing_input.encode()))
+
+
+def hs256(data, key=JWT_SECRET):
+    return hmac.new(key, data, hashlib.sha256).digest()
+
+
+def der_ecdsa_to_raw(der):
+    """ECDSA-Sig-Value (SEQUENCE of two INTEGERs) -> R||S, 32 bytes each."""
+    assert der[0] == 0x30
+    pos = 2 if der[1] < 0x80 else 3
+    out = b""
+    for _ in range(2):
+        assert der[pos] == 0x02
+        n = der[pos + 1]
+        out += der[pos + 2:pos + 2 + n].lstrip(b"\0").rjust(32, b"\0")
+        pos += 2 + n
+    return out
+
+
+def es256(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        key = os.path.join(tmp, "key.pem")
+        with open(key, "w") as f:
+            f.write(JWT_ES256_PRIVATE_KEY)
+        der = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key], input=data,
+                             capture_output=True, check=True).stdout
+    return der_ecdsa_to_raw(der)
+
+
+def jwt_seeds():
+    hs = {"alg": "HS256", "typ": "JWT"}
+    es = {"alg": "ES256", "typ": "JWT"}
+    good = {"meeting": "m1", "exp": JWT_NOW + 3600}
+    full = {"sub": "alice", "meeting": "m1", "name": "Chủ tịch xã", "role": "chair",
+            "iat": JWT_NOW - 10, "nbf": JWT_NOW - 10, "exp": JWT_NOW + 600,
+            "iss": "vcb-fuzz", "aud": ["x", "vcbridge"]}
+    tokens = {
+        "hs256-valid": jws(hs, good, hs256),
+        "hs256-all-claims": jws(hs, full, hs256),
+        "hs256-any-meeting-viewer": jws(hs, {"meeting": "*", "role": "viewer",
+                                             "exp": JWT_NOW + 1.5}, hs256),
+        "hs256-expired": jws(hs, {"meeting": "m1", "exp": JWT_NOW - 31}, hs256),
+        "hs256-not-yet-valid": jws(hs, dict(good, nbf=JWT_NOW + 600), hs256),
+        "hs256-other-meeting": jws(hs, dict(good, meeting="m2"), hs256),
+        "hs256-exp-string": jws(hs, {"meeting": "m1", "exp": str(JWT_NOW + 3600)}, hs256),
+        "hs256-payload-array": jws(hs, "[1,2,3]", hs256),
+        "hs256-wrong-key": jws(hs, good, lambda d: hs256(d, b"another-secret-of-32-bytes-or-more")),
+        "hs256-crit": jws({"alg": "HS256", "crit": ["exp"]}, good, hs256),
+        "alg-none": jws({"alg": "none"}, good, lambda d: b""),
+        "alg-confusion-es256-header": jws(es, full, hs256),
+        "malformed-padding": jws(hs, good, hs256) + "==",
+        "malformed-four-parts": jws(hs, good, hs256) + ".AAAA",
+    }
+    # ECDSA signatures are randomized: write these once and keep them stable.
+    for name, payload in (("es256-valid", full), ("es256-wrong-audience", dict(full, aud="a"))):
+        if not os.path.exists(os.path.join(CORPUS, "fuzz_jwt", name)):
+            tokens[name] = jws(es, payload, es256)
+    for name, token in tokens.items():
+        write("fuzz_jwt", name, token)
+    # Bare claims: the target also signs its input as a payload.
+    write("fuzz_jwt", "claims-all", json.dumps(full, ensure_ascii=False))
+    write("fuzz_jwt", "claims-extreme-dates",
+          '{"meeting":"m1","exp":18446744073709551615,"nbf":-1e300,"iat":1.8e9}')
+    write("fuzz_jwt", "claims-duplicates",
+          '{"meeting":"m1","meeting":"*","exp":1900000000,"role":"viewer","role":"chair"}')
+
+
 # ---------------------------------------------------------------- DTLS
 
 def frame(mode, datagrams):
@@ -417,6 +511,7 @@ def main():
     sdp_seeds(args.build_dir)
     ws_seeds()
     dtls_seeds(args.build_dir)
+    jwt_seeds()
     total = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(CORPUS) for f in fs)
     print(f"corpus: {total} bytes in {CORPUS}")
 

@@ -24,7 +24,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${VCB_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 JOBS=${VCB_FUZZ_JOBS:-2}
 CORPUS_ROOT=$ROOT/tests/fuzz/corpus
-ALL_TARGETS=(fuzz_rtp fuzz_rtcp fuzz_stun fuzz_codec fuzz_sdp fuzz_sdpfrag fuzz_ws_json fuzz_dtls)
+ALL_TARGETS=(fuzz_rtp fuzz_rtcp fuzz_stun fuzz_codec fuzz_sdp fuzz_sdpfrag fuzz_ws_json fuzz_dtls fuzz_jwt)
 if [[ $# -gt 0 ]]; then
     TARGETS=("$@")
 else
@@ -40,6 +40,7 @@ max_len() {
         fuzz_sdpfrag) echo 2048 ;;
         fuzz_ws_json) echo 8192 ;;
         fuzz_dtls) echo 4096 ;;
+        fuzz_jwt) echo 8300 ;;  # a little over JwtToken::kMaxBytes
         *) echo 4096 ;;
     esac
 }

@@ -803,6 +803,61 @@ TEST_F(HostileTest, ChurnJoinLeave) {
         << metric("vcb_meetings") << " meetings remain";
 }
 
+// ---- ICE consent ------------------------------------------------------------------------------
+
+// A viewer that stops answering (its process frozen, as a hall PC that hangs or loses its link)
+// holds a transport, consumers and a WHEP session; RFC 7675 consent freshness frees them within
+// 30 s of the last authenticated packet, and the meeting goes on.
+TEST_F(HostileTest, FrozenViewerFreedByConsentTimeout) {
+#ifndef VCB_WHEP_VIEW_BIN
+    GTEST_SKIP() << "vcb-whep-view is not part of this build";
+#else
+    const double transportsBefore = metric("vcb_transports_open");
+    const double timedOutBefore = metric("vcb_transports_timed_out_total");
+    const std::string url = server_.baseUrl() + "/whep/ongoing";
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        const int devnull = ::open("/dev/null", O_WRONLY);
+        if (devnull >= 0) {
+            ::dup2(devnull, STDOUT_FILENO);
+            ::dup2(devnull, STDERR_FILENO);
+        }
+        ::execl(VCB_WHEP_VIEW_BIN, VCB_WHEP_VIEW_BIN, "--url", url.c_str(), "--frames",
+                "1000000", "--timeout", "120", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    struct Reaper {
+        pid_t pid;
+        ~Reaper() {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+    } reaper{child};
+    // Connected: its transport is open and its consumers receive (the publisher's RTCP
+    // shows nothing of the viewer, so wait for the second transport's DTLS to finish).
+    ASSERT_TRUE(waitFor([&] { return metric("vcb_transports_open") >= transportsBefore + 1; }, 20s));
+    ASSERT_TRUE(waitFor([&] { return metric("vcb_http_sessions") >= 3.0; }, 20s));
+    std::this_thread::sleep_for(3s);  // ICE + DTLS done, media flowing both ways (RTCP)
+    ASSERT_EQ(::kill(child, SIGSTOP), 0);
+    const auto frozenAt = Clock::now();
+    const bool freed = waitFor(
+        [&] {
+            return metric("vcb_transports_open") == transportsBefore &&
+                   metric("vcb_http_sessions") == 2.0;
+        },
+        45s);
+    const double secs = std::chrono::duration<double>(Clock::now() - frozenAt).count();
+    std::printf("[ CONSENT  ] frozen viewer freed after %.1f s\n", secs);
+    EXPECT_TRUE(freed) << "the frozen viewer's transport and session are still there";
+    // 30 s after the last packet; the bound leaves room for the 1 s timer and slow builds.
+    EXPECT_LE(secs, 34.0);
+    EXPECT_GE(secs, 25.0) << "freed before consent could have expired: some other path closed it";
+    EXPECT_GT(metric("vcb_transports_timed_out_total"), timedOutBefore);
+    barrage("consent timeout", [] {});
+#endif
+}
+
 // ---- SIGTERM ------------------------------------------------------------------------------------
 
 // Waits for the server to exit after SIGTERM; returns the seconds it took or -1.

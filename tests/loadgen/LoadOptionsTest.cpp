@@ -41,6 +41,23 @@ TEST(LoadOptionsTest, SinglePublisherUsesTheMeetingItself) {
     EXPECT_EQ(o.meetingFor(0), "m1");
 }
 
+TEST(LoadOptionsTest, MeshPutsEveryoneInOneMeeting) {
+    LoadOptions o;
+    std::string msg;
+    ASSERT_EQ(
+        parse({"--protocol", "janus", "--mesh", "--publishers", "20", "--meeting", "m"}, o, msg),
+        LoadOptions::ParseOutcome::Run)
+        << msg;
+    EXPECT_EQ(o.protocol, "janus");
+    EXPECT_TRUE(o.mesh);
+    EXPECT_EQ(o.meetingFor(7), "m");
+    EXPECT_EQ(o.totalSubscribers(), 380u);
+    ASSERT_EQ(parse({"--publishers", "3", "--subscribers-per-publisher", "4"}, o, msg),
+              LoadOptions::ParseOutcome::Run);
+    EXPECT_FALSE(o.mesh);
+    EXPECT_EQ(o.totalSubscribers(), 12u);
+}
+
 TEST(LoadOptionsTest, RejectsBadValues) {
     LoadOptions o;
     std::string msg;
@@ -50,7 +67,8 @@ TEST(LoadOptionsTest, RejectsBadValues) {
     EXPECT_EQ(parse({"--video-bitrate", "900", "--packet-rate", "100"}, o, msg),
               LoadOptions::ParseOutcome::Error);
     EXPECT_EQ(parse({"--meeting", "bad/name"}, o, msg), LoadOptions::ParseOutcome::Error);
-    EXPECT_EQ(parse({"--protocol", "janus"}, o, msg), LoadOptions::ParseOutcome::Error);
+    EXPECT_EQ(parse({"--protocol", "websocket"}, o, msg), LoadOptions::ParseOutcome::Error);
+    EXPECT_EQ(parse({"--mesh", "--publishers", "1"}, o, msg), LoadOptions::ParseOutcome::Error);
     EXPECT_EQ(parse({"--no-such-option"}, o, msg), LoadOptions::ParseOutcome::Error);
     EXPECT_EQ(parse({"--help"}, o, msg), LoadOptions::ParseOutcome::Help);
     EXPECT_NE(msg.find("--subscribers-per-publisher"), std::string::npos);
