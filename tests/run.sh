@@ -12,10 +12,10 @@ cd "$build"
 ctest --output-on-failure -j"$(nproc)" --timeout 300 "$@"
 # In CI (CI=true), or on request (VCB_CI=1; .ci/run sets it), two more jobs follow:
 #  - the libFuzzer targets (Clang, build-fuzz/): every committed corpus file replayed, then each
-#    target fuzzed for VCB_CI_FUZZ_SECONDS (default 20) seconds (tests/fuzz/run.sh);
+#    target fuzzed for VCB_CI_FUZZ_SECONDS (default 10) seconds (tests/fuzz/run.sh);
 #  - the whole suite again under ASan + UBSan + LeakSanitizer (tests/sanitize.sh, build-asan/),
 #    whose ctest summary is then the last output.
 if [ -n "${CI:-}" ] && [ "${CI:-}" != "false" ] || [ "${VCB_CI:-0}" = 1 ]; then
-    "$root/tests/fuzz/run.sh" "${VCB_CI_FUZZ_SECONDS:-20}"
+    "$root/tests/fuzz/run.sh" "${VCB_CI_FUZZ_SECONDS:-10}"
     "$root/tests/sanitize.sh" address "$@"
 fi
