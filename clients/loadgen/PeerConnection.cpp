@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "clients/loadgen/Clock.hpp"
+#include "sfu/core/NiceCandidates.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "signaling/sdp/SdpParser.hpp"
 #include "signaling/sdp/SdpWriter.hpp"
@@ -202,24 +203,7 @@ bool PeerConnection::applyRemote(const sfu::SessionDescription& remote, std::str
     }
     nice_agent_set_remote_credentials(agent_, streamId_, remote.iceUfrag.c_str(),
                                       remote.icePwd.c_str());
-    GSList* list = nullptr;
-    for (const auto& c : remote.candidates) {
-        if (g_ascii_strcasecmp(c.transport.c_str(), "udp") != 0 || c.component != 1) continue;
-        NiceCandidate* cand = nice_candidate_new(NICE_CANDIDATE_TYPE_HOST);
-        if (!nice_address_set_from_string(&cand->addr, c.address.c_str())) {
-            nice_candidate_free(cand);
-            continue;
-        }
-        nice_address_set_port(&cand->addr, c.port);
-        cand->transport = NICE_CANDIDATE_TRANSPORT_UDP;
-        cand->component_id = 1;
-        cand->stream_id = streamId_;
-        cand->priority = c.priority;
-        g_strlcpy(cand->foundation, c.foundation.c_str(), NICE_CANDIDATE_MAX_FOUNDATION);
-        list = g_slist_append(list, cand);
-    }
-    int added = list == nullptr ? 0 : nice_agent_set_remote_candidates(agent_, streamId_, 1, list);
-    g_slist_free_full(list, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
+    const int added = sfu::setNiceRemoteCandidates(agent_, streamId_, remote.candidates);
     if (added <= 0) {
         error = "no usable ICE candidate in the remote SDP";
         return false;

@@ -3,6 +3,8 @@
 #include <nice/agent.h>
 #include <openssl/rand.h>
 
+#include "sfu/core/NiceCandidates.hpp"
+
 namespace vcb::sfu {
 
 namespace {
@@ -100,31 +102,7 @@ IceServer::~IceServer() {
 void IceServer::setRemote(const std::string& ufrag, const std::string& pwd,
                           const std::vector<IceCandidate>& candidates) {
     nice_agent_set_remote_credentials(agent_, streamId_, ufrag.c_str(), pwd.c_str());
-    GSList* list = nullptr;
-    for (const auto& c : candidates) {
-        if (c.transport != "udp" && c.transport != "UDP") continue;
-        NiceCandidate* cand =
-            nice_candidate_new(c.type == "host"    ? NICE_CANDIDATE_TYPE_HOST
-                               : c.type == "srflx" ? NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE
-                               : c.type == "relay" ? NICE_CANDIDATE_TYPE_RELAYED
-                                                   : NICE_CANDIDATE_TYPE_PEER_REFLEXIVE);
-        // mDNS names (*.local) cannot be resolved here; peer-reflexive learning covers them.
-        if (!nice_address_set_from_string(&cand->addr, c.address.c_str())) {
-            nice_candidate_free(cand);
-            continue;
-        }
-        nice_address_set_port(&cand->addr, c.port);
-        cand->transport = NICE_CANDIDATE_TRANSPORT_UDP;
-        cand->component_id = 1;
-        cand->stream_id = streamId_;
-        cand->priority = c.priority;
-        g_strlcpy(cand->foundation, c.foundation.c_str(), NICE_CANDIDATE_MAX_FOUNDATION);
-        list = g_slist_append(list, cand);
-    }
-    if (list != nullptr) {
-        nice_agent_set_remote_candidates(agent_, streamId_, 1, list);
-        g_slist_free_full(list, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
-    }
+    setNiceRemoteCandidates(agent_, streamId_, candidates);
 }
 
 bool IceServer::send(const uint8_t* data, size_t len) {

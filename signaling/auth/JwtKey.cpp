@@ -8,13 +8,10 @@
 
 #include "signaling/auth/EcdsaSignature.hpp"
 #include "signaling/auth/KeyFile.hpp"
+#include "signaling/auth/OpenSslKeys.hpp"
 
 namespace vcb::auth {
 namespace {
-
-struct MdCtxFree {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
 
 constexpr int kMinRsaBits = 2048;
 
@@ -45,17 +42,14 @@ std::optional<JwtKey> JwtKey::fromPublicKeyPem(JwtAlgorithm algorithm, std::stri
         error = "HS256 takes a shared secret, not a public key";
         return std::nullopt;
     }
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
-    EVP_PKEY* raw = bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr;
-    ERR_clear_error();
-    if (raw == nullptr) {
+    std::shared_ptr<EVP_PKEY> key = parsePemPublicKey(pem);
+    if (!key) {
         error = std::string("not a PEM public key (BEGIN PUBLIC KEY) for ") +
                 std::string(jwtAlgorithmName(algorithm)) +
                 "; derive it with: openssl pkey -in PRIVATE.pem -pubout";
         return std::nullopt;
     }
-    std::shared_ptr<EVP_PKEY> key(raw, &EVP_PKEY_free);
+    EVP_PKEY* raw = key.get();
     if (algorithm == JwtAlgorithm::ES256) {
         char group[64] = {};
         size_t groupLen = 0;
@@ -93,15 +87,10 @@ std::optional<JwtKey> JwtKey::fromFile(JwtAlgorithm algorithm, const std::string
 bool JwtKey::verify(std::string_view input, std::string_view signature) const {
     const auto* data = reinterpret_cast<const unsigned char*>(input.data());
     if (algorithm_ == JwtAlgorithm::HS256) {
-        unsigned char mac[EVP_MAX_MD_SIZE];
-        unsigned int macLen = 0;
-        if (HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()), data, input.size(),
-                 mac, &macLen) == nullptr) {
-            ERR_clear_error();
-            return false;
-        }
+        const auto mac = hmacSha256(secret_, input);
         // Constant time: the comparison must not tell an attacker how many bytes were right.
-        return signature.size() == macLen && CRYPTO_memcmp(mac, signature.data(), macLen) == 0;
+        return mac && signature.size() == mac->size() &&
+               CRYPTO_memcmp(mac->data(), signature.data(), mac->size()) == 0;
     }
     std::string der;
     if (algorithm_ == JwtAlgorithm::ES256) {
@@ -110,7 +99,7 @@ bool JwtKey::verify(std::string_view input, std::string_view signature) const {
         der = std::move(*converted);
         signature = der;
     }
-    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    MdCtxPtr ctx(EVP_MD_CTX_new());
     const bool ok =
         ctx &&
         EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, publicKey_.get()) == 1 &&

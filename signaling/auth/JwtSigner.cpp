@@ -9,16 +9,9 @@
 #include "signaling/auth/EcdsaSignature.hpp"
 #include "signaling/auth/JwtKey.hpp"
 #include "signaling/auth/KeyFile.hpp"
+#include "signaling/auth/OpenSslKeys.hpp"
 
 namespace vcb::auth {
-namespace {
-
-struct MdCtxFree {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-
-}  // namespace
-
 std::optional<JwtSigner> JwtSigner::fromSecret(std::string secret, std::string& error) {
     // Same acceptance rules as the verifier, so a minted token is always verifiable.
     if (!JwtKey::fromSecret(secret, error)) return std::nullopt;
@@ -31,18 +24,14 @@ std::optional<JwtSigner> JwtSigner::fromPrivateKeyPem(JwtAlgorithm algorithm, st
         error = "HS256 takes a shared secret, not a private key";
         return std::nullopt;
     }
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
-    EVP_PKEY* raw = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr;
-    ERR_clear_error();
-    if (raw == nullptr) {
+    std::shared_ptr<EVP_PKEY> key = parsePemPrivateKey(pem);
+    if (!key) {
         error = "not an unencrypted PEM private key";
         return std::nullopt;
     }
-    std::shared_ptr<EVP_PKEY> key(raw, &EVP_PKEY_free);
     // Reuse the verifier's key checks on the public half.
     std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), &BIO_free);
-    if (!out || PEM_write_bio_PUBKEY(out.get(), raw) != 1) {
+    if (!out || PEM_write_bio_PUBKEY(out.get(), key.get()) != 1) {
         ERR_clear_error();
         error = "cannot derive the public key";
         return std::nullopt;
@@ -69,16 +58,9 @@ std::optional<JwtSigner> JwtSigner::fromFile(JwtAlgorithm algorithm, const std::
 std::string JwtSigner::signature(std::string_view input) const {
     const auto* data = reinterpret_cast<const unsigned char*>(input.data());
     if (algorithm_ == JwtAlgorithm::HS256) {
-        unsigned char mac[EVP_MAX_MD_SIZE];
-        unsigned int macLen = 0;
-        if (HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()), data, input.size(),
-                 mac, &macLen) == nullptr) {
-            ERR_clear_error();
-            return {};
-        }
-        return std::string(reinterpret_cast<const char*>(mac), macLen);
+        return hmacSha256(secret_, input).value_or(std::string());
     }
-    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    MdCtxPtr ctx(EVP_MD_CTX_new());
     size_t len = 0;
     if (!ctx ||
         EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, privateKey_.get()) != 1 ||
