@@ -189,6 +189,10 @@ int main(int argc, char** argv) {
     cc.maxTransports = config.maxSessions;
     cc.meetings = config.meetings;
     vcb::rooms::Conference conference(cc, dtls, authenticator);
+    if (!conference.startError().empty()) {
+        std::cerr << "vcbridge: media: " << conference.startError() << "\n";
+        return 1;
+    }
 
     boost::asio::io_context ioc;
     vcb::signaling::HttpServerConfig hc;
@@ -218,8 +222,11 @@ int main(int argc, char** argv) {
         return 1;
     }
     VCB_LOG_INFO("DTLS fingerprint sha-256 %s", certificate->fingerprint().c_str());
-    VCB_LOG_INFO("media on %s, UDP ports %u-%u, %zu worker(s)", config.mediaIp.c_str(),
-                 config.rtcPortMin, config.rtcPortMax, config.workers);
+    std::string ports;
+    for (uint16_t p : conference.mediaPorts())
+        ports += (ports.empty() ? "" : ",") + std::to_string(p);
+    VCB_LOG_INFO("media on %s, UDP port(s) %s (one per worker, from %u-%u)", config.mediaIp.c_str(),
+                 ports.c_str(), config.rtcPortMin, config.rtcPortMax);
     std::cout << "vcbridge listening on " << (hc.tlsEnabled() ? "https://" : "http://")
               << config.listenAddress << ":" << server.port() << std::endl;
 

@@ -169,6 +169,17 @@ Conference::Conference(ConferenceConfig config, std::shared_ptr<dtls::DtlsContex
         workers_.push_back(std::make_unique<sfu::Worker>("vcb-media-" + std::to_string(i)));
         workers_.back()->start();
         workerLoad_.push_back(0);
+        std::unique_ptr<sfu::IcePort> port;
+        std::string error;
+        // The port's read source belongs to the worker's context: create it there.
+        workers_.back()->invoke(
+            [&] { port = sfu::IcePort::create(workers_.back()->context(), config_.ice, error); });
+        if (!port && startError_.empty()) startError_ = error;
+        ports_.push_back(std::move(port));
+    }
+    if (!startError_.empty()) {
+        VCB_LOG_ERROR("media ports: %s", startError_.c_str());
+        return;
     }
     for (const std::string& id : config_.meetings) {
         RoomError err = RoomError::None;
@@ -205,6 +216,13 @@ void Conference::stop() {
     for (auto& w : workers_) w->stop();
 }
 
+std::vector<uint16_t> Conference::mediaPorts() const {
+    std::vector<uint16_t> out;
+    for (const auto& p : ports_)
+        if (p) out.push_back(p->port());
+    return out;
+}
+
 size_t Conference::meetingCount() const {
     std::lock_guard lock(mutex_);
     return meetings_.size();
@@ -219,8 +237,8 @@ std::shared_ptr<Conference::MeetingState> Conference::findMeeting(const std::str
 std::shared_ptr<Conference::MeetingState> Conference::findOrCreateMeeting(const std::string& id,
                                                                           RoomError& error) {
     std::lock_guard lock(mutex_);
-    if (stopped_) {
-        // Shutting down: the workers are going away, so no meeting may be created now.
+    if (stopped_ || !startError_.empty()) {
+        // Shutting down (the workers are going away) or without media ports: no new meeting.
         error = RoomError::Unavailable;
         return nullptr;
     }
@@ -244,7 +262,7 @@ std::shared_ptr<Conference::MeetingState> Conference::findOrCreateMeeting(const 
     m->conference = this;
     m->self = m;
     m->worker = workers_[best].get();
-    sfu::RouterConfig rc{config_.ice, dtls_};
+    sfu::RouterConfig rc{ports_[best].get(), dtls_};
     // The router's timers attach to the worker's context, so create it on the worker.
     m->worker->invoke([&] { m->router = std::make_unique<sfu::Router>(*m->worker, rc, *m); });
     meetings_.emplace(id, m);

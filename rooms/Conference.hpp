@@ -124,6 +124,10 @@ class Conference final {
                       std::function<void(RoomError, std::vector<Participant>)> done);
 
     size_t meetingCount() const;
+    // Empty unless a worker could not bind its media port (then no meeting can be created).
+    const std::string& startError() const { return startError_; }
+    // The UDP port of each worker, in worker order.
+    std::vector<uint16_t> mediaPorts() const;
 
   private:
     struct MeetingState;
@@ -135,6 +139,9 @@ class Conference final {
     std::shared_ptr<dtls::DtlsContext> dtls_;
     std::shared_ptr<const Authenticator> auth_;
     std::vector<std::unique_ptr<sfu::Worker>> workers_;
+    // One shared ICE/UDP port per worker; declared after workers_ so it goes first.
+    std::vector<std::unique_ptr<sfu::IcePort>> ports_;
+    std::string startError_;
     std::vector<size_t> workerLoad_;
     mutable std::mutex mutex_;  // guards meetings_ and workerLoad_ (control path only)
     std::unordered_map<std::string, std::shared_ptr<MeetingState>> meetings_;

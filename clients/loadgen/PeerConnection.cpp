@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "clients/loadgen/Clock.hpp"
-#include "sfu/core/NiceCandidates.hpp"
+#include "clients/loadgen/NiceCandidates.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "signaling/sdp/SdpParser.hpp"
 #include "signaling/sdp/SdpWriter.hpp"
@@ -203,7 +203,7 @@ bool PeerConnection::applyRemote(const sfu::SessionDescription& remote, std::str
     }
     nice_agent_set_remote_credentials(agent_, streamId_, remote.iceUfrag.c_str(),
                                       remote.icePwd.c_str());
-    const int added = sfu::setNiceRemoteCandidates(agent_, streamId_, remote.candidates);
+    const int added = setNiceRemoteCandidates(agent_, streamId_, remote.candidates);
     if (added <= 0) {
         error = "no usable ICE candidate in the remote SDP";
         return false;

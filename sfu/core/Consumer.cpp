@@ -45,7 +45,9 @@ void Consumer::setProducer(Producer* producer, int64_t nowUs) {
     producer_ = producer;
     syncPending_ = true;
     rebuildMapping();
-    if (producer_ != nullptr && options_.kind == MediaKind::Video) {
+    // A subscriber still in its DTLS handshake would lose the key frame: the router asks when
+    // its transport connects instead.
+    if (producer_ != nullptr && options_.kind == MediaKind::Video && subscriber_.connected()) {
         listener_.onConsumerKeyFrameRequest(*this, nowUs);
     }
 }
@@ -70,7 +72,8 @@ void Consumer::rebuildMapping() {
 }
 
 void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
-    if (outPayloadType_ < 0 || producer_ == nullptr) {
+    if (outPayloadType_ < 0 || producer_ == nullptr || !subscriber_.connected()) {
+        // Not connected yet: keep waiting for a key frame rather than spend it on nobody.
         ++packetsDropped_;
         return;
     }

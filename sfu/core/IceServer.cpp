@@ -1,14 +1,18 @@
 #include "sfu/core/IceServer.hpp"
 
-#include <nice/agent.h>
+#include <netinet/in.h>
 #include <openssl/rand.h>
 
-#include "sfu/core/NiceCandidates.hpp"
+#include "sfu/core/Log.hpp"
+#include "sfu/core/Metrics.hpp"
+#include "sfu/core/StunAuth.hpp"
+#include "sfu/rtp/StunMessageWriter.hpp"
 
 namespace vcb::sfu {
 
 namespace {
 // ICE credentials from the CSPRNG: they authenticate connectivity checks (RFC 8445 §5.3).
+// The alphabet is ice-char (RFC 8839 §5.4).
 std::string randomToken(size_t length) {
     static constexpr char kAlphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -20,127 +24,98 @@ std::string randomToken(size_t length) {
 }
 }  // namespace
 
-std::unique_ptr<IceServer> IceServer::create(GMainContext* context, const IceConfig& config,
-                                             Listener& listener, std::string& error) {
-    std::unique_ptr<IceServer> ice(new IceServer(listener));
-    ice->context_ = context;
-    ice->agent_ = nice_agent_new_full(
-        context, NICE_COMPATIBILITY_RFC5245,
-        static_cast<NiceAgentOption>(NICE_AGENT_OPTION_LITE_MODE | NICE_AGENT_OPTION_ICE_TRICKLE));
-    if (ice->agent_ == nullptr) {
-        error = "cannot create ICE agent";
-        return nullptr;
-    }
-    g_object_set(ice->agent_, "upnp", FALSE, "controlling-mode", FALSE, "ice-tcp", FALSE, nullptr);
-
-    NiceAddress addr;
-    nice_address_init(&addr);
-    if (!nice_address_set_from_string(&addr, config.mediaIp.c_str())) {
-        error = "invalid media address " + config.mediaIp;
-        return nullptr;
-    }
-    nice_agent_add_local_address(ice->agent_, &addr);
-
-    ice->streamId_ = nice_agent_add_stream(ice->agent_, 1);
-    if (ice->streamId_ == 0) {
-        error = "cannot add ICE stream";
-        return nullptr;
-    }
-    if (config.portMin != 0 || config.portMax != 0) {
-        nice_agent_set_port_range(ice->agent_, ice->streamId_, 1, config.portMin, config.portMax);
-    }
-    ice->ufrag_ = randomToken(8);
+std::unique_ptr<IceServer> IceServer::create(IcePort& port, Listener& listener,
+                                             std::string& error) {
+    std::unique_ptr<IceServer> ice(new IceServer(port, listener));
     ice->pwd_ = randomToken(24);
-    nice_agent_set_local_credentials(ice->agent_, ice->streamId_, ice->ufrag_.c_str(),
-                                     ice->pwd_.c_str());
-    ice->stateHandler_ = g_signal_connect(ice->agent_, "component-state-changed",
-                                          G_CALLBACK(&IceServer::onStateChanged), ice.get());
-    if (!nice_agent_attach_recv(ice->agent_, ice->streamId_, 1, context, &IceServer::onReceive,
-                                ice.get())) {
-        error = "cannot attach ICE receive callback";
-        return nullptr;
+    // 48 random bits: a collision among a worker's sessions is unlikely, and retried if it occurs.
+    for (int attempt = 0; attempt < 8 && ice->ufrag_.empty(); ++attempt) {
+        std::string ufrag = randomToken(8);
+        if (port.addServer(ufrag, *ice)) ice->ufrag_ = std::move(ufrag);
     }
-    if (!nice_agent_gather_candidates(ice->agent_, ice->streamId_)) {
-        error = "no free UDP port for ICE in the configured range";
-        return nullptr;
-    }
-    GSList* local = nice_agent_get_local_candidates(ice->agent_, ice->streamId_, 1);
-    for (GSList* item = local; item != nullptr; item = item->next) {
-        auto* cand = static_cast<NiceCandidate*>(item->data);
-        if (cand->transport != NICE_CANDIDATE_TRANSPORT_UDP) continue;
-        char ip[NICE_ADDRESS_STRING_LEN];
-        nice_address_to_string(&cand->addr, ip);
-        IceCandidate c;
-        c.foundation = cand->foundation;
-        c.component = cand->component_id;
-        c.priority = cand->priority;
-        c.address = ip;
-        c.port = static_cast<uint16_t>(nice_address_get_port(&cand->addr));
-        c.type = "host";
-        ice->candidates_.push_back(std::move(c));
-    }
-    g_slist_free_full(local, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
-    if (ice->candidates_.empty()) {
-        error = "ICE gathered no host candidate on " + config.mediaIp;
+    if (ice->ufrag_.empty()) {
+        error = "cannot draw a unique ICE ufrag";
         return nullptr;
     }
     return ice;
 }
 
 IceServer::~IceServer() {
-    if (agent_ == nullptr) return;
-    if (streamId_ != 0) {
-        nice_agent_attach_recv(agent_, streamId_, 1, context_, nullptr, nullptr);
-    }
-    if (stateHandler_ != 0) g_signal_handler_disconnect(agent_, stateHandler_);
-    if (streamId_ != 0) nice_agent_remove_stream(agent_, streamId_);
-    // nice_agent_close_async releases the sockets without waiting for pending TURN refreshes.
-    nice_agent_close_async(agent_, nullptr, nullptr);
-    g_object_unref(agent_);
-}
-
-void IceServer::setRemote(const std::string& ufrag, const std::string& pwd,
-                          const std::vector<IceCandidate>& candidates) {
-    nice_agent_set_remote_credentials(agent_, streamId_, ufrag.c_str(), pwd.c_str());
-    setNiceRemoteCandidates(agent_, streamId_, candidates);
+    if (!ufrag_.empty()) port_.removeServer(ufrag_);
+    for (const SocketAddress& a : validated_)
+        if (a.valid()) port_.unbindAddress(a, *this);
 }
 
 bool IceServer::send(const uint8_t* data, size_t len) {
-    if (!connected_) return false;
-    return nice_agent_send(agent_, streamId_, 1, static_cast<guint>(len),
-                           reinterpret_cast<const gchar*>(data)) == static_cast<gint>(len);
+    // Before the nomination arrives a controlling peer may already start DTLS on a pair that
+    // passed its check (RFC 8445 §7.2.5.3.4 lets it): answer on the last validated address.
+    const SocketAddress& to = selected_.valid() ? selected_ : lastValidated_;
+    if (!to.valid()) return false;
+    return port_.send(to, data, len);
 }
 
-std::string IceServer::selectedRemoteAddress() const {
-    NiceCandidate* local = nullptr;
-    NiceCandidate* remote = nullptr;
-    if (!nice_agent_get_selected_pair(agent_, streamId_, 1, &local, &remote) || remote == nullptr) {
-        return {};
+void IceServer::handleBindingRequest(const rtp::StunMessage& request, std::string_view remoteUfrag,
+                                     const SocketAddress& from) {
+    auto& m = Metrics::instance();
+    if (!verifyMessageIntegrity(request, pwd_) || !verifyFingerprintIfPresent(request) ||
+        (!remoteUfrag_.empty() && remoteUfrag != remoteUfrag_)) {
+        count(m.droppedStun);
+        return;
     }
-    char ip[NICE_ADDRESS_STRING_LEN];
-    nice_address_to_string(&remote->addr, ip);
-    return std::string(ip) + ":" + std::to_string(nice_address_get_port(&remote->addr));
-}
+    // Binding success response (RFC 8445 §7.3.1.4): the source address as XOR-MAPPED-ADDRESS,
+    // signed with our password, so the client learns its (peer-)reflexive address.
+    uint8_t buf[128];
+    rtp::StunMessageWriter writer(buf, sizeof(buf));
+    writer.begin(rtp::StunMessageWriter::bindingSuccessType(), request.transactionId());
+    if (from.family() == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(from.sockaddrPtr());
+        writer.addXorMappedAddress(
+            0x01, from.port(),
+            {reinterpret_cast<const uint8_t*>(&in->sin_addr), sizeof(in->sin_addr)});
+    } else {
+        const auto* in = reinterpret_cast<const sockaddr_in6*>(from.sockaddrPtr());
+        writer.addXorMappedAddress(
+            0x02, from.port(),
+            {reinterpret_cast<const uint8_t*>(&in->sin6_addr), sizeof(in->sin6_addr)});
+    }
+    if (!signStunMessage(writer, pwd_)) return;
+    port_.send(from, buf, writer.size());
 
-void IceServer::onStateChanged(NiceAgent*, guint stream, guint, guint state, gpointer self) {
-    auto* ice = static_cast<IceServer*>(self);
-    if (stream != ice->streamId_ || ice->failed_) return;
-    if (state == NICE_COMPONENT_STATE_CONNECTED || state == NICE_COMPONENT_STATE_READY) {
-        if (!ice->connected_) {
-            ice->connected_ = true;
-            ice->listener_.onIceConnected(*ice);
+    addValidated(from);
+    lastValidated_ = from;
+    if (request.hasAttribute(rtp::StunMessage::kAttrUseCandidate) && !(selected_ == from)) {
+        const bool first = !selected_.valid();
+        selected_ = from;
+        if (first) {
+            listener_.onIceConnected(*this);
+        } else {
+            VCB_LOG_INFO("ICE %s: peer moved to %s", ufrag_.c_str(), from.toString().c_str());
         }
-    } else if (state == NICE_COMPONENT_STATE_FAILED) {
-        ice->failed_ = true;
-        ice->connected_ = false;
-        ice->listener_.onIceFailed(*ice);
     }
 }
 
-void IceServer::onReceive(NiceAgent*, guint, guint, guint len, gchar* buf, gpointer self) {
-    auto* ice = static_cast<IceServer*>(self);
-    if (len == 0 || ice->failed_) return;
-    ice->listener_.onIceData(*ice, reinterpret_cast<const uint8_t*>(buf), len);
+void IceServer::addValidated(const SocketAddress& address) {
+    size_t slot = kMaxAddresses;
+    for (size_t i = 0; i < kMaxAddresses; ++i) {
+        if (validated_[i] == address) return;
+        if (slot == kMaxAddresses && !validated_[i].valid()) slot = i;
+    }
+    if (slot == kMaxAddresses) {
+        // Full: evict round-robin (roughly the oldest), never the nominated address.
+        slot = nextSlot_;
+        if (validated_[slot] == selected_) slot = (slot + 1) % kMaxAddresses;
+        nextSlot_ = (slot + 1) % kMaxAddresses;
+        port_.unbindAddress(validated_[slot], *this);
+    }
+    validated_[slot] = address;
+    if (IceServer* previous = port_.bindAddress(address, *this)) previous->forgetAddress(address);
+}
+
+void IceServer::forgetAddress(const SocketAddress& address) {
+    for (SocketAddress& a : validated_)
+        if (a == address) a = SocketAddress();
+    if (selected_ == address) selected_ = SocketAddress();
+    if (lastValidated_ == address) lastValidated_ = SocketAddress();
 }
 
 }  // namespace vcb::sfu

@@ -54,7 +54,13 @@ std::string Metrics::toPrometheus() const {
          droppedBeforeConnect);
     line(out, "vcb_dropped_unknown_type_total", "counter", "Datagrams of no known protocol",
          droppedUnknownType);
+    line(out, "vcb_dropped_unvalidated_total", "counter",
+         "Datagrams from an address no ICE check validated", droppedUnvalidated);
+    line(out, "vcb_dropped_stun_total", "counter",
+         "STUN not answered (not a binding request, unknown ufrag, bad integrity)", droppedStun);
     line(out, "vcb_send_failures_total", "counter", "Datagrams the socket refused", sendFailures);
+    line(out, "vcb_send_syscalls_total", "counter", "sendto/sendmmsg calls on media sockets",
+         sendSyscalls);
     line(out, "vcb_nacks_received_total", "counter", "Sequence numbers NACKed by subscribers",
          nacksReceived);
     line(out, "vcb_nacks_unanswered_total", "counter", "NACKed packets no longer buffered",
@@ -64,7 +70,6 @@ std::string Metrics::toPrometheus() const {
     line(out, "vcb_dtls_failures_total", "counter", "DTLS handshakes failed or refused",
          dtlsFailures);
     line(out, "vcb_dtls_connected_total", "counter", "DTLS handshakes completed", dtlsConnected);
-    line(out, "vcb_ice_failures_total", "counter", "ICE sessions failed", iceFailures);
     line(out, "vcb_transports_timed_out_total", "counter", "Transports closed for silence",
          transportsTimedOut);
     line(out, "vcb_transports_open", "gauge", "WebRTC transports open", transportsOpen);

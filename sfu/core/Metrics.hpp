@@ -21,13 +21,15 @@ struct Metrics {
     std::atomic<uint64_t> droppedUnknownSsrc{0};    // RTP with no producer
     std::atomic<uint64_t> droppedBeforeConnect{0};  // media before DTLS completed
     std::atomic<uint64_t> droppedUnknownType{0};    // not STUN/DTLS/RTP/RTCP (RFC 7983)
+    std::atomic<uint64_t> droppedUnvalidated{0};    // from an address no ICE check validated
+    std::atomic<uint64_t> droppedStun{0};           // STUN not answered (unknown ufrag, bad MAC)
     std::atomic<uint64_t> sendFailures{0};
+    std::atomic<uint64_t> sendSyscalls{0};  // sendto/sendmmsg calls (packets per call)
     std::atomic<uint64_t> nacksReceived{0};
     std::atomic<uint64_t> nacksUnanswered{0};       // packet no longer in the buffer
     std::atomic<uint64_t> keyFrameRequestsSent{0};  // PLI/FIR sent to publishers
     std::atomic<uint64_t> dtlsFailures{0};
     std::atomic<uint64_t> dtlsConnected{0};
-    std::atomic<uint64_t> iceFailures{0};
     std::atomic<uint64_t> transportsTimedOut{0};
     std::atomic<int64_t> transportsOpen{0};
     std::atomic<int64_t> producersOpen{0};

@@ -16,6 +16,8 @@ class PacketSink {
     virtual uint16_t nextTransportSequence() = 0;
     // Our SSRC for RTCP feedback we originate.
     virtual uint32_t rtcpSsrc() const = 0;
+    // False until the peer can decrypt what we send (DTLS done): packets sent before are lost.
+    virtual bool connected() const { return true; }
 };
 
 }  // namespace vcb::sfu

@@ -37,6 +37,7 @@ void Producer::receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs) {
         return;
     }
     if (!stats_.update(packet.sequenceNumber(), packet.timestamp(), nowUs)) return;
+    if (awaitingKeyFrame_ && isKeyFramePacket(packet)) awaitingKeyFrame_ = false;
     if (buffer_) buffer_->store(packet, nowUs);
     listener_.onProducerRtp(*this, packet, nowUs);
 }
@@ -44,10 +45,12 @@ void Producer::receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs) {
 bool Producer::requestKeyFrame(int64_t nowUs) {
     if (options_.kind != MediaKind::Video || options_.ssrc == 0) return false;
     if (lastKeyFrameRequestUs_ != 0 &&
-        nowUs - lastKeyFrameRequestUs_ < kKeyFrameRequestIntervalUs) {
+        nowUs - lastKeyFrameRequestUs_ <
+            (awaitingKeyFrame_ ? kKeyFrameRequestIntervalUs : kKeyFrameMinIntervalUs)) {
         return false;
     }
     lastKeyFrameRequestUs_ = nowUs;
+    awaitingKeyFrame_ = true;
     // Compound packet (RFC 3550 §6.1): an empty RR first, so receivers that reject reduced-size
     // RTCP still accept the request.
     std::array<uint8_t, 96> buf{};

@@ -42,7 +42,11 @@ class Producer {
                                    int64_t nowUs) = 0;
     };
 
+    // While a request is unanswered, repeat it at most this often (it may have been lost).
     static constexpr int64_t kKeyFrameRequestIntervalUs = 500'000;
+    // Once the key frame arrived, a subscriber that joined just after it may ask again sooner:
+    // this bounds join time without letting a burst of joins flood the publisher's encoder.
+    static constexpr int64_t kKeyFrameMinIntervalUs = 200'000;
 
     Producer(ProducerOptions options, PacketSink& publisher, Listener& listener);
     ~Producer();
@@ -81,6 +85,7 @@ class Producer {
     std::unique_ptr<RetransmissionBuffer> buffer_;  // video only
     std::vector<Consumer*> consumers_;
     int64_t lastKeyFrameRequestUs_ = 0;
+    bool awaitingKeyFrame_ = false;  // a request went out and no key frame has arrived since
     uint8_t firSequence_ = 0;
 };
 

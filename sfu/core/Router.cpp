@@ -63,10 +63,14 @@ bool Router::createTransport(const std::string& id, LocalTransportParameters& lo
         error = "transport id in use";
         return false;
     }
+    if (config_.port == nullptr) {
+        error = "no ICE port on this worker";
+        return false;
+    }
     auto entry = std::make_unique<TransportEntry>();
     entry->router = this;
     entry->transport =
-        WebRtcTransport::create(worker_, id, config_.ice, config_.dtls, *entry, error);
+        WebRtcTransport::create(worker_, id, *config_.port, config_.dtls, *entry, error);
     if (!entry->transport) return false;
     local = entry->transport->localParameters();
     transports_.emplace(id, std::move(entry));

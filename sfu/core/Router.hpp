@@ -18,7 +18,7 @@ namespace vcb::sfu {
 class Worker;
 
 struct RouterConfig {
-    IceConfig ice;
+    IcePort* port = nullptr;  // the worker's shared ICE port; outlives the router
     std::shared_ptr<dtls::DtlsContext> dtls;
 };
 

@@ -38,11 +38,11 @@ WebRtcTransport::WebRtcTransport(Worker& worker, std::string id, Listener& liste
     : worker_(worker), id_(std::move(id)), listener_(listener) {}
 
 std::unique_ptr<WebRtcTransport> WebRtcTransport::create(Worker& worker, std::string id,
-                                                         const IceConfig& ice,
+                                                         IcePort& port,
                                                          std::shared_ptr<dtls::DtlsContext> dtls,
                                                          Listener& listener, std::string& error) {
     std::unique_ptr<WebRtcTransport> t(new WebRtcTransport(worker, std::move(id), listener));
-    t->ice_ = IceServer::create(worker.context(), ice, *t, error);
+    t->ice_ = IceServer::create(port, *t, error);
     if (!t->ice_) return nullptr;
     t->fingerprint_ = dtls->certificate().fingerprint();
     t->dtls_ = dtls::DtlsTransport::create(std::move(dtls), *t, {}, &error);
@@ -82,7 +82,7 @@ bool WebRtcTransport::connect(const RemoteTransportParameters& remote, std::stri
         error = "unsupported or malformed DTLS fingerprint";
         return false;
     }
-    ice_->setRemote(remote.iceUfrag, remote.icePwd, remote.candidates);
+    ice_->setRemoteUfrag(remote.iceUfrag);
     if (!dtls_->start(dtls::DtlsTransport::Role::Server)) {
         error = "cannot start DTLS";
         return false;
@@ -195,16 +195,11 @@ void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
             listener_.onTransportRtcp(*this, buf, plainLen, now);
             return;
         }
-        case rtp::PacketType::Stun:  // libnice consumes STUN; anything left is stray
+        case rtp::PacketType::Stun:  // IcePort answers STUN; none reaches a transport
         case rtp::PacketType::Unknown:
             count(m.droppedUnknownType);
             return;
     }
-}
-
-void WebRtcTransport::onIceFailed(IceServer&) {
-    count(Metrics::instance().iceFailures);
-    close("ICE failed");
 }
 
 void WebRtcTransport::onDtlsSend(const uint8_t* data, size_t len) { ice_->send(data, len); }

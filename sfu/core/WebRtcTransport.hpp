@@ -57,7 +57,7 @@ class WebRtcTransport final : public PacketSink,
     };
 
     static std::unique_ptr<WebRtcTransport> create(Worker& worker, std::string id,
-                                                   const IceConfig& ice,
+                                                   IcePort& port,
                                                    std::shared_ptr<dtls::DtlsContext> dtls,
                                                    Listener& listener, std::string& error);
     ~WebRtcTransport() override;
@@ -75,6 +75,7 @@ class WebRtcTransport final : public PacketSink,
     uint16_t nextTransportSequence() override { return ++transportSequence_; }
     // Our SSRC for RTCP we originate (RR, PLI, NACK, REMB).
     uint32_t rtcpSsrc() const override { return rtcpSsrc_; }
+    bool connected() const override { return state_ == State::Connected; }
     int64_t lastReceiveUs() const { return lastReceiveUs_; }
 
   private:
@@ -82,7 +83,6 @@ class WebRtcTransport final : public PacketSink,
 
     void onIceConnected(IceServer& ice) override;
     void onIceData(IceServer& ice, const uint8_t* data, size_t len) override;
-    void onIceFailed(IceServer& ice) override;
     void onDtlsSend(const uint8_t* data, size_t len) override;
     void onDtlsConnected(dtls::SrtpProfile profile, const dtls::SrtpKeys& keys) override;
     void onDtlsFailed(std::string_view reason) override;

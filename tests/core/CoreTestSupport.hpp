@@ -57,6 +57,8 @@ class RecordingSink final : public PacketSink {
     }
     uint16_t nextTransportSequence() override { return ++transportSequence_; }
     uint32_t rtcpSsrc() const override { return ssrc_; }
+    bool connected() const override { return connected_; }
+    void setConnected(bool connected) { connected_ = connected; }
 
     const std::vector<Bytes>& rtpSent() const { return rtp_; }
     const std::vector<Bytes>& rtcpSent() const { return rtcp_; }
@@ -69,6 +71,7 @@ class RecordingSink final : public PacketSink {
 
   private:
     uint32_t ssrc_;
+    bool connected_ = true;
     uint16_t transportSequence_ = 0;
     std::vector<Bytes> rtp_;
     std::vector<Bytes> rtcp_;

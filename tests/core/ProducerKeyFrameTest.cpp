@@ -129,6 +129,51 @@ TEST(ProducerKeyFrameTest, ManySubscribersShareOneRequest) {
     for (const auto& s : sinks) EXPECT_TRUE(s->rtpSent().empty());
 }
 
+TEST(ProducerKeyFrameTest, AnsweredRequestLetsTheNextComeSooner) {
+    // A viewer that connects just after the key frame went by need not wait the full retry
+    // interval; an unanswered request still is repeated only every kInterval.
+    RecordingSink publisher(kOurSsrc);
+    NullListener listener;
+    Producer producer(vp8Producer("p", kMediaSsrc), publisher, listener);
+    constexpr int64_t kMin = Producer::kKeyFrameMinIntervalUs;
+    static_assert(kMin < kInterval);
+    EXPECT_TRUE(producer.requestKeyFrame(kT0));
+    deliver(producer, {96, 1, 3000, kMediaSsrc, true, {}, vp8DeltaFrame(1)}, kT0 + 20'000);
+    EXPECT_FALSE(producer.requestKeyFrame(kT0 + kMin)) << "a delta frame answers nothing";
+    deliver(producer, {96, 2, 6000, kMediaSsrc, true, {}, vp8KeyFrame(2)}, kT0 + 40'000);
+    EXPECT_FALSE(producer.requestKeyFrame(kT0 + kMin - 1));
+    EXPECT_TRUE(producer.requestKeyFrame(kT0 + kMin));
+    EXPECT_FALSE(producer.requestKeyFrame(kT0 + 2 * kMin)) << "unanswered again: full interval";
+    EXPECT_TRUE(producer.requestKeyFrame(kT0 + kMin + kInterval));
+    EXPECT_EQ(publisher.rtcpSent().size(), 3u);
+}
+
+TEST(ProducerKeyFrameTest, ConsumerNotYetConnectedKeepsWaitingForAKeyFrame) {
+    // The key frame that arrives while the viewer is still in its DTLS handshake would be lost
+    // on it: the consumer neither asks for one nor starts on it until its transport connects.
+    RecordingSink publisher(kOurSsrc);
+    Wiring wiring;
+    Producer producer(vp8Producer("p", kMediaSsrc), publisher, wiring);
+    RecordingSink viewer(0x77);
+    viewer.setConnected(false);
+    Consumer consumer(videoConsumer(0x1234), viewer, wiring, 1, 1);
+    wiring.add(consumer);
+    consumer.setProducer(&producer, kT0);
+    EXPECT_EQ(wiring.keyFrameRequests(), 0);
+    EXPECT_TRUE(publisher.rtcpSent().empty());
+    deliver(producer, {96, 1, 3000, kMediaSsrc, true, {}, vp8KeyFrame(1)}, kT0 + 10'000);
+    deliver(producer, {96, 2, 6000, kMediaSsrc, true, {}, vp8DeltaFrame(2)}, kT0 + 20'000);
+    EXPECT_TRUE(viewer.rtpSent().empty());
+    EXPECT_TRUE(publisher.rtcpSent().empty());
+
+    viewer.setConnected(true);
+    deliver(producer, {96, 3, 9000, kMediaSsrc, true, {}, vp8DeltaFrame(3)}, kT0 + 30'000);
+    EXPECT_TRUE(viewer.rtpSent().empty()) << "still mid-GOP";
+    EXPECT_EQ(publisher.rtcpSent().size(), 1u) << "asked now that it can receive";
+    deliver(producer, {96, 4, 12000, kMediaSsrc, true, {}, vp8KeyFrame(4)}, kT0 + 60'000);
+    ASSERT_EQ(viewer.rtpSent().size(), 1u);
+}
+
 TEST(ProducerKeyFrameTest, UsesFirWhenOnlyFirIsNegotiated) {
     RecordingSink publisher(kOurSsrc);
     NullListener listener;

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "sfu/rtp/PacketClassifier.hpp"
+#include "sfu/core/StunAuth.hpp"
 #include "sfu/rtp/StunMessage.hpp"
+#include "sfu/rtp/StunMessageWriter.hpp"
 #include "tests/fuzz/FuzzCheck.hpp"
 
 using namespace vcb::rtp;
@@ -59,5 +61,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)msg.hasAttribute(StunMessage::kAttrUseCandidate);
     (void)msg.findAttribute(StunMessage::kAttrIceControlling);
     (void)msg.findAttribute(StunMessage::kAttrXorMappedAddress);
+
+    // What the ICE-lite server does with a check: verify it, then sign an answer that must
+    // verify with the same key.
+    (void)vcb::sfu::verifyMessageIntegrity(msg, "fuzzpassword0123456789");
+    (void)vcb::sfu::verifyFingerprintIfPresent(msg);
+    uint8_t out[128];
+    StunMessageWriter writer(out, sizeof(out));
+    VCB_FUZZ_CHECK(writer.begin(StunMessageWriter::bindingSuccessType(), msg.transactionId()));
+    const uint8_t ip[4] = {buf[0], buf[1], buf[2], buf[3]};
+    VCB_FUZZ_CHECK(writer.addXorMappedAddress(0x01, msg.length(), ip));
+    VCB_FUZZ_CHECK(vcb::sfu::signStunMessage(writer, "fuzzpassword0123456789"));
+    StunMessage answer;
+    VCB_FUZZ_CHECK(StunMessage::parse(out, writer.size(), answer));
+    VCB_FUZZ_CHECK(vcb::sfu::verifyMessageIntegrity(answer, "fuzzpassword0123456789"));
+    VCB_FUZZ_CHECK(vcb::sfu::verifyFingerprintIfPresent(answer));
     return 0;
 }

@@ -1,8 +1,8 @@
-#include "sfu/core/NiceCandidates.hpp"
+#include "clients/loadgen/NiceCandidates.hpp"
 
 #include <nice/agent.h>
 
-namespace vcb::sfu {
+namespace vcb::loadgen {
 
 namespace {
 
@@ -16,7 +16,7 @@ NiceCandidateType niceType(const std::string& type) {
 }  // namespace
 
 int setNiceRemoteCandidates(NiceAgent* agent, unsigned streamId,
-                            const std::vector<IceCandidate>& candidates) {
+                            const std::vector<sfu::IceCandidate>& candidates) {
     GSList* list = nullptr;
     for (const auto& c : candidates) {
         if (g_ascii_strcasecmp(c.transport.c_str(), "udp") != 0 || c.component != 1) continue;
@@ -39,4 +39,4 @@ int setNiceRemoteCandidates(NiceAgent* agent, unsigned streamId,
     return added;
 }
 
-}  // namespace vcb::sfu
+}  // namespace vcb::loadgen

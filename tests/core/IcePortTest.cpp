@@ -1,0 +1,287 @@
+// The ICE-lite port against real libnice full agents (controlling, as browsers and webrtcbin are):
+// connectivity checks answered, nomination, data both ways, a peer that moves, and what must be
+// refused: wrong passwords, data from addresses no check validated.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <nice/agent.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sfu/core/IcePort.hpp"
+#include "sfu/core/IceServer.hpp"
+#include "sfu/core/Metrics.hpp"
+#include "sfu/core/WebRtcTransport.hpp"
+#include "sfu/core/Worker.hpp"
+
+namespace vcb::sfu {
+namespace {
+
+using namespace std::chrono_literals;
+
+template <typename F>
+bool eventually(F cond, std::chrono::milliseconds limit = 5000ms) {
+    for (auto waited = 0ms; waited < limit; waited += 10ms) {
+        if (cond()) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return cond();
+}
+
+struct RecordingIceListener : IceServer::Listener {
+    void onIceConnected(IceServer&) override { ++connected; }
+    void onIceData(IceServer&, const uint8_t* data, size_t len) override {
+        std::lock_guard lock(mutex);
+        received.emplace_back(reinterpret_cast<const char*>(data), len);
+    }
+    std::vector<std::string> snapshot() {
+        std::lock_guard lock(mutex);
+        return received;
+    }
+    std::atomic<int> connected{0};
+    std::mutex mutex;
+    std::vector<std::string> received;
+};
+
+// A libnice full agent in the controlling role on the worker's context.
+class NiceClient {
+  public:
+    NiceClient(GMainContext* context, const LocalTransportParameters& server,
+               const std::string& serverPwd, const std::string* ufrag = nullptr,
+               const std::string* pwd = nullptr) {
+        agent_ = nice_agent_new(context, NICE_COMPATIBILITY_RFC5245);
+        g_object_set(agent_, "controlling-mode", TRUE, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
+        NiceAddress local;
+        nice_address_init(&local);
+        nice_address_set_from_string(&local, "127.0.0.1");
+        nice_agent_add_local_address(agent_, &local);
+        stream_ = nice_agent_add_stream(agent_, 1);
+        if (ufrag != nullptr)
+            nice_agent_set_local_credentials(agent_, stream_, ufrag->c_str(), pwd->c_str());
+        g_signal_connect(agent_, "component-state-changed", G_CALLBACK(&NiceClient::onState), this);
+        nice_agent_attach_recv(agent_, stream_, 1, context, &NiceClient::onReceive, this);
+        nice_agent_gather_candidates(agent_, stream_);
+        gchar* u = nullptr;
+        gchar* p = nullptr;
+        nice_agent_get_local_credentials(agent_, stream_, &u, &p);
+        ufrag_ = u;
+        pwd_ = p;
+        g_free(u);
+        g_free(p);
+        nice_agent_set_remote_credentials(agent_, stream_, server.iceUfrag.c_str(),
+                                          serverPwd.c_str());
+        const IceCandidate& sc = server.candidates.front();
+        NiceCandidate* c = nice_candidate_new(NICE_CANDIDATE_TYPE_HOST);
+        c->component_id = 1;
+        c->stream_id = stream_;
+        c->transport = NICE_CANDIDATE_TRANSPORT_UDP;
+        c->priority = sc.priority;
+        g_strlcpy(c->foundation, sc.foundation.c_str(), sizeof(c->foundation));
+        nice_address_set_from_string(&c->addr, sc.address.c_str());
+        nice_address_set_port(&c->addr, sc.port);
+        GSList* list = g_slist_append(nullptr, c);
+        nice_agent_set_remote_candidates(agent_, stream_, 1, list);
+        g_slist_free_full(list, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
+    }
+    ~NiceClient() {
+        nice_agent_attach_recv(agent_, stream_, 1, nullptr, nullptr, nullptr);
+        g_signal_handlers_disconnect_by_data(agent_, this);
+        nice_agent_remove_stream(agent_, stream_);
+        g_object_unref(agent_);
+    }
+    bool ready() const { return state_ == NICE_COMPONENT_STATE_READY; }
+    bool send(const std::string& s) {
+        return nice_agent_send(agent_, stream_, 1, static_cast<guint>(s.size()), s.data()) ==
+               static_cast<gint>(s.size());
+    }
+    std::vector<std::string> snapshot() {
+        std::lock_guard lock(mutex_);
+        return received_;
+    }
+    const std::string& ufrag() const { return ufrag_; }
+    const std::string& pwd() const { return pwd_; }
+
+  private:
+    static void onState(NiceAgent*, guint, guint, guint state, gpointer self) {
+        static_cast<NiceClient*>(self)->state_ = static_cast<int>(state);
+    }
+    static void onReceive(NiceAgent*, guint, guint, guint len, gchar* buf, gpointer self) {
+        auto* c = static_cast<NiceClient*>(self);
+        std::lock_guard lock(c->mutex_);
+        c->received_.emplace_back(buf, len);
+    }
+
+    NiceAgent* agent_ = nullptr;
+    guint stream_ = 0;
+    std::string ufrag_;
+    std::string pwd_;
+    std::atomic<int> state_{NICE_COMPONENT_STATE_DISCONNECTED};
+    std::mutex mutex_;
+    std::vector<std::string> received_;
+};
+
+class IcePortTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        worker.start();
+        std::string error;
+        worker.invoke([&] {
+            port = IcePort::create(worker.context(), IceConfig{"127.0.0.1", 0, 0}, error);
+            if (port) server = IceServer::create(*port, listener, error);
+        });
+        ASSERT_TRUE(port && server) << error;
+        local = {server->localUfrag(), server->localPwd(), server->localCandidates(), ""};
+    }
+    void TearDown() override {
+        worker.invoke([&] {
+            clients.clear();
+            server.reset();
+            port.reset();
+        });
+        worker.stop();
+    }
+    NiceClient& connectClient(const std::string& pwd, const std::string* ufrag = nullptr,
+                              const std::string* clientPwd = nullptr) {
+        worker.invoke([&] {
+            clients.push_back(
+                std::make_unique<NiceClient>(worker.context(), local, pwd, ufrag, clientPwd));
+        });
+        return *clients.back();
+    }
+    void serverSend(const std::string& s) {
+        worker.invoke([&] { server->send(reinterpret_cast<const uint8_t*>(s.data()), s.size()); });
+    }
+
+    Worker worker{"ice-port-test"};
+    RecordingIceListener listener;
+    std::unique_ptr<IcePort> port;
+    std::unique_ptr<IceServer> server;
+    LocalTransportParameters local;
+    std::vector<std::unique_ptr<NiceClient>> clients;  // worker thread only after creation
+};
+
+TEST_F(IcePortTest, LibniceClientConnectsAndDataFlowsBothWays) {
+    NiceClient& client = connectClient(local.icePwd);
+    worker.invoke([&] { server->setRemoteUfrag(client.ufrag()); });
+    ASSERT_TRUE(eventually([&] { return client.ready() && listener.connected == 1; }))
+        << "libnice checks answered and a pair nominated";
+    bool connected = false;
+    std::string selected;
+    worker.invoke([&] {
+        connected = server->connected();
+        selected = server->selectedRemoteAddress();
+    });
+    EXPECT_TRUE(connected);
+    EXPECT_EQ(selected.rfind("127.0.0.1:", 0), 0u) << selected;
+
+    ASSERT_TRUE(client.send("\x80hello"));
+    ASSERT_TRUE(eventually([&] { return !listener.snapshot().empty(); }));
+    EXPECT_EQ(listener.snapshot().front(), "\x80hello");
+    serverSend("\x80world");
+    ASSERT_TRUE(eventually([&] { return !client.snapshot().empty(); }));
+    EXPECT_EQ(client.snapshot().front(), "\x80world");
+}
+
+TEST_F(IcePortTest, WrongPasswordIsNeverAnswered) {
+    const auto droppedBefore = Metrics::instance().droppedStun.load();
+    NiceClient& client = connectClient("wrongwrongwrongwrongwrong");
+    ASSERT_TRUE(eventually([&] { return Metrics::instance().droppedStun.load() > droppedBefore; }));
+    std::this_thread::sleep_for(500ms);
+    EXPECT_FALSE(client.ready());
+    EXPECT_EQ(listener.connected, 0);
+    client.send("\x80sneaky");  // libnice refuses without a pair; nothing may arrive either way
+    std::this_thread::sleep_for(100ms);
+    EXPECT_TRUE(listener.snapshot().empty());
+}
+
+TEST_F(IcePortTest, WrongRemoteUfragIsNeverAnswered) {
+    worker.invoke([&] { server->setRemoteUfrag("someoneelse"); });
+    NiceClient& client = connectClient(local.icePwd);
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_FALSE(client.ready());
+    EXPECT_EQ(listener.connected, 0);
+}
+
+TEST_F(IcePortTest, DatagramsFromUnvalidatedAddressesAreDroppedAndCounted) {
+    NiceClient& client = connectClient(local.icePwd);
+    ASSERT_TRUE(eventually([&] { return client.ready(); }));
+    const auto before = Metrics::instance().droppedUnvalidated.load();
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(local.candidates.front().port);
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    const char dtls[] = "\x16\xfe\xfd forged ClientHello";
+    for (int i = 0; i < 20; ++i)
+        ::sendto(fd, dtls, sizeof(dtls), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to));
+    ::close(fd);
+    ASSERT_TRUE(
+        eventually([&] { return Metrics::instance().droppedUnvalidated.load() >= before + 20; }));
+    EXPECT_TRUE(listener.snapshot().empty());
+}
+
+TEST_F(IcePortTest, ABatchLeavesInFewSyscallsAndArrivesWhole) {
+    NiceClient& client = connectClient(local.icePwd);
+    ASSERT_TRUE(eventually([&] { return client.ready(); }));
+    uint64_t syscalls = 0;
+    worker.invoke([&] {
+        const auto before = Metrics::instance().sendSyscalls.load();
+        {
+            IcePort::Batch batch(*port);
+            for (int i = 0; i < 40; ++i) {
+                const std::string s = "\x80pkt" + std::to_string(i);
+                server->send(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+            }
+        }
+        syscalls = Metrics::instance().sendSyscalls.load() - before;
+    });
+    EXPECT_EQ(syscalls, 2u) << "32 in one sendmmsg when the batch filled, 8 at its end";
+    ASSERT_TRUE(eventually([&] { return client.snapshot().size() >= 40; }));
+    const auto got = client.snapshot();
+    for (int i = 0; i < 40; ++i)
+        EXPECT_EQ(got[static_cast<size_t>(i)], "\x80pkt" + std::to_string(i));
+}
+
+TEST_F(IcePortTest, APeerThatMovesIsFollowed) {
+    // The same ICE session from a new address (a commune hall's 4G link came back on a new
+    // port): its nomination moves the media there.
+    NiceClient& first = connectClient(local.icePwd);
+    ASSERT_TRUE(eventually([&] { return first.ready(); }));
+    worker.invoke([&] { server->setRemoteUfrag(first.ufrag()); });
+    std::string before;
+    worker.invoke([&] { before = server->selectedRemoteAddress(); });
+    const std::string ufrag = first.ufrag();
+    const std::string pwd = first.pwd();
+    NiceClient& second = connectClient(local.icePwd, &ufrag, &pwd);
+    ASSERT_TRUE(eventually([&] { return second.ready(); }));
+    std::string after;
+    ASSERT_TRUE(eventually([&] {
+        worker.invoke([&] { after = server->selectedRemoteAddress(); });
+        return after != before;
+    }));
+    serverSend("\x80to-the-new-address");
+    ASSERT_TRUE(eventually([&] { return !second.snapshot().empty(); }));
+    EXPECT_EQ(second.snapshot().back(), "\x80to-the-new-address");
+    EXPECT_EQ(listener.connected, 1) << "still one session";
+}
+
+TEST(IcePortCreateTest, BadAddressIsAnError) {
+    Worker worker("ice-port-create");
+    worker.start();
+    std::string error;
+    std::unique_ptr<IcePort> port;
+    worker.invoke([&] { port = IcePort::create(worker.context(), {"not-an-ip", 0, 0}, error); });
+    EXPECT_FALSE(port);
+    EXPECT_NE(error.find("invalid media address"), std::string::npos) << error;
+    worker.stop();
+}
+
+}  // namespace
+}  // namespace vcb::sfu
