@@ -63,12 +63,10 @@ std::string JanusVideoRoomDriver::nextTransaction() {
 
 std::optional<JanusVideoRoomDriver::Handle> JanusVideoRoomDriver::open(std::string& error) {
     std::string root = base_.toString();
-    auto created = http_.post(root, kJson, JanusMessages::createSession(nextTransaction()));
-    if (created.status != 200) {
-        error = httpError("POST " + base_.target + " create", created);
-        return std::nullopt;
-    }
-    auto session = JanusMessages::parseId(created.body, error);
+    auto created = postJson(root, JanusMessages::createSession(nextTransaction()),
+                            "POST " + base_.target + " create", error);
+    if (!created) return std::nullopt;
+    auto session = JanusMessages::parseId(*created, error);
     if (!session) return std::nullopt;
     Handle h;
     h.sessionUrl = root + "/" + std::to_string(*session);
@@ -76,13 +74,9 @@ std::optional<JanusVideoRoomDriver::Handle> JanusVideoRoomDriver::open(std::stri
         std::lock_guard lock(mutex_);
         sessions_.insert(h.sessionUrl);
     }
-    auto attached = http_.post(h.sessionUrl, kJson, JanusMessages::attach(nextTransaction()));
-    if (attached.status != 200) {
-        error = httpError("attach", attached);
-        close({h.sessionUrl});
-        return std::nullopt;
-    }
-    auto handle = JanusMessages::parseId(attached.body, error);
+    auto attached =
+        postJson(h.sessionUrl, JanusMessages::attach(nextTransaction()), "attach", error);
+    auto handle = attached ? JanusMessages::parseId(*attached, error) : std::nullopt;
     if (!handle) {
         close({h.sessionUrl});
         return std::nullopt;
@@ -91,17 +85,43 @@ std::optional<JanusVideoRoomDriver::Handle> JanusVideoRoomDriver::open(std::stri
     return h;
 }
 
+std::optional<std::string> JanusVideoRoomDriver::postJson(const std::string& url,
+                                                          const std::string& body,
+                                                          const std::string& what,
+                                                          std::string& error) {
+    auto r = http_.post(url, kJson, body);
+    if (r.status != 200) {
+        error = httpError(what, r);
+        return std::nullopt;
+    }
+    return std::move(r.body);
+}
+
+bool JanusVideoRoomDriver::pollEvents(
+    const Handle& h, const std::function<bool(const std::string&, std::string&)>& match,
+    std::string& error) {
+    const auto deadline = std::chrono::steady_clock::now() + kReplyDeadline;
+    // Each poll returns at the latest after Janus's 30 s long-poll timeout or our HTTP timeout.
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto events = poll_.get(h.sessionUrl + "?maxev=10");
+        if (events.status != 200) {
+            error = httpError("GET events", events);
+            return false;
+        }
+        if (match(events.body, error)) return true;
+        if (!error.empty()) return false;
+    }
+    return false;
+}
+
 std::optional<JanusReply> JanusVideoRoomDriver::requestSync(const Handle& h,
                                                             const std::string& body,
                                                             const std::string& transaction,
                                                             std::string& error) {
-    auto r = http_.post(h.handleUrl, kJson, body);
-    if (r.status != 200) {
-        error = httpError("POST message", r);
-        return std::nullopt;
-    }
-    auto reply = JanusMessages::findReply(r.body, transaction, error);
-    if (!reply && error.empty()) error = "no reply in: " + r.body.substr(0, 200);
+    auto replied = postJson(h.handleUrl, body, "POST message", error);
+    if (!replied) return std::nullopt;
+    auto reply = JanusMessages::findReply(*replied, transaction, error);
+    if (!reply && error.empty()) error = "no reply in: " + replied->substr(0, 200);
     return reply;
 }
 
@@ -109,40 +129,24 @@ std::optional<JanusReply> JanusVideoRoomDriver::requestAsync(const Handle& h,
                                                              const std::string& body,
                                                              const std::string& transaction,
                                                              std::string& error) {
-    auto r = http_.post(h.handleUrl, kJson, body);
-    if (r.status != 200) {
-        error = httpError("POST message", r);
-        return std::nullopt;
-    }
-    if (!JanusMessages::parseAck(r.body, transaction, error)) return std::nullopt;
-    const auto deadline = std::chrono::steady_clock::now() + kReplyDeadline;
-    // Each poll returns at the latest after Janus's 30 s long-poll timeout or our HTTP timeout.
-    while (std::chrono::steady_clock::now() < deadline) {
-        auto events = poll_.get(h.sessionUrl + "?maxev=10");
-        if (events.status != 200) {
-            error = httpError("GET events", events);
-            return std::nullopt;
-        }
-        auto reply = JanusMessages::findReply(events.body, transaction, error);
-        if (reply) return reply;
-        if (!error.empty()) return std::nullopt;
-    }
-    error = "no Janus event for transaction " + transaction;
+    auto acked = postJson(h.handleUrl, body, "POST message", error);
+    if (!acked || !JanusMessages::parseAck(*acked, transaction, error)) return std::nullopt;
+    std::optional<JanusReply> reply;
+    auto found = [&](const std::string& events, std::string& err) {
+        reply = JanusMessages::findReply(events, transaction, err);
+        return reply.has_value();
+    };
+    if (pollEvents(h, found, error)) return reply;
+    if (error.empty()) error = "no Janus event for transaction " + transaction;
     return std::nullopt;
 }
 
 bool JanusVideoRoomDriver::waitWebrtcUp(const Handle& h, std::string& error) {
-    const auto deadline = std::chrono::steady_clock::now() + kReplyDeadline;
-    while (std::chrono::steady_clock::now() < deadline) {
-        auto events = poll_.get(h.sessionUrl + "?maxev=10");
-        if (events.status != 200) {
-            error = httpError("GET events", events);
-            return false;
-        }
-        if (JanusMessages::hasEvent(events.body, "webrtcup", error)) return true;
-        if (!error.empty()) return false;
-    }
-    error = "Janus never reported the publisher's PeerConnection up";
+    auto up = [](const std::string& events, std::string& err) {
+        return JanusMessages::hasEvent(events, "webrtcup", err);
+    };
+    if (pollEvents(h, up, error)) return true;
+    if (error.empty()) error = "Janus never reported the publisher's PeerConnection up";
     return false;
 }
 

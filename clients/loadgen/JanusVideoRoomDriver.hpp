@@ -14,6 +14,7 @@
 // only after gathering when the peer does not trickle.
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,6 +63,14 @@ class JanusVideoRoomDriver : public SignalingDriver {
     JanusVideoRoomDriver(gstclient::Url base, std::chrono::milliseconds timeout);
     std::string nextTransaction();
     std::optional<Handle> open(std::string& error);
+    // POSTs a request; the response body on HTTP 200, else nullopt and `what` in the error.
+    std::optional<std::string> postJson(const std::string& url, const std::string& body,
+                                        const std::string& what, std::string& error);
+    // Long-polls the session's events until match(body, error) is true (true), it sets an
+    // error or a GET fails (false, error set), or the reply deadline passes (false, no error).
+    bool pollEvents(const Handle& h,
+                    const std::function<bool(const std::string&, std::string&)>& match,
+                    std::string& error);
     // A plugin request with a synchronous reply.
     std::optional<JanusReply> requestSync(const Handle& h, const std::string& body,
                                           const std::string& transaction, std::string& error);

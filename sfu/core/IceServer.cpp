@@ -1,7 +1,7 @@
 #include "sfu/core/IceServer.hpp"
 
-#include <netinet/in.h>
 #include <openssl/rand.h>
+#include <sys/socket.h>
 
 #include "sfu/core/Log.hpp"
 #include "sfu/core/Metrics.hpp"
@@ -67,18 +67,10 @@ void IceServer::handleBindingRequest(const rtp::StunMessage& request, std::strin
     uint8_t buf[128];
     rtp::StunMessageWriter writer(buf, sizeof(buf));
     writer.begin(rtp::StunMessageWriter::bindingSuccessType(), request.transactionId());
-    if (from.family() == AF_INET) {
-        const auto* in = reinterpret_cast<const sockaddr_in*>(from.sockaddrPtr());
-        writer.addXorMappedAddress(
-            0x01, from.port(),
-            {reinterpret_cast<const uint8_t*>(&in->sin_addr), sizeof(in->sin_addr)});
-    } else {
-        const auto* in = reinterpret_cast<const sockaddr_in6*>(from.sockaddrPtr());
-        writer.addXorMappedAddress(
-            0x02, from.port(),
-            {reinterpret_cast<const uint8_t*>(&in->sin6_addr), sizeof(in->sin6_addr)});
-    }
-    if (!signStunMessage(writer, pwd_)) return;
+    const uint8_t family = from.family() == AF_INET ? 0x01 : 0x02;  // RFC 5389 §15.1
+    if (!writer.addXorMappedAddress(family, from.port(), from.ipBytes()) ||
+        !signStunMessage(writer, pwd_))
+        return;
     port_.send(from, buf, writer.size());
 
     addValidated(from);

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 namespace vcb::sfu {
 
 SocketAddress::SocketAddress(const sockaddr* sa, socklen_t len) {
@@ -30,55 +32,44 @@ uint16_t SocketAddress::port() const {
     return 0;
 }
 
-std::string SocketAddress::toString() const {
-    char ip[INET6_ADDRSTRLEN] = "";
+std::span<const uint8_t> SocketAddress::ipBytes() const {
     if (family() == AF_INET) {
-        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, ip,
-                  sizeof(ip));
-        return std::string(ip) + ":" + std::to_string(port());
+        const auto& a = reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr;
+        return {reinterpret_cast<const uint8_t*>(&a), sizeof(a)};
     }
     if (family() == AF_INET6) {
-        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, ip,
-                  sizeof(ip));
-        return "[" + std::string(ip) + "]:" + std::to_string(port());
+        const auto& a = reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr;
+        return {reinterpret_cast<const uint8_t*>(&a), sizeof(a)};
     }
-    return "invalid";
+    return {};
+}
+
+std::string SocketAddress::toString() const {
+    char ip[INET6_ADDRSTRLEN] = "";
+    if (!valid() || inet_ntop(family(), ipBytes().data(), ip, sizeof(ip)) == nullptr)
+        return "invalid";
+    if (family() == AF_INET6) return "[" + std::string(ip) + "]:" + std::to_string(port());
+    return std::string(ip) + ":" + std::to_string(port());
 }
 
 bool SocketAddress::operator==(const SocketAddress& other) const {
-    if (family() != other.family()) return false;
-    if (family() == AF_INET) {
-        const auto* a = reinterpret_cast<const sockaddr_in*>(&storage_);
-        const auto* b = reinterpret_cast<const sockaddr_in*>(&other.storage_);
-        return a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr;
-    }
-    if (family() == AF_INET6) {
-        const auto* a = reinterpret_cast<const sockaddr_in6*>(&storage_);
-        const auto* b = reinterpret_cast<const sockaddr_in6*>(&other.storage_);
-        return a->sin6_port == b->sin6_port &&
-               std::memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(in6_addr)) == 0 &&
-               a->sin6_scope_id == b->sin6_scope_id;
-    }
-    return true;
+    const auto a = ipBytes();
+    const auto b = other.ipBytes();
+    return family() == other.family() && port() == other.port() &&
+           std::equal(a.begin(), a.end(), b.begin(), b.end()) &&
+           (family() != AF_INET6 ||
+            reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_scope_id ==
+                reinterpret_cast<const sockaddr_in6*>(&other.storage_)->sin6_scope_id);
 }
 
 size_t SocketAddress::hash() const {
     // FNV-1a over port and address: cheap, and the key space is not attacker-chosen beyond what
     // ICE already validated (only validated addresses are inserted).
     uint64_t h = 1469598103934665603ULL;
-    auto mix = [&h](const void* p, size_t n) {
-        const auto* b = static_cast<const uint8_t*>(p);
-        for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
-    };
-    if (family() == AF_INET) {
-        const auto* a = reinterpret_cast<const sockaddr_in*>(&storage_);
-        mix(&a->sin_port, sizeof(a->sin_port));
-        mix(&a->sin_addr, sizeof(a->sin_addr));
-    } else if (family() == AF_INET6) {
-        const auto* a = reinterpret_cast<const sockaddr_in6*>(&storage_);
-        mix(&a->sin6_port, sizeof(a->sin6_port));
-        mix(&a->sin6_addr, sizeof(a->sin6_addr));
-    }
+    const uint16_t p = port();
+    h = (h ^ (p >> 8)) * 1099511628211ULL;
+    h = (h ^ (p & 0xFF)) * 1099511628211ULL;
+    for (uint8_t byte : ipBytes()) h = (h ^ byte) * 1099511628211ULL;
     return static_cast<size_t>(h);
 }
 

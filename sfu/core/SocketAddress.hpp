@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <span>
 #include <string>
 
 namespace vcb::sfu {
@@ -25,6 +26,8 @@ class SocketAddress {
         return family() == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
     }
     uint16_t port() const;  // host order
+    // The IP address in network order: 4 bytes (IPv4), 16 (IPv6), none if invalid.
+    std::span<const uint8_t> ipBytes() const;
     std::string toString() const;
 
     bool operator==(const SocketAddress& other) const;

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -16,6 +18,17 @@
 #include "sfu/rtp/RtpPacket.hpp"
 
 namespace vcb::sfu::test {
+
+// Polls cond every 5 ms until it holds or `limit` has passed (for work done on a worker thread).
+template <typename F>
+bool eventually(std::chrono::milliseconds limit, F cond) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (cond()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return cond();
+}
 
 using Bytes = std::vector<uint8_t>;
 

@@ -20,20 +20,14 @@
 #include "sfu/core/Metrics.hpp"
 #include "sfu/core/WebRtcTransport.hpp"
 #include "sfu/core/Worker.hpp"
+#include "tests/core/CoreTestSupport.hpp"
 
 namespace vcb::sfu {
 namespace {
 
 using namespace std::chrono_literals;
 
-template <typename F>
-bool eventually(F cond, std::chrono::milliseconds limit = 5000ms) {
-    for (auto waited = 0ms; waited < limit; waited += 10ms) {
-        if (cond()) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return cond();
-}
+constexpr auto kIceWait = 5000ms;  // ICE checks retransmit on libnice's own timers
 
 struct RecordingIceListener : IceServer::Listener {
     void onIceConnected(IceServer&) override { ++connected; }
@@ -170,8 +164,9 @@ class IcePortTest : public ::testing::Test {
 TEST_F(IcePortTest, LibniceClientConnectsAndDataFlowsBothWays) {
     NiceClient& client = connectClient(local.icePwd);
     worker.invoke([&] { server->setRemoteUfrag(client.ufrag()); });
-    ASSERT_TRUE(eventually([&] { return client.ready() && listener.connected == 1; }))
-        << "libnice checks answered and a pair nominated";
+    ASSERT_TRUE(test::eventually(kIceWait, [&] {
+        return client.ready() && listener.connected == 1;
+    })) << "libnice checks answered and a pair nominated";
     bool connected = false;
     std::string selected;
     worker.invoke([&] {
@@ -182,17 +177,18 @@ TEST_F(IcePortTest, LibniceClientConnectsAndDataFlowsBothWays) {
     EXPECT_EQ(selected.rfind("127.0.0.1:", 0), 0u) << selected;
 
     ASSERT_TRUE(client.send("\x80hello"));
-    ASSERT_TRUE(eventually([&] { return !listener.snapshot().empty(); }));
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return !listener.snapshot().empty(); }));
     EXPECT_EQ(listener.snapshot().front(), "\x80hello");
     serverSend("\x80world");
-    ASSERT_TRUE(eventually([&] { return !client.snapshot().empty(); }));
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return !client.snapshot().empty(); }));
     EXPECT_EQ(client.snapshot().front(), "\x80world");
 }
 
 TEST_F(IcePortTest, WrongPasswordIsNeverAnswered) {
     const auto droppedBefore = Metrics::instance().droppedStun.load();
     NiceClient& client = connectClient("wrongwrongwrongwrongwrong");
-    ASSERT_TRUE(eventually([&] { return Metrics::instance().droppedStun.load() > droppedBefore; }));
+    ASSERT_TRUE(test::eventually(
+        kIceWait, [&] { return Metrics::instance().droppedStun.load() > droppedBefore; }));
     std::this_thread::sleep_for(500ms);
     EXPECT_FALSE(client.ready());
     EXPECT_EQ(listener.connected, 0);
@@ -211,7 +207,7 @@ TEST_F(IcePortTest, WrongRemoteUfragIsNeverAnswered) {
 
 TEST_F(IcePortTest, DatagramsFromUnvalidatedAddressesAreDroppedAndCounted) {
     NiceClient& client = connectClient(local.icePwd);
-    ASSERT_TRUE(eventually([&] { return client.ready(); }));
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return client.ready(); }));
     const auto before = Metrics::instance().droppedUnvalidated.load();
     const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     sockaddr_in to{};
@@ -222,14 +218,14 @@ TEST_F(IcePortTest, DatagramsFromUnvalidatedAddressesAreDroppedAndCounted) {
     for (int i = 0; i < 20; ++i)
         ::sendto(fd, dtls, sizeof(dtls), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to));
     ::close(fd);
-    ASSERT_TRUE(
-        eventually([&] { return Metrics::instance().droppedUnvalidated.load() >= before + 20; }));
+    ASSERT_TRUE(test::eventually(
+        kIceWait, [&] { return Metrics::instance().droppedUnvalidated.load() >= before + 20; }));
     EXPECT_TRUE(listener.snapshot().empty());
 }
 
 TEST_F(IcePortTest, ABatchLeavesInFewSyscallsAndArrivesWhole) {
     NiceClient& client = connectClient(local.icePwd);
-    ASSERT_TRUE(eventually([&] { return client.ready(); }));
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return client.ready(); }));
     uint64_t syscalls = 0;
     worker.invoke([&] {
         const auto before = Metrics::instance().sendSyscalls.load();
@@ -243,7 +239,7 @@ TEST_F(IcePortTest, ABatchLeavesInFewSyscallsAndArrivesWhole) {
         syscalls = Metrics::instance().sendSyscalls.load() - before;
     });
     EXPECT_EQ(syscalls, 2u) << "32 in one sendmmsg when the batch filled, 8 at its end";
-    ASSERT_TRUE(eventually([&] { return client.snapshot().size() >= 40; }));
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return client.snapshot().size() >= 40; }));
     const auto got = client.snapshot();
     for (int i = 0; i < 40; ++i)
         EXPECT_EQ(got[static_cast<size_t>(i)], "\x80pkt" + std::to_string(i));
@@ -253,21 +249,21 @@ TEST_F(IcePortTest, APeerThatMovesIsFollowed) {
     // The same ICE session from a new address (a commune hall's 4G link came back on a new
     // port): its nomination moves the media there.
     NiceClient& first = connectClient(local.icePwd);
-    ASSERT_TRUE(eventually([&] { return first.ready(); }));
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return first.ready(); }));
     worker.invoke([&] { server->setRemoteUfrag(first.ufrag()); });
     std::string before;
     worker.invoke([&] { before = server->selectedRemoteAddress(); });
     const std::string ufrag = first.ufrag();
     const std::string pwd = first.pwd();
     NiceClient& second = connectClient(local.icePwd, &ufrag, &pwd);
-    ASSERT_TRUE(eventually([&] { return second.ready(); }));
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return second.ready(); }));
     std::string after;
-    ASSERT_TRUE(eventually([&] {
+    ASSERT_TRUE(test::eventually(kIceWait, [&] {
         worker.invoke([&] { after = server->selectedRemoteAddress(); });
         return after != before;
     }));
     serverSend("\x80to-the-new-address");
-    ASSERT_TRUE(eventually([&] { return !second.snapshot().empty(); }));
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return !second.snapshot().empty(); }));
     EXPECT_EQ(second.snapshot().back(), "\x80to-the-new-address");
     EXPECT_EQ(listener.connected, 1) << "still one session";
 }

@@ -17,21 +17,12 @@
 #include "sfu/core/Worker.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
+#include "tests/core/CoreTestSupport.hpp"
 
 namespace vcb::sfu {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Polls `cond` until it holds or ~2 s pass.
-template <typename F>
-bool eventually(F cond) {
-    for (int i = 0; i < 400; ++i) {
-        if (cond()) return true;
-        std::this_thread::sleep_for(5ms);
-    }
-    return cond();
-}
 
 TEST(WorkerTest, PostedTasksRunInOrderOnTheWorkerThread) {
     Worker worker("test-worker");
@@ -110,7 +101,8 @@ TEST(WorkerTest, TimersRepeatUntilFalseAndCanBeRemoved) {
         });
     });
     EXPECT_NE(removableId, 0u);
-    ASSERT_TRUE(eventually([&] { return finite.load() >= 3 && removable.load() >= 3; }));
+    ASSERT_TRUE(
+        test::eventually(2000ms, [&] { return finite.load() >= 3 && removable.load() >= 3; }));
     worker.invoke([&] { worker.removeTimer(removableId); });
     const int afterRemove = removable.load();
     std::this_thread::sleep_for(60ms);
