@@ -188,7 +188,12 @@ Conference::Conference(ConferenceConfig config, std::shared_ptr<dtls::DtlsContex
     }
 }
 
-Conference::~Conference() { stop(); }
+Conference::~Conference() {
+    stop();
+    // Runs what stop() posted, then joins the threads: the media ports (destroyed first) and
+    // every meeting's router go with their worker idle.
+    for (auto& w : workers_) w->stop();
+}
 
 void Conference::stop() {
     if (stopped_.exchange(true)) return;
@@ -197,8 +202,11 @@ void Conference::stop() {
         std::lock_guard lock(mutex_);
         meetings.swap(meetings_);
     }
-    for (auto& [id, m] : meetings) {
-        m->worker->invoke([&m] {
+    // Posted, not waited for: stop() runs on a signal handler of the HTTP io_context, and HTTP
+    // threads never block on a worker.
+    for (auto& [id, meeting] : meetings) {
+        meeting->worker->post([m = meeting] {
+            if (m->closed) return;
             m->closed = true;
             // Closing a transport calls back into onTransportClosed, which edits people and
             // their transport sets: collect the ids first instead of iterating those containers.
@@ -213,7 +221,6 @@ void Conference::stop() {
             m->router.reset();
         });
     }
-    for (auto& w : workers_) w->stop();
 }
 
 std::vector<uint16_t> Conference::mediaPorts() const {
@@ -262,9 +269,13 @@ std::shared_ptr<Conference::MeetingState> Conference::findOrCreateMeeting(const 
     m->conference = this;
     m->self = m;
     m->worker = workers_[best].get();
-    sfu::RouterConfig rc{ports_[best].get(), dtls_};
-    // The router's timers attach to the worker's context, so create it on the worker.
-    m->worker->invoke([&] { m->router = std::make_unique<sfu::Router>(*m->worker, rc, *m); });
+    // The router's timers attach to the worker's context, so it is created on the worker. Posted,
+    // never waited for: this thread holds mutex_, and the worker takes mutex_ itself
+    // (removeIfEmpty). The post happens before the meeting becomes findable, and a worker runs
+    // posted work in order, so every operation on the meeting finds its router there.
+    m->worker->post([m, rc = sfu::RouterConfig{ports_[best].get(), dtls_}] {
+        m->router = std::make_unique<sfu::Router>(*m->worker, rc, *m);
+    });
     meetings_.emplace(id, m);
     VCB_LOG_INFO("meeting %s created on worker %zu", id.c_str(), best);
     return m;

@@ -98,6 +98,8 @@ class Conference final {
     Conference(const Conference&) = delete;
     Conference& operator=(const Conference&) = delete;
 
+    // Refuses new meetings and closes every meeting's media (DTLS close_notify to each peer).
+    // Never waits for a worker, so any thread may call it; the destructor joins the workers.
     void stop();
 
     void join(JoinCredentials credentials, std::shared_ptr<MeetingObserver> observer,

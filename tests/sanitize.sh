@@ -3,6 +3,7 @@
 #   address: ASan + UBSan + LeakSanitizer into build-asan/
 #   thread:  TSan into build-tsan/
 # Usage: tests/sanitize.sh [address|thread] [extra ctest arguments, e.g. -R Conference]
+#        VCB_SAN_TARGETS="vcbridge control_stress_tests" tests/sanitize.sh thread -L stress
 # The integration tests start the vcbridge binary of the same build dir, so the server runs
 # instrumented too, inherits the *SAN_OPTIONS below and aborts (SIGABRT, non-zero status) on any
 # report, including leaks at exit; ServerProcess turns that into a test failure.
@@ -25,7 +26,9 @@ jobs="${VCB_JOBS:-$(nproc)}"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
     -DVCB_SANITIZE="$mode" ${VCB_CMAKE_ARGS:-}
-cmake --build "$build" -j"$jobs"
+# VCB_SAN_TARGETS limits the build to some targets (e.g. the TSan stress job in tests/run.sh).
+# shellcheck disable=SC2086
+cmake --build "$build" -j"$jobs" ${VCB_SAN_TARGETS:+--target $VCB_SAN_TARGETS}
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1:disable_coredump=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:${ASAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
