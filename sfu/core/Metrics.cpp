@@ -77,8 +77,7 @@ std::string Metrics::toPrometheus() const {
          "DTLS datagrams received before the remote parameters that did not fit the queue",
          dtlsEarlyDropped);
     line(out, "vcb_srtp_streams_removed_total", "counter",
-         "Per-SSRC SRTP streams freed when their producer or consumer closed",
-         srtpStreamsRemoved);
+         "Per-SSRC SRTP streams freed when their producer or consumer closed", srtpStreamsRemoved);
     line(out, "vcb_transports_timed_out_total", "counter", "Transports closed for silence",
          transportsTimedOut);
     line(out, "vcb_transports_open", "gauge", "WebRTC transports open", transportsOpen);

@@ -1,8 +1,7 @@
 #include "sfu/dtls/SrtpSession.hpp"
 
-#include <srtp2/srtp.h>
-
 #include <arpa/inet.h>
+#include <srtp2/srtp.h>
 
 #include <climits>
 #include <mutex>

@@ -13,7 +13,8 @@ namespace {
 constexpr uint32_t kPubSsrc = 0x11111111;
 constexpr uint32_t kOutSsrc = 0xAAAA0001;
 constexpr int64_t kT0 = 10'000'000;
-constexpr const char* kCb1 = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
+constexpr const char* kCb1 =
+    "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
 constexpr const char* kHigh1 = "packetization-mode=1;profile-level-id=640c1f";
 
 TEST(CodecMatch, H264ProfilesFromProfileLevelId) {
@@ -148,8 +149,8 @@ TEST_F(H264ForwardingTest, IdrCarryingItsParameterSetsStartsAlone) {
     wiring.add(consumer);
     consumer.setProducer(&producer, kT0);
     deliver(producer, {102, 20, 1000, kPubSsrc, true, {}, kSlice}, kT0);
-    const Bytes stapWithIdr = {0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02, 0x68,
-                               0xce, 0x00, 0x02, 0x65, 0x88};
+    const Bytes stapWithIdr = {0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02,
+                               0x68, 0xce, 0x00, 0x02, 0x65, 0x88};
     deliver(producer, {102, 21, 4000, kPubSsrc, true, {}, stapWithIdr}, kT0 + 33'000);
     ASSERT_EQ(subscriber.rtpSent().size(), 1u);
     EXPECT_EQ(subscriber.rtpAt(0).payload(), stapWithIdr);

@@ -49,8 +49,8 @@ TEST(KeyFrameDetectorTest, H264) {
     // Parameter sets alone start nothing: only an IDR does, with or without them.
     EXPECT_FALSE(isKeyFrame(VideoCodec::H264, stapSpsPps));
     EXPECT_TRUE(isParameterSetsOnly(VideoCodec::H264, stapSpsPps));
-    const Bytes stapSpsPpsIdr = {0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02, 0x68, 0xce,
-                                 0x00, 0x02, 0x65, 0x88};
+    const Bytes stapSpsPpsIdr = {0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02,
+                                 0x68, 0xce, 0x00, 0x02, 0x65, 0x88};
     EXPECT_TRUE(isKeyFrame(VideoCodec::H264, stapSpsPpsIdr));
     EXPECT_FALSE(isParameterSetsOnly(VideoCodec::H264, stapSpsPpsIdr));
     EXPECT_FALSE(isKeyFrame(VideoCodec::H264, Bytes{0x67, 0x42, 0xc0, 0x1f}));  // SPS alone

@@ -93,7 +93,8 @@ class Client final : private dtls::DtlsTransport::Listener {
 
     // One RTP packet (PT 96, VP8 delta frame payload) protected with the client's SRTP key.
     bool sendRtp(uint32_t ssrc, uint16_t seq) {
-        test::Bytes bytes = test::buildRtp({96, seq, seq * 3000u, ssrc, false, {}, {0x10, 0x01, 1, 2}});
+        test::Bytes bytes =
+            test::buildRtp({96, seq, seq * 3000u, ssrc, false, {}, {0x10, 0x01, 1, 2}});
         std::array<uint8_t, 1500> buf{};
         std::copy(bytes.begin(), bytes.end(), buf.begin());
         size_t len = bytes.size();
@@ -157,7 +158,8 @@ class TransportDtlsTest : public ::testing::Test {
         config.dtls = serverContext;
         worker.invoke([&] { router = std::make_unique<Router>(worker, config, listener); });
         worker.invoke([&] { ASSERT_TRUE(router->createTransport("t", local, error)) << error; });
-        worker.invoke([&] { client = std::make_unique<Client>(worker.context(), local, clientContext); });
+        worker.invoke(
+            [&] { client = std::make_unique<Client>(worker.context(), local, clientContext); });
         ASSERT_TRUE(test::eventually(kWait, [&] { return client->iceReady(); }));
     }
     void TearDown() override {
@@ -213,7 +215,8 @@ TEST_F(TransportDtlsTest, ClientHelloBeforeTheAnswerIsKeptAndAnsweredAtConnect) 
 TEST_F(TransportDtlsTest, SrtpStreamsOfClosedProducersAreFreedAndTheOthersKeepWorking) {
     ASSERT_TRUE(connect());
     worker.invoke([&] { client->startDtls(); });
-    ASSERT_TRUE(test::eventually(kWait, [&] { return listener.connected == 1 && clientConnected(); }));
+    ASSERT_TRUE(
+        test::eventually(kWait, [&] { return listener.connected == 1 && clientConnected(); }));
 
     auto& m = Metrics::instance();
     constexpr uint32_t kLive = 0x0A0A0A0A;
@@ -246,9 +249,12 @@ TEST_F(TransportDtlsTest, SrtpStreamsOfClosedProducersAreFreedAndTheOthersKeepWo
         ASSERT_TRUE(test::eventually(kWait, [&] { return received(id) == 1; })) << i;
         worker.invoke([&] { router->closeProducer(id); });
         // Removal runs as a task after the close; wait for it.
-        ASSERT_TRUE(test::eventually(kWait, [&] {
-            return m.srtpStreamsRemoved.load() >= removedBefore + static_cast<uint64_t>(i) + 1;
-        })) << "the SRTP stream of SSRC " << ssrc << " was not removed";
+        ASSERT_TRUE(test::eventually(kWait,
+                                     [&] {
+                                         return m.srtpStreamsRemoved.load() >=
+                                                removedBefore + static_cast<uint64_t>(i) + 1;
+                                     }))
+            << "the SRTP stream of SSRC " << ssrc << " was not removed";
     }
     EXPECT_TRUE(test::eventually(kWait, [&] { return received("live") == kCycles; }))
         << "the live stream lost packets: " << received("live");

@@ -227,14 +227,15 @@ TEST(Negotiator, CodecSelection) {
 // preferred to a High profile listed first.
 TEST(Negotiator, H264SelectionLooksAtProfileAndMode) {
     Negotiator n;
-    const std::string h264Only = replaceAll(kChromeViewerOffer, "m=video 9 UDP/TLS/RTP/SAVPF 102 96 97",
-                                            "m=video 9 UDP/TLS/RTP/SAVPF 102 104");
+    const std::string h264Only =
+        replaceAll(kChromeViewerOffer, "m=video 9 UDP/TLS/RTP/SAVPF 102 96 97",
+                   "m=video 9 UDP/TLS/RTP/SAVPF 102 104");
     const std::string cbLine =
         "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
     auto withFormats = [&](const std::string& fmtp102, const std::string& fmtp104) {
-        return replaceAll(h264Only, cbLine,
-                          "a=fmtp:102 " + fmtp102 + "\r\na=rtpmap:104 H264/90000\r\na=fmtp:104 " +
-                              fmtp104);
+        return replaceAll(
+            h264Only, cbLine,
+            "a=fmtp:102 " + fmtp102 + "\r\na=rtpmap:104 H264/90000\r\na=fmtp:104 " + fmtp104);
     };
     // High first, Constrained Baseline (level 5.2) second: the latter is chosen.
     auto r = n.answer(parse(withFormats("packetization-mode=1;profile-level-id=640c1f",
@@ -534,8 +535,8 @@ TEST(Negotiator, ApplyAnswerRejectsInconsistentAnswers) {
         // An H264 answer must keep the offered profile and packetization-mode (level may vary).
         const std::string h264 = clientAnswer(offer->local, false);
         ASSERT_TRUE(n.applyAnswer(offer->local, h264).ok());
-        const auto level = n.applyAnswer(offer->local,
-                                         replaceAll(h264, "profile-level-id=42e01f", "profile-level-id=42e034"));
+        const auto level = n.applyAnswer(
+            offer->local, replaceAll(h264, "profile-level-id=42e01f", "profile-level-id=42e034"));
         EXPECT_TRUE(level.ok()) << level.error().message();
         expectBad(replaceAll(h264, "profile-level-id=42e01f", "profile-level-id=640c1f"),
                   SdpError::Code::BadSdp);
