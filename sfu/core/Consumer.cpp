@@ -105,8 +105,10 @@ void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
         startsEpoch = true;
         for (uint16_t seq = startSeq; seq != inSeq; ++seq) {
             rtp::RtpPacket parameterSets;
-            if (producer_->findPacket(seq, nowUs, parameterSets)) {
-                send(parameterSets, static_cast<uint16_t>(seq + seqOffset_), outTs, nowUs);
+            if (producer_->findPacket(seq, nowUs, parameterSets) &&
+                send(parameterSets, static_cast<uint16_t>(seq + seqOffset_), outTs, nowUs)) {
+                ++packetsSent_;
+                octetsSent_ += parameterSets.payloadSize();
             }
         }
     } else if (inSeq != epochStartSeq_ && !rtp::isNewer(inSeq, epochStartSeq_)) {

@@ -141,6 +141,7 @@ TEST_F(H264ForwardingTest, StartsAtTheIdrTogetherWithItsParameterSets) {
         EXPECT_EQ(out->payloadType(), 104);
     }
     EXPECT_EQ(subscriber.rtpAt(0)->timestamp(), subscriber.rtpAt(1)->timestamp());
+    EXPECT_EQ(consumer.packetsSent(), expected.size()) << "the resent parameter sets count too";
 }
 
 TEST_F(H264ForwardingTest, IdrCarryingItsParameterSetsStartsAlone) {

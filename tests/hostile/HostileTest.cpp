@@ -871,6 +871,32 @@ double sigtermAndWait(ServerProcess& server, Clock::duration limit) {
     return -1;
 }
 
+// subscribe only takes tracks the meeting has: a made-up (well-formed) track id is refused and
+// stored nowhere; the WHIP publisher's real track is accepted and answered with an offer.
+TEST_F(HostileTest, SubscribeOnlyToTracksOfTheMeeting) {
+    RawWs ws;
+    ASSERT_TRUE(ws.open(server_.port()));
+    ws.write(
+        R"({"type":"join","meeting":"ongoing","displayName":"picky","autoSubscribe":false,"requestId":1})");
+    std::string joined;
+    for (int i = 0; i < 20 && joined.empty() && !ws.closed(); ++i) {
+        std::string m = ws.read();
+        if (m.find("\"joined\"") != std::string::npos) joined = m;
+    }
+    ASSERT_FALSE(joined.empty());
+    std::smatch video;
+    ASSERT_TRUE(std::regex_search(joined, video, std::regex(R"re("([^"]+-video)")re")))
+        << "the publisher's video track is listed: " << joined;
+    ws.write(R"({"type":"subscribe","trackIds":["nobody-video"],"requestId":2})");
+    EXPECT_TRUE(ws.readUntil("unknown_track", 5)) << "a made-up track was accepted";
+    // All or nothing: a real track next to a made-up one is refused too.
+    ws.write(R"({"type":"subscribe","trackIds":[")" + video[1].str() +
+             R"(","ghost-audio"],"requestId":3})");
+    EXPECT_TRUE(ws.readUntil("unknown_track", 5));
+    ws.write(R"({"type":"subscribe","trackIds":[")" + video[1].str() + R"("],"requestId":4})");
+    EXPECT_TRUE(ws.readUntil("\"offer\"", 10)) << "the real track was not offered";
+}
+
 TEST_F(HostileTest, SigtermDrainsActiveMeeting) {
     RawWs ws;
     ASSERT_TRUE(ws.open(server_.port()));
