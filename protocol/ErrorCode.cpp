@@ -6,7 +6,7 @@
 namespace vcb::protocol {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 16> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 18> kNames{{
     {ErrorCode::BadJson, "bad_json"},
     {ErrorCode::BadMessage, "bad_message"},
     {ErrorCode::UnknownType, "unknown_type"},
@@ -22,6 +22,8 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 16> kNames{{
     {ErrorCode::MeetingFull, "meeting_full"},
     {ErrorCode::TooManySessions, "too_many_sessions"},
     {ErrorCode::ServerShutdown, "server_shutdown"},
+    {ErrorCode::UnknownTrack, "unknown_track"},
+    {ErrorCode::TooManyTracks, "too_many_tracks"},
     {ErrorCode::Internal, "internal"},
 }};
 

@@ -21,6 +21,8 @@ enum class ErrorCode {
     MeetingFull,
     TooManySessions,
     ServerShutdown,
+    UnknownTrack,   // subscribe names a track the meeting does not have
+    TooManyTracks,  // subscribe would exceed kMaxSubscribedTracks
     Internal,
 };
 

@@ -19,6 +19,8 @@ inline constexpr std::size_t kMaxMidBytes = 64;
 inline constexpr std::size_t kMaxErrorMessageBytes = 1024;
 inline constexpr std::size_t kMaxParticipants = 1024;  // in one `joined` message
 inline constexpr std::size_t kMaxTracksPerParticipant = 64;
+// Tracks one WebSocket connection may watch at once (one m-section each in its subscribe PC).
+inline constexpr std::size_t kMaxSubscribedTracks = 128;
 // requestId and revision must survive a round trip through a JavaScript number.
 inline constexpr std::int64_t kMaxSafeInteger = (std::int64_t{1} << 53) - 1;
 

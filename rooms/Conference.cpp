@@ -423,6 +423,7 @@ void Conference::publish(const std::string& meetingId, const std::string& partic
             o.ssrc = t->ssrc;
             o.payloadType = t->codec.payloadType;
             o.codecName = t->codec.name;
+            o.codecFmtp = t->codec.fmtp;
             o.clockRate = t->codec.clockRate;
             o.extensions = sfu::ExtensionIds::fromNegotiated(t->extensions);
             o.pli = hasFeedback(t->codec, "nack pli");

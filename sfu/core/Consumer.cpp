@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "sfu/CodecMatch.hpp"
 #include "sfu/core/Metrics.hpp"
 #include "sfu/core/Producer.hpp"
 #include "sfu/rtp/RtcpSdes.hpp"
@@ -21,12 +22,6 @@ constexpr uint16_t kMaxEpochSpan = 0x4000;
 // Forwarded packets are written here and encrypted in place: no allocation per packet.
 thread_local std::array<uint8_t, kOutCapacity> tSendBuffer;
 
-bool sameCodec(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
 }  // namespace
 
 Consumer::Consumer(ConsumerOptions options, PacketSink& subscriber, Listener& listener,
@@ -59,7 +54,10 @@ void Consumer::rebuildMapping() {
     const ProducerOptions& p = producer_->options();
     clockRate_ = p.clockRate;
     for (const auto& codec : options_.codecs) {
-        if (sameCodec(codec.name, p.codecName) && codec.clockRate == p.clockRate) {
+        // H.264 also needs the same profile and packetization-mode: a subscriber that accepts
+        // only Constrained Baseline mode 1 must never get High or mode 0.
+        if (codecsMatch(codec.name, codec.clockRate, codec.fmtp, p.codecName, p.clockRate,
+                        p.codecFmtp)) {
             outPayloadType_ = codec.payloadType;
             break;
         }
@@ -93,12 +91,26 @@ void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
             int64_t gapTicks = std::max<int64_t>(1, (nowUs - lastOutUs_) * clockRate_ / 1000000);
             outTs = lastOutTs_ + static_cast<uint32_t>(gapTicks);
         }
-        seqOffset_ = static_cast<uint16_t>(outSeq - inSeq);
+        // H.264: the IDR's SPS/PPS came in packets of their own just before it; the decoder
+        // needs them, so the epoch starts at them and they are resent from the buffer.
+        const uint16_t lead = options_.kind == MediaKind::Video
+                                  ? producer_->parameterSetPacketsBefore(packet, nowUs)
+                                  : 0;
+        const uint16_t startSeq = static_cast<uint16_t>(inSeq - lead);
+        seqOffset_ = static_cast<uint16_t>(outSeq - startSeq);
         tsOffset_ = outTs - packet.timestamp();
-        epochStartSeq_ = inSeq;
+        epochStartSeq_ = startSeq;
         maxInSeq_ = inSeq;
         syncPending_ = false;
         startsEpoch = true;
+        for (uint16_t seq = startSeq; seq != inSeq; ++seq) {
+            rtp::RtpPacket parameterSets;
+            if (producer_->findPacket(seq, nowUs, parameterSets) &&
+                send(parameterSets, static_cast<uint16_t>(seq + seqOffset_), outTs, nowUs)) {
+                ++packetsSent_;
+                octetsSent_ += parameterSets.payloadSize();
+            }
+        }
     } else if (inSeq != epochStartSeq_ && !rtp::isNewer(inSeq, epochStartSeq_)) {
         ++packetsDropped_;  // older than the switch point: belongs to a frame we never started
         return;

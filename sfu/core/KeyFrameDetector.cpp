@@ -30,4 +30,10 @@ bool isKeyFrame(VideoCodec codec, std::span<const uint8_t> payload) {
     return true;
 }
 
+bool isParameterSetsOnly(VideoCodec codec, std::span<const uint8_t> payload) {
+    if (codec != VideoCodec::H264) return false;
+    rtp::H264Payload h;
+    return rtp::H264Payload::parse(payload, h) && h.hasParameterSets() && !h.isKeyFrame();
+}
+
 }  // namespace vcb::sfu

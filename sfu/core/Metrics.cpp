@@ -70,6 +70,14 @@ std::string Metrics::toPrometheus() const {
     line(out, "vcb_dtls_failures_total", "counter", "DTLS handshakes failed or refused",
          dtlsFailures);
     line(out, "vcb_dtls_connected_total", "counter", "DTLS handshakes completed", dtlsConnected);
+    line(out, "vcb_dtls_early_kept_total", "counter",
+         "DTLS datagrams received before the remote parameters, handled once they arrived",
+         dtlsEarlyKept);
+    line(out, "vcb_dtls_early_dropped_total", "counter",
+         "DTLS datagrams received before the remote parameters that did not fit the queue",
+         dtlsEarlyDropped);
+    line(out, "vcb_srtp_streams_removed_total", "counter",
+         "Per-SSRC SRTP streams freed when their producer or consumer closed", srtpStreamsRemoved);
     line(out, "vcb_transports_timed_out_total", "counter", "Transports closed for silence",
          transportsTimedOut);
     line(out, "vcb_transports_open", "gauge", "WebRTC transports open", transportsOpen);

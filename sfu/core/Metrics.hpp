@@ -30,6 +30,9 @@ struct Metrics {
     std::atomic<uint64_t> keyFrameRequestsSent{0};  // PLI/FIR sent to publishers
     std::atomic<uint64_t> dtlsFailures{0};
     std::atomic<uint64_t> dtlsConnected{0};
+    std::atomic<uint64_t> dtlsEarlyKept{0};       // DTLS before the answer, handled at connect
+    std::atomic<uint64_t> dtlsEarlyDropped{0};    // DTLS before the answer beyond the small queue
+    std::atomic<uint64_t> srtpStreamsRemoved{0};  // per-SSRC SRTP state freed with its stream
     std::atomic<uint64_t> transportsTimedOut{0};
     std::atomic<int64_t> transportsOpen{0};
     std::atomic<int64_t> producersOpen{0};

@@ -77,6 +77,19 @@ bool Producer::requestKeyFrame(int64_t nowUs) {
     return publisher_.sendRtcp(buf.data(), len, buf.size());
 }
 
+uint16_t Producer::parameterSetPacketsBefore(const rtp::RtpPacket& packet, int64_t nowUs) {
+    if (videoCodec_ != VideoCodec::H264) return 0;
+    uint16_t n = 0;
+    rtp::RtpPacket earlier;
+    while (n < kMaxParameterSetPackets &&
+           findPacket(static_cast<uint16_t>(packet.sequenceNumber() - n - 1), nowUs, earlier) &&
+           earlier.timestamp() == packet.timestamp() &&
+           isParameterSetsOnly(videoCodec_, earlier.payload())) {
+        ++n;
+    }
+    return n;
+}
+
 bool Producer::findPacket(uint16_t seq, int64_t nowUs, rtp::RtpPacket& out) {
     return buffer_ && buffer_->find(seq, nowUs, kRetransmitMaxAgeUs, out);
 }

@@ -23,6 +23,7 @@ struct ProducerOptions {
     uint32_t ssrc = 0;  // 0 = learn from the first packet carrying our mid
     uint8_t payloadType = 0;
     std::string codecName;  // "opus", "VP8", "H264"
+    std::string codecFmtp;  // as negotiated: H.264 profile-level-id and packetization-mode
     uint32_t clockRate = 90000;
     ExtensionIds extensions;  // ids the publisher uses
     bool pli = true;
@@ -75,6 +76,12 @@ class Producer {
     std::vector<Consumer*>& consumers() { return consumers_; }
     uint64_t packetsReceived() const { return stats_.packetsReceived(); }
     bool isKeyFramePacket(const rtp::RtpPacket& packet) const;
+    // How many packets right before the key frame `packet` carry only its parameter sets (H.264
+    // SPS/PPS travel ahead of the IDR: same timestamp, consecutive sequence numbers) and are still
+    // buffered: a subscriber that starts at this key frame must receive them first. At most
+    // kMaxParameterSetPackets; 0 for other codecs.
+    static constexpr uint16_t kMaxParameterSetPackets = 4;
+    uint16_t parameterSetPacketsBefore(const rtp::RtpPacket& packet, int64_t nowUs);
 
   private:
     ProducerOptions options_;

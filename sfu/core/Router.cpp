@@ -150,6 +150,7 @@ void Router::closeProducer(const std::string& producerId) {
     detachProducer(*p);
     auto owner = producerOwner_.find(p);
     if (owner != producerOwner_.end()) {
+        removeSrtpStreamLater(*owner->second, dtls::SrtpSession::Direction::Inbound, p->ssrc());
         eraseValue(owner->second->producers, p);
         producerOwner_.erase(owner);
     }
@@ -210,10 +211,36 @@ void Router::closeConsumer(const std::string& consumerId) {
     detachConsumer(*c);
     auto owner = consumerOwner_.find(c);
     if (owner != consumerOwner_.end()) {
+        removeSrtpStreamLater(*owner->second, dtls::SrtpSession::Direction::Outbound, c->ssrc());
         eraseValue(owner->second->consumers, c);
         consumerOwner_.erase(owner);
     }
     consumers_.erase(it);
+}
+
+void Router::removeSrtpStreamLater(const TransportEntry& entry,
+                                   dtls::SrtpSession::Direction direction, uint32_t ssrc) {
+    if (entry.closed || ssrc == 0) return;
+    // Deferred: a republish closes a producer and creates its successor with the same SSRC in one
+    // task, and that stream's state (rollover counter) must survive. Remove it only if no producer
+    // or consumer of the transport claims the SSRC once this task is over; an inbound stream also
+    // stays while a producer still waits to learn its SSRC, which may turn out to be this one.
+    std::weak_ptr<bool> alive = alive_;
+    worker_.post([this, alive, id = entry.transport->id(), direction, ssrc] {
+        auto live = alive.lock();
+        if (!live || !*live) return;
+        auto it = transports_.find(id);
+        if (it == transports_.end() || it->second->closed) return;
+        TransportEntry& e = *it->second;
+        if (direction == dtls::SrtpSession::Direction::Inbound) {
+            for (Producer* p : e.producers) {
+                if (p->ssrc() == ssrc || p->ssrc() == 0) return;
+            }
+        } else if (consumerBySsrc(e, ssrc) != nullptr) {
+            return;
+        }
+        e.transport->removeSrtpStream(direction, ssrc);
+    });
 }
 
 // ---- packet path ----------------------------------------------------------------------------

@@ -88,6 +88,8 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     void handleTransportClosed(TransportEntry& entry, std::string_view reason);
     void detachProducer(Producer& producer);
     void detachConsumer(Consumer& consumer);
+    void removeSrtpStreamLater(const TransportEntry& entry, dtls::SrtpSession::Direction direction,
+                               uint32_t ssrc);
     Consumer* consumerBySsrc(TransportEntry& entry, uint32_t ssrc);
     bool sendPeriodicRtcp();
     bool sendTransportFeedback();

@@ -88,7 +88,25 @@ bool WebRtcTransport::connect(const RemoteTransportParameters& remote, std::stri
         return false;
     }
     state_ = State::Connecting;
+    // A ClientHello that came before the answer was applied: handle it now. DTLS may answer,
+    // or fail and close this transport, from inside this loop.
+    const size_t early = earlyDtlsCount_;
+    earlyDtlsCount_ = 0;
+    for (size_t i = 0; i < early && state_ == State::Connecting; ++i) {
+        dtls_->handleDatagram(earlyDtls_[i].data(), earlyDtlsLen_[i]);
+    }
     return true;
+}
+
+void WebRtcTransport::keepEarlyDtls(const uint8_t* data, size_t len) {
+    auto& m = Metrics::instance();
+    if (earlyDtlsCount_ == kMaxEarlyDtls || len > kMaxEarlyDtlsBytes) {
+        count(m.dtlsEarlyDropped);
+        return;
+    }
+    std::memcpy(earlyDtls_[earlyDtlsCount_].data(), data, len);
+    earlyDtlsLen_[earlyDtlsCount_++] = len;
+    count(m.dtlsEarlyKept);
 }
 
 void WebRtcTransport::close(std::string_view reason) {
@@ -131,14 +149,34 @@ bool WebRtcTransport::sendRtcp(uint8_t* buf, size_t len, size_t capacity) {
     return true;
 }
 
+void WebRtcTransport::removeSrtpStream(dtls::SrtpSession::Direction direction, uint32_t ssrc) {
+    dtls::SrtpSession* session =
+        direction == dtls::SrtpSession::Direction::Inbound ? srtpIn_.get() : srtpOut_.get();
+    // Our own RTCP SSRC outlives every stream; before DTLS there is no session yet.
+    if (session == nullptr || ssrc == 0 ||
+        (direction == dtls::SrtpSession::Direction::Outbound && ssrc == rtcpSsrc_)) {
+        return;
+    }
+    if (session->removeStream(ssrc)) count(Metrics::instance().srtpStreamsRemoved);
+}
+
 void WebRtcTransport::onIceConnected(IceServer& ice) {
     VCB_LOG_INFO("transport %s: ICE connected to %s", id_.c_str(),
                  ice.selectedRemoteAddress().c_str());
 }
 
 void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
-    if (state_ == State::Closed || state_ == State::New) return;
+    if (state_ == State::Closed) return;
     auto& m = Metrics::instance();
+    if (state_ == State::New) {
+        // Remote parameters not applied yet: no DTLS, no keys.
+        if (rtp::classifyPacket(data, len) == rtp::PacketType::Dtls) {
+            keepEarlyDtls(data, len);
+        } else {
+            count(m.droppedBeforeConnect);
+        }
+        return;
+    }
     int64_t now = monotonicUs();
     count(m.bytesReceived, len);
     switch (rtp::classifyPacket(data, len)) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <glib.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -77,6 +78,9 @@ class WebRtcTransport final : public PacketSink,
     uint32_t rtcpSsrc() const override { return rtcpSsrc_; }
     bool connected() const override { return state_ == State::Connected; }
     int64_t lastReceiveUs() const { return lastReceiveUs_; }
+    // Frees the SRTP state of an SSRC that went away (a closed producer: Inbound; a closed
+    // consumer: Outbound). libsrtp keeps one stream per SSRC and walks them on every packet.
+    void removeSrtpStream(dtls::SrtpSession::Direction direction, uint32_t ssrc);
 
   private:
     WebRtcTransport(Worker& worker, std::string id, Listener& listener);
@@ -88,6 +92,16 @@ class WebRtcTransport final : public PacketSink,
     void onDtlsFailed(std::string_view reason) override;
     void onDtlsClosed() override;
     bool onTimer();
+    void keepEarlyDtls(const uint8_t* data, size_t len);
+
+    // DTLS that arrives before connect() (the client may start its handshake as soon as ICE
+    // works, before the server applied its answer): kept and fed to DTLS once it starts, so the
+    // ClientHello is not lost for a whole retransmission timeout. Fixed storage, no allocation.
+    static constexpr size_t kMaxEarlyDtls = 2;
+    static constexpr size_t kMaxEarlyDtlsBytes = 1500;
+    std::array<std::array<uint8_t, kMaxEarlyDtlsBytes>, kMaxEarlyDtls> earlyDtls_{};
+    std::array<size_t, kMaxEarlyDtls> earlyDtlsLen_{};
+    size_t earlyDtlsCount_ = 0;
 
     Worker& worker_;
     std::string id_;

@@ -1,5 +1,6 @@
 #include "sfu/dtls/SrtpSession.hpp"
 
+#include <arpa/inet.h>
 #include <srtp2/srtp.h>
 
 #include <climits>
@@ -151,6 +152,17 @@ SrtpSession::Status SrtpSession::unprotectRtcp(uint8_t* buf, size_t& len) {
     const Status status = mapStatus(srtp_unprotect_rtcp(session_, buf, &n));
     if (status == Status::Ok) len = static_cast<size_t>(n);
     return status;
+}
+
+bool SrtpSession::removeStream(uint32_t ssrc) {
+    // srtp_remove_stream compares against the SSRC as it appears on the wire.
+    return srtp_remove_stream(session_, htonl(ssrc)) == srtp_err_status_ok;
+}
+
+bool SrtpSession::hasStream(uint32_t ssrc) const {
+    uint32_t roc = 0;
+    // srtp_get_stream_roc takes the SSRC in host byte order and fails when there is no stream.
+    return srtp_get_stream_roc(session_, ssrc, &roc) == srtp_err_status_ok;
 }
 
 std::string_view SrtpSession::toString(Status status) {

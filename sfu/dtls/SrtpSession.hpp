@@ -1,6 +1,8 @@
 #pragma once
 // One direction of SRTP/SRTCP protection (libsrtp2) for a peer connection. Not thread-safe: one
-// media worker owns it. A session covers every SSRC of its direction (ssrc_any_*).
+// media worker owns it. A session covers every SSRC of its direction (ssrc_any_*): libsrtp adds a
+// stream per SSRC on its first packet and walks those streams on every packet, so the owner
+// removes a stream when its SSRC goes away (removeStream).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -51,6 +53,12 @@ class SrtpSession {
     Status unprotectRtp(uint8_t* buf, size_t& len);
     Status protectRtcp(uint8_t* buf, size_t& len, size_t capacity);
     Status unprotectRtcp(uint8_t* buf, size_t& len);
+
+    // Frees the state libsrtp keeps for ssrc (host byte order). False if there was none. Control
+    // path only: a later packet with this SSRC starts a fresh stream (new replay window, ROC 0).
+    bool removeStream(uint32_t ssrc);
+    // Whether libsrtp holds a stream for ssrc (it exists once a packet with it was processed).
+    bool hasStream(uint32_t ssrc) const;
 
     SrtpProfile profile() const { return profile_; }
     Direction direction() const { return direction_; }

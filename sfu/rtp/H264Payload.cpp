@@ -5,7 +5,7 @@
 namespace vcb::rtp {
 
 namespace {
-bool isKeyNal(uint8_t type) { return type == H264Payload::kIdr || type == H264Payload::kSps; }
+bool isParameterSet(uint8_t type) { return type == H264Payload::kSps || type == H264Payload::kPps; }
 }  // namespace
 
 bool H264Payload::parse(std::span<const uint8_t> payload, H264Payload& out) {
@@ -35,7 +35,8 @@ bool H264Payload::parse(std::span<const uint8_t> payload, H264Payload& out) {
             if (nals == 0) {
                 h.nalType_ = type;
             }
-            h.keyFrame_ = h.keyFrame_ || isKeyNal(type);
+            h.keyFrame_ = h.keyFrame_ || type == kIdr;
+            h.parameterSets_ = h.parameterSets_ || isParameterSet(type);
             pos += nalSize;
             ++nals;
         }
@@ -53,10 +54,12 @@ bool H264Payload::parse(std::span<const uint8_t> payload, H264Payload& out) {
             return false;
         }
         h.nalType_ = fu & 0x1F;
-        h.keyFrame_ = h.fragmentStart_ && isKeyNal(h.nalType_);
+        h.keyFrame_ = h.fragmentStart_ && h.nalType_ == kIdr;
+        h.parameterSets_ = h.fragmentStart_ && isParameterSet(h.nalType_);
     } else {
         h.nalType_ = h.packetType_;
-        h.keyFrame_ = isKeyNal(h.nalType_);
+        h.keyFrame_ = h.nalType_ == kIdr;
+        h.parameterSets_ = isParameterSet(h.nalType_);
     }
     out = h;
     return true;

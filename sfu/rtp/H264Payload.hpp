@@ -37,8 +37,12 @@ class H264Payload {
     uint8_t nalType() const { return nalType_; }
     bool isFragmentStart() const { return fragmentStart_; }
     bool isFragmentEnd() const { return fragmentEnd_; }
-    // IDR or SPS in a single NAL, any NAL of a STAP-A, or the first fragment of a FU-A.
+    // Carries (the start of) an IDR slice (type 5): as a single NAL, inside a STAP-A (possibly
+    // after its SPS/PPS) or as the first fragment of a FU-A. An SPS or PPS alone is not a key
+    // frame: nothing guarantees an IDR follows it.
     bool isKeyFrame() const { return keyFrame_; }
+    // Carries an SPS or PPS (single NAL, inside a STAP-A, or a FU-A start).
+    bool hasParameterSets() const { return parameterSets_; }
 
   private:
     uint8_t packetType_ = 0;
@@ -46,6 +50,7 @@ class H264Payload {
     bool fragmentStart_ = false;
     bool fragmentEnd_ = false;
     bool keyFrame_ = false;
+    bool parameterSets_ = false;
 };
 
 }  // namespace vcb::rtp

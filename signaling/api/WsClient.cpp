@@ -2,7 +2,10 @@
 
 #include <openssl/rand.h>
 
+#include <set>
+
 #include "protocol/Codec.hpp"
+#include "protocol/Limits.hpp"
 #include "sfu/core/Log.hpp"
 #include "signaling/api/Translate.hpp"
 #include "signaling/sdp/SdpParser.hpp"
@@ -162,6 +165,10 @@ void WsClient::join(const protocol::Join& m) {
                 }
                 self->joined_ = true;
                 self->participantId_ = r.participantId;
+                for (const auto& p : r.others) {
+                    for (const auto& t : p.tracks)
+                        self->meetingTracks_[t.id] = SubscribedTrack{p.id, t.kind, 0};
+                }
                 if (self->autoSubscribe_) {
                     for (const auto& p : r.others) self->addTracksLocked(p.tracks, p.id);
                     subscribeNow = !self->subscribed_.empty();
@@ -183,6 +190,7 @@ void WsClient::addTracksLocked(const std::vector<rooms::TrackInfo>& tracks,
                                const std::string& participantId) {
     for (const auto& t : tracks) {
         if (participantId == participantId_ || subscribed_.count(t.id) != 0) continue;
+        if (subscribed_.size() >= protocol::kMaxSubscribedTracks) return;  // bounded
         subscribed_[t.id] = SubscribedTrack{participantId, t.kind, randomSsrc()};
     }
 }
@@ -276,9 +284,27 @@ void WsClient::unpublish(const protocol::Unpublish&) {
 void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add,
                          std::optional<int64_t> requestId) {
     bool changed = false;
+    std::optional<std::pair<ErrorCode, std::string>> refused;
     {
         std::lock_guard lock(mutex_);
+        // All or nothing: only tracks the meeting has, and no more than the cap in total.
+        std::set<std::string> added;
         for (const auto& id : trackIds) {
+            if (!add || subscribed_.count(id) != 0) continue;
+            const auto known = meetingTracks_.find(id);
+            if (known == meetingTracks_.end() || known->second.participantId == participantId_) {
+                refused.emplace(ErrorCode::UnknownTrack, "no such track in the meeting: " + id);
+                break;
+            }
+            added.insert(id);
+        }
+        if (!refused && subscribed_.size() + added.size() > protocol::kMaxSubscribedTracks) {
+            refused.emplace(ErrorCode::TooManyTracks,
+                            "at most " + std::to_string(protocol::kMaxSubscribedTracks) +
+                                " subscribed tracks per connection");
+        }
+        for (const auto& id : trackIds) {
+            if (refused) break;
             std::string pid;
             sfu::MediaKind kind;
             if (!splitTrackId(id, pid, kind) || pid == participantId_) continue;
@@ -290,6 +316,7 @@ void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add,
             }
         }
     }
+    if (refused) return sendError(refused->first, std::move(refused->second), requestId);
     if (changed) renegotiate();
 }
 
@@ -433,6 +460,9 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
                 break;
             case Type::ParticipantLeft: {
                 send(protocol::ParticipantLeft{e.participant.id});
+                std::erase_if(meetingTracks_, [&](const auto& entry) {
+                    return entry.second.participantId == e.participant.id;
+                });
                 for (auto it = subscribed_.begin(); it != subscribed_.end();) {
                     if (it->second.participantId == e.participant.id) {
                         it = subscribed_.erase(it);
@@ -445,6 +475,7 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
             }
             case Type::TrackPublished:
                 send(protocol::TrackPublished{e.participant.id, toProtocol(e.track)});
+                meetingTracks_[e.track.id] = SubscribedTrack{e.participant.id, e.track.kind, 0};
                 if (autoSubscribe_ && subscribed_.count(e.track.id) == 0) {
                     addTracksLocked({e.track}, e.participant.id);
                     renegotiateNow = true;
@@ -452,6 +483,7 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
                 break;
             case Type::TrackUnpublished:
                 send(protocol::TrackUnpublished{e.participant.id, e.track.id});
+                meetingTracks_.erase(e.track.id);
                 // The m-section stays; the consumer pauses and resumes if the track comes back.
                 break;
             case Type::TransportClosed:

@@ -80,7 +80,10 @@ class WsClient final : public rooms::MeetingObserver,
     int64_t revision_ = 0;
     bool offerInFlight_ = false;
     bool renegotiateNeeded_ = false;
-    std::map<std::string, SubscribedTrack> subscribed_;  // by track id
+    std::map<std::string, SubscribedTrack> subscribed_;  // by track id, ≤ kMaxSubscribedTracks
+    // Tracks other participants publish now (from joined and meeting events): subscribe accepts
+    // only these. Bounded by the meeting's participants and their tracks.
+    std::map<std::string, SubscribedTrack> meetingTracks_;
 };
 
 }  // namespace vcb::signaling

@@ -3,20 +3,19 @@
 #include <algorithm>
 #include <string>
 
+#include "sfu/CodecMatch.hpp"
 #include "signaling/sdp/SdpText.hpp"
 
 namespace vcb::signaling {
 
 namespace {
 
-using sdptext::fmtpParam;
 using sdptext::iequals;
 
-constexpr const char* kH264PreferredProfile = "42e01f";
-
-bool isH264PacketizationMode1(const sfu::RtpCodec& c) {
-    const auto mode = fmtpParam(c.fmtp, "packetization-mode");
-    return mode && *mode == "1";
+// Packetization-mode 1 with a profile-level-id that names a known profile: anything else could
+// never be matched to a publisher's stream (sfu/CodecMatch.hpp).
+bool isForwardableH264(const sfu::RtpCodec& c) {
+    return sfu::h264PacketizationMode(c.fmtp) == 1 && sfu::h264Profile(c.fmtp).has_value();
 }
 
 }  // namespace
@@ -77,7 +76,7 @@ const sfu::RtpCodec* MediaCapabilities::match(sfu::MediaKind kind,
     for (const sfu::RtpCodec& cap : codecs(kind)) {
         if (!iequals(cap.name, peer.name) || cap.clockRate != peer.clockRate) continue;
         if (kind == sfu::MediaKind::Audio && cap.channels != peer.channels) continue;
-        if (iequals(cap.name, "H264") && !isH264PacketizationMode1(peer)) continue;
+        if (iequals(cap.name, "H264") && !isForwardableH264(peer)) continue;
         return &cap;
     }
     return nullptr;
@@ -92,8 +91,8 @@ std::vector<sfu::RtpCodec> MediaCapabilities::select(
             if (match(kind, peer) != &cap) continue;
             if (best == nullptr) best = &peer;
             if (!iequals(cap.name, "H264")) break;
-            const auto profile = fmtpParam(peer.fmtp, "profile-level-id");
-            if (profile && iequals(*profile, kH264PreferredProfile)) {
+            // Constrained Baseline (the canonical 42e01f, any level) is what every browser decodes.
+            if (sfu::h264SameFormat(peer.fmtp, cap.fmtp)) {
                 best = &peer;
                 break;
             }

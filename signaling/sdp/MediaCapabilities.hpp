@@ -3,7 +3,8 @@
 // offers. An SFU cannot transcode, so negotiation is "does the peer speak one of these":
 //   audio: opus/48000/2 (PT 111, minptime=10;useinbandfec=1, rtcp-fb transport-cc)
 //   video: VP8/90000 (PT 96), H264/90000 packetization-mode=1 (PT 102, profile-level-id 42e01f
-//          preferred, other profiles accepted); rtcp-fb nack, nack pli, ccm fir, goog-remb,
+//          preferred, other known profiles accepted; a stream is only forwarded to subscribers
+//          that negotiated the same profile and mode); rtcp-fb nack, nack pli, ccm fir, goog-remb,
 //          transport-cc
 //   header extensions: mid 1, audio-level 2 (audio only), abs-send-time 3, transport-cc 4, rid 5
 // No RTX: retransmissions reuse the media SSRC.
@@ -28,7 +29,8 @@ class MediaCapabilities {
 
     // Picks from a peer's codec list (its payload types) what the server can forward, in the
     // server's preference order: audio: the first opus/48000/2; video: the first VP8, then one
-    // H264 with packetization-mode=1 (profile-level-id 42e01f preferred). Each result keeps the
+    // H264 with packetization-mode=1 and a known profile (Constrained Baseline preferred, any
+    // level). Each result keeps the
     // peer's payload type, name and fmtp (audio gets the server's opus fmtp), has no RTX, and its
     // rtcp-fb is the intersection of the peer's and the server's.
     std::vector<sfu::RtpCodec> select(sfu::MediaKind kind,

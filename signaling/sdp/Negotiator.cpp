@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "sfu/CodecMatch.hpp"
 #include "signaling/sdp/SdpParser.hpp"
 #include "signaling/sdp/SdpText.hpp"
 
@@ -270,6 +271,13 @@ NegotiationResult Negotiator::applyAnswer(const sfu::SessionDescription& offer,
                 oc->clockRate != ac.clockRate || ac.rtxPayloadType) {
                 return bad("answer codec " + std::to_string(ac.payloadType) + " in m-section " +
                            o.mid + " was not offered");
+            }
+            // RFC 6184 §8.2.2: an H.264 answer keeps the offered packetization-mode and profile
+            // (the level may differ); otherwise the stream we send would not be decodable.
+            if (!ac.fmtp.empty() && iequals(ac.name, "H264") &&
+                !sfu::h264SameFormat(oc->fmtp, ac.fmtp)) {
+                return bad("answer codec " + std::to_string(ac.payloadType) + " in m-section " +
+                           o.mid + " changes the H264 profile or packetization-mode");
             }
             sfu::RtpCodec c = *oc;
             if (!ac.fmtp.empty()) c.fmtp = ac.fmtp;  // what the client can receive

@@ -46,7 +46,19 @@ TEST(KeyFrameDetectorTest, H264) {
     const Bytes fuNonIdrStart = {0x5c, 0x81, 0x9a};
     EXPECT_TRUE(isKeyFrame(VideoCodec::H264, idr));
     EXPECT_FALSE(isKeyFrame(VideoCodec::H264, nonIdr));
-    EXPECT_TRUE(isKeyFrame(VideoCodec::H264, stapSpsPps));
+    // Parameter sets alone start nothing: only an IDR does, with or without them.
+    EXPECT_FALSE(isKeyFrame(VideoCodec::H264, stapSpsPps));
+    EXPECT_TRUE(isParameterSetsOnly(VideoCodec::H264, stapSpsPps));
+    const Bytes stapSpsPpsIdr = {0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02,
+                                 0x68, 0xce, 0x00, 0x02, 0x65, 0x88};
+    EXPECT_TRUE(isKeyFrame(VideoCodec::H264, stapSpsPpsIdr));
+    EXPECT_FALSE(isParameterSetsOnly(VideoCodec::H264, stapSpsPpsIdr));
+    EXPECT_FALSE(isKeyFrame(VideoCodec::H264, Bytes{0x67, 0x42, 0xc0, 0x1f}));  // SPS alone
+    EXPECT_TRUE(isParameterSetsOnly(VideoCodec::H264, Bytes{0x67, 0x42, 0xc0, 0x1f}));
+    EXPECT_TRUE(isParameterSetsOnly(VideoCodec::H264, Bytes{0x68, 0xce}));  // PPS alone
+    EXPECT_FALSE(isParameterSetsOnly(VideoCodec::H264, idr));
+    EXPECT_FALSE(isParameterSetsOnly(VideoCodec::H264, nonIdr));
+    EXPECT_FALSE(isParameterSetsOnly(VideoCodec::Vp8, Bytes{0x10, 0x00}));
     EXPECT_TRUE(isKeyFrame(VideoCodec::H264, fuIdrStart));
     EXPECT_FALSE(isKeyFrame(VideoCodec::H264, fuIdrMiddle));
     EXPECT_FALSE(isKeyFrame(VideoCodec::H264, fuNonIdrStart));
@@ -71,7 +83,8 @@ TEST(MetricsTest, PrometheusExportHasEveryCounterWithItsValue) {
     for (const char* name :
          {"vcb_nacks_received_total", "vcb_nacks_unanswered_total",
           "vcb_rtp_packets_retransmitted_total", "vcb_keyframe_requests_sent_total",
-          "vcb_transports_open", "vcb_producers_open"}) {
+          "vcb_transports_open", "vcb_producers_open", "vcb_dtls_early_kept_total",
+          "vcb_dtls_early_dropped_total", "vcb_srtp_streams_removed_total"}) {
         EXPECT_NE(text.find(std::string("\n") + name + " "), std::string::npos) << name;
     }
     EXPECT_EQ(text.back(), '\n');

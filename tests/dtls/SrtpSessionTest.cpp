@@ -244,6 +244,58 @@ TEST_P(SrtpSessionTest, ManySsrcsShareOneSession) {
     }
 }
 
+// Subscribers come and go with fresh SSRCs: each one's stream must be freed when it leaves, or
+// libsrtp's per-packet stream walk grows without bound. The streams that stay keep working.
+TEST_P(SrtpSessionTest, RemovedStreamsAreFreedAndTheOthersKeepWorking) {
+    const uint32_t live[] = {0x11223344, 0x0a0b0c0d};
+    std::vector<uint32_t> gone;
+    uint16_t liveSeq = 500;
+    auto roundTrip = [&](uint32_t ssrc, uint16_t seq) {
+        Packet p = makeRtp(seq, ssrc);
+        const auto plain = p.bytes();
+        if (sender_->protectRtp(p.buf.data(), p.len, p.buf.size()) != Status::Ok) return false;
+        return receiver_->unprotectRtp(p.buf.data(), p.len) == Status::Ok && p.bytes() == plain;
+    };
+    for (uint32_t cycle = 0; cycle < 300; ++cycle) {
+        const uint32_t ssrc = 0x70000000u + cycle * 0x01010101u;
+        for (uint16_t seq = 0; seq < 3; ++seq) ASSERT_TRUE(roundTrip(ssrc, seq)) << cycle;
+        for (uint32_t l : live) ASSERT_TRUE(roundTrip(l, liveSeq)) << cycle;
+        ++liveSeq;
+        ASSERT_TRUE(sender_->hasStream(ssrc));
+        ASSERT_TRUE(receiver_->hasStream(ssrc));
+        EXPECT_TRUE(sender_->removeStream(ssrc));
+        EXPECT_TRUE(receiver_->removeStream(ssrc));
+        EXPECT_FALSE(sender_->removeStream(ssrc)) << "already gone";
+        gone.push_back(ssrc);
+    }
+    for (uint32_t ssrc : gone) {
+        EXPECT_FALSE(sender_->hasStream(ssrc)) << ssrc;
+        EXPECT_FALSE(receiver_->hasStream(ssrc)) << ssrc;
+    }
+    for (uint32_t l : live) {
+        EXPECT_TRUE(sender_->hasStream(l));
+        EXPECT_TRUE(receiver_->hasStream(l));
+        EXPECT_TRUE(roundTrip(l, liveSeq));
+    }
+    // RTCP of a live SSRC is unaffected too.
+    Packet rtcp = makeRtcp(live[0]);
+    ASSERT_EQ(sender_->protectRtcp(rtcp.buf.data(), rtcp.len, rtcp.buf.size()), Status::Ok);
+    EXPECT_EQ(receiver_->unprotectRtcp(rtcp.buf.data(), rtcp.len), Status::Ok);
+}
+
+// A removed SSRC that comes back starts a fresh stream: its old replay window is gone with it.
+TEST_P(SrtpSessionTest, RemovedSsrcThatReturnsStartsAFreshStream) {
+    const uint32_t ssrc = 0x12345678;
+    Packet first = makeRtp(7, ssrc);
+    ASSERT_EQ(sender_->protectRtp(first.buf.data(), first.len, first.buf.size()), Status::Ok);
+    ASSERT_EQ(receiver_->unprotectRtp(first.buf.data(), first.len), Status::Ok);
+    ASSERT_TRUE(sender_->removeStream(ssrc));
+    ASSERT_TRUE(receiver_->removeStream(ssrc));
+    Packet again = makeRtp(7, ssrc);
+    ASSERT_EQ(sender_->protectRtp(again.buf.data(), again.len, again.buf.size()), Status::Ok);
+    EXPECT_EQ(receiver_->unprotectRtp(again.buf.data(), again.len), Status::Ok);
+}
+
 INSTANTIATE_TEST_SUITE_P(Profiles, SrtpSessionTest,
                          ::testing::Values(SrtpProfile::AeadAes128Gcm,
                                            SrtpProfile::Aes128CmSha1_80),

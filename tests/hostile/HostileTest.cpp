@@ -32,6 +32,7 @@
 #include "clients/gst/WhipClient.hpp"
 #include "tests/integration/Metrics.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/sdp/TestSdps.hpp"
 
 namespace vcb::integration {
 namespace {
@@ -869,6 +870,91 @@ double sigtermAndWait(ServerProcess& server, Clock::duration limit) {
         std::this_thread::sleep_for(20ms);
     }
     return -1;
+}
+
+// subscribe only takes tracks the meeting has: a made-up (well-formed) track id is refused and
+// stored nowhere; the WHIP publisher's real track is accepted and answered with an offer.
+TEST_F(HostileTest, SubscribeOnlyToTracksOfTheMeeting) {
+    RawWs ws;
+    ASSERT_TRUE(ws.open(server_.port()));
+    ws.write(
+        R"({"type":"join","meeting":"ongoing","displayName":"picky","autoSubscribe":false,"requestId":1})");
+    std::string joined;
+    for (int i = 0; i < 20 && joined.empty() && !ws.closed(); ++i) {
+        std::string m = ws.read();
+        if (m.find("\"joined\"") != std::string::npos) joined = m;
+    }
+    ASSERT_FALSE(joined.empty());
+    std::smatch video;
+    ASSERT_TRUE(std::regex_search(joined, video, std::regex(R"re("([^"]+-video)")re")))
+        << "the publisher's video track is listed: " << joined;
+    ws.write(R"({"type":"subscribe","trackIds":["nobody-video"],"requestId":2})");
+    EXPECT_TRUE(ws.readUntil("unknown_track", 5)) << "a made-up track was accepted";
+    // All or nothing: a real track next to a made-up one is refused too.
+    ws.write(R"({"type":"subscribe","trackIds":[")" + video[1].str() +
+             R"(","ghost-audio"],"requestId":3})");
+    EXPECT_TRUE(ws.readUntil("unknown_track", 5));
+    ws.write(R"({"type":"subscribe","trackIds":[")" + video[1].str() + R"("],"requestId":4})");
+    EXPECT_TRUE(ws.readUntil("\"offer\"", 10)) << "the real track was not offered";
+}
+
+// A connection subscribes to at most kMaxSubscribedTracks (128) tracks: 65 WebSocket publishers
+// give a meeting 130 tracks; asking for all of them is refused with too_many_tracks.
+TEST_F(HostileTest, SubscribedTracksPerConnectionAreCapped) {
+    auto jsonString = [](const std::string& text) {
+        std::string out = "\"";
+        for (char c : text) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+                out += c;
+            } else if (c == '\r') {
+                out += "\\r";
+            } else if (c == '\n') {
+                out += "\\n";
+            } else {
+                out += c;
+            }
+        }
+        return out + "\"";
+    };
+    const std::string publish = R"({"type":"publish","requestId":2,"sdp":)" +
+                                jsonString(vcb::signaling::testsdp::kChromeOffer) + "}";
+    constexpr int kPublishers = 65;
+    std::vector<std::unique_ptr<RawWs>> publishers;
+    for (int i = 0; i < kPublishers; ++i) {
+        auto ws = std::make_unique<RawWs>();
+        ASSERT_TRUE(ws->open(server_.port())) << i;
+        ws->write(R"({"type":"join","meeting":"crowd","displayName":"p)" + std::to_string(i) +
+                  R"(","autoSubscribe":false,"requestId":1})");
+        ASSERT_TRUE(ws->readUntil("\"joined\"", 10)) << i;
+        ws->write(publish);
+        ASSERT_TRUE(ws->readUntil("\"answer\"", 10)) << i;
+        publishers.push_back(std::move(ws));
+    }
+    RawWs ws;
+    ASSERT_TRUE(ws.open(server_.port()));
+    ws.write(
+        R"({"type":"join","meeting":"crowd","displayName":"greedy","autoSubscribe":false,"requestId":1})");
+    std::string joined;
+    for (int i = 0; i < 20 && joined.empty() && !ws.closed(); ++i) {
+        std::string m = ws.read();
+        if (m.find("\"joined\"") != std::string::npos) joined = m;
+    }
+    ASSERT_FALSE(joined.empty());
+    std::vector<std::string> ids;
+    const std::regex trackId(R"re("(p[^"]*-(audio|video))")re");
+    std::string all;
+    for (auto it = std::sregex_iterator(joined.begin(), joined.end(), trackId);
+         it != std::sregex_iterator(); ++it) {
+        ids.push_back((*it)[1].str());
+        all += (all.empty() ? "\"" : ",\"") + ids.back() + "\"";
+    }
+    ASSERT_EQ(ids.size(), 2u * kPublishers) << joined.substr(0, 2000);
+    ws.write(R"({"type":"subscribe","requestId":2,"trackIds":[)" + all + "]}");
+    EXPECT_TRUE(ws.readUntil("too_many_tracks", 5)) << "130 tracks accepted";
+    ws.write(R"({"type":"subscribe","requestId":3,"trackIds":[")" + ids[0] + "\"]}");
+    EXPECT_TRUE(ws.readUntil("\"offer\"", 10)) << "a subscription within the cap was refused";
+    baselineRss_ = -1;  // 65 publish sessions: not what the RSS check is about
 }
 
 TEST_F(HostileTest, SigtermDrainsActiveMeeting) {

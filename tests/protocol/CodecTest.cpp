@@ -208,16 +208,18 @@ TEST(CodecTest, ServerParseValidation) {
 }
 
 TEST(CodecTest, ErrorCodeNames) {
-    for (auto code :
-         {ErrorCode::BadJson, ErrorCode::BadMessage, ErrorCode::UnknownType, ErrorCode::NotJoined,
-          ErrorCode::AlreadyJoined, ErrorCode::MeetingNotFound, ErrorCode::Unauthorized,
-          ErrorCode::Forbidden, ErrorCode::BadSdp, ErrorCode::UnsupportedMedia, ErrorCode::TooLarge,
-          ErrorCode::RateLimited, ErrorCode::MeetingFull, ErrorCode::TooManySessions,
-          ErrorCode::ServerShutdown, ErrorCode::Internal}) {
+    for (auto code : {ErrorCode::BadJson, ErrorCode::BadMessage, ErrorCode::UnknownType,
+                      ErrorCode::NotJoined, ErrorCode::AlreadyJoined, ErrorCode::MeetingNotFound,
+                      ErrorCode::Unauthorized, ErrorCode::Forbidden, ErrorCode::BadSdp,
+                      ErrorCode::UnsupportedMedia, ErrorCode::TooLarge, ErrorCode::RateLimited,
+                      ErrorCode::MeetingFull, ErrorCode::TooManySessions, ErrorCode::ServerShutdown,
+                      ErrorCode::UnknownTrack, ErrorCode::TooManyTracks, ErrorCode::Internal}) {
         EXPECT_EQ(errorCodeFromString(toString(code)), code);
     }
     EXPECT_EQ(toString(ErrorCode::MeetingNotFound), "meeting_not_found");
     EXPECT_EQ(toString(ErrorCode::ServerShutdown), "server_shutdown");
+    EXPECT_EQ(toString(ErrorCode::UnknownTrack), "unknown_track");
+    EXPECT_EQ(toString(ErrorCode::TooManyTracks), "too_many_tracks");
     EXPECT_EQ(toString(ErrorCode::TooManySessions), "too_many_sessions");
     EXPECT_EQ(toString(ErrorCode::MeetingFull), "meeting_full");
     EXPECT_EQ(toString(ErrorCode::Unauthorized), "unauthorized");

@@ -99,7 +99,7 @@ TEST(Vp8PayloadDescriptor, RejectsTruncated) {
 
 TEST(H264Payload, SingleNalUnits) {
     EXPECT_TRUE(H264Payload::isKeyFrame(std::vector<uint8_t>{0x65, 0x88, 0x84}));  // IDR
-    EXPECT_TRUE(H264Payload::isKeyFrame(std::vector<uint8_t>{0x67, 0x42, 0xc0}));  // SPS
+    EXPECT_FALSE(H264Payload::isKeyFrame(std::vector<uint8_t>{0x67, 0x42, 0xc0}));  // SPS alone
     EXPECT_FALSE(H264Payload::isKeyFrame(std::vector<uint8_t>{0x68, 0xce}));       // PPS
     EXPECT_FALSE(H264Payload::isKeyFrame(std::vector<uint8_t>{0x41, 0x9a}));       // slice
     H264Payload h;
@@ -107,6 +107,11 @@ TEST(H264Payload, SingleNalUnits) {
     ASSERT_TRUE(H264Payload::parse(idr.span(), h));
     EXPECT_EQ(h.packetType(), 5);
     EXPECT_EQ(h.nalType(), 5);
+    EXPECT_FALSE(h.hasParameterSets());
+    TestBuffer sps({0x67, 0x42, 0xc0});
+    ASSERT_TRUE(H264Payload::parse(sps.span(), h));
+    EXPECT_FALSE(h.isKeyFrame());
+    EXPECT_TRUE(h.hasParameterSets());
 }
 
 TEST(H264Payload, StapA) {
@@ -115,9 +120,12 @@ TEST(H264Payload, StapA) {
     ASSERT_TRUE(H264Payload::parse(spsPps.span(), h));
     EXPECT_EQ(h.packetType(), H264Payload::kStapA);
     EXPECT_EQ(h.nalType(), H264Payload::kSps);
-    EXPECT_TRUE(h.isKeyFrame());
+    EXPECT_FALSE(h.isKeyFrame()) << "SPS and PPS without an IDR";
+    EXPECT_TRUE(h.hasParameterSets());
     TestBuffer ppsThenIdr({0x78, 0x00, 0x01, 0x68, 0x00, 0x02, 0x65, 0x88});
-    EXPECT_TRUE(H264Payload::isKeyFrame(ppsThenIdr.span()));
+    ASSERT_TRUE(H264Payload::parse(ppsThenIdr.span(), h));
+    EXPECT_TRUE(h.isKeyFrame());
+    EXPECT_TRUE(h.hasParameterSets());
     TestBuffer slices({0x78, 0x00, 0x01, 0x41, 0x00, 0x01, 0x41});
     ASSERT_TRUE(H264Payload::parse(slices.span(), h));
     EXPECT_FALSE(h.isKeyFrame());

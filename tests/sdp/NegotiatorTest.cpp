@@ -222,6 +222,43 @@ TEST(Negotiator, CodecSelection) {
     EXPECT_EQ(r->media[0].mid, "1");
 }
 
+// H264 formats are told apart by profile (profile_idc + constraint flags) and packetization-mode,
+// not by name: an unknown profile is never chosen, and Constrained Baseline at any level is
+// preferred to a High profile listed first.
+TEST(Negotiator, H264SelectionLooksAtProfileAndMode) {
+    Negotiator n;
+    const std::string h264Only =
+        replaceAll(kChromeViewerOffer, "m=video 9 UDP/TLS/RTP/SAVPF 102 96 97",
+                   "m=video 9 UDP/TLS/RTP/SAVPF 102 104");
+    const std::string cbLine =
+        "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
+    auto withFormats = [&](const std::string& fmtp102, const std::string& fmtp104) {
+        return replaceAll(
+            h264Only, cbLine,
+            "a=fmtp:102 " + fmtp102 + "\r\na=rtpmap:104 H264/90000\r\na=fmtp:104 " + fmtp104);
+    };
+    // High first, Constrained Baseline (level 5.2) second: the latter is chosen.
+    auto r = n.answer(parse(withFormats("packetization-mode=1;profile-level-id=640c1f",
+                                        "packetization-mode=1;profile-level-id=42e034")),
+                      serverTransport(), AnswerPurpose::View);
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    EXPECT_EQ(payloadTypes(r->media[1]), std::vector<uint8_t>{104});
+    // 4D with constraint_set0 is Constrained Baseline as well.
+    r = n.answer(parse(withFormats("packetization-mode=1;profile-level-id=640c1f",
+                                   "packetization-mode=1;profile-level-id=4d801f")),
+                 serverTransport(), AnswerPurpose::View);
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    EXPECT_EQ(payloadTypes(r->media[1]), std::vector<uint8_t>{104});
+    // Constrained Baseline only in mode 0, and an unknown profile (High 4:2:2, 7a) in mode 1:
+    // nothing the server can forward.
+    r = n.answer(parse(withFormats("packetization-mode=0;profile-level-id=42e01f",
+                                   "packetization-mode=1;profile-level-id=7a001f")),
+                 serverTransport(), AnswerPurpose::View);
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    ASSERT_EQ(r->media.size(), 1u) << "video rejected";
+    EXPECT_EQ(r->media[0].mid, "0");
+}
+
 TEST(Negotiator, SeveralAudioAndVideoSectionsForPublish) {
     std::string text = kWebrtcbinOffer;
     const size_t video = text.find("m=video");
@@ -494,6 +531,18 @@ TEST(Negotiator, ApplyAnswerRejectsInconsistentAnswers) {
         replaceAll(replaceAll(good, "SAVPF 96", "SAVPF 100"), "a=rtpmap:96 ", "a=rtpmap:100 "),
         SdpError::Code::BadSdp);
     expectBad(replaceAll(good, "a=rtpmap:96 VP8", "a=rtpmap:96 VP9"), SdpError::Code::BadSdp);
+    {
+        // An H264 answer must keep the offered profile and packetization-mode (level may vary).
+        const std::string h264 = clientAnswer(offer->local, false);
+        ASSERT_TRUE(n.applyAnswer(offer->local, h264).ok());
+        const auto level = n.applyAnswer(
+            offer->local, replaceAll(h264, "profile-level-id=42e01f", "profile-level-id=42e034"));
+        EXPECT_TRUE(level.ok()) << level.error().message();
+        expectBad(replaceAll(h264, "profile-level-id=42e01f", "profile-level-id=640c1f"),
+                  SdpError::Code::BadSdp);
+        expectBad(replaceAll(h264, "packetization-mode=1", "packetization-mode=0"),
+                  SdpError::Code::BadSdp);
+    }
     expectBad(replaceAll(good, "a=extmap:3 ", "a=extmap:9 "), SdpError::Code::BadSdp);
     expectBad(good.substr(0, good.find("m=video")), SdpError::Code::BadSdp);
     expectBad(removeLines(good, "a=fingerprint"), SdpError::Code::MissingFingerprint);
