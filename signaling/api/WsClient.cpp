@@ -493,6 +493,10 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
                     // DTLS parameters. An offer still out is answered first.
                     subscribeTransport_.clear();
                     subscribeConnected_ = false;
+                    // The new transport's consumers start their own sequence numbers and
+                    // timestamps: under the old SSRCs the browser would drop those packets as
+                    // old, so every track gets a new SSRC (same m-line, mid and msid).
+                    for (auto& [id, t] : subscribed_) t.ssrc = randomSsrc();
                     if (offerInFlight_) {
                         renegotiateNeeded_ = true;
                     } else {

@@ -26,6 +26,7 @@
     lastOffer: '',  // SDP of the last subscribe offer and of the page's answer to it
     lastAnswer: '',
     pending: new Map(),  // requestId -> resolve
+    decoded: new Map(),  // "<participantId>/<ssrc>" -> most frames decoded seen
     nextRequestId: 1,
     chain: Promise.resolve(),  // subscribe offers are applied one after the other
     left: false,
@@ -170,16 +171,25 @@
   // framesDecoded of each received video, by the participant id in its msid track id
   // ("<participantId>-video"), plus the publish side's framesEncoded.
   async function stats() {
-    const received = {};
+    // A participant's video may arrive under several SSRCs over time (a new one when the server
+    // moves the subscription to a new transport): frames decoded are summed over them.
+    const detail = {};  // per participant: the newest stream's counters
     if (state.sub) {
       const report = await state.sub.getStats();
       report.forEach((s) => {
         if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
         const m = /^(.*)-video$/.exec(s.trackIdentifier || '');
         if (!m) return;
-        const prev = received[m[1]];
-        if (!prev || (s.framesDecoded || 0) > prev) received[m[1]] = s.framesDecoded || 0;
+        const key = `${m[1]}/${s.ssrc}`;
+        state.decoded.set(key, Math.max(state.decoded.get(key) || 0, s.framesDecoded || 0));
+        detail[m[1]] = `mid=${s.mid} ssrc=${s.ssrc} pkts=${s.packetsReceived || 0}` +
+                       ` pli=${s.pliCount || 0} key=${s.keyFramesDecoded || 0}`;
       });
+    }
+    const received = {};
+    for (const [key, frames] of state.decoded) {
+      const pid = key.slice(0, key.lastIndexOf('/'));
+      received[pid] = (received[pid] || 0) + frames;
     }
     let framesEncoded = 0;
     if (state.pub) {
@@ -191,6 +201,7 @@
     return {
       participantId: state.participantId,
       received,
+      detail,
       framesEncoded,
       publishState: state.pub ? state.pub.connectionState : 'none',
       subscribeState: state.sub ? state.sub.connectionState : 'none',

@@ -87,7 +87,7 @@ class Member {
 }
 
 function describe(m, s) {
-  const got = Object.entries(s.received).map(([pid, f]) => `${pid}:${f}`).join(' ');
+  const got = Object.entries(s.received).map(([pid, f]) => `${pid}:${f} (${s.detail[pid]})`).join(' ');
   return `${m.name} ${s.participantId} sub=${s.subscribeState} pub=${s.publishState} ` +
          `offers=${s.offers} answers=${s.answers} mids=[${s.mids.join(',')}] decoded{${got}}`;
 }

@@ -520,7 +520,11 @@ TEST(Negotiator, SubscribeLeaveAndRejoinKeepsMLinesAndAcceptsChromeAnswer) {
     EXPECT_EQ(parsed.media[1].msidTrack, "p3-video");
     EXPECT_EQ(parsed.media[2].mid, "2");
     EXPECT_EQ(parsed.media[3].mid, "3");
-    EXPECT_EQ(parsed.bundleMids, (std::vector<std::string>{"4", "5", "2", "3"}));
+    // BUNDLE in m-line order, as Chromium writes its answer's group (a different tag in offer
+    // and answer makes it fail with "Failed to setup RTCP mux"); the tag moves to mid 4, so
+    // Chromium replaces its transport once more.
+    EXPECT_NE(rejoined->sdp.find("a=group:BUNDLE 4 5 2 3\r\n"), std::string::npos)
+        << rejoined->sdp;
 }
 
 // Participants leave and rejoin in turns for many rounds: every offer keeps the previous
