@@ -413,24 +413,24 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
     }
     auto self = shared_from_this();
     auto requestId = m.requestId;
-    conference_.view(
-        meetingId, participantId, transportId, remote, std::move(tracks),
-        [self, requestId, transportId](rooms::RoomError err, std::string detail) {
-            bool current = false;
-            bool again = false;
-            {
-                std::lock_guard lock(self->mutex_);
-                self->offerInFlight_ = false;
-                // A transport that closed meanwhile is replaced by the next offer.
-                current = self->subscribeTransport_ == transportId;
-                if (current && err == rooms::RoomError::None) self->subscribeConnected_ = true;
-                if (!current) self->renegotiateNeeded_ = true;
-                again = self->renegotiateNeeded_;
-            }
-            if (current && err != rooms::RoomError::None)
-                self->sendError(toProtocol(err), detail, requestId);
-            if (again) self->renegotiate();
-        });
+    conference_.view(meetingId, participantId, transportId, remote, std::move(tracks),
+                     [self, requestId, transportId](rooms::RoomError err, std::string detail) {
+                         bool current = false;
+                         bool again = false;
+                         {
+                             std::lock_guard lock(self->mutex_);
+                             self->offerInFlight_ = false;
+                             // A transport that closed meanwhile is replaced by the next offer.
+                             current = self->subscribeTransport_ == transportId;
+                             if (current && err == rooms::RoomError::None)
+                                 self->subscribeConnected_ = true;
+                             if (!current) self->renegotiateNeeded_ = true;
+                             again = self->renegotiateNeeded_;
+                         }
+                         if (current && err != rooms::RoomError::None)
+                             self->sendError(toProtocol(err), detail, requestId);
+                         if (again) self->renegotiate();
+                     });
 }
 
 void WsClient::leave(std::optional<int64_t>) {

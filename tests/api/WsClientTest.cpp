@@ -25,7 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kWait = 5s;         // for a message that must come
+constexpr auto kWait = 5s;          // for a message that must come
 constexpr auto kQuietWait = 500ms;  // for one that must not
 
 class FakeConnection final : public WsConnection {

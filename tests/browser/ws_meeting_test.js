@@ -87,7 +87,8 @@ class Member {
 }
 
 function describe(m, s) {
-  const got = Object.entries(s.received).map(([pid, f]) => `${pid}:${f} (${s.detail[pid]})`).join(' ');
+  // Present senders only (those with a current stream).
+  const got = Object.keys(s.detail).map((pid) => `${pid}:${s.received[pid]} (${s.detail[pid]})`).join(' ');
   return `${m.name} ${s.participantId} sub=${s.subscribeState} pub=${s.publishState} ` +
          `offers=${s.offers} answers=${s.answers} mids=[${s.mids.join(',')}] decoded{${got}}`;
 }

@@ -523,8 +523,7 @@ TEST(Negotiator, SubscribeLeaveAndRejoinKeepsMLinesAndAcceptsChromeAnswer) {
     // BUNDLE in m-line order, as Chromium writes its answer's group (a different tag in offer
     // and answer makes it fail with "Failed to setup RTCP mux"); the tag moves to mid 4, so
     // Chromium replaces its transport once more.
-    EXPECT_NE(rejoined->sdp.find("a=group:BUNDLE 4 5 2 3\r\n"), std::string::npos)
-        << rejoined->sdp;
+    EXPECT_NE(rejoined->sdp.find("a=group:BUNDLE 4 5 2 3\r\n"), std::string::npos) << rejoined->sdp;
 }
 
 // Participants leave and rejoin in turns for many rounds: every offer keeps the previous
