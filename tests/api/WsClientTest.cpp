@@ -178,10 +178,9 @@ TEST_F(WsClientTest, SubscribeTransportLostMidOfferKeepsMLines) {
     Client& viewer = join("viewer", true);
 
     auto offer = answerNext(viewer, "after the join");
-    // The two publishers' tracks may arrive in one offer or two (they are already published).
-    while (offer.media.size() < 4) {
+    // The two publishers' tracks may arrive in one offer or more.
+    for (int i = 0; i < 3 && offer.media.size() < 4; ++i) {
         offer = answerNext(viewer, "for the second publisher");
-        if (::testing::Test::HasFailure()) return;
     }
     ASSERT_EQ(layout(offer), (std::vector<std::string>{"0:9", "1:9", "2:9", "3:9"}));
     ASSERT_EQ(offer.bundleMids.front(), "0");
@@ -231,8 +230,10 @@ TEST_F(WsClientTest, SubscribeTransportLostMidOfferKeepsMLines) {
     // Someone new publishes: the rejected m-lines are recycled in place under new mids.
     Client& newcomer = joinAndPublish("newcomer");
     auto recycled = answerNext(viewer, "for the newcomer");
-    while (!::testing::Test::HasFailure() && recycled.media.size() >= 2 &&
-           (recycled.media[0].rejected || recycled.media[1].rejected)) {
+    // Its audio and video may come in one offer or two.
+    for (int i = 0; i < 2 && recycled.media.size() >= 2 &&
+                    (recycled.media[0].rejected || recycled.media[1].rejected);
+         ++i) {
         recycled = answerNext(viewer, "for the newcomer's second track");
     }
     ASSERT_EQ(recycled.media.size(), 4u);
