@@ -129,6 +129,11 @@ void WsClient::handle(const protocol::ClientMessage& message) {
         message);
 }
 
+std::string WsClient::subscribeTransportId() {
+    std::lock_guard lock(mutex_);
+    return subscribeTransport_;
+}
+
 bool WsClient::isJoined() {
     std::lock_guard lock(mutex_);
     return joined_ && !left_;
@@ -374,57 +379,82 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
     std::string meetingId, participantId, transportId;
     std::vector<rooms::ViewTrack> tracks;
     std::optional<sfu::RemoteTransportParameters> remote;
+    bool pending = false;  // an offer with this revision awaits its answer
+    bool view = false;     // hand the accepted sections to the conference
+    bool again = false;    // a change waited for this answer: offer it now
+    std::optional<SdpError> refused;
     {
         std::lock_guard lock(mutex_);
-        if (!offerInFlight_ || m.revision != revision_ || !lastOffer_) {
-            // fall through to the error below
-            meetingId.clear();
-        } else {
+        pending = offerInFlight_ && m.revision == revision_ && lastOffer_;
+        if (pending) {
             auto result = subscribeNegotiator_.applyAnswer(*lastOffer_, m.sdp);
             if (!result) {
+                // The client has applied the offer all the same: lastOffer_ stays the layout
+                // the next offer builds on (its m-lines are never removed or reordered).
+                VCB_LOG_WARN("participant %s: subscribe answer %lld refused: %s",
+                             participantId_.c_str(), static_cast<long long>(m.revision),
+                             result.error().message().c_str());
+                refused = result.error();
                 offerInFlight_ = false;
-                send(protocol::Error{toProtocol(result.error()), result.error().message(),
-                                     m.requestId});
-                return;
-            }
-            for (const auto& section : result->media) {
-                if (section.rejected || section.ssrcs.empty()) continue;
-                const SubscribedTrack* st = nullptr;
-                for (const auto& [id, t] : subscribed_) {
-                    if (t.ssrc == section.ssrcs.front()) st = &t;
+                again = renegotiateNeeded_;
+            } else if (subscribeTransport_.empty()) {
+                // The transport closed while the offer was out (Chromium ends its DTLS
+                // association when the BUNDLE-tagged m-line is rejected): the next offer keeps
+                // every m-line and brings a new transport, an ICE restart for the client.
+                offerInFlight_ = false;
+                again = renegotiateNeeded_ || !subscribed_.empty();
+            } else {
+                view = true;
+                for (const auto& section : result->media) {
+                    if (section.rejected || section.ssrcs.empty()) continue;
+                    const SubscribedTrack* st = nullptr;
+                    for (const auto& [id, t] : subscribed_) {
+                        if (t.ssrc == section.ssrcs.front()) st = &t;
+                    }
+                    if (st == nullptr) continue;
+                    rooms::ViewTrack vt;
+                    vt.mid = section.mid;
+                    vt.ssrc = st->ssrc;
+                    vt.cname = "vcbridge";
+                    vt.codecs = section.codecs;
+                    vt.extensions = section.extensions;
+                    vt.source = {rooms::MediaSelector::Mode::Participant, st->participantId,
+                                 st->kind};
+                    tracks.push_back(std::move(vt));
                 }
-                if (st == nullptr) continue;
-                rooms::ViewTrack vt;
-                vt.mid = section.mid;
-                vt.ssrc = st->ssrc;
-                vt.cname = "vcbridge";
-                vt.codecs = section.codecs;
-                vt.extensions = section.extensions;
-                vt.source = {rooms::MediaSelector::Mode::Participant, st->participantId, st->kind};
-                tracks.push_back(std::move(vt));
+                if (!subscribeConnected_) remote = toRemote(result->remote);
+                meetingId = meetingId_;
+                participantId = participantId_;
+                transportId = subscribeTransport_;
             }
-            if (!subscribeConnected_) remote = toRemote(result->remote);
-            meetingId = meetingId_;
-            participantId = participantId_;
-            transportId = subscribeTransport_;
         }
     }
-    if (meetingId.empty()) {
+    if (!pending) {
         return sendError(ErrorCode::BadMessage, "no subscribe offer with this revision is pending",
                          m.requestId);
+    }
+    if (refused) sendError(toProtocol(*refused), refused->message(), m.requestId);
+    if (!view) {
+        if (again) renegotiate();
+        return;
     }
     auto self = shared_from_this();
     auto requestId = m.requestId;
     conference_.view(meetingId, participantId, transportId, remote, std::move(tracks),
-                     [self, requestId](rooms::RoomError err, std::string detail) {
+                     [self, requestId, transportId](rooms::RoomError err, std::string detail) {
+                         bool current = false;
                          bool again = false;
                          {
                              std::lock_guard lock(self->mutex_);
                              self->offerInFlight_ = false;
-                             if (err == rooms::RoomError::None) self->subscribeConnected_ = true;
+                             // A transport that closed meanwhile is replaced by the next offer.
+                             current = self->subscribeTransport_ == transportId;
+                             if (current && err == rooms::RoomError::None)
+                                 self->subscribeConnected_ = true;
+                             if (!current) self->renegotiateNeeded_ = true;
                              again = self->renegotiateNeeded_;
                          }
-                         if (err != rooms::RoomError::None)
+                         if (current && err != rooms::RoomError::None)
                              self->sendError(toProtocol(err), detail, requestId);
                          if (again) self->renegotiate();
                      });
@@ -490,12 +520,20 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
                 if (e.transportId == publishTransport_) {
                     publishTransport_.clear();
                 } else if (e.transportId == subscribeTransport_) {
+                    // The client's peer connection keeps its m-lines (JSEP): the Negotiator and
+                    // lastOffer_ stay, and the next offer carries a new transport's ICE and
+                    // DTLS parameters. An offer still out is answered first.
                     subscribeTransport_.clear();
                     subscribeConnected_ = false;
-                    lastOffer_.reset();
-                    offerInFlight_ = false;
-                    subscribeNegotiator_ = Negotiator{};
-                    renegotiateNow = !subscribed_.empty();
+                    // The new transport's consumers start their own sequence numbers and
+                    // timestamps: under the old SSRCs the browser would drop those packets as
+                    // old, so every track gets a new SSRC (same m-line, mid and msid).
+                    for (auto& [id, t] : subscribed_) t.ssrc = randomSsrc();
+                    if (offerInFlight_) {
+                        renegotiateNeeded_ = true;
+                    } else {
+                        renegotiateNow = !subscribed_.empty();
+                    }
                 }
                 break;
         }

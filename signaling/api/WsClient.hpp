@@ -31,6 +31,8 @@ class WsClient final : public rooms::MeetingObserver,
     void onMeetingEvent(const rooms::MeetingEvent& event) override;
     // The socket closed: leave the meeting.
     void disconnect();
+    // The conference transport of the subscribe peer connection; empty while there is none.
+    std::string subscribeTransportId();
 
   private:
     struct SubscribedTrack {

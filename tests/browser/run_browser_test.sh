@@ -1,9 +1,15 @@
 #!/bin/sh
 # ctest entry point: installs playwright-core from the committed lock file when missing, then
-# runs the headless Chromium end-to-end test against the given vcbridge binary.
-# Usage: run_browser_test.sh <vcbridge> [browser_test.js options]
+# runs a headless Chromium end-to-end test (browser_test.js unless --script names another one in
+# this directory) against the given vcbridge binary.
+# Usage: run_browser_test.sh [--script NAME.js] <vcbridge> [test options]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+script=browser_test.js
+if [ "${1:-}" = "--script" ]; then
+    script=$2
+    shift 2
+fi
 
 if ! command -v node >/dev/null 2>&1; then
     echo "browser test: node is not installed (apt-get install -y nodejs npm)" >&2
@@ -18,4 +24,4 @@ if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
     # playwright-core never downloads a browser; Debian's chromium is used.
     (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
-exec node "$here/browser_test.js" "$@"
+exec node "$here/$script" "$@"

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -409,6 +411,204 @@ TEST(Negotiator, SubscribeRenegotiationKeepsAndRecyclesSections) {
     EXPECT_EQ(origin(first->sdp).first, origin(fourth->sdp).first);
     EXPECT_EQ(origin(first->sdp).second, "1");
     EXPECT_EQ(origin(fourth->sdp).second, "4");
+}
+
+// Chromium 1xx's answer (captured from the browser test) to a subscribe offer whose first two
+// m-lines, the BUNDLE-tagged ones, were just rejected: port 0 with an unoffered PCMU payload on
+// the rejected lines, BUNDLE moved to the first accepted mid.
+const std::string kChromeAnswerAfterLeave = crlf(R"(v=0
+o=- 3239605131168148314 3 IN IP4 127.0.0.1
+s=-
+t=0 0
+a=group:BUNDLE 2 3
+a=msid-semantic: WMS
+m=audio 0 UDP/TLS/RTP/SAVPF 0
+c=IN IP4 127.0.0.1
+a=rtcp:9 IN IP4 0.0.0.0
+a=candidate:4008080551 1 udp 2122194687 127.0.0.1 55143 typ host generation 0 network-id 3 network-cost 50
+a=candidate:1088154411 1 udp 2122063615 192.0.2.2 52197 typ host generation 0 network-id 1
+a=candidate:3288309884 1 udp 2122267903 ::1 54176 typ host generation 0 network-id 4 network-cost 50
+a=candidate:1202292635 1 udp 2122134271 fd00::2 37921 typ host generation 0 network-id 2
+a=ice-ufrag:J0NN
+a=ice-pwd:hf/wrczK+MyI6NecN4wmGPPs
+a=ice-options:trickle
+a=fingerprint:sha-256 6C:89:E5:77:42:CA:7F:0E:71:72:A8:8D:7D:4D:74:BA:F9:90:45:C4:5E:BE:26:66:E7:4D:94:9D:14:7D:2E:6A
+a=setup:active
+a=mid:0
+a=inactive
+a=rtpmap:0 PCMU/8000
+m=video 0 UDP/TLS/RTP/SAVPF 0
+c=IN IP4 0.0.0.0
+a=rtcp:9 IN IP4 0.0.0.0
+a=ice-ufrag:J0NN
+a=ice-pwd:hf/wrczK+MyI6NecN4wmGPPs
+a=ice-options:trickle
+a=fingerprint:sha-256 6C:89:E5:77:42:CA:7F:0E:71:72:A8:8D:7D:4D:74:BA:F9:90:45:C4:5E:BE:26:66:E7:4D:94:9D:14:7D:2E:6A
+a=setup:active
+a=mid:1
+a=inactive
+m=audio 9 UDP/TLS/RTP/SAVPF 111
+c=IN IP4 0.0.0.0
+a=rtcp:9 IN IP4 0.0.0.0
+a=ice-ufrag:J0NN
+a=ice-pwd:hf/wrczK+MyI6NecN4wmGPPs
+a=ice-options:trickle
+a=fingerprint:sha-256 6C:89:E5:77:42:CA:7F:0E:71:72:A8:8D:7D:4D:74:BA:F9:90:45:C4:5E:BE:26:66:E7:4D:94:9D:14:7D:2E:6A
+a=setup:active
+a=mid:2
+a=extmap:2 urn:ietf:params:rtp-hdrext:ssrc-audio-level
+a=extmap:3 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time
+a=extmap:4 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01
+a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid
+a=recvonly
+a=rtcp-mux
+a=rtcp-rsize
+a=rtpmap:111 opus/48000/2
+a=rtcp-fb:111 transport-cc
+a=fmtp:111 minptime=10;useinbandfec=1
+m=video 9 UDP/TLS/RTP/SAVPF 96 102
+c=IN IP4 0.0.0.0
+a=rtcp:9 IN IP4 0.0.0.0
+a=ice-ufrag:J0NN
+a=ice-pwd:hf/wrczK+MyI6NecN4wmGPPs
+a=ice-options:trickle
+a=fingerprint:sha-256 6C:89:E5:77:42:CA:7F:0E:71:72:A8:8D:7D:4D:74:BA:F9:90:45:C4:5E:BE:26:66:E7:4D:94:9D:14:7D:2E:6A
+a=setup:active
+a=mid:3
+a=extmap:3 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time
+a=extmap:4 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01
+a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid
+a=extmap:5 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id
+a=recvonly
+a=rtcp-mux
+a=rtcp-rsize
+a=rtpmap:96 VP8/90000
+a=rtcp-fb:96 goog-remb
+a=rtcp-fb:96 transport-cc
+a=rtcp-fb:96 ccm fir
+a=rtcp-fb:96 nack
+a=rtcp-fb:96 nack pli
+a=rtpmap:102 H264/90000
+a=rtcp-fb:102 goog-remb
+a=rtcp-fb:102 transport-cc
+a=rtcp-fb:102 ccm fir
+a=rtcp-fb:102 nack
+a=rtcp-fb:102 nack pli
+a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f)");
+
+// The reported meeting: the viewer receives two participants (mids 0-3), the first one leaves
+// and later someone else joins. JSEP (RFC 8829 5.2.2): m-lines are never removed or reordered,
+// the departed ones stay port 0 until a new track recycles them under a new mid; the offer can
+// move to a new transport (ICE restart) without touching the m-lines.
+TEST(Negotiator, SubscribeLeaveAndRejoinKeepsMLinesAndAcceptsChromeAnswer) {
+    Negotiator n;
+    const auto t = serverTransport();
+    const auto p1a = OfferedTrack{"p1-audio", "p1", MediaKind::Audio, 11, "vcbridge"};
+    const auto p1v = OfferedTrack{"p1-video", "p1", MediaKind::Video, 12, "vcbridge"};
+    const auto p2a = OfferedTrack{"p2-audio", "p2", MediaKind::Audio, 21, "vcbridge"};
+    const auto p2v = OfferedTrack{"p2-video", "p2", MediaKind::Video, 22, "vcbridge"};
+    const auto p3a = OfferedTrack{"p3-audio", "p3", MediaKind::Audio, 31, "vcbridge"};
+    const auto p3v = OfferedTrack{"p3-video", "p3", MediaKind::Video, 32, "vcbridge"};
+
+    const auto all = n.offer({p1a, p1v, p2a, p2v}, t);
+    ASSERT_TRUE(all.ok());
+    ASSERT_TRUE(n.applyAnswer(all->local, clientAnswer(all->local)).ok());
+
+    const auto left = n.offer({p2a, p2v}, t, &all->local);
+    ASSERT_TRUE(left.ok());
+    auto parsed = parse(left->sdp);
+    ASSERT_EQ(parsed.media.size(), 4u);
+    EXPECT_TRUE(parsed.media[0].rejected);
+    EXPECT_TRUE(parsed.media[1].rejected);
+    EXPECT_EQ(parsed.media[2].msidTrack, "p2-audio");
+    EXPECT_EQ(parsed.bundleMids, (std::vector<std::string>{"2", "3"}));
+    const auto applied = n.applyAnswer(left->local, kChromeAnswerAfterLeave);
+    ASSERT_TRUE(applied.ok()) << applied.error().message();
+    ASSERT_EQ(applied->media.size(), 2u);
+    EXPECT_EQ(applied->media[0].mid, "2");
+    EXPECT_EQ(applied->media[0].ssrcs, std::vector<uint32_t>{21});
+    EXPECT_EQ(applied->media[1].mid, "3");
+    EXPECT_EQ(payloadTypes(applied->media[1]), (std::vector<uint8_t>{96, 102}));
+    EXPECT_EQ(applied->remote.iceUfrag, "J0NN");
+
+    // A new transport (Chromium dropped the old one with the BUNDLE tag): same m-lines, new ICE.
+    auto moved = t;
+    moved.iceUfrag = "vcbV";
+    moved.icePwd = "anotherIcePassword0123456789";
+    const auto restart = n.offer({p2a, p2v}, moved, &left->local);
+    ASSERT_TRUE(restart.ok());
+    parsed = parse(restart->sdp);
+    EXPECT_EQ(parsed.iceUfrag, "vcbV");
+    ASSERT_EQ(parsed.media.size(), 4u);
+    for (size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(parsed.media[i].mid, std::to_string(i));
+        EXPECT_EQ(parsed.media[i].rejected, i < 2);
+    }
+    ASSERT_TRUE(n.applyAnswer(restart->local, kChromeAnswerAfterLeave).ok());
+
+    // p3 joins: its tracks recycle the rejected lines in place, under mids never used before.
+    const auto rejoined = n.offer({p2a, p2v, p3a, p3v}, moved, &restart->local);
+    ASSERT_TRUE(rejoined.ok());
+    parsed = parse(rejoined->sdp);
+    ASSERT_EQ(parsed.media.size(), 4u);
+    EXPECT_EQ(parsed.media[0].mid, "4");
+    EXPECT_EQ(parsed.media[0].msidTrack, "p3-audio");
+    EXPECT_EQ(parsed.media[1].mid, "5");
+    EXPECT_EQ(parsed.media[1].msidTrack, "p3-video");
+    EXPECT_EQ(parsed.media[2].mid, "2");
+    EXPECT_EQ(parsed.media[3].mid, "3");
+    // BUNDLE in m-line order, as Chromium writes its answer's group (a different tag in offer
+    // and answer makes it fail with "Failed to setup RTCP mux"); the tag moves to mid 4, so
+    // Chromium replaces its transport once more.
+    EXPECT_NE(rejoined->sdp.find("a=group:BUNDLE 4 5 2 3\r\n"), std::string::npos) << rejoined->sdp;
+}
+
+// Participants leave and rejoin in turns for many rounds: every offer keeps the previous
+// offer's m-lines in order; a line changes its mid only after it was offered rejected, and a
+// mid is never used for a second track.
+TEST(Negotiator, SubscribeOffersNeverRemoveOrReorderMLines) {
+    Negotiator n;
+    const auto t = serverTransport();
+    std::vector<std::string> present = {"a", "b", "c"};
+    int generation = 0;
+    std::map<std::string, std::string> trackOfMid;
+    std::optional<sfu::SessionDescription> previous;
+    for (int step = 0; step < 60; ++step) {
+        // Rotate: the oldest participant leaves every other step, a new one joins in between.
+        if (step % 2 == 0) {
+            present.erase(present.begin());
+        } else {
+            present.push_back("n" + std::to_string(++generation));
+        }
+        std::vector<OfferedTrack> tracks;
+        uint32_t ssrc = 100;
+        for (const auto& p : present) {
+            tracks.push_back({p + "-audio", p, MediaKind::Audio, ++ssrc, "vcbridge"});
+            tracks.push_back({p + "-video", p, MediaKind::Video, ++ssrc, "vcbridge"});
+        }
+        const auto r = n.offer(tracks, t, previous ? &*previous : nullptr);
+        ASSERT_TRUE(r.ok()) << r.error().message();
+        const auto& now = r->local.media;
+        if (previous) {
+            const auto& before = previous->media;
+            ASSERT_GE(now.size(), before.size()) << "step " << step;
+            for (size_t i = 0; i < before.size(); ++i) {
+                EXPECT_EQ(now[i].kind, before[i].kind) << "step " << step << " line " << i;
+                if (!before[i].rejected) {
+                    EXPECT_EQ(now[i].mid, before[i].mid) << "step " << step << " line " << i;
+                }
+            }
+        }
+        for (const auto& m : now) {
+            if (m.rejected) continue;
+            auto [it, fresh] = trackOfMid.emplace(m.mid, m.msidTrack);
+            EXPECT_EQ(it->second, m.msidTrack) << "mid " << m.mid << " changed meaning";
+        }
+        // At most one line per track present plus the ones left over: no unbounded growth.
+        EXPECT_LE(now.size(), 8u) << "step " << step;
+        ASSERT_TRUE(n.applyAnswer(r->local, clientAnswer(r->local)).ok());
+        previous = r->local;
+    }
 }
 
 TEST(Negotiator, SubscribeOfferValidation) {

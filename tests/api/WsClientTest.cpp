@@ -1,0 +1,272 @@
+// WsClient against a real Conference (one worker, 127.0.0.1, no media flowing): the subscribe
+// peer connection's renegotiation as a browser sees it. Chromium refuses a subsequent offer
+// whose m-lines are removed or reordered (JSEP, RFC 8829 5.2.2), and it ends its DTLS
+// association when the BUNDLE-tagged m-line is rejected, which closes the server's transport.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "protocol/Codec.hpp"
+#include "rooms/Conference.hpp"
+#include "sfu/dtls/DtlsCertificate.hpp"
+#include "sfu/dtls/DtlsContext.hpp"
+#include "signaling/api/WsClient.hpp"
+#include "signaling/sdp/SdpParser.hpp"
+#include "signaling/sdp/SdpWriter.hpp"
+#include "tests/sdp/TestSdps.hpp"
+
+namespace vcb::signaling {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kWait = 5s;          // for a message that must come
+constexpr auto kQuietWait = 500ms;  // for one that must not
+
+class FakeConnection final : public WsConnection {
+  public:
+    FakeConnection() : WsConnection(1, HttpRequest{}) {}
+
+    void send(std::string message) override {
+        auto parsed = protocol::parseServerMessage(message);
+        ASSERT_TRUE(parsed.ok()) << message;
+        std::lock_guard lock(mutex_);
+        queue_.push_back(std::move(parsed.value()));
+        cv_.notify_all();
+    }
+    void close(boost::beast::websocket::close_code, std::string) override {}
+
+    // The next message of type T, skipping other types (errors are counted); nullopt when none
+    // arrives within `wait`.
+    template <typename T>
+    std::optional<T> next(std::chrono::milliseconds wait = kWait) {
+        std::unique_lock lock(mutex_);
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        while (true) {
+            while (!queue_.empty()) {
+                protocol::ServerMessage m = std::move(queue_.front());
+                queue_.pop_front();
+                if (auto* e = std::get_if<protocol::Error>(&m)) errors_.push_back(e->message);
+                if (auto* t = std::get_if<T>(&m)) return std::move(*t);
+            }
+            if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && queue_.empty())
+                return std::nullopt;
+        }
+    }
+
+    std::vector<std::string> errors() {
+        std::lock_guard lock(mutex_);
+        return errors_;
+    }
+
+  private:
+    std::vector<std::string> errors_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::deque<protocol::ServerMessage> queue_;
+};
+
+struct Client {
+    std::shared_ptr<FakeConnection> connection = std::make_shared<FakeConnection>();
+    std::shared_ptr<WsClient> ws;
+    std::string participantId;
+
+    Client(rooms::Conference& conference) {
+        ws = std::make_shared<WsClient>(conference, connection, "127.0.0.1");
+    }
+    void handle(protocol::ClientMessage m) { ws->handle(m); }
+};
+
+// The mids and ports of a subscribe offer, in m-line order ("0:9" accepted, "0:0" rejected).
+std::vector<std::string> layout(const sfu::SessionDescription& d) {
+    std::vector<std::string> out;
+    for (const auto& m : d.media) out.push_back(m.mid + (m.rejected ? ":0" : ":9"));
+    return out;
+}
+
+sfu::SessionDescription parse(const std::string& sdp) {
+    auto r = SdpParser::parse(sdp);
+    EXPECT_TRUE(r.ok()) << r.error().message() << "\n" << sdp;
+    return r.ok() ? r.value() : sfu::SessionDescription{};
+}
+
+// A browser's answer: recvonly, DTLS client, VP8 only; rejected m-lines stay rejected.
+std::string browserAnswer(const sfu::SessionDescription& offer) {
+    sfu::SessionDescription a = offer;
+    a.iceLite = false;
+    a.iceUfrag = "cli1";
+    a.icePwd = "clientPassword0123456789";
+    a.setup = sfu::DtlsSetup::Active;
+    a.fingerprint = std::string(testsdp::kChromeFingerprint);
+    a.candidates.clear();
+    for (auto& m : a.media) {
+        if (m.rejected) continue;
+        m.direction = sfu::Direction::RecvOnly;
+        m.ssrcs = {4242};
+        m.msidStream.clear();
+        m.msidTrack.clear();
+        if (m.kind == sfu::MediaKind::Video) m.codecs.resize(1);
+    }
+    return SdpWriter{}.write(a);
+}
+
+class WsClientTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::string error;
+        std::shared_ptr<const dtls::DtlsCertificate> cert = dtls::DtlsCertificate::generate(&error);
+        ASSERT_TRUE(cert) << error;
+        auto dtls = dtls::DtlsContext::create(cert, &error);
+        ASSERT_TRUE(dtls) << error;
+        rooms::ConferenceConfig config;
+        conference_ = std::make_unique<rooms::Conference>(
+            config, std::move(dtls), std::make_shared<rooms::AllowAllAuthenticator>());
+        ASSERT_TRUE(conference_->startError().empty()) << conference_->startError();
+    }
+    void TearDown() override {
+        for (auto& c : clients_) c->ws->disconnect();
+        if (conference_) conference_->stop();
+    }
+
+    Client& join(const std::string& name, bool autoSubscribe) {
+        clients_.push_back(std::make_unique<Client>(*conference_));
+        Client& c = *clients_.back();
+        protocol::Join j;
+        j.meeting = "m";
+        j.displayName = name;
+        j.autoSubscribe = autoSubscribe;
+        c.handle(j);
+        auto joined = c.connection->next<protocol::Joined>();
+        EXPECT_TRUE(joined) << name << " did not join";
+        if (joined) c.participantId = joined->participantId;
+        return c;
+    }
+
+    Client& joinAndPublish(const std::string& name) {
+        Client& c = join(name, false);
+        c.handle(protocol::Publish{testsdp::kChromeOffer, std::nullopt});
+        EXPECT_TRUE(c.connection->next<protocol::PublishAnswer>()) << name << " did not publish";
+        return c;
+    }
+
+    // Answers the next subscribe offer; returns it parsed.
+    sfu::SessionDescription answerNext(Client& c, const std::string& what) {
+        auto offer = c.connection->next<protocol::SubscribeOffer>();
+        EXPECT_TRUE(offer) << "no subscribe offer " << what;
+        if (!offer) return {};
+        auto parsed = parse(offer->sdp);
+        c.handle(protocol::SubscribeAnswer{browserAnswer(parsed), offer->revision, std::nullopt});
+        return parsed;
+    }
+
+    std::unique_ptr<rooms::Conference> conference_;
+    std::vector<std::unique_ptr<Client>> clients_;
+};
+
+// The reported sequence: three in a meeting, the first leaves. The subscriber's offer rejects
+// the departed tracks' m-lines, including the BUNDLE-tagged one, and Chromium closes its DTLS
+// association before it answers. The server must not offer again before that answer, and the
+// next offer keeps every m-line (mid and position) and brings a new transport.
+TEST_F(WsClientTest, SubscribeTransportLostMidOfferKeepsMLines) {
+    Client& first = joinAndPublish("first");
+    Client& second = joinAndPublish("second");
+    Client& viewer = join("viewer", true);
+
+    auto offer = answerNext(viewer, "after the join");
+    // The two publishers' tracks may arrive in one offer or more.
+    for (int i = 0; i < 3 && offer.media.size() < 4; ++i) {
+        offer = answerNext(viewer, "for the second publisher");
+    }
+    ASSERT_EQ(layout(offer), (std::vector<std::string>{"0:9", "1:9", "2:9", "3:9"}));
+    ASSERT_EQ(offer.bundleMids.front(), "0");
+    std::string tagOwner;
+    for (const auto& m : offer.media) {
+        if (m.mid == "0") tagOwner = m.msidStream;
+    }
+    Client& leaver = tagOwner == first.participantId ? first : second;
+    Client& stayer = tagOwner == first.participantId ? second : first;
+    const std::string transportBefore = viewer.ws->subscribeTransportId();
+    ASSERT_FALSE(transportBefore.empty());
+
+    leaver.ws->disconnect();
+    auto rejecting = viewer.connection->next<protocol::SubscribeOffer>();
+    ASSERT_TRUE(rejecting) << "no offer after the leave";
+    const auto rejectingSdp = parse(rejecting->sdp);
+    EXPECT_EQ(layout(rejectingSdp), (std::vector<std::string>{"0:0", "1:0", "2:9", "3:9"}));
+    EXPECT_EQ(rejectingSdp.bundleMids, (std::vector<std::string>{"2", "3"}));
+
+    // What Chromium does on applying it: DTLS close_notify on the old BUNDLE transport.
+    conference_->closeTransport("m", viewer.participantId, transportBefore);
+    EXPECT_FALSE(viewer.connection->next<protocol::SubscribeOffer>(kQuietWait))
+        << "an offer was sent before the answer to revision " << rejecting->revision;
+
+    viewer.handle(
+        protocol::SubscribeAnswer{browserAnswer(rejectingSdp), rejecting->revision, std::nullopt});
+    auto restart = viewer.connection->next<protocol::SubscribeOffer>();
+    ASSERT_TRUE(restart) << "no offer with a new transport";
+    EXPECT_GT(restart->revision, rejecting->revision);
+    const auto restartSdp = parse(restart->sdp);
+    EXPECT_EQ(layout(restartSdp), (std::vector<std::string>{"0:0", "1:0", "2:9", "3:9"}));
+    EXPECT_NE(restartSdp.iceUfrag, rejectingSdp.iceUfrag) << "same ICE credentials";
+    for (size_t i = 2; i < restartSdp.media.size(); ++i) {
+        const auto& m = restartSdp.media[i];
+        EXPECT_EQ(m.msidStream, stayer.participantId);
+        EXPECT_EQ(m.msidTrack, rejectingSdp.media[i].msidTrack);
+        // New consumers number their packets afresh: a new SSRC keeps the browser from
+        // dropping them as older than what it already decoded.
+        EXPECT_NE(m.ssrcs, rejectingSdp.media[i].ssrcs) << "mid " << m.mid;
+    }
+    viewer.handle(
+        protocol::SubscribeAnswer{browserAnswer(restartSdp), restart->revision, std::nullopt});
+    const std::string transportAfter = viewer.ws->subscribeTransportId();
+    EXPECT_FALSE(transportAfter.empty());
+    EXPECT_NE(transportAfter, transportBefore);
+
+    // Someone new publishes: the rejected m-lines are recycled in place under new mids.
+    Client& newcomer = joinAndPublish("newcomer");
+    auto recycled = answerNext(viewer, "for the newcomer");
+    // Its audio and video may come in one offer or two.
+    for (int i = 0; i < 2 && recycled.media.size() >= 2 &&
+                    (recycled.media[0].rejected || recycled.media[1].rejected);
+         ++i) {
+        recycled = answerNext(viewer, "for the newcomer's second track");
+    }
+    ASSERT_EQ(recycled.media.size(), 4u);
+    EXPECT_EQ(layout(recycled), (std::vector<std::string>{"4:9", "5:9", "2:9", "3:9"}));
+    EXPECT_EQ(recycled.media[0].msidStream, newcomer.participantId);
+    EXPECT_EQ(recycled.media[2].msidStream, stayer.participantId);
+    EXPECT_EQ(viewer.connection->errors(), std::vector<std::string>{});
+}
+
+// An answer Negotiator::applyAnswer refuses: the client has applied the offer regardless, so a
+// change that waited for the answer is offered next, on top of the same m-lines.
+TEST_F(WsClientTest, RefusedAnswerStillOffersWaitingChangeOnTheSameMLines) {
+    joinAndPublish("first");
+    Client& viewer = join("viewer", true);
+    auto offer = viewer.connection->next<protocol::SubscribeOffer>();
+    ASSERT_TRUE(offer);
+    const auto offerSdp = parse(offer->sdp);
+    ASSERT_EQ(layout(offerSdp), (std::vector<std::string>{"0:9", "1:9"}));
+
+    // A change while the offer is out waits for the answer.
+    Client& second = joinAndPublish("second");
+    EXPECT_FALSE(viewer.connection->next<protocol::SubscribeOffer>(kQuietWait));
+
+    std::string bad = browserAnswer(offerSdp);
+    bad.replace(bad.find("a=setup:active"), 14, "a=setup:passive");
+    viewer.handle(protocol::SubscribeAnswer{bad, offer->revision, std::nullopt});
+    auto following = viewer.connection->next<protocol::SubscribeOffer>();
+    EXPECT_EQ(viewer.connection->errors().size(), 1u) << "the refusal is reported";
+    ASSERT_TRUE(following) << "the waiting change was never offered";
+    const auto followingSdp = parse(following->sdp);
+    EXPECT_EQ(layout(followingSdp), (std::vector<std::string>{"0:9", "1:9", "2:9", "3:9"}));
+    EXPECT_EQ(followingSdp.media[2].msidStream, second.participantId);
+}
+
+}  // namespace
+}  // namespace vcb::signaling

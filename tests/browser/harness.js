@@ -1,0 +1,114 @@
+// Shared pieces of the headless Chromium tests: logging, bounded waits, the vcbridge process
+// and Chromium's command line.
+'use strict';
+
+const { spawn } = require('node:child_process');
+const readline = require('node:readline');
+
+const SERVER_READY_TIMEOUT_MS = 15000;
+const SHUTDOWN_TIMEOUT_MS = 5000;
+const MAX_LOG_LINES = 300;
+
+// The server being tested, so that a watchdog or signal can still kill it.
+let activeServer = null;
+const currentServer = () => activeServer;
+
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--mute-audio',
+];
+
+function log(msg) {
+  process.stdout.write(`[browser-test] ${msg}\n`);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Rejects after `ms` so that no await in this test can hang forever.
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+class Server {
+  constructor(binary, rtcPorts) {
+    this.binary = binary;
+    this.rtcPorts = rtcPorts;
+    this.proc = null;
+    this.lines = [];
+    this.exited = null;
+  }
+
+  remember(stream, line) {
+    this.lines.push(`${stream}: ${line}`);
+    if (this.lines.length > MAX_LOG_LINES) this.lines.shift();
+  }
+
+  // Resolves with the base URL from the single "vcbridge listening on ..." line.
+  start() {
+    const args = ['--listen', '127.0.0.1:0', '--media-ip', '127.0.0.1', '--rtc-ports', this.rtcPorts];
+    log(`starting ${this.binary} ${args.join(' ')}`);
+    this.proc = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    activeServer = this;
+    const ready = new Promise((resolve, reject) => {
+      const out = readline.createInterface({ input: this.proc.stdout });
+      out.on('line', (line) => {
+        this.remember('out', line);
+        const m = /^vcbridge listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/.exec(line);
+        if (m) resolve(m[1]);
+      });
+      readline.createInterface({ input: this.proc.stderr }).on('line', (l) => this.remember('err', l));
+      this.proc.on('error', (err) => reject(new Error(`cannot start server: ${err.message}`)));
+      this.proc.on('exit', (code, signal) => {
+        this.exited = { code, signal };
+        reject(new Error(`server exited before it was ready (code ${code}, signal ${signal})`));
+      });
+    });
+    return withTimeout(ready, SERVER_READY_TIMEOUT_MS, 'server ready line');
+  }
+
+  async stop() {
+    if (!this.proc || this.exited) return;
+    const exited = new Promise((resolve) => this.proc.once('exit', resolve));
+    this.proc.kill('SIGTERM');
+    try {
+      await withTimeout(exited, SHUTDOWN_TIMEOUT_MS, 'server shutdown');
+    } catch (_) {
+      log('server ignored SIGTERM, killing it');
+      this.proc.kill('SIGKILL');
+      await withTimeout(exited, SHUTDOWN_TIMEOUT_MS, 'server kill').catch(() => {});
+    }
+  }
+
+  killNow() {
+    if (this.proc && !this.exited) this.proc.kill('SIGKILL');
+  }
+
+  dumpLog() {
+    log(`last ${this.lines.length} server log lines:`);
+    for (const l of this.lines) process.stdout.write(`  ${l}\n`);
+  }
+}
+
+function attachPageLogging(page, name) {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') log(`${name} console.${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => log(`${name} page error: ${err.message}`));
+  page.on('requestfailed', (req) => log(`${name} request failed: ${req.method()} ${req.url()}`));
+}
+
+module.exports = { CHROMIUM_ARGS, Server, attachPageLogging, currentServer, log, sleep, withTimeout };
