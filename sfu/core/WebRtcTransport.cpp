@@ -91,6 +91,22 @@ bool WebRtcTransport::connect(const RemoteTransportParameters& remote, std::stri
     return true;
 }
 
+bool WebRtcTransport::restartIce(const RemoteTransportParameters& remote, std::string& error) {
+    if (state_ != State::Connecting && state_ != State::Connected) {
+        error = "transport not connected";
+        return false;
+    }
+    if (remote.iceUfrag.empty() || remote.icePwd.empty()) {
+        error = "missing ICE credentials";
+        return false;
+    }
+    if (!ice_->restart(remote.iceUfrag)) {
+        error = "cannot draw a unique ICE ufrag";
+        return false;
+    }
+    return true;
+}
+
 void WebRtcTransport::close(std::string_view reason) {
     if (state_ == State::Closed) return;
     if (dtls_->state() == dtls::DtlsTransport::State::Connected) dtls_->close();
@@ -136,8 +152,8 @@ void WebRtcTransport::onIceConnected(IceServer& ice) {
                  ice.selectedRemoteAddress().c_str());
 }
 
-void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
-    if (state_ == State::Closed || state_ == State::New) return;
+bool WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
+    if (state_ == State::Closed || state_ == State::New) return false;
     auto& m = Metrics::instance();
     int64_t now = monotonicUs();
     count(m.bytesReceived, len);
@@ -145,15 +161,15 @@ void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
         case rtp::PacketType::Dtls:
             lastReceiveUs_ = now;
             dtls_->handleDatagram(data, len);
-            return;
+            return true;
         case rtp::PacketType::Rtp: {
             if (state_ != State::Connected) {
                 count(m.droppedBeforeConnect);
-                return;
+                return false;
             }
             if (len > kMaxDatagram) {
                 count(m.droppedMalformed);
-                return;
+                return false;
             }
             uint8_t* buf = tReceiveBuffer.data();
             std::memcpy(buf, data, len);
@@ -161,26 +177,26 @@ void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
             auto result = srtpIn_->unprotectRtp(buf, plainLen);
             if (result != dtls::SrtpSession::Status::Ok) {
                 countSrtpDrop(result);
-                return;
+                return false;
             }
             rtp::RtpPacket packet;
             if (!rtp::RtpPacket::parse(buf, plainLen, packet)) {
                 count(m.droppedMalformed);
-                return;
+                return false;
             }
             lastReceiveUs_ = now;
             count(m.rtpReceived);
             listener_.onTransportRtp(*this, packet, now);
-            return;
+            return true;
         }
         case rtp::PacketType::Rtcp: {
             if (state_ != State::Connected) {
                 count(m.droppedBeforeConnect);
-                return;
+                return false;
             }
             if (len > kMaxDatagram) {
                 count(m.droppedMalformed);
-                return;
+                return false;
             }
             uint8_t* buf = tReceiveBuffer.data();
             std::memcpy(buf, data, len);
@@ -188,18 +204,19 @@ void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
             auto result = srtpIn_->unprotectRtcp(buf, plainLen);
             if (result != dtls::SrtpSession::Status::Ok) {
                 countSrtpDrop(result);
-                return;
+                return false;
             }
             lastReceiveUs_ = now;
             count(m.rtcpReceived);
             listener_.onTransportRtcp(*this, buf, plainLen, now);
-            return;
+            return true;
         }
         case rtp::PacketType::Stun:  // IcePort answers STUN; none reaches a transport
         case rtp::PacketType::Unknown:
             count(m.droppedUnknownType);
-            return;
+            return false;
     }
+    return false;
 }
 
 void WebRtcTransport::onDtlsSend(const uint8_t* data, size_t len) { ice_->send(data, len); }

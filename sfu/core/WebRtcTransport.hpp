@@ -56,8 +56,7 @@ class WebRtcTransport final : public PacketSink,
                                      int64_t nowUs) = 0;
     };
 
-    static std::unique_ptr<WebRtcTransport> create(Worker& worker, std::string id,
-                                                   IcePort& port,
+    static std::unique_ptr<WebRtcTransport> create(Worker& worker, std::string id, IcePort& port,
                                                    std::shared_ptr<dtls::DtlsContext> dtls,
                                                    Listener& listener, std::string& error);
     ~WebRtcTransport() override;
@@ -68,6 +67,11 @@ class WebRtcTransport final : public PacketSink,
     // Starts ICE checks acceptance and DTLS (server role). Returns false on bad parameters.
     bool connect(const RemoteTransportParameters& remote, std::string& error);
     void close(std::string_view reason);
+    // ICE restart (RFC 8445 §2.4): new local ICE credentials, checks must name the new remote
+    // ufrag. DTLS and SRTP go on untouched; media keeps flowing to the current address until the
+    // client's checks move it. Returns false (error set) if the transport is not connecting or
+    // connected or the credentials are missing.
+    bool restartIce(const RemoteTransportParameters& remote, std::string& error);
 
     // Encrypts buf[0..len) in place (capacity must leave room for the SRTP tag) and sends it.
     bool sendRtp(uint8_t* buf, size_t len, size_t capacity) override;
@@ -82,7 +86,7 @@ class WebRtcTransport final : public PacketSink,
     WebRtcTransport(Worker& worker, std::string id, Listener& listener);
 
     void onIceConnected(IceServer& ice) override;
-    void onIceData(IceServer& ice, const uint8_t* data, size_t len) override;
+    bool onIceData(IceServer& ice, const uint8_t* data, size_t len) override;
     void onDtlsSend(const uint8_t* data, size_t len) override;
     void onDtlsConnected(dtls::SrtpProfile profile, const dtls::SrtpKeys& keys) override;
     void onDtlsFailed(std::string_view reason) override;
