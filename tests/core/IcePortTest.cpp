@@ -8,10 +8,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,8 +23,11 @@
 #include "sfu/core/IcePort.hpp"
 #include "sfu/core/IceServer.hpp"
 #include "sfu/core/Metrics.hpp"
+#include "sfu/core/StunAuth.hpp"
 #include "sfu/core/WebRtcTransport.hpp"
 #include "sfu/core/Worker.hpp"
+#include "sfu/rtp/StunMessage.hpp"
+#include "sfu/rtp/StunMessageWriter.hpp"
 #include "tests/core/CoreTestSupport.hpp"
 
 namespace vcb::sfu {
@@ -134,7 +141,7 @@ class NiceClient {
 // port, and whatever it sends to the old one is lost.
 class UdpRelay {
   public:
-    explicit UdpRelay(uint16_t serverPort) {
+    UdpRelay(uint16_t serverPort, std::string serverPwd) : pwd_(std::move(serverPwd)) {
         server_ = loopback(serverPort);
         front_ = openSocket();
         back_ = openSocket();
@@ -149,6 +156,8 @@ class UdpRelay {
     uint16_t frontPort() const { return portOf(front_); }
     uint16_t backPort() const { return backPort_.load(); }
     void rebind() { rebind_ = true; }
+    int nominationsStripped() const { return nominationsStripped_; }
+    int forwardedAfterRebind() const { return forwardedAfterRebind_; }
 
   private:
     static sockaddr_in loopback(uint16_t port) {
@@ -163,6 +172,29 @@ class UdpRelay {
         sockaddr_in a = loopback(0);
         ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
         return fd;
+    }
+    // libnice puts USE-CANDIDATE on every check of its nominated pair, consent checks too; a
+    // browser's consent checks after a rebinding carry none. So once rebound, the relay rewrites
+    // a nominating check into a plain one, re-signed with the password the client uses: still a
+    // valid, authenticated check of this session, just not a nomination.
+    size_t withoutNomination(char* buf, size_t len) {
+        rtp::StunMessage m;
+        if (!rtp::StunMessage::parse(reinterpret_cast<const uint8_t*>(buf), len, m) ||
+            !m.hasAttribute(rtp::StunMessage::kAttrUseCandidate))
+            return len;
+        std::array<uint8_t, 1500> out{};
+        rtp::StunMessageWriter w(out.data(), out.size());
+        w.begin(m.type(), m.transactionId());
+        bool beforeIntegrity = true;
+        m.forEachAttribute([&](uint16_t type, std::span<const uint8_t> value) {
+            if (type == rtp::StunMessage::kAttrMessageIntegrity) beforeIntegrity = false;
+            if (beforeIntegrity && type != rtp::StunMessage::kAttrUseCandidate)
+                w.addAttribute(type, value);
+        });
+        signStunMessage(w, pwd_);
+        std::memcpy(buf, out.data(), w.size());
+        ++nominationsStripped_;
+        return w.size();
     }
     static uint16_t portOf(int fd) {
         sockaddr_in a{};
@@ -180,6 +212,7 @@ class UdpRelay {
                 ::close(back_);  // the old mapping is gone: replies to it are lost
                 back_ = openSocket();
                 backPort_ = portOf(back_);
+                rebound_ = true;
             }
             pollfd fds[2] = {{front_, POLLIN, 0}, {back_, POLLIN, 0}};
             if (::poll(fds, 2, 20) <= 0) continue;
@@ -191,8 +224,13 @@ class UdpRelay {
                 if (n > 0) {
                     client = from;
                     haveClient = true;
-                    ::sendto(back_, buf, static_cast<size_t>(n), 0,
-                             reinterpret_cast<const sockaddr*>(&server_), sizeof(server_));
+                    size_t len = static_cast<size_t>(n);
+                    if (rebound_) {
+                        ++forwardedAfterRebind_;
+                        len = withoutNomination(buf, len);
+                    }
+                    ::sendto(back_, buf, len, 0, reinterpret_cast<const sockaddr*>(&server_),
+                             sizeof(server_));
                 }
             }
             if ((fds[1].revents & POLLIN) != 0) {
@@ -204,11 +242,15 @@ class UdpRelay {
         }
     }
 
+    std::string pwd_;
     sockaddr_in server_{};
     int front_ = -1;
     int back_ = -1;
     std::atomic<uint16_t> backPort_{0};
     std::atomic<bool> rebind_{false};
+    std::atomic<bool> rebound_{false};
+    std::atomic<int> nominationsStripped_{0};
+    std::atomic<int> forwardedAfterRebind_{0};
     std::atomic<bool> stop_{false};
     std::thread thread_;
 };
@@ -360,8 +402,9 @@ TEST_F(IcePortTest, ABatchLeavesInFewSyscallsAndArrivesWhole) {
 
 TEST_F(IcePortTest, APeerThatMovesIsFollowed) {
     // A NAT rebinding: the client's agent, sockets and credentials stay; only the address the
-    // server sees changes, and what arrives from there are consent checks, never a nomination.
-    UdpRelay relay(local.candidates.front().port);
+    // server sees changes, and what arrives from there are consent checks, never a nomination
+    // (the relay strips USE-CANDIDATE from what it forwards once it has rebound).
+    UdpRelay relay(local.candidates.front().port, local.icePwd);
     NiceClient& client = connectClientVia(relay);
     worker.invoke([&] { server->setRemoteUfrag(client.ufrag()); });
     ASSERT_TRUE(test::eventually(kIceWait, [&] { return client.ready(); }));
@@ -380,7 +423,10 @@ TEST_F(IcePortTest, APeerThatMovesIsFollowed) {
     // libnice's consent checks come every ~5 s; the first from the new port finds the old one
     // silent (no media either) and moves the media.
     ASSERT_TRUE(test::eventually(15000ms, [&] { return selected() == newPath; }))
-        << "media still goes to " << selected();
+        << "media still goes to " << selected() << "; relayed " << relay.forwardedAfterRebind()
+        << ", nominations stripped " << relay.nominationsStripped();
+    std::printf("after the rebinding: %d relayed, %d nominations stripped\n",
+                relay.forwardedAfterRebind(), relay.nominationsStripped());
     EXPECT_EQ(Metrics::instance().iceAddressSwitches.load(), switches + 1);
     const size_t had = client.snapshot().size();
     serverSend(
