@@ -96,8 +96,9 @@ bool WebRtcTransport::restartIce(const RemoteTransportParameters& remote, std::s
         error = "transport not connected";
         return false;
     }
-    if (remote.iceUfrag.empty() || remote.icePwd.empty()) {
-        error = "missing ICE credentials";
+    // An empty ufrag: the server restarts first (its offer), the client's comes with the answer.
+    if (!remote.iceUfrag.empty() && remote.icePwd.empty()) {
+        error = "missing ICE password";
         return false;
     }
     if (!ice_->restart(remote.iceUfrag)) {

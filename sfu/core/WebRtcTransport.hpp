@@ -70,8 +70,11 @@ class WebRtcTransport final : public PacketSink,
     // ICE restart (RFC 8445 §2.4): new local ICE credentials, checks must name the new remote
     // ufrag. DTLS and SRTP go on untouched; media keeps flowing to the current address until the
     // client's checks move it. Returns false (error set) if the transport is not connecting or
-    // connected or the credentials are missing.
+    // connected or the password is missing. An empty remote ufrag accepts any until
+    // setRemoteIceUfrag() (the server offered the restart; the client answers later).
     bool restartIce(const RemoteTransportParameters& remote, std::string& error);
+    const std::string& remoteIceUfrag() const { return ice_->remoteUfrag(); }
+    void setRemoteIceUfrag(const std::string& ufrag) { ice_->setRemoteUfrag(ufrag); }
 
     // Encrypts buf[0..len) in place (capacity must leave room for the SRTP tag) and sends it.
     bool sendRtp(uint8_t* buf, size_t len, size_t capacity) override;

@@ -1,0 +1,180 @@
+// ICE restart over WHIP PATCH (RFC 9725 §4.4.2) with a real client: the load generator's
+// publisher (libnice + DTLS + SRTP) moves to a new local port with new ICE credentials mid-session,
+// as a phone that changed network does, and a WHEP viewer must keep receiving its media. Also the
+// PATCH contract: 200 + application/trickle-ice-sdpfrag with the server's new credentials and a
+// new ETag, the old credentials dead, 204 for a plain trickle, a clear 4xx problem for a bad body.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "clients/gst/HttpClient.hpp"
+#include "clients/loadgen/CaptureFile.hpp"
+#include "clients/loadgen/LatencyHistogram.hpp"
+#include "clients/loadgen/LoopThread.hpp"
+#include "clients/loadgen/Publisher.hpp"
+#include "clients/loadgen/Subscriber.hpp"
+#include "clients/loadgen/WhipWhepDriver.hpp"
+#include "sfu/dtls/DtlsCertificate.hpp"
+#include "sfu/dtls/DtlsContext.hpp"
+#include "tests/integration/Metrics.hpp"
+#include "tests/integration/ServerProcess.hpp"
+
+namespace vcb::integration {
+namespace {
+
+using namespace std::chrono_literals;
+using gstclient::HttpClient;
+using loadgen::PeerConnection;
+
+template <typename F>
+bool eventually(std::chrono::milliseconds limit, F cond) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (cond()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return cond();
+}
+
+std::string attribute(const std::string& sdp, const std::string& name) {
+    std::smatch m;
+    if (std::regex_search(sdp, m, std::regex("a=" + name + ":([^\r\n]+)"))) return m[1];
+    return {};
+}
+
+class IceRestartTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+#ifndef VCB_SERVER_BIN
+        GTEST_SKIP() << "the vcbridge target is not part of this build";
+#else
+        std::string error;
+        ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 15s, &error)) << error;
+        auto capture = loadgen::CaptureFile::load(VCB_LOADGEN_TEST_CAPTURE, &error);
+        ASSERT_TRUE(capture) << error;
+        capture_ = std::make_unique<loadgen::CaptureFile>(std::move(*capture));
+        std::shared_ptr<const dtls::DtlsCertificate> certificate =
+            dtls::DtlsCertificate::generate(&error);
+        ASSERT_TRUE(certificate) << error;
+        auto context = dtls::DtlsContext::create(certificate, &error);
+        ASSERT_TRUE(context) << error;
+        config_ = loadgen::PeerConfig{"127.0.0.1", context};
+        driver_ = loadgen::WhipWhepDriver::create(server_.baseUrl(), error);
+        ASSERT_TRUE(driver_) << error;
+#endif
+    }
+    void TearDown() override {
+        loop_.invoke([&] {
+            if (publisher_) publisher_->shutdown();
+            if (viewer_) viewer_->shutdown();
+            publisher_.reset();
+            viewer_.reset();
+        });
+        auto problem = server_.stop();
+        EXPECT_FALSE(problem.has_value()) << problem.value_or("") << "\n" << server_.outputTail();
+    }
+    double metric(const std::string& name) {
+        auto r = HttpClient(5s).get(server_.baseUrl() + "/metrics");
+        return metricValue(r.body, name).value_or(-1);
+    }
+    uint64_t received() {
+        auto s = viewer_->stats();
+        return s.audioPackets + s.videoPackets;
+    }
+    // A publisher and a viewer of it, media flowing.
+    void startSession(const std::string& meeting) {
+        std::string error;
+        loop_.invoke([&] {
+            publisher_ =
+                std::make_unique<loadgen::Publisher>(loop_, config_, *capture_, 1.0, sending_);
+            viewer_ = std::make_unique<loadgen::Subscriber>(loop_, config_, latency_, 500'000);
+            ASSERT_TRUE(publisher_->init(error)) << error;
+            ASSERT_TRUE(viewer_->init(error)) << error;
+        });
+        published_ = driver_->publish(meeting, *publisher_);
+        ASSERT_TRUE(published_.ok) << published_.error;
+        auto watched = driver_->subscribe(meeting, published_.participant, *viewer_);
+        ASSERT_TRUE(watched.ok) << watched.error;
+        ASSERT_TRUE(eventually(10s, [&] { return received() > 50; }))
+            << "no media before the restart";
+    }
+
+    ServerProcess server_;
+    loadgen::LoopThread loop_;
+    std::unique_ptr<loadgen::CaptureFile> capture_;
+    loadgen::PeerConfig config_;
+    std::unique_ptr<loadgen::WhipWhepDriver> driver_;
+    std::atomic<bool> sending_{true};
+    loadgen::LatencyHistogram latency_;
+    std::unique_ptr<loadgen::Publisher> publisher_;
+    std::unique_ptr<loadgen::Subscriber> viewer_;
+    loadgen::SignalingResult published_;
+};
+
+TEST_F(IceRestartTest, PublisherRestartsOnANewPortAndTheViewerKeepsReceiving) {
+    startSession("moving-hall");
+    const double restartsBefore = metric("vcb_ice_restarts_total");
+    const double switchesBefore = metric("vcb_ice_address_switches_total");
+    const uint16_t portBefore = publisher_->localPort();
+
+    std::string error;
+    auto frag = publisher_->restartIce(error);
+    ASSERT_TRUE(frag) << error;
+    ASSERT_NE(publisher_->localPort(), portBefore) << "the client did not move";
+    HttpClient http(5s);
+    auto r = http.patch(published_.session.resourceUrl, "application/trickle-ice-sdpfrag", *frag);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/trickle-ice-sdpfrag");
+    const std::string ufrag = attribute(r.body, "ice-ufrag");
+    const std::string pwd = attribute(r.body, "ice-pwd");
+    EXPECT_GE(ufrag.size(), 4u) << r.body;
+    EXPECT_GE(pwd.size(), 22u) << r.body;
+    EXPECT_NE(r.body.find("a=candidate:"), std::string::npos) << r.body;
+    EXPECT_EQ(r.header("etag"), "\"" + ufrag + "\"");
+    ASSERT_TRUE(publisher_->applyIceRestartAnswer(r.body, error)) << error;
+
+    // The server follows the publisher to its new port with the new credentials, DTLS and SRTP
+    // untouched; the viewer keeps receiving (its SRTP would fail on a new DTLS session).
+    const uint64_t atRestart = received();
+    ASSERT_TRUE(eventually(10s, [&] { return received() > atRestart + 200; }))
+        << "media stopped after the ICE restart: " << received() - atRestart << " packets";
+    EXPECT_EQ(viewer_->stats().srtpFailures, 0u);
+    EXPECT_EQ(metric("vcb_ice_restarts_total"), restartsBefore + 1);
+    EXPECT_GE(metric("vcb_ice_address_switches_total"), switchesBefore + 1);
+    EXPECT_EQ(metric("vcb_dtls_connected_total"), 2) << "a new DTLS handshake happened";
+
+    // The same credentials again are a trickle of the current session, not another restart.
+    r = http.patch(published_.session.resourceUrl, "application/trickle-ice-sdpfrag", *frag);
+    EXPECT_EQ(r.status, 204) << r.body;
+    EXPECT_EQ(metric("vcb_ice_restarts_total"), restartsBefore + 1);
+}
+
+TEST_F(IceRestartTest, BadPatchesGetAClearProblem) {
+    startSession("patchy");
+    HttpClient http(5s);
+    const std::string url = published_.session.resourceUrl;
+    auto r = http.patch(url, "application/trickle-ice-sdpfrag", "a=ice-ufrag:abcdefgh\r\n");
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.header("content-type"), "application/problem+json");
+    EXPECT_NE(r.body.find("bad_sdpfrag"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("a=ice-ufrag and a=ice-pwd"), std::string::npos) << r.body;
+    r = http.patch(url, "application/trickle-ice-sdpfrag",
+                   "a=ice-ufrag:ab\"cd\r\na=ice-pwd:0123456789012345678901\r\n");
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(r.body.find("malformed a=ice-ufrag"), std::string::npos) << r.body;
+    // A trickle-only PATCH still works as before.
+    r = http.patch(url, "application/trickle-ice-sdpfrag",
+                   "a=candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host\r\n");
+    EXPECT_EQ(r.status, 204) << r.body;
+    EXPECT_EQ(metric("vcb_ice_restarts_total"), 0);
+    const uint64_t now = received();
+    EXPECT_TRUE(eventually(5s, [&] { return received() > now + 50; })) << "media disturbed";
+}
+
+}  // namespace
+}  // namespace vcb::integration
