@@ -47,6 +47,23 @@ std::string attribute(const std::string& sdp, const std::string& name) {
     return {};
 }
 
+// Passes a negotiation through, keeping the server's answer.
+struct RecordingNegotiation : loadgen::SdpNegotiation {
+    explicit RecordingNegotiation(loadgen::SdpNegotiation& inner) : inner(inner) {}
+    std::optional<std::string> createOffer(std::string& error) override {
+        return inner.createOffer(error);
+    }
+    bool applyAnswer(const std::string& sdp, std::string& error) override {
+        answer = sdp;
+        return inner.applyAnswer(sdp, error);
+    }
+    std::optional<std::string> createAnswer(const std::string& offer, std::string& error) override {
+        return inner.createAnswer(offer, error);
+    }
+    loadgen::SdpNegotiation& inner;
+    std::string answer;
+};
+
 class IceRestartTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -96,8 +113,10 @@ class IceRestartTest : public ::testing::Test {
             ASSERT_TRUE(publisher_->init(error)) << error;
             ASSERT_TRUE(viewer_->init(error)) << error;
         });
-        published_ = driver_->publish(meeting, *publisher_);
+        RecordingNegotiation recorder(*publisher_);
+        published_ = driver_->publish(meeting, recorder);
         ASSERT_TRUE(published_.ok) << published_.error;
+        firstAnswer_ = recorder.answer;
         auto watched = driver_->subscribe(meeting, published_.participant, *viewer_);
         ASSERT_TRUE(watched.ok) << watched.error;
         ASSERT_TRUE(eventually(10s, [&] { return received() > 50; }))
@@ -114,6 +133,7 @@ class IceRestartTest : public ::testing::Test {
     std::unique_ptr<loadgen::Publisher> publisher_;
     std::unique_ptr<loadgen::Subscriber> viewer_;
     loadgen::SignalingResult published_;
+    std::string firstAnswer_;
 };
 
 TEST_F(IceRestartTest, PublisherRestartsOnANewPortAndTheViewerKeepsReceiving) {
@@ -134,6 +154,9 @@ TEST_F(IceRestartTest, PublisherRestartsOnANewPortAndTheViewerKeepsReceiving) {
     const std::string pwd = attribute(r.body, "ice-pwd");
     EXPECT_GE(ufrag.size(), 4u) << r.body;
     EXPECT_GE(pwd.size(), 22u) << r.body;
+    EXPECT_NE(ufrag, attribute(firstAnswer_, "ice-ufrag")) << "restart kept the ufrag";
+    EXPECT_NE(pwd, attribute(firstAnswer_, "ice-pwd")) << "restart kept the password";
+    ASSERT_FALSE(attribute(firstAnswer_, "ice-ufrag").empty()) << firstAnswer_;
     EXPECT_NE(r.body.find("a=candidate:"), std::string::npos) << r.body;
     EXPECT_EQ(r.header("etag"), "\"" + ufrag + "\"");
     ASSERT_TRUE(publisher_->applyIceRestartAnswer(r.body, error)) << error;
