@@ -332,7 +332,10 @@ void WsClient::renegotiate() {
             renegotiateNeeded_ = true;
             return;
         }
-        if (!subscribeTransport_.empty() && iceRestartWanted_ && subscribeConnected_) {
+        // Nothing to restart before the subscribe PC first connected: the coming offer has
+        // fresh credentials anyway.
+        if (!subscribeConnected_) iceRestartWanted_ = false;
+        if (!subscribeTransport_.empty() && iceRestartWanted_) {
             // New local credentials first (the worker answers), then the offer carrying them.
             iceRestartWanted_ = false;
             offerInFlight_ = true;
