@@ -272,8 +272,11 @@ bool PeerConnection::applyRemote(const sfu::SessionDescription& remote, std::str
         error = "no usable ICE candidate in the remote SDP";
         return false;
     }
-    answerAppliedUs_ = nowUs();
-    state_.store(State::Connecting, std::memory_order_release);
+    // A later description (an ICE restart's answer) only updates ICE: DTLS and SRTP carry on.
+    if (state() == State::New) {
+        answerAppliedUs_ = nowUs();
+        state_.store(State::Connecting, std::memory_order_release);
+    }
     return true;
 }
 

@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
 #include <chrono>
 #include <memory>
 #include <regex>
@@ -45,6 +49,52 @@ std::string attribute(const std::string& sdp, const std::string& name) {
     std::smatch m;
     if (std::regex_search(sdp, m, std::regex("a=" + name + ":([^\r\n]+)"))) return m[1];
     return {};
+}
+
+// Blocking WebSocket client for the JSON protocol; every read gives up after 5 s.
+class WsSession {
+  public:
+    bool open(uint16_t port) {
+        namespace net = boost::asio;
+        boost::beast::error_code ec;
+        ws_.next_layer().connect({net::ip::make_address("127.0.0.1"), port}, ec);
+        if (ec) return false;
+        ws_.handshake("127.0.0.1", "/ws", ec);
+        timeval tv{5, 0};
+        ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        return !ec;
+    }
+    void send(const boost::json::object& o) {
+        boost::beast::error_code ec;
+        ws_.text(true);
+        ws_.write(boost::asio::buffer(boost::json::serialize(o)), ec);
+    }
+    // The next message of `type` (others skipped); null if none came.
+    boost::json::object next(const std::string& type, const std::string& pc = "") {
+        for (int i = 0; i < 200; ++i) {
+            boost::beast::flat_buffer buf;
+            boost::beast::error_code ec;
+            ws_.read(buf, ec);
+            if (ec) return {};
+            auto v = boost::json::parse(boost::beast::buffers_to_string(buf.data()), ec);
+            if (ec || !v.is_object()) continue;
+            auto& o = v.as_object();
+            if (o["type"] != type.c_str()) continue;
+            if (!pc.empty() && (!o.contains("pc") || o["pc"] != pc.c_str())) continue;
+            return o;
+        }
+        return {};
+    }
+
+  private:
+    boost::asio::io_context ioc_;
+    boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_{ioc_};
+};
+
+std::string str(const boost::json::object& o, const char* key) {
+    auto it = o.find(key);
+    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string())
+                                                    : std::string();
 }
 
 // Passes a negotiation through, keeping the server's answer.
@@ -197,6 +247,81 @@ TEST_F(IceRestartTest, BadPatchesGetAClearProblem) {
     EXPECT_EQ(metric("vcb_ice_restarts_total"), 0);
     const uint64_t now = received();
     EXPECT_TRUE(eventually(5s, [&] { return received() > now + 50; })) << "media disturbed";
+}
+
+// The WebSocket protocol: a re-publish with new ICE credentials on the same connection restarts
+// the publish transport; subscribe {iceRestart:true} makes the server's next offer a restart.
+// Both clients move to a new port; media keeps reaching the (moved) viewer.
+TEST_F(IceRestartTest, WebSocketPublishAndSubscribeRestarts) {
+    std::string error;
+    loop_.invoke([&] {
+        publisher_ = std::make_unique<loadgen::Publisher>(loop_, config_, *capture_, 1.0, sending_);
+        viewer_ = std::make_unique<loadgen::Subscriber>(loop_, config_, latency_, 500'000);
+        ASSERT_TRUE(publisher_->init(error)) << error;
+        ASSERT_TRUE(viewer_->init(error)) << error;
+    });
+    WsSession speaker, listener;
+    ASSERT_TRUE(speaker.open(server_.port()));
+    ASSERT_TRUE(listener.open(server_.port()));
+    speaker.send({{"type", "join"},
+                  {"meeting", "ws-moving"},
+                  {"displayName", "speaker"},
+                  {"autoSubscribe", false}});
+    ASSERT_FALSE(speaker.next("joined").empty());
+    listener.send({{"type", "join"}, {"meeting", "ws-moving"}, {"displayName", "listener"}});
+    ASSERT_FALSE(listener.next("joined").empty());
+
+    auto offer = publisher_->createOffer(error);
+    ASSERT_TRUE(offer) << error;
+    speaker.send({{"type", "publish"}, {"sdp", *offer}});
+    const std::string firstAnswer = str(speaker.next("answer", "publish"), "sdp");
+    ASSERT_FALSE(firstAnswer.empty());
+    ASSERT_TRUE(publisher_->applyAnswer(firstAnswer, error)) << error;
+
+    // The listener is auto-subscribed: the server offers, the viewer answers.
+    auto subOffer = listener.next("offer", "subscribe");
+    ASSERT_FALSE(subOffer.empty());
+    auto answer = viewer_->createAnswer(str(subOffer, "sdp"), error);
+    ASSERT_TRUE(answer) << error;
+    listener.send({{"type", "answer"}, {"sdp", *answer}, {"revision", subOffer["revision"]}});
+    ASSERT_TRUE(eventually(10s, [&] { return received() > 50; })) << "no media before restarts";
+    const std::string firstSubUfrag = attribute(str(subOffer, "sdp"), "ice-ufrag");
+
+    // Publisher: new port, new credentials, re-publish.
+    const uint16_t pubPort = publisher_->localPort();
+    ASSERT_TRUE(publisher_->restartIce(error)) << error;
+    ASSERT_NE(publisher_->localPort(), pubPort);
+    offer = publisher_->createOffer(error);
+    ASSERT_TRUE(offer) << error;
+    speaker.send({{"type", "publish"}, {"sdp", *offer}});
+    const std::string secondAnswer = str(speaker.next("answer", "publish"), "sdp");
+    ASSERT_FALSE(secondAnswer.empty());
+    EXPECT_NE(attribute(secondAnswer, "ice-ufrag"), attribute(firstAnswer, "ice-ufrag"));
+    EXPECT_NE(attribute(secondAnswer, "ice-pwd"), attribute(firstAnswer, "ice-pwd"));
+    ASSERT_TRUE(publisher_->applyIceRestartAnswer(secondAnswer, error)) << error;
+    uint64_t mark = received();
+    ASSERT_TRUE(eventually(10s, [&] { return received() > mark + 200; }))
+        << "media stopped after the publisher's restart";
+
+    // Viewer: asks for a restart, moves, answers the restarting offer with its new credentials.
+    listener.send(
+        {{"type", "subscribe"}, {"trackIds", boost::json::array{}}, {"iceRestart", true}});
+    auto restartOffer = listener.next("offer", "subscribe");
+    ASSERT_FALSE(restartOffer.empty());
+    const std::string restartSdp = str(restartOffer, "sdp");
+    EXPECT_NE(attribute(restartSdp, "ice-ufrag"), firstSubUfrag) << "offer without new ufrag";
+    const uint16_t subPort = viewer_->localPort();
+    ASSERT_TRUE(viewer_->restartIce(error)) << error;
+    ASSERT_NE(viewer_->localPort(), subPort);
+    answer = viewer_->createAnswer(restartSdp, error);
+    ASSERT_TRUE(answer) << error;
+    listener.send({{"type", "answer"}, {"sdp", *answer}, {"revision", restartOffer["revision"]}});
+    mark = received();
+    ASSERT_TRUE(eventually(10s, [&] { return received() > mark + 200; }))
+        << "the viewer lost its media after its restart";
+    EXPECT_EQ(viewer_->stats().srtpFailures, 0u);
+    EXPECT_EQ(metric("vcb_ice_restarts_total"), 2);
+    EXPECT_EQ(metric("vcb_dtls_connected_total"), 2) << "a new DTLS handshake happened";
 }
 
 }  // namespace
