@@ -3,8 +3,13 @@
 // as a phone that changed network does, and a WHEP viewer must keep receiving its media. Also the
 // PATCH contract: 200 + application/trickle-ice-sdpfrag with the server's new credentials and a
 // new ETag, the old credentials dead, 204 for a plain trickle, a clear 4xx problem for a bad body.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -23,8 +28,11 @@
 #include "clients/loadgen/Publisher.hpp"
 #include "clients/loadgen/Subscriber.hpp"
 #include "clients/loadgen/WhipWhepDriver.hpp"
+#include "sfu/core/StunAuth.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
+#include "sfu/rtp/StunMessage.hpp"
+#include "sfu/rtp/StunMessageWriter.hpp"
 #include "tests/integration/Metrics.hpp"
 #include "tests/integration/ServerProcess.hpp"
 
@@ -95,6 +103,34 @@ std::string str(const boost::json::object& o, const char* key) {
     auto it = o.find(key);
     return it != o.end() && it->value().is_string() ? std::string(it->value().as_string())
                                                     : std::string();
+}
+
+// Sends one connectivity check "serverUfrag:clientUfrag" signed with serverPwd to the server's
+// host candidate in `sdp` from a fresh socket; true if a Binding success response came back.
+bool probeCheck(const std::string& sdp, const std::string& clientUfrag) {
+    std::smatch m;
+    if (!std::regex_search(sdp, m, std::regex("a=candidate:\\S+ \\d+ \\S+ \\d+ (\\S+) (\\d+) typ")))
+        return false;
+    const std::string user = attribute(sdp, "ice-ufrag") + ":" + clientUfrag;
+    std::array<uint8_t, 256> buf{};
+    rtp::StunMessageWriter w(buf.data(), buf.size());
+    const std::array<uint8_t, 12> tid{7, 7, 7, 7, 1, 2, 3, 4, 5, 6, 7, 8};
+    w.begin(0x0001, tid);
+    w.addAttribute(rtp::StunMessage::kAttrUsername,
+                   {reinterpret_cast<const uint8_t*>(user.data()), user.size()});
+    sfu::signStunMessage(w, attribute(sdp, "ice-pwd"));
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<uint16_t>(std::stoi(m[2])));
+    inet_pton(AF_INET, std::string(m[1]).c_str(), &to.sin_addr);
+    timeval tv{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::sendto(fd, buf.data(), w.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    uint8_t reply[512];
+    const ssize_t n = ::recv(fd, reply, sizeof reply, 0);
+    ::close(fd);
+    return n >= 20 && reply[0] == 0x01 && reply[1] == 0x01;
 }
 
 // Passes a negotiation through, keeping the server's answer.
@@ -320,6 +356,12 @@ TEST_F(IceRestartTest, WebSocketPublishAndSubscribeRestarts) {
     ASSERT_TRUE(eventually(10s, [&] { return received() > mark + 200; }))
         << "the viewer lost its media after its restart";
     EXPECT_EQ(viewer_->stats().srtpFailures, 0u);
+    // The answer's ufrag was recorded: checks must name it now, whatever else they get right.
+    const double dropped = metric("vcb_dropped_stun_total");
+    EXPECT_FALSE(probeCheck(restartSdp, "bogus")) << "a check naming another client ufrag";
+    EXPECT_EQ(metric("vcb_dropped_stun_total"), dropped + 1);
+    EXPECT_TRUE(probeCheck(restartSdp, attribute(*answer, "ice-ufrag")))
+        << "the probe itself does not work";
     EXPECT_EQ(metric("vcb_ice_restarts_total"), 2);
     EXPECT_EQ(metric("vcb_dtls_connected_total"), 2) << "a new DTLS handshake happened";
 }
