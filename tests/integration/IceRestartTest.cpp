@@ -203,8 +203,8 @@ class IceRestartTest : public ::testing::Test {
         published_ = driver_->publish(meeting, recorder);
         ASSERT_TRUE(published_.ok) << published_.error;
         firstAnswer_ = recorder.answer;
-        auto watched = driver_->subscribe(meeting, published_.participant, *viewer_);
-        ASSERT_TRUE(watched.ok) << watched.error;
+        watched_ = driver_->subscribe(meeting, published_.participant, *viewer_);
+        ASSERT_TRUE(watched_.ok) << watched_.error;
         ASSERT_TRUE(eventually(10s, [&] { return received() > 50; }))
             << "no media before the restart";
     }
@@ -219,10 +219,11 @@ class IceRestartTest : public ::testing::Test {
     std::unique_ptr<loadgen::Publisher> publisher_;
     std::unique_ptr<loadgen::Subscriber> viewer_;
     loadgen::SignalingResult published_;
+    loadgen::SignalingResult watched_;
     std::string firstAnswer_;
 };
 
-TEST_F(IceRestartTest, PublisherRestartsOnANewPortAndTheViewerKeepsReceiving) {
+TEST_F(IceRestartTest, WhipPublisherAndWhepViewerRestartOnNewPortsAndMediaFlows) {
     startSession("moving-hall");
     const double restartsBefore = metric("vcb_ice_restarts_total");
     const double switchesBefore = metric("vcb_ice_address_switches_total");
@@ -257,10 +258,24 @@ TEST_F(IceRestartTest, PublisherRestartsOnANewPortAndTheViewerKeepsReceiving) {
     EXPECT_GE(metric("vcb_ice_address_switches_total"), switchesBefore + 1);
     EXPECT_EQ(metric("vcb_dtls_connected_total"), 2) << "a new DTLS handshake happened";
 
+    // The viewer does the same over WHEP.
+    const uint16_t viewerPort = viewer_->localPort();
+    auto viewerFrag = viewer_->restartIce(error);
+    ASSERT_TRUE(viewerFrag) << error;
+    ASSERT_NE(viewer_->localPort(), viewerPort);
+    auto v =
+        http.patch(watched_.session.resourceUrl, "application/trickle-ice-sdpfrag", *viewerFrag);
+    ASSERT_EQ(v.status, 200) << v.body;
+    ASSERT_TRUE(viewer_->applyIceRestartAnswer(v.body, error)) << error;
+    const uint64_t atViewerRestart = received();
+    ASSERT_TRUE(eventually(10s, [&] { return received() > atViewerRestart + 200; }))
+        << "the viewer lost its media after its own restart";
+    EXPECT_EQ(metric("vcb_ice_restarts_total"), restartsBefore + 2);
+
     // The same credentials again are a trickle of the current session, not another restart.
     r = http.patch(published_.session.resourceUrl, "application/trickle-ice-sdpfrag", *frag);
     EXPECT_EQ(r.status, 204) << r.body;
-    EXPECT_EQ(metric("vcb_ice_restarts_total"), restartsBefore + 1);
+    EXPECT_EQ(metric("vcb_ice_restarts_total"), restartsBefore + 2);
 }
 
 TEST_F(IceRestartTest, BadPatchesGetAClearProblem) {
