@@ -36,8 +36,10 @@ struct Unpublish {
 
 // type "subscribe"
 struct Subscribe {
-    std::vector<std::string> trackIds;  // at most 256
+    std::vector<std::string> trackIds;  // at most 256 (may be empty with iceRestart)
     std::optional<std::int64_t> requestId;
+    // ICE restart of the subscribe connection: the server's next offer carries new credentials.
+    bool iceRestart = false;
     bool operator==(const Subscribe&) const = default;
 };
 

@@ -260,8 +260,10 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
     if (t == "unpublish") return finish<ClientMessage>(r, env, Unpublish{env.requestId});
     if (t == "subscribe" || t == "unsubscribe") {
         std::vector<std::string> ids = r.requiredIdArray("trackIds", kMaxTrackIds);
-        if (t == "subscribe")
-            return finish<ClientMessage>(r, env, Subscribe{std::move(ids), env.requestId});
+        if (t == "subscribe") {
+            const bool restart = r.optionalBool("iceRestart").value_or(false);
+            return finish<ClientMessage>(r, env, Subscribe{std::move(ids), env.requestId, restart});
+        }
         return finish<ClientMessage>(r, env, Unsubscribe{std::move(ids), env.requestId});
     }
     if (t == "answer") {
@@ -543,6 +545,7 @@ std::string serialize(const ClientMessage& message) {
                    [&](const Unpublish& m) { putRequestId(o, m.requestId); },
                    [&](const Subscribe& m) {
                        o["trackIds"] = idsToJson(m.trackIds);
+                       if (m.iceRestart) o["iceRestart"] = true;
                        putRequestId(o, m.requestId);
                    },
                    [&](const Unsubscribe& m) {

@@ -378,6 +378,26 @@ void Conference::closeTransport(const std::string& meetingId, const std::string&
     });
 }
 
+void Conference::restartIce(const std::string& meetingId, const std::string& participantId,
+                            const std::string& transportId, sfu::RemoteTransportParameters remote,
+                            std::function<void(IceRestartResult)> done) {
+    auto m = findMeeting(meetingId);
+    if (!m) return done({RoomError::MeetingNotFound, "no such meeting", false, {}});
+    m->worker->post([m, participantId, transportId, remote = std::move(remote),
+                     done = std::move(done)] {
+        if (m->closed) return done({RoomError::MeetingNotFound, "meeting closed", false, {}});
+        auto owner = m->transportOwner.find(transportId);
+        if (owner == m->transportOwner.end() || owner->second != participantId)
+            return done({RoomError::NotJoined, "unknown session", false, {}});
+        // Not connected yet: nothing to restart, the coming connect() takes the credentials.
+        if (m->connected.count(transportId) == 0) return done({});
+        IceRestartResult r;
+        if (!m->router->restartTransportIce(transportId, remote, r.local, r.restarted, r.detail))
+            r.error = RoomError::BadRequest;
+        done(std::move(r));
+    });
+}
+
 void Conference::publish(const std::string& meetingId, const std::string& participantId,
                          const std::string& transportId, sfu::RemoteTransportParameters remote,
                          std::vector<PublishTrack> tracks,

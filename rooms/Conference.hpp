@@ -81,6 +81,13 @@ struct TransportResult {
     sfu::LocalTransportParameters local;
 };
 
+struct IceRestartResult {
+    RoomError error = RoomError::None;
+    std::string detail;
+    bool restarted = false;  // false: the client's ufrag is the current one (no restart)
+    sfu::LocalTransportParameters local;
+};
+
 struct PublishResult {
     RoomError error = RoomError::None;
     std::string detail;
@@ -110,6 +117,13 @@ class Conference final {
                          std::function<void(TransportResult)> done);
     void closeTransport(const std::string& meetingId, const std::string& participantId,
                         const std::string& transportId);
+
+    // ICE restart of a connected transport the participant owns, if remote.iceUfrag is new:
+    // new local ICE credentials, DTLS/SRTP and streams untouched (sfu::Router::
+    // restartTransportIce). A transport not connected yet is left alone (restarted = false).
+    void restartIce(const std::string& meetingId, const std::string& participantId,
+                    const std::string& transportId, sfu::RemoteTransportParameters remote,
+                    std::function<void(IceRestartResult)> done);
 
     // Connects the transport (first call) and creates its producers.
     void publish(const std::string& meetingId, const std::string& participantId,

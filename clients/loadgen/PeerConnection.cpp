@@ -44,13 +44,20 @@ bool PeerConnection::init(std::string& error) {
         error = "invalid local address " + config_.localIp;
         return false;
     }
+    stateHandler_ = g_signal_connect(agent_, "component-state-changed",
+                                     G_CALLBACK(&PeerConnection::onStateChanged), this);
+    if (!addStream(error)) return false;
+    loop_.addTicker(this);
+    ticking_ = true;
+    return true;
+}
+
+bool PeerConnection::addStream(std::string& error) {
     streamId_ = nice_agent_add_stream(agent_, 1);
     if (streamId_ == 0) {
         error = "cannot add ICE stream";
         return false;
     }
-    stateHandler_ = g_signal_connect(agent_, "component-state-changed",
-                                     G_CALLBACK(&PeerConnection::onStateChanged), this);
     if (!nice_agent_attach_recv(agent_, streamId_, 1, loop_.context(), &PeerConnection::onReceive,
                                 this)) {
         error = "cannot attach ICE receive callback";
@@ -60,9 +67,66 @@ bool PeerConnection::init(std::string& error) {
         error = "cannot gather ICE candidates on " + config_.localIp;
         return false;
     }
-    loop_.addTicker(this);
-    ticking_ = true;
     return true;
+}
+
+std::optional<std::string> PeerConnection::restartIce(std::string& error) {
+    return loop_.invoke([this, &error]() -> std::optional<std::string> {
+        if (agent_ == nullptr || streamId_ == 0) {
+            error = "endpoint not initialised";
+            return std::nullopt;
+        }
+        nice_agent_attach_recv(agent_, streamId_, 1, loop_.context(), nullptr, nullptr);
+        nice_agent_remove_stream(agent_, streamId_);  // the old socket (and its port) goes
+        if (!addStream(error)) return std::nullopt;
+        sfu::SessionDescription local;
+        if (!describeLocal(local, error)) return std::nullopt;
+        std::string frag = "a=ice-ufrag:" + local.iceUfrag + "\r\na=ice-pwd:" + local.icePwd +
+                           "\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\n";
+        for (const auto& c : local.candidates)
+            frag += "a=candidate:" + signaling::formatCandidate(c) + "\r\n";
+        return frag + "a=end-of-candidates\r\n";
+    });
+}
+
+bool PeerConnection::applyIceRestartAnswer(const std::string& sdpfrag, std::string& error) {
+    return loop_.invoke([this, &sdpfrag, &error] {
+        std::string ufrag, pwd;
+        std::vector<sfu::IceCandidate> candidates;
+        size_t pos = 0;
+        while (pos < sdpfrag.size()) {
+            size_t end = sdpfrag.find('\n', pos);
+            std::string line = sdpfrag.substr(pos, end == std::string::npos ? end : end - pos);
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.rfind("a=ice-ufrag:", 0) == 0) ufrag = line.substr(12);
+            if (line.rfind("a=ice-pwd:", 0) == 0) pwd = line.substr(10);
+            if (line.rfind("a=candidate:", 0) == 0) {
+                if (auto c = signaling::SdpParser::parseCandidate(line.substr(2)))
+                    candidates.push_back(*c);
+            }
+            if (end == std::string::npos) break;
+            pos = end + 1;
+        }
+        if (ufrag.empty() || pwd.empty() || candidates.empty()) {
+            error = "ICE restart answer without credentials or candidates";
+            return false;
+        }
+        nice_agent_set_remote_credentials(agent_, streamId_, ufrag.c_str(), pwd.c_str());
+        if (setNiceRemoteCandidates(agent_, streamId_, candidates) <= 0) {
+            error = "no usable candidate in the ICE restart answer";
+            return false;
+        }
+        return true;
+    });
+}
+
+uint16_t PeerConnection::localPort() {
+    return loop_.invoke([this]() -> uint16_t {
+        sfu::SessionDescription local;
+        std::string error;
+        if (!describeLocal(local, error)) return 0;
+        return local.candidates.front().port;
+    });
 }
 
 void PeerConnection::shutdown() {
@@ -208,8 +272,11 @@ bool PeerConnection::applyRemote(const sfu::SessionDescription& remote, std::str
         error = "no usable ICE candidate in the remote SDP";
         return false;
     }
-    answerAppliedUs_ = nowUs();
-    state_.store(State::Connecting, std::memory_order_release);
+    // A later description (an ICE restart's answer) only updates ICE: DTLS and SRTP carry on.
+    if (state() == State::New) {
+        answerAppliedUs_ = nowUs();
+        state_.store(State::Connecting, std::memory_order_release);
+    }
     return true;
 }
 

@@ -58,6 +58,15 @@ class PeerConnection : public SdpNegotiation,
 
     void onTick(int64_t nowUs) override;
 
+    // ICE restart from a new local port, as a phone that changed network does (RFC 8445 §2.4):
+    // a new ICE stream (new socket, new ufrag/pwd) replaces the old one; DTLS and SRTP carry on.
+    // Returns the application/trickle-ice-sdpfrag for the WHIP/WHEP PATCH (RFC 9725 §4.4.2),
+    // from any thread but the loop's; applyIceRestartAnswer() takes the server's 200 body.
+    std::optional<std::string> restartIce(std::string& error);
+    bool applyIceRestartAnswer(const std::string& sdpfrag, std::string& error);
+    // The local port of the current ICE stream's host candidate (0 if none).
+    uint16_t localPort();
+
     State state() const { return state_.load(std::memory_order_acquire); }
     // Loop thread (or after the loop stopped touching this endpoint).
     const std::string& failureReason() const { return failureReason_; }
@@ -100,6 +109,7 @@ class PeerConnection : public SdpNegotiation,
     // The remote fingerprint, credentials and candidates of an answer or offer; starts ICE checks.
     bool applyRemote(const sfu::SessionDescription& remote, std::string& error);
     void onIceData(const uint8_t* data, size_t len);
+    bool addStream(std::string& error);
 
     // DtlsTransport::Listener
     void onDtlsSend(const uint8_t* data, size_t len) override;

@@ -8,9 +8,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sfu/core/Clock.hpp"
 #include "sfu/core/IceServer.hpp"
 #include "sfu/core/Log.hpp"
 #include "sfu/core/Metrics.hpp"
+#include "sfu/core/StunAuth.hpp"
 #include "sfu/rtp/PacketClassifier.hpp"
 #include "sfu/rtp/StunMessage.hpp"
 
@@ -125,17 +127,30 @@ bool IcePort::addServer(const std::string& ufrag, IceServer& server) {
 
 void IcePort::removeServer(const std::string& ufrag) { servers_.erase(ufrag); }
 
-IceServer* IcePort::bindAddress(const SocketAddress& address, IceServer& server) {
-    auto [it, inserted] = routes_.emplace(address, &server);
-    if (inserted || it->second == &server) return nullptr;
-    IceServer* previous = it->second;
-    it->second = &server;
-    return previous;
+bool IcePort::claimAddress(const SocketAddress& address, IceServer& server, int64_t nowUs) {
+    auto [it, inserted] = routes_.try_emplace(address, Route{&server, nowUs});
+    if (inserted) return true;
+    Route& route = it->second;
+    if (route.server != &server) {
+        // A NAT may give a departed client's public address to another one behind it; the new
+        // transport gets it only once the old holder has stopped using it.
+        if (route.server->holdsAddress(address, route.aliveUs, nowUs)) return false;
+        IceServer* previous = route.server;
+        route.server = &server;
+        previous->forgetAddress(address);
+    }
+    route.aliveUs = nowUs;
+    return true;
 }
 
 void IcePort::unbindAddress(const SocketAddress& address, const IceServer& server) {
     auto it = routes_.find(address);
-    if (it != routes_.end() && it->second == &server) routes_.erase(it);
+    if (it != routes_.end() && it->second.server == &server) routes_.erase(it);
+}
+
+int64_t IcePort::aliveUs(const SocketAddress& address, const IceServer& server) const {
+    auto it = routes_.find(address);
+    return it != routes_.end() && it->second.server == &server ? it->second.aliveUs : 0;
 }
 
 bool IcePort::send(const SocketAddress& to, const uint8_t* data, size_t len) {
@@ -192,6 +207,7 @@ void IcePort::drain() {
     Batch batch(*this);
     auto& r = *recv_;
     for (int round = 0; round < kMaxRecvRounds; ++round) {
+        const int64_t now = monotonicUs();
         for (size_t i = 0; i < kBatchSize; ++i) {
             r.msgs[i].msg_hdr.msg_name = &r.from[i];
             r.msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
@@ -207,16 +223,17 @@ void IcePort::drain() {
             }
             handleDatagram(
                 SocketAddress(reinterpret_cast<const sockaddr*>(&r.from[i]), hdr.msg_namelen),
-                r.data[i].data(), r.msgs[i].msg_len);
+                r.data[i].data(), r.msgs[i].msg_len, now);
         }
         if (static_cast<size_t>(n) < kBatchSize) return;
     }
 }
 
-void IcePort::handleDatagram(const SocketAddress& from, const uint8_t* data, size_t len) {
+void IcePort::handleDatagram(const SocketAddress& from, const uint8_t* data, size_t len,
+                             int64_t nowUs) {
     if (len == 0 || !from.valid()) return;
     if (rtp::classifyPacket(data, len) == rtp::PacketType::Stun) {
-        handleStun(from, data, len);
+        handleStun(from, data, len, nowUs);
         return;
     }
     auto it = routes_.find(from);
@@ -224,10 +241,14 @@ void IcePort::handleDatagram(const SocketAddress& from, const uint8_t* data, siz
         count(Metrics::instance().droppedUnvalidated);
         return;
     }
-    it->second->handleData(data, len);
+    // The handler may close its transport, but the route outlives the call: its IceServer is
+    // destroyed by the transport's owner afterwards, not from inside it.
+    Route& route = it->second;
+    if (route.server->handleData(data, len)) route.aliveUs = nowUs;
 }
 
-void IcePort::handleStun(const SocketAddress& from, const uint8_t* data, size_t len) {
+void IcePort::handleStun(const SocketAddress& from, const uint8_t* data, size_t len,
+                         int64_t nowUs) {
     rtp::StunMessage msg;
     if (!rtp::StunMessage::parse(data, len, msg) ||
         msg.method() != rtp::StunMessage::kBindingMethod) {
@@ -237,6 +258,11 @@ void IcePort::handleStun(const SocketAddress& from, const uint8_t* data, size_t 
     if (msg.messageClass() != rtp::StunClass::Request) {
         // A lite agent sends no requests, so responses are stray; indications need no answer.
         count(Metrics::instance().droppedStun);
+        return;
+    }
+    // RFC 8445 §7.3 / RFC 8489 §14.7: a check without a correct FINGERPRINT is not ICE's.
+    if (!verifyFingerprint(msg)) {
+        count(Metrics::instance().droppedStunFingerprint);
         return;
     }
     const auto username = msg.username();
@@ -250,7 +276,7 @@ void IcePort::handleStun(const SocketAddress& from, const uint8_t* data, size_t 
         count(Metrics::instance().droppedStun);
         return;
     }
-    it->second->handleBindingRequest(msg, username->substr(colon + 1), from);
+    it->second->handleBindingRequest(msg, username->substr(colon + 1), from, nowUs);
 }
 
 }  // namespace vcb::sfu

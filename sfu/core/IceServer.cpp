@@ -27,17 +27,34 @@ std::string randomToken(size_t length) {
 std::unique_ptr<IceServer> IceServer::create(IcePort& port, Listener& listener,
                                              std::string& error) {
     std::unique_ptr<IceServer> ice(new IceServer(port, listener));
-    ice->pwd_ = randomToken(24);
-    // 48 random bits: a collision among a worker's sessions is unlikely, and retried if it occurs.
-    for (int attempt = 0; attempt < 8 && ice->ufrag_.empty(); ++attempt) {
-        std::string ufrag = randomToken(8);
-        if (port.addServer(ufrag, *ice)) ice->ufrag_ = std::move(ufrag);
-    }
-    if (ice->ufrag_.empty()) {
+    if (!ice->drawCredentials()) {
         error = "cannot draw a unique ICE ufrag";
         return nullptr;
     }
     return ice;
+}
+
+bool IceServer::drawCredentials() {
+    // 48 random bits: a collision among a worker's sessions is unlikely, and retried if it occurs.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        std::string ufrag = randomToken(8);
+        if (port_.addServer(ufrag, *this)) {
+            ufrag_ = std::move(ufrag);
+            pwd_ = randomToken(24);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool IceServer::restart(std::string remoteUfrag) {
+    const std::string old = ufrag_;
+    if (!drawCredentials()) return false;
+    port_.removeServer(old);
+    remoteUfrag_ = std::move(remoteUfrag);
+    count(Metrics::instance().iceRestarts);
+    VCB_LOG_INFO("ICE %s: restarted as %s", old.c_str(), ufrag_.c_str());
+    return true;
 }
 
 IceServer::~IceServer() {
@@ -55,11 +72,22 @@ bool IceServer::send(const uint8_t* data, size_t len) {
 }
 
 void IceServer::handleBindingRequest(const rtp::StunMessage& request, std::string_view remoteUfrag,
-                                     const SocketAddress& from) {
+                                     const SocketAddress& from, int64_t nowUs) {
     auto& m = Metrics::instance();
-    if (!verifyMessageIntegrity(request, pwd_) || !verifyFingerprintIfPresent(request) ||
+    // IcePort checked FINGERPRINT; attributes after MESSAGE-INTEGRITY are invisible here.
+    if (!verifyMessageIntegrity(request, pwd_) ||
         (!remoteUfrag_.empty() && remoteUfrag != remoteUfrag_)) {
         count(m.droppedStun);
+        return;
+    }
+    // Silence of the media address is judged before this check refreshes anything.
+    const bool selectedSilent =
+        selected_.valid() && nowUs - port_.aliveUs(selected_, *this) >= kSwitchSilenceUs;
+    if (!addValidated(from, nowUs)) {
+        // Another live transport's address: answering would let this one take its media.
+        count(m.iceAddressConflicts);
+        VCB_LOG_WARN("ICE %s: check from %s refused, address held by another transport",
+                     ufrag_.c_str(), from.toString().c_str());
         return;
     }
     // Binding success response (RFC 8445 §7.3.1.4): the source address as XOR-MAPPED-ADDRESS,
@@ -73,23 +101,29 @@ void IceServer::handleBindingRequest(const rtp::StunMessage& request, std::strin
         return;
     port_.send(from, buf, writer.size());
 
-    addValidated(from);
     lastValidated_ = from;
-    if (request.hasAttribute(rtp::StunMessage::kAttrUseCandidate) && !(selected_ == from)) {
-        const bool first = !selected_.valid();
+    if (selected_ == from) return;
+    const bool nominated = request.hasAttribute(rtp::StunMessage::kAttrUseCandidate);
+    if (!selected_.valid()) {
+        if (!nominated) return;
         selected_ = from;
-        if (first) {
-            listener_.onIceConnected(*this);
-        } else {
-            VCB_LOG_INFO("ICE %s: peer moved to %s", ufrag_.c_str(), from.toString().c_str());
-        }
+        listener_.onIceConnected(*this);
+        return;
+    }
+    if (nominated || selectedSilent) {
+        VCB_LOG_INFO("ICE %s: peer moved from %s to %s (%s)", ufrag_.c_str(),
+                     selected_.toString().c_str(), from.toString().c_str(),
+                     nominated ? "nomination" : "check after silence");
+        selected_ = from;
+        count(m.iceAddressSwitches);
     }
 }
 
-void IceServer::addValidated(const SocketAddress& address) {
+bool IceServer::addValidated(const SocketAddress& address, int64_t nowUs) {
+    if (!port_.claimAddress(address, *this, nowUs)) return false;
     size_t slot = kMaxAddresses;
     for (size_t i = 0; i < kMaxAddresses; ++i) {
-        if (validated_[i] == address) return;
+        if (validated_[i] == address) return true;
         if (slot == kMaxAddresses && !validated_[i].valid()) slot = i;
     }
     if (slot == kMaxAddresses) {
@@ -100,7 +134,7 @@ void IceServer::addValidated(const SocketAddress& address) {
         port_.unbindAddress(validated_[slot], *this);
     }
     validated_[slot] = address;
-    if (IceServer* previous = port_.bindAddress(address, *this)) previous->forgetAddress(address);
+    return true;
 }
 
 void IceServer::forgetAddress(const SocketAddress& address) {

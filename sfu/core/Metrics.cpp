@@ -58,6 +58,14 @@ std::string Metrics::toPrometheus() const {
          "Datagrams from an address no ICE check validated", droppedUnvalidated);
     line(out, "vcb_dropped_stun_total", "counter",
          "STUN not answered (not a binding request, unknown ufrag, bad integrity)", droppedStun);
+    line(out, "vcb_dropped_stun_fingerprint_total", "counter",
+         "STUN requests without a valid FINGERPRINT", droppedStunFingerprint);
+    line(out, "vcb_ice_address_switches_total", "counter",
+         "Media moved to a client's new address (nomination or rebinding)", iceAddressSwitches);
+    line(out, "vcb_ice_address_conflicts_total", "counter",
+         "Checks refused because another live transport holds the address", iceAddressConflicts);
+    line(out, "vcb_ice_restarts_total", "counter", "ICE restarts (new local credentials)",
+         iceRestarts);
     line(out, "vcb_send_failures_total", "counter", "Datagrams the socket refused", sendFailures);
     line(out, "vcb_send_syscalls_total", "counter", "sendto/sendmmsg calls on media sockets",
          sendSyscalls);

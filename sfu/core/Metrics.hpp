@@ -15,14 +15,19 @@ struct Metrics {
     std::atomic<uint64_t> rtcpSent{0};
     std::atomic<uint64_t> bytesReceived{0};
     std::atomic<uint64_t> bytesSent{0};
-    std::atomic<uint64_t> droppedMalformed{0};      // failed RTP/RTCP parsing
-    std::atomic<uint64_t> droppedSrtpAuth{0};       // SRTP/SRTCP authentication failure
-    std::atomic<uint64_t> droppedSrtpReplay{0};     // SRTP replay
-    std::atomic<uint64_t> droppedUnknownSsrc{0};    // RTP with no producer
-    std::atomic<uint64_t> droppedBeforeConnect{0};  // media before DTLS completed
-    std::atomic<uint64_t> droppedUnknownType{0};    // not STUN/DTLS/RTP/RTCP (RFC 7983)
-    std::atomic<uint64_t> droppedUnvalidated{0};    // from an address no ICE check validated
-    std::atomic<uint64_t> droppedStun{0};           // STUN not answered (unknown ufrag, bad MAC)
+    std::atomic<uint64_t> droppedMalformed{0};        // failed RTP/RTCP parsing
+    std::atomic<uint64_t> droppedSrtpAuth{0};         // SRTP/SRTCP authentication failure
+    std::atomic<uint64_t> droppedSrtpReplay{0};       // SRTP replay
+    std::atomic<uint64_t> droppedUnknownSsrc{0};      // RTP with no producer
+    std::atomic<uint64_t> droppedBeforeConnect{0};    // media before DTLS completed
+    std::atomic<uint64_t> droppedUnknownType{0};      // not STUN/DTLS/RTP/RTCP (RFC 7983)
+    std::atomic<uint64_t> droppedUnvalidated{0};      // from an address no ICE check validated
+    std::atomic<uint64_t> droppedStun{0};             // STUN not answered (unknown ufrag, bad MAC)
+    std::atomic<uint64_t> droppedStunFingerprint{0};  // STUN request without a valid FINGERPRINT
+    std::atomic<uint64_t> iceAddressSwitches{0};      // media moved to a client's new address
+    std::atomic<uint64_t> iceAddressConflicts{
+        0};                                // check refused: address held by a live transport
+    std::atomic<uint64_t> iceRestarts{0};  // ICE restarts (new local credentials)
     std::atomic<uint64_t> sendFailures{0};
     std::atomic<uint64_t> sendSyscalls{0};  // sendto/sendmmsg calls (packets per call)
     std::atomic<uint64_t> nacksReceived{0};

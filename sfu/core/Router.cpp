@@ -87,6 +87,26 @@ bool Router::connectTransport(const std::string& id, const RemoteTransportParame
     return it->second->transport->connect(remote, error);
 }
 
+bool Router::restartTransportIce(const std::string& id, const RemoteTransportParameters& remote,
+                                 LocalTransportParameters& local, bool& restarted,
+                                 std::string& error) {
+    restarted = false;
+    auto it = transports_.find(id);
+    if (it == transports_.end()) {
+        error = "no such transport";
+        return false;
+    }
+    WebRtcTransport& t = *it->second->transport;
+    if (t.remoteIceUfrag().empty() && !remote.iceUfrag.empty()) {
+        t.setRemoteIceUfrag(remote.iceUfrag);  // the answer to a server-initiated restart
+    } else if (remote.iceUfrag.empty() || remote.iceUfrag != t.remoteIceUfrag()) {
+        if (!t.restartIce(remote, error)) return false;
+        restarted = true;
+    }
+    local = t.localParameters();
+    return true;
+}
+
 void Router::closeTransport(const std::string& id, std::string_view reason) {
     auto it = transports_.find(id);
     if (it == transports_.end()) return;

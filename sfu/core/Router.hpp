@@ -44,6 +44,12 @@ class Router final : private Producer::Listener, private Consumer::Listener {
                          std::string& error);
     bool connectTransport(const std::string& id, const RemoteTransportParameters& remote,
                           std::string& error);
+    // ICE restart of a connected transport when remote.iceUfrag differs from the one it has
+    // (restarted = true, local gets the new credentials); the same ufrag is no restart. An empty
+    // remote.iceUfrag restarts now and leaves the client's ufrag to a later call (the server
+    // offers, as on the WebSocket subscribe connection), which then only records it.
+    bool restartTransportIce(const std::string& id, const RemoteTransportParameters& remote,
+                             LocalTransportParameters& local, bool& restarted, std::string& error);
     // Closes a transport with its producers and consumers; the listener is told.
     void closeTransport(const std::string& id, std::string_view reason = "closed");
     bool hasTransport(const std::string& id) const { return transports_.count(id) != 0; }

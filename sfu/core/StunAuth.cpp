@@ -56,14 +56,25 @@ bool verifyFingerprintIfPresent(const rtp::StunMessage& message) {
     return rtp::readU32(fp.data()) == crc;
 }
 
-bool signStunMessage(rtp::StunMessageWriter& writer, std::string_view key) {
+bool verifyFingerprint(const rtp::StunMessage& message) {
+    return message.hasAttribute(rtp::StunMessage::kAttrFingerprint) &&
+           verifyFingerprintIfPresent(message);
+}
+
+bool appendMessageIntegrity(rtp::StunMessageWriter& writer, std::string_view key) {
     auto mi = writer.addMessageIntegrity();
-    if (mi.value.empty() || !hmacSha1(key, mi.input.data(), mi.input.size(), mi.value.data()))
-        return false;
+    return !mi.value.empty() && hmacSha1(key, mi.input.data(), mi.input.size(), mi.value.data());
+}
+
+bool appendFingerprint(rtp::StunMessageWriter& writer) {
     auto fp = writer.addFingerprint();
     if (fp.value.empty()) return false;
     rtp::writeU32(fp.value.data(), crc32Of(fp.input) ^ kFingerprintXor);
     return true;
+}
+
+bool signStunMessage(rtp::StunMessageWriter& writer, std::string_view key) {
+    return appendMessageIntegrity(writer, key) && appendFingerprint(writer);
 }
 
 }  // namespace vcb::sfu

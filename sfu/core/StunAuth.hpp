@@ -15,7 +15,12 @@ namespace vcb::sfu {
 bool verifyMessageIntegrity(const rtp::StunMessage& message, std::string_view key);
 // True if FINGERPRINT is absent or correct (ICE requires it, but libnice-era peers may omit it).
 bool verifyFingerprintIfPresent(const rtp::StunMessage& message);
+// True if FINGERPRINT is present, last and correct: what RFC 8445 §7.3 requires of a check.
+bool verifyFingerprint(const rtp::StunMessage& message);
 // Appends MESSAGE-INTEGRITY (keyed with key) and FINGERPRINT. False if the buffer is full.
 bool signStunMessage(rtp::StunMessageWriter& writer, std::string_view key);
+// The two halves of signStunMessage, for callers that put something between them (tests).
+bool appendMessageIntegrity(rtp::StunMessageWriter& writer, std::string_view key);
+bool appendFingerprint(rtp::StunMessageWriter& writer);
 
 }  // namespace vcb::sfu

@@ -109,6 +109,23 @@ void WebRtcTransport::keepEarlyDtls(const uint8_t* data, size_t len) {
     count(m.dtlsEarlyKept);
 }
 
+bool WebRtcTransport::restartIce(const RemoteTransportParameters& remote, std::string& error) {
+    if (state_ != State::Connecting && state_ != State::Connected) {
+        error = "transport not connected";
+        return false;
+    }
+    // An empty ufrag: the server restarts first (its offer), the client's comes with the answer.
+    if (!remote.iceUfrag.empty() && remote.icePwd.empty()) {
+        error = "missing ICE password";
+        return false;
+    }
+    if (!ice_->restart(remote.iceUfrag)) {
+        error = "cannot draw a unique ICE ufrag";
+        return false;
+    }
+    return true;
+}
+
 void WebRtcTransport::close(std::string_view reason) {
     if (state_ == State::Closed) return;
     if (dtls_->state() == dtls::DtlsTransport::State::Connected) dtls_->close();
@@ -165,8 +182,8 @@ void WebRtcTransport::onIceConnected(IceServer& ice) {
                  ice.selectedRemoteAddress().c_str());
 }
 
-void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
-    if (state_ == State::Closed) return;
+bool WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
+    if (state_ == State::Closed) return false;
     auto& m = Metrics::instance();
     if (state_ == State::New) {
         // Remote parameters not applied yet: no DTLS, no keys.
@@ -175,7 +192,7 @@ void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
         } else {
             count(m.droppedBeforeConnect);
         }
-        return;
+        return false;  // nothing authenticated yet: keeps no address alive
     }
     int64_t now = monotonicUs();
     count(m.bytesReceived, len);
@@ -183,15 +200,15 @@ void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
         case rtp::PacketType::Dtls:
             lastReceiveUs_ = now;
             dtls_->handleDatagram(data, len);
-            return;
+            return true;
         case rtp::PacketType::Rtp: {
             if (state_ != State::Connected) {
                 count(m.droppedBeforeConnect);
-                return;
+                return false;
             }
             if (len > kMaxDatagram) {
                 count(m.droppedMalformed);
-                return;
+                return false;
             }
             uint8_t* buf = tReceiveBuffer.data();
             std::memcpy(buf, data, len);
@@ -199,26 +216,26 @@ void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
             auto result = srtpIn_->unprotectRtp(buf, plainLen);
             if (result != dtls::SrtpSession::Status::Ok) {
                 countSrtpDrop(result);
-                return;
+                return false;
             }
             rtp::RtpPacket packet;
             if (!rtp::RtpPacket::parse(buf, plainLen, packet)) {
                 count(m.droppedMalformed);
-                return;
+                return false;
             }
             lastReceiveUs_ = now;
             count(m.rtpReceived);
             listener_.onTransportRtp(*this, packet, now);
-            return;
+            return true;
         }
         case rtp::PacketType::Rtcp: {
             if (state_ != State::Connected) {
                 count(m.droppedBeforeConnect);
-                return;
+                return false;
             }
             if (len > kMaxDatagram) {
                 count(m.droppedMalformed);
-                return;
+                return false;
             }
             uint8_t* buf = tReceiveBuffer.data();
             std::memcpy(buf, data, len);
@@ -226,18 +243,19 @@ void WebRtcTransport::onIceData(IceServer&, const uint8_t* data, size_t len) {
             auto result = srtpIn_->unprotectRtcp(buf, plainLen);
             if (result != dtls::SrtpSession::Status::Ok) {
                 countSrtpDrop(result);
-                return;
+                return false;
             }
             lastReceiveUs_ = now;
             count(m.rtcpReceived);
             listener_.onTransportRtcp(*this, buf, plainLen, now);
-            return;
+            return true;
         }
         case rtp::PacketType::Stun:  // IcePort answers STUN; none reaches a transport
         case rtp::PacketType::Unknown:
             count(m.droppedUnknownType);
-            return;
+            return false;
     }
+    return false;
 }
 
 void WebRtcTransport::onDtlsSend(const uint8_t* data, size_t len) { ice_->send(data, len); }

@@ -57,8 +57,7 @@ class WebRtcTransport final : public PacketSink,
                                      int64_t nowUs) = 0;
     };
 
-    static std::unique_ptr<WebRtcTransport> create(Worker& worker, std::string id,
-                                                   IcePort& port,
+    static std::unique_ptr<WebRtcTransport> create(Worker& worker, std::string id, IcePort& port,
                                                    std::shared_ptr<dtls::DtlsContext> dtls,
                                                    Listener& listener, std::string& error);
     ~WebRtcTransport() override;
@@ -69,6 +68,14 @@ class WebRtcTransport final : public PacketSink,
     // Starts ICE checks acceptance and DTLS (server role). Returns false on bad parameters.
     bool connect(const RemoteTransportParameters& remote, std::string& error);
     void close(std::string_view reason);
+    // ICE restart (RFC 8445 §2.4): new local ICE credentials, checks must name the new remote
+    // ufrag. DTLS and SRTP go on untouched; media keeps flowing to the current address until the
+    // client's checks move it. Returns false (error set) if the transport is not connecting or
+    // connected or the password is missing. An empty remote ufrag accepts any until
+    // setRemoteIceUfrag() (the server offered the restart; the client answers later).
+    bool restartIce(const RemoteTransportParameters& remote, std::string& error);
+    const std::string& remoteIceUfrag() const { return ice_->remoteUfrag(); }
+    void setRemoteIceUfrag(const std::string& ufrag) { ice_->setRemoteUfrag(ufrag); }
 
     // Encrypts buf[0..len) in place (capacity must leave room for the SRTP tag) and sends it.
     bool sendRtp(uint8_t* buf, size_t len, size_t capacity) override;
@@ -86,7 +93,7 @@ class WebRtcTransport final : public PacketSink,
     WebRtcTransport(Worker& worker, std::string id, Listener& listener);
 
     void onIceConnected(IceServer& ice) override;
-    void onIceData(IceServer& ice, const uint8_t* data, size_t len) override;
+    bool onIceData(IceServer& ice, const uint8_t* data, size_t len) override;
     void onDtlsSend(const uint8_t* data, size_t len) override;
     void onDtlsConnected(dtls::SrtpProfile profile, const dtls::SrtpKeys& keys) override;
     void onDtlsFailed(std::string_view reason) override;

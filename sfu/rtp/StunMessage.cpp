@@ -75,11 +75,17 @@ bool StunMessage::nextAttribute(size_t& pos, uint16_t& attrType,
 }
 
 bool StunMessage::locate(uint16_t attrType, std::span<const uint8_t>& value) const {
+    // RFC 8489 §14.5: attributes after MESSAGE-INTEGRITY are ignored, except FINGERPRINT (and
+    // MESSAGE-INTEGRITY-SHA256, which ICE does not use): they are not covered by the HMAC.
+    const bool trailer = attrType == kAttrMessageIntegrity || attrType == kAttrFingerprint;
     size_t pos = kHeaderSize;
     uint16_t t = 0;
     while (nextAttribute(pos, t, value)) {
         if (t == attrType) {
             return true;
+        }
+        if (t == kAttrMessageIntegrity && !trailer) {
+            return false;
         }
     }
     return false;

@@ -60,7 +60,7 @@ class StunMessage {
     const uint8_t* data() const { return data_; }
 
     // Calls f(uint16_t type, std::span<const uint8_t> value) for every attribute (value without
-    // padding), in order.
+    // padding), in order, including any after MESSAGE-INTEGRITY.
     template <typename F>
     void forEachAttribute(F&& f) const {
         size_t pos = kHeaderSize;
@@ -71,6 +71,7 @@ class StunMessage {
         }
     }
     // First attribute of this type; empty span if absent (check hasAttribute for empty values).
+    // Attributes after MESSAGE-INTEGRITY are not found (RFC 8489 §14.5), except FINGERPRINT.
     std::span<const uint8_t> findAttribute(uint16_t attrType) const;
     bool hasAttribute(uint16_t attrType) const;
 

@@ -54,6 +54,13 @@ bool StunMessageWriter::addXorMappedAddress(uint8_t family, uint16_t port,
     return true;
 }
 
+bool StunMessageWriter::addAttribute(uint16_t type, std::span<const uint8_t> value) {
+    uint8_t* v = appendAttribute(type, value.size());
+    if (v == nullptr) return false;
+    if (!value.empty()) std::memcpy(v, value.data(), value.size());
+    return true;
+}
+
 StunMessageWriter::Trailer StunMessageWriter::addMessageIntegrity() {
     const size_t before = size_;
     uint8_t* v =

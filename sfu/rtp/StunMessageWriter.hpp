@@ -29,6 +29,8 @@ class StunMessageWriter {
     // family 0x01 (IPv4, 4 address bytes) or 0x02 (IPv6, 16 bytes); port and address in network
     // order as given, XOR-ed here with the magic cookie (and transaction id for IPv6).
     bool addXorMappedAddress(uint8_t family, uint16_t port, std::span<const uint8_t> address);
+    // Any attribute, value copied and padded (requests built by tests and tools).
+    bool addAttribute(uint16_t type, std::span<const uint8_t> value);
     // Empty spans when the buffer is full or begin() was not called.
     Trailer addMessageIntegrity();
     Trailer addFingerprint();

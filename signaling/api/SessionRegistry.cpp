@@ -7,6 +7,12 @@ void SessionRegistry::add(const std::string& sessionId, SessionRecord record) {
     sessions_[sessionId] = std::move(record);
 }
 
+void SessionRegistry::setEtag(const std::string& sessionId, std::string etag) {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(sessionId);
+    if (it != sessions_.end()) it->second.etag = std::move(etag);
+}
+
 std::optional<SessionRecord> SessionRegistry::find(const std::string& sessionId) const {
     std::lock_guard lock(mutex_);
     auto it = sessions_.find(sessionId);

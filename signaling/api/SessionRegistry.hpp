@@ -21,6 +21,8 @@ class SessionRegistry {
     void add(const std::string& sessionId, SessionRecord record);
     std::optional<SessionRecord> find(const std::string& sessionId) const;
     std::optional<SessionRecord> remove(const std::string& sessionId);
+    // After an ICE restart the session's ETag names the new ICE session (RFC 9725 §4.4.2).
+    void setEtag(const std::string& sessionId, std::string etag);
     // Forgets every session of a participant (its connection died on its own).
     void removeParticipant(const std::string& participantId);
     size_t size() const;

@@ -3,7 +3,9 @@
 #include <openssl/rand.h>
 #include <strings.h>
 
+#include <cctype>
 #include <map>
+#include <optional>
 
 #include "protocol/Validation.hpp"
 #include "sfu/core/Log.hpp"
@@ -11,6 +13,7 @@
 #include "signaling/http/Problem.hpp"
 #include "signaling/sdp/Negotiator.hpp"
 #include "signaling/sdp/SdpParser.hpp"
+#include "signaling/sdp/SdpWriter.hpp"
 
 namespace vcb::signaling {
 
@@ -51,6 +54,72 @@ class SessionObserver final : public rooms::MeetingObserver {
 };
 
 const char* prefix(bool publish) { return publish ? "/whip/" : "/whep/"; }
+
+// RFC 8839 §5.4: ice-char = ALPHA / DIGIT / "+" / "/"; ufrag 4-256, pwd 22-256 characters.
+bool isIceToken(std::string_view s, size_t minLen) {
+    if (s.size() < minLen || s.size() > 256) return false;
+    for (char c : s) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') return false;
+    }
+    return true;
+}
+
+// What a PATCH body (RFC 8840 trickle-ice-sdpfrag) says, as far as an ICE-lite server cares.
+struct SdpFrag {
+    std::optional<std::string> ufrag;
+    std::optional<std::string> pwd;
+    std::string firstMLine;  // "m=audio 9 UDP/TLS/RTP/SAVPF 0", echoed in a restart answer
+    std::string firstMid;
+    std::string error;  // non-empty: malformed
+};
+
+SdpFrag parseSdpFrag(std::string_view body) {
+    SdpFrag frag;
+    size_t lines = 0;
+    size_t pos = 0;
+    while (pos < body.size() && lines < 1000) {
+        size_t end = body.find('\n', pos);
+        std::string_view line =
+            body.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.rfind("a=candidate:", 0) == 0) {
+            if (!SdpParser::parseCandidate(line.substr(2))) {
+                frag.error = "malformed candidate";
+                return frag;
+            }
+        } else if (line.rfind("a=ice-ufrag:", 0) == 0) {
+            frag.ufrag = std::string(line.substr(12));
+        } else if (line.rfind("a=ice-pwd:", 0) == 0) {
+            frag.pwd = std::string(line.substr(10));
+        } else if (line.rfind("m=", 0) == 0 && frag.firstMLine.empty()) {
+            frag.firstMLine = std::string(line);
+        } else if (line.rfind("a=mid:", 0) == 0 && frag.firstMid.empty()) {
+            frag.firstMid = std::string(line.substr(6));
+        }
+        ++lines;
+        if (end == std::string_view::npos) break;
+        pos = end + 1;
+    }
+    if (frag.ufrag.has_value() != frag.pwd.has_value()) {
+        frag.error = "a=ice-ufrag and a=ice-pwd come together";
+    } else if (frag.ufrag && (!isIceToken(*frag.ufrag, 4) || !isIceToken(*frag.pwd, 22))) {
+        frag.error = "malformed a=ice-ufrag or a=ice-pwd";
+    } else if (frag.firstMid.size() > 32 || frag.firstMLine.size() > 256) {
+        frag.error = "oversized m= or a=mid line";
+    }
+    return frag;
+}
+
+// RFC 9725 §4.4.2: the server's new ICE credentials and candidates for the client's restart.
+std::string restartAnswer(const SdpFrag& frag, const sfu::LocalTransportParameters& local) {
+    std::string out =
+        "a=ice-lite\r\na=ice-ufrag:" + local.iceUfrag + "\r\na=ice-pwd:" + local.icePwd + "\r\n";
+    if (!frag.firstMLine.empty()) out += frag.firstMLine + "\r\n";
+    if (!frag.firstMid.empty()) out += "a=mid:" + frag.firstMid + "\r\n";
+    for (const auto& c : local.candidates) out += "a=candidate:" + formatCandidate(c) + "\r\n";
+    out += "a=end-of-candidates\r\n";
+    return out;
+}
 
 }  // namespace
 
@@ -268,27 +337,39 @@ void WhipWhepService::patch(Mode mode, const HttpRequest& request, const HttpRes
     }
     // The server is ICE-lite: it learns the client's addresses from its connectivity checks, so
     // well-formed trickled candidates need no action beyond validation.
-    std::string_view body = request.body;
-    size_t lines = 0;
-    size_t pos = 0;
-    while (pos < body.size() && lines < 1000) {
-        size_t end = body.find('\n', pos);
-        std::string_view line =
-            body.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.rfind("a=candidate:", 0) == 0) {
-            if (!SdpParser::parseCandidate(line.substr(2))) {
-                return responder.respond(
-                    problem(http::status::bad_request, "bad_sdpfrag", "malformed candidate"));
-            }
-        }
-        ++lines;
-        if (end == std::string_view::npos) break;
-        pos = end + 1;
+    SdpFrag frag = parseSdpFrag(request.body);
+    if (!frag.error.empty()) {
+        return responder.respond(problem(http::status::bad_request, "bad_sdpfrag", frag.error));
     }
-    HttpResponse r;
-    r.status = http::status::no_content;
-    responder.respond(std::move(r));
+    if (!frag.ufrag) {
+        HttpResponse r;
+        r.status = http::status::no_content;
+        return responder.respond(std::move(r));
+    }
+    // ICE credentials: the current ones (a trickle fragment naming its ICE session, 204) or new
+    // ones, an ICE restart (RFC 9725 §4.4.2): the server draws new credentials and answers 200.
+    sfu::RemoteTransportParameters remote;
+    remote.iceUfrag = *frag.ufrag;
+    remote.icePwd = *frag.pwd;
+    auto sessions = sessions_;
+    conference_.restartIce(
+        record->meetingId, record->participantId, sessionId, std::move(remote),
+        [sessions, sessionId, frag = std::move(frag), responder](rooms::IceRestartResult result) {
+            if (result.error != rooms::RoomError::None)
+                return responder.respond(roomProblem(result.error, result.detail));
+            HttpResponse r;
+            if (!result.restarted) {
+                r.status = http::status::no_content;
+                return responder.respond(std::move(r));
+            }
+            const std::string etag = "\"" + result.local.iceUfrag + "\"";
+            sessions->setEtag(sessionId, etag);
+            r.status = http::status::ok;
+            r.contentType = "application/trickle-ice-sdpfrag";
+            r.body = restartAnswer(frag, result.local);
+            r.header("ETag", etag);
+            responder.respond(std::move(r));
+        });
 }
 
 }  // namespace vcb::signaling

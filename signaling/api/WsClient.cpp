@@ -111,7 +111,11 @@ void WsClient::handle(const protocol::ClientMessage& message) {
                 } else if constexpr (std::is_same_v<T, protocol::Unpublish>) {
                     unpublish(m);
                 } else if constexpr (std::is_same_v<T, protocol::Subscribe>) {
-                    subscribe(m.trackIds, true, m.requestId);
+                    if (m.iceRestart) {
+                        std::lock_guard lock(mutex_);
+                        iceRestartWanted_ = true;
+                    }
+                    subscribe(m.trackIds, true, m.requestId, m.iceRestart);
                 } else if constexpr (std::is_same_v<T, protocol::Unsubscribe>) {
                     subscribe(m.trackIds, false, m.requestId);
                 } else if constexpr (std::is_same_v<T, protocol::SubscribeAnswer>) {
@@ -249,12 +253,38 @@ void WsClient::publish(const protocol::Publish& m) {
             });
     };
     if (!transportId.empty()) {
-        sfu::LocalTransportParameters local;
-        {
-            std::lock_guard lock(mutex_);
-            local = publishLocal_;
+        // A re-publish on the existing transport. New ICE credentials in the offer are an ICE
+        // restart (RFC 8445 §2.4): the answer then carries new local credentials too; the same
+        // ones change nothing. DTLS and SRTP go on either way.
+        sfu::RemoteTransportParameters remote;
+        remote.iceUfrag = offer->iceUfrag;
+        remote.icePwd = offer->icePwd;
+        if (remote.iceUfrag.empty() || remote.icePwd.empty()) {
+            {
+                std::lock_guard lock(mutex_);
+                publishBusy_ = false;
+            }
+            return sendError(ErrorCode::BadMessage, "offer without ICE credentials", m.requestId);
         }
-        return complete(transportId, local);
+        conference_.restartIce(meetingId, participantId, transportId, std::move(remote),
+                               [self, complete, requestId, transportId](rooms::IceRestartResult r) {
+                                   if (r.error != rooms::RoomError::None) {
+                                       {
+                                           std::lock_guard lock(self->mutex_);
+                                           self->publishBusy_ = false;
+                                       }
+                                       return self->sendError(toProtocol(r.error), r.detail,
+                                                              requestId);
+                                   }
+                                   sfu::LocalTransportParameters local;
+                                   {
+                                       std::lock_guard lock(self->mutex_);
+                                       if (r.restarted) self->publishLocal_ = r.local;
+                                       local = self->publishLocal_;
+                                   }
+                                   complete(transportId, local);
+                               });
+        return;
     }
     conference_.createTransport(
         meetingId, participantId, [self, complete, requestId](rooms::TransportResult tr) {
@@ -287,7 +317,7 @@ void WsClient::unpublish(const protocol::Unpublish&) {
 }
 
 void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add,
-                         std::optional<int64_t> requestId) {
+                         std::optional<int64_t> requestId, bool iceRestart) {
     bool changed = false;
     std::optional<std::pair<ErrorCode, std::string>> refused;
     {
@@ -322,7 +352,7 @@ void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add,
         }
     }
     if (refused) return sendError(refused->first, std::move(refused->second), requestId);
-    if (changed) renegotiate();
+    if (changed || iceRestart) renegotiate();
 }
 
 void WsClient::renegotiate() {
@@ -332,6 +362,32 @@ void WsClient::renegotiate() {
         if (!joined_ || left_) return;
         if (offerInFlight_ || subscribeTransportPending_) {
             renegotiateNeeded_ = true;
+            return;
+        }
+        // Nothing to restart before the subscribe PC first connected: the coming offer has
+        // fresh credentials anyway.
+        if (!subscribeConnected_) iceRestartWanted_ = false;
+        if (!subscribeTransport_.empty() && iceRestartWanted_) {
+            // New local credentials first (the worker answers), then the offer carrying them.
+            iceRestartWanted_ = false;
+            offerInFlight_ = true;
+            auto self = shared_from_this();
+            conference_.restartIce(meetingId_, participantId_, subscribeTransport_, {},
+                                   [self](rooms::IceRestartResult r) {
+                                       {
+                                           std::lock_guard lock(self->mutex_);
+                                           self->offerInFlight_ = false;
+                                           if (r.error == rooms::RoomError::None) {
+                                               self->subscribeLocal_ = r.local;
+                                               self->iceRestartOffered_ = true;
+                                           } else {
+                                               VCB_LOG_WARN(
+                                                   "participant %s: ICE restart refused: %s",
+                                                   self->participantId_.c_str(), r.detail.c_str());
+                                           }
+                                       }
+                                       self->renegotiate();
+                                   });
             return;
         }
         if (!subscribeTransport_.empty()) {
@@ -379,6 +435,7 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
     std::string meetingId, participantId, transportId;
     std::vector<rooms::ViewTrack> tracks;
     std::optional<sfu::RemoteTransportParameters> remote;
+    std::optional<sfu::RemoteTransportParameters> restartRemote;
     bool pending = false;  // an offer with this revision awaits its answer
     bool view = false;     // hand the accepted sections to the conference
     bool again = false;    // a change waited for this answer: offer it now
@@ -423,6 +480,10 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
                     tracks.push_back(std::move(vt));
                 }
                 if (!subscribeConnected_) remote = toRemote(result->remote);
+                if (iceRestartOffered_ && subscribeConnected_) {
+                    iceRestartOffered_ = false;
+                    restartRemote = toRemote(result->remote);
+                }
                 meetingId = meetingId_;
                 participantId = participantId_;
                 transportId = subscribeTransport_;
@@ -440,6 +501,15 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
     }
     auto self = shared_from_this();
     auto requestId = m.requestId;
+    if (restartRemote) {
+        // The answer to a restarting offer: checks must now name the client's new ufrag. Posted
+        // to the worker before the view below, so it applies first.
+        conference_.restartIce(meetingId, participantId, transportId, std::move(*restartRemote),
+                               [self, requestId](rooms::IceRestartResult r) {
+                                   if (r.error != rooms::RoomError::None)
+                                       self->sendError(toProtocol(r.error), r.detail, requestId);
+                               });
+    }
     conference_.view(meetingId, participantId, transportId, remote, std::move(tracks),
                      [self, requestId, transportId](rooms::RoomError err, std::string detail) {
                          bool current = false;

@@ -47,7 +47,7 @@ class WsClient final : public rooms::MeetingObserver,
     void publish(const protocol::Publish& m);
     void unpublish(const protocol::Unpublish& m);
     void subscribe(const std::vector<std::string>& trackIds, bool add,
-                   std::optional<int64_t> requestId);
+                   std::optional<int64_t> requestId, bool iceRestart = false);
     void answer(const protocol::SubscribeAnswer& m);
     void leave(std::optional<int64_t> requestId);
 
@@ -82,6 +82,10 @@ class WsClient final : public rooms::MeetingObserver,
     int64_t revision_ = 0;
     bool offerInFlight_ = false;
     bool renegotiateNeeded_ = false;
+    // ICE restart of the subscribe connection: asked for (next offer restarts), and offered (the
+    // client's answer brings its new ufrag).
+    bool iceRestartWanted_ = false;
+    bool iceRestartOffered_ = false;
     std::map<std::string, SubscribedTrack> subscribed_;  // by track id, ≤ kMaxSubscribedTracks
     // Tracks other participants publish now (from joined and meeting events): subscribe accepts
     // only these. Bounded by the meeting's participants and their tracks.

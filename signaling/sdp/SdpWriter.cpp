@@ -48,11 +48,17 @@ void attr(GstSDPMedia* m, const char* key, const std::string& value) {
     gst_sdp_media_add_attribute(m, key, value.c_str());
 }
 
-std::string candidateLine(const sfu::IceCandidate& c) {
+std::string candidateLine(const sfu::IceCandidate& c) { return formatCandidate(c); }
+
+}  // namespace
+
+std::string formatCandidate(const sfu::IceCandidate& c) {
     return c.foundation + " " + std::to_string(c.component) + " " + c.transport + " " +
            std::to_string(c.priority) + " " + c.address + " " + std::to_string(c.port) + " typ " +
            c.type;
 }
+
+namespace {
 
 void addRtpSection(GstSDPMedia* m, const sfu::SessionDescription& desc, const sfu::MediaSection& s,
                    bool rejected) {
@@ -62,7 +68,8 @@ void addRtpSection(GstSDPMedia* m, const sfu::SessionDescription& desc, const sf
         attr(m, "ice-ufrag", desc.iceUfrag);
         attr(m, "ice-pwd", desc.icePwd);
     }
-    if (!desc.fingerprint.empty()) attr(m, "fingerprint", desc.fingerprintAlgorithm + " " + desc.fingerprint);
+    if (!desc.fingerprint.empty())
+        attr(m, "fingerprint", desc.fingerprintAlgorithm + " " + desc.fingerprint);
     attr(m, "setup", setupName(desc.setup));
     gst_sdp_media_add_attribute(m, directionName(rejected ? sfu::Direction::Inactive : s.direction),
                                 nullptr);

@@ -18,6 +18,9 @@
 
 namespace vcb::signaling {
 
+// The value of an a=candidate attribute (without "candidate:"), as written into answers.
+std::string formatCandidate(const sfu::IceCandidate& c);
+
 class SdpWriter {
   public:
     SdpWriter();  // random 63-bit session id, first version 1

@@ -4,13 +4,18 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <nice/agent.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,8 +23,11 @@
 #include "sfu/core/IcePort.hpp"
 #include "sfu/core/IceServer.hpp"
 #include "sfu/core/Metrics.hpp"
+#include "sfu/core/StunAuth.hpp"
 #include "sfu/core/WebRtcTransport.hpp"
 #include "sfu/core/Worker.hpp"
+#include "sfu/rtp/StunMessage.hpp"
+#include "sfu/rtp/StunMessageWriter.hpp"
 #include "tests/core/CoreTestSupport.hpp"
 
 namespace vcb::sfu {
@@ -31,10 +39,12 @@ constexpr auto kIceWait = 5000ms;  // ICE checks retransmit on libnice's own tim
 
 struct RecordingIceListener : IceServer::Listener {
     void onIceConnected(IceServer&) override { ++connected; }
-    void onIceData(IceServer&, const uint8_t* data, size_t len) override {
+    bool onIceData(IceServer&, const uint8_t* data, size_t len) override {
         std::lock_guard lock(mutex);
         received.emplace_back(reinterpret_cast<const char*>(data), len);
+        return dataIsValid;
     }
+    std::atomic<bool> dataIsValid{true};
     std::vector<std::string> snapshot() {
         std::lock_guard lock(mutex);
         return received;
@@ -49,8 +59,12 @@ class NiceClient {
   public:
     NiceClient(GMainContext* context, const LocalTransportParameters& server,
                const std::string& serverPwd, const std::string* ufrag = nullptr,
-               const std::string* pwd = nullptr) {
-        agent_ = nice_agent_new(context, NICE_COMPATIBILITY_RFC5245);
+               const std::string* pwd = nullptr, bool consentFreshness = false) {
+        // RFC 7675 consent checks (plain authenticated Binding requests every ~5 s, never
+        // nominating) are what a browser sends after a NAT rebinding.
+        agent_ = nice_agent_new_full(
+            context, NICE_COMPATIBILITY_RFC5245,
+            consentFreshness ? NICE_AGENT_OPTION_CONSENT_FRESHNESS : NiceAgentOption{});
         g_object_set(agent_, "controlling-mode", TRUE, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
         NiceAddress local;
         nice_address_init(&local);
@@ -121,6 +135,126 @@ class NiceClient {
     std::vector<std::string> received_;
 };
 
+// A NAT between a client and the server, on loopback: the client talks to frontPort(), the relay
+// forwards from its "public" socket to the server and back. rebind() replaces the public socket
+// (a NAT rebinding after a 3G/4G hand-over): from then on the server sees the client from a new
+// port, and whatever it sends to the old one is lost.
+class UdpRelay {
+  public:
+    UdpRelay(uint16_t serverPort, std::string serverPwd) : pwd_(std::move(serverPwd)) {
+        server_ = loopback(serverPort);
+        front_ = openSocket();
+        back_ = openSocket();
+        thread_ = std::thread([this] { run(); });
+    }
+    ~UdpRelay() {
+        stop_ = true;
+        thread_.join();
+        ::close(front_);
+        ::close(back_);
+    }
+    uint16_t frontPort() const { return portOf(front_); }
+    uint16_t backPort() const { return backPort_.load(); }
+    void rebind() { rebind_ = true; }
+    int nominationsStripped() const { return nominationsStripped_; }
+    int forwardedAfterRebind() const { return forwardedAfterRebind_; }
+
+  private:
+    static sockaddr_in loopback(uint16_t port) {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+        return a;
+    }
+    int openSocket() {
+        const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a = loopback(0);
+        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+        return fd;
+    }
+    // libnice puts USE-CANDIDATE on every check of its nominated pair, consent checks too; a
+    // browser's consent checks after a rebinding carry none. So once rebound, the relay rewrites
+    // a nominating check into a plain one, re-signed with the password the client uses: still a
+    // valid, authenticated check of this session, just not a nomination.
+    size_t withoutNomination(char* buf, size_t len) {
+        rtp::StunMessage m;
+        if (!rtp::StunMessage::parse(reinterpret_cast<const uint8_t*>(buf), len, m) ||
+            !m.hasAttribute(rtp::StunMessage::kAttrUseCandidate))
+            return len;
+        std::array<uint8_t, 1500> out{};
+        rtp::StunMessageWriter w(out.data(), out.size());
+        w.begin(m.type(), m.transactionId());
+        bool beforeIntegrity = true;
+        m.forEachAttribute([&](uint16_t type, std::span<const uint8_t> value) {
+            if (type == rtp::StunMessage::kAttrMessageIntegrity) beforeIntegrity = false;
+            if (beforeIntegrity && type != rtp::StunMessage::kAttrUseCandidate)
+                w.addAttribute(type, value);
+        });
+        signStunMessage(w, pwd_);
+        std::memcpy(buf, out.data(), w.size());
+        ++nominationsStripped_;
+        return w.size();
+    }
+    static uint16_t portOf(int fd) {
+        sockaddr_in a{};
+        socklen_t len = sizeof(a);
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+        return ntohs(a.sin_port);
+    }
+    void run() {
+        backPort_ = portOf(back_);
+        char buf[2048];
+        sockaddr_in client{};
+        bool haveClient = false;
+        while (!stop_) {
+            if (rebind_.exchange(false)) {
+                ::close(back_);  // the old mapping is gone: replies to it are lost
+                back_ = openSocket();
+                backPort_ = portOf(back_);
+                rebound_ = true;
+            }
+            pollfd fds[2] = {{front_, POLLIN, 0}, {back_, POLLIN, 0}};
+            if (::poll(fds, 2, 20) <= 0) continue;
+            if ((fds[0].revents & POLLIN) != 0) {
+                sockaddr_in from{};
+                socklen_t len = sizeof(from);
+                const ssize_t n = ::recvfrom(front_, buf, sizeof(buf), 0,
+                                             reinterpret_cast<sockaddr*>(&from), &len);
+                if (n > 0) {
+                    client = from;
+                    haveClient = true;
+                    size_t len = static_cast<size_t>(n);
+                    if (rebound_) {
+                        ++forwardedAfterRebind_;
+                        len = withoutNomination(buf, len);
+                    }
+                    ::sendto(back_, buf, len, 0, reinterpret_cast<const sockaddr*>(&server_),
+                             sizeof(server_));
+                }
+            }
+            if ((fds[1].revents & POLLIN) != 0) {
+                const ssize_t n = ::recv(back_, buf, sizeof(buf), 0);
+                if (n > 0 && haveClient)
+                    ::sendto(front_, buf, static_cast<size_t>(n), 0,
+                             reinterpret_cast<const sockaddr*>(&client), sizeof(client));
+            }
+        }
+    }
+
+    std::string pwd_;
+    sockaddr_in server_{};
+    int front_ = -1;
+    int back_ = -1;
+    std::atomic<uint16_t> backPort_{0};
+    std::atomic<bool> rebind_{false};
+    std::atomic<bool> rebound_{false};
+    std::atomic<int> nominationsStripped_{0};
+    std::atomic<int> forwardedAfterRebind_{0};
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
 class IcePortTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -148,6 +282,21 @@ class IcePortTest : public ::testing::Test {
                 std::make_unique<NiceClient>(worker.context(), local, pwd, ufrag, clientPwd));
         });
         return *clients.back();
+    }
+    // A consent-checking client that reaches the server through `relay` (its only candidate).
+    NiceClient& connectClientVia(const UdpRelay& relay) {
+        LocalTransportParameters viaRelay = local;
+        viaRelay.candidates.front().port = relay.frontPort();
+        worker.invoke([&] {
+            clients.push_back(std::make_unique<NiceClient>(worker.context(), viaRelay, local.icePwd,
+                                                           nullptr, nullptr, true));
+        });
+        return *clients.back();
+    }
+    std::string selected() {
+        std::string s;
+        worker.invoke([&] { s = server->selectedRemoteAddress(); });
+        return s;
     }
     void serverSend(const std::string& s) {
         worker.invoke([&] { server->send(reinterpret_cast<const uint8_t*>(s.data()), s.size()); });
@@ -199,8 +348,14 @@ TEST_F(IcePortTest, WrongPasswordIsNeverAnswered) {
 
 TEST_F(IcePortTest, WrongRemoteUfragIsNeverAnswered) {
     worker.invoke([&] { server->setRemoteUfrag("someoneelse"); });
+    const auto droppedBefore = Metrics::instance().droppedStun.load();
     NiceClient& client = connectClient(local.icePwd);
-    std::this_thread::sleep_for(1500ms);
+    // The checks did reach the server (right ufrag and password, wrong remote ufrag)...
+    ASSERT_TRUE(test::eventually(kIceWait, [&] {
+        return Metrics::instance().droppedStun.load() >= droppedBefore + 2;
+    })) << "no check arrived: the test would prove nothing";
+    std::this_thread::sleep_for(500ms);
+    // ...and none was answered.
     EXPECT_FALSE(client.ready());
     EXPECT_EQ(listener.connected, 0);
 }
@@ -246,8 +401,49 @@ TEST_F(IcePortTest, ABatchLeavesInFewSyscallsAndArrivesWhole) {
 }
 
 TEST_F(IcePortTest, APeerThatMovesIsFollowed) {
-    // The same ICE session from a new address (a commune hall's 4G link came back on a new
-    // port): its nomination moves the media there.
+    // A NAT rebinding: the client's agent, sockets and credentials stay; only the address the
+    // server sees changes, and what arrives from there are consent checks, never a nomination
+    // (the relay strips USE-CANDIDATE from what it forwards once it has rebound).
+    UdpRelay relay(local.candidates.front().port, local.icePwd);
+    NiceClient& client = connectClientVia(relay);
+    worker.invoke([&] { server->setRemoteUfrag(client.ufrag()); });
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return client.ready(); }));
+    const std::string oldPath = "127.0.0.1:" + std::to_string(relay.backPort());
+    ASSERT_EQ(selected(), oldPath);
+    serverSend(
+        "\x80"
+        "before");
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return !client.snapshot().empty(); }));
+
+    const auto switches = Metrics::instance().iceAddressSwitches.load();
+    relay.rebind();
+    ASSERT_TRUE(test::eventually(
+        1000ms, [&] { return "127.0.0.1:" + std::to_string(relay.backPort()) != oldPath; }));
+    const std::string newPath = "127.0.0.1:" + std::to_string(relay.backPort());
+    // libnice's consent checks come every ~5 s; the first from the new port finds the old one
+    // silent (no media either) and moves the media.
+    ASSERT_TRUE(test::eventually(15000ms, [&] { return selected() == newPath; }))
+        << "media still goes to " << selected() << "; relayed " << relay.forwardedAfterRebind()
+        << ", nominations stripped " << relay.nominationsStripped();
+    std::printf("after the rebinding: %d relayed, %d nominations stripped\n",
+                relay.forwardedAfterRebind(), relay.nominationsStripped());
+    EXPECT_EQ(Metrics::instance().iceAddressSwitches.load(), switches + 1);
+    const size_t had = client.snapshot().size();
+    serverSend(
+        "\x80"
+        "after");
+    ASSERT_TRUE(test::eventually(kIceWait, [&] { return client.snapshot().size() > had; }))
+        << "data sent after the move never reached the client";
+    EXPECT_EQ(client.snapshot().back(),
+              "\x80"
+              "after");
+    EXPECT_TRUE(client.ready()) << "consent kept";
+    EXPECT_EQ(listener.connected, 1) << "still one session";
+}
+
+TEST_F(IcePortTest, ANominationFromANewAddressMovesMediaAtOnce) {
+    // The same ICE session from a new address (a second agent with the same credentials): its
+    // nomination moves the media there.
     NiceClient& first = connectClient(local.icePwd);
     ASSERT_TRUE(test::eventually(kIceWait, [&] { return first.ready(); }));
     worker.invoke([&] { server->setRemoteUfrag(first.ufrag()); });

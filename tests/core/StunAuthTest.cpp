@@ -2,7 +2,9 @@
 // back by the parser.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sfu/core/StunAuth.hpp"
@@ -115,6 +117,34 @@ TEST(StunAuthTest, WriterRefusesWhatDoesNotFit) {
     uint8_t tiny[10];
     rtp::StunMessageWriter t(tiny, sizeof(tiny));
     EXPECT_FALSE(t.begin(rtp::StunMessageWriter::bindingSuccessType(), request.transactionId()));
+}
+
+// RFC 8489 §14.5: what follows MESSAGE-INTEGRITY is not covered by it and must be ignored, except
+// FINGERPRINT; RFC 8445 §7.3 requires FINGERPRINT on checks.
+TEST(StunAuthTest, AttributesAfterIntegrityAreInvisibleAndFingerprintIsRequired) {
+    std::array<uint8_t, 256> buf{};
+    rtp::StunMessageWriter w(buf.data(), buf.size());
+    const std::array<uint8_t, 12> tid{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    ASSERT_TRUE(w.begin(0x0001, tid));
+    ASSERT_TRUE(appendMessageIntegrity(w, kPassword));
+    const std::string user = "evtj:h6vY";
+    ASSERT_TRUE(w.addAttribute(rtp::StunMessage::kAttrUsername,
+                               {reinterpret_cast<const uint8_t*>(user.data()), user.size()}));
+    ASSERT_TRUE(w.addAttribute(rtp::StunMessage::kAttrUseCandidate, {}));
+    rtp::StunMessage unsigned_;
+    ASSERT_TRUE(rtp::StunMessage::parse(buf.data(), w.size(), unsigned_));
+    EXPECT_FALSE(verifyFingerprint(unsigned_)) << "no FINGERPRINT";
+    EXPECT_TRUE(verifyFingerprintIfPresent(unsigned_));
+    ASSERT_TRUE(appendFingerprint(w));
+    rtp::StunMessage m;
+    ASSERT_TRUE(rtp::StunMessage::parse(buf.data(), w.size(), m));
+    EXPECT_TRUE(verifyMessageIntegrity(m, kPassword));
+    EXPECT_TRUE(verifyFingerprint(m));
+    EXPECT_FALSE(m.username().has_value()) << "USERNAME after MESSAGE-INTEGRITY was seen";
+    EXPECT_FALSE(m.hasAttribute(rtp::StunMessage::kAttrUseCandidate));
+    int all = 0;
+    m.forEachAttribute([&](uint16_t, std::span<const uint8_t>) { ++all; });
+    EXPECT_EQ(all, 4) << "forEachAttribute still lists everything";
 }
 
 }  // namespace
