@@ -1,5 +1,7 @@
 #include "sfu/core/Metrics.hpp"
 
+#include <utility>
+
 namespace vcb::sfu {
 
 Metrics& Metrics::instance() {
@@ -65,6 +67,24 @@ std::string Metrics::toPrometheus() const {
          nacksReceived);
     line(out, "vcb_nacks_unanswered_total", "counter", "NACKed packets no longer buffered",
          nacksUnanswered);
+    out +=
+        "# HELP vcb_nacks_refused_total NACKed packets not resent to bound retransmission cost\n"
+        "# TYPE vcb_nacks_refused_total counter\n";
+    const std::pair<const char*, const std::atomic<uint64_t>*> refused[] = {
+        {"duplicate", &nacksRefusedDuplicate},
+        {"recent", &nacksRefusedRecent},
+        {"budget", &nacksRefusedBudget},
+        {"cap", &nacksRefusedCap}};
+    for (const auto& [reason, counter] : refused) {
+        out += "vcb_nacks_refused_total{reason=\"";
+        out += reason;
+        out += "\"} ";
+        out += std::to_string(counter->load(std::memory_order_relaxed));
+        out += '\n';
+    }
+    line(out, "vcb_rtp_repeats_dropped_total", "counter",
+         "Packets not forwarded because their outgoing sequence number was already used",
+         rtpRepeatsDropped);
     line(out, "vcb_keyframe_requests_sent_total", "counter", "PLI/FIR sent to publishers",
          keyFrameRequestsSent);
     line(out, "vcb_dtls_failures_total", "counter", "DTLS handshakes failed or refused",

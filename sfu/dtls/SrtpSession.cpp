@@ -93,7 +93,11 @@ std::unique_ptr<SrtpSession> SrtpSession::create(SrtpProfile profile, Direction 
     // libsrtp copies the key into its own state during srtp_create.
     policy.key = const_cast<uint8_t*>(keyAndSalt);
     policy.window_size = kReplayWindow;
-    // NACK-driven retransmissions reuse the original sequence number and payload.
+    // NACK-driven retransmissions reuse the original sequence number, hence the IV: without this
+    // libsrtp refuses them (replay_fail). libsrtp does not compare what it seals again, so the
+    // caller must repeat the exact bytes (sfu::Consumer does): AES-GCM authenticates the header
+    // too, and two tags under one IV over different headers alone give away the GHASH key.
+    // Indices behind the window (kReplayWindow) are refused even so (replay_old).
     policy.allow_repeat_tx = 1;
     policy.next = nullptr;
 
