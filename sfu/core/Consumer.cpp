@@ -271,6 +271,7 @@ void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
             nackTokens_ -= slot.size;
             slot.lastResentUs = nowUs;
             count(m.rtpRetransmitted);
+            count(m.rtpRetransmittedBytes, slot.size);
         } else {
             count(m.nacksUnanswered);
         }

@@ -19,7 +19,13 @@ constexpr unsigned long kReplayWindow = 1024;
 srtp_err_status_t initLibsrtpOnce() {
     static std::once_flag once;
     static srtp_err_status_t status = srtp_err_status_ok;
-    std::call_once(once, [] { status = srtp_init(); });
+    std::call_once(once, [] {
+        status = srtp_init();
+        // Another library in this process (GStreamer's srtp elements) may have initialised
+        // libsrtp first: srtp_init then finds its debug module loaded and says bad_param, but
+        // the crypto kernel is up and self-tested.
+        if (status == srtp_err_status_bad_param) status = srtp_err_status_ok;
+    });
     return status;
 }
 
