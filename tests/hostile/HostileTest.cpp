@@ -23,6 +23,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -71,6 +72,20 @@ bool waitFor(const std::function<bool()>& done, Clock::duration timeout) {
         std::this_thread::sleep_for(100ms);
     }
     return done();
+}
+
+// User + system CPU seconds the process has used so far (/proc/<pid>/stat fields 14 and 15).
+double cpuSeconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string skip;
+    for (int i = 3; i < 14; ++i) fields >> skip;  // state .. cmajflt
+    unsigned long long utime = 0, stime = 0;
+    fields >> utime >> stime;
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 long rssKb(pid_t pid) {
@@ -889,7 +904,9 @@ TEST_F(HostileTest, NackFloodFromARealSubscriber) {
     const double listedBefore = metric("vcb_nacks_received_total");
     uint64_t framesDuring = 0;
     double worstHealthMs = 0;
+    double cpuDuring = 0;
     int healthy = 0;
+    const double cpuBefore = cpuSeconds(server_.pid());
     barrage("NACK flood from a subscriber", [&] {
         const uint64_t framesBefore = frames();
         flooder->flooding.store(true);
@@ -907,6 +924,7 @@ TEST_F(HostileTest, NackFloodFromARealSubscriber) {
         }
         flooder->flooding.store(false);
         framesDuring = frames() - framesBefore;
+        cpuDuring = cpuSeconds(server_.pid()) - cpuBefore;
         EXPECT_EQ(healthy, probes) << "the API stalled during the flood";
     });
     const uint64_t videoPackets = flooder->videoPackets.load() - packetsBefore;
@@ -919,11 +937,11 @@ TEST_F(HostileTest, NackFloodFromARealSubscriber) {
         "[ NACKS    ] %llu datagrams listing %.0f numbers (server read %.0f); resent %.0f "
         "packets / %.0f B, refused %.0f; the flooder got %llu video packets / %llu B from "
         "2 s before the flood; other viewer +%llu frames during it; /healthz worst "
-        "%.0f ms\n",
+        "%.0f ms; vcbridge used %.2f s of CPU during the 4 s flood\n",
         static_cast<unsigned long long>(flooder->nackDatagrams.load()),
         static_cast<double>(flooder->nacksListed.load()), listed, resent, resentBytes, refused,
         static_cast<unsigned long long>(videoPackets), static_cast<unsigned long long>(videoBytes),
-        static_cast<unsigned long long>(framesDuring), worstHealthMs);
+        static_cast<unsigned long long>(framesDuring), worstHealthMs, cpuDuring);
     EXPECT_GT(flooder->nackDatagrams.load(), 500u) << "the flood did not happen";
     EXPECT_GT(listed, 100000) << "the server did not read the NACKs";
     EXPECT_GE(framesDuring, 30u) << "the other viewer stalled during the flood";
