@@ -946,10 +946,11 @@ TEST_F(HostileTest, NackFloodFromARealSubscriber) {
     EXPECT_GT(listed, 100000) << "the server did not read the NACKs";
     EXPECT_GE(framesDuring, 30u) << "the other viewer stalled during the flood";
     EXPECT_GT(refused, listed / 4) << "refusals are not counted in /metrics";
-    // The budget: half the bytes sent to this viewer, on top of a bucket at most max(24 kB,
-    // half the last two seconds) deep. Unbounded, every datagram alone could cost hundreds of
-    // resends. (The other viewer may NACK too, on loopback hardly ever: 5 % slack.)
-    EXPECT_LE(resentBytes, 1.05 * (24'000 + 0.5 * static_cast<double>(videoBytes)))
+    // The budget: half the bytes sent to a viewer, on top of a bucket at most max(24 kB, half
+    // the last two seconds) deep. The counter is the server's, so the other viewer's own budget
+    // (the same stream; it NACKs only what a loaded machine makes it lose) is allowed for too.
+    // Unbounded, every datagram alone could cost hundreds of resends (730 MB in this test).
+    EXPECT_LE(resentBytes, 2 * (24'000 + 0.5 * static_cast<double>(videoBytes)))
         << "retransmissions are not bounded by the budget";
     EXPECT_GT(resent, 0) << "a flood must not disable retransmission altogether";
     driver->close(joined.session);
