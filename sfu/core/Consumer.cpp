@@ -30,7 +30,9 @@ Consumer::Consumer(ConsumerOptions options, PacketSink& subscriber, Listener& li
       subscriber_(subscriber),
       listener_(listener),
       lastOutSeq_(static_cast<uint16_t>(initialSeq - 1)),
-      lastOutTs_(initialTimestamp) {
+      lastOutTs_(initialTimestamp),
+      historySize_(options_.kind == MediaKind::Video ? kVideoHistory : kAudioHistory),
+      sent_(std::make_unique<SentSlot[]>(historySize_)) {
     Metrics::instance().consumersOpen.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -103,16 +105,31 @@ void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
         maxInSeq_ = inSeq;
         syncPending_ = false;
         startsEpoch = true;
+        if (++epoch_ == 0) epoch_ = 1;  // 0 marks an empty history slot
         for (uint16_t seq = startSeq; seq != inSeq; ++seq) {
             rtp::RtpPacket parameterSets;
-            if (producer_->findPacket(seq, nowUs, parameterSets) &&
-                send(parameterSets, static_cast<uint16_t>(seq + seqOffset_), outTs, nowUs)) {
+            if (!producer_->findPacket(seq, nowUs, parameterSets)) continue;
+            const auto psOutSeq = static_cast<uint16_t>(seq + seqOffset_);
+            const size_t bytes = send(parameterSets, psOutSeq, outTs, nowUs, nullptr);
+            if (rtp::isNewer(psOutSeq, lastOutSeq_)) lastOutSeq_ = psOutSeq;  // spent either way
+            if (bytes != 0) {
                 ++packetsSent_;
                 octetsSent_ += parameterSets.payloadSize();
+                earnNackBudget(bytes, nowUs);
             }
         }
     } else if (inSeq != epochStartSeq_ && !rtp::isNewer(inSeq, epochStartSeq_)) {
         ++packetsDropped_;  // older than the switch point: belongs to a frame we never started
+        return;
+    }
+    uint16_t outSeq = static_cast<uint16_t>(inSeq + seqOffset_);
+    uint32_t outTs = packet.timestamp() + tsOffset_;
+    if (!startsEpoch && alreadyUsed(outSeq)) {
+        // A duplicate from the publisher (network duplication, its own retransmission of a packet
+        // we had): sealing other header bytes under this number again would reuse the SRTP
+        // nonce, and the subscriber has the packet anyway.
+        ++packetsDropped_;
+        count(Metrics::instance().rtpRepeatsDropped);
         return;
     }
     if (rtp::isNewer(inSeq, maxInSeq_)) {
@@ -124,17 +141,19 @@ void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
             epochStartSeq_ = static_cast<uint16_t>(maxInSeq_ - kMaxEpochSpan);
         }
     }
-    uint16_t outSeq = static_cast<uint16_t>(inSeq + seqOffset_);
-    uint32_t outTs = packet.timestamp() + tsOffset_;
-    if (send(packet, outSeq, outTs, nowUs)) {
-        if (!started_ || rtp::isNewer(outSeq, lastOutSeq_)) {
-            lastOutSeq_ = outSeq;
+    size_t sentBytes = send(packet, outSeq, outTs, nowUs, nullptr);
+    // The number is spent even if the transport refused the packet (it may have been sealed):
+    // a new epoch continues after it.
+    if (rtp::isNewer(outSeq, lastOutSeq_)) lastOutSeq_ = outSeq;
+    if (sentBytes != 0) {
+        if (outSeq == lastOutSeq_) {
             lastOutTs_ = outTs;
             lastOutUs_ = nowUs;
         }
         started_ = true;
         ++packetsSent_;
         octetsSent_ += packet.payloadSize();
+        earnNackBudget(sentBytes, nowUs);
         count(Metrics::instance().rtpForwarded);
     } else if (startsEpoch) {
         // The key frame never reached the subscriber (e.g. its DTLS is not up yet): starting the
@@ -143,11 +162,41 @@ void Consumer::forward(const rtp::RtpPacket& packet, int64_t nowUs) {
     }
 }
 
-bool Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outTs, int64_t nowUs) {
+bool Consumer::alreadyUsed(uint16_t outSeq) {
+    if (!rtp::isNewer(outSeq, lastOutSeq_) &&
+        static_cast<uint16_t>(lastOutSeq_ - outSeq) >= historySize_) {
+        return true;  // beyond the ring: cannot prove it was never sent, and far too late anyway
+    }
+    const SentSlot& slot = slotFor(outSeq);
+    return slot.epoch != 0 && slot.seq == outSeq;
+}
+
+void Consumer::earnNackBudget(size_t bytes, int64_t nowUs) {
+    constexpr int64_t kWindowUs = 1'000'000;
+    if (nowUs - windowStartUs_ >= kWindowUs) {
+        lastWindowBytes_ = nowUs - windowStartUs_ < 2 * kWindowUs ? windowBytes_ : 0;
+        windowBytes_ = 0;
+        windowStartUs_ = nowUs;
+    }
+    windowBytes_ += bytes;
+    const double depth = std::max<double>(
+        kNackBurstFloorBytes,
+        kNackBudgetShare * static_cast<double>(std::max(lastWindowBytes_, windowBytes_)));
+    nackTokens_ = std::min(depth, nackTokens_ + kNackBudgetShare * static_cast<double>(bytes));
+}
+
+int64_t Consumer::resendIntervalUs() const {
+    if (rttUs_ < 0) return kDefaultResendIntervalUs;
+    return std::clamp(rttUs_, kMinResendIntervalUs, kMaxResendIntervalUs);
+}
+
+size_t Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outTs, int64_t nowUs,
+                      const SentSlot* replay) {
     std::array<uint8_t, 3> absSendTime{};
     std::array<uint8_t, 2> transportSeq{};
     std::array<rtp::RtpExtensionElement, 3> extra{};
     size_t extraCount = 0;
+    uint16_t transportSeqValue = 0;
     const ExtensionIds& ids = options_.extensions;
     if (ids.mid != 0 && !options_.mid.empty()) {
         extra[extraCount++] = {
@@ -155,12 +204,18 @@ bool Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outT
                                               options_.mid.size())};
     }
     if (ids.absSendTime != 0) {
-        rtp::writeAbsSendTime(absSendTime,
-                              rtp::absSendTimeFromMicros(static_cast<uint64_t>(nowUs)));
+        if (replay != nullptr) {
+            absSendTime = replay->absSendTime;
+        } else {
+            rtp::writeAbsSendTime(absSendTime,
+                                  rtp::absSendTimeFromMicros(static_cast<uint64_t>(nowUs)));
+        }
         extra[extraCount++] = {ids.absSendTime, absSendTime};
     }
     if (ids.transportCc != 0) {
-        rtp::writeTransportSequenceNumber(transportSeq, subscriber_.nextTransportSequence());
+        transportSeqValue =
+            replay != nullptr ? replay->transportSeq : subscriber_.nextTransportSequence();
+        rtp::writeTransportSequenceNumber(transportSeq, transportSeqValue);
         extra[extraCount++] = {ids.transportCc, transportSeq};
     }
     rtp::RtpHeaderRewrite header{options_.ssrc, outSeq, outTs,
@@ -170,9 +225,23 @@ bool Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outT
         tSendBuffer.data(), kOutCapacity - 64);
     if (len == 0) {
         ++packetsDropped_;
-        return false;
+        return 0;
     }
-    return subscriber_.sendRtp(tSendBuffer.data(), len, kOutCapacity);
+    if (replay != nullptr) {
+        if (len != replay->size) return 0;  // not the packet that went out under this number
+    } else {
+        // Recorded before the transport sees it: once sealed, this number belongs to these bytes.
+        SentSlot& slot = slotFor(outSeq);
+        slot = SentSlot{};
+        slot.epoch = epoch_;
+        slot.timestamp = outTs;
+        slot.seq = outSeq;
+        slot.inSeq = packet.sequenceNumber();
+        slot.transportSeq = transportSeqValue;
+        slot.size = static_cast<uint16_t>(len);
+        slot.absSendTime = absSendTime;
+    }
+    return subscriber_.sendRtp(tSendBuffer.data(), len, kOutCapacity) ? len : 0;
 }
 
 void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
@@ -182,24 +251,54 @@ void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
         count(m.nacksUnanswered, lostSeqs.size());
         return;
     }
+    if (lostSeqs.size() > kMaxNackSeqsPerMessage) {
+        count(m.nacksRefusedCap, lostSeqs.size() - kMaxNackSeqsPerMessage);
+        lostSeqs = lostSeqs.first(kMaxNackSeqsPerMessage);
+    }
+    if (++nackRound_ == 0) nackRound_ = 1;
+    const int64_t interval = resendIntervalUs();
     for (uint16_t outSeq : lostSeqs) {
-        uint16_t inSeq = static_cast<uint16_t>(outSeq - seqOffset_);
-        bool inEpoch = (inSeq == epochStartSeq_ || rtp::isNewer(inSeq, epochStartSeq_)) &&
-                       (inSeq == maxInSeq_ || rtp::isNewer(maxInSeq_, inSeq));
-        rtp::RtpPacket original;
-        if (!inEpoch || !producer_->findPacket(inSeq, nowUs, original)) {
+        SentSlot& slot = slotFor(outSeq);
+        // Only what this epoch sent under that number (not before a switch, not overwritten).
+        if (slot.epoch != epoch_ || slot.seq != outSeq) {
             count(m.nacksUnanswered);
             continue;
         }
-        if (send(original, outSeq, original.timestamp() + tsOffset_, nowUs)) {
+        if (slot.nackRound == nackRound_) {
+            count(m.nacksRefusedDuplicate);
+            continue;
+        }
+        slot.nackRound = nackRound_;
+        if (slot.lastResentUs != 0 && nowUs - slot.lastResentUs < interval) {
+            count(m.nacksRefusedRecent);
+            continue;
+        }
+        rtp::RtpPacket original;
+        if (!producer_->findPacket(slot.inSeq, nowUs, original) ||
+            original.timestamp() + tsOffset_ != slot.timestamp) {
+            count(m.nacksUnanswered);
+            continue;
+        }
+        if (nackTokens_ < slot.size) {
+            count(m.nacksRefusedBudget);
+            continue;
+        }
+        if (send(original, outSeq, slot.timestamp, nowUs, &slot) != 0) {
+            nackTokens_ -= slot.size;
+            slot.lastResentUs = nowUs;
             count(m.rtpRetransmitted);
+            count(m.rtpRetransmittedBytes, slot.size);
+        } else {
+            count(m.nacksUnanswered);
         }
     }
 }
 
-size_t Consumer::writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp,
-                                   int64_t nowUs) const {
+size_t Consumer::writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp, int64_t nowUs) {
     if (!started_) return 0;
+    srNtpMiddle_[srNext_] = static_cast<uint32_t>(ntp >> 16);
+    srSentUs_[srNext_] = nowUs;
+    srNext_ = (srNext_ + 1) % srSentUs_.size();
     rtp::RtcpSenderReport sr;
     sr.setSsrc(options_.ssrc);
     sr.setNtpTimestamp(ntp);
@@ -214,6 +313,20 @@ size_t Consumer::writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp,
     sdes.setChunks(std::span<const rtp::SdesChunk>(&chunk, 1));
     size_t sdesLen = sdes.write(out + len, capacity - len);
     return sdesLen == 0 ? len : len + sdesLen;
+}
+
+void Consumer::receiveReportBlock(const rtp::ReportBlock& block, int64_t nowUs) {
+    if (block.lastSr == 0) return;  // no SR received yet
+    for (size_t i = 0; i < srSentUs_.size(); ++i) {
+        if (srSentUs_[i] == 0 || srNtpMiddle_[i] != block.lastSr) continue;
+        // RFC 3550 §6.4.1: RTT = arrival - LSR - DLSR (DLSR in 1/65536 s).
+        const int64_t rtt =
+            nowUs - srSentUs_[i] - static_cast<int64_t>(block.delaySinceLastSr) * 1'000'000 / 65536;
+        if (rtt < -1'000 || rtt > 10'000'000) return;  // a lying or confused receiver
+        const int64_t sample = std::max<int64_t>(rtt, 0);
+        rttUs_ = rttUs_ < 0 ? sample : (7 * rttUs_ + sample) / 8;
+        return;
+    }
 }
 
 }  // namespace vcb::sfu

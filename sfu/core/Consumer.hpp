@@ -1,5 +1,7 @@
 #pragma once
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -7,6 +9,7 @@
 #include "sfu/RtpParameters.hpp"
 #include "sfu/core/ExtensionIds.hpp"
 #include "sfu/core/PacketSink.hpp"
+#include "sfu/rtp/RtcpReportBlock.hpp"
 #include "sfu/rtp/RtpPacket.hpp"
 #include "sfu/rtp/RtpPacketWriter.hpp"
 
@@ -29,8 +32,30 @@ struct ConsumerOptions {
 // type and header extensions so that the subscriber sees one continuous stream even when the
 // producer behind it changes (floor changes, a publisher that leaves and comes back): after a
 // switch, video resumes only at a key frame and numbering continues where it stopped.
+//
+// Every outgoing sequence number is sealed once: SRTP derives the AES-GCM IV from SSRC and
+// sequence number, so two different plaintexts under one number would leak the GCM
+// authentication key. A ring of what was sent (indexed by outgoing sequence number) remembers
+// the per-hop header extension values written for each packet; a retransmission rebuilds the
+// same bytes from them and is refused when the slot no longer describes the packet, and a
+// packet whose number already went out (a duplicate from the publisher) is not sent again.
+//
+// NACKs are answered within bounds: at most kMaxNackSeqsPerMessage sequence numbers per NACK,
+// each at most once per message and once per resend interval (the RTT measured from the
+// subscriber's receiver reports, kDefaultResendIntervalUs before one is known), and only while
+// the retransmission budget lasts: a token bucket earning kNackBudgetShare of the bytes sent,
+// at most max(kNackBurstFloorBytes, that share of the last second's bytes) deep.
 class Consumer {
   public:
+    static constexpr size_t kVideoHistory = 512;  // = the producer's RetransmissionBuffer slots
+    static constexpr size_t kAudioHistory = 128;  // no NACK for audio: duplicates only
+    static constexpr size_t kMaxNackSeqsPerMessage = 128;
+    static constexpr int64_t kDefaultResendIntervalUs = 20'000;
+    static constexpr int64_t kMinResendIntervalUs = 10'000;
+    static constexpr int64_t kMaxResendIntervalUs = 500'000;
+    static constexpr double kNackBudgetShare = 0.5;
+    static constexpr int64_t kNackBurstFloorBytes = 24'000;
+
     class Listener {
       public:
         virtual ~Listener() = default;
@@ -60,15 +85,41 @@ class Consumer {
     void receiveKeyFrameRequest(int64_t nowUs) {
         listener_.onConsumerKeyFrameRequest(*this, nowUs);
     }
-    // Writes SR + SDES (compound) describing what was sent; 0 if nothing was sent yet.
-    size_t writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp, int64_t nowUs) const;
+    // Writes SR + SDES (compound) describing what was sent; 0 if nothing was sent yet. Remembers
+    // the SR's NTP time so that receiver reports yield the round-trip time.
+    size_t writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp, int64_t nowUs);
+    // A report block about this stream from the subscriber (RFC 3550 §6.4.1): RTT from LSR/DLSR.
+    void receiveReportBlock(const rtp::ReportBlock& block, int64_t nowUs);
+    // Round-trip time to the subscriber, -1 until measured.
+    int64_t rttUs() const { return rttUs_; }
 
     uint64_t packetsSent() const { return packetsSent_; }
     uint64_t packetsDropped() const { return packetsDropped_; }
 
   private:
-    bool send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outTs, int64_t nowUs);
+    // What went out under one sequence number, enough to write the same bytes again.
+    struct SentSlot {
+        int64_t lastResentUs = 0;  // 0 = never resent
+        uint32_t epoch = 0;        // 0 = empty; numbering epochs count from 1
+        uint32_t timestamp = 0;    // outgoing RTP timestamp
+        uint32_t nackRound = 0;    // last NACK message that listed this sequence number
+        uint16_t seq = 0;          // outgoing sequence number
+        uint16_t inSeq = 0;        // the producer's sequence number
+        uint16_t transportSeq = 0;
+        uint16_t size = 0;  // plaintext bytes handed to the transport
+        std::array<uint8_t, 3> absSendTime{};
+    };
+
+    // replay == nullptr: a new packet, recorded in its slot; otherwise the bytes of `replay`.
+    // Returns the bytes sent, 0 if nothing was.
+    size_t send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outTs, int64_t nowUs,
+                const SentSlot* replay);
     void rebuildMapping();
+    SentSlot& slotFor(uint16_t outSeq) { return sent_[outSeq % historySize_]; }
+    // True if outSeq was handed to the transport already, or is too old for the ring to tell.
+    bool alreadyUsed(uint16_t outSeq);
+    void earnNackBudget(size_t bytes, int64_t nowUs);
+    int64_t resendIntervalUs() const;
 
     ConsumerOptions options_;
     PacketSink& subscriber_;
@@ -90,6 +141,19 @@ class Consumer {
     uint64_t packetsSent_ = 0;
     uint64_t octetsSent_ = 0;
     uint64_t packetsDropped_ = 0;
+
+    size_t historySize_;
+    std::unique_ptr<SentSlot[]> sent_;  // preallocated: nothing is allocated per packet
+    uint32_t epoch_ = 0;
+    uint32_t nackRound_ = 0;
+    double nackTokens_ = kNackBurstFloorBytes;  // bytes of retransmission allowed now
+    int64_t windowStartUs_ = 0;                 // 1-second windows of bytes sent
+    uint64_t windowBytes_ = 0;
+    uint64_t lastWindowBytes_ = 0;
+    std::array<uint32_t, 4> srNtpMiddle_{};  // the last SRs sent (ring), for RTT
+    std::array<int64_t, 4> srSentUs_{};
+    size_t srNext_ = 0;
+    int64_t rttUs_ = -1;
 };
 
 }  // namespace vcb::sfu

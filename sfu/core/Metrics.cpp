@@ -1,5 +1,7 @@
 #include "sfu/core/Metrics.hpp"
 
+#include <utility>
+
 namespace vcb::sfu {
 
 Metrics& Metrics::instance() {
@@ -36,6 +38,8 @@ std::string Metrics::toPrometheus() const {
          rtpForwarded);
     line(out, "vcb_rtp_packets_retransmitted_total", "counter", "RTP packets resent on NACK",
          rtpRetransmitted);
+    line(out, "vcb_rtp_bytes_retransmitted_total", "counter",
+         "RTP bytes (before SRTP) resent on NACK", rtpRetransmittedBytes);
     line(out, "vcb_rtcp_packets_received_total", "counter", "RTCP compound packets received",
          rtcpReceived);
     line(out, "vcb_rtcp_packets_sent_total", "counter", "RTCP compound packets sent", rtcpSent);
@@ -73,6 +77,24 @@ std::string Metrics::toPrometheus() const {
          nacksReceived);
     line(out, "vcb_nacks_unanswered_total", "counter", "NACKed packets no longer buffered",
          nacksUnanswered);
+    out +=
+        "# HELP vcb_nacks_refused_total NACKed packets not resent to bound retransmission cost\n"
+        "# TYPE vcb_nacks_refused_total counter\n";
+    const std::pair<const char*, const std::atomic<uint64_t>*> refused[] = {
+        {"duplicate", &nacksRefusedDuplicate},
+        {"recent", &nacksRefusedRecent},
+        {"budget", &nacksRefusedBudget},
+        {"cap", &nacksRefusedCap}};
+    for (const auto& [reason, counter] : refused) {
+        out += "vcb_nacks_refused_total{reason=\"";
+        out += reason;
+        out += "\"} ";
+        out += std::to_string(counter->load(std::memory_order_relaxed));
+        out += '\n';
+    }
+    line(out, "vcb_rtp_repeats_dropped_total", "counter",
+         "Packets not forwarded because their outgoing sequence number was already used",
+         rtpRepeatsDropped);
     line(out, "vcb_keyframe_requests_sent_total", "counter", "PLI/FIR sent to publishers",
          keyFrameRequestsSent);
     line(out, "vcb_dtls_failures_total", "counter", "DTLS handshakes failed or refused",

@@ -11,6 +11,7 @@ struct Metrics {
     std::atomic<uint64_t> rtpReceived{0};
     std::atomic<uint64_t> rtpForwarded{0};
     std::atomic<uint64_t> rtpRetransmitted{0};
+    std::atomic<uint64_t> rtpRetransmittedBytes{0};  // plaintext RTP bytes resent on NACK
     std::atomic<uint64_t> rtcpReceived{0};
     std::atomic<uint64_t> rtcpSent{0};
     std::atomic<uint64_t> bytesReceived{0};
@@ -31,8 +32,14 @@ struct Metrics {
     std::atomic<uint64_t> sendFailures{0};
     std::atomic<uint64_t> sendSyscalls{0};  // sendto/sendmmsg calls (packets per call)
     std::atomic<uint64_t> nacksReceived{0};
-    std::atomic<uint64_t> nacksUnanswered{0};       // packet no longer in the buffer
-    std::atomic<uint64_t> keyFrameRequestsSent{0};  // PLI/FIR sent to publishers
+    std::atomic<uint64_t> nacksUnanswered{0};  // packet no longer in the buffer
+    // NACKed sequence numbers refused to bound the cost of retransmission (Consumer):
+    std::atomic<uint64_t> nacksRefusedDuplicate{0};  // listed twice in one NACK
+    std::atomic<uint64_t> nacksRefusedRecent{0};     // resent less than a resend interval ago
+    std::atomic<uint64_t> nacksRefusedBudget{0};     // retransmission budget exhausted
+    std::atomic<uint64_t> nacksRefusedCap{0};        // beyond the per-NACK cap
+    std::atomic<uint64_t> rtpRepeatsDropped{0};      // outgoing seq already used: not sealed twice
+    std::atomic<uint64_t> keyFrameRequestsSent{0};   // PLI/FIR sent to publishers
     std::atomic<uint64_t> dtlsFailures{0};
     std::atomic<uint64_t> dtlsConnected{0};
     std::atomic<uint64_t> dtlsEarlyKept{0};       // DTLS before the answer, handled at connect

@@ -10,6 +10,13 @@ RetransmissionBuffer::RetransmissionBuffer(size_t slots)
 void RetransmissionBuffer::store(const rtp::RtpPacket& packet, int64_t nowUs) {
     if (packet.size() > kSlotSize) return;
     size_t index = packet.sequenceNumber() % slots_.size();
+    const Slot& held = slots_[index];
+    if (held.size != 0 && held.seq == packet.sequenceNumber() &&
+        nowUs - held.storedUs < kKeepFirstUs) {
+        // A duplicate keeps the first copy: that is the one consumers forwarded, and a
+        // retransmission must repeat its bytes exactly (one SRTP nonce, one plaintext).
+        return;
+    }
     std::memcpy(slab_.data() + index * kSlotSize, packet.data(), packet.size());
     slots_[index] = Slot{packet.sequenceNumber(), static_cast<uint16_t>(packet.size()), nowUs};
 }

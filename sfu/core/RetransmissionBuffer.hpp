@@ -10,10 +10,13 @@ namespace vcb::sfu {
 
 // The last N plaintext packets of one incoming stream, indexed by sequence number, so a NACK from
 // any subscriber can be answered without asking the publisher. One preallocated slab: storing a
-// packet is a memcpy, never an allocation.
+// packet is a memcpy, never an allocation. Duplicates do not replace what is held (see store()).
 class RetransmissionBuffer {
   public:
     static constexpr size_t kSlotSize = 1500;
+    // A packet whose sequence number is held already, stored less than this long ago, is a
+    // duplicate (or a publisher reusing numbers) and does not replace the first copy.
+    static constexpr int64_t kKeepFirstUs = 2'000'000;
 
     explicit RetransmissionBuffer(size_t slots = 512);
 

@@ -350,6 +350,22 @@ void Router::handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, 
                 for (Producer* p : entry.producers) {
                     if (p->ssrc() == sr.ssrc()) p->receiveSenderReport(sr.ntpTimestamp(), nowUs);
                 }
+                for (size_t i = 0; i < sr.reportBlockCount(); ++i) {
+                    rtp::ReportBlock block = sr.reportBlock(i);
+                    if (Consumer* c = consumerBySsrc(entry, block.ssrc))
+                        c->receiveReportBlock(block, nowUs);
+                }
+                break;
+            }
+            case rtp::rtcp::kReceiverReport: {
+                // The subscriber's view of our streams: round-trip time for NACK pacing.
+                rtp::RtcpReceiverReport rr;
+                if (!rtp::RtcpReceiverReport::parse(header, rr)) break;
+                for (size_t i = 0; i < rr.reportBlockCount(); ++i) {
+                    rtp::ReportBlock block = rr.reportBlock(i);
+                    if (Consumer* c = consumerBySsrc(entry, block.ssrc))
+                        c->receiveReportBlock(block, nowUs);
+                }
                 break;
             }
             case rtp::rtcp::kRtpFeedback: {
@@ -381,7 +397,7 @@ void Router::handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, 
                 break;
             }
             default:
-                break;  // RR, SDES, BYE, XR, REMB from subscribers: not used yet
+                break;  // SDES, BYE, XR, REMB from subscribers: not used yet
         }
     }
     if (it.malformed()) count(Metrics::instance().droppedMalformed);

@@ -20,7 +20,13 @@ constexpr unsigned long kReplayWindow = 1024;
 srtp_err_status_t initLibsrtpOnce() {
     static std::once_flag once;
     static srtp_err_status_t status = srtp_err_status_ok;
-    std::call_once(once, [] { status = srtp_init(); });
+    std::call_once(once, [] {
+        status = srtp_init();
+        // Another library in this process (GStreamer's srtp elements) may have initialised
+        // libsrtp first: srtp_init then finds its debug module loaded and says bad_param, but
+        // the crypto kernel is up and self-tested.
+        if (status == srtp_err_status_bad_param) status = srtp_err_status_ok;
+    });
     return status;
 }
 
@@ -94,7 +100,11 @@ std::unique_ptr<SrtpSession> SrtpSession::create(SrtpProfile profile, Direction 
     // libsrtp copies the key into its own state during srtp_create.
     policy.key = const_cast<uint8_t*>(keyAndSalt);
     policy.window_size = kReplayWindow;
-    // NACK-driven retransmissions reuse the original sequence number and payload.
+    // NACK-driven retransmissions reuse the original sequence number, hence the IV: without this
+    // libsrtp refuses them (replay_fail). libsrtp does not compare what it seals again, so the
+    // caller must repeat the exact bytes (sfu::Consumer does): AES-GCM authenticates the header
+    // too, and two tags under one IV over different headers alone give away the GHASH key.
+    // Indices behind the window (kReplayWindow) are refused even so (replay_old).
     policy.allow_repeat_tx = 1;
     policy.next = nullptr;
 

@@ -90,5 +90,24 @@ TEST(MetricsTest, PrometheusExportHasEveryCounterWithItsValue) {
     EXPECT_EQ(text.back(), '\n');
 }
 
+TEST(MetricsTest, NackRefusalsAreOneCounterWithAReasonLabel) {
+    auto& m = Metrics::instance();
+    count(m.nacksRefusedBudget, 2);
+    const std::string text = m.toPrometheus();
+    const std::string type = "# TYPE vcb_nacks_refused_total counter\n";
+    ASSERT_NE(text.find(type), std::string::npos);
+    EXPECT_EQ(text.find(type), text.rfind(type)) << "HELP/TYPE once for all labels";
+    EXPECT_NE(text.find("\nvcb_nacks_refused_total{reason=\"budget\"} " +
+                        std::to_string(m.nacksRefusedBudget.load()) + "\n"),
+              std::string::npos);
+    for (const char* reason : {"duplicate", "recent", "cap"}) {
+        EXPECT_NE(text.find(std::string("\nvcb_nacks_refused_total{reason=\"") + reason + "\"} "),
+                  std::string::npos)
+            << reason;
+    }
+    for (const char* name : {"vcb_rtp_bytes_retransmitted_total", "vcb_rtp_repeats_dropped_total"})
+        EXPECT_NE(text.find(std::string("\n") + name + " "), std::string::npos) << name;
+}
+
 }  // namespace
 }  // namespace vcb::sfu::test

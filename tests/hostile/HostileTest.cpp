@@ -23,6 +23,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +31,14 @@
 #include "clients/gst/HttpClient.hpp"
 #include "clients/gst/WhepClient.hpp"
 #include "clients/gst/WhipClient.hpp"
+#include "clients/loadgen/LoopThread.hpp"
+#include "clients/loadgen/PeerConnection.hpp"
+#include "clients/loadgen/WhipWhepDriver.hpp"
+#include "sfu/dtls/DtlsCertificate.hpp"
+#include "sfu/dtls/DtlsContext.hpp"
+#include "sfu/rtp/RtcpGenericNack.hpp"
+#include "sfu/rtp/RtcpReceiverReport.hpp"
+#include "sfu/rtp/SequenceNumber.hpp"
 #include "tests/integration/Metrics.hpp"
 #include "tests/integration/ServerProcess.hpp"
 #include "tests/sdp/TestSdps.hpp"
@@ -64,6 +73,20 @@ bool waitFor(const std::function<bool()>& done, Clock::duration timeout) {
         std::this_thread::sleep_for(100ms);
     }
     return done();
+}
+
+// User + system CPU seconds the process has used so far (/proc/<pid>/stat fields 14 and 15).
+double cpuSeconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string skip;
+    for (int i = 3; i < 14; ++i) fields >> skip;  // state .. cmajflt
+    unsigned long long utime = 0, stime = 0;
+    fields >> utime >> stime;
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 long rssKb(pid_t pid) {
@@ -747,6 +770,193 @@ TEST_F(HostileTest, MediaGarbage) {
     EXPECT_EQ(metric("vcb_http_sessions"), 2.0);
 }
 
+// ---- NACK flood ----------------------------------------------------------------------------
+
+// A real WHEP viewer (libnice ICE, DTLS, SRTP: the load generator's transport) that negotiates
+// NACK and then, while `flooding`, sends one SRTCP compound per millisecond: an RR and 15 generic
+// NACKs of 256 sequence numbers each (the most the router reads per NACK), covering the last ~50
+// video packets with overlapping entries, i.e. ~3800 retransmission requests per datagram.
+class NackFlooder final : public loadgen::PeerConnection {
+  public:
+    using PeerConnection::PeerConnection;
+
+    std::atomic<bool> flooding{false};
+    std::atomic<uint64_t> rtpPackets{0};
+    std::atomic<uint64_t> videoPackets{0};
+    std::atomic<uint64_t> videoBytes{0};  // RTP before SRTP, as the server counts what it resends
+    std::atomic<uint64_t> nackDatagrams{0};
+    std::atomic<uint64_t> nacksListed{0};
+
+  protected:
+    std::vector<sfu::MediaSection> offerMedia() override {
+        std::vector<sfu::MediaSection> media(2);
+        media[0].mid = "0";
+        media[0].kind = sfu::MediaKind::Audio;
+        media[0].direction = sfu::Direction::RecvOnly;
+        media[0].codecs.push_back({111, "opus", 48000, 2, "minptime=10", {}, std::nullopt});
+        media[0].extensions = {{1, sfu::ext::kMid}};
+        media[1].mid = "1";
+        media[1].kind = sfu::MediaKind::Video;
+        media[1].direction = sfu::Direction::RecvOnly;
+        media[1].codecs.push_back(
+            {kVideoPt, "VP8", 90000, 0, "", {"nack", "nack pli"}, std::nullopt});
+        media[1].extensions = {
+            {1, sfu::ext::kMid}, {3, sfu::ext::kAbsSendTime}, {4, sfu::ext::kTransportCc}};
+        return media;
+    }
+    bool acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) override {
+        for (const auto& m : answer.media) {
+            if (m.kind == sfu::MediaKind::Video && !m.rejected) return true;
+        }
+        error = "video rejected";
+        return false;
+    }
+    void onConnected(int64_t) override {}
+    void onRtcp(const uint8_t*, size_t, int64_t) override {}
+    void onRtp(const rtp::RtpPacket& packet, int64_t) override {
+        rtpPackets.fetch_add(1, std::memory_order_relaxed);
+        if (packet.payloadType() != kVideoPt) return;
+        videoBytes.fetch_add(packet.size(), std::memory_order_relaxed);
+        videoSsrc_ = packet.ssrc();
+        if (videoPackets.fetch_add(1, std::memory_order_relaxed) == 0 ||
+            rtp::isNewer(packet.sequenceNumber(), highestSeq_)) {
+            highestSeq_ = packet.sequenceNumber();
+        }
+    }
+    void onConnectedTick(int64_t nowUs) override {
+        constexpr size_t kRoom = sizeof(buf_) - 64;  // SRTCP trailer
+        const bool report = nowUs - lastReportUs_ >= 1'000'000;
+        if (!report && (!flooding.load(std::memory_order_relaxed) || videoSsrc_ == 0)) return;
+        rtp::RtcpReceiverReport rr;
+        rr.setSsrc(kRtcpSsrc);
+        size_t len = rr.write(buf_, kRoom);
+        if (flooding.load(std::memory_order_relaxed) && videoSsrc_ != 0) {
+            for (int k = 0; k < 15; ++k) {
+                // Entries 4 apart with all 16 BLP bits, from ~50 packets back (what the server
+                // still holds) to beyond the newest: every number listed about four times.
+                std::array<rtp::NackItem, 16> items{};
+                const uint16_t base = static_cast<uint16_t>(highestSeq_ - 50 + k % 3);
+                for (size_t i = 0; i < items.size(); ++i)
+                    items[i] = {static_cast<uint16_t>(base + 4 * i), 0xFFFF};
+                rtp::RtcpGenericNack nack;
+                nack.setSenderSsrc(kRtcpSsrc);
+                nack.setMediaSsrc(videoSsrc_);
+                nack.setItems(items);
+                const size_t n = nack.write(buf_ + len, kRoom - len);
+                if (n == 0) break;
+                len += n;
+                nacksListed.fetch_add(items.size() * 17, std::memory_order_relaxed);
+            }
+            nackDatagrams.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (report) lastReportUs_ = nowUs;
+        sendRtcp(buf_, len, sizeof(buf_));
+    }
+
+  private:
+    static constexpr uint8_t kVideoPt = 96;
+    static constexpr uint32_t kRtcpSsrc = 0x4E41434B;
+    uint32_t videoSsrc_ = 0;
+    uint16_t highestSeq_ = 0;
+    int64_t lastReportUs_ = 0;
+    uint8_t buf_[1400];
+};
+
+TEST_F(HostileTest, NackFloodFromARealSubscriber) {
+    std::string error;
+    std::shared_ptr<const dtls::DtlsCertificate> cert = dtls::DtlsCertificate::generate(&error);
+    ASSERT_TRUE(cert) << error;
+    auto dtlsContext = dtls::DtlsContext::create(cert, &error);
+    ASSERT_TRUE(dtlsContext) << error;
+    auto driver = loadgen::WhipWhepDriver::create(server_.baseUrl(), error);
+    ASSERT_TRUE(driver) << error;
+    loadgen::LoopThread loop;
+    std::unique_ptr<NackFlooder> flooder;
+    ASSERT_TRUE(loop.invoke([&] {
+        flooder =
+            std::make_unique<NackFlooder>(loop, loadgen::PeerConfig{"127.0.0.1", dtlsContext});
+        return flooder->init(error);
+    })) << error;
+    struct Cleanup {
+        loadgen::LoopThread& loop;
+        std::unique_ptr<NackFlooder>& flooder;
+        ~Cleanup() {
+            loop.invoke([&] {
+                if (flooder) flooder->shutdown();
+                flooder.reset();
+            });
+        }
+    } cleanup{loop, flooder};
+    const loadgen::SignalingResult joined = driver->subscribe("ongoing", "", *flooder);
+    ASSERT_TRUE(joined.ok) << joined.error;
+    ASSERT_TRUE(waitFor([&] { return flooder->videoPackets.load() >= 100; }, 20s))
+        << "the flooding viewer receives no video: " << flooder->videoPackets.load()
+        << " (RTP of any kind " << flooder->rtpPackets.load() << ", state "
+        << static_cast<int>(flooder->state()) << " "
+        << loop.invoke([&] { return flooder->failureReason(); }) << ")";
+
+    // The bucket may start as deep as half of the last two seconds' bytes: count from there.
+    const uint64_t bytesBefore = flooder->videoBytes.load();
+    const uint64_t packetsBefore = flooder->videoPackets.load();
+    std::this_thread::sleep_for(2s);
+    const double refusedBefore = metric("vcb_nacks_refused_total");
+    const double resentBefore = metric("vcb_rtp_packets_retransmitted_total");
+    const double resentBytesBefore = metric("vcb_rtp_bytes_retransmitted_total");
+    const double listedBefore = metric("vcb_nacks_received_total");
+    uint64_t framesDuring = 0;
+    double worstHealthMs = 0;
+    double cpuDuring = 0;
+    int healthy = 0;
+    const double cpuBefore = cpuSeconds(server_.pid());
+    barrage("NACK flood from a subscriber", [&] {
+        const uint64_t framesBefore = frames();
+        flooder->flooding.store(true);
+        const auto end = Clock::now() + 4s;
+        HttpClient http(3s);
+        int probes = 0;
+        while (Clock::now() < end) {
+            const auto t0 = Clock::now();
+            if (http.get(server_.baseUrl() + "/healthz").status == 200) ++healthy;
+            ++probes;
+            worstHealthMs =
+                std::max(worstHealthMs,
+                         std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            std::this_thread::sleep_for(200ms);
+        }
+        flooder->flooding.store(false);
+        framesDuring = frames() - framesBefore;
+        cpuDuring = cpuSeconds(server_.pid()) - cpuBefore;
+        EXPECT_EQ(healthy, probes) << "the API stalled during the flood";
+    });
+    const uint64_t videoPackets = flooder->videoPackets.load() - packetsBefore;
+    const uint64_t videoBytes = flooder->videoBytes.load() - bytesBefore;
+    const double refused = metric("vcb_nacks_refused_total") - refusedBefore;
+    const double resent = metric("vcb_rtp_packets_retransmitted_total") - resentBefore;
+    const double resentBytes = metric("vcb_rtp_bytes_retransmitted_total") - resentBytesBefore;
+    const double listed = metric("vcb_nacks_received_total") - listedBefore;
+    std::printf(
+        "[ NACKS    ] %llu datagrams listing %.0f numbers (server read %.0f); resent %.0f "
+        "packets / %.0f B, refused %.0f; the flooder got %llu video packets / %llu B from "
+        "2 s before the flood; other viewer +%llu frames during it; /healthz worst "
+        "%.0f ms; vcbridge used %.2f s of CPU during the 4 s flood\n",
+        static_cast<unsigned long long>(flooder->nackDatagrams.load()),
+        static_cast<double>(flooder->nacksListed.load()), listed, resent, resentBytes, refused,
+        static_cast<unsigned long long>(videoPackets), static_cast<unsigned long long>(videoBytes),
+        static_cast<unsigned long long>(framesDuring), worstHealthMs, cpuDuring);
+    EXPECT_GT(flooder->nackDatagrams.load(), 500u) << "the flood did not happen";
+    EXPECT_GT(listed, 100000) << "the server did not read the NACKs";
+    EXPECT_GE(framesDuring, 30u) << "the other viewer stalled during the flood";
+    EXPECT_GT(refused, listed / 4) << "refusals are not counted in /metrics";
+    // The budget: half the bytes sent to a viewer, on top of a bucket at most max(24 kB, half
+    // the last two seconds) deep. The counter is the server's, so the other viewer's own budget
+    // (the same stream; it NACKs only what a loaded machine makes it lose) is allowed for too.
+    // Unbounded, every datagram alone could cost hundreds of resends (730 MB in this test).
+    EXPECT_LE(resentBytes, 2 * (24'000 + 0.5 * static_cast<double>(videoBytes)))
+        << "retransmissions are not bounded by the budget";
+    EXPECT_GT(resent, 0) << "a flood must not disable retransmission altogether";
+    driver->close(joined.session);
+}
+
 // ---- churn
 // ---------------------------------------------------------------------------------------
 
@@ -824,8 +1034,8 @@ TEST_F(HostileTest, FrozenViewerFreedByConsentTimeout) {
             ::dup2(devnull, STDOUT_FILENO);
             ::dup2(devnull, STDERR_FILENO);
         }
-        ::execl(VCB_WHEP_VIEW_BIN, VCB_WHEP_VIEW_BIN, "--url", url.c_str(), "--frames",
-                "1000000", "--timeout", "120", static_cast<char*>(nullptr));
+        ::execl(VCB_WHEP_VIEW_BIN, VCB_WHEP_VIEW_BIN, "--url", url.c_str(), "--frames", "1000000",
+                "--timeout", "120", static_cast<char*>(nullptr));
         ::_exit(127);
     }
     struct Reaper {
@@ -837,7 +1047,8 @@ TEST_F(HostileTest, FrozenViewerFreedByConsentTimeout) {
     } reaper{child};
     // Connected: its transport is open and its consumers receive (the publisher's RTCP
     // shows nothing of the viewer, so wait for the second transport's DTLS to finish).
-    ASSERT_TRUE(waitFor([&] { return metric("vcb_transports_open") >= transportsBefore + 1; }, 20s));
+    ASSERT_TRUE(
+        waitFor([&] { return metric("vcb_transports_open") >= transportsBefore + 1; }, 20s));
     ASSERT_TRUE(waitFor([&] { return metric("vcb_http_sessions") >= 3.0; }, 20s));
     std::this_thread::sleep_for(3s);  // ICE + DTLS done, media flowing both ways (RTCP)
     ASSERT_EQ(::kill(child, SIGSTOP), 0);
