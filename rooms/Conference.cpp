@@ -417,6 +417,7 @@ void Conference::publish(const std::string& meetingId, const std::string& partic
             o.pli = hasFeedback(t->codec, "nack pli");
             o.fir = hasFeedback(t->codec, "ccm fir");
             o.remb = hasFeedback(t->codec, "goog-remb");
+            o.nack = hasFeedback(t->codec, "nack");
             std::string err;
             if (!m->router->createProducer(transportId, o, err)) {
                 return done({RoomError::BadRequest, err, {}});

@@ -28,6 +28,9 @@ struct Metrics {
     std::atomic<uint64_t> nacksReceived{0};
     std::atomic<uint64_t> nacksUnanswered{0};       // packet no longer in the buffer
     std::atomic<uint64_t> keyFrameRequestsSent{0};  // PLI/FIR sent to publishers
+    std::atomic<uint64_t> nacksSent{0};             // sequence numbers NACKed to publishers
+    std::atomic<uint64_t> packetsRepaired{0};       // NACKed packets that then arrived
+    std::atomic<uint64_t> packetsGivenUp{0};        // lost packets no longer NACKed
     std::atomic<uint64_t> dtlsFailures{0};
     std::atomic<uint64_t> dtlsConnected{0};
     std::atomic<uint64_t> transportsTimedOut{0};

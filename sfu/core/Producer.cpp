@@ -4,6 +4,7 @@
 
 #include "sfu/core/Metrics.hpp"
 #include "sfu/rtp/RtcpFir.hpp"
+#include "sfu/rtp/RtcpGenericNack.hpp"
 #include "sfu/rtp/RtcpPli.hpp"
 #include "sfu/rtp/RtcpReceiverReport.hpp"
 
@@ -20,7 +21,10 @@ Producer::Producer(ProducerOptions options, PacketSink& publisher, Listener& lis
       videoCodec_(options_.kind == MediaKind::Video ? videoCodecFromName(options_.codecName)
                                                     : VideoCodec::Other),
       stats_(options_.clockRate) {
-    if (options_.kind == MediaKind::Video) buffer_ = std::make_unique<RetransmissionBuffer>();
+    if (options_.kind == MediaKind::Video) {
+        buffer_ = std::make_unique<RetransmissionBuffer>();
+        if (options_.nack) nack_ = std::make_unique<NackGenerator>();
+    }
     Metrics::instance().producersOpen.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -36,10 +40,62 @@ void Producer::receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs) {
         count(Metrics::instance().droppedMalformed);
         return;
     }
-    if (!stats_.update(packet.sequenceNumber(), packet.timestamp(), nowUs)) return;
-    if (awaitingKeyFrame_ && isKeyFramePacket(packet)) awaitingKeyFrame_ = false;
+    const uint16_t seq = packet.sequenceNumber();
+    const bool keyFrame = isKeyFramePacket(packet);
+    if (nack_ && nack_->repair(seq, nowUs)) {
+        // Awaited: the publisher's answer to our NACK (or a reordered packet). It may lie further
+        // behind than the statistics' reorder window tolerates, so it skips their validation.
+        stats_.onRetransmission();
+        count(Metrics::instance().packetsRepaired);
+    } else {
+        if (!stats_.update(seq, packet.timestamp(), nowUs)) return;
+        if (nack_) {
+            switch (nack_->onPacket(seq, keyFrame, nowUs)) {
+                case NackGenerator::Arrival::Gap:
+                    sendNacks(nowUs);  // at once: a round trip sooner than the timer
+                    break;
+                case NackGenerator::Arrival::Reset:
+                    requestKeyFrame(nowUs);  // too much lost to repair
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+    if (awaitingKeyFrame_ && keyFrame) awaitingKeyFrame_ = false;
+    // Stored late or not, so that subscribers' own NACKs for a repaired packet find it.
     if (buffer_) buffer_->store(packet, nowUs);
     listener_.onProducerRtp(*this, packet, nowUs);
+}
+
+size_t Producer::sendNacks(int64_t nowUs) {
+    if (!nack_) return 0;
+    std::array<uint16_t, 256> lost{};
+    size_t n = 0;
+    if (nack_->missingCount() != 0 && options_.ssrc != 0 && publisher_.connected())
+        n = nack_->collect(nowUs, lost);
+    auto& m = Metrics::instance();
+    count(m.packetsGivenUp, nack_->givenUpCount() - givenUpReported_);
+    givenUpReported_ = nack_->givenUpCount();
+    if (n == 0) return 0;
+    std::array<rtp::NackItem, 256> items{};
+    size_t nItems =
+        rtp::RtcpGenericNack::buildItems(std::span<const uint16_t>(lost.data(), n), items);
+    // Compound packet led by an empty RR, as for PLI/FIR.
+    std::array<uint8_t, 1500> buf{};
+    constexpr size_t kRoom = 1400;  // leaves room for the SRTCP trailer
+    rtp::RtcpReceiverReport rr;
+    rr.setSsrc(publisher_.rtcpSsrc());
+    size_t len = rr.write(buf.data(), kRoom);
+    rtp::RtcpGenericNack nack;
+    nack.setSenderSsrc(publisher_.rtcpSsrc());
+    nack.setMediaSsrc(options_.ssrc);
+    nack.setItems(std::span<const rtp::NackItem>(items.data(), nItems));
+    size_t fb = len == 0 ? 0 : nack.write(buf.data() + len, kRoom - len);
+    if (fb == 0) return 0;
+    count(m.nacksSent, n);
+    publisher_.sendRtcp(buf.data(), len + fb, buf.size());
+    return n;
 }
 
 bool Producer::requestKeyFrame(int64_t nowUs) {

@@ -7,6 +7,7 @@
 #include "sfu/RtpParameters.hpp"
 #include "sfu/core/ExtensionIds.hpp"
 #include "sfu/core/KeyFrameDetector.hpp"
+#include "sfu/core/NackGenerator.hpp"
 #include "sfu/core/PacketSink.hpp"
 #include "sfu/core/RetransmissionBuffer.hpp"
 #include "sfu/core/RtpReceiveStats.hpp"
@@ -28,11 +29,13 @@ struct ProducerOptions {
     bool pli = true;
     bool fir = false;
     bool remb = false;
+    bool nack = false;  // the publisher accepts generic NACK: we ask it to resend what is lost
     uint32_t rembBitrate = 2'500'000;  // cap we ask the publisher to respect
 };
 
 // One incoming media stream of a publisher. Keeps receive statistics, a retransmission buffer for
-// video, and throttles key-frame requests from all of its subscribers into one PLI/FIR stream.
+// video, throttles key-frame requests from all of its subscribers into one PLI/FIR stream and,
+// for video with `nack` negotiated, NACKs what the publisher's uplink lost.
 class Producer {
   public:
     class Listener {
@@ -67,6 +70,10 @@ class Producer {
     // request went out.
     bool requestKeyFrame(int64_t nowUs);
     bool findPacket(uint16_t seq, int64_t nowUs, rtp::RtpPacket& out);
+    // Sends the publisher a generic NACK for the lost packets that are due (first request or a
+    // retry). Called on every gap and by the router's NACK timer. Returns how many were NACKed.
+    size_t sendNacks(int64_t nowUs);
+    const NackGenerator* nackGenerator() const { return nack_.get(); }
     rtp::ReportBlock makeReportBlock(int64_t nowUs) {
         return stats_.makeReportBlock(options_.ssrc, nowUs);
     }
@@ -83,6 +90,8 @@ class Producer {
     VideoCodec videoCodec_;
     RtpReceiveStats stats_;
     std::unique_ptr<RetransmissionBuffer> buffer_;  // video only
+    std::unique_ptr<NackGenerator> nack_;           // video with nack negotiated
+    uint64_t givenUpReported_ = 0;                  // nack_->givenUpCount() already in Metrics
     std::vector<Consumer*> consumers_;
     int64_t lastKeyFrameRequestUs_ = 0;
     bool awaitingKeyFrame_ = false;  // a request went out and no key frame has arrived since
