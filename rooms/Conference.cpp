@@ -418,6 +418,10 @@ void Conference::publish(const std::string& meetingId, const std::string& partic
             o.fir = hasFeedback(t->codec, "ccm fir");
             o.remb = hasFeedback(t->codec, "goog-remb");
             o.nack = hasFeedback(t->codec, "nack");
+            if (o.nack && t->codec.rtxPayloadType) {
+                o.rtxPayloadType = *t->codec.rtxPayloadType;
+                o.rtxSsrc = t->rtxSsrc;
+            }
             std::string err;
             if (!m->router->createProducer(transportId, o, err)) {
                 return done({RoomError::BadRequest, err, {}});

@@ -54,6 +54,7 @@ struct PublishTrack {
     std::string mid;
     sfu::MediaKind kind = sfu::MediaKind::Video;
     uint32_t ssrc = 0;
+    uint32_t rtxSsrc = 0;  // RFC 4588 retransmissions, if signaled (FID group)
     sfu::RtpCodec codec;
     std::vector<sfu::RtpHeaderExtension> extensions;
 };

@@ -1,6 +1,7 @@
 #include "sfu/core/Producer.hpp"
 
 #include <array>
+#include <cstring>
 
 #include "sfu/core/Metrics.hpp"
 #include "sfu/rtp/RtcpFir.hpp"
@@ -12,7 +13,9 @@ namespace vcb::sfu {
 
 namespace {
 constexpr int64_t kRetransmitMaxAgeUs = 1'000'000;  // older packets are useless to a decoder
-}
+// RTX packets are unwrapped here: no allocation per packet.
+thread_local std::array<uint8_t, 1600> tRtxBuffer;
+}  // namespace
 
 Producer::Producer(ProducerOptions options, PacketSink& publisher, Listener& listener)
     : options_(std::move(options)),
@@ -34,7 +37,38 @@ bool Producer::isKeyFramePacket(const rtp::RtpPacket& packet) const {
     return options_.kind == MediaKind::Video && isKeyFrame(videoCodec_, packet.payload());
 }
 
-void Producer::receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs) {
+void Producer::receiveRtx(const rtp::RtpPacket& rtx, int64_t nowUs) {
+    if (!nack_ || options_.rtxPayloadType == 0 || rtx.payloadType() != options_.rtxPayloadType ||
+        options_.ssrc == 0) {
+        count(Metrics::instance().droppedMalformed);
+        return;
+    }
+    // RFC 4588 §4: the payload starts with the original sequence number (OSN).
+    std::span<const uint8_t> payload = rtx.payload();
+    if (payload.size() <= 2) return;  // padding-only bandwidth probe: nothing to repair
+    const size_t header = rtx.headerSize();
+    const size_t len = header + payload.size() - 2;
+    if (len > tRtxBuffer.size()) {
+        count(Metrics::instance().droppedMalformed);
+        return;
+    }
+    uint8_t* out = tRtxBuffer.data();
+    std::memcpy(out, rtx.data(), header);
+    std::memcpy(out + header, payload.data() + 2, payload.size() - 2);
+    out[0] &= static_cast<uint8_t>(~0x20);  // padding not copied
+    out[1] = static_cast<uint8_t>((out[1] & 0x80) | options_.payloadType);
+    out[2] = payload[0];
+    out[3] = payload[1];
+    for (int i = 0; i < 4; ++i) out[8 + i] = static_cast<uint8_t>(options_.ssrc >> (24 - 8 * i));
+    rtp::RtpPacket original;
+    if (!rtp::RtpPacket::parse(out, len, original)) {
+        count(Metrics::instance().droppedMalformed);
+        return;
+    }
+    handleRtp(original, nowUs, true);
+}
+
+void Producer::handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retransmission) {
     if (packet.payloadType() != options_.payloadType) {
         // RTX or a codec we did not negotiate for this stream: nothing to forward.
         count(Metrics::instance().droppedMalformed);
@@ -42,11 +76,14 @@ void Producer::receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs) {
     }
     const uint16_t seq = packet.sequenceNumber();
     const bool keyFrame = isKeyFramePacket(packet);
+    const uint64_t repairedBefore = nack_ ? nack_->repairedCount() : 0;
     if (nack_ && nack_->repair(seq, nowUs)) {
         // Awaited: the publisher's answer to our NACK (or a reordered packet). It may lie further
         // behind than the statistics' reorder window tolerates, so it skips their validation.
         stats_.onRetransmission();
-        count(Metrics::instance().packetsRepaired);
+        count(Metrics::instance().packetsRepaired, nack_->repairedCount() - repairedBefore);
+    } else if (retransmission) {
+        return;  // an RTX copy of what we have (or gave up on): subscribers have it already
     } else {
         if (!stats_.update(seq, packet.timestamp(), nowUs)) return;
         if (nack_) {

@@ -30,6 +30,9 @@ struct ProducerOptions {
     bool fir = false;
     bool remb = false;
     bool nack = false;  // the publisher accepts generic NACK: we ask it to resend what is lost
+    // RFC 4588 retransmissions from the publisher (video with nack): 0 = none negotiated.
+    uint8_t rtxPayloadType = 0;
+    uint32_t rtxSsrc = 0;              // 0 = learn from the first RTX packet carrying our mid
     uint32_t rembBitrate = 2'500'000;  // cap we ask the publisher to respect
 };
 
@@ -61,10 +64,17 @@ class Producer {
     MediaKind kind() const { return options_.kind; }
     uint32_t ssrc() const { return options_.ssrc; }
     void learnSsrc(uint32_t ssrc) { options_.ssrc = ssrc; }
+    uint32_t rtxSsrc() const { return options_.rtxSsrc; }
+    void learnRtxSsrc(uint32_t ssrc) { options_.rtxSsrc = ssrc; }
     PacketSink& publisher() { return publisher_; }
     VideoCodec videoCodec() const { return videoCodec_; }
 
-    void receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs);
+    void receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs) {
+        handleRtp(packet, nowUs, false);
+    }
+    // An RFC 4588 retransmission on the RTX SSRC: unwrapped into the original packet, which is
+    // used only if it is one we are waiting for (RTX also carries bandwidth probes).
+    void receiveRtx(const rtp::RtpPacket& packet, int64_t nowUs);
     void receiveSenderReport(uint64_t ntp, int64_t nowUs) { stats_.onSenderReport(ntp, nowUs); }
     // Asks the publisher for a key frame unless one was asked for recently. Returns true if a
     // request went out.
@@ -84,6 +94,8 @@ class Producer {
     bool isKeyFramePacket(const rtp::RtpPacket& packet) const;
 
   private:
+    void handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retransmission);
+
     ProducerOptions options_;
     PacketSink& publisher_;
     Listener& listener_;

@@ -265,18 +265,32 @@ void Router::handleRtp(TransportEntry& entry, rtp::RtpPacket& packet, int64_t no
             p->receiveRtp(packet, nowUs);
             return;
         }
-    }
-    // SSRC not signaled: bind it to the producer whose mid the packet carries (RFC 8843 §9.2).
-    for (Producer* p : entry.producers) {
-        const auto& o = p->options();
-        if (p->ssrc() != 0 || o.extensions.mid == 0) continue;
-        auto mid = rtp::readMid(packet.findExtension(o.extensions.mid));
-        if (mid && *mid == o.mid && packet.payloadType() == o.payloadType) {
-            p->learnSsrc(ssrc);
+        if (p->rtxSsrc() == ssrc && ssrc != 0) {
             recordTransportSequence(entry, *p, packet, nowUs);
-            p->receiveRtp(packet, nowUs);
+            p->receiveRtx(packet, nowUs);
             return;
         }
+    }
+    // SSRC not signaled: bind it to the producer whose mid the packet carries (RFC 8843 §9.2),
+    // as its media or its RTX stream by payload type.
+    for (Producer* p : entry.producers) {
+        const auto& o = p->options();
+        if (o.extensions.mid == 0) continue;
+        const bool media = p->ssrc() == 0 && packet.payloadType() == o.payloadType;
+        const bool rtx =
+            p->rtxSsrc() == 0 && o.rtxPayloadType != 0 && packet.payloadType() == o.rtxPayloadType;
+        if (!media && !rtx) continue;
+        auto mid = rtp::readMid(packet.findExtension(o.extensions.mid));
+        if (!mid || *mid != o.mid) continue;
+        recordTransportSequence(entry, *p, packet, nowUs);
+        if (media) {
+            p->learnSsrc(ssrc);
+            p->receiveRtp(packet, nowUs);
+        } else {
+            p->learnRtxSsrc(ssrc);
+            p->receiveRtx(packet, nowUs);
+        }
+        return;
     }
     count(Metrics::instance().droppedUnknownSsrc);
 }

@@ -171,6 +171,57 @@ TEST_F(ProducerNackTest, RepairFarBehindTheNewestPacketIsStillAccepted) {
     EXPECT_EQ(subscriber.lastRtp()->sequenceNumber(), 2300);
 }
 
+TEST_F(ProducerNackTest, RtxRepairIsUnwrappedAndOnlyUsedWhenAwaited) {
+    constexpr uint32_t kRtxSsrc = 0x11110001;
+    ProducerOptions po = vp8Producer("rtx", kPubSsrc);
+    po.nack = true;
+    po.rtxPayloadType = 97;
+    po.rtxSsrc = kRtxSsrc;
+    RecordingSink rtxPublisher{kServerRtcpSsrc}, rtxSubscriber{4};
+    Producer p(po, rtxPublisher, wiring);
+    ConsumerOptions co = videoConsumer(kOutSsrc);
+    co.id = "c-rtx";
+    Consumer c(co, rtxSubscriber, wiring, 2000, 70000);
+    wiring.add(c);
+    c.setProducer(&p, now);
+    for (uint16_t i : {0, 1, 2, 4}) {
+        now += 10'000;
+        deliver(p, {96, static_cast<uint16_t>(100 + i), 900u * i, kPubSsrc, false, {}, payload(i)},
+                now);
+    }
+    ASSERT_EQ(allNacked(rtxPublisher), (std::vector<uint16_t>{103}));
+    ASSERT_EQ(rtxSubscriber.rtpSent().size(), 4u);
+    auto rtx = [&](uint16_t rtxSeq, uint16_t osn, Bytes original) {
+        Bytes body{static_cast<uint8_t>(osn >> 8), static_cast<uint8_t>(osn)};
+        body.insert(body.end(), original.begin(), original.end());
+        now += 10'000;
+        Bytes bytes = buildRtp({97, rtxSeq, 900u * 3, kRtxSsrc, false, {}, body});
+        rtp::RtpPacket packet;
+        ASSERT_TRUE(rtp::RtpPacket::parse(bytes.data(), bytes.size(), packet));
+        p.receiveRtx(packet, now);
+    };
+    // RFC 4588: own SSRC, PT and numbering; the payload starts with the original seq.
+    rtx(7000, 103, payload(3));
+    ASSERT_EQ(rtxSubscriber.rtpSent().size(), 5u);
+    OwnedRtp repaired = rtxSubscriber.lastRtp();
+    ASSERT_TRUE(repaired.ok);
+    EXPECT_EQ(repaired->ssrc(), kOutSsrc);
+    EXPECT_EQ(repaired->sequenceNumber(), 2003);
+    EXPECT_EQ(repaired->timestamp(), 70000u + 900u * 3);
+    EXPECT_EQ(repaired->payloadType(), 100);
+    EXPECT_EQ(repaired.payload(), payload(3));
+    // Buffered under its original number for the subscribers' NACKs.
+    rtp::RtpPacket stored;
+    ASSERT_TRUE(p.findPacket(103, now, stored));
+    EXPECT_EQ(stored.ssrc(), kPubSsrc);
+    EXPECT_EQ(stored.payloadType(), 96);
+    // A second copy (a bandwidth probe resending old packets) and a padding-only probe: dropped.
+    rtx(7001, 103, payload(3));
+    rtx(7002, 102, payload(2));
+    rtx(7003, 104, {});
+    EXPECT_EQ(rtxSubscriber.rtpSent().size(), 5u);
+}
+
 TEST_F(ProducerNackTest, NoNackWhenThePublisherDidNotNegotiateIt) {
     ProducerOptions po = vp8Producer("plain", kPubSsrc);
     ASSERT_FALSE(po.nack);
