@@ -59,6 +59,10 @@ struct PublishTrack {
     std::vector<sfu::RtpHeaderExtension> extensions;
 };
 
+// What the SFU is told about a published track: feedback the publisher accepts (PLI/FIR, REMB,
+// NACK and, with NACK, its RTX) from the negotiated codec.
+sfu::ProducerOptions producerOptions(const std::string& transportId, const PublishTrack& track);
+
 // A stream to send, as negotiated with a viewer.
 struct ViewTrack {
     std::string mid;
