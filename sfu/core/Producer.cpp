@@ -107,15 +107,18 @@ void Producer::handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retra
 
 size_t Producer::sendNacks(int64_t nowUs) {
     if (!nack_) return 0;
-    std::array<uint16_t, 256> lost{};
-    size_t n = 0;
-    if (nack_->missingCount() != 0 && options_.ssrc != 0 && publisher_.connected())
-        n = nack_->collect(nowUs, lost);
     auto& m = Metrics::instance();
+    if (nack_->missingCount() == 0 || options_.ssrc == 0 || !publisher_.connected()) {
+        count(m.packetsGivenUp, nack_->givenUpCount() - givenUpReported_);
+        givenUpReported_ = nack_->givenUpCount();
+        return 0;
+    }
+    std::array<uint16_t, 256> lost;
+    const size_t n = nack_->collect(nowUs, lost);
     count(m.packetsGivenUp, nack_->givenUpCount() - givenUpReported_);
     givenUpReported_ = nack_->givenUpCount();
     if (n == 0) return 0;
-    std::array<rtp::NackItem, 256> items{};
+    std::array<rtp::NackItem, 256> items;
     size_t nItems =
         rtp::RtcpGenericNack::buildItems(std::span<const uint16_t>(lost.data(), n), items);
     // Compound packet led by an empty RR, as for PLI/FIR.
