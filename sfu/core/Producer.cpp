@@ -8,6 +8,7 @@
 #include "sfu/rtp/RtcpGenericNack.hpp"
 #include "sfu/rtp/RtcpPli.hpp"
 #include "sfu/rtp/RtcpReceiverReport.hpp"
+#include "sfu/rtp/SequenceNumber.hpp"
 
 namespace vcb::sfu {
 
@@ -100,8 +101,12 @@ void Producer::handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retra
         }
     }
     if (awaitingKeyFrame_ && keyFrame) awaitingKeyFrame_ = false;
-    // Stored late or not, so that subscribers' own NACKs for a repaired packet find it.
-    if (buffer_) buffer_->store(packet, nowUs);
+    // Stored late or not, so that subscribers' own NACKs for a repaired packet find it; but a
+    // packet a whole buffer behind the newest would evict a newer one from its slot.
+    if (buffer_ && rtp::seqDiff(static_cast<uint16_t>(stats_.extendedHighestSeq()), seq) <
+                       static_cast<int32_t>(buffer_->slotCount())) {
+        buffer_->store(packet, nowUs);
+    }
     listener_.onProducerRtp(*this, packet, nowUs);
 }
 

@@ -222,6 +222,22 @@ TEST_F(ProducerNackTest, RtxRepairIsUnwrappedAndOnlyUsedWhenAwaited) {
     EXPECT_EQ(rtxSubscriber.rtpSent().size(), 5u);
 }
 
+TEST_F(ProducerNackTest, RepairAWholeBufferBehindDoesNotEvictNewerPackets) {
+    // 700 packets/s: the repair of 101 arrives 600 packets later, when 101's buffer slot (512
+    // slots) holds 613.
+    sendRange(0, 700, 1, 1'400);
+    ASSERT_EQ(allNacked(publisher), (std::vector<uint16_t>{101}));
+    const size_t before = subscriber.rtpSent().size();
+    now += 1'400;
+    send(1);
+    ASSERT_EQ(subscriber.rtpSent().size(), before + 1);  // still forwarded
+    std::vector<uint16_t> lost{2513};                    // 613
+    consumer->receiveNack(lost, now);
+    ASSERT_EQ(subscriber.rtpSent().size(), before + 2);
+    EXPECT_EQ(subscriber.lastRtp()->sequenceNumber(), 2513);
+    EXPECT_EQ(subscriber.lastRtp().payload(), payload(513));
+}
+
 TEST_F(ProducerNackTest, NoNackWhenThePublisherDidNotNegotiateIt) {
     ProducerOptions po = vp8Producer("plain", kPubSsrc);
     ASSERT_FALSE(po.nack);
