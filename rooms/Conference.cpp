@@ -34,6 +34,28 @@ bool hasFeedback(const sfu::RtpCodec& codec, std::string_view fb) {
 const char* kindName(sfu::MediaKind k) { return k == sfu::MediaKind::Audio ? "audio" : "video"; }
 }  // namespace
 
+sfu::ProducerOptions producerOptions(const std::string& transportId, const PublishTrack& t) {
+    sfu::ProducerOptions o;
+    o.id = transportId + ":" + t.mid;
+    o.kind = t.kind;
+    o.mid = t.mid;
+    o.ssrc = t.ssrc;
+    o.payloadType = t.codec.payloadType;
+    o.codecName = t.codec.name;
+    o.codecFmtp = t.codec.fmtp;
+    o.clockRate = t.codec.clockRate;
+    o.extensions = sfu::ExtensionIds::fromNegotiated(t.extensions);
+    o.pli = hasFeedback(t.codec, "nack pli");
+    o.fir = hasFeedback(t.codec, "ccm fir");
+    o.remb = hasFeedback(t.codec, "goog-remb");
+    o.nack = hasFeedback(t.codec, "nack");
+    if (o.nack && t.codec.rtxPayloadType) {
+        o.rtxPayloadType = *t.codec.rtxPayloadType;
+        o.rtxSsrc = t.rtxSsrc;
+    }
+    return o;
+}
+
 struct Conference::MeetingState final : sfu::Router::Listener {
     struct Person {
         std::shared_ptr<MeetingObserver> observer;
@@ -436,19 +458,7 @@ void Conference::publish(const std::string& meetingId, const std::string& partic
                 m->router->closeProducer(old->second);
                 person->second.producers.erase(old);
             }
-            sfu::ProducerOptions o;
-            o.id = transportId + ":" + t->mid;
-            o.kind = kind;
-            o.mid = t->mid;
-            o.ssrc = t->ssrc;
-            o.payloadType = t->codec.payloadType;
-            o.codecName = t->codec.name;
-            o.codecFmtp = t->codec.fmtp;
-            o.clockRate = t->codec.clockRate;
-            o.extensions = sfu::ExtensionIds::fromNegotiated(t->extensions);
-            o.pli = hasFeedback(t->codec, "nack pli");
-            o.fir = hasFeedback(t->codec, "ccm fir");
-            o.remb = hasFeedback(t->codec, "goog-remb");
+            sfu::ProducerOptions o = producerOptions(transportId, *t);
             std::string err;
             if (!m->router->createProducer(transportId, o, err)) {
                 return done({RoomError::BadRequest, err, {}});

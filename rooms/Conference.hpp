@@ -54,9 +54,14 @@ struct PublishTrack {
     std::string mid;
     sfu::MediaKind kind = sfu::MediaKind::Video;
     uint32_t ssrc = 0;
+    uint32_t rtxSsrc = 0;  // RFC 4588 retransmissions, if signaled (FID group)
     sfu::RtpCodec codec;
     std::vector<sfu::RtpHeaderExtension> extensions;
 };
+
+// What the SFU is told about a published track: feedback the publisher accepts (PLI/FIR, REMB,
+// NACK and, with NACK, its RTX) from the negotiated codec.
+sfu::ProducerOptions producerOptions(const std::string& transportId, const PublishTrack& track);
 
 // A stream to send, as negotiated with a viewer.
 struct ViewTrack {

@@ -97,6 +97,13 @@ std::string Metrics::toPrometheus() const {
          rtpRepeatsDropped);
     line(out, "vcb_keyframe_requests_sent_total", "counter", "PLI/FIR sent to publishers",
          keyFrameRequestsSent);
+    line(out, "vcb_nacks_sent_total", "counter",
+         "Sequence numbers NACKed to publishers (retries included)", nacksSent);
+    line(out, "vcb_packets_repaired_total", "counter",
+         "Packets lost on a publisher's uplink that arrived after a NACK", packetsRepaired);
+    line(out, "vcb_packets_given_up_total", "counter",
+         "Packets lost on a publisher's uplink no longer NACKed (too old, too many tries)",
+         packetsGivenUp);
     line(out, "vcb_dtls_failures_total", "counter", "DTLS handshakes failed or refused",
          dtlsFailures);
     line(out, "vcb_dtls_connected_total", "counter", "DTLS handshakes completed", dtlsConnected);

@@ -7,6 +7,7 @@
 #include "sfu/RtpParameters.hpp"
 #include "sfu/core/ExtensionIds.hpp"
 #include "sfu/core/KeyFrameDetector.hpp"
+#include "sfu/core/NackGenerator.hpp"
 #include "sfu/core/PacketSink.hpp"
 #include "sfu/core/RetransmissionBuffer.hpp"
 #include "sfu/core/RtpReceiveStats.hpp"
@@ -29,11 +30,16 @@ struct ProducerOptions {
     bool pli = true;
     bool fir = false;
     bool remb = false;
+    bool nack = false;  // the publisher accepts generic NACK: we ask it to resend what is lost
+    // RFC 4588 retransmissions from the publisher (video with nack): 0 = none negotiated.
+    uint8_t rtxPayloadType = 0;
+    uint32_t rtxSsrc = 0;              // 0 = learn from the first RTX packet carrying our mid
     uint32_t rembBitrate = 2'500'000;  // cap we ask the publisher to respect
 };
 
 // One incoming media stream of a publisher. Keeps receive statistics, a retransmission buffer for
-// video, and throttles key-frame requests from all of its subscribers into one PLI/FIR stream.
+// video, throttles key-frame requests from all of its subscribers into one PLI/FIR stream and,
+// for video with `nack` negotiated, NACKs what the publisher's uplink lost.
 class Producer {
   public:
     class Listener {
@@ -59,15 +65,26 @@ class Producer {
     MediaKind kind() const { return options_.kind; }
     uint32_t ssrc() const { return options_.ssrc; }
     void learnSsrc(uint32_t ssrc) { options_.ssrc = ssrc; }
+    uint32_t rtxSsrc() const { return options_.rtxSsrc; }
+    void learnRtxSsrc(uint32_t ssrc) { options_.rtxSsrc = ssrc; }
     PacketSink& publisher() { return publisher_; }
     VideoCodec videoCodec() const { return videoCodec_; }
 
-    void receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs);
+    void receiveRtp(const rtp::RtpPacket& packet, int64_t nowUs) {
+        handleRtp(packet, nowUs, false);
+    }
+    // An RFC 4588 retransmission on the RTX SSRC: unwrapped into the original packet, which is
+    // used only if it is one we are waiting for (RTX also carries bandwidth probes).
+    void receiveRtx(const rtp::RtpPacket& packet, int64_t nowUs);
     void receiveSenderReport(uint64_t ntp, int64_t nowUs) { stats_.onSenderReport(ntp, nowUs); }
     // Asks the publisher for a key frame unless one was asked for recently. Returns true if a
     // request went out.
     bool requestKeyFrame(int64_t nowUs);
     bool findPacket(uint16_t seq, int64_t nowUs, rtp::RtpPacket& out);
+    // Sends the publisher a generic NACK for the lost packets that are due (first request or a
+    // retry). Called on every gap and by the router's NACK timer. Returns how many were NACKed.
+    size_t sendNacks(int64_t nowUs);
+    const NackGenerator* nackGenerator() const { return nack_.get(); }
     rtp::ReportBlock makeReportBlock(int64_t nowUs) {
         return stats_.makeReportBlock(options_.ssrc, nowUs);
     }
@@ -84,12 +101,16 @@ class Producer {
     uint16_t parameterSetPacketsBefore(const rtp::RtpPacket& packet, int64_t nowUs);
 
   private:
+    void handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retransmission);
+
     ProducerOptions options_;
     PacketSink& publisher_;
     Listener& listener_;
     VideoCodec videoCodec_;
     RtpReceiveStats stats_;
     std::unique_ptr<RetransmissionBuffer> buffer_;  // video only
+    std::unique_ptr<NackGenerator> nack_;           // video with nack negotiated
+    uint64_t givenUpReported_ = 0;                  // nack_->givenUpCount() already in Metrics
     std::vector<Consumer*> consumers_;
     int64_t lastKeyFrameRequestUs_ = 0;
     bool awaitingKeyFrame_ = false;  // a request went out and no key frame has arrived since

@@ -24,6 +24,7 @@ class RetransmissionBuffer {
     // Returns a parsed view of the stored packet with this sequence number, if still held and not
     // older than maxAgeUs.
     bool find(uint16_t seq, int64_t nowUs, int64_t maxAgeUs, rtp::RtpPacket& out);
+    size_t slotCount() const { return slots_.size(); }
     size_t memoryBytes() const { return slab_.size() + slots_.size() * sizeof(Slot); }
 
   private:

@@ -23,6 +23,9 @@ namespace vcb::sfu {
 namespace {
 constexpr uint32_t kRtcpIntervalMs = 1000;
 constexpr uint32_t kFeedbackIntervalMs = 100;  // transport-cc feedback cadence, as libwebrtc
+// NACK retries toward publishers: first requests go out on the gap itself, retries are due about
+// once per round trip, checked this often.
+constexpr uint32_t kNackIntervalMs = 20;
 constexpr size_t kRtcpCapacity = 1400;
 constexpr size_t kMaxReportBlocks = 31;  // RC is 5 bits
 
@@ -44,12 +47,14 @@ Router::Router(Worker& worker, RouterConfig config, Listener& listener)
     rtcpTimer_ = worker_.addTimer(kRtcpIntervalMs, [this] { return sendPeriodicRtcp(); });
     feedbackTimer_ =
         worker_.addTimer(kFeedbackIntervalMs, [this] { return sendTransportFeedback(); });
+    nackTimer_ = worker_.addTimer(kNackIntervalMs, [this] { return sendPublisherNacks(); });
 }
 
 Router::~Router() {
     *alive_ = false;
     if (rtcpTimer_ != 0) worker_.removeTimer(rtcpTimer_);
     if (feedbackTimer_ != 0) worker_.removeTimer(feedbackTimer_);
+    if (nackTimer_ != 0) worker_.removeTimer(nackTimer_);
     // Consumers and producers reference transports; drop them first.
     consumers_.clear();
     producers_.clear();
@@ -307,18 +312,32 @@ void Router::handleRtp(TransportEntry& entry, rtp::RtpPacket& packet, int64_t no
             p->receiveRtp(packet, nowUs);
             return;
         }
-    }
-    // SSRC not signaled: bind it to the producer whose mid the packet carries (RFC 8843 §9.2).
-    for (Producer* p : entry.producers) {
-        const auto& o = p->options();
-        if (p->ssrc() != 0 || o.extensions.mid == 0) continue;
-        auto mid = rtp::readMid(packet.findExtension(o.extensions.mid));
-        if (mid && *mid == o.mid && packet.payloadType() == o.payloadType) {
-            p->learnSsrc(ssrc);
+        if (p->rtxSsrc() == ssrc && ssrc != 0) {
             recordTransportSequence(entry, *p, packet, nowUs);
-            p->receiveRtp(packet, nowUs);
+            p->receiveRtx(packet, nowUs);
             return;
         }
+    }
+    // SSRC not signaled: bind it to the producer whose mid the packet carries (RFC 8843 §9.2),
+    // as its media or its RTX stream by payload type.
+    for (Producer* p : entry.producers) {
+        const auto& o = p->options();
+        if (o.extensions.mid == 0) continue;
+        const bool media = p->ssrc() == 0 && packet.payloadType() == o.payloadType;
+        const bool rtx =
+            p->rtxSsrc() == 0 && o.rtxPayloadType != 0 && packet.payloadType() == o.rtxPayloadType;
+        if (!media && !rtx) continue;
+        auto mid = rtp::readMid(packet.findExtension(o.extensions.mid));
+        if (!mid || *mid != o.mid) continue;
+        recordTransportSequence(entry, *p, packet, nowUs);
+        if (media) {
+            p->learnSsrc(ssrc);
+            p->receiveRtp(packet, nowUs);
+        } else {
+            p->learnRtxSsrc(ssrc);
+            p->receiveRtx(packet, nowUs);
+        }
+        return;
     }
     count(Metrics::instance().droppedUnknownSsrc);
 }
@@ -401,6 +420,14 @@ void Router::handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, 
         }
     }
     if (it.malformed()) count(Metrics::instance().droppedMalformed);
+}
+
+bool Router::sendPublisherNacks() {
+    int64_t now = monotonicUs();
+    for (auto& [id, producer] : producers_) {
+        if (producer->nackGenerator() != nullptr) producer->sendNacks(now);
+    }
+    return true;
 }
 
 bool Router::sendTransportFeedback() {

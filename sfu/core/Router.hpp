@@ -99,6 +99,7 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     Consumer* consumerBySsrc(TransportEntry& entry, uint32_t ssrc);
     bool sendPeriodicRtcp();
     bool sendTransportFeedback();
+    bool sendPublisherNacks();
 
     Worker& worker_;
     RouterConfig config_;
@@ -110,6 +111,7 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     std::unordered_map<Consumer*, TransportEntry*> consumerOwner_;
     guint rtcpTimer_ = 0;
     guint feedbackTimer_ = 0;
+    guint nackTimer_ = 0;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -13,6 +13,9 @@ class RtpReceiveStats {
 
     // Returns false for a packet that RFC 3550 A.1 would treat as a duplicate or far-off jump.
     bool update(uint16_t seq, uint32_t rtpTimestamp, int64_t nowUs);
+    // Counts a packet that arrived late as the answer to a NACK; it changes neither the highest
+    // sequence number nor the jitter (RFC 3550 A.8 is about original transmissions).
+    void onRetransmission() { ++received_; }
     void onSenderReport(uint64_t ntp, int64_t nowUs);
     // Fills a report block for `ssrc` and starts a new reporting interval.
     rtp::ReportBlock makeReportBlock(uint32_t ssrc, int64_t nowUs);

@@ -23,6 +23,7 @@ std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<sfu::MediaSec
         t.mid = m.mid;
         t.kind = m.kind;
         t.ssrc = m.ssrcs.empty() ? 0 : m.ssrcs.front();
+        t.rtxSsrc = m.rtxSsrc.value_or(0);
         t.codec = m.codecs.front();  // the first negotiated codec is what the client sends
         t.extensions = m.extensions;
         out.push_back(std::move(t));

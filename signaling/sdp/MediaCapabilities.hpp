@@ -7,7 +7,8 @@
 //          that negotiated the same profile and mode); rtcp-fb nack, nack pli, ccm fir, goog-remb,
 //          transport-cc
 //   header extensions: mid 1, audio-level 2 (audio only), abs-send-time 3, transport-cc 4, rid 5
-// No RTX: retransmissions reuse the media SSRC.
+// No RTX toward viewers: retransmissions reuse the media SSRC. (Negotiator keeps a publisher's
+// RTX in publish answers.)
 #include <optional>
 #include <string_view>
 #include <vector>

@@ -50,7 +50,7 @@ struct Negotiated {
     // (the offer for answer(), the answer for applyAnswer(), empty for offer()).
     sfu::SessionDescription remote;
     // Accepted m-sections in m-line order with the negotiated parameters: mid, kind, the
-    // server's direction, codecs (with the payload types used on the wire, no RTX), header
+    // server's direction, codecs (with the payload types used on the wire; RTX only for Publish), header
     // extensions (ids used on the wire) and the SSRCs that flow on it: the client's for Publish,
     // the server's for View and for subscribe offers. For offer() these are the proposed ones.
     std::vector<sfu::MediaSection> media;

@@ -91,6 +91,17 @@ NegotiationResult Negotiator::answer(const sfu::SessionDescription& offer,
                                           o.direction == sfu::Direction::SendRecv);
         std::vector<sfu::RtpCodec> codecs;
         if (!o.rejected && directionFits) codecs = caps_.select(o.kind, o.codecs);
+        if (purpose == AnswerPurpose::Publish && o.kind == sfu::MediaKind::Video) {
+            // A publisher repairs what its uplink lost when we NACK it; with RTX (RFC 4588) if
+            // it offered that, which is the only way webrtcbin (and what Chrome prefers) resends.
+            for (auto& c : codecs) {
+                auto offered = std::find_if(o.codecs.begin(), o.codecs.end(), [&](const auto& x) {
+                    return x.payloadType == c.payloadType;
+                });
+                if (offered != o.codecs.end() && contains(c.rtcpFeedback, "nack"))
+                    c.rtxPayloadType = offered->rtxPayloadType;
+            }
+        }
         if (codecs.empty()) {
             ans.media.push_back(std::move(a));
             continue;
@@ -116,7 +127,11 @@ NegotiationResult Negotiator::answer(const sfu::SessionDescription& offer,
                 negotiated = a;
             }
         } else {
-            negotiated.ssrcs = o.ssrcs;  // what the client will send; its RTX is not negotiated
+            negotiated.ssrcs = o.ssrcs;  // what the client will send
+            const bool rtx = std::any_of(a.codecs.begin(), a.codecs.end(), [](const auto& c) {
+                return c.rtxPayloadType.has_value();
+            });
+            if (rtx) negotiated.rtxSsrc = o.rtxSsrc;
             negotiated.cname = o.cname;
             negotiated.msidStream = o.msidStream;
             negotiated.msidTrack = o.msidTrack;

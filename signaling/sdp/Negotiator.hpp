@@ -1,7 +1,8 @@
 #pragma once
 // Offer/answer for vcbridge's peer connections. The server is ICE-lite, DTLS passive (server),
-// BUNDLE + rtcp-mux only, forwards opus / VP8 / H264 (see MediaCapabilities) and never
-// negotiates RTX.
+// BUNDLE + rtcp-mux only, forwards opus / VP8 / H264 (see MediaCapabilities). RTX only from
+// publishers (publish answers keep the RTX offered for video codecs with nack, so NACKed packets
+// come back); the server never sends RTX.
 //
 // Use one Negotiator per peer connection (it keeps the o= session id and bumps its version):
 //

@@ -77,9 +77,11 @@ TEST(Negotiator, PublishAnswerToChromeOffer) {
 
     const auto& video = result->media[1];
     EXPECT_EQ(video.mid, "1");
-    // VP8 first, then the H264 with packetization-mode=1 and profile 42e01f; no RTX.
+    // VP8 first, then the H264 with packetization-mode=1 and profile 42e01f; their RTX kept, so
+    // the publisher can answer our NACKs.
     EXPECT_EQ(payloadTypes(video), (std::vector<uint8_t>{96, 106}));
-    for (const auto& c : video.codecs) EXPECT_FALSE(c.rtxPayloadType);
+    EXPECT_EQ(video.codecs[0].rtxPayloadType, std::optional<uint8_t>(97));
+    EXPECT_EQ(video.codecs[1].rtxPayloadType, std::optional<uint8_t>(107));
     EXPECT_EQ(
         video.codecs[0].rtcpFeedback,
         (std::vector<std::string>{"goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"}));
@@ -89,7 +91,7 @@ TEST(Negotiator, PublishAnswerToChromeOffer) {
             "2 " + std::string(sfu::ext::kAbsSendTime), "3 " + std::string(sfu::ext::kTransportCc),
             "4 " + std::string(sfu::ext::kMid), "10 " + std::string(sfu::ext::kRid)}));
     EXPECT_EQ(video.ssrcs, std::vector<uint32_t>{2833478913u});
-    EXPECT_FALSE(video.rtxSsrc);
+    EXPECT_EQ(video.rtxSsrc, std::optional<uint32_t>(3466097224u));
     EXPECT_EQ(result->remote.iceUfrag, "Fq3v");
 
     // The answer text as the client sees it.
@@ -97,12 +99,13 @@ TEST(Negotiator, PublishAnswerToChromeOffer) {
     EXPECT_NE(sdp.find("a=ice-lite\r\n"), std::string::npos);
     EXPECT_NE(sdp.find("a=group:BUNDLE 0 1\r\n"), std::string::npos);
     EXPECT_NE(sdp.find("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"), std::string::npos);
-    EXPECT_NE(sdp.find("m=video 9 UDP/TLS/RTP/SAVPF 96 106\r\n"), std::string::npos);
     EXPECT_NE(sdp.find("m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 "
                        "0.0.0.0\r\na=mid:2\r\n"),
               std::string::npos)
         << sdp;
-    EXPECT_EQ(sdp.find("rtx"), std::string::npos);
+    EXPECT_NE(sdp.find("m=video 9 UDP/TLS/RTP/SAVPF 96 97 106 107\r\n"), std::string::npos) << sdp;
+    EXPECT_NE(sdp.find("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"), std::string::npos);
+    EXPECT_EQ(sdp.find("a=rtpmap:111 rtx"), std::string::npos);  // audio: never
     EXPECT_EQ(sdp.find("a=ssrc"), std::string::npos);
     EXPECT_EQ(sdp.find("a=sendonly"), std::string::npos);
 
@@ -372,9 +375,11 @@ TEST(Negotiator, SubscribeRenegotiationKeepsAndRecyclesSections) {
     EXPECT_EQ(parsed.media[2].mid, "2");
     EXPECT_EQ(parsed.media[2].msidTrack, "b");
     EXPECT_EQ(parsed.bundleMids, (std::vector<std::string>{"1", "2"}));
-    const size_t retired = second->sdp.find("m=audio 0 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n");
+    const size_t retired =
+        second->sdp.find("m=audio 0 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n");
     ASSERT_NE(retired, std::string::npos) << second->sdp;
-    const std::string retiredSection = second->sdp.substr(retired, second->sdp.find("m=", retired + 2) - retired);
+    const std::string retiredSection =
+        second->sdp.substr(retired, second->sdp.find("m=", retired + 2) - retired);
     EXPECT_NE(retiredSection.find("a=inactive\r\n"), std::string::npos) << retiredSection;
     EXPECT_EQ(retiredSection.find("a=rtpmap"), std::string::npos) << retiredSection;
 
