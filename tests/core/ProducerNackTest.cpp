@@ -230,10 +230,12 @@ TEST_F(ProducerNackTest, RepairAWholeBufferBehindDoesNotEvictNewerPackets) {
     const size_t before = subscriber.rtpSent().size();
     now += 1'400;
     send(1);
-    ASSERT_EQ(subscriber.rtpSent().size(), before + 1);  // still forwarded
-    std::vector<uint16_t> lost{2513};                    // 613
+    // Not forwarded: its outgoing number is older than the Consumer's history ring, which can
+    // no longer prove that number unused (sealing it again could reuse the SRTP nonce).
+    ASSERT_EQ(subscriber.rtpSent().size(), before);
+    std::vector<uint16_t> lost{2513};  // 613
     consumer->receiveNack(lost, now);
-    ASSERT_EQ(subscriber.rtpSent().size(), before + 2);
+    ASSERT_EQ(subscriber.rtpSent().size(), before + 1);
     EXPECT_EQ(subscriber.lastRtp()->sequenceNumber(), 2513);
     EXPECT_EQ(subscriber.lastRtp().payload(), payload(513));
 }
