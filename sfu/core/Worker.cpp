@@ -6,18 +6,10 @@
 namespace vcb::sfu {
 
 namespace {
-struct Task {
-    std::function<void()> fn;
-};
 struct Timer {
     std::function<bool()> fn;
 };
 
-gboolean runTask(gpointer data) {
-    static_cast<Task*>(data)->fn();
-    return G_SOURCE_REMOVE;
-}
-void deleteTask(gpointer data) { delete static_cast<Task*>(data); }
 gboolean runTimer(gpointer data) {
     return static_cast<Timer*>(data)->fn() ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
@@ -55,11 +47,43 @@ void Worker::stop() {
 }
 
 void Worker::post(std::function<void()> fn) {
+    // Posted work goes through a mutex-guarded queue that the worker drains in order; a GSource
+    // is attached only to wake it. GLib's own locks are futexes that ThreadSanitizer cannot see,
+    // so handing the closure itself to g_source_attach would hide the happens-before edge.
+    bool wake = false;
+    {
+        std::lock_guard lock(queueMutex_);
+        queue_.push_back(std::move(fn));
+        wake = !drainScheduled_;
+        drainScheduled_ = true;
+    }
+    if (!wake) return;
     GSource* source = g_idle_source_new();
     g_source_set_priority(source, G_PRIORITY_DEFAULT);
-    g_source_set_callback(source, runTask, new Task{std::move(fn)}, deleteTask);
+    // The Worker itself is the callback's data: nothing allocated here crosses GLib unseen.
+    g_source_set_callback(source, &Worker::drainSource, this, nullptr);
     g_source_attach(source, context_);
     g_source_unref(source);
+}
+
+gboolean Worker::drainSource(gpointer self) {
+    static_cast<Worker*>(self)->drain();
+    return G_SOURCE_REMOVE;
+}
+
+void Worker::drain() {
+    std::deque<std::function<void()>> batch;
+    {
+        std::lock_guard lock(queueMutex_);
+        batch.swap(queue_);
+        drainScheduled_ = false;  // work posted from here on schedules the next drain
+    }
+    // Each closure (and what it captured) is released as soon as it has run, before the next.
+    while (!batch.empty()) {
+        std::function<void()> fn = std::move(batch.front());
+        batch.pop_front();
+        fn();
+    }
 }
 
 void Worker::invoke(const std::function<void()>& fn) {

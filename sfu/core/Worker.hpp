@@ -3,7 +3,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -37,11 +39,17 @@ class Worker {
     const std::string& name() const { return name_; }
 
   private:
+    void drain();  // worker thread: runs everything posted so far, in order
+    static gboolean drainSource(gpointer self);
+
     std::string name_;
     GMainContext* context_;
     GMainLoop* loop_;
     std::thread thread_;
     std::atomic<std::thread::id> threadId_{};
+    std::mutex queueMutex_;  // guards queue_ and drainScheduled_; never held while running work
+    std::deque<std::function<void()>> queue_;
+    bool drainScheduled_ = false;
 };
 
 }  // namespace vcb::sfu

@@ -111,4 +111,46 @@ function attachPageLogging(page, name) {
   page.on('requestfailed', (req) => log(`${name} request failed: ${req.method()} ${req.url()}`));
 }
 
-module.exports = { CHROMIUM_ARGS, Server, attachPageLogging, currentServer, log, sleep, withTimeout };
+// The script's entry point: parses the arguments, runs the test, prints the plain
+// "N passed, N failed" line ctest's summary is read from, and stops hard after deadlineMs in case
+// something outside the bounded waits hangs (or on SIGINT/SIGTERM), killing the server.
+function runMain(parseArgs, run, deadlineMs) {
+  const main = async () => {
+    let opts;
+    try {
+      opts = parseArgs(process.argv.slice(2));
+    } catch (err) {
+      log(err.message);
+      return 2;
+    }
+    try {
+      const ok = await run(opts);
+      process.stdout.write(ok ? '1 passed, 0 failed\n' : '0 passed, 1 failed\n');
+      return ok ? 0 : 1;
+    } catch (err) {
+      log(`FAIL: ${err.message}`);
+      process.stdout.write('0 passed, 1 failed\n');
+      return 1;
+    }
+  };
+  const watchdog = setTimeout(() => {
+    log(`FAIL: overall deadline of ${deadlineMs / 1000} s exceeded`);
+    if (currentServer()) currentServer().dumpLog();
+    if (currentServer()) currentServer().killNow();
+    process.exit(1);
+  }, deadlineMs);
+  watchdog.unref();
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+      log(`FAIL: got ${sig}`);
+      if (currentServer()) currentServer().killNow();
+      process.exit(1);
+    });
+  }
+  main().then((code) => {
+    clearTimeout(watchdog);
+    process.exitCode = code;
+  });
+}
+
+module.exports = { CHROMIUM_ARGS, Server, attachPageLogging, currentServer, log, runMain, sleep, withTimeout };

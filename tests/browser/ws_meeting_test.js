@@ -13,7 +13,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const {
-  CHROMIUM_ARGS, Server, attachPageLogging, currentServer, log, sleep, withTimeout,
+  CHROMIUM_ARGS, Server, attachPageLogging, log, runMain, sleep, withTimeout,
 } = require('./harness');
 
 const MEETING = 'wsmeeting';
@@ -197,41 +197,4 @@ async function run(opts) {
   return ok;
 }
 
-async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    log(err.message);
-    return 2;
-  }
-  try {
-    const ok = await run(opts);
-    process.stdout.write(ok ? '1 passed, 0 failed\n' : '0 passed, 1 failed\n');
-    return ok ? 0 : 1;
-  } catch (err) {
-    log(`FAIL: ${err.message}`);
-    process.stdout.write('0 passed, 1 failed\n');
-    return 1;
-  }
-}
-
-const watchdog = setTimeout(() => {
-  log(`FAIL: overall deadline of ${OVERALL_DEADLINE_MS / 1000} s exceeded`);
-  if (currentServer()) currentServer().dumpLog();
-  if (currentServer()) currentServer().killNow();
-  process.exit(1);
-}, OVERALL_DEADLINE_MS);
-watchdog.unref();
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    log(`FAIL: got ${sig}`);
-    if (currentServer()) currentServer().killNow();
-    process.exit(1);
-  });
-}
-
-main().then((code) => {
-  clearTimeout(watchdog);
-  process.exitCode = code;
-});
+runMain(parseArgs, run, OVERALL_DEADLINE_MS);

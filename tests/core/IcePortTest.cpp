@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "clients/loadgen/NiceCandidates.hpp"
 #include "sfu/core/IcePort.hpp"
 #include "sfu/core/IceServer.hpp"
 #include "sfu/core/Metrics.hpp"
@@ -85,18 +86,7 @@ class NiceClient {
         g_free(p);
         nice_agent_set_remote_credentials(agent_, stream_, server.iceUfrag.c_str(),
                                           serverPwd.c_str());
-        const IceCandidate& sc = server.candidates.front();
-        NiceCandidate* c = nice_candidate_new(NICE_CANDIDATE_TYPE_HOST);
-        c->component_id = 1;
-        c->stream_id = stream_;
-        c->transport = NICE_CANDIDATE_TRANSPORT_UDP;
-        c->priority = sc.priority;
-        g_strlcpy(c->foundation, sc.foundation.c_str(), sizeof(c->foundation));
-        nice_address_set_from_string(&c->addr, sc.address.c_str());
-        nice_address_set_port(&c->addr, sc.port);
-        GSList* list = g_slist_append(nullptr, c);
-        nice_agent_set_remote_candidates(agent_, stream_, 1, list);
-        g_slist_free_full(list, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
+        loadgen::setNiceRemoteCandidates(agent_, stream_, {server.candidates.front()});
     }
     ~NiceClient() {
         nice_agent_attach_recv(agent_, stream_, 1, nullptr, nullptr, nullptr);

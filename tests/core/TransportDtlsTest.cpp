@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/loadgen/NiceCandidates.hpp"
 #include "sfu/core/Metrics.hpp"
 #include "sfu/core/Router.hpp"
 #include "sfu/core/Worker.hpp"
@@ -62,18 +63,7 @@ class Client final : private dtls::DtlsTransport::Listener {
         g_free(p);
         nice_agent_set_remote_credentials(agent_, stream_, server.iceUfrag.c_str(),
                                           server.icePwd.c_str());
-        const IceCandidate& sc = server.candidates.front();
-        NiceCandidate* c = nice_candidate_new(NICE_CANDIDATE_TYPE_HOST);
-        c->component_id = 1;
-        c->stream_id = stream_;
-        c->transport = NICE_CANDIDATE_TRANSPORT_UDP;
-        c->priority = sc.priority;
-        g_strlcpy(c->foundation, sc.foundation.c_str(), sizeof(c->foundation));
-        nice_address_set_from_string(&c->addr, sc.address.c_str());
-        nice_address_set_port(&c->addr, sc.port);
-        GSList* list = g_slist_append(nullptr, c);
-        nice_agent_set_remote_candidates(agent_, stream_, 1, list);
-        g_slist_free_full(list, reinterpret_cast<GDestroyNotify>(&nice_candidate_free));
+        loadgen::setNiceRemoteCandidates(agent_, stream_, {server.candidates.front()});
         // No handleTimeout() calls: the client never retransmits, so a lost ClientHello would
         // leave the handshake stuck instead of merely slow.
         dtls_ = dtls::DtlsTransport::create(std::move(dtls), *this);
