@@ -2,6 +2,7 @@
 // every received datagram: parse, walk all attributes, look each one up, read the ICE fields.
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <vector>
 
 #include "sfu/rtp/PacketClassifier.hpp"
@@ -33,12 +34,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     size_t consumed = 0;
     size_t count = 0;
+    // RFC 8489 §14.5: past the first MESSAGE-INTEGRITY only MESSAGE-INTEGRITY and FINGERPRINT
+    // are visible to lookups; other types are found only if they also came before it.
+    bool pastIntegrity = false;
+    std::set<uint16_t> beforeIntegrity;
     msg.forEachAttribute([&](uint16_t attrType, std::span<const uint8_t> value) {
         VCB_FUZZ_CHECK(value.data() >= buf.data() + StunMessage::kHeaderSize + 4);
         VCB_FUZZ_CHECK(value.data() + value.size() <= buf.data() + msg.size());
         consumed += 4 + ((value.size() + 3) & ~size_t{3});
         ++count;
-        VCB_FUZZ_CHECK(msg.hasAttribute(attrType));
+        const bool trailer = attrType == StunMessage::kAttrMessageIntegrity ||
+                             attrType == StunMessage::kAttrFingerprint;
+        if (!pastIntegrity || trailer) {
+            VCB_FUZZ_CHECK(msg.hasAttribute(attrType));
+        } else {
+            VCB_FUZZ_CHECK(msg.hasAttribute(attrType) == (beforeIntegrity.count(attrType) != 0));
+            return;  // findAttribute below would look at the earlier copy
+        }
+        if (!pastIntegrity) beforeIntegrity.insert(attrType);
+        if (attrType == StunMessage::kAttrMessageIntegrity) pastIntegrity = true;
         const auto first = msg.findAttribute(attrType);
         VCB_FUZZ_CHECK(first.data() + first.size() <= buf.data() + msg.size());
     });
