@@ -304,6 +304,12 @@ bool PeerConnection::sendRtcp(uint8_t* buf, size_t len, size_t capacity) {
                            reinterpret_cast<const gchar*>(buf)) == static_cast<gint>(len);
 }
 
+bool PeerConnection::sendDatagram(const uint8_t* data, size_t len) {
+    if (state() != State::Connected) return false;
+    return nice_agent_send(agent_, streamId_, 1, static_cast<guint>(len),
+                           reinterpret_cast<const gchar*>(data)) == static_cast<gint>(len);
+}
+
 void PeerConnection::fail(std::string reason) {
     if (state() == State::Failed) return;
     failureReason_ = std::move(reason);

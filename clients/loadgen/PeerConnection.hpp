@@ -97,6 +97,8 @@ class PeerConnection : public SdpNegotiation,
     // Protect in place (buf must hold len + SRTP/SRTCP overhead within capacity) and send.
     bool sendRtp(uint8_t* buf, size_t len, size_t capacity);
     bool sendRtcp(uint8_t* buf, size_t len, size_t capacity);
+    // Sends a datagram as is on the selected pair (tests: a captured SRTP packet again).
+    bool sendDatagram(const uint8_t* data, size_t len);
     void fail(std::string reason);
     LoopThread& loop() { return loop_; }
 

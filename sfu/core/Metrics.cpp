@@ -70,6 +70,8 @@ std::string Metrics::toPrometheus() const {
          "Checks refused because another live transport holds the address", iceAddressConflicts);
     line(out, "vcb_ice_restarts_total", "counter", "ICE restarts (new local credentials)",
          iceRestarts);
+    line(out, "vcb_ice_connected_total", "counter",
+         "Transports whose peer completed a nominated ICE connectivity check", iceConnected);
     line(out, "vcb_send_failures_total", "counter", "Datagrams the socket refused", sendFailures);
     line(out, "vcb_send_syscalls_total", "counter", "sendto/sendmmsg calls on media sockets",
          sendSyscalls);
@@ -106,6 +108,9 @@ std::string Metrics::toPrometheus() const {
          packetsGivenUp);
     line(out, "vcb_dtls_failures_total", "counter", "DTLS handshakes failed or refused",
          dtlsFailures);
+    line(out, "vcb_dtls_fingerprint_mismatches_total", "counter",
+         "DTLS handshakes refused: the peer certificate is not the one signaled",
+         dtlsFingerprintMismatches);
     line(out, "vcb_dtls_connected_total", "counter", "DTLS handshakes completed", dtlsConnected);
     line(out, "vcb_dtls_early_kept_total", "counter",
          "DTLS datagrams received before the remote parameters, handled once they arrived",
@@ -117,6 +122,11 @@ std::string Metrics::toPrometheus() const {
          "Per-SSRC SRTP streams freed when their producer or consumer closed", srtpStreamsRemoved);
     line(out, "vcb_transports_timed_out_total", "counter", "Transports closed for silence",
          transportsTimedOut);
+    line(out, "vcb_transports_connect_timeouts_total", "counter",
+         "Transports closed because ICE+DTLS did not complete in time", transportsConnectTimeouts);
+    line(out, "vcb_transports_consent_expired_total", "counter",
+         "Connected transports closed when consent expired (no authenticated packet for 30 s)",
+         transportsConsentExpired);
     line(out, "vcb_transports_open", "gauge", "WebRTC transports open", transportsOpen);
     line(out, "vcb_producers_open", "gauge", "Incoming media streams", producersOpen);
     line(out, "vcb_consumers_open", "gauge", "Outgoing media streams", consumersOpen);

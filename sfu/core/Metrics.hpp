@@ -27,8 +27,9 @@ struct Metrics {
     std::atomic<uint64_t> droppedStunFingerprint{0};  // STUN request without a valid FINGERPRINT
     std::atomic<uint64_t> iceAddressSwitches{0};      // media moved to a client's new address
     std::atomic<uint64_t> iceAddressConflicts{
-        0};                                // check refused: address held by a live transport
-    std::atomic<uint64_t> iceRestarts{0};  // ICE restarts (new local credentials)
+        0};                                 // check refused: address held by a live transport
+    std::atomic<uint64_t> iceRestarts{0};   // ICE restarts (new local credentials)
+    std::atomic<uint64_t> iceConnected{0};  // transports whose first nominated check succeeded
     std::atomic<uint64_t> sendFailures{0};
     std::atomic<uint64_t> sendSyscalls{0};  // sendto/sendmmsg calls (packets per call)
     std::atomic<uint64_t> nacksReceived{0};
@@ -44,11 +45,14 @@ struct Metrics {
     std::atomic<uint64_t> packetsRepaired{0};        // NACKed packets that then arrived
     std::atomic<uint64_t> packetsGivenUp{0};         // lost packets no longer NACKed
     std::atomic<uint64_t> dtlsFailures{0};
+    std::atomic<uint64_t> dtlsFingerprintMismatches{0};  // peer certificate not the signaled one
     std::atomic<uint64_t> dtlsConnected{0};
     std::atomic<uint64_t> dtlsEarlyKept{0};       // DTLS before the answer, handled at connect
     std::atomic<uint64_t> dtlsEarlyDropped{0};    // DTLS before the answer beyond the small queue
     std::atomic<uint64_t> srtpStreamsRemoved{0};  // per-SSRC SRTP state freed with its stream
-    std::atomic<uint64_t> transportsTimedOut{0};
+    std::atomic<uint64_t> transportsTimedOut{0};  // both reasons below
+    std::atomic<uint64_t> transportsConnectTimeouts{0};  // never connected within the limit
+    std::atomic<uint64_t> transportsConsentExpired{0};   // connected, then silent (RFC 7675)
     std::atomic<int64_t> transportsOpen{0};
     std::atomic<int64_t> producersOpen{0};
     std::atomic<int64_t> consumersOpen{0};

@@ -178,6 +178,7 @@ void WebRtcTransport::removeSrtpStream(dtls::SrtpSession::Direction direction, u
 }
 
 void WebRtcTransport::onIceConnected(IceServer& ice) {
+    count(Metrics::instance().iceConnected);
     VCB_LOG_INFO("transport %s: ICE connected to %s", id_.c_str(),
                  ice.selectedRemoteAddress().c_str());
 }
@@ -279,6 +280,9 @@ void WebRtcTransport::onDtlsConnected(dtls::SrtpProfile profile, const dtls::Srt
 
 void WebRtcTransport::onDtlsFailed(std::string_view reason) {
     count(Metrics::instance().dtlsFailures);
+    // DtlsTransport::verifyPeerCertificate's reason (OpenSSL's errors may follow it).
+    if (reason.find("fingerprint mismatch") != std::string_view::npos)
+        count(Metrics::instance().dtlsFingerprintMismatches);
     VCB_LOG_WARN("transport %s: DTLS failed: %.*s", id_.c_str(), static_cast<int>(reason.size()),
                  reason.data());
     close("DTLS failed");
@@ -302,12 +306,18 @@ bool WebRtcTransport::onTimer() {
     }
     if (state_ != State::Connected && now - createdUs_ > kConnectTimeoutUs) {
         count(Metrics::instance().transportsTimedOut);
+        count(Metrics::instance().transportsConnectTimeouts);
+        VCB_LOG_WARN("transport %s: connection timeout (ICE+DTLS not done after %lld ms)",
+                     id_.c_str(), static_cast<long long>((now - createdUs_) / 1000));
         timer_ = 0;  // returning false below removes the source
         close("connection timeout");
         return false;
     }
     if (state_ == State::Connected && now - lastReceiveUs_ > kSilenceTimeoutUs) {
         count(Metrics::instance().transportsTimedOut);
+        count(Metrics::instance().transportsConsentExpired);
+        VCB_LOG_WARN("transport %s: consent expired (no authenticated packet for %lld ms)",
+                     id_.c_str(), static_cast<long long>((now - lastReceiveUs_) / 1000));
         timer_ = 0;
         close("consent expired");
         return false;

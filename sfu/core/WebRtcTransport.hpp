@@ -35,7 +35,7 @@ struct RemoteTransportParameters {
     std::string fingerprint;
 };
 
-// One peer connection's transport: ICE (libnice, lite) → RFC 7983 demux → DTLS (server role) →
+// One peer connection's transport: ICE (IceServer, lite) → RFC 7983 demux → DTLS (server role) →
 // SRTP. Hands decrypted RTP/RTCP upward and encrypts what the router sends down. Lives on one
 // worker thread.
 class WebRtcTransport final : public PacketSink,

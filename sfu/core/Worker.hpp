@@ -11,9 +11,9 @@
 
 namespace vcb::sfu {
 
-// One media worker: a thread running its own GLib main context (libnice needs one). Every object of
-// a meeting lives on exactly one worker and is touched only from its thread; other threads hand it
-// work with post(). That is what lets the packet path run without locks.
+// One media worker: a thread running its own GLib main context (its sockets and timers). Every
+// object of a meeting lives on exactly one worker and is touched only from its thread; other
+// threads hand it work with post(). That is what lets the packet path run without locks.
 class Worker {
   public:
     explicit Worker(std::string name);

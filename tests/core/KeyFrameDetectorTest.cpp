@@ -84,7 +84,9 @@ TEST(MetricsTest, PrometheusExportHasEveryCounterWithItsValue) {
          {"vcb_nacks_received_total", "vcb_nacks_unanswered_total",
           "vcb_rtp_packets_retransmitted_total", "vcb_keyframe_requests_sent_total",
           "vcb_transports_open", "vcb_producers_open", "vcb_dtls_early_kept_total",
-          "vcb_dtls_early_dropped_total", "vcb_srtp_streams_removed_total"}) {
+          "vcb_dtls_early_dropped_total", "vcb_srtp_streams_removed_total",
+          "vcb_ice_connected_total", "vcb_dtls_fingerprint_mismatches_total",
+          "vcb_transports_connect_timeouts_total", "vcb_transports_consent_expired_total"}) {
         EXPECT_NE(text.find(std::string("\n") + name + " "), std::string::npos) << name;
     }
     EXPECT_EQ(text.back(), '\n');

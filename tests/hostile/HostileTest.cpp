@@ -184,27 +184,6 @@ void sendUdp(int fd, uint16_t port, const std::vector<uint8_t>& data) {
     ::sendto(fd, data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
 }
 
-// Sends a UDP datagram on loopback with a forged source port, i.e. as if it came from the
-// address ICE validated for a real peer (raw socket: needs CAP_NET_RAW). false if impossible.
-bool sendSpoofedUdp(int rawFd, uint16_t srcPort, uint16_t dstPort,
-                    const std::vector<uint8_t>& payload) {
-    std::vector<uint8_t> datagram(8 + payload.size());
-    const uint16_t len = static_cast<uint16_t>(datagram.size());
-    datagram[0] = static_cast<uint8_t>(srcPort >> 8);
-    datagram[1] = static_cast<uint8_t>(srcPort);
-    datagram[2] = static_cast<uint8_t>(dstPort >> 8);
-    datagram[3] = static_cast<uint8_t>(dstPort);
-    datagram[4] = static_cast<uint8_t>(len >> 8);
-    datagram[5] = static_cast<uint8_t>(len);
-    // Checksum 0 = none (allowed for UDP over IPv4).
-    std::copy(payload.begin(), payload.end(), datagram.begin() + 8);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return ::sendto(rawFd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&addr),
-                    sizeof addr) == static_cast<ssize_t>(datagram.size());
-}
-
 // ---- WebSocket -------------------------------------------------------------------------------
 
 // Synchronous WebSocket client for hostile messages; every operation is bounded by a deadline
@@ -641,6 +620,90 @@ TEST_F(HostileTest, WebSocketGarbageAndFlood) {
 
 // ---- media -------------------------------------------------------------------------------------
 
+// A real WHIP publisher (libnice ICE, DTLS, SRTP: the load generator's transport) of one Opus
+// stream that keeps a copy of some of its protected SRTP packets, as an attacker on the path
+// would capture them, to send them again from the same, ICE-validated, address: the packets are
+// authentic, so only the server's replay protection can refuse them.
+class ReplayingPublisher final : public loadgen::PeerConnection {
+  public:
+    using PeerConnection::PeerConnection;
+
+    static constexpr size_t kCaptured = 50;
+    std::atomic<uint64_t> sent{0};
+    std::atomic<size_t> captured{0};
+
+    // Loop thread: sends every captured packet again; how many went out.
+    int replay() {
+        int n = 0;
+        for (const auto& pkt : capture_) n += sendDatagram(pkt.data(), pkt.size()) ? 1 : 0;
+        return n;
+    }
+    // Loop thread: a datagram as is from the validated address (not SRTP).
+    bool sendRaw(const std::vector<uint8_t>& datagram) {
+        return sendDatagram(datagram.data(), datagram.size());
+    }
+
+  protected:
+    std::vector<sfu::MediaSection> offerMedia() override {
+        std::vector<sfu::MediaSection> media(1);
+        media[0].mid = "0";
+        media[0].kind = sfu::MediaKind::Audio;
+        media[0].direction = sfu::Direction::SendOnly;
+        media[0].codecs.push_back({kPt, "opus", 48000, 2, "minptime=10", {}, std::nullopt});
+        media[0].extensions = {{1, sfu::ext::kMid}};
+        media[0].ssrcs = {kSsrc};
+        media[0].cname = "vcb-replay";
+        media[0].msidStream = "replay";
+        media[0].msidTrack = "replay-audio";
+        return media;
+    }
+    bool acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) override {
+        if (!answer.media.empty() && !answer.media[0].rejected) return true;
+        error = "audio rejected";
+        return false;
+    }
+    void onConnected(int64_t) override {}
+    void onRtcp(const uint8_t*, size_t, int64_t) override {}
+    void onRtp(const rtp::RtpPacket&, int64_t) override {}
+    void onConnectedTick(int64_t nowUs) override {
+        if (nowUs - lastSendUs_ < 20'000) return;
+        lastSendUs_ = nowUs;
+        // RTP header, then an Opus TOC + silence (20 ms, CELT FB).
+        uint8_t buf[256] = {};
+        buf[0] = 0x80;
+        buf[1] = kPt;
+        buf[2] = static_cast<uint8_t>(seq_ >> 8);
+        buf[3] = static_cast<uint8_t>(seq_);
+        for (int i = 0; i < 4; ++i) {
+            buf[4 + i] = static_cast<uint8_t>(timestamp_ >> (24 - 8 * i));
+            buf[8 + i] = static_cast<uint8_t>(kSsrc >> (24 - 8 * i));
+        }
+        const uint8_t opus[] = {0xF8, 0xFF, 0xFE};
+        std::copy(std::begin(opus), std::end(opus), buf + 12);
+        const size_t len = 12 + sizeof opus;
+        ++seq_;
+        timestamp_ += 960;
+        if (!sendRtp(buf, len, sizeof buf)) return;
+        const uint64_t n = sent.fetch_add(1, std::memory_order_relaxed) + 1;
+        // Skip the first packets (the server could have had them before its SRTP was ready),
+        // then keep the next ones exactly as they went on the wire.
+        const auto profile = srtpProfile();
+        if (n > 25 && capture_.size() < kCaptured && profile) {
+            const size_t wire = len + dtls::SrtpSession::maxRtpOverhead(*profile);
+            capture_.emplace_back(buf, buf + wire);
+            captured.store(capture_.size(), std::memory_order_relaxed);
+        }
+    }
+
+  private:
+    static constexpr uint8_t kPt = 111;
+    static constexpr uint32_t kSsrc = 0x52504C59;
+    uint16_t seq_ = 1000;
+    uint32_t timestamp_ = 0;
+    int64_t lastSendUs_ = 0;
+    std::vector<std::vector<uint8_t>> capture_;
+};
+
 TEST_F(HostileTest, MediaGarbage) {
     std::vector<uint16_t> ports = candidatePorts(viewer_->session().answer);
     for (uint16_t p : candidatePorts(publisher_->session().answer)) ports.push_back(p);
@@ -720,8 +783,10 @@ TEST_F(HostileTest, MediaGarbage) {
             }
         }
     });
-    barrage("SRTP replays", [&] {
-        // The same (unauthenticated) SRTP packets twice, from a fresh address each time.
+    barrage("forged SRTP twice from unvalidated addresses", [&] {
+        // The same unauthenticated SRTP-like packets twice, from a fresh address each time: no
+        // ICE check validated these addresses, so they are dropped before SRTP (the real
+        // replays follow below).
         std::vector<std::vector<uint8_t>> packets;
         for (int i = 0; i < 200; ++i) packets.push_back(rtpLike(96));
         for (int round = 0; round < 2; ++round) {
@@ -731,35 +796,68 @@ TEST_F(HostileTest, MediaGarbage) {
             ::close(other);
         }
     });
-    barrage("SRTP/SRTCP replays and a ClientHello from the publisher's validated address", [&] {
-        // Packets cannot be captured (they are encrypted), so the same forged SRTP is sent twice
-        // from the publisher's own address: the server must drop both without disturbing the
-        // real stream from that address.
-        const int raw = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
-        if (raw < 0) {
-            std::printf("[ SKIPPED  ] no raw sockets (CAP_NET_RAW): forged-source part\n");
-            return;
+    // Real SRTP replays: captured, authentic packets sent again from the address ICE validated.
+    std::string error;
+    std::shared_ptr<const dtls::DtlsCertificate> cert = dtls::DtlsCertificate::generate(&error);
+    ASSERT_TRUE(cert) << error;
+    auto dtlsContext = dtls::DtlsContext::create(cert, &error);
+    ASSERT_TRUE(dtlsContext) << error;
+    auto driver = loadgen::WhipWhepDriver::create(server_.baseUrl(), error);
+    ASSERT_TRUE(driver) << error;
+    loadgen::LoopThread loop;
+    std::unique_ptr<ReplayingPublisher> replayer;
+    ASSERT_TRUE(loop.invoke([&] {
+        replayer = std::make_unique<ReplayingPublisher>(
+            loop, loadgen::PeerConfig{"127.0.0.1", dtlsContext});
+        return replayer->init(error);
+    })) << error;
+    struct Cleanup {
+        loadgen::LoopThread& loop;
+        std::unique_ptr<ReplayingPublisher>& replayer;
+        ~Cleanup() {
+            loop.invoke([&] {
+                if (replayer) replayer->shutdown();
+                replayer.reset();
+            });
         }
-        const auto serverPorts = candidatePorts(publisher_->session().answer);
-        const auto clientPorts = candidatePorts(publisher_->session().offer);
-        ASSERT_FALSE(serverPorts.empty());
-        ASSERT_FALSE(clientPorts.empty()) << publisher_->session().offer;
-        std::vector<std::vector<uint8_t>> packets;
-        for (int i = 0; i < 100; ++i) packets.push_back(rtpLike(96 + i % 16));
-        for (int i = 0; i < 50; ++i) packets.push_back(rtpLike(200 + i % 5));
-        int sent = 0;
+    } cleanup{loop, replayer};
+    const loadgen::SignalingResult joined = driver->publish("replay", *replayer);
+    ASSERT_TRUE(joined.ok) << joined.error;
+    ASSERT_TRUE(
+        waitFor([&] { return replayer->captured.load() == ReplayingPublisher::kCaptured; }, 20s))
+        << "the replaying publisher did not connect and send: state "
+        << static_cast<int>(replayer->state()) << " "
+        << loop.invoke([&] { return replayer->failureReason(); });
+    std::this_thread::sleep_for(200ms);  // the captured packets have reached the server
+    const double transportsBefore = metric("vcb_transports_open");
+    const double replayBefore = metric("vcb_dropped_srtp_replay_total");
+    ASSERT_GE(replayBefore, 0) << "/metrics has no vcb_dropped_srtp_replay_total";
+    int replayed = 0;
+    barrage("SRTP replays and a ClientHello from a publisher's validated address", [&] {
         for (int round = 0; round < 2; ++round) {
-            for (const auto& pkt : packets)
-                for (uint16_t from : clientPorts)
-                    for (uint16_t to : serverPorts) sent += sendSpoofedUdp(raw, from, to, pkt);
+            replayed += loop.invoke([&] { return replayer->replay(); });
             std::this_thread::sleep_for(100ms);
         }
-        for (int i = 0; i < 5; ++i)
-            for (uint16_t from : clientPorts)
-                for (uint16_t to : serverPorts) sendSpoofedUdp(raw, from, to, clientHello());
-        ::close(raw);
-        EXPECT_GT(sent, 0);
+        for (int i = 0; i < 5; ++i) loop.invoke([&] { return replayer->sendRaw(clientHello()); });
     });
+    EXPECT_EQ(replayed, 2 * static_cast<int>(ReplayingPublisher::kCaptured));
+    double replayDropped = 0;
+    waitFor(
+        [&] {
+            replayDropped = metric("vcb_dropped_srtp_replay_total") - replayBefore;
+            return replayDropped >= replayed;
+        },
+        5s);
+    std::printf("[ REPLAY   ] %d captured SRTP packets sent again, %.0f refused as replays\n",
+                replayed, replayDropped);
+    EXPECT_EQ(replayDropped, static_cast<double>(replayed))
+        << "authentic packets sent again were not refused as SRTP replays";
+    // The replaying publisher's own stream went on: the replays did not break its transport.
+    const uint64_t sentBefore = replayer->sent.load();
+    EXPECT_TRUE(waitFor([&] { return replayer->sent.load() >= sentBefore + 10; }, 5s));
+    EXPECT_EQ(replayer->state(), loadgen::PeerConnection::State::Connected);
+    EXPECT_EQ(metric("vcb_transports_open"), transportsBefore) << "a transport was closed";
+    driver->close(joined.session);
     ::close(fd);
     const double droppedAfter =
         metric("vcb_dropped_malformed_total") + metric("vcb_dropped_srtp_auth_total") +
@@ -767,7 +865,8 @@ TEST_F(HostileTest, MediaGarbage) {
         metric("vcb_dropped_unknown_ssrc_total");
     std::printf("[ DROPPED  ] vcb_dropped_* %.0f -> %.0f\n", droppedBefore, droppedAfter);
     EXPECT_GT(droppedAfter, droppedBefore) << "garbage was not counted as dropped";
-    EXPECT_EQ(metric("vcb_http_sessions"), 2.0);
+    EXPECT_TRUE(waitFor([&] { return metric("vcb_http_sessions") == 2.0; }, 5s))
+        << metric("vcb_http_sessions");
 }
 
 // ---- NACK flood ----------------------------------------------------------------------------
@@ -1018,39 +1117,66 @@ TEST_F(HostileTest, ChurnJoinLeave) {
 
 // A viewer that stops answering (its process frozen, as a hall PC that hangs or loses its link)
 // holds a transport, consumers and a WHEP session; RFC 7675 consent freshness frees them within
-// 30 s of the last authenticated packet, and the meeting goes on.
+// 30 s of the last authenticated packet, and the meeting goes on. The viewer is first seen
+// connected and decoding, and the freeing must be the consent expiry of that connected transport
+// (its own metric, ~30 s after the freeze), not the connect timeout of a transport that never
+// connected (30 s after its creation, i.e. sooner after the freeze) nor any other close.
 TEST_F(HostileTest, FrozenViewerFreedByConsentTimeout) {
 #ifndef VCB_WHEP_VIEW_BIN
     GTEST_SKIP() << "vcb-whep-view is not part of this build";
 #else
     const double transportsBefore = metric("vcb_transports_open");
-    const double timedOutBefore = metric("vcb_transports_timed_out_total");
+    const double dtlsBefore = metric("vcb_dtls_connected_total");
+    const double consentBefore = metric("vcb_transports_consent_expired_total");
+    const double connectTimeoutsBefore = metric("vcb_transports_connect_timeouts_total");
+    ASSERT_GE(consentBefore, 0) << "/metrics has no vcb_transports_consent_expired_total";
+    ASSERT_GE(connectTimeoutsBefore, 0) << "/metrics has no vcb_transports_connect_timeouts_total";
     const std::string url = server_.baseUrl() + "/whep/ongoing";
+    int out[2];
+    ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
+    const auto startedAt = Clock::now();
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
+        ::dup2(out[1], STDOUT_FILENO);
         const int devnull = ::open("/dev/null", O_WRONLY);
-        if (devnull >= 0) {
-            ::dup2(devnull, STDOUT_FILENO);
-            ::dup2(devnull, STDERR_FILENO);
-        }
+        if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
         ::execl(VCB_WHEP_VIEW_BIN, VCB_WHEP_VIEW_BIN, "--url", url.c_str(), "--frames", "1000000",
-                "--timeout", "120", static_cast<char*>(nullptr));
+                "--timeout", "120", "--progress", static_cast<char*>(nullptr));
         ::_exit(127);
     }
+    ::close(out[1]);
     struct Reaper {
         pid_t pid;
+        int fd;
         ~Reaper() {
             ::kill(pid, SIGKILL);
             ::waitpid(pid, nullptr, 0);
+            ::close(fd);
         }
-    } reaper{child};
-    // Connected: its transport is open and its consumers receive (the publisher's RTCP
-    // shows nothing of the viewer, so wait for the second transport's DTLS to finish).
-    ASSERT_TRUE(
-        waitFor([&] { return metric("vcb_transports_open") >= transportsBefore + 1; }, 20s));
-    ASSERT_TRUE(waitFor([&] { return metric("vcb_http_sessions") >= 3.0; }, 20s));
-    std::this_thread::sleep_for(3s);  // ICE + DTLS done, media flowing both ways (RTCP)
+    } reaper{child, out[0]};
+    // Connected and decoding: the child reports its decoded frames every second.
+    uint64_t decoded = 0;
+    std::string pending;
+    const auto readDeadline = Clock::now() + 30s;
+    while (decoded < 60 && Clock::now() < readDeadline) {
+        pollfd pfd{out[0], POLLIN, 0};
+        if (::poll(&pfd, 1, 500) <= 0) continue;
+        char buf[256];
+        const ssize_t n = ::read(out[0], buf, sizeof buf);
+        if (n <= 0) break;
+        pending.append(buf, static_cast<size_t>(n));
+        for (size_t nl; (nl = pending.find('\n')) != std::string::npos; pending.erase(0, nl + 1)) {
+            const std::string lineText = pending.substr(0, nl);
+            if (lineText.rfind("decoded ", 0) == 0) decoded = std::stoull(lineText.substr(8));
+        }
+    }
+    ASSERT_GE(decoded, 60u) << "the viewer to freeze never decoded (" << decoded << " frames)";
+    EXPECT_GE(metric("vcb_dtls_connected_total"), dtlsBefore + 1);
+    ASSERT_GE(metric("vcb_transports_open"), transportsBefore + 1);
+    // Freeze no sooner than 6 s after the viewer was created, so a connect timeout (30 s after
+    // creation) would free it at most 24 s after the freeze: clearly before consent could expire.
+    std::this_thread::sleep_until(startedAt + 6s);
     ASSERT_EQ(::kill(child, SIGSTOP), 0);
     const auto frozenAt = Clock::now();
     const bool freed = waitFor(
@@ -1060,12 +1186,17 @@ TEST_F(HostileTest, FrozenViewerFreedByConsentTimeout) {
         },
         45s);
     const double secs = std::chrono::duration<double>(Clock::now() - frozenAt).count();
-    std::printf("[ CONSENT  ] frozen viewer freed after %.1f s\n", secs);
+    std::printf("[ CONSENT  ] frozen viewer (%llu frames decoded) freed after %.1f s\n",
+                static_cast<unsigned long long>(decoded), secs);
     EXPECT_TRUE(freed) << "the frozen viewer's transport and session are still there";
-    // 30 s after the last packet; the bound leaves room for the 1 s timer and slow builds.
+    // 30 s after its last packet (RTCP feedback up to ~1.5 s before the freeze), checked by a 1 s
+    // timer; the upper bound leaves room for slow builds.
     EXPECT_LE(secs, 34.0);
-    EXPECT_GE(secs, 25.0) << "freed before consent could have expired: some other path closed it";
-    EXPECT_GT(metric("vcb_transports_timed_out_total"), timedOutBefore);
+    EXPECT_GE(secs, 28.0) << "freed before consent could have expired: some other path closed it";
+    EXPECT_EQ(metric("vcb_transports_consent_expired_total"), consentBefore + 1)
+        << "the close was not counted as consent expiry";
+    EXPECT_EQ(metric("vcb_transports_connect_timeouts_total"), connectTimeoutsBefore)
+        << "a transport that had connected was counted as a connect timeout";
     barrage("consent timeout", [] {});
 #endif
 }

@@ -187,36 +187,49 @@ TEST_F(ServerMediaTest, PublisherLeavesAndRejoins) {
 
 // User view: an attacker who intercepted the signalling cannot inject media with their own DTLS
 // certificate: viewers never see it, and operators see the refusal in /metrics.
+// A viewer of the meeting connects first (ICE + DTLS with its own, correct, certificate). Then
+// the forger's ICE must connect and its DTLS handshake must reach the server and be refused for
+// the certificate's fingerprint (not time out, not fail for another reason), and nothing it sends
+// may reach the viewer.
 TEST_F(ServerMediaTest, WrongDtlsFingerprintRefused) {
-    WhipClient forger(
-        WhipOptions{.url = whip("secure"), .pattern = "red", .corruptFingerprint = true});
-    std::string error;
-    ASSERT_TRUE(forger.start(&error)) << "the SDP is valid, POST must succeed: " << error;
-    EXPECT_EQ(forger.session().status, 201);
+    HttpClient http(5s);
+    auto metric = [&](const char* name) {
+        return metricValue(http.get(server_.baseUrl() + "/metrics").body, name).value_or(-1);
+    };
+    const double iceBefore = metric("vcb_ice_connected_total");
+    const double dtlsBefore = metric("vcb_dtls_connected_total");
+    const double mismatchBefore = metric("vcb_dtls_fingerprint_mismatches_total");
+    ASSERT_GE(iceBefore, 0) << "/metrics has no vcb_ice_connected_total";
+    ASSERT_GE(dtlsBefore, 0) << "/metrics has no vcb_dtls_connected_total";
+    ASSERT_GE(mismatchBefore, 0) << "/metrics has no vcb_dtls_fingerprint_mismatches_total";
 
     WhepClient viewer(WhepOptions{.url = whep("secure")});
-    std::string viewerError;
-    if (viewer.start(&viewerError)) {
-        std::this_thread::sleep_for(8s);
-        auto c = counts(viewer, "red");
-        EXPECT_EQ(c.frames, 0u) << "media from a peer with a wrong certificate was forwarded";
-        EXPECT_EQ(c.audioWithSignal, 0u);
-    } else {
-        std::this_thread::sleep_for(8s);  // still give the handshake time to fail
-    }
-    EXPECT_NE(forger.peer().connectionState(), "connected");
+    std::string error;
+    ASSERT_TRUE(viewer.start(&error)) << error;
+    ASSERT_TRUE(waitFor([&] { return metric("vcb_dtls_connected_total") >= dtlsBefore + 1; }, 15s))
+        << "the viewer did not connect: its silence below would prove nothing";
 
-    HttpClient http(5s);
-    std::optional<double> failures;
-    waitFor(
-        [&] {
-            auto res = http.get(server_.baseUrl() + "/metrics");
-            failures = metricValue(res.body, "vcb_dtls_failures_total");
-            return failures && *failures >= 1;
-        },
-        10s);
-    ASSERT_TRUE(failures.has_value()) << "/metrics has no vcb_dtls_failures_total";
-    EXPECT_GE(*failures, 1.0);
+    WhipClient forger(
+        WhipOptions{.url = whip("secure"), .pattern = "red", .corruptFingerprint = true});
+    ASSERT_TRUE(forger.start(&error)) << "the SDP is valid, POST must succeed: " << error;
+    EXPECT_EQ(forger.session().status, 201);
+    // The connectivity check succeeded and the handshake was refused on the fingerprint.
+    EXPECT_TRUE(waitFor([&] { return metric("vcb_ice_connected_total") >= iceBefore + 2; }, 15s))
+        << "the forger's ICE never connected: the refusal below would prove nothing";
+    ASSERT_TRUE(waitFor(
+        [&] { return metric("vcb_dtls_fingerprint_mismatches_total") >= mismatchBefore + 1; }, 15s))
+        << "no handshake was refused for its certificate's fingerprint\n"
+        << server_.outputTail();
+    EXPECT_GE(metric("vcb_dtls_failures_total"), 1.0);
+
+    // The forger keeps sending (it may retransmit its last flight); nothing reaches the viewer.
+    std::this_thread::sleep_for(5s);
+    auto c = counts(viewer, "red");
+    EXPECT_EQ(c.frames, 0u) << "media from a peer with a wrong certificate was forwarded";
+    EXPECT_EQ(c.audioWithSignal, 0u);
+    EXPECT_EQ(metric("vcb_dtls_connected_total"), dtlsBefore + 1)
+        << "a handshake with the wrong certificate completed";
+    EXPECT_NE(forger.peer().connectionState(), "connected");
     viewer.stop();
     forger.stop();
 }

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
                                             "WHEP endpoint, http://host:port/whep/{meeting}")(
         "frames", po::value(&frames), "frames that must match (default 60)")(
         "expect", po::value(&expect), "expected picture: smpte or a colour")(
-        "timeout", po::value(&timeout), "seconds (default 30)");
+        "timeout", po::value(&timeout), "seconds (default 30)")(
+        "progress", "print \"decoded <frames>\" every second while watching");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -45,13 +46,22 @@ int main(int argc, char** argv) {
     WhepClient client(WhepOptions{.url = url});
     std::string error;
     bool ok = false;
+    const bool progress = vm.count("progress") > 0;
+    auto lastProgress = std::chrono::steady_clock::now();
     if (client.start(&error)) {
         while (!ok && std::chrono::steady_clock::now() < deadline) {
             std::uint64_t matched = 0;
+            std::uint64_t decoded = 0;
             bool audio = false;
             for (const auto& s : client.peer().incomingStreams()) {
                 matched = std::max(matched, s.framesMatching(expect));
+                decoded += s.framesDecoded;
                 audio = audio || s.audioBuffersWithSignal > 0;
+            }
+            if (progress &&
+                std::chrono::steady_clock::now() - lastProgress >= std::chrono::seconds(1)) {
+                lastProgress = std::chrono::steady_clock::now();
+                std::cout << "decoded " << decoded << std::endl;
             }
             ok = matched >= frames && audio;
             if (!ok) std::this_thread::sleep_for(std::chrono::milliseconds(100));
