@@ -11,6 +11,7 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
+#include <chrono>
 #include <cmath>
 #include <thread>
 
@@ -139,6 +140,12 @@ const char* gatheringName(GstWebRTCICEGatheringState s) {
 
 // RTCP bandwidth for receivers and for senders (bit/s): a report every ≈ 15 ms (≈ 5 kB/s).
 constexpr gint kRtcpBandwidth = 40000;
+
+std::int64_t steadyMicros() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 
 bool hasProperty(gpointer object, const char* name) {
     return g_object_class_find_property(G_OBJECT_GET_CLASS(object), name) != nullptr;
@@ -730,6 +737,7 @@ int WebRtcPeer::onVideoSample(GstAppSink* appsink, void* sinkPtr) {
     std::lock_guard lock(peer->mutex_);
     IncomingStreamStats& stats = peer->streams_[sink->key];
     ++stats.framesDecoded;
+    stats.noteSample(steadyMicros());
     ++stats.framesByPicture[picture];
     stats.lastPicture = picture;
     stats.width = width;
@@ -758,6 +766,7 @@ int WebRtcPeer::onAudioSample(GstAppSink* appsink, void* sinkPtr) {
     std::lock_guard lock(peer->mutex_);
     IncomingStreamStats& stats = peer->streams_[sink->key];
     ++stats.audioBuffers;
+    stats.noteSample(steadyMicros());
     if (rms >= kAudioPresentRms) ++stats.audioBuffersWithSignal;
     stats.lastRms = rms;
     stats.maxRms = std::max(stats.maxRms, rms);
