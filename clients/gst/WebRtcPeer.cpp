@@ -303,6 +303,11 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
         g_array_unref(transceivers);
     } else if (options_.mode == PeerMode::ReceiveOffering) {
         return addRecvTransceivers(error);
+    } else {
+        // Transceivers made from the SFU's offer have do-nack off: the WebSocket subscriber sent
+        // no NACK at all, and every loss cost a key frame. A browser NACKs what the offer allows.
+        g_signal_connect(webrtc_, "on-new-transceiver", G_CALLBACK(&WebRtcPeer::onNewTransceiver),
+                         this);
     }
     return true;
 }
@@ -592,6 +597,10 @@ void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* elemen
             g_object_set(element, "wait-for-keyframe", TRUE, nullptr);
         }
     }
+}
+
+void WebRtcPeer::onNewTransceiver(GstElement*, void* transceiver, void*) {
+    if (hasProperty(transceiver, "do-nack")) g_object_set(transceiver, "do-nack", TRUE, nullptr);
 }
 
 void WebRtcPeer::onPadAdded(GstElement*, GstPad* pad, void* self) {
