@@ -25,6 +25,16 @@ struct IncomingStreamStats {
     double lastRms = 0.0;
     double maxRms = 0.0;
 
+    // Longest wall-clock gap between two decoded video frames or audio buffers (a freeze or a
+    // dropout), in microseconds of the steady clock; the first sample only starts the clock.
+    std::int64_t lastSampleUs = 0;
+    std::int64_t maxGapUs = 0;
+
+    void noteSample(std::int64_t nowUs) {
+        if (lastSampleUs != 0 && nowUs - lastSampleUs > maxGapUs) maxGapUs = nowUs - lastSampleUs;
+        lastSampleUs = nowUs;
+    }
+
     std::uint64_t framesMatching(const std::string& picture) const {
         auto it = framesByPicture.find(picture);
         return it == framesByPicture.end() ? 0 : it->second;

@@ -11,6 +11,7 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
+#include <chrono>
 #include <cmath>
 #include <thread>
 
@@ -137,6 +138,15 @@ const char* gatheringName(GstWebRTCICEGatheringState s) {
     return "unknown";
 }
 
+// RTCP bandwidth for receivers and for senders (bit/s): a report every ≈ 15 ms (≈ 5 kB/s).
+constexpr gint kRtcpBandwidth = 40000;
+
+std::int64_t steadyMicros() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 bool hasProperty(gpointer object, const char* name) {
     return g_object_class_find_property(G_OBJECT_GET_CLASS(object), name) != nullptr;
 }
@@ -189,7 +199,12 @@ void WebRtcPeer::stop() {
 }
 
 bool WebRtcPeer::buildPipeline(std::string* error) {
-    std::string desc = "webrtcbin name=webrtc bundle-policy=max-bundle latency=100";
+    // Receive jitter buffers wait 200 ms: with NACK, rtpjitterbuffer retries every 40 ms until
+    // 40 ms before the deadline, so 100 ms left room for one or two requests per lost packet and
+    // none for a packet the SFU itself is still getting repaired from the publisher; under 10 %
+    // loss that gave a lost frame (and a key-frame request) every second or so. Browsers'
+    // jitter buffers grow likewise while they wait for retransmissions.
+    std::string desc = "webrtcbin name=webrtc bundle-policy=max-bundle latency=200";
     if (options_.mode == PeerMode::Send) {
         if (options_.video) {
             std::string source;
@@ -288,6 +303,11 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
         g_array_unref(transceivers);
     } else if (options_.mode == PeerMode::ReceiveOffering) {
         return addRecvTransceivers(error);
+    } else {
+        // Transceivers made from the SFU's offer have do-nack off: the WebSocket subscriber sent
+        // no NACK at all, and every loss cost a key frame. A browser NACKs what the offer allows.
+        g_signal_connect(webrtc_, "on-new-transceiver", G_CALLBACK(&WebRtcPeer::onNewTransceiver),
+                         this);
     }
     return true;
 }
@@ -554,6 +574,21 @@ void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* elemen
     GstElementFactory* factory = gst_element_get_factory(element);
     if (!factory) return;
     const gchar* name = GST_OBJECT_NAME(factory);
+    if (g_strcmp0(name, "rtpsession") == 0) {
+        // rtpsession sends a NACK early only once per regular RTCP interval, which it derives
+        // from a default session bandwidth (64 kbit/s): ≈ 0.5–0.7 s for a viewer. Every further
+        // NACK waits for the next regular report and expires in the jitter buffer first (its
+        // deadline is the jitter buffer's latency), so a lost retransmission or a second loss
+        // within that interval became a lost frame and a key-frame request. Browsers send NACKs
+        // (and PLIs) as soon as they are due; an explicit RTCP bandwidth brings the interval down
+        // to ≈ 15 ms from the first report on (rtcp-rr-bandwidth alone took effect only seconds
+        // later).
+        for (const char* property : {"rtcp-rr-bandwidth", "rtcp-rs-bandwidth"}) {
+            if (hasProperty(element, property)) {
+                g_object_set(element, property, kRtcpBandwidth, nullptr);
+            }
+        }
+    }
     if (g_strcmp0(name, "rtpvp8depay") == 0) {
         if (hasProperty(element, "request-keyframe")) {
             g_object_set(element, "request-keyframe", TRUE, nullptr);
@@ -562,6 +597,10 @@ void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* elemen
             g_object_set(element, "wait-for-keyframe", TRUE, nullptr);
         }
     }
+}
+
+void WebRtcPeer::onNewTransceiver(GstElement*, void* transceiver, void*) {
+    if (hasProperty(transceiver, "do-nack")) g_object_set(transceiver, "do-nack", TRUE, nullptr);
 }
 
 void WebRtcPeer::onPadAdded(GstElement*, GstPad* pad, void* self) {
@@ -707,6 +746,7 @@ int WebRtcPeer::onVideoSample(GstAppSink* appsink, void* sinkPtr) {
     std::lock_guard lock(peer->mutex_);
     IncomingStreamStats& stats = peer->streams_[sink->key];
     ++stats.framesDecoded;
+    stats.noteSample(steadyMicros());
     ++stats.framesByPicture[picture];
     stats.lastPicture = picture;
     stats.width = width;
@@ -735,6 +775,7 @@ int WebRtcPeer::onAudioSample(GstAppSink* appsink, void* sinkPtr) {
     std::lock_guard lock(peer->mutex_);
     IncomingStreamStats& stats = peer->streams_[sink->key];
     ++stats.audioBuffers;
+    stats.noteSample(steadyMicros());
     if (rms >= kAudioPresentRms) ++stats.audioBuffersWithSignal;
     stats.lastRms = rms;
     stats.maxRms = std::max(stats.maxRms, rms);

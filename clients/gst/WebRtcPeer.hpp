@@ -98,6 +98,7 @@ class WebRtcPeer {
     void waitForSendCaps(Clock::time_point deadline) const;
 
     static void onPadAdded(GstElement* element, GstPad* pad, void* self);
+    static void onNewTransceiver(GstElement* webrtc, void* transceiver, void*);
     static void onDecodedPad(GstElement* decodebin, GstPad* pad, void* sink);
     static void onDeepElementAdded(GstElement* bin, GstElement* subBin, GstElement* element,
                                    void* self);

@@ -247,7 +247,12 @@ size_t Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t ou
 void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
     auto& m = Metrics::instance();
     count(m.nacksReceived, lostSeqs.size());
-    if (!options_.nack || producer_ == nullptr || syncPending_) {
+    if (!options_.nack) {
+        // Not an unanswered repair: nothing was promised (audio; webrtcbin NACKs it regardless).
+        count(m.nacksRefusedNotNegotiated, lostSeqs.size());
+        return;
+    }
+    if (producer_ == nullptr || syncPending_) {
         count(m.nacksUnanswered, lostSeqs.size());
         return;
     }

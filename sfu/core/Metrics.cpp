@@ -80,13 +80,15 @@ std::string Metrics::toPrometheus() const {
     line(out, "vcb_nacks_unanswered_total", "counter", "NACKed packets no longer buffered",
          nacksUnanswered);
     out +=
-        "# HELP vcb_nacks_refused_total NACKed packets not resent to bound retransmission cost\n"
+        "# HELP vcb_nacks_refused_total NACKed packets not resent: to bound retransmission cost, "
+        "or nack not negotiated for the stream\n"
         "# TYPE vcb_nacks_refused_total counter\n";
     const std::pair<const char*, const std::atomic<uint64_t>*> refused[] = {
         {"duplicate", &nacksRefusedDuplicate},
         {"recent", &nacksRefusedRecent},
         {"budget", &nacksRefusedBudget},
-        {"cap", &nacksRefusedCap}};
+        {"cap", &nacksRefusedCap},
+        {"not_negotiated", &nacksRefusedNotNegotiated}};
     for (const auto& [reason, counter] : refused) {
         out += "vcb_nacks_refused_total{reason=\"";
         out += reason;

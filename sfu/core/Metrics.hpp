@@ -39,11 +39,13 @@ struct Metrics {
     std::atomic<uint64_t> nacksRefusedRecent{0};     // resent less than a resend interval ago
     std::atomic<uint64_t> nacksRefusedBudget{0};     // retransmission budget exhausted
     std::atomic<uint64_t> nacksRefusedCap{0};        // beyond the per-NACK cap
-    std::atomic<uint64_t> rtpRepeatsDropped{0};      // outgoing seq already used: not sealed twice
-    std::atomic<uint64_t> keyFrameRequestsSent{0};   // PLI/FIR sent to publishers
-    std::atomic<uint64_t> nacksSent{0};              // sequence numbers NACKed to publishers
-    std::atomic<uint64_t> packetsRepaired{0};        // NACKed packets that then arrived
-    std::atomic<uint64_t> packetsGivenUp{0};         // lost packets no longer NACKed
+    // NACKs on a stream whose subscriber did not negotiate nack (webrtcbin NACKs Opus anyway):
+    std::atomic<uint64_t> nacksRefusedNotNegotiated{0};
+    std::atomic<uint64_t> rtpRepeatsDropped{0};     // outgoing seq already used: not sealed twice
+    std::atomic<uint64_t> keyFrameRequestsSent{0};  // PLI/FIR sent to publishers
+    std::atomic<uint64_t> nacksSent{0};             // sequence numbers NACKed to publishers
+    std::atomic<uint64_t> packetsRepaired{0};       // NACKed packets that then arrived
+    std::atomic<uint64_t> packetsGivenUp{0};        // lost packets no longer NACKed
     std::atomic<uint64_t> dtlsFailures{0};
     std::atomic<uint64_t> dtlsFingerprintMismatches{0};  // peer certificate not the signaled one
     std::atomic<uint64_t> dtlsConnected{0};

@@ -216,10 +216,13 @@ TEST_F(ConsumerNackTest, NackDisabledOrAudioIsNotAnswered) {
     sendFromP1(3);
     ASSERT_EQ(sub2.rtpSent().size(), 3u);
     Counters before = Counters::now();
+    const uint64_t notNegotiatedBefore = Metrics::instance().nacksRefusedNotNegotiated.load();
     std::array<uint16_t, 1> lost{11};
     noNack.receiveNack(lost, now);
     EXPECT_EQ(sub2.rtpSent().size(), 3u);
-    EXPECT_EQ(Counters::now().since(before).unanswered, 1u);
+    // Counted as a refusal (nothing was promised), not as a repair the server owed.
+    EXPECT_EQ(Counters::now().since(before).unanswered, 0u);
+    EXPECT_EQ(Metrics::instance().nacksRefusedNotNegotiated.load() - notNegotiatedBefore, 1u);
 
     // Audio producers keep no retransmission buffer.
     RecordingSink pubA{7}, subA{8};

@@ -87,13 +87,13 @@ class SealingSink final : public PacketSink {
 };
 
 struct NackCounters {
-    uint64_t retransmitted, unanswered, duplicate, recent, budget, cap, repeats;
+    uint64_t retransmitted, unanswered, duplicate, recent, budget, cap, repeats, notNegotiated;
     static NackCounters now() {
         auto& m = Metrics::instance();
         return {m.rtpRetransmitted.load(),      m.nacksUnanswered.load(),
                 m.nacksRefusedDuplicate.load(), m.nacksRefusedRecent.load(),
                 m.nacksRefusedBudget.load(),    m.nacksRefusedCap.load(),
-                m.rtpRepeatsDropped.load()};
+                m.rtpRepeatsDropped.load(),     m.nacksRefusedNotNegotiated.load()};
     }
     NackCounters since(const NackCounters& b) const {
         return {retransmitted - b.retransmitted,
@@ -102,7 +102,8 @@ struct NackCounters {
                 recent - b.recent,
                 budget - b.budget,
                 cap - b.cap,
-                repeats - b.repeats};
+                repeats - b.repeats,
+                notNegotiated - b.notNegotiated};
     }
 };
 
@@ -261,6 +262,27 @@ TEST_F(ConsumerRetransmitTest, ResendIntervalFollowsTheMeasuredRtt) {
     now += 25'000;
     nack({2010});
     EXPECT_EQ(NackCounters::now().since(before).retransmitted, 2u);
+}
+
+// webrtcbin viewers NACK Opus although the SFU negotiates nack for video only: those are counted
+// apart, so vcb_nacks_unanswered_total keeps meaning "a repair we owed and could not make".
+TEST_F(ConsumerRetransmitTest, NackWithoutNegotiationIsCountedApartAndNotAnswered) {
+    ConsumerOptions co = videoConsumer(kOutSsrc + 1);
+    co.nack = false;
+    SealingSink other;
+    Consumer plain(co, other, wiring, kFirstOut, 70000);
+    wiring.add(plain);
+    plain.setProducer(&producer, now);
+    publish(10);
+    ASSERT_EQ(other.packets(), 10u);
+    const NackCounters before = NackCounters::now();
+    now += 5'000;
+    plain.receiveNack(std::vector<uint16_t>{2002, 2003, 2004}, now);
+    const NackCounters d = NackCounters::now().since(before);
+    EXPECT_EQ(d.notNegotiated, 3u);
+    EXPECT_EQ(d.unanswered, 0u);
+    EXPECT_EQ(d.retransmitted, 0u);
+    EXPECT_EQ(other.packets(), 10u);
 }
 
 TEST_F(ConsumerRetransmitTest, NackListIsCappedPerMessage) {

@@ -102,7 +102,7 @@ TEST(MetricsTest, NackRefusalsAreOneCounterWithAReasonLabel) {
     EXPECT_NE(text.find("\nvcb_nacks_refused_total{reason=\"budget\"} " +
                         std::to_string(m.nacksRefusedBudget.load()) + "\n"),
               std::string::npos);
-    for (const char* reason : {"duplicate", "recent", "cap"}) {
+    for (const char* reason : {"duplicate", "recent", "cap", "not_negotiated"}) {
         EXPECT_NE(text.find(std::string("\nvcb_nacks_refused_total{reason=\"") + reason + "\"} "),
                   std::string::npos)
             << reason;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "clients/gst/GstRuntime.hpp"
+#include "clients/gst/IncomingStreamStats.hpp"
 #include "clients/gst/PictureClassifier.hpp"
 #include "clients/gst/SdpUtil.hpp"
 #include "clients/gst/WebRtcPeer.hpp"
@@ -103,6 +104,18 @@ TEST(PictureClassifierTest, OtherPicturesAreNotMistaken) {
     std::vector<std::uint8_t> tooSmall(100, 255);
     EXPECT_EQ(gstclient::classifyRgbFrame(tooSmall.data(), tooSmall.size(), 320, 240, 960),
               "unknown");
+}
+
+// The freeze measure of vcb-whep-view (loss_repair.sh): the longest gap between two samples, not
+// counting the wait for the first.
+TEST(IncomingStreamStatsTest, MaxGapIsTheLongestPauseBetweenSamples) {
+    gstclient::IncomingStreamStats s;
+    s.noteSample(5'000'000);  // 5 s after the clock's epoch: the first frame only starts it
+    EXPECT_EQ(s.maxGapUs, 0);
+    s.noteSample(5'033'000);
+    s.noteSample(5'400'000);  // a 367 ms freeze
+    s.noteSample(5'433'000);
+    EXPECT_EQ(s.maxGapUs, 367'000);
 }
 
 TEST(SdpUtilTest, CorruptFingerprintChangesOnlyTheHash) {

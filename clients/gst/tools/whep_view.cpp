@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
         o["audioBuffers"] = s.audioBuffers;
         o["audioBuffersWithSignal"] = s.audioBuffersWithSignal;
         o["maxRms"] = s.maxRms;
+        o["maxGapMs"] = s.maxGapUs / 1000;
         streams.emplace_back(std::move(o));
     }
     summary["streams"] = std::move(streams);
