@@ -370,7 +370,9 @@ void Conference::createTransport(const std::string& meetingId, const std::string
         if (person == m->people.end())
             return done({RoomError::NotJoined, "not in the meeting", {}, {}});
         // Process-wide count across all workers; a small overshoot under a race is harmless.
-        if (sfu::Metrics::instance().transportsOpen.load(std::memory_order_relaxed) >= limit) {
+        const int64_t open =
+            sfu::Metrics::instance().transportsOpen.load(std::memory_order_relaxed);
+        if (open >= 0 && static_cast<size_t>(open) >= limit) {
             return done({RoomError::TooManySessions,
                          "the server has reached its limit of media sessions",
                          {},
