@@ -624,6 +624,30 @@ TEST_F(HostileTest, WebSocketGarbageAndFlood) {
 // stream that keeps a copy of some of its protected SRTP packets, as an attacker on the path
 // would capture them, to send them again from the same, ICE-validated, address: the packets are
 // authentic, so only the server's replay protection can refuse them.
+// A load-generator peer (real ICE, DTLS with a certificate of its own, SRTP) living on its own
+// loop thread, shut down on that thread when the test ends.
+template <typename Peer>
+struct LoopPeer {
+    bool start(std::string& error) {
+        std::shared_ptr<const dtls::DtlsCertificate> cert = dtls::DtlsCertificate::generate(&error);
+        if (!cert) return false;
+        auto context = dtls::DtlsContext::create(cert, &error);
+        if (!context) return false;
+        return loop.invoke([&] {
+            peer = std::make_unique<Peer>(loop, loadgen::PeerConfig{"127.0.0.1", context});
+            return peer->init(error);
+        });
+    }
+    ~LoopPeer() {
+        loop.invoke([&] {
+            if (peer) peer->shutdown();
+            peer.reset();
+        });
+    }
+    loadgen::LoopThread loop;
+    std::unique_ptr<Peer> peer;
+};
+
 class ReplayingPublisher final : public loadgen::PeerConnection {
   public:
     using PeerConnection::PeerConnection;
@@ -798,29 +822,12 @@ TEST_F(HostileTest, MediaGarbage) {
     });
     // Real SRTP replays: captured, authentic packets sent again from the address ICE validated.
     std::string error;
-    std::shared_ptr<const dtls::DtlsCertificate> cert = dtls::DtlsCertificate::generate(&error);
-    ASSERT_TRUE(cert) << error;
-    auto dtlsContext = dtls::DtlsContext::create(cert, &error);
-    ASSERT_TRUE(dtlsContext) << error;
     auto driver = loadgen::WhipWhepDriver::create(server_.baseUrl(), error);
     ASSERT_TRUE(driver) << error;
-    loadgen::LoopThread loop;
-    std::unique_ptr<ReplayingPublisher> replayer;
-    ASSERT_TRUE(loop.invoke([&] {
-        replayer = std::make_unique<ReplayingPublisher>(
-            loop, loadgen::PeerConfig{"127.0.0.1", dtlsContext});
-        return replayer->init(error);
-    })) << error;
-    struct Cleanup {
-        loadgen::LoopThread& loop;
-        std::unique_ptr<ReplayingPublisher>& replayer;
-        ~Cleanup() {
-            loop.invoke([&] {
-                if (replayer) replayer->shutdown();
-                replayer.reset();
-            });
-        }
-    } cleanup{loop, replayer};
+    LoopPeer<ReplayingPublisher> peer;
+    ASSERT_TRUE(peer.start(error)) << error;
+    loadgen::LoopThread& loop = peer.loop;
+    std::unique_ptr<ReplayingPublisher>& replayer = peer.peer;
     const loadgen::SignalingResult joined = driver->publish("replay", *replayer);
     ASSERT_TRUE(joined.ok) << joined.error;
     ASSERT_TRUE(
@@ -963,29 +970,12 @@ class NackFlooder final : public loadgen::PeerConnection {
 
 TEST_F(HostileTest, NackFloodFromARealSubscriber) {
     std::string error;
-    std::shared_ptr<const dtls::DtlsCertificate> cert = dtls::DtlsCertificate::generate(&error);
-    ASSERT_TRUE(cert) << error;
-    auto dtlsContext = dtls::DtlsContext::create(cert, &error);
-    ASSERT_TRUE(dtlsContext) << error;
     auto driver = loadgen::WhipWhepDriver::create(server_.baseUrl(), error);
     ASSERT_TRUE(driver) << error;
-    loadgen::LoopThread loop;
-    std::unique_ptr<NackFlooder> flooder;
-    ASSERT_TRUE(loop.invoke([&] {
-        flooder =
-            std::make_unique<NackFlooder>(loop, loadgen::PeerConfig{"127.0.0.1", dtlsContext});
-        return flooder->init(error);
-    })) << error;
-    struct Cleanup {
-        loadgen::LoopThread& loop;
-        std::unique_ptr<NackFlooder>& flooder;
-        ~Cleanup() {
-            loop.invoke([&] {
-                if (flooder) flooder->shutdown();
-                flooder.reset();
-            });
-        }
-    } cleanup{loop, flooder};
+    LoopPeer<NackFlooder> peer;
+    ASSERT_TRUE(peer.start(error)) << error;
+    loadgen::LoopThread& loop = peer.loop;
+    std::unique_ptr<NackFlooder>& flooder = peer.peer;
     const loadgen::SignalingResult joined = driver->subscribe("ongoing", "", *flooder);
     ASSERT_TRUE(joined.ok) << joined.error;
     ASSERT_TRUE(waitFor([&] { return flooder->videoPackets.load() >= 100; }, 20s))
