@@ -358,6 +358,14 @@ Consumer* Router::consumerBySsrc(TransportEntry& entry, uint32_t ssrc) {
 }
 
 void Router::handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, int64_t nowUs) {
+    // A subscriber's report blocks about our streams give each Consumer its round-trip time.
+    const auto reportBlocksToConsumers = [&](const auto& report) {
+        for (size_t i = 0; i < report.reportBlockCount(); ++i) {
+            rtp::ReportBlock block = report.reportBlock(i);
+            if (Consumer* c = consumerBySsrc(entry, block.ssrc))
+                c->receiveReportBlock(block, nowUs);
+        }
+    };
     rtp::RtcpCompoundIterator it(data, len);
     rtp::RtcpHeader header;
     size_t packets = 0;
@@ -369,22 +377,14 @@ void Router::handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, 
                 for (Producer* p : entry.producers) {
                     if (p->ssrc() == sr.ssrc()) p->receiveSenderReport(sr.ntpTimestamp(), nowUs);
                 }
-                for (size_t i = 0; i < sr.reportBlockCount(); ++i) {
-                    rtp::ReportBlock block = sr.reportBlock(i);
-                    if (Consumer* c = consumerBySsrc(entry, block.ssrc))
-                        c->receiveReportBlock(block, nowUs);
-                }
+                reportBlocksToConsumers(sr);
                 break;
             }
             case rtp::rtcp::kReceiverReport: {
                 // The subscriber's view of our streams: round-trip time for NACK pacing.
                 rtp::RtcpReceiverReport rr;
                 if (!rtp::RtcpReceiverReport::parse(header, rr)) break;
-                for (size_t i = 0; i < rr.reportBlockCount(); ++i) {
-                    rtp::ReportBlock block = rr.reportBlock(i);
-                    if (Consumer* c = consumerBySsrc(entry, block.ssrc))
-                        c->receiveReportBlock(block, nowUs);
-                }
+                reportBlocksToConsumers(rr);
                 break;
             }
             case rtp::rtcp::kRtpFeedback: {
