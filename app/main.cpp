@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "app/ServerConfig.hpp"
+#include "common/Log.hpp"
 #include "rooms/Conference.hpp"
-#include "sfu/core/Log.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
 #include "signaling/api/SignalingServer.hpp"

@@ -1,30 +1,16 @@
 #include "rooms/Conference.hpp"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <set>
 
+#include "common/Log.hpp"
+#include "common/RandomId.hpp"
 #include "sfu/core/ExtensionIds.hpp"
-#include "sfu/core/Log.hpp"
 #include "sfu/core/Metrics.hpp"
 
 namespace vcb::rooms {
 
 namespace {
-// Identifiers that also act as capabilities (session URLs) come from the CSPRNG.
-std::string randomHex(size_t bytes) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    unsigned char buf[32];
-    RAND_bytes(buf, static_cast<int>(bytes));
-    std::string out;
-    out.reserve(bytes * 2);
-    for (size_t i = 0; i < bytes; ++i) {
-        out += kHex[buf[i] >> 4];
-        out += kHex[buf[i] & 15];
-    }
-    return out;
-}
 
 bool hasFeedback(const sfu::RtpCodec& codec, std::string_view fb) {
     return std::find(codec.rtcpFeedback.begin(), codec.rtcpFeedback.end(), fb) !=

@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/Log.hpp"
 #include "sfu/core/Clock.hpp"
 #include "sfu/core/IceServer.hpp"
-#include "sfu/core/Log.hpp"
 #include "sfu/core/Metrics.hpp"
 #include "sfu/core/StunAuth.hpp"
 #include "sfu/rtp/PacketClassifier.hpp"

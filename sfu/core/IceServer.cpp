@@ -1,28 +1,14 @@
 #include "sfu/core/IceServer.hpp"
 
-#include <openssl/rand.h>
 #include <sys/socket.h>
 
-#include "sfu/core/Log.hpp"
+#include "common/Log.hpp"
+#include "common/RandomId.hpp"
 #include "sfu/core/Metrics.hpp"
 #include "sfu/core/StunAuth.hpp"
 #include "sfu/rtp/StunMessageWriter.hpp"
 
 namespace vcb::sfu {
-
-namespace {
-// ICE credentials from the CSPRNG: they authenticate connectivity checks (RFC 8445 §5.3).
-// The alphabet is ice-char (RFC 8839 §5.4).
-std::string randomToken(size_t length) {
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out(length, 'A');
-    unsigned char bytes[64];
-    RAND_bytes(bytes, static_cast<int>(length));
-    for (size_t i = 0; i < length; ++i) out[i] = kAlphabet[bytes[i] & 63];
-    return out;
-}
-}  // namespace
 
 std::unique_ptr<IceServer> IceServer::create(IcePort& port, Listener& listener,
                                              std::string& error) {

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "common/Log.hpp"
 #include "sfu/core/Clock.hpp"
-#include "sfu/core/Log.hpp"
 #include "sfu/core/Metrics.hpp"
 #include "sfu/core/Worker.hpp"
 #include "sfu/rtp/RtcpCompoundIterator.hpp"

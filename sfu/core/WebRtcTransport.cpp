@@ -5,8 +5,8 @@
 #include <array>
 #include <cstring>
 
+#include "common/Log.hpp"
 #include "sfu/core/Clock.hpp"
-#include "sfu/core/Log.hpp"
 #include "sfu/core/Metrics.hpp"
 #include "sfu/core/Worker.hpp"
 #include "sfu/rtp/PacketClassifier.hpp"

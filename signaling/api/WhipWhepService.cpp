@@ -7,8 +7,8 @@
 #include <map>
 #include <optional>
 
+#include "common/Log.hpp"
 #include "protocol/Validation.hpp"
-#include "sfu/core/Log.hpp"
 #include "signaling/api/Translate.hpp"
 #include "signaling/http/Problem.hpp"
 #include "signaling/sdp/Negotiator.hpp"

@@ -4,9 +4,9 @@
 
 #include <set>
 
+#include "common/Log.hpp"
 #include "protocol/Codec.hpp"
 #include "protocol/Limits.hpp"
-#include "sfu/core/Log.hpp"
 #include "signaling/api/Translate.hpp"
 #include "signaling/sdp/SdpParser.hpp"
 

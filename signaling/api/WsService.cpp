@@ -2,8 +2,8 @@
 
 #include <vector>
 
+#include "common/Log.hpp"
 #include "protocol/Codec.hpp"
-#include "sfu/core/Log.hpp"
 #include "signaling/api/WsClient.hpp"
 
 namespace vcb::signaling {

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include "sfu/core/Log.hpp"
+#include "common/Log.hpp"
 
 namespace vcb::auth {
 namespace {

@@ -73,7 +73,7 @@ std::optional<rooms::ParticipantRole> parseParticipantRole(std::string_view name
     return std::nullopt;
 }
 
-signaling::Expected<JwtClaims, JwtError> JwtClaims::fromJson(std::string_view payload) {
+Expected<JwtClaims, JwtError> JwtClaims::fromJson(std::string_view payload) {
     boost::system::error_code ec;
     json::parse_options options;
     options.max_depth = 8;

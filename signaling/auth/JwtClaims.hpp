@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/Expected.hpp"
 #include "rooms/Participant.hpp"
 #include "signaling/auth/JwtError.hpp"
-#include "signaling/sdp/Expected.hpp"
 
 namespace vcb::auth {
 
@@ -33,7 +33,7 @@ struct JwtClaims {
 
     // Reads the claims from payload JSON. Checks types and required claims only: times, issuer,
     // audience and meeting are the verifier's business.
-    static signaling::Expected<JwtClaims, JwtError> fromJson(std::string_view payload);
+    static Expected<JwtClaims, JwtError> fromJson(std::string_view payload);
 };
 
 // "chair", "participant", "viewer", "recorder".

@@ -8,7 +8,7 @@
 
 namespace vcb::auth {
 
-signaling::Expected<JwtToken, JwtError> JwtToken::parse(std::string_view token) {
+Expected<JwtToken, JwtError> JwtToken::parse(std::string_view token) {
     if (token.size() > kMaxBytes) return JwtError::TooLarge;
     const size_t dot1 = token.find('.');
     if (dot1 == std::string_view::npos) return JwtError::Malformed;

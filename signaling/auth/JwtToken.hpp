@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/Expected.hpp"
 #include "signaling/auth/JwtError.hpp"
-#include "signaling/sdp/Expected.hpp"
 
 namespace vcb::auth {
 
@@ -17,7 +17,7 @@ class JwtToken {
     static constexpr size_t kMaxBytes = 8 * 1024;
 
     // `token` must outlive the result: signingInput() points into it.
-    static signaling::Expected<JwtToken, JwtError> parse(std::string_view token);
+    static Expected<JwtToken, JwtError> parse(std::string_view token);
 
     // The "alg" header parameter, as written.
     const std::string& algorithm() const { return algorithm_; }

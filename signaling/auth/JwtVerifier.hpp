@@ -6,10 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/Expected.hpp"
 #include "signaling/auth/JwtClaims.hpp"
 #include "signaling/auth/JwtError.hpp"
 #include "signaling/auth/JwtKey.hpp"
-#include "signaling/sdp/Expected.hpp"
 
 namespace vcb::auth {
 
@@ -19,7 +19,7 @@ struct JwtVerifierConfig {
     int64_t leewaySeconds = 30;  // clock skew tolerated for exp, nbf and iat
 };
 
-using JwtResult = signaling::Expected<JwtClaims, JwtError>;
+using JwtResult = Expected<JwtClaims, JwtError>;
 
 class JwtVerifier {
   public:

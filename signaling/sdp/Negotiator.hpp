@@ -20,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/Expected.hpp"
 #include "sfu/RtpParameters.hpp"
-#include "signaling/sdp/Expected.hpp"
 #include "signaling/sdp/MediaCapabilities.hpp"
 #include "signaling/sdp/NegotiationTypes.hpp"
 #include "signaling/sdp/SdpError.hpp"

@@ -18,8 +18,8 @@
 #include <optional>
 #include <string_view>
 
+#include "common/Expected.hpp"
 #include "sfu/RtpParameters.hpp"
-#include "signaling/sdp/Expected.hpp"
 #include "signaling/sdp/SdpError.hpp"
 
 namespace vcb::signaling {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sfu/core/Log.hpp"
+#include "common/Log.hpp"
 #include "signaling/auth/JwtAuthenticator.hpp"
 #include "signaling/auth/JwtSigner.hpp"
 

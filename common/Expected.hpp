@@ -4,7 +4,7 @@
 #include <utility>
 #include <variant>
 
-namespace vcb::signaling {
+namespace vcb {
 
 template <typename T, typename E>
 class Expected {
@@ -31,4 +31,4 @@ class Expected {
     std::variant<T, E> v_;
 };
 
-}  // namespace vcb::signaling
+}  // namespace vcb

@@ -2,7 +2,7 @@
 // log lines, and logging must resume in the next second.
 #include <gtest/gtest.h>
 
-#include "sfu/core/Log.hpp"
+#include "common/Log.hpp"
 
 namespace vcb {
 namespace {

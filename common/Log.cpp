@@ -1,4 +1,4 @@
-#include "sfu/core/Log.hpp"
+#include "common/Log.hpp"
 
 #include <chrono>
 #include <cstdarg>
