@@ -9,8 +9,6 @@
 namespace vcb::sfu {
 
 enum class MediaKind { Audio, Video };
-enum class Direction { SendRecv, SendOnly, RecvOnly, Inactive };
-enum class DtlsSetup { ActPass, Active, Passive };
 
 struct RtpCodec {
     uint8_t payloadType = 0;
@@ -38,22 +36,6 @@ struct RtpHeaderExtension {
     std::string uri;
 };
 
-struct MediaSection {
-    std::string mid;
-    MediaKind kind = MediaKind::Audio;
-    Direction direction = Direction::Inactive;
-    bool rejected = false;         // port 0 in SDP
-    std::vector<RtpCodec> codecs;  // preference order
-    std::vector<RtpHeaderExtension> extensions;
-    std::vector<uint32_t> ssrcs;      // media SSRCs announced with a=ssrc (first = primary)
-    std::optional<uint32_t> rtxSsrc;  // from a=ssrc-group:FID
-    std::string cname;
-    std::string msidStream;  // a=msid:<stream> <track>
-    std::string msidTrack;
-    bool rtcpMux = false;
-    bool rtcpRsize = false;
-};
-
 struct IceCandidate {
     std::string foundation;
     uint32_t component = 1;
@@ -62,18 +44,6 @@ struct IceCandidate {
     std::string address;
     uint16_t port = 0;
     std::string type = "host";
-};
-
-struct SessionDescription {
-    std::string iceUfrag;
-    std::string icePwd;
-    bool iceLite = false;
-    std::string fingerprintAlgorithm;  // "sha-256"
-    std::string fingerprint;           // "AB:CD:..."
-    DtlsSetup setup = DtlsSetup::ActPass;
-    std::vector<std::string> bundleMids;  // a=group:BUNDLE
-    std::vector<IceCandidate> candidates;
-    std::vector<MediaSection> media;
 };
 
 }  // namespace vcb::sfu

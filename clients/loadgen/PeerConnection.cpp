@@ -79,7 +79,7 @@ std::optional<std::string> PeerConnection::restartIce(std::string& error) {
         nice_agent_attach_recv(agent_, streamId_, 1, loop_.context(), nullptr, nullptr);
         nice_agent_remove_stream(agent_, streamId_);  // the old socket (and its port) goes
         if (!addStream(error)) return std::nullopt;
-        sfu::SessionDescription local;
+        signaling::SessionDescription local;
         if (!describeLocal(local, error)) return std::nullopt;
         std::string frag = "a=ice-ufrag:" + local.iceUfrag + "\r\na=ice-pwd:" + local.icePwd +
                            "\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\n";
@@ -122,7 +122,7 @@ bool PeerConnection::applyIceRestartAnswer(const std::string& sdpfrag, std::stri
 
 uint16_t PeerConnection::localPort() {
     return loop_.invoke([this]() -> uint16_t {
-        sfu::SessionDescription local;
+        signaling::SessionDescription local;
         std::string error;
         if (!describeLocal(local, error)) return 0;
         return local.candidates.front().port;
@@ -152,13 +152,13 @@ std::optional<std::string> PeerConnection::createAnswer(const std::string& offer
     return loop_.invoke([this, &offer, &error] { return createAnswerOnLoop(offer, error); });
 }
 
-std::optional<std::vector<sfu::MediaSection>> PeerConnection::answerMedia(
-    const sfu::SessionDescription&, std::string& error) {
+std::optional<std::vector<signaling::MediaSection>> PeerConnection::answerMedia(
+    const signaling::SessionDescription&, std::string& error) {
     error = "this endpoint does not answer offers";
     return std::nullopt;
 }
 
-bool PeerConnection::describeLocal(sfu::SessionDescription& desc, std::string& error) {
+bool PeerConnection::describeLocal(signaling::SessionDescription& desc, std::string& error) {
     if (agent_ == nullptr) {
         error = "endpoint not initialised";
         return false;
@@ -176,7 +176,7 @@ bool PeerConnection::describeLocal(sfu::SessionDescription& desc, std::string& e
     desc.fingerprintAlgorithm = dtls::DtlsCertificate::kFingerprintAlgorithm;
     desc.fingerprint = config_.dtls->certificate().fingerprint();
     // We are always the DTLS client: vcbridge answers passive, and we answer active to actpass.
-    desc.setup = sfu::DtlsSetup::Active;
+    desc.setup = signaling::DtlsSetup::Active;
     GSList* local = nice_agent_get_local_candidates(agent_, streamId_, 1);
     for (GSList* item = local; item != nullptr; item = item->next) {
         auto* cand = static_cast<NiceCandidate*>(item->data);
@@ -199,7 +199,7 @@ bool PeerConnection::describeLocal(sfu::SessionDescription& desc, std::string& e
 }
 
 std::optional<std::string> PeerConnection::createOfferOnLoop(std::string& error) {
-    sfu::SessionDescription offer;
+    signaling::SessionDescription offer;
     if (!describeLocal(offer, error)) return std::nullopt;
     offer.media = offerMedia();
     for (auto& m : offer.media) {
@@ -217,7 +217,7 @@ bool PeerConnection::applyAnswerOnLoop(const std::string& sdp, std::string& erro
         error = "bad SDP answer: " + answer.error().message();
         return false;
     }
-    if (answer->setup != sfu::DtlsSetup::Passive) {
+    if (answer->setup != signaling::DtlsSetup::Passive) {
         error = "answer is not a=setup:passive";
         return false;
     }
@@ -232,11 +232,11 @@ std::optional<std::string> PeerConnection::createAnswerOnLoop(const std::string&
         error = "bad SDP offer: " + offer.error().message();
         return std::nullopt;
     }
-    if (offer->setup == sfu::DtlsSetup::Active) {
+    if (offer->setup == signaling::DtlsSetup::Active) {
         error = "offer is a=setup:active; we can only be the DTLS client";
         return std::nullopt;
     }
-    sfu::SessionDescription answer;
+    signaling::SessionDescription answer;
     if (!describeLocal(answer, error)) return std::nullopt;
     auto media = answerMedia(offer.value(), error);
     if (!media) return std::nullopt;
@@ -256,7 +256,7 @@ std::optional<std::string> PeerConnection::createAnswerOnLoop(const std::string&
     return text;
 }
 
-bool PeerConnection::applyRemote(const sfu::SessionDescription& remote, std::string& error) {
+bool PeerConnection::applyRemote(const signaling::SessionDescription& remote, std::string& error) {
     if (!dtls_->setRemoteFingerprint(remote.fingerprintAlgorithm, remote.fingerprint)) {
         error = "remote SDP has no usable sha-256 fingerprint";
         return false;

@@ -19,11 +19,11 @@
 
 #include "clients/loadgen/LoopThread.hpp"
 #include "clients/loadgen/SignalingDriver.hpp"
-#include "sfu/RtpParameters.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
 #include "sfu/dtls/DtlsTransport.hpp"
 #include "sfu/dtls/SrtpSession.hpp"
 #include "sfu/rtp/RtpPacket.hpp"
+#include "signaling/sdp/SdpModel.hpp"
 
 typedef struct _NiceAgent NiceAgent;
 
@@ -80,13 +80,14 @@ class PeerConnection : public SdpNegotiation,
 
   protected:
     // The m-sections of our offer (BUNDLEd in this order, rtcp-mux set by the base).
-    virtual std::vector<sfu::MediaSection> offerMedia() = 0;
+    virtual std::vector<signaling::MediaSection> offerMedia() = 0;
     // Checks the parsed answer's media; false + error to refuse it.
-    virtual bool acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) = 0;
+    virtual bool acceptAnswerMedia(const signaling::SessionDescription& answer,
+                                   std::string& error) = 0;
     // The m-sections answering a server's offer (same mids and order; rejected where unusable).
     // The default refuses: only endpoints that receive can be offered to.
-    virtual std::optional<std::vector<sfu::MediaSection>> answerMedia(
-        const sfu::SessionDescription& offer, std::string& error);
+    virtual std::optional<std::vector<signaling::MediaSection>> answerMedia(
+        const signaling::SessionDescription& offer, std::string& error);
     virtual void onConnected(int64_t nowUs) = 0;
     // Decrypted, parsed, authenticated packets.
     virtual void onRtp(const rtp::RtpPacket& packet, int64_t nowUs) = 0;
@@ -107,9 +108,9 @@ class PeerConnection : public SdpNegotiation,
     bool applyAnswerOnLoop(const std::string& sdp, std::string& error);
     std::optional<std::string> createAnswerOnLoop(const std::string& offer, std::string& error);
     // Our credentials, fingerprint, setup:active and host candidates; false if none gathered.
-    bool describeLocal(sfu::SessionDescription& desc, std::string& error);
+    bool describeLocal(signaling::SessionDescription& desc, std::string& error);
     // The remote fingerprint, credentials and candidates of an answer or offer; starts ICE checks.
-    bool applyRemote(const sfu::SessionDescription& remote, std::string& error);
+    bool applyRemote(const signaling::SessionDescription& remote, std::string& error);
     void onIceData(const uint8_t* data, size_t len);
     bool addStream(std::string& error);
 

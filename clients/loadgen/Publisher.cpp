@@ -28,12 +28,12 @@ Publisher::Publisher(LoopThread& loop, PeerConfig config, const CaptureFile& cap
     if (videoSsrc_ == audioSsrc_) videoSsrc_ ^= 1;
 }
 
-std::vector<sfu::MediaSection> Publisher::offerMedia() {
-    std::vector<sfu::MediaSection> media(2);
+std::vector<signaling::MediaSection> Publisher::offerMedia() {
+    std::vector<signaling::MediaSection> media(2);
     auto& audio = media[0];
     audio.mid = "0";
     audio.kind = sfu::MediaKind::Audio;
-    audio.direction = sfu::Direction::SendOnly;
+    audio.direction = signaling::Direction::SendOnly;
     audio.codecs.push_back({CaptureFile::kAudioPayloadType,
                             "opus",
                             48000,
@@ -48,7 +48,7 @@ std::vector<sfu::MediaSection> Publisher::offerMedia() {
     auto& video = media[1];
     video.mid = "1";
     video.kind = sfu::MediaKind::Video;
-    video.direction = sfu::Direction::SendOnly;
+    video.direction = signaling::Direction::SendOnly;
     video.codecs.push_back({CaptureFile::kVideoPayloadType,
                             "VP8",
                             90000,
@@ -63,7 +63,7 @@ std::vector<sfu::MediaSection> Publisher::offerMedia() {
     return media;
 }
 
-bool Publisher::acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) {
+bool Publisher::acceptAnswerMedia(const signaling::SessionDescription& answer, std::string& error) {
     if (answer.media.size() != 2 || answer.media[0].rejected || answer.media[1].rejected) {
         error = "server did not accept both audio and video";
         return false;

@@ -30,8 +30,9 @@ class Publisher : public PeerConnection {
     PublisherStats stats() const;
 
   protected:
-    std::vector<sfu::MediaSection> offerMedia() override;
-    bool acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) override;
+    std::vector<signaling::MediaSection> offerMedia() override;
+    bool acceptAnswerMedia(const signaling::SessionDescription& answer,
+                           std::string& error) override;
     void onConnected(int64_t nowUs) override;
     void onRtp(const rtp::RtpPacket&, int64_t) override {}
     void onRtcp(const uint8_t* data, size_t len, int64_t nowUs) override;

@@ -48,14 +48,14 @@ void Subscriber::onConnectedTick(int64_t nowUs) {
     if (len != 0) sendRtcp(rtcpBuffer_, len, sizeof(rtcpBuffer_));
 }
 
-std::vector<sfu::MediaSection> Subscriber::offerMedia() {
+std::vector<signaling::MediaSection> Subscriber::offerMedia() {
     // What a browser viewer offers, minus what would make us answer feedback (no NACK): mid,
     // abs-send-time and transport-cc keep the SFU's per-packet work realistic.
-    std::vector<sfu::MediaSection> media(2);
+    std::vector<signaling::MediaSection> media(2);
     auto& audio = media[0];
     audio.mid = "0";
     audio.kind = sfu::MediaKind::Audio;
-    audio.direction = sfu::Direction::RecvOnly;
+    audio.direction = signaling::Direction::RecvOnly;
     audio.codecs.push_back({CaptureFile::kAudioPayloadType,
                             "opus",
                             48000,
@@ -69,7 +69,7 @@ std::vector<sfu::MediaSection> Subscriber::offerMedia() {
     auto& video = media[1];
     video.mid = "1";
     video.kind = sfu::MediaKind::Video;
-    video.direction = sfu::Direction::RecvOnly;
+    video.direction = signaling::Direction::RecvOnly;
     video.codecs.push_back(
         {CaptureFile::kVideoPayloadType, "VP8", 90000, 0, "", {"nack pli"}, std::nullopt});
     video.extensions = {
@@ -77,7 +77,8 @@ std::vector<sfu::MediaSection> Subscriber::offerMedia() {
     return media;
 }
 
-bool Subscriber::acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) {
+bool Subscriber::acceptAnswerMedia(const signaling::SessionDescription& answer,
+                                   std::string& error) {
     if (answer.media.size() != 2 || answer.media[0].rejected || answer.media[1].rejected) {
         error = "server did not accept both audio and video";
         return false;
@@ -93,21 +94,21 @@ bool Subscriber::acceptAnswerMedia(const sfu::SessionDescription& answer, std::s
     return true;
 }
 
-std::optional<std::vector<sfu::MediaSection>> Subscriber::answerMedia(
-    const sfu::SessionDescription& offer, std::string& error) {
+std::optional<std::vector<signaling::MediaSection>> Subscriber::answerMedia(
+    const signaling::SessionDescription& offer, std::string& error) {
     const auto ours = offerMedia();  // what we would have offered, per kind
-    std::vector<sfu::MediaSection> media;
+    std::vector<signaling::MediaSection> media;
     bool audio = false;
     bool video = false;
     for (const auto& m : offer.media) {
-        sfu::MediaSection a;
+        signaling::MediaSection a;
         a.mid = m.mid;
         a.kind = m.kind;
-        a.direction = sfu::Direction::RecvOnly;
+        a.direction = signaling::Direction::RecvOnly;
         a.rejected = true;
         const auto& own = ours[m.kind == sfu::MediaKind::Audio ? 0 : 1];
-        const bool sends =
-            m.direction == sfu::Direction::SendOnly || m.direction == sfu::Direction::SendRecv;
+        const bool sends = m.direction == signaling::Direction::SendOnly ||
+                           m.direction == signaling::Direction::SendRecv;
         bool& have = m.kind == sfu::MediaKind::Audio ? audio : video;
         if (!m.rejected && sends && !have) {
             for (const auto& c : m.codecs) {

@@ -39,12 +39,13 @@ class Subscriber : public PeerConnection {
     SubscriberStats stats() const;
 
   protected:
-    std::vector<sfu::MediaSection> offerMedia() override;
-    bool acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) override;
+    std::vector<signaling::MediaSection> offerMedia() override;
+    bool acceptAnswerMedia(const signaling::SessionDescription& answer,
+                           std::string& error) override;
     // Janus-style server offers: receive its Opus and VP8 at the capture's payload types, with
     // the same feedback and header extensions as our own offer, and reject anything else.
-    std::optional<std::vector<sfu::MediaSection>> answerMedia(const sfu::SessionDescription& offer,
-                                                              std::string& error) override;
+    std::optional<std::vector<signaling::MediaSection>> answerMedia(
+        const signaling::SessionDescription& offer, std::string& error) override;
     void onConnected(int64_t) override {}
     void onRtp(const rtp::RtpPacket& packet, int64_t nowUs) override;
     void onRtcp(const uint8_t*, size_t, int64_t) override {}

@@ -10,12 +10,12 @@ LocalTransportInfo toLocalInfo(const sfu::LocalTransportParameters& local) {
     return {local.iceUfrag, local.icePwd, local.fingerprint, local.candidates};
 }
 
-sfu::RemoteTransportParameters toRemote(const sfu::SessionDescription& remote) {
+sfu::RemoteTransportParameters toRemote(const SessionDescription& remote) {
     return {remote.iceUfrag, remote.icePwd, remote.candidates, remote.fingerprintAlgorithm,
             remote.fingerprint};
 }
 
-std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<sfu::MediaSection>& media) {
+std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<MediaSection>& media) {
     std::vector<rooms::PublishTrack> out;
     for (const auto& m : media) {
         if (m.rejected || m.codecs.empty()) continue;

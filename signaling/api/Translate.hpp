@@ -6,17 +6,17 @@
 
 #include "rooms/Conference.hpp"
 #include "rooms/RoomError.hpp"
-#include "sfu/RtpParameters.hpp"
 #include "sfu/core/WebRtcTransport.hpp"
 #include "signaling/http/HttpResponse.hpp"
 #include "signaling/sdp/NegotiationTypes.hpp"
 #include "signaling/sdp/SdpError.hpp"
+#include "signaling/sdp/SdpModel.hpp"
 
 namespace vcb::signaling {
 
 LocalTransportInfo toLocalInfo(const sfu::LocalTransportParameters& local);
-sfu::RemoteTransportParameters toRemote(const sfu::SessionDescription& remote);
-std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<sfu::MediaSection>& media);
+sfu::RemoteTransportParameters toRemote(const SessionDescription& remote);
+std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<MediaSection>& media);
 
 HttpResponse sdpProblem(const SdpError& error);
 HttpResponse roomProblem(rooms::RoomError error, std::string_view detail);

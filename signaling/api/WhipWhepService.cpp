@@ -169,7 +169,7 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
     }
     auto parsed = SdpParser::parse(request.body);
     if (!parsed) return responder.respond(sdpProblem(parsed.error()));
-    auto offer = std::make_shared<sfu::SessionDescription>(std::move(parsed.value()));
+    auto offer = std::make_shared<SessionDescription>(std::move(parsed.value()));
     bool publish = mode == Mode::Publish;
     // Dry run with placeholder transport parameters: refuse unusable offers before joining.
     {

@@ -208,7 +208,7 @@ void WsClient::publish(const protocol::Publish& m) {
     auto parsed = SdpParser::parse(m.sdp);
     if (!parsed)
         return sendError(toProtocol(parsed.error()), parsed.error().message(), m.requestId);
-    auto offer = std::make_shared<sfu::SessionDescription>(std::move(parsed.value()));
+    auto offer = std::make_shared<SessionDescription>(std::move(parsed.value()));
     std::string meetingId, participantId, transportId;
     {
         std::lock_guard lock(mutex_);

@@ -78,7 +78,7 @@ class WsClient final : public rooms::MeetingObserver,
     bool subscribeConnected_ = false;
     sfu::LocalTransportParameters subscribeLocal_;
     Negotiator subscribeNegotiator_;
-    std::optional<sfu::SessionDescription> lastOffer_;
+    std::optional<SessionDescription> lastOffer_;
     int64_t revision_ = 0;
     bool offerInFlight_ = false;
     bool renegotiateNeeded_ = false;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sfu/RtpParameters.hpp"
+#include "signaling/sdp/SdpModel.hpp"
 
 namespace vcb::signaling {
 
@@ -45,15 +46,15 @@ struct Negotiated {
     std::string sdp;
     // The server's description as written; pass the one from offer() back as `previous` and to
     // applyAnswer().
-    sfu::SessionDescription local;
+    SessionDescription local;
     // The client's description: its ICE credentials, fingerprint, candidates and m-sections
     // (the offer for answer(), the answer for applyAnswer(), empty for offer()).
-    sfu::SessionDescription remote;
+    SessionDescription remote;
     // Accepted m-sections in m-line order with the negotiated parameters: mid, kind, the
     // server's direction, codecs (with the payload types used on the wire; RTX only for Publish), header
     // extensions (ids used on the wire) and the SSRCs that flow on it: the client's for Publish,
     // the server's for View and for subscribe offers. For offer() these are the proposed ones.
-    std::vector<sfu::MediaSection> media;
+    std::vector<MediaSection> media;
 };
 
 }  // namespace vcb::signaling

@@ -20,8 +20,8 @@ constexpr size_t kMaxMsidIdLength = 64;
 
 SdpError bad(std::string message) { return SdpError(Code::BadSdp, std::move(message)); }
 
-sfu::SessionDescription localDescription(const LocalTransportInfo& local, sfu::DtlsSetup setup) {
-    sfu::SessionDescription d;
+SessionDescription localDescription(const LocalTransportInfo& local, DtlsSetup setup) {
+    SessionDescription d;
     d.iceUfrag = local.iceUfrag;
     d.icePwd = local.icePwd;
     d.iceLite = true;
@@ -44,9 +44,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 }
 
 // A section the server no longer (or never) uses: port 0, inactive, payload list kept.
-void retire(sfu::MediaSection& s) {
+void retire(MediaSection& s) {
     s.rejected = true;
-    s.direction = sfu::Direction::Inactive;
+    s.direction = Direction::Inactive;
     s.extensions.clear();
     s.ssrcs.clear();
     s.rtxSsrc.reset();
@@ -61,10 +61,10 @@ void retire(sfu::MediaSection& s) {
 Negotiator::Negotiator(MediaCapabilities caps, SdpWriter writer)
     : caps_(std::move(caps)), writer_(writer) {}
 
-NegotiationResult Negotiator::answer(const sfu::SessionDescription& offer,
+NegotiationResult Negotiator::answer(const SessionDescription& offer,
                                      const LocalTransportInfo& local, AnswerPurpose purpose,
                                      const std::map<std::string, SendStream>& sendStreams) {
-    if (offer.setup == sfu::DtlsSetup::Passive) {
+    if (offer.setup == DtlsSetup::Passive) {
         return bad("offer must use a=setup:actpass or a=setup:active");
     }
     for (const auto& [mid, stream] : sendStreams) {
@@ -75,20 +75,19 @@ NegotiationResult Negotiator::answer(const sfu::SessionDescription& offer,
     }
     Negotiated out;
     out.remote = offer;
-    sfu::SessionDescription ans = localDescription(local, sfu::DtlsSetup::Passive);
+    SessionDescription ans = localDescription(local, DtlsSetup::Passive);
 
-    for (const sfu::MediaSection& o : offer.media) {
-        sfu::MediaSection a;
+    for (const MediaSection& o : offer.media) {
+        MediaSection a;
         a.mid = o.mid;
         a.kind = o.kind;
         a.codecs = o.codecs;  // payload list for a rejected m-line
         retire(a);
 
-        const bool directionFits = purpose == AnswerPurpose::Publish
-                                       ? (o.direction == sfu::Direction::SendOnly ||
-                                          o.direction == sfu::Direction::SendRecv)
-                                       : (o.direction == sfu::Direction::RecvOnly ||
-                                          o.direction == sfu::Direction::SendRecv);
+        const bool directionFits =
+            purpose == AnswerPurpose::Publish
+                ? (o.direction == Direction::SendOnly || o.direction == Direction::SendRecv)
+                : (o.direction == Direction::RecvOnly || o.direction == Direction::SendRecv);
         std::vector<sfu::RtpCodec> codecs;
         if (!o.rejected && directionFits) codecs = caps_.select(o.kind, o.codecs);
         if (purpose == AnswerPurpose::Publish && o.kind == sfu::MediaKind::Video) {
@@ -108,8 +107,7 @@ NegotiationResult Negotiator::answer(const sfu::SessionDescription& offer,
         }
 
         a.rejected = false;
-        a.direction =
-            purpose == AnswerPurpose::Publish ? sfu::Direction::RecvOnly : sfu::Direction::SendOnly;
+        a.direction = purpose == AnswerPurpose::Publish ? Direction::RecvOnly : Direction::SendOnly;
         a.codecs = std::move(codecs);
         for (const auto& e : o.extensions) {
             if (caps_.supportsExtension(o.kind, e.uri)) a.extensions.push_back(e);
@@ -117,7 +115,7 @@ NegotiationResult Negotiator::answer(const sfu::SessionDescription& offer,
         a.rtcpMux = true;
         a.rtcpRsize = o.rtcpRsize;
 
-        sfu::MediaSection negotiated = a;
+        MediaSection negotiated = a;
         if (purpose == AnswerPurpose::View) {
             if (auto it = sendStreams.find(o.mid); it != sendStreams.end()) {
                 a.ssrcs = {it->second.ssrc};
@@ -162,7 +160,7 @@ NegotiationResult Negotiator::answer(const sfu::SessionDescription& offer,
 
 NegotiationResult Negotiator::offer(const std::vector<OfferedTrack>& tracks,
                                     const LocalTransportInfo& local,
-                                    const sfu::SessionDescription* previous) {
+                                    const SessionDescription* previous) {
     for (size_t i = 0; i < tracks.size(); ++i) {
         if (!isToken(tracks[i].trackId, kMaxMsidIdLength) ||
             !isToken(tracks[i].streamId, kMaxMsidIdLength)) {
@@ -174,17 +172,17 @@ NegotiationResult Negotiator::offer(const std::vector<OfferedTrack>& tracks,
         }
     }
 
-    std::vector<sfu::MediaSection> sections;
+    std::vector<MediaSection> sections;
     if (previous != nullptr) sections = previous->media;
     uint64_t nextMid = 0;
     for (const auto& s : sections) {
         if (auto n = parseUint(s.mid, UINT32_MAX)) nextMid = std::max<uint64_t>(nextMid, *n + 1);
     }
 
-    const auto fill = [&](sfu::MediaSection& s, const OfferedTrack& t) {
+    const auto fill = [&](MediaSection& s, const OfferedTrack& t) {
         s.kind = t.kind;
         s.rejected = false;
-        s.direction = sfu::Direction::SendOnly;
+        s.direction = Direction::SendOnly;
         s.codecs = caps_.codecs(t.kind);
         s.extensions = caps_.extensions(t.kind);
         s.ssrcs = {t.ssrc};
@@ -201,7 +199,7 @@ NegotiationResult Negotiator::offer(const std::vector<OfferedTrack>& tracks,
     std::vector<bool> recyclable(sections.size());
     std::vector<bool> placed(tracks.size(), false);
     for (size_t i = 0; i < sections.size(); ++i) {
-        sfu::MediaSection& s = sections[i];
+        MediaSection& s = sections[i];
         recyclable[i] = s.rejected && !s.codecs.empty();
         if (s.rejected) continue;
         bool kept = false;
@@ -216,7 +214,7 @@ NegotiationResult Negotiator::offer(const std::vector<OfferedTrack>& tracks,
     }
     for (size_t j = 0; j < tracks.size(); ++j) {
         if (placed[j]) continue;
-        sfu::MediaSection fresh;
+        MediaSection fresh;
         fresh.mid = std::to_string(nextMid++);
         fill(fresh, tracks[j]);
         bool reused = false;
@@ -236,7 +234,7 @@ NegotiationResult Negotiator::offer(const std::vector<OfferedTrack>& tracks,
     }
 
     Negotiated out;
-    sfu::SessionDescription desc = localDescription(local, sfu::DtlsSetup::ActPass);
+    SessionDescription desc = localDescription(local, DtlsSetup::ActPass);
     desc.media = std::move(sections);
     for (const auto& s : desc.media) {
         if (s.rejected) continue;
@@ -248,11 +246,11 @@ NegotiationResult Negotiator::offer(const std::vector<OfferedTrack>& tracks,
     return out;
 }
 
-NegotiationResult Negotiator::applyAnswer(const sfu::SessionDescription& offer,
+NegotiationResult Negotiator::applyAnswer(const SessionDescription& offer,
                                           std::string_view answerText) {
     auto parsed = SdpParser::parse(answerText);
     if (!parsed) return parsed.error();
-    const sfu::SessionDescription& ans = parsed.value();
+    const SessionDescription& ans = parsed.value();
     if (ans.media.size() != offer.media.size()) {
         return bad("answer has a different number of m-lines than the offer");
     }
@@ -260,8 +258,8 @@ NegotiationResult Negotiator::applyAnswer(const sfu::SessionDescription& offer,
     Negotiated out;
     out.local = offer;
     for (size_t i = 0; i < offer.media.size(); ++i) {
-        const sfu::MediaSection& o = offer.media[i];
-        const sfu::MediaSection& a = ans.media[i];
+        const MediaSection& o = offer.media[i];
+        const MediaSection& a = ans.media[i];
         if (a.mid != o.mid && !(a.rejected && a.mid.empty())) {
             return bad("answer m-line " + std::to_string(i) + " has mid '" + a.mid +
                        "', offered '" + o.mid + "'");
@@ -270,13 +268,13 @@ NegotiationResult Negotiator::applyAnswer(const sfu::SessionDescription& offer,
             if (!a.rejected) return bad("answer accepts m-section " + o.mid + " offered rejected");
             continue;
         }
-        if (a.rejected || a.direction == sfu::Direction::Inactive) continue;
+        if (a.rejected || a.direction == Direction::Inactive) continue;
         if (a.kind != o.kind) return bad("answer changes the kind of m-section " + o.mid);
-        if (a.direction != sfu::Direction::RecvOnly) {
+        if (a.direction != Direction::RecvOnly) {
             return bad("answer direction for m-section " + o.mid + " must be recvonly or inactive");
         }
 
-        sfu::MediaSection m = o;
+        MediaSection m = o;
         m.codecs.clear();
         for (const sfu::RtpCodec& ac : a.codecs) {
             const auto oc = std::find_if(o.codecs.begin(), o.codecs.end(), [&](const auto& c) {
@@ -309,11 +307,11 @@ NegotiationResult Negotiator::applyAnswer(const sfu::SessionDescription& offer,
             if (oe->id != ae.id) return bad("answer changes the id of extension " + ae.uri);
             m.extensions.push_back(*oe);
         }
-        m.direction = sfu::Direction::SendOnly;
+        m.direction = Direction::SendOnly;
         m.rtcpRsize = o.rtcpRsize && a.rtcpRsize;
         out.media.push_back(std::move(m));
     }
-    if (!out.media.empty() && ans.setup != sfu::DtlsSetup::Active) {
+    if (!out.media.empty() && ans.setup != DtlsSetup::Active) {
         return bad("answer must use a=setup:active (the server is the DTLS server)");
     }
     out.remote = std::move(parsed.value());

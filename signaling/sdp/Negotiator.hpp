@@ -21,10 +21,10 @@
 #include <vector>
 
 #include "common/Expected.hpp"
-#include "sfu/RtpParameters.hpp"
 #include "signaling/sdp/MediaCapabilities.hpp"
 #include "signaling/sdp/NegotiationTypes.hpp"
 #include "signaling/sdp/SdpError.hpp"
+#include "signaling/sdp/SdpModel.hpp"
 #include "signaling/sdp/SdpWriter.hpp"
 
 namespace vcb::signaling {
@@ -44,7 +44,7 @@ class Negotiator {
     // a=ssrc; cname must be printable ASCII without spaces, stream/track ids tokens, else
     // bad_sdp). The offer's setup must be actpass or active (bad_sdp otherwise); nothing
     // accepted gives unsupported_media.
-    NegotiationResult answer(const sfu::SessionDescription& offer, const LocalTransportInfo& local,
+    NegotiationResult answer(const SessionDescription& offer, const LocalTransportInfo& local,
                              AnswerPurpose purpose,
                              const std::map<std::string, SendStream>& sendStreams = {});
 
@@ -58,15 +58,14 @@ class Negotiator {
     // too_many_media.
     NegotiationResult offer(const std::vector<OfferedTrack>& tracks,
                             const LocalTransportInfo& local,
-                            const sfu::SessionDescription* previous = nullptr);
+                            const SessionDescription* previous = nullptr);
 
     // Parses and checks the client's answer to offer (the `local` returned by offer()): same
     // mids in the same order, rejected sections stay rejected, directions recvonly or inactive,
     // codecs a subset of the offered ones (same PT, name, clock rate; no RTX), extension ids as
     // offered, a=setup:active. media holds the sections the client accepted (a client may
     // reject or deactivate any of them).
-    NegotiationResult applyAnswer(const sfu::SessionDescription& offer,
-                                  std::string_view answerText);
+    NegotiationResult applyAnswer(const SessionDescription& offer, std::string_view answerText);
 
     const MediaCapabilities& capabilities() const { return caps_; }
 

@@ -127,11 +127,11 @@ bool isSha256Fingerprint(std::string_view fp) {
     return true;
 }
 
-std::optional<sfu::Direction> parseDirection(std::string_view key) {
-    if (key == "sendrecv") return sfu::Direction::SendRecv;
-    if (key == "sendonly") return sfu::Direction::SendOnly;
-    if (key == "recvonly") return sfu::Direction::RecvOnly;
-    if (key == "inactive") return sfu::Direction::Inactive;
+std::optional<Direction> parseDirection(std::string_view key) {
+    if (key == "sendrecv") return Direction::SendRecv;
+    if (key == "sendonly") return Direction::SendOnly;
+    if (key == "recvonly") return Direction::RecvOnly;
+    if (key == "inactive") return Direction::Inactive;
     return std::nullopt;
 }
 
@@ -160,9 +160,9 @@ struct StaticPayload {
 constexpr StaticPayload kStaticPayloads[] = {
     {0, "PCMU", 8000}, {8, "PCMA", 8000}, {9, "G722", 8000}, {13, "CN", 8000}};
 
-// Per-m-line facts beyond sfu::MediaSection that the session-level checks need.
+// Per-m-line facts beyond MediaSection that the session-level checks need.
 struct ParsedMedia {
-    sfu::MediaSection section;
+    MediaSection section;
     bool usable = false;  // audio/video, port != 0, SAVPF: must be bundled and rtcp-muxed
     bool portZero = false;
     std::string iceUfrag;
@@ -221,7 +221,7 @@ std::optional<SdpError> parseExtmap(std::string_view value,
 // Parses one m-line and its attributes.
 Expected<ParsedMedia, SdpError> parseMedia(const GstSDPMedia* media) {
     ParsedMedia pm;
-    sfu::MediaSection& s = pm.section;
+    MediaSection& s = pm.section;
 
     const std::string_view type = cstr(gst_sdp_media_get_media(media));
     const std::string_view proto = cstr(gst_sdp_media_get_proto(media));
@@ -251,7 +251,7 @@ Expected<ParsedMedia, SdpError> parseMedia(const GstSDPMedia* media) {
     pm.portZero = port == 0 && !bundleOnly;
     s.rejected = pm.portZero || !isRtp || !savpf;
     pm.usable = !s.rejected;
-    s.direction = sfu::Direction::SendRecv;
+    s.direction = Direction::SendRecv;
 
     std::map<uint8_t, RtpMap> rtpmaps;
     std::map<uint8_t, std::string> fmtps;
@@ -412,15 +412,15 @@ Expected<ParsedMedia, SdpError> parseMedia(const GstSDPMedia* media) {
             if (!s.ssrcs.empty() && primary == s.ssrcs.front()) s.rtxSsrc = rtx;
         }
     }
-    if (s.rejected) s.direction = sfu::Direction::Inactive;
+    if (s.rejected) s.direction = Direction::Inactive;
     if (pm.usable && s.mid.empty()) return bad("m-section without a=mid");
     return pm;
 }
 
-std::optional<sfu::DtlsSetup> parseSetup(std::string_view v) {
-    if (iequals(v, "actpass")) return sfu::DtlsSetup::ActPass;
-    if (iequals(v, "active")) return sfu::DtlsSetup::Active;
-    if (iequals(v, "passive")) return sfu::DtlsSetup::Passive;
+std::optional<DtlsSetup> parseSetup(std::string_view v) {
+    if (iequals(v, "actpass")) return DtlsSetup::ActPass;
+    if (iequals(v, "active")) return DtlsSetup::Active;
+    if (iequals(v, "passive")) return DtlsSetup::Passive;
     return std::nullopt;  // holdconn or garbage: DTLS-SRTP needs a role
 }
 
@@ -479,7 +479,7 @@ SdpResult SdpParser::parse(std::string_view text) {
         return bad("missing or malformed o= line");
     }
 
-    sfu::SessionDescription desc;
+    SessionDescription desc;
     std::string sessionUfrag;
     std::string sessionPwd;
     std::vector<std::string_view> sessionFingerprints;
@@ -603,7 +603,7 @@ SdpResult SdpParser::parse(std::string_view text) {
         if (!role) return bad("unsupported a=setup value");
         desc.setup = *role;
     } else {
-        desc.setup = sfu::DtlsSetup::Active;  // RFC 4145 default
+        desc.setup = DtlsSetup::Active;  // RFC 4145 default
     }
 
     for (const ParsedMedia& m : medias) {

@@ -1,5 +1,5 @@
 #pragma once
-// Parses a WebRTC SDP (offer or answer) into sfu::SessionDescription, using GstSDP for the
+// Parses a WebRTC SDP (offer or answer) into SessionDescription, using GstSDP for the
 // line/attribute level and checking what a BUNDLE + rtcp-mux + DTLS-SRTP peer must provide.
 //
 // Mapping notes:
@@ -21,10 +21,11 @@
 #include "common/Expected.hpp"
 #include "sfu/RtpParameters.hpp"
 #include "signaling/sdp/SdpError.hpp"
+#include "signaling/sdp/SdpModel.hpp"
 
 namespace vcb::signaling {
 
-using SdpResult = Expected<sfu::SessionDescription, SdpError>;
+using SdpResult = Expected<SessionDescription, SdpError>;
 
 class SdpParser {
   public:

@@ -18,27 +18,27 @@ struct SdpMediaDeleter {
     void operator()(GstSDPMedia* media) const { gst_sdp_media_free(media); }
 };
 
-const char* directionName(sfu::Direction d) {
+const char* directionName(Direction d) {
     switch (d) {
-        case sfu::Direction::SendRecv:
+        case Direction::SendRecv:
             return "sendrecv";
-        case sfu::Direction::SendOnly:
+        case Direction::SendOnly:
             return "sendonly";
-        case sfu::Direction::RecvOnly:
+        case Direction::RecvOnly:
             return "recvonly";
-        case sfu::Direction::Inactive:
+        case Direction::Inactive:
             return "inactive";
     }
     return "inactive";
 }
 
-const char* setupName(sfu::DtlsSetup s) {
+const char* setupName(DtlsSetup s) {
     switch (s) {
-        case sfu::DtlsSetup::ActPass:
+        case DtlsSetup::ActPass:
             return "actpass";
-        case sfu::DtlsSetup::Active:
+        case DtlsSetup::Active:
             return "active";
-        case sfu::DtlsSetup::Passive:
+        case DtlsSetup::Passive:
             return "passive";
     }
     return "actpass";
@@ -60,7 +60,7 @@ std::string formatCandidate(const sfu::IceCandidate& c) {
 
 namespace {
 
-void addRtpSection(GstSDPMedia* m, const sfu::SessionDescription& desc, const sfu::MediaSection& s,
+void addRtpSection(GstSDPMedia* m, const SessionDescription& desc, const MediaSection& s,
                    bool rejected) {
     // Transport attributes go into rejected RTP sections too: webrtcbin refuses a description
     // in which any media section lacks a=fingerprint, rejected or not.
@@ -71,7 +71,7 @@ void addRtpSection(GstSDPMedia* m, const sfu::SessionDescription& desc, const sf
     if (!desc.fingerprint.empty())
         attr(m, "fingerprint", desc.fingerprintAlgorithm + " " + desc.fingerprint);
     attr(m, "setup", setupName(desc.setup));
-    gst_sdp_media_add_attribute(m, directionName(rejected ? sfu::Direction::Inactive : s.direction),
+    gst_sdp_media_add_attribute(m, directionName(rejected ? Direction::Inactive : s.direction),
                                 nullptr);
     if (rejected) return;
     if (s.rtcpMux) gst_sdp_media_add_attribute(m, "rtcp-mux", nullptr);
@@ -125,7 +125,7 @@ SdpWriter::SdpWriter() : version_(1) {
 SdpWriter::SdpWriter(uint64_t sessionId, uint64_t firstVersion)
     : sessionId_(sessionId), version_(firstVersion) {}
 
-std::string SdpWriter::write(const sfu::SessionDescription& desc) {
+std::string SdpWriter::write(const SessionDescription& desc) {
     GstSDPMessage* rawMsg = nullptr;
     gst_sdp_message_new(&rawMsg);
     const std::unique_ptr<GstSDPMessage, SdpMessageDeleter> msg(rawMsg);
@@ -144,7 +144,7 @@ std::string SdpWriter::write(const sfu::SessionDescription& desc) {
     if (desc.iceLite) gst_sdp_message_add_attribute(msg.get(), "ice-lite", nullptr);
     gst_sdp_message_add_attribute(msg.get(), "msid-semantic", " WMS *");
 
-    for (const sfu::MediaSection& s : desc.media) {
+    for (const MediaSection& s : desc.media) {
         GstSDPMedia* rawMedia = nullptr;
         gst_sdp_media_new(&rawMedia);
         const std::unique_ptr<GstSDPMedia, SdpMediaDeleter> m(rawMedia);

@@ -1,5 +1,5 @@
 #pragma once
-// Writes sfu::SessionDescription as WebRTC SDP (via GstSDP). One writer per peer connection:
+// Writes SessionDescription as WebRTC SDP (via GstSDP). One writer per peer connection:
 // it keeps the o= session id and bumps the o= version on every write(), as RFC 3264 asks for
 // renegotiations.
 //
@@ -15,6 +15,7 @@
 #include <string>
 
 #include "sfu/RtpParameters.hpp"
+#include "signaling/sdp/SdpModel.hpp"
 
 namespace vcb::signaling {
 
@@ -27,7 +28,7 @@ class SdpWriter {
     SdpWriter(uint64_t sessionId, uint64_t firstVersion);
 
     // Returns the SDP text (CRLF line ends); the next call uses version + 1.
-    std::string write(const sfu::SessionDescription& desc);
+    std::string write(const SessionDescription& desc);
 
     uint64_t sessionId() const { return sessionId_; }
     uint64_t nextVersion() const { return version_; }

@@ -83,30 +83,30 @@ struct Client {
 };
 
 // The mids and ports of a subscribe offer, in m-line order ("0:9" accepted, "0:0" rejected).
-std::vector<std::string> layout(const sfu::SessionDescription& d) {
+std::vector<std::string> layout(const SessionDescription& d) {
     std::vector<std::string> out;
     for (const auto& m : d.media) out.push_back(m.mid + (m.rejected ? ":0" : ":9"));
     return out;
 }
 
-sfu::SessionDescription parse(const std::string& sdp) {
+SessionDescription parse(const std::string& sdp) {
     auto r = SdpParser::parse(sdp);
     EXPECT_TRUE(r.ok()) << r.error().message() << "\n" << sdp;
-    return r.ok() ? r.value() : sfu::SessionDescription{};
+    return r.ok() ? r.value() : SessionDescription{};
 }
 
 // A browser's answer: recvonly, DTLS client, VP8 only; rejected m-lines stay rejected.
-std::string browserAnswer(const sfu::SessionDescription& offer) {
-    sfu::SessionDescription a = offer;
+std::string browserAnswer(const SessionDescription& offer) {
+    SessionDescription a = offer;
     a.iceLite = false;
     a.iceUfrag = "cli1";
     a.icePwd = "clientPassword0123456789";
-    a.setup = sfu::DtlsSetup::Active;
+    a.setup = DtlsSetup::Active;
     a.fingerprint = std::string(testsdp::kChromeFingerprint);
     a.candidates.clear();
     for (auto& m : a.media) {
         if (m.rejected) continue;
-        m.direction = sfu::Direction::RecvOnly;
+        m.direction = Direction::RecvOnly;
         m.ssrcs = {4242};
         m.msidStream.clear();
         m.msidTrack.clear();
@@ -155,7 +155,7 @@ class WsClientTest : public ::testing::Test {
     }
 
     // Answers the next subscribe offer; returns it parsed.
-    sfu::SessionDescription answerNext(Client& c, const std::string& what) {
+    SessionDescription answerNext(Client& c, const std::string& what) {
         auto offer = c.connection->next<protocol::SubscribeOffer>();
         EXPECT_TRUE(offer) << "no subscribe offer " << what;
         if (!offer) return {};

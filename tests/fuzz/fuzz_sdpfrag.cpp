@@ -21,8 +21,8 @@ namespace {
 using namespace vcb::signaling;
 
 // A minimal valid offer whose candidate list is replaced for the round trip.
-const vcb::sfu::SessionDescription& baseDescription() {
-    static const vcb::sfu::SessionDescription desc = [] {
+const vcb::signaling::SessionDescription& baseDescription() {
+    static const vcb::signaling::SessionDescription desc = [] {
         const char* text =
             "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
             "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:abcd\r\n"
@@ -56,7 +56,7 @@ void checkCandidate(std::string_view value) {
     VCB_FUZZ_CHECK(c->type == "host" || c->type == "srflx" || c->type == "prflx" ||
                    c->type == "relay");
 
-    vcb::sfu::SessionDescription desc = baseDescription();
+    vcb::signaling::SessionDescription desc = baseDescription();
     desc.candidates = {*c};
     SdpWriter writer(1, 1);
     const auto reparsed = SdpParser::parse(writer.write(desc));

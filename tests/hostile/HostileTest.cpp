@@ -668,11 +668,11 @@ class ReplayingPublisher final : public loadgen::PeerConnection {
     }
 
   protected:
-    std::vector<sfu::MediaSection> offerMedia() override {
-        std::vector<sfu::MediaSection> media(1);
+    std::vector<signaling::MediaSection> offerMedia() override {
+        std::vector<signaling::MediaSection> media(1);
         media[0].mid = "0";
         media[0].kind = sfu::MediaKind::Audio;
-        media[0].direction = sfu::Direction::SendOnly;
+        media[0].direction = signaling::Direction::SendOnly;
         media[0].codecs.push_back({kPt, "opus", 48000, 2, "minptime=10", {}, std::nullopt});
         media[0].extensions = {{1, sfu::ext::kMid}};
         media[0].ssrcs = {kSsrc};
@@ -681,7 +681,8 @@ class ReplayingPublisher final : public loadgen::PeerConnection {
         media[0].msidTrack = "replay-audio";
         return media;
     }
-    bool acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) override {
+    bool acceptAnswerMedia(const signaling::SessionDescription& answer,
+                           std::string& error) override {
         if (!answer.media.empty() && !answer.media[0].rejected) return true;
         error = "audio rejected";
         return false;
@@ -894,23 +895,24 @@ class NackFlooder final : public loadgen::PeerConnection {
     std::atomic<uint64_t> nacksListed{0};
 
   protected:
-    std::vector<sfu::MediaSection> offerMedia() override {
-        std::vector<sfu::MediaSection> media(2);
+    std::vector<signaling::MediaSection> offerMedia() override {
+        std::vector<signaling::MediaSection> media(2);
         media[0].mid = "0";
         media[0].kind = sfu::MediaKind::Audio;
-        media[0].direction = sfu::Direction::RecvOnly;
+        media[0].direction = signaling::Direction::RecvOnly;
         media[0].codecs.push_back({111, "opus", 48000, 2, "minptime=10", {}, std::nullopt});
         media[0].extensions = {{1, sfu::ext::kMid}};
         media[1].mid = "1";
         media[1].kind = sfu::MediaKind::Video;
-        media[1].direction = sfu::Direction::RecvOnly;
+        media[1].direction = signaling::Direction::RecvOnly;
         media[1].codecs.push_back(
             {kVideoPt, "VP8", 90000, 0, "", {"nack", "nack pli"}, std::nullopt});
         media[1].extensions = {
             {1, sfu::ext::kMid}, {3, sfu::ext::kAbsSendTime}, {4, sfu::ext::kTransportCc}};
         return media;
     }
-    bool acceptAnswerMedia(const sfu::SessionDescription& answer, std::string& error) override {
+    bool acceptAnswerMedia(const signaling::SessionDescription& answer,
+                           std::string& error) override {
         for (const auto& m : answer.media) {
             if (m.kind == sfu::MediaKind::Video && !m.rejected) return true;
         }

@@ -15,7 +15,6 @@ namespace vcb::signaling {
 namespace {
 
 using namespace testsdp;
-using sfu::Direction;
 using sfu::MediaKind;
 
 LocalTransportInfo serverTransport() {
@@ -34,19 +33,19 @@ LocalTransportInfo serverTransport() {
     return t;
 }
 
-sfu::SessionDescription parse(const std::string& text) {
+SessionDescription parse(const std::string& text) {
     auto r = SdpParser::parse(text);
     EXPECT_TRUE(r.ok()) << r.error().message() << "\n" << text;
-    return r.ok() ? r.value() : sfu::SessionDescription{};
+    return r.ok() ? r.value() : SessionDescription{};
 }
 
-std::vector<uint8_t> payloadTypes(const sfu::MediaSection& s) {
+std::vector<uint8_t> payloadTypes(const MediaSection& s) {
     std::vector<uint8_t> pts;
     for (const auto& c : s.codecs) pts.push_back(c.payloadType);
     return pts;
 }
 
-std::vector<std::string> extensionUris(const sfu::MediaSection& s) {
+std::vector<std::string> extensionUris(const MediaSection& s) {
     std::vector<std::string> uris;
     for (const auto& e : s.extensions) uris.push_back(std::to_string(e.id) + " " + e.uri);
     return uris;
@@ -111,7 +110,7 @@ TEST(Negotiator, PublishAnswerToChromeOffer) {
 
     const auto answer = parse(sdp);
     EXPECT_TRUE(answer.iceLite);
-    EXPECT_EQ(answer.setup, sfu::DtlsSetup::Passive);
+    EXPECT_EQ(answer.setup, DtlsSetup::Passive);
     EXPECT_EQ(answer.iceUfrag, "vcbU");
     EXPECT_EQ(answer.fingerprint, serverTransport().fingerprint);
     ASSERT_EQ(answer.media.size(), 3u);
@@ -282,11 +281,11 @@ TEST(Negotiator, SeveralAudioAndVideoSectionsForPublish) {
 TEST(Negotiator, OfferSetupMustBeActpassOrActive) {
     Negotiator n;
     auto offer = parse(kChromeOffer);
-    offer.setup = sfu::DtlsSetup::Passive;
+    offer.setup = DtlsSetup::Passive;
     const auto r = n.answer(offer, serverTransport(), AnswerPurpose::Publish);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().codeString(), "bad_sdp");
-    offer.setup = sfu::DtlsSetup::Active;
+    offer.setup = DtlsSetup::Active;
     EXPECT_TRUE(n.answer(offer, serverTransport(), AnswerPurpose::Publish).ok());
 }
 
@@ -297,12 +296,12 @@ OfferedTrack track(std::string id, MediaKind kind, uint32_t ssrc) {
 }
 
 // What a browser answers to a subscribe offer: recvonly, setup active, the given codecs.
-std::string clientAnswer(const sfu::SessionDescription& offer, bool vp8Only = true) {
-    sfu::SessionDescription a = offer;
+std::string clientAnswer(const SessionDescription& offer, bool vp8Only = true) {
+    SessionDescription a = offer;
     a.iceLite = false;
     a.iceUfrag = "cli1";
     a.icePwd = "clientPassword0123456789";
-    a.setup = sfu::DtlsSetup::Active;
+    a.setup = DtlsSetup::Active;
     a.fingerprint = std::string(kChromeFingerprint);
     a.candidates.clear();
     for (auto& m : a.media) {
@@ -325,7 +324,7 @@ TEST(Negotiator, SubscribeOfferLayout) {
     ASSERT_TRUE(r.ok()) << r.error().message();
     const auto offer = parse(r->sdp);
     EXPECT_TRUE(offer.iceLite);
-    EXPECT_EQ(offer.setup, sfu::DtlsSetup::ActPass);
+    EXPECT_EQ(offer.setup, DtlsSetup::ActPass);
     EXPECT_EQ(offer.bundleMids, (std::vector<std::string>{"0", "1"}));
     ASSERT_EQ(offer.media.size(), 2u);
     const auto& audio = offer.media[0];
@@ -577,7 +576,7 @@ TEST(Negotiator, SubscribeOffersNeverRemoveOrReorderMLines) {
     std::vector<std::string> present = {"a", "b", "c"};
     int generation = 0;
     std::map<std::string, std::string> trackOfMid;
-    std::optional<sfu::SessionDescription> previous;
+    std::optional<SessionDescription> previous;
     for (int step = 0; step < 60; ++step) {
         // Rotate: the oldest participant leaves every other step, a new one joins in between.
         if (step % 2 == 0) {
@@ -659,7 +658,7 @@ TEST(Negotiator, ApplyAnswer) {
     EXPECT_EQ(payloadTypes(r->media[1]), std::vector<uint8_t>{96});
     EXPECT_EQ(r->media[1].ssrcs, std::vector<uint32_t>{2000});
     EXPECT_EQ(r->remote.iceUfrag, "cli1");
-    EXPECT_EQ(r->remote.setup, sfu::DtlsSetup::Active);
+    EXPECT_EQ(r->remote.setup, DtlsSetup::Active);
     EXPECT_TRUE(r->sdp.empty());
 }
 

@@ -10,7 +10,6 @@ namespace vcb::signaling {
 namespace {
 
 using namespace testsdp;
-using sfu::Direction;
 using sfu::MediaKind;
 
 void expectError(const std::string& text, SdpError::Code code, std::string_view codeString) {
@@ -24,13 +23,13 @@ void expectError(const std::string& text, SdpError::Code code, std::string_view 
 TEST(SdpParser, ChromePublishOffer) {
     const auto r = SdpParser::parse(kChromeOffer);
     ASSERT_TRUE(r.ok()) << r.error().message();
-    const sfu::SessionDescription& d = r.value();
+    const SessionDescription& d = r.value();
     EXPECT_EQ(d.iceUfrag, "Fq3v");
     EXPECT_EQ(d.icePwd, "9CzL0kbnm5MTcTHpTuYRo9oi");
     EXPECT_FALSE(d.iceLite);
     EXPECT_EQ(d.fingerprintAlgorithm, "sha-256");
     EXPECT_EQ(d.fingerprint, kChromeFingerprint);
-    EXPECT_EQ(d.setup, sfu::DtlsSetup::ActPass);
+    EXPECT_EQ(d.setup, DtlsSetup::ActPass);
     EXPECT_EQ(d.bundleMids, (std::vector<std::string>{"0", "1", "2"}));
     ASSERT_EQ(d.media.size(), 3u);
 
@@ -44,7 +43,7 @@ TEST(SdpParser, ChromePublishOffer) {
     EXPECT_EQ(d.candidates[1].address, "203.0.113.7");
     EXPECT_EQ(d.candidates[1].type, "srflx");
 
-    const sfu::MediaSection& audio = d.media[0];
+    const MediaSection& audio = d.media[0];
     EXPECT_EQ(audio.mid, "0");
     EXPECT_EQ(audio.kind, MediaKind::Audio);
     EXPECT_EQ(audio.direction, Direction::SendOnly);
@@ -71,7 +70,7 @@ TEST(SdpParser, ChromePublishOffer) {
     EXPECT_EQ(audio.msidStream, "9f1bcd3e-6e5c-4f6b-a1b9-0d3b4c5e6f70");
     EXPECT_EQ(audio.msidTrack, "3c0f7e2a-5b1d-4c8e-9a7f-6e5d4c3b2a10");
 
-    const sfu::MediaSection& video = d.media[1];
+    const MediaSection& video = d.media[1];
     EXPECT_EQ(video.mid, "1");
     EXPECT_EQ(video.kind, MediaKind::Video);
     EXPECT_EQ(video.direction, Direction::SendOnly);
@@ -96,7 +95,7 @@ TEST(SdpParser, ChromePublishOffer) {
     EXPECT_EQ(video.msidTrack, "b7e6d5c4-3a2b-4c1d-8e9f-0a1b2c3d4e5f");
 
     // The data channel is kept, rejected, with its mid and no codecs.
-    const sfu::MediaSection& data = d.media[2];
+    const MediaSection& data = d.media[2];
     EXPECT_EQ(data.mid, "2");
     EXPECT_TRUE(data.rejected);
     EXPECT_TRUE(data.codecs.empty());
@@ -127,7 +126,7 @@ TEST(SdpParser, WebrtcbinOffer) {
     const auto& d = r.value();
     EXPECT_EQ(d.iceUfrag, "Ylj0GmRqlGkRtKl4AbgfZbOsJ1nnWSZo");
     EXPECT_EQ(d.icePwd, "bmETlBhaRMkdOpWJ3ojdDCzwBfSn9Rcf");
-    EXPECT_EQ(d.setup, sfu::DtlsSetup::ActPass);
+    EXPECT_EQ(d.setup, DtlsSetup::ActPass);
     EXPECT_EQ(d.bundleMids, (std::vector<std::string>{"video0", "audio1"}));
     ASSERT_EQ(d.candidates.size(), 1u);  // the TCP one is ignored
     EXPECT_EQ(d.candidates[0].transport, "udp");
@@ -177,13 +176,13 @@ TEST(SdpParser, SessionLevelTransportAndMediaLevelPrecedence) {
 TEST(SdpParser, SetupValuesAndDefault) {
     auto r = SdpParser::parse(replaceAll(kWebrtcbinOffer, "a=setup:actpass", "a=setup:active"));
     ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r.value().setup, sfu::DtlsSetup::Active);
+    EXPECT_EQ(r.value().setup, DtlsSetup::Active);
     r = SdpParser::parse(replaceAll(kWebrtcbinOffer, "a=setup:actpass", "a=setup:passive"));
     ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r.value().setup, sfu::DtlsSetup::Passive);
+    EXPECT_EQ(r.value().setup, DtlsSetup::Passive);
     r = SdpParser::parse(removeLines(kWebrtcbinOffer, "a=setup"));
     ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r.value().setup, sfu::DtlsSetup::Active);  // RFC 4145 default
+    EXPECT_EQ(r.value().setup, DtlsSetup::Active);  // RFC 4145 default
     expectError(replaceAll(kWebrtcbinOffer, "a=setup:actpass", "a=setup:holdconn"),
                 SdpError::Code::BadSdp, "bad_sdp");
 }

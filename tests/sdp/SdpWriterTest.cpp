@@ -12,14 +12,14 @@ namespace {
 
 using namespace testsdp;
 
-sfu::SessionDescription sampleDescription() {
-    sfu::SessionDescription d;
+SessionDescription sampleDescription() {
+    SessionDescription d;
     d.iceUfrag = "srvU";
     d.icePwd = "serverpassword0123456789";
     d.iceLite = true;
     d.fingerprintAlgorithm = "sha-256";
     d.fingerprint = std::string(kChromeFingerprint);
-    d.setup = sfu::DtlsSetup::Passive;
+    d.setup = DtlsSetup::Passive;
     d.bundleMids = {"0", "1"};
     sfu::IceCandidate c;
     c.foundation = "1";
@@ -28,10 +28,10 @@ sfu::SessionDescription sampleDescription() {
     c.port = 40000;
     d.candidates = {c};
 
-    sfu::MediaSection audio;
+    MediaSection audio;
     audio.mid = "0";
     audio.kind = sfu::MediaKind::Audio;
-    audio.direction = sfu::Direction::RecvOnly;
+    audio.direction = Direction::RecvOnly;
     audio.rtcpMux = true;
     sfu::RtpCodec opus;
     opus.payloadType = 111;
@@ -43,10 +43,10 @@ sfu::SessionDescription sampleDescription() {
     audio.codecs = {opus};
     audio.extensions = {{1, sfu::ext::kMid}, {2, sfu::ext::kAudioLevel}};
 
-    sfu::MediaSection video;
+    MediaSection video;
     video.mid = "1";
     video.kind = sfu::MediaKind::Video;
-    video.direction = sfu::Direction::SendOnly;
+    video.direction = Direction::SendOnly;
     video.rtcpMux = true;
     video.rtcpRsize = true;
     sfu::RtpCodec vp8;
@@ -136,7 +136,7 @@ TEST(SdpWriter, RoundTripRealOffers) {
 TEST(SdpWriter, RejectedSections) {
     auto d = sampleDescription();
     d.media[1].rejected = true;
-    sfu::MediaSection data;  // what the parser makes of m=application
+    MediaSection data;  // what the parser makes of m=application
     data.mid = "2";
     data.rejected = true;
     d.media.push_back(data);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sfu/RtpParameters.hpp"
+#include "signaling/sdp/SdpModel.hpp"
 
 namespace vcb::signaling::testsdp {
 
@@ -42,7 +43,7 @@ inline void expectSameCodec(const sfu::RtpCodec& a, const sfu::RtpCodec& b) {
     EXPECT_EQ(a.rtxPayloadType, b.rtxPayloadType);
 }
 
-inline void expectSameSection(const sfu::MediaSection& a, const sfu::MediaSection& b) {
+inline void expectSameSection(const MediaSection& a, const MediaSection& b) {
     SCOPED_TRACE("mid " + a.mid);
     EXPECT_EQ(a.mid, b.mid);
     EXPECT_EQ(a.kind, b.kind);
@@ -64,8 +65,7 @@ inline void expectSameSection(const sfu::MediaSection& a, const sfu::MediaSectio
     EXPECT_EQ(a.rtcpRsize, b.rtcpRsize);
 }
 
-inline void expectSameDescription(const sfu::SessionDescription& a,
-                                  const sfu::SessionDescription& b) {
+inline void expectSameDescription(const SessionDescription& a, const SessionDescription& b) {
     EXPECT_EQ(a.iceUfrag, b.iceUfrag);
     EXPECT_EQ(a.icePwd, b.icePwd);
     EXPECT_EQ(a.iceLite, b.iceLite);
