@@ -187,6 +187,13 @@ int main(int argc, char** argv) {
     }
     vcb::setLogLevel(level);
 
+    // Kept for the meeting policy (docs/meetings.md); nothing consults it yet.
+    const auto units = loadUnitTree(config.unitsFile, error);
+    if (!units) {
+        std::cerr << "vcbridge: " << error << "\n";
+        return 2;
+    }
+
     auto certificate = std::shared_ptr<const vcb::dtls::DtlsCertificate>(
         vcb::dtls::DtlsCertificate::generate(&error));
     if (!certificate) {
@@ -197,13 +204,6 @@ int main(int argc, char** argv) {
     if (!dtls) {
         std::cerr << "vcbridge: cannot create the DTLS context: " << error << "\n";
         return 1;
-    }
-
-    // Kept for the meeting policy (docs/meetings.md); nothing consults it yet.
-    const auto units = loadUnitTree(config.unitsFile, error);
-    if (!units) {
-        std::cerr << "vcbridge: " << error << "\n";
-        return 2;
     }
 
     auto authenticator = makeAuthenticator(config.auth, error);
