@@ -44,9 +44,8 @@ Expected<std::vector<const Unit*>, UnknownUnit> UnitTree::resolve(
     for (size_t i = 0; i < invitations.size(); ++i) {
         const Unit* u = find(invitations[i].unitId);
         if (u == nullptr) return UnknownUnit{i, invitations[i].unitId};
-        ranges.emplace_back(u->index,
-                            invitations[i].scope == Invitation::Scope::Subtree ? u->end
-                                                                               : u->index + 1);
+        ranges.emplace_back(
+            u->index, invitations[i].scope == Invitation::Scope::Subtree ? u->end : u->index + 1);
     }
     std::sort(ranges.begin(), ranges.end());
     std::vector<const Unit*> out;

@@ -24,11 +24,11 @@ struct UnitTier {
 // One administrative unit. Units are stored in pre-order (parents before children, siblings in
 // file order), so a unit's sub-tree is the contiguous range [index, end).
 struct Unit {
-    std::string id;    // stable, [a-z0-9._-]
-    std::string name;  // UTF-8, byte for byte as in the file
-    size_t tier = 0;   // depth of its tier, an index into UnitTree::tiers()
-    size_t line = 0;   // where the file declares it (1-based)
-    size_t index = 0;  // position in UnitTree::units()
+    std::string id;                           // stable, [a-z0-9._-]
+    std::string name;                         // UTF-8, byte for byte as in the file
+    size_t tier = 0;                          // depth of its tier, an index into UnitTree::tiers()
+    size_t line = 0;                          // where the file declares it (1-based)
+    size_t index = 0;                         // position in UnitTree::units()
     size_t parent = static_cast<size_t>(-1);  // index of the parent; npos for a root
     size_t end = 0;                           // one past the last unit of its sub-tree
 };

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -20,8 +19,8 @@ std::string UnitsError::format() const {
 bool isValidUnitId(std::string_view id) {
     if (id.empty() || id.size() > UnitsFile::kMaxIdLength) return false;
     for (char c : id) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-                        c == '.';
+        const bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
         if (!ok) return false;
     }
     return true;
@@ -55,7 +54,7 @@ bool isValidUnitName(std::string_view name) {
             cp = (cp << 6) | (p[i] & 0x3F);
         }
         if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return false;
-        if (cp >= 0xD800 && cp <= 0xDFFF) return false;                  // surrogates
+        if (cp >= 0xD800 && cp <= 0xDFFF) return false;                           // surrogates
         if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) return false;  // controls
         p += len;
     }
@@ -168,7 +167,8 @@ std::optional<UnitsError> Loader::parseTiers(const YAML::Node& tiers) {
                     "at most " + std::to_string(UnitsFile::kMaxTiers) + " tiers");
     for (const YAML::Node& t : tiers) {
         const size_t line = lineOf(t, listLine);
-        if (!t.IsMap()) return fail(Code::BadField, line, "a tier must be a mapping (name, parents)");
+        if (!t.IsMap())
+            return fail(Code::BadField, line, "a tier must be a mapping (name, parents)");
         if (auto e = checkKeys(t, "tier", {"name", "parents"})) return e;
         UnitTier tier;
         tier.depth = tiers_.size();
@@ -217,7 +217,8 @@ std::optional<UnitsError> Loader::parseUnits(const YAML::Node& units) {
         RawUnit raw;
         raw.line = lineOf(u, listLine);
         if (!u.IsMap())
-            return fail(Code::BadField, raw.line, "a unit must be a mapping (id, name, tier, parent)");
+            return fail(Code::BadField, raw.line,
+                        "a unit must be a mapping (id, name, tier, parent)");
         if (auto e = checkKeys(u, "unit", {"id", "name", "tier", "parent"})) return e;
         if (auto e = scalar(u, "id", "unit", raw.line, raw.id)) return e;
         const std::string what = "unit '" + raw.id + "'";
@@ -383,11 +384,15 @@ UnitsResult UnitsFile::load(const std::string& path) {
     if (!in)
         return UnitsError{Code::IoError, path, 0,
                           std::string("cannot read the units file: ") + std::strerror(errno)};
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad())
-        return UnitsError{Code::IoError, path, 0, "cannot read the units file"};
-    return parse(text.str(), path);
+    std::string text(kMaxFileBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad()) return UnitsError{Code::IoError, path, 0, "cannot read the units file"};
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes)
+        return UnitsError{
+            Code::BadField, path, 0,
+            "the units file is larger than " + std::to_string(kMaxFileBytes) + " bytes"};
+    return parse(text, path);
 }
 
 }  // namespace vcb::rooms

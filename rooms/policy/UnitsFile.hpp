@@ -69,10 +69,11 @@ class UnitsFile {
     static constexpr size_t kMaxNameBytes = 256;
     static constexpr size_t kMaxTiers = 16;
     static constexpr size_t kMaxUnits = 100000;
+    static constexpr size_t kMaxFileBytes = 16 << 20;
 
     // Parses YAML text; `file` only names it in errors.
     static UnitsResult parse(std::string_view yaml, const std::string& file);
-    // Reads and parses a file.
+    // Reads (at most kMaxFileBytes) and parses a file.
     static UnitsResult load(const std::string& path);
 };
 

@@ -75,8 +75,7 @@ TEST_F(UnitsAppTest, AMissingUnitsFileStopsStartUp) {
     int status = 0;
     std::string out = start(&status);
     EXPECT_EQ(status, 2) << out;
-    EXPECT_NE(out.find(dir_ + "/units.yaml: cannot read the units file"), std::string::npos)
-        << out;
+    EXPECT_NE(out.find(dir_ + "/units.yaml: cannot read the units file"), std::string::npos) << out;
 }
 
 TEST_F(UnitsAppTest, TheSampleLoadsAndIsLogged) {

@@ -1,8 +1,11 @@
 // The administrative unit tree and its YAML file (rooms/policy/UnitTree, UnitsFile), including the
 // shipped sample deploy/units.yaml.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -62,8 +65,8 @@ TEST(UnitsFileTest, EachErrorNamesTheFileAndLine) {
         {kHeader + gov + "  - {id: p1, name: Tỉnh A, tier: province, parent: gov}\n" +
              "  - {id: p1, name: Tỉnh B, tier: province, parent: gov}\n",
          "duplicate_id", 12, "unit 'p1': duplicate id (first at line 11)"},
-        {kHeader + gov + "  - {id: p1, name: Tỉnh A, tier: region, parent: gov}\n",
-         "unknown_tier", 11, "unit 'p1': unknown tier 'region'"},
+        {kHeader + gov + "  - {id: p1, name: Tỉnh A, tier: region, parent: gov}\n", "unknown_tier",
+         11, "unit 'p1': unknown tier 'region'"},
         {"tiers:\n  - name: government\n  - name: commune\n    parents: [province]\n"
          "units:\n  - {id: gov, name: G, tier: government}\n",
          "unknown_tier", 4, "tier 'commune': parent tier 'province' is not declared above it"},
@@ -77,7 +80,8 @@ TEST(UnitsFileTest, EachErrorNamesTheFileAndLine) {
          "tier_not_under_parent", 13, "district sits under province"},
         {kHeader + gov + "  - {id: gov2, name: G, tier: government, parent: gov}\n",
          "tier_not_under_parent", 11, "government is the root tier"},
-        {"tiers:\n  - name: a\n  - name: a\n    parents: [a]\nunits:\n  - {id: x, name: X, tier: a}\n",
+        {"tiers:\n  - name: a\n  - name: a\n    parents: [a]\nunits:\n  - {id: x, name: X, tier: "
+         "a}\n",
          "duplicate_tier", 3, "tier 'a' is declared twice"},
         {kHeader + gov + "  - {id: p1, tier: province, parent: gov}\n", "missing_field", 11,
          "unit 'p1': 'name' is missing"},
@@ -98,7 +102,8 @@ TEST(UnitsFileTest, EachErrorNamesTheFileAndLine) {
              "    code: 01\n",
          "bad_field", 15, "unit: unknown key 'code' (allowed: id, name, tier, parent)"},
         {kHeader + gov + "  - {id: p1, name: \"T\\x01nh\", tier: province, parent: gov}\n",
-         "bad_field", 11, "unit 'p1': the name is not valid UTF-8 text (or has control characters)"},
+         "bad_field", 11,
+         "unit 'p1': the name is not valid UTF-8 text (or has control characters)"},
         {kHeader + gov + "  - {id: p1, name: [a, b], tier: province, parent: gov}\n", "bad_field",
          11, "unit 'p1': 'name' must be a single value"},
         {kHeader + gov + "  - {id: p1, name: " + std::string(257, 'x') +
@@ -107,9 +112,11 @@ TEST(UnitsFileTest, EachErrorNamesTheFileAndLine) {
         {"tiers:\n  - name: a\n    parents: [a]\nunits:\n  - {id: x, name: X, tier: a}\n",
          "bad_field", 3, "tier 'a': the first tier is the root tier and has no parents"},
         {"tiers: [government]\nunits: []\n", "bad_field", 1, "a tier must be a mapping"},
-        {kHeader + gov + "  - {id: p1, name: Tỉnh A, tier: province, parent: gov\n",
-         "yaml_syntax", 12, ""},
+        {kHeader + gov + "  - {id: p1, name: Tỉnh A, tier: province, parent: gov\n", "yaml_syntax",
+         12, ""},
         {"- just\n- a list\n", "bad_field", 1, "expected a mapping with 'tiers' and 'units'"},
+        {kHeader + gov + "  - {id: p1, name: Tỉnh A, tier: province, parent: gov, id: p2}\n",
+         "bad_field", 11, "unit: key 'id' twice"},
     };
     for (const Case& c : cases) {
         auto result = UnitsFile::parse(c.yaml, "deploy/units.yaml");
@@ -119,8 +126,9 @@ TEST(UnitsFileTest, EachErrorNamesTheFileAndLine) {
         EXPECT_EQ(e.line, c.line) << e.format() << "\n" << c.yaml;
         EXPECT_EQ(e.file, "deploy/units.yaml");
         EXPECT_NE(e.message.find(c.message), std::string::npos) << e.format() << "\n" << c.yaml;
-        const std::string where =
-            c.line == 0 ? "deploy/units.yaml: " : "deploy/units.yaml:" + std::to_string(c.line) + ": ";
+        const std::string where = c.line == 0
+                                      ? "deploy/units.yaml: "
+                                      : "deploy/units.yaml:" + std::to_string(c.line) + ": ";
         EXPECT_EQ(e.format(), where + e.message);
     }
 }
@@ -132,6 +140,27 @@ TEST(UnitsFileTest, UnreadableFileIsAnIoError) {
     EXPECT_EQ(result.error().line, 0u);
     EXPECT_EQ(result.error().format(),
               "/nonexistent/units.yaml: cannot read the units file: No such file or directory");
+}
+
+TEST(UnitsFileTest, ADirectoryOrAHugeFileIsRefused) {
+    auto dir = UnitsFile::load("/tmp");
+    ASSERT_FALSE(dir.ok());
+    EXPECT_EQ(dir.error().codeName(), "io_error") << dir.error().format();
+
+    char tmpl[] = "/tmp/vcb-units-XXXXXX";
+    const int fd = ::mkstemp(tmpl);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    {
+        std::ofstream out(tmpl);
+        out << kHeader << "# " << std::string(UnitsFile::kMaxFileBytes, 'x') << "\n";
+    }
+    auto huge = UnitsFile::load(tmpl);
+    std::remove(tmpl);
+    ASSERT_FALSE(huge.ok());
+    EXPECT_EQ(huge.error().codeName(), "bad_field");
+    EXPECT_EQ(huge.error().format(),
+              std::string(tmpl) + ": the units file is larger than 16777216 bytes");
 }
 
 TEST(UnitsFileTest, TheSampleHasBothKindsOfProvince) {
@@ -171,8 +200,8 @@ TEST(UnitsFileTest, TheSampleHasBothKindsOfProvince) {
     const Unit* namEt = tree.find("thanh-son.x-nam-et");
     ASSERT_NE(namEt, nullptr);
     EXPECT_EQ(ids(tree.pathToRoot(*namEt)),
-              (std::vector<std::string>{"thanh-son.x-nam-et", "thanh-son.h-muong-khoa",
-                                        "thanh-son", "gov"}));
+              (std::vector<std::string>{"thanh-son.x-nam-et", "thanh-son.h-muong-khoa", "thanh-son",
+                                        "gov"}));
 
     // Bình Hải has two-tier local government: its communes sit directly under it.
     const Unit* binhHai = tree.find("binh-hai");
@@ -285,14 +314,15 @@ TEST(UnitsFileTest, AProvinceOnlyFileMayHaveSeveralRoots) {
 TEST(UnitsFileTest, NamesRoundTripByteForByte) {
     // Precomposed (NFC) and decomposed (NFD: "e" + U+0302 + U+0323) spellings are both kept as
     // written; nothing normalises them.
-    const std::string nfc = "X\xC3\xA3 \xC4\x90\xE1\xBB\x93ng T\xC3\xA2m";   // Xã Đồng Tâm
+    const std::string nfc = "X\xC3\xA3 \xC4\x90\xE1\xBB\x93ng T\xC3\xA2m";       // Xã Đồng Tâm
     const std::string nfd = "Ph\xC6\xB0\xE1\xBB\x9Dng Ngh\x65\xCC\x82\xCC\xA3";  // Phường Nghệ
     const std::string quoted = "Xã \"Hòa\" Lợi, Ấp 3";  // a quote and a comma (CSV, JSON)
-    const UnitTree tree = mustParse(kHeader + "  - {id: gov, name: Chính phủ, tier: government}\n" +
-                                    "  - {id: p, name: Tỉnh A, tier: province, parent: gov}\n" +
-                                    "  - {id: a, name: " + nfc + ", tier: commune, parent: p}\n" +
-                                    "  - {id: b, name: " + nfd + ", tier: commune, parent: p}\n" +
-                                    "  - {id: c, name: '" + quoted + "', tier: commune, parent: p}\n");
+    const UnitTree tree =
+        mustParse(kHeader + "  - {id: gov, name: Chính phủ, tier: government}\n" +
+                  "  - {id: p, name: Tỉnh A, tier: province, parent: gov}\n" +
+                  "  - {id: a, name: " + nfc + ", tier: commune, parent: p}\n" +
+                  "  - {id: b, name: " + nfd + ", tier: commune, parent: p}\n" +
+                  "  - {id: c, name: '" + quoted + "', tier: commune, parent: p}\n");
     ASSERT_EQ(tree.size(), 5u);
     EXPECT_EQ(tree.find("a")->name, nfc);
     EXPECT_EQ(tree.find("b")->name, nfd);
@@ -310,12 +340,12 @@ TEST(UnitsFileTest, NamesRoundTripByteForByte) {
 TEST(UnitsFileTest, NameValidation) {
     EXPECT_TRUE(isValidUnitName("Thị trấn Mường Khoa"));
     EXPECT_TRUE(isValidUnitName("\xF0\x9F\x87\xBB\xF0\x9F\x87\xB3"));  // 4-byte sequences
-    EXPECT_FALSE(isValidUnitName("\xC3"));                              // truncated
-    EXPECT_FALSE(isValidUnitName("\xC0\xAF"));                          // overlong
-    EXPECT_FALSE(isValidUnitName("\xE0\x80\xAF"));                      // overlong
-    EXPECT_FALSE(isValidUnitName("\xED\xA0\x80"));                      // a surrogate
-    EXPECT_FALSE(isValidUnitName("\xF4\x90\x80\x80"));                  // above U+10FFFF
-    EXPECT_FALSE(isValidUnitName("\xA9"));                              // a lone continuation
+    EXPECT_FALSE(isValidUnitName("\xC3"));                             // truncated
+    EXPECT_FALSE(isValidUnitName("\xC0\xAF"));                         // overlong
+    EXPECT_FALSE(isValidUnitName("\xE0\x80\xAF"));                     // overlong
+    EXPECT_FALSE(isValidUnitName("\xED\xA0\x80"));                     // a surrogate
+    EXPECT_FALSE(isValidUnitName("\xF4\x90\x80\x80"));                 // above U+10FFFF
+    EXPECT_FALSE(isValidUnitName("\xA9"));                             // a lone continuation
     EXPECT_FALSE(isValidUnitName("a\nb"));
     EXPECT_FALSE(isValidUnitName("a\x7F"));
     EXPECT_FALSE(isValidUnitName("a\xC2\x85"));  // C1 NEL
