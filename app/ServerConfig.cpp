@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 
 namespace vcb::app {
 
@@ -98,7 +99,8 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                                        "join_burst_per_ip",
                                        "ws_message_rate",
                                        "ws_message_burst",
-                                       "auth"};
+                                       "auth",
+                                       "units_file"};
         for (const auto& kv : root) {
             std::string key = kv.first.as<std::string>();
             if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -134,6 +136,17 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
         if (root["join_burst_per_ip"]) c.joinBurstPerIp = root["join_burst_per_ip"].as<double>();
         if (root["ws_message_rate"]) c.wsMessageRate = root["ws_message_rate"].as<double>();
         if (root["ws_message_burst"]) c.wsMessageBurst = root["ws_message_burst"].as<double>();
+        if (root["units_file"]) {
+            const YAML::Node node = root["units_file"];
+            if (!node.IsScalar() || node.Scalar().empty()) {
+                error = path + ": units_file must name a file";
+                return false;
+            }
+            const std::filesystem::path units = node.Scalar();
+            c.unitsFile = units.is_absolute()
+                              ? units.string()
+                              : (std::filesystem::path(path).parent_path() / units).string();
+        }
         if (root["auth"] && !loadAuth(root["auth"], c.auth, error)) {
             error = path + ": " + error;
             return false;

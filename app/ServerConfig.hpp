@@ -40,6 +40,9 @@ struct ServerConfig {
     double wsMessageRate = 50;  // WebSocket messages per second per connection
     double wsMessageBurst = 100;
     AuthSettings auth;
+    // The administrative unit tree (docs/meetings.md "The units file"); empty: none is loaded.
+    // A relative units_file in the YAML config is resolved against the config file's directory.
+    std::string unitsFile;
 };
 
 // Loads a YAML config file over `config`. Returns false and sets error on any problem.

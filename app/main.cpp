@@ -12,6 +12,7 @@
 #include "app/ServerConfig.hpp"
 #include "common/Log.hpp"
 #include "rooms/Conference.hpp"
+#include "rooms/policy/UnitsFile.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
 #include "signaling/api/SignalingServer.hpp"
@@ -66,6 +67,27 @@ std::shared_ptr<const vcb::rooms::Authenticator> makeAuthenticator(
         vcb::auth::JwtVerifier(std::move(*key), std::move(vc)));
 }
 
+// The administrative unit tree of `path` (docs/meetings.md "The units file"), an empty tree
+// without one; nullptr with "file:line: message" in `error` for a bad file.
+std::shared_ptr<const vcb::rooms::UnitTree> loadUnitTree(const std::string& path,
+                                                         std::string& error) {
+    if (path.empty()) {
+        VCB_LOG_INFO("units: no units_file, no unit tree loaded (meetings are not tied to units)");
+        return std::make_shared<vcb::rooms::UnitTree>();
+    }
+    auto result = vcb::rooms::UnitsFile::load(path);
+    if (!result) {
+        error = result.error().format();
+        return nullptr;
+    }
+    auto tree = std::make_shared<const vcb::rooms::UnitTree>(std::move(result).value());
+    std::string tiers;
+    for (const auto& tier : tree->tiers()) tiers += (tiers.empty() ? "" : ", ") + tier.name;
+    VCB_LOG_INFO("units: %zu units in %zu tiers (%s) from %s", tree->size(), tree->tiers().size(),
+                 tiers.c_str(), path.c_str());
+    return tree;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,7 +111,9 @@ int main(int argc, char** argv) {
         "media sessions (WHIP/WHEP/WebSocket peer connections) per server (default 2000)")(
         "join-rate", po::value<double>(),
         "joins (WHIP/WHEP POST, WebSocket join) per second per client IP; 0 = off (default 10)")(
-        "join-burst", po::value<double>(), "burst of joins per client IP (default 20)");
+        "join-burst", po::value<double>(), "burst of joins per client IP (default 20)")(
+        "units-file", po::value<std::string>(),
+        "YAML file of the administrative units (docs/meetings.md; default: none)");
     opts.add_options()("tls-cert", po::value<std::string>(),
                        "PEM certificate chain (leaf first): serve HTTPS/WSS instead of HTTP/WS")(
         "tls-key", po::value<std::string>(), "PEM private key of --tls-cert (unencrypted)")(
@@ -155,12 +179,20 @@ int main(int argc, char** argv) {
     if (vm.count("max-sessions")) config.maxSessions = vm["max-sessions"].as<size_t>();
     if (vm.count("join-rate")) config.joinRatePerIp = vm["join-rate"].as<double>();
     if (vm.count("join-burst")) config.joinBurstPerIp = vm["join-burst"].as<double>();
+    if (vm.count("units-file")) config.unitsFile = vm["units-file"].as<std::string>();
     vcb::LogLevel level;
     if (!parseLogLevel(config.logLevel, level)) {
         std::cerr << "vcbridge: unknown log level " << config.logLevel << "\n";
         return 2;
     }
     vcb::setLogLevel(level);
+
+    // Kept for the meeting policy (docs/meetings.md); nothing consults it yet.
+    const auto units = loadUnitTree(config.unitsFile, error);
+    if (!units) {
+        std::cerr << "vcbridge: " << error << "\n";
+        return 2;
+    }
 
     auto certificate = std::shared_ptr<const vcb::dtls::DtlsCertificate>(
         vcb::dtls::DtlsCertificate::generate(&error));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vcbridge needs, builds it (Release) and starts it on 127.0.0.1:8080 with the
-# embedded development configuration: one node, the meeting "demo", anonymous joins.
+# embedded development configuration: one node, the meeting "demo", anonymous joins, and the
+# sample administrative units of deploy/units.yaml.
 #   deploy/quickstart.sh          build and start (in the background), print the URLs
 #   deploy/quickstart.sh stop     stop the server started by this script
 set -euo pipefail
@@ -30,7 +31,8 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVCB_BUILD_TES
 cmake --build "$build" -j"$(nproc)" --target vcbridge
 
 stop_server
-nohup "$build/app/vcbridge" --listen "$listen" --media-ip "$media_ip" > "$log" 2>&1 &
+nohup "$build/app/vcbridge" --listen "$listen" --media-ip "$media_ip" \
+    --units-file "$root/deploy/units.yaml" > "$log" 2>&1 &
 echo $! > "$pidfile"
 for _ in $(seq 1 50); do
     if curl -fsS "http://$listen/healthz" > /dev/null 2>&1; then break; fi
