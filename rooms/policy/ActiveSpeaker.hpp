@@ -13,9 +13,9 @@ namespace vcb::rooms::policy {
 struct ActiveSpeakerConfig {
     double thresholdDbov = -50.0;  // quieter than this is not speaking
     double marginDb = 6.0;         // a challenger must be this much louder than the speaker...
-    std::chrono::milliseconds hold{800};     // ...for this long before it takes over
-    std::chrono::milliseconds window{500};   // levels are averaged over this window
-    std::chrono::milliseconds stale{200};    // no sample for this long: silent (DTX, packet loss)
+    std::chrono::milliseconds hold{800};    // ...for this long before it takes over
+    std::chrono::milliseconds window{500};  // levels are averaged over this window
+    std::chrono::milliseconds stale{200};   // no sample for this long: silent (DTX, packet loss)
 };
 
 // The active speaker among those allowed to speak, from audio levels (RFC 6464 dBov: 0 is the

@@ -15,8 +15,8 @@ using EventDetail = std::vector<std::pair<std::string, std::string>>;
 // One line of the minutes. `type` is a stable snake_case string (see MeetingPolicy.hpp for the
 // list); `unit` and `subject` are whom it concerns ("" if nobody in particular).
 struct Event {
-    uint64_t seq = 0;     // 1, 2, ... per meeting, assigned by the EventLog
-    int64_t timeMs = 0;   // ms since the Unix epoch, from `now`
+    uint64_t seq = 0;    // 1, 2, ... per meeting, assigned by the EventLog
+    int64_t timeMs = 0;  // ms since the Unix epoch, from `now`
     std::string type;
     std::string unit;
     std::string subject;

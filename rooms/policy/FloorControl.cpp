@@ -83,9 +83,9 @@ Outcome FloorControl::deny(const std::string& unit, const std::string& by, TimeP
     return o;
 }
 
-Outcome FloorControl::revoke(const std::string& by, TimePoint now) {
+Outcome FloorControl::revoke(const std::string& by, TimePoint now, const char* reason) {
     if (!holder_) return Outcome::failure(PolicyError::NoFloor);
-    return endFloor(now, by, "revoked");
+    return endFloor(now, by, reason);
 }
 
 Outcome FloorControl::unmuteUnit(const std::string& unit, const std::string& by, TimePoint now) {

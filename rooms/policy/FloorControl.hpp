@@ -34,7 +34,7 @@ class FloorControl {
     // video the programme (clears the spotlight).
     Outcome grant(const std::string& unit, const std::string& by, TimePoint now);
     Outcome deny(const std::string& unit, const std::string& by, TimePoint now);
-    Outcome revoke(const std::string& by, TimePoint now);
+    Outcome revoke(const std::string& by, TimePoint now, const char* reason = "revoked");
 
     // Discussion: the unit is heard without holding the floor (and its muted sessions unmuted).
     Outcome unmuteUnit(const std::string& unit, const std::string& by, TimePoint now);
@@ -46,8 +46,7 @@ class FloorControl {
     // Only the chair is heard afterwards: the floor returns, discussions end, the queue stays.
     Outcome muteAll(const std::string& by, TimePoint now);
     // The unit's video as programme without audio; nullopt clears the spotlight.
-    Outcome spotlight(const std::optional<std::string>& unit, const std::string& by,
-                      TimePoint now);
+    Outcome spotlight(const std::optional<std::string>& unit, const std::string& by, TimePoint now);
 
     // Per-speaker time limit, applied from the next grant; nullopt = unlimited. A "floor_warning"
     // event comes `warningBefore` ahead of the revocation.

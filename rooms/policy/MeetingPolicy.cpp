@@ -8,8 +8,8 @@ namespace {
 std::vector<Unit> meetingUnits(const MeetingInfo& info) {
     std::vector<Unit> units{info.convening};
     for (const Unit& u : info.invited) {
-        bool seen = std::any_of(units.begin(), units.end(),
-                                [&](const Unit& x) { return x.id == u.id; });
+        bool seen =
+            std::any_of(units.begin(), units.end(), [&](const Unit& x) { return x.id == u.id; });
         if (!seen) units.push_back(u);
     }
     return units;
@@ -113,8 +113,8 @@ Outcome MeetingPolicy::open(TimePoint now) {
     if (state_ != MeetingState::Scheduled) return Outcome::failure(PolicyError::WrongState);
     state_ = MeetingState::Open;
     Outcome o;
-    o.events.push_back(makeEvent(now, "meeting_opened", info_.convening.id, {},
-                                 {{"title", info_.title}}));
+    o.events.push_back(
+        makeEvent(now, "meeting_opened", info_.convening.id, {}, {{"title", info_.title}}));
     return commit(std::move(o));
 }
 
@@ -137,7 +137,7 @@ Outcome MeetingPolicy::end(const std::string& actor, TimePoint now) {
     std::string by = subjectOf(actor);
     Outcome o;
     if (rollCall_.active()) o.merge(rollCall_.end(by, now));
-    if (floor_.holder()) o.merge(floor_.revoke(by, now));
+    if (floor_.holder()) o.merge(floor_.revoke(by, now, "ended"));
     floor_.clear();
     state_ = MeetingState::Ended;
     o.events.push_back(makeEvent(now, "meeting_ended", {}, by));
@@ -163,8 +163,8 @@ Outcome MeetingPolicy::handOverChair(const std::string& actor, const std::string
     }
     if (subject == chair_) return {};
     Outcome o;
-    o.events.push_back(makeEvent(now, "chair_handed_over", target->identity.unit, subject,
-                                 {{"from", chair_}}));
+    o.events.push_back(
+        makeEvent(now, "chair_handed_over", target->identity.unit, subject, {{"from", chair_}}));
     chair_ = subject;
     o.mediaChanged = true;
     return commit(std::move(o));
@@ -184,8 +184,7 @@ Outcome MeetingPolicy::lock(const std::string& actor, bool locked, TimePoint now
 
 // --- admission and roster
 
-Outcome MeetingPolicy::join(const std::string& session, const Identity& identity,
-                            TimePoint now) {
+Outcome MeetingPolicy::join(const std::string& session, const Identity& identity, TimePoint now) {
     if (!active()) return Outcome::failure(PolicyError::WrongState);
     if (session.empty() || identity.subject.empty()) {
         return Outcome::failure(PolicyError::BadRequest);
@@ -233,9 +232,9 @@ Outcome MeetingPolicy::join(const std::string& session, const Identity& identity
     if (represents(identity) && !sameUnit) {
         attendance_.joined(identity.unit, identity.subject, now);
     }
-    o.events.push_back(makeEvent(now, "joined", identity.unit, identity.subject,
-                                 {{"session", session},
-                                  {"role", std::string(roleName(identity.role))}}));
+    o.events.push_back(
+        makeEvent(now, "joined", identity.unit, identity.subject,
+                  {{"session", session}, {"role", std::string(roleName(identity.role))}}));
     if (represents(identity)) o.merge(rollCall_.ask(identity.unit, now));
     o.mediaChanged = true;
     return commit(std::move(o));
@@ -264,8 +263,7 @@ Outcome MeetingPolicy::leave(const std::string& session, TimePoint now) {
     return commit(dropSession(static_cast<size_t>(it - sessions_.begin()), "left", now));
 }
 
-Outcome MeetingPolicy::remove(const std::string& actor, const std::string& session,
-                              TimePoint now) {
+Outcome MeetingPolicy::remove(const std::string& actor, const std::string& session, TimePoint now) {
     if (PolicyError e = check(actor, Action::RemoveParticipant); e != PolicyError::None) {
         return Outcome::failure(e);
     }
@@ -310,8 +308,7 @@ Outcome MeetingPolicy::grantFloor(const std::string& actor, const std::string& u
     return commit(floor_.grant(unit, subjectOf(actor), now));
 }
 
-Outcome MeetingPolicy::denyFloor(const std::string& actor, const std::string& unit,
-                                 TimePoint now) {
+Outcome MeetingPolicy::denyFloor(const std::string& actor, const std::string& unit, TimePoint now) {
     if (PolicyError e = check(actor, Action::ManageFloor); e != PolicyError::None) {
         return Outcome::failure(e);
     }
@@ -328,8 +325,7 @@ Outcome MeetingPolicy::revokeFloor(const std::string& actor, TimePoint now) {
 
 Outcome MeetingPolicy::setSpeakerTimeLimit(const std::string& actor,
                                            std::optional<std::chrono::milliseconds> limit,
-                                           std::chrono::milliseconds warningBefore,
-                                           TimePoint now) {
+                                           std::chrono::milliseconds warningBefore, TimePoint now) {
     if (PolicyError e = check(actor, Action::ManageFloor); e != PolicyError::None) {
         return Outcome::failure(e);
     }
@@ -339,10 +335,9 @@ Outcome MeetingPolicy::setSpeakerTimeLimit(const std::string& actor,
     }
     floor_.setTimeLimit(limit, warningBefore);
     Outcome o;
-    o.events.push_back(makeEvent(
-        now, "time_limit_set", {}, subjectOf(actor),
-        {{"limit_ms", limit ? std::to_string(limit->count()) : "none"},
-         {"warning_ms", std::to_string(warningBefore.count())}}));
+    o.events.push_back(makeEvent(now, "time_limit_set", {}, subjectOf(actor),
+                                 {{"limit_ms", limit ? std::to_string(limit->count()) : "none"},
+                                  {"warning_ms", std::to_string(warningBefore.count())}}));
     return commit(std::move(o));
 }
 
@@ -356,8 +351,7 @@ Outcome MeetingPolicy::unmuteUnit(const std::string& actor, const std::string& u
     return commit(floor_.unmuteUnit(unit, subjectOf(actor), now));
 }
 
-Outcome MeetingPolicy::muteUnit(const std::string& actor, const std::string& unit,
-                                TimePoint now) {
+Outcome MeetingPolicy::muteUnit(const std::string& actor, const std::string& unit, TimePoint now) {
     if (PolicyError e = check(actor, Action::Mute); e != PolicyError::None) {
         return Outcome::failure(e);
     }
@@ -365,8 +359,7 @@ Outcome MeetingPolicy::muteUnit(const std::string& actor, const std::string& uni
     return commit(floor_.muteUnit(unit, subjectOf(actor), now));
 }
 
-Outcome MeetingPolicy::mute(const std::string& actor, const std::string& session,
-                            TimePoint now) {
+Outcome MeetingPolicy::mute(const std::string& actor, const std::string& session, TimePoint now) {
     if (PolicyError e = check(actor, Action::Mute); e != PolicyError::None) {
         return Outcome::failure(e);
     }

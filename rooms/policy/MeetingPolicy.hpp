@@ -13,8 +13,8 @@
 #include "rooms/policy/FloorControl.hpp"
 #include "rooms/policy/Identity.hpp"
 #include "rooms/policy/PolicyError.hpp"
-#include "rooms/policy/RollCall.hpp"
 #include "rooms/policy/Roles.hpp"
+#include "rooms/policy/RollCall.hpp"
 
 namespace vcb::rooms::policy {
 
@@ -26,16 +26,16 @@ std::string_view meetingStateName(MeetingState state);
 struct MeetingInfo {
     std::string id;
     std::string title;
-    Unit convening;              // the unit that convenes (admitted like an invited unit)
-    std::vector<Unit> invited;   // resolved from the unit tree by the caller
-    std::string chairSubject;    // the identity that chairs at the start
+    Unit convening;             // the unit that convenes (admitted like an invited unit)
+    std::vector<Unit> invited;  // resolved from the unit tree by the caller
+    std::string chairSubject;   // the identity that chairs at the start
     TimePoint scheduledStart;
 };
 
 // What the media plane needs, as a value to copy to the meeting's worker.
 struct MediaPermissions {
-    bool forwarding = false;             // false in the lobby and after the end: forward nothing
-    std::map<std::string, bool> audio;   // every connected session -> may its audio be forwarded
+    bool forwarding = false;            // false in the lobby and after the end: forward nothing
+    std::map<std::string, bool> audio;  // every connected session -> may its audio be forwarded
     std::optional<std::string> programmeUnit;
     std::optional<std::string> programmeSession;  // whose video is the meeting's programme
 
@@ -56,7 +56,7 @@ struct MediaPermissions {
 // Event types: meeting_opened, session_started, meeting_ended, chair_handed_over, meeting_locked,
 // meeting_unlocked, joined, left (detail reason: left|removed|ended|replaced), session_replaced,
 // participant_removed, hand_raised, hand_lowered, floor_granted, floor_denied, floor_revoked
-// (reason: revoked|lowered|time_limit|granted_to_other|mute_all|left), floor_warning,
+// (reason: revoked|lowered|time_limit|granted_to_other|mute_all|left|ended), floor_warning,
 // time_limit_set, unit_unmuted, unit_muted, participant_muted, muted_all, spotlight_set,
 // spotlight_cleared, roll_call_started, roll_call_asked, roll_call_confirmed, roll_call_ended.
 class MeetingPolicy {
@@ -131,7 +131,9 @@ class MeetingPolicy {
     const EventLog& log() const { return log_; }
 
   private:
-    bool active() const { return state_ == MeetingState::Open || state_ == MeetingState::InSession; }
+    bool active() const {
+        return state_ == MeetingState::Open || state_ == MeetingState::InSession;
+    }
     // authorize() plus "the meeting is open or in session".
     PolicyError check(const std::string& actor, Action action, bool needActive = true) const;
     const std::string& subjectOf(const std::string& session) const;

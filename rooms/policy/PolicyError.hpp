@@ -7,10 +7,10 @@ namespace vcb::rooms::policy {
 // protocol::ErrorCode) so signaling can put them on the wire unchanged.
 enum class PolicyError {
     None,
-    WrongState,         // not allowed in the meeting's current state (e.g. grant in an ended meeting)
-    NotInvited,         // the identity's unit is not invited to this meeting
-    Removed,            // the chair removed this identity from this meeting
-    MeetingLocked,      // the meeting is locked to identities not yet admitted
+    WrongState,     // not allowed in the meeting's current state (e.g. grant in an ended meeting)
+    NotInvited,     // the identity's unit is not invited to this meeting
+    Removed,        // the chair removed this identity from this meeting
+    MeetingLocked,  // the meeting is locked to identities not yet admitted
     RoomEndpointTaken,  // the unit's hall endpoint is already connected under another identity
     AlreadyJoined,      // this session id is already in the meeting
     NotJoined,          // no such session in the meeting

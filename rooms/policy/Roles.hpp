@@ -16,33 +16,45 @@ enum class Role {
 
 // Everything the policy checks against the role, on every call.
 enum class Action {
-    Watch,             // receive the meeting's media
-    PublishAudio,      // may be heard (when the floor rules allow it)
-    PublishVideo,      // may be the programme
-    RaiseHand,         // raise or lower the unit's hand
-    ConfirmRollCall,   // answer a roll call for the unit
-    StartSession,      // lobby -> in session
-    EndMeeting,        //
-    HandOverChair,     //
-    LockMeeting,       // lock or unlock
-    ManageFloor,       // grant, deny, revoke, per-speaker time limit
-    Unmute,            // let a unit speak without the floor (discussion)
-    Mute,              // mute a participant, a unit or everyone
-    Spotlight,         // a unit's video as the programme without audio
-    RemoveParticipant, //
-    ManageRollCall,    // start and end roll calls
-    ViewStats,         // media statistics
-    ControlRecording,  // start and stop recording
-    Record,            // be the recording process
+    Watch,              // receive the meeting's media
+    PublishAudio,       // may be heard (when the floor rules allow it)
+    PublishVideo,       // may be the programme
+    RaiseHand,          // raise or lower the unit's hand
+    ConfirmRollCall,    // answer a roll call for the unit
+    StartSession,       // lobby -> in session
+    EndMeeting,         // end the meeting for everyone
+    HandOverChair,      // give the chair to another identity
+    LockMeeting,        // lock or unlock
+    ManageFloor,        // grant, deny, revoke, per-speaker time limit
+    Unmute,             // let a unit speak without the floor (discussion)
+    Mute,               // mute a participant, a unit or everyone
+    Spotlight,          // a unit's video as the programme without audio
+    RemoveParticipant,  // disconnect an identity for the rest of the meeting
+    ManageRollCall,     // start and end roll calls
+    ViewStats,          // media statistics
+    ControlRecording,   // start and stop recording
+    Record,             // be the recording process
 };
 
 inline constexpr Action kAllActions[] = {
-    Action::Watch,          Action::PublishAudio,      Action::PublishVideo,
-    Action::RaiseHand,      Action::ConfirmRollCall,   Action::StartSession,
-    Action::EndMeeting,     Action::HandOverChair,     Action::LockMeeting,
-    Action::ManageFloor,    Action::Unmute,            Action::Mute,
-    Action::Spotlight,      Action::RemoveParticipant, Action::ManageRollCall,
-    Action::ViewStats,      Action::ControlRecording,  Action::Record,
+    Action::Watch,
+    Action::PublishAudio,
+    Action::PublishVideo,
+    Action::RaiseHand,
+    Action::ConfirmRollCall,
+    Action::StartSession,
+    Action::EndMeeting,
+    Action::HandOverChair,
+    Action::LockMeeting,
+    Action::ManageFloor,
+    Action::Unmute,
+    Action::Mute,
+    Action::Spotlight,
+    Action::RemoveParticipant,
+    Action::ManageRollCall,
+    Action::ViewStats,
+    Action::ControlRecording,
+    Action::Record,
 };
 inline constexpr Role kAllRoles[] = {Role::Chair,    Role::Delegate,   Role::Room,
                                      Role::Observer, Role::Technician, Role::Recorder};

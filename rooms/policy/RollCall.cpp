@@ -43,9 +43,9 @@ Outcome RollCall::start(const std::string& by, const std::set<std::string>& pres
     }
     records_.push_back(std::move(r));
     Outcome o;
-    o.events.push_back(makeEvent(now, "roll_call_started", {}, by,
-                                 {{"roll_call", std::to_string(records_.back().id)},
-                                  {"asked", std::to_string(asked)}}));
+    o.events.push_back(makeEvent(
+        now, "roll_call_started", {}, by,
+        {{"roll_call", std::to_string(records_.back().id)}, {"asked", std::to_string(asked)}}));
     return o;
 }
 

@@ -33,8 +33,7 @@ class RollCall {
   public:
     explicit RollCall(std::vector<Unit> units) : units_(std::move(units)) {}
 
-    Outcome start(const std::string& by, const std::set<std::string>& presentUnits,
-                  TimePoint now);
+    Outcome start(const std::string& by, const std::set<std::string>& presentUnits, TimePoint now);
     // A unit that joins while the roll call runs is asked too.
     Outcome ask(const std::string& unit, TimePoint now);
     Outcome confirm(const std::string& unit, const std::string& subject, TimePoint now);

@@ -65,8 +65,7 @@ class MeetingPolicyTest : public ::testing::Test {
 TEST(MeetingPolicyStateTest, TransitionsAndInvalidOnes) {
     MeetingPolicy p(govMeeting());
     EXPECT_EQ(p.state(), MeetingState::Scheduled);
-    EXPECT_EQ(p.join("c", who("chair", "vpcp", Role::Chair), at(0s)).error,
-              PolicyError::WrongState)
+    EXPECT_EQ(p.join("c", who("chair", "vpcp", Role::Chair), at(0s)).error, PolicyError::WrongState)
         << "nobody joins before the meeting opens";
     ASSERT_TRUE(p.open(at(0s)).ok());
     EXPECT_EQ(p.state(), MeetingState::Open);
@@ -425,12 +424,27 @@ TEST_F(MeetingPolicyTest, EventLogKeepsTheMinutesInOrder) {
 
     std::vector<std::string> got;
     for (const Event& e : p.log().events()) got.push_back(e.type);
-    EXPECT_EQ(got, (std::vector<std::string>{
-                       "meeting_opened", "joined", "joined", "joined", "joined", "joined",
-                       "session_started", "hand_raised", "floor_granted", "participant_muted",
-                       "roll_call_started", "roll_call_confirmed", "roll_call_ended",
-                       "participant_removed", "left", "floor_revoked", "meeting_ended", "left",
-                       "left", "left", "left"}));
+    EXPECT_EQ(got, (std::vector<std::string>{"meeting_opened",
+                                             "joined",
+                                             "joined",
+                                             "joined",
+                                             "joined",
+                                             "joined",
+                                             "session_started",
+                                             "hand_raised",
+                                             "floor_granted",
+                                             "participant_muted",
+                                             "roll_call_started",
+                                             "roll_call_confirmed",
+                                             "roll_call_ended",
+                                             "participant_removed",
+                                             "left",
+                                             "floor_revoked",
+                                             "meeting_ended",
+                                             "left",
+                                             "left",
+                                             "left",
+                                             "left"}));
     uint64_t seq = 0;
     int64_t time = 0;
     for (const Event& e : p.log().events()) {
@@ -444,6 +458,7 @@ TEST_F(MeetingPolicyTest, EventLogKeepsTheMinutesInOrder) {
     EXPECT_EQ(granted.get("by"), "chair");
     EXPECT_EQ(granted.timeMs, toEpochMs(at(5s)));
     EXPECT_EQ(p.log().events()[1].get("role"), "chair");
+    EXPECT_EQ(p.log().events()[15].get("reason"), "ended") << "the floor returns at the end";
     EXPECT_EQ(p.log().events().back().get("reason"), "ended");
 }
 
@@ -466,7 +481,8 @@ TEST_F(MeetingPolicyTest, EveryChairActionIsRefusedToEveryOtherRole) {
     const std::vector<std::pair<std::string, Call>> chairActions{
         {"start", [&](const std::string& a) { return p.startSession(a, at(5s)); }},
         {"end", [&](const std::string& a) { return p.end(a, at(5s)); }},
-        {"handover", [&](const std::string& a) { return p.handOverChair(a, "hn-delegate", at(5s)); }},
+        {"handover",
+         [&](const std::string& a) { return p.handOverChair(a, "hn-delegate", at(5s)); }},
         {"lock", [&](const std::string& a) { return p.lock(a, true, at(5s)); }},
         {"grant", [&](const std::string& a) { return p.grantFloor(a, "hn-bd", at(5s)); }},
         {"deny", [&](const std::string& a) { return p.denyFloor(a, "hn-bd", at(5s)); }},
@@ -476,7 +492,8 @@ TEST_F(MeetingPolicyTest, EveryChairActionIsRefusedToEveryOtherRole) {
         {"mute_unit", [&](const std::string& a) { return p.muteUnit(a, "hn", at(5s)); }},
         {"mute", [&](const std::string& a) { return p.mute(a, "hn1", at(5s)); }},
         {"mute_all", [&](const std::string& a) { return p.muteAll(a, at(5s)); }},
-        {"spotlight", [&](const std::string& a) { return p.spotlight(a, std::string("hn"), at(5s)); }},
+        {"spotlight",
+         [&](const std::string& a) { return p.spotlight(a, std::string("hn"), at(5s)); }},
         {"remove", [&](const std::string& a) { return p.remove(a, "obs", at(5s)); }},
         {"roll_call", [&](const std::string& a) { return p.startRollCall(a, at(5s)); }},
         {"end_roll_call", [&](const std::string& a) { return p.endRollCall(a, at(5s)); }},
@@ -485,8 +502,8 @@ TEST_F(MeetingPolicyTest, EveryChairActionIsRefusedToEveryOtherRole) {
     for (const auto& [name, call] : chairActions) {
         for (const auto& [actor, expected] : actors) {
             Outcome o = call(actor);
-            EXPECT_EQ(o.error, expected) << name << " by " << actor << ": "
-                                         << policyErrorCode(o.error);
+            EXPECT_EQ(o.error, expected)
+                << name << " by " << actor << ": " << policyErrorCode(o.error);
             EXPECT_TRUE(o.events.empty());
             EXPECT_TRUE(o.closeSessions.empty());
         }

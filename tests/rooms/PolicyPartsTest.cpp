@@ -13,8 +13,8 @@
 #include "rooms/policy/EventLog.hpp"
 #include "rooms/policy/FloorControl.hpp"
 #include "rooms/policy/PolicyError.hpp"
-#include "rooms/policy/RollCall.hpp"
 #include "rooms/policy/Roles.hpp"
+#include "rooms/policy/RollCall.hpp"
 
 namespace vcb::rooms::policy {
 namespace {
@@ -49,10 +49,10 @@ TEST(RolesTest, PermissionMatrix) {
     const std::map<Role, std::set<Action>> allowed{
         {Role::Chair,
          {Action::Watch, Action::PublishAudio, Action::PublishVideo, Action::RaiseHand,
-          Action::ConfirmRollCall, Action::StartSession, Action::EndMeeting,
-          Action::HandOverChair, Action::LockMeeting, Action::ManageFloor, Action::Unmute,
-          Action::Mute, Action::Spotlight, Action::RemoveParticipant, Action::ManageRollCall,
-          Action::ViewStats, Action::ControlRecording}},
+          Action::ConfirmRollCall, Action::StartSession, Action::EndMeeting, Action::HandOverChair,
+          Action::LockMeeting, Action::ManageFloor, Action::Unmute, Action::Mute, Action::Spotlight,
+          Action::RemoveParticipant, Action::ManageRollCall, Action::ViewStats,
+          Action::ControlRecording}},
         {Role::Delegate,
          {Action::Watch, Action::PublishAudio, Action::PublishVideo, Action::RaiseHand,
           Action::ConfirmRollCall}},
@@ -249,8 +249,8 @@ TEST(AttendanceTest, JoinsLeavesAndReconnectsSumTimePresent) {
     a.left("hn-bd", at(30s));  // absent from 30 s
     EXPECT_FALSE(a.present("hn-bd"));
     a.joined("hn-bd", "bd-1", at(50s));  // back: a reconnect
-    a.reconnected("hn-bd", at(55s));      // the same identity replaced its session
-    a.joined("nowhere", "x", at(0s));     // not a unit of the meeting: ignored
+    a.reconnected("hn-bd", at(55s));     // the same identity replaced its session
+    a.joined("nowhere", "x", at(0s));    // not a unit of the meeting: ignored
 
     auto rows = a.rows(at(70s));
     ASSERT_EQ(rows.size(), 3u);
