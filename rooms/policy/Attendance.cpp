@@ -4,8 +4,8 @@
 
 namespace vcb::rooms::policy {
 
-Attendance::Attendance(std::vector<Unit> units) {
-    for (Unit& u : units) {
+Attendance::Attendance(std::vector<MeetingUnit> units) {
+    for (MeetingUnit& u : units) {
         if (units_.count(u.id) != 0) continue;
         order_.push_back(u.id);
         State s;

@@ -10,7 +10,7 @@
 namespace vcb::rooms::policy {
 
 struct AttendanceRow {
-    Unit unit;
+    MeetingUnit unit;
     bool present = false;
     std::optional<TimePoint> firstJoin;
     std::optional<TimePoint> lastLeave;
@@ -23,7 +23,7 @@ struct AttendanceRow {
 // it (chair, delegate or room) is connected; overlapping sessions count once.
 class Attendance {
   public:
-    explicit Attendance(std::vector<Unit> units);
+    explicit Attendance(std::vector<MeetingUnit> units);
 
     // Unknown units are ignored (MeetingPolicy admits only the meeting's units).
     void joined(const std::string& unit, const std::string& subject, TimePoint now);

@@ -15,7 +15,8 @@ std::optional<std::string> FloorControl::programmeUnit() const {
     return std::nullopt;
 }
 
-Outcome FloorControl::raiseHand(const Unit& unit, const std::string& subject, TimePoint now) {
+Outcome FloorControl::raiseHand(const MeetingUnit& unit, const std::string& subject,
+                                TimePoint now) {
     if (handRaised(unit.id) || (holder_ && holder_->unit == unit.id)) {
         return Outcome::failure(PolicyError::HandAlreadyRaised);
     }

@@ -17,7 +17,7 @@ namespace vcb::rooms::policy {
 class FloorControl {
   public:
     struct Hand {
-        Unit unit;
+        MeetingUnit unit;
         std::string subject;  // who raised it
         TimePoint raisedAt;
     };
@@ -27,7 +27,7 @@ class FloorControl {
         TimePoint grantedAt;
     };
 
-    Outcome raiseHand(const Unit& unit, const std::string& subject, TimePoint now);
+    Outcome raiseHand(const MeetingUnit& unit, const std::string& subject, TimePoint now);
     // Lowers the unit's queued hand, or gives back the floor if the unit holds it.
     Outcome lowerHand(const std::string& unit, const std::string& subject, TimePoint now);
     // Gives the floor to a queued unit (taking it from the previous holder) and makes the unit's

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -16,11 +17,12 @@ inline int64_t toEpochMs(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-// An administrative unit as the meeting sees it (resolved from the unit tree by the caller).
-struct Unit {
+// An administrative unit as the meeting sees it: the caller resolves the meeting's invitations
+// with the unit tree (rooms/policy/UnitTree) and copies these three fields of each unit.
+struct MeetingUnit {
     std::string id;
     std::string name;
-    int tier = 0;  // level in the administrative tree (1 = central, larger = more local)
+    size_t tier = 0;  // depth of its tier in the unit tree (0 = the root tier), as rooms::Unit
 };
 
 // Who is connecting: from the join credentials.

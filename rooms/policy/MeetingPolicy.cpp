@@ -5,11 +5,11 @@
 namespace vcb::rooms::policy {
 namespace {
 
-std::vector<Unit> meetingUnits(const MeetingInfo& info) {
-    std::vector<Unit> units{info.convening};
-    for (const Unit& u : info.invited) {
-        bool seen =
-            std::any_of(units.begin(), units.end(), [&](const Unit& x) { return x.id == u.id; });
+std::vector<MeetingUnit> meetingUnits(const MeetingInfo& info) {
+    std::vector<MeetingUnit> units{info.convening};
+    for (const MeetingUnit& u : info.invited) {
+        bool seen = std::any_of(units.begin(), units.end(),
+                                [&](const MeetingUnit& x) { return x.id == u.id; });
         if (!seen) units.push_back(u);
     }
     return units;
@@ -65,8 +65,8 @@ const Session* MeetingPolicy::findSession(const std::string& session) const {
     return nullptr;
 }
 
-const Unit* MeetingPolicy::findUnit(const std::string& unit) const {
-    for (const Unit& u : units_) {
+const MeetingUnit* MeetingPolicy::findUnit(const std::string& unit) const {
+    for (const MeetingUnit& u : units_) {
         if (u.id == unit) return &u;
     }
     return nullptr;
@@ -400,7 +400,7 @@ Outcome MeetingPolicy::startRollCall(const std::string& actor, TimePoint now) {
         return Outcome::failure(e);
     }
     std::set<std::string> present;
-    for (const Unit& u : units_) {
+    for (const MeetingUnit& u : units_) {
         if (attendance_.present(u.id)) present.insert(u.id);
     }
     return commit(rollCall_.start(subjectOf(actor), present, now));

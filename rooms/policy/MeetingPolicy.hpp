@@ -26,9 +26,9 @@ std::string_view meetingStateName(MeetingState state);
 struct MeetingInfo {
     std::string id;
     std::string title;
-    Unit convening;             // the unit that convenes (admitted like an invited unit)
-    std::vector<Unit> invited;  // resolved from the unit tree by the caller
-    std::string chairSubject;   // the identity that chairs at the start
+    MeetingUnit convening;             // the unit that convenes (admitted like an invited unit)
+    std::vector<MeetingUnit> invited;  // resolved from the unit tree by the caller
+    std::string chairSubject;          // the identity that chairs at the start
     TimePoint scheduledStart;
 };
 
@@ -122,9 +122,10 @@ class MeetingPolicy {
     const std::string& chairSubject() const { return chair_; }
     bool locked() const { return locked_; }
     const std::vector<Session>& sessions() const { return sessions_; }  // in join order
+    const std::set<std::string>& removedSubjects() const { return removed_; }
     const Session* findSession(const std::string& session) const;
-    const Unit* findUnit(const std::string& unit) const;
-    const std::vector<Unit>& units() const { return units_; }  // convening first
+    const MeetingUnit* findUnit(const std::string& unit) const;
+    const std::vector<MeetingUnit>& units() const { return units_; }  // convening first
     const FloorControl& floor() const { return floor_; }
     const RollCall& rollCalls() const { return rollCall_; }
     std::vector<AttendanceRow> attendance(TimePoint now) const { return attendance_.rows(now); }
@@ -143,7 +144,7 @@ class MeetingPolicy {
     bool audibleNow(const Session& s) const;
 
     MeetingInfo info_;
-    std::vector<Unit> units_;
+    std::vector<MeetingUnit> units_;
     MeetingState state_ = MeetingState::Scheduled;
     std::string chair_;
     bool locked_ = false;

@@ -34,7 +34,7 @@ Outcome RollCall::start(const std::string& by, const std::set<std::string>& pres
     r.startedAt = now;
     r.startedBy = by;
     size_t asked = 0;
-    for (const Unit& u : units_) {
+    for (const MeetingUnit& u : units_) {
         RollCallEntry e;
         e.unit = u;
         e.asked = presentUnits.count(u.id) != 0;

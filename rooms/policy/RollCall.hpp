@@ -11,7 +11,7 @@
 namespace vcb::rooms::policy {
 
 struct RollCallEntry {
-    Unit unit;
+    MeetingUnit unit;
     bool asked = false;  // present at the start, or joined while the roll call ran
     std::optional<TimePoint> confirmedAt;
     std::string confirmedBy;  // subject
@@ -31,7 +31,7 @@ struct RollCallRecord {
 // Roll calls of one meeting: at most one running; every finished one is kept.
 class RollCall {
   public:
-    explicit RollCall(std::vector<Unit> units) : units_(std::move(units)) {}
+    explicit RollCall(std::vector<MeetingUnit> units) : units_(std::move(units)) {}
 
     Outcome start(const std::string& by, const std::set<std::string>& presentUnits, TimePoint now);
     // A unit that joins while the roll call runs is asked too.
@@ -47,7 +47,7 @@ class RollCall {
   private:
     RollCallEntry* entry(const std::string& unit);
 
-    std::vector<Unit> units_;
+    std::vector<MeetingUnit> units_;
     std::vector<RollCallRecord> records_;
 };
 

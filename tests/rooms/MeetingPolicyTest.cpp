@@ -27,8 +27,8 @@ MeetingInfo govMeeting() {
     MeetingInfo m;
     m.id = "m-2026-12";
     m.title = "Giao ban trực tuyến";
-    m.convening = {"vpcp", "Văn phòng Chính phủ", 1};
-    m.invited = {{"hn", "Hà Nội", 2}, {"hn-bd", "Ba Đình", 3}, {"dn", "Đà Nẵng", 2}};
+    m.convening = {"vpcp", "Văn phòng Chính phủ", 0};
+    m.invited = {{"hn", "Hà Nội", 1}, {"hn-bd", "Ba Đình", 2}, {"dn", "Đà Nẵng", 1}};
     m.chairSubject = "chair";
     m.scheduledStart = at(0s);
     return m;
@@ -192,7 +192,7 @@ TEST_F(MeetingPolicyTest, OnlyTheChairAndTheFloorHolderAreHeard) {
     EXPECT_EQ(p.raiseHand("hn1", at(5s)).error, PolicyError::HandAlreadyRaised);
     ASSERT_EQ(p.floor().queue().size(), 2u);
     EXPECT_EQ(p.floor().queue()[0].unit.id, "hn-bd");
-    EXPECT_EQ(p.floor().queue()[0].unit.tier, 3);
+    EXPECT_EQ(p.floor().queue()[0].unit.tier, 2u);
     EXPECT_EQ(p.floor().queue()[0].subject, "bd-delegate");
     EXPECT_EQ(p.floor().queue()[0].raisedAt, at(4s));
     EXPECT_EQ(p.floor().queue()[1].unit.id, "hn");

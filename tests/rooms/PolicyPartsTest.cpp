@@ -31,9 +31,9 @@ std::vector<std::string> types(const Outcome& o) {
     return out;
 }
 
-const Unit kHaNoi{"hn", "Hà Nội", 2};
-const Unit kBaDinh{"hn-bd", "Ba Đình", 3};
-const Unit kPhucXa{"hn-bd-px", "Phúc Xá", 4};
+const MeetingUnit kHaNoi{"hn", "Hà Nội", 1};
+const MeetingUnit kBaDinh{"hn-bd", "Ba Đình", 2};
+const MeetingUnit kPhucXa{"hn-bd-px", "Phúc Xá", 3};
 
 TEST(RolesTest, NamesRoundTrip) {
     for (Role r : kAllRoles) EXPECT_EQ(parseRole(roleName(r)), r) << roleName(r);
@@ -117,7 +117,7 @@ TEST(FloorControlTest, QueueInOrderGrantDenyLower) {
     EXPECT_EQ(f.raiseHand(kBaDinh, "bd-2", at(4s)).error, PolicyError::HandAlreadyRaised);
     ASSERT_EQ(f.queue().size(), 3u);
     EXPECT_EQ(f.queue()[0].unit.id, "hn-bd");
-    EXPECT_EQ(f.queue()[0].unit.tier, 3);
+    EXPECT_EQ(f.queue()[0].unit.tier, 2u);
     EXPECT_EQ(f.queue()[0].subject, "bd-1");
     EXPECT_EQ(f.queue()[0].raisedAt, at(1s));
     EXPECT_EQ(f.queue()[1].unit.id, "hn-bd-px");
@@ -261,7 +261,7 @@ TEST(AttendanceTest, JoinsLeavesAndReconnectsSumTimePresent) {
 
     const AttendanceRow& bd = rows[1];
     EXPECT_EQ(bd.unit.name, "Ba Đình");
-    EXPECT_EQ(bd.unit.tier, 3);
+    EXPECT_EQ(bd.unit.tier, 2u);
     EXPECT_TRUE(bd.present);
     EXPECT_EQ(bd.firstJoin, at(0s));
     EXPECT_EQ(bd.lastLeave, at(30s));
