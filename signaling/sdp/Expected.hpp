@@ -1,34 +1,10 @@
 #pragma once
-// Minimal value-or-error result (std::expected is C++23). Signaling code returns errors instead of
-// throwing; value()/error() are only valid after checking ok().
-#include <utility>
-#include <variant>
+// Signaling's name for the generic value-or-error result (common/Expected.hpp).
+#include "common/Expected.hpp"
 
 namespace vcb::signaling {
 
 template <typename T, typename E>
-class Expected {
-  public:
-    Expected(T value)
-        : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-    Expected(E error)
-        : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit by design
-
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-
-    // Precondition: ok(). std::get throws on misuse, which is a programming error.
-    T& value() & { return std::get<0>(v_); }
-    const T& value() const& { return std::get<0>(v_); }
-    T&& value() && { return std::get<0>(std::move(v_)); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-
-    // Precondition: !ok().
-    const E& error() const { return std::get<1>(v_); }
-
-  private:
-    std::variant<T, E> v_;
-};
+using Expected = ::vcb::Expected<T, E>;
 
 }  // namespace vcb::signaling
