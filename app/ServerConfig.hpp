@@ -40,10 +40,16 @@ struct ServerConfig {
     double wsMessageRate = 50;  // WebSocket messages per second per connection
     double wsMessageBurst = 100;
     AuthSettings auth;
+    // Meeting records (SQLite, docs/operations.md "Meeting records"): the database file. Empty
+    // (the default): no records are kept.
+    std::string database;
 };
 
 // Loads a YAML config file over `config`. Returns false and sets error on any problem.
 bool loadConfigFile(const std::string& path, ServerConfig& config, std::string& error);
+// Checks a `database` path: a file name (not a directory), whose directory exists or can be
+// created (the nearest existing ancestor is a writable directory). Creates nothing.
+bool validateDatabasePath(const std::string& path, std::string& error);
 // Parses "HOST:PORT" and "MIN-MAX".
 bool parseHostPort(const std::string& text, std::string& host, uint16_t& port);
 bool parsePortRange(const std::string& text, uint16_t& min, uint16_t& max);

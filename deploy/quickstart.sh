@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vcbridge needs, builds it (Release) and starts it on 127.0.0.1:8080 with the
-# embedded development configuration: one node, the meeting "demo", anonymous joins.
+# embedded development configuration: one node, the meeting "demo", anonymous joins, meeting
+# records in build-release/data/meetings.db (VCB_DATABASE to change).
 #   deploy/quickstart.sh          build and start (in the background), print the URLs
 #   deploy/quickstart.sh stop     stop the server started by this script
 set -euo pipefail
@@ -10,6 +11,7 @@ pidfile="$build/vcbridge.pid"
 log="$build/vcbridge.log"
 listen="${VCB_LISTEN:-127.0.0.1:8080}"
 media_ip="${VCB_MEDIA_IP:-127.0.0.1}"
+database="${VCB_DATABASE:-$build/data/meetings.db}"
 
 stop_server() {
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -30,7 +32,8 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVCB_BUILD_TES
 cmake --build "$build" -j"$(nproc)" --target vcbridge
 
 stop_server
-nohup "$build/app/vcbridge" --listen "$listen" --media-ip "$media_ip" > "$log" 2>&1 &
+nohup "$build/app/vcbridge" --listen "$listen" --media-ip "$media_ip" --database "$database" \
+    > "$log" 2>&1 &
 echo $! > "$pidfile"
 for _ in $(seq 1 50); do
     if curl -fsS "http://$listen/healthz" > /dev/null 2>&1; then break; fi
@@ -52,6 +55,7 @@ vcbridge is running (pid $(cat "$pidfile"), log: $log).
   WHEP programme:         POST http://$listen/whep/demo
   WebSocket protocol:     ws://$listen/ws   (docs/protocol.md)
   Health / metrics:       http://$listen/healthz   http://$listen/metrics
+  Meeting records:        $database   (SQLite, docs/operations.md)
 
 Media (ICE) is announced on $media_ip; set VCB_MEDIA_IP to this machine's LAN address to let
 other machines join. Stop with: deploy/quickstart.sh stop

@@ -52,6 +52,8 @@ Status prepareFile(const std::string& path) {
 
 }  // namespace
 
+const char* sqliteVersion() { return sqlite3_libversion(); }
+
 StoreErrorCode storeErrorCodeFor(int rc) {
     switch (rc & 0xff) {
         case SQLITE_NOTADB:
@@ -183,23 +185,25 @@ Expected<std::unique_ptr<SqliteDb>, StoreError> SqliteDb::open(const std::string
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, options.busyTimeoutMs);
     // journal_mode is the first statement that reads the file: a non-database fails here with
-    // SQLITE_NOTADB ("file is not a database").
-    {
+    // SQLITE_NOTADB ("file is not a database"), in prepare or in step.
+    auto walMode = [&]() -> Expected<std::string, StoreError> {
         auto mode = db->prepare("PRAGMA journal_mode=WAL");
         if (!mode) return mode.error();
         auto row = mode.value().step();
-        if (!row) {
-            StoreError e = row.error();
-            if (e.code == StoreErrorCode::NotADatabase) {
-                e.message = path + " is not a vcbridge database (" + e.message + ")";
-            }
-            return e;
+        if (!row) return row.error();
+        return row.value() ? mode.value().text(0) : std::string();
+    }();
+    if (!walMode) {
+        StoreError e = walMode.error();
+        if (e.code == StoreErrorCode::NotADatabase) {
+            e.message = path + " is not an SQLite database (" + sqlite3_errmsg(raw) + ")";
         }
-        if (!row.value() || mode.value().text(0) != "wal") {
-            return StoreError{StoreErrorCode::Open, 0,
-                              "cannot switch " + path + " to WAL mode (file system without "
-                              "shared memory support?)"};
-        }
+        return e;
+    }
+    if (walMode.value() != "wal") {
+        return StoreError{StoreErrorCode::Open, 0,
+                          "cannot switch " + path + " to WAL mode (file system without "
+                          "shared memory support?)"};
     }
     const char* pragmas = options.synchronousFull
                               ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"

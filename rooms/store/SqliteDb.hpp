@@ -119,6 +119,9 @@ class Transaction {
     SqliteDb* db_;
 };
 
+// The SQLite library's version, e.g. "3.40.1".
+const char* sqliteVersion();
+
 // StoreErrorCode for a SQLite result code.
 StoreErrorCode storeErrorCodeFor(int sqliteResult);
 
