@@ -25,9 +25,9 @@ struct InvitedUnit {
 struct StoredMeeting {
     std::string id;
     std::string title;
-    std::string convenedBy;  // convening unit id
+    std::string convenedBy;            // convening unit id
     std::vector<InvitedUnit> invited;  // in the order given
-    std::string chair;  // chair identity (token subject)
+    std::string chair;                 // chair identity (token subject)
     int64_t scheduledStartMs = 0;
     MeetingState state = MeetingState::Scheduled;
     bool locked = false;
@@ -41,9 +41,9 @@ struct StoredMeeting {
 struct StoredEvent {
     int64_t seq = 0;
     int64_t timeMs = 0;
-    std::string type;     // stable string, e.g. "meeting.opened", "floor.granted"
-    std::string unit;     // the unit concerned, may be empty
-    std::string subject;  // the identity concerned, may be empty
+    std::string type;           // stable string, e.g. "meeting.opened", "floor.granted"
+    std::string unit;           // the unit concerned, may be empty
+    std::string subject;        // the identity concerned, may be empty
     std::string detail = "{}";  // JSON text (checked with json_valid on insert)
     bool operator==(const StoredEvent&) const = default;
 };

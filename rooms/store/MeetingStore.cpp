@@ -145,8 +145,8 @@ namespace {
 
 // The recorded schema version, 0 for a new database.
 Expected<int, StoreError> readSchemaVersion(SqliteDb& db) {
-    auto exists = db.prepare(
-        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'");
+    auto exists =
+        db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'");
     if (!exists) return exists.error();
     auto row = exists.value().step();
     if (!row) return row.error();
@@ -369,7 +369,8 @@ Expected<int64_t, StoreError> MeetingStore::appendEvent(std::string_view meeting
     auto s = inSavepoint([&]() -> Status {
         if (auto r = requireMeeting(meetingId); !r) return r;
         {
-            auto q = db_->prepare("SELECT coalesce(max(seq), 0) + 1 FROM events WHERE meeting_id = ?");
+            auto q =
+                db_->prepare("SELECT coalesce(max(seq), 0) + 1 FROM events WHERE meeting_id = ?");
             if (!q) return q.error();
             auto row = q.value().bind(1, meetingId).step();
             if (!row) return row.error();
@@ -407,8 +408,8 @@ Expected<std::vector<StoredEvent>, StoreError> MeetingStore::listEvents(std::str
         auto row = st.step();
         if (!row) return row.error();
         if (!row.value()) break;
-        out.push_back(StoredEvent{st.int64(0), st.int64(1), st.text(2), st.text(3), st.text(4),
-                                  st.text(5)});
+        out.push_back(
+            StoredEvent{st.int64(0), st.int64(1), st.text(2), st.text(3), st.text(4), st.text(5)});
     }
     return out;
 }
@@ -590,7 +591,12 @@ Status MeetingStore::addRemovedIdentity(std::string_view meetingId, const Remove
         "INSERT INTO removed_identities (meeting_id, subject, removed_at_ms, removed_by) "
         "VALUES (?, ?, ?, ?) ON CONFLICT (meeting_id, subject) DO NOTHING");
     if (!ins) return ins.error();
-    return ins.value().bind(1, meetingId).bind(2, r.subject).bind(3, r.removedAtMs).bind(4, r.removedBy).run();
+    return ins.value()
+        .bind(1, meetingId)
+        .bind(2, r.subject)
+        .bind(3, r.removedAtMs)
+        .bind(4, r.removedBy)
+        .run();
 }
 
 Expected<std::vector<RemovedIdentity>, StoreError> MeetingStore::listRemovedIdentities(

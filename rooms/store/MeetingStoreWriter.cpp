@@ -53,8 +53,8 @@ void MeetingStoreWriter::run() {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping and drained
-            const size_t n = std::min(options_.maxBatch == 0 ? 1 : options_.maxBatch,
-                                      queue_.size());
+            const size_t n =
+                std::min(options_.maxBatch == 0 ? 1 : options_.maxBatch, queue_.size());
             for (size_t i = 0; i < n; ++i) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
@@ -108,16 +108,17 @@ void MeetingStoreWriter::finish(std::deque<Item>& batch, const std::vector<Statu
 std::future<Status> MeetingStoreWriter::submit(Write write) {
     auto promise = std::make_shared<std::promise<Status>>();
     auto future = promise->get_future();
-    const bool queued = post(std::move(write), [promise](const Status& s) { promise->set_value(s); });
+    const bool queued =
+        post(std::move(write), [promise](const Status& s) { promise->set_value(s); });
     if (!queued) {
         bool stopped;
         {
             std::lock_guard lock(mutex_);
             stopped = stopping_;
         }
-        promise->set_value(stopped ? StoreError{StoreErrorCode::Stopped, 0, "store writer stopped"}
-                                   : StoreError{StoreErrorCode::QueueFull, 0,
-                                                "store writer queue full"});
+        promise->set_value(
+            stopped ? StoreError{StoreErrorCode::Stopped, 0, "store writer stopped"}
+                    : StoreError{StoreErrorCode::QueueFull, 0, "store writer queue full"});
     }
     return future;
 }
@@ -159,21 +160,21 @@ bool MeetingStoreWriter::appendEvent(
 }
 
 bool MeetingStoreWriter::upsertAttendance(std::string meetingId, AttendanceRow row, Done done) {
-    return post([id = std::move(meetingId), r = std::move(row)](
-                    MeetingStore& s) { return s.upsertAttendance(id, r); },
+    return post([id = std::move(meetingId),
+                 r = std::move(row)](MeetingStore& s) { return s.upsertAttendance(id, r); },
                 std::move(done));
 }
 
 bool MeetingStoreWriter::saveRollCall(std::string meetingId, RollCallRecord rollCall, Done done) {
-    return post([id = std::move(meetingId), r = std::move(rollCall)](
-                    MeetingStore& s) { return s.saveRollCall(id, r); },
+    return post([id = std::move(meetingId),
+                 r = std::move(rollCall)](MeetingStore& s) { return s.saveRollCall(id, r); },
                 std::move(done));
 }
 
 bool MeetingStoreWriter::addRemovedIdentity(std::string meetingId, RemovedIdentity removed,
                                             Done done) {
-    return post([id = std::move(meetingId), r = std::move(removed)](
-                    MeetingStore& s) { return s.addRemovedIdentity(id, r); },
+    return post([id = std::move(meetingId),
+                 r = std::move(removed)](MeetingStore& s) { return s.addRemovedIdentity(id, r); },
                 std::move(done));
 }
 

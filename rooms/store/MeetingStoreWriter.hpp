@@ -14,11 +14,12 @@
 //  * Writes are batched: the writer takes up to maxBatch queued writes into one transaction,
 //    each in its own savepoint, so one failing write (unknown meeting, bad JSON) fails alone
 //    and the others still commit.
-//  * No caller ever waits on the writer while holding one of its own locks: a caller that wants
-//    to wait for a result (tests, start-up) waits on the std::future of postAndWait-style code
-//    with no lock held. Callbacks must be short and must not block: they are expected to post
-//    the result to the caller's own executor (strand, worker). They may post new writes; they
-//    must not call stop() or destroy the writer.
+//  * No caller ever waits on the writer while holding one of its own locks. Code that must wait
+//    for a result (tests, start-up, shutdown) waits on submit()'s std::future with no lock held,
+//    and never on a media worker or an io_context thread. Callbacks must be short and must not
+//    block or take a lock that a poster may hold while posting: they are expected to post the
+//    result to the caller's own executor (strand, worker). They may post new writes; they must
+//    not call stop() or destroy the writer.
 //  * stop() (and the destructor) refuses new writes, drains the queue (every queued write is
 //    committed and its callback called) and joins the writer thread.
 //

@@ -24,7 +24,7 @@ Status prepareFile(const std::string& path) {
     for (size_t slash = path.find('/', 1); slash != std::string::npos;
          slash = path.find('/', slash + 1)) {
         const std::string dir = path.substr(0, slash);
-        struct stat st{};
+        struct stat st {};
         if (::stat(dir.c_str(), &st) == 0) {
             if (!S_ISDIR(st.st_mode)) {
                 return StoreError{StoreErrorCode::Open, 0, dir + " is not a directory"};
@@ -37,7 +37,7 @@ Status prepareFile(const std::string& path) {
     }
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return osError(StoreErrorCode::Open, "cannot open", path);
-    struct stat st{};
+    struct stat st {};
     Status result = Ok{};
     if (::fstat(fd, &st) != 0) {
         result = osError(StoreErrorCode::Open, "cannot stat", path);
@@ -98,8 +98,8 @@ Statement& Statement::bind(int index, int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    noteBind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                 SQLITE_UTF8));
+    noteBind(
+        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
     return *this;
 }
 
@@ -170,14 +170,14 @@ Expected<std::unique_ptr<SqliteDb>, StoreError> SqliteDb::open(const std::string
                                                                const SqliteOptions& options) {
     if (auto prepared = prepareFile(path); !prepared) return prepared.error();
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(
+        path.c_str(), &raw,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+        nullptr);
     if (rc != SQLITE_OK) {
-        StoreError e{storeErrorCodeFor(rc), rc,
-                     "cannot open " + path + ": " +
-                         (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc))};
+        StoreError e{
+            storeErrorCodeFor(rc), rc,
+            "cannot open " + path + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc))};
         sqlite3_close_v2(raw);
         return e;
     }
@@ -202,8 +202,9 @@ Expected<std::unique_ptr<SqliteDb>, StoreError> SqliteDb::open(const std::string
     }
     if (walMode.value() != "wal") {
         return StoreError{StoreErrorCode::Open, 0,
-                          "cannot switch " + path + " to WAL mode (file system without "
-                          "shared memory support?)"};
+                          "cannot switch " + path +
+                              " to WAL mode (file system without "
+                              "shared memory support?)"};
     }
     const char* pragmas = options.synchronousFull
                               ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"

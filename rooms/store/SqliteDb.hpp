@@ -25,8 +25,8 @@ struct sqlite3_stmt;
 namespace vcb::store {
 
 struct SqliteOptions {
-    int busyTimeoutMs = 5000;      // how long a statement waits for another connection's lock
-    bool synchronousFull = true;   // false: synchronous=NORMAL (survives kill -9, not power loss)
+    int busyTimeoutMs = 5000;     // how long a statement waits for another connection's lock
+    bool synchronousFull = true;  // false: synchronous=NORMAL (survives kill -9, not power loss)
 };
 
 class SqliteDb;

@@ -9,16 +9,16 @@
 namespace vcb::store {
 
 enum class StoreErrorCode {
-    Open,          // the file or its directory cannot be created/opened
-    NotADatabase,  // the file exists but is not an SQLite database (or is corrupt)
-    SchemaTooNew,  // written by a newer vcbridge: its schema version is above ours
-    NotFound,      // no such meeting
-    AlreadyExists, // createMeeting with an id that exists
-    Invalid,       // a record refused by the schema (bad JSON detail, bad state, ...)
-    Busy,          // the database stayed locked longer than the busy timeout
-    QueueFull,     // MeetingStoreWriter: the bounded queue is full
-    Stopped,       // MeetingStoreWriter: stopped before the write could run
-    Io,            // disk full, I/O error, any other SQLite failure
+    Open,           // the file or its directory cannot be created/opened
+    NotADatabase,   // the file exists but is not an SQLite database (or is corrupt)
+    SchemaTooNew,   // written by a newer vcbridge: its schema version is above ours
+    NotFound,       // no such meeting
+    AlreadyExists,  // createMeeting with an id that exists
+    Invalid,        // a record refused by the schema (bad JSON detail, bad state, ...)
+    Busy,           // the database stayed locked longer than the busy timeout
+    QueueFull,      // MeetingStoreWriter: the bounded queue is full
+    Stopped,        // MeetingStoreWriter: posted after stop()
+    Io,             // disk full, I/O error, any other SQLite failure
 };
 
 struct StoreError {

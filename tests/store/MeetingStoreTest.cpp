@@ -1,14 +1,13 @@
 // MeetingStore on real SQLite files: every record type round-trips (Vietnamese text byte-exact),
 // event sequence numbers, paging, the schema version, and refusals (unknown meeting, bad JSON,
 // a file that is not a database, a newer schema).
-#include "rooms/store/MeetingStore.hpp"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <fstream>
 
+#include "rooms/store/MeetingStore.hpp"
 #include "tests/store/TempDir.hpp"
 
 namespace vcb::store {
@@ -78,7 +77,7 @@ TEST_F(MeetingStoreTest, ReopeningKeepsDataAndVersion) {
 TEST_F(MeetingStoreTest, FileAndDirectoryModes) {
     auto nested = MeetingStore::open(dir_.path() + "/a/b/records.db");
     ASSERT_TRUE(nested.ok()) << nested.error().message;
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat((dir_.path() + "/a/b").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0700u);
     ASSERT_EQ(::stat((dir_.path() + "/a/b/records.db").c_str(), &st), 0);
@@ -97,8 +96,8 @@ TEST_F(MeetingStoreTest, MeetingRoundTripUpdateDelete) {
     auto got = store_->getMeeting(m.id);
     ASSERT_TRUE(got.ok());
     EXPECT_EQ(got.value(), m);
-    EXPECT_EQ(got.value().title, kTitle);      // byte-exact
-    EXPECT_EQ(got.value().chair, kNameNfd);    // NFD stays NFD
+    EXPECT_EQ(got.value().title, kTitle);    // byte-exact
+    EXPECT_EQ(got.value().chair, kNameNfd);  // NFD stays NFD
 
     m.state = MeetingState::InSession;
     m.locked = true;
@@ -163,8 +162,9 @@ TEST_F(MeetingStoreTest, EventSeqIsMonotonicPerMeeting) {
     ASSERT_TRUE(store_->createMeeting(sampleMeeting("x")).ok());
     ASSERT_TRUE(store_->createMeeting(sampleMeeting("y")).ok());
     for (int i = 1; i <= 5; ++i) {
-        StoredEvent e{999, 1000 + i, "floor.granted", "vn.tinh.hue", kNameNfd,
-                      R"({"lý_do":"phát biểu","n":)" + std::to_string(i) + "}"};
+        StoredEvent e{
+            999,           1000 + i, "floor.granted",
+            "vn.tinh.hue", kNameNfd, R"({"lý_do":"phát biểu","n":)" + std::to_string(i) + "}"};
         auto seq = store_->appendEvent("x", e);
         ASSERT_TRUE(seq.ok()) << seq.error().message;
         EXPECT_EQ(seq.value(), i);  // the given seq is ignored
@@ -256,7 +256,10 @@ TEST_F(MeetingStoreTest, AttendanceRoundTrip) {
 
 TEST_F(MeetingStoreTest, RollCallRoundTrip) {
     ASSERT_TRUE(store_->createMeeting(sampleMeeting("rc")).ok());
-    RollCallRecord first{1, 5000, kNameNfd, std::nullopt,
+    RollCallRecord first{1,
+                         5000,
+                         kNameNfd,
+                         std::nullopt,
                          {{"vn.tinh.hue", std::nullopt}, {"vn.tinh.quang-tri", std::nullopt}}};
     ASSERT_TRUE(store_->saveRollCall("rc", first).ok());
     first.units[1].confirmedAtMs = 5200;

@@ -1,7 +1,5 @@
 // MeetingStoreWriter: acknowledgement after commit, batching with per-write failures, the bounded
 // queue, draining on stop, a reader thread beside the writer, and kill -9 of a writing process.
-#include "rooms/store/MeetingStoreWriter.hpp"
-
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "rooms/store/MeetingStoreWriter.hpp"
 #include "tests/store/TempDir.hpp"
 
 namespace vcb::store {
@@ -33,8 +32,8 @@ StoredMeeting meeting(const std::string& id) {
 }
 
 StoredEvent tick(int64_t i) {
-    return StoredEvent{0, 1000 + i, "test.tick", "vn.tinh.hue", kSpeaker,
-                       R"({"i":)" + std::to_string(i) + "}"};
+    return StoredEvent{
+        0, 1000 + i, "test.tick", "vn.tinh.hue", kSpeaker, R"({"i":)" + std::to_string(i) + "}"};
 }
 
 WriterOptions options(size_t queueCapacity, size_t maxBatch) {
@@ -57,9 +56,8 @@ TEST(MeetingStoreWriterTest, AcknowledgedWritesAreVisibleToAnotherConnection) {
     auto writer = startWriter(path);
     ASSERT_TRUE(writer);
     EXPECT_EQ(writer->schemaVersion(), kSchemaVersion);
-    ASSERT_TRUE(writer->submit([](MeetingStore& s) { return s.createMeeting(meeting("a")); })
-                    .get()
-                    .ok());
+    ASSERT_TRUE(
+        writer->submit([](MeetingStore& s) { return s.createMeeting(meeting("a")); }).get().ok());
 
     std::promise<std::pair<int64_t, size_t>> seen;
     // In the callback (writer thread), a fresh connection must already see the event: the
@@ -96,7 +94,8 @@ TEST(MeetingStoreWriterTest, OneFailingWriteDoesNotFailItsBatch) {
     holding.get_future().wait();
 
     std::vector<std::future<Status>> results;
-    results.push_back(writer->submit([](MeetingStore& s) { return s.createMeeting(meeting("b")); }));
+    results.push_back(
+        writer->submit([](MeetingStore& s) { return s.createMeeting(meeting("b")); }));
     for (int i = 0; i < 10; ++i) {
         const std::string target = i == 5 ? "khong-co" : "b";
         results.push_back(writer->submit([target, i](MeetingStore& s) -> Status {
@@ -196,9 +195,8 @@ TEST(MeetingStoreWriterTest, ReaderThreadBesideTheWriter) {
     const auto path = dir.file("m.db");
     auto writer = startWriter(path, options(4096, 8));
     ASSERT_TRUE(writer);
-    ASSERT_TRUE(writer->submit([](MeetingStore& s) { return s.createMeeting(meeting("r")); })
-                    .get()
-                    .ok());
+    ASSERT_TRUE(
+        writer->submit([](MeetingStore& s) { return s.createMeeting(meeting("r")); }).get().ok());
     constexpr int kEvents = 400;
     std::atomic<bool> writing{true};
     std::atomic<int> readerErrors{0};
@@ -249,8 +247,8 @@ TEST(MeetingStoreWriterTest, ReaderThreadBesideTheWriter) {
 // A child process writes events through the writer and reports every acknowledged seq on a
 // pipe; the parent kills it with SIGKILL mid-stream. Returns the acknowledged seqs; `killed`
 // tells whether the kill came before the child finished (it always should).
-std::vector<int64_t> writeUntilKilled(const std::string& path, int64_t firstTick,
-                                      size_t killAfter, bool& killed) {
+std::vector<int64_t> writeUntilKilled(const std::string& path, int64_t firstTick, size_t killAfter,
+                                      bool& killed) {
     killed = false;
     int fds[2];
     if (::pipe(fds) != 0) return {};
@@ -289,8 +287,8 @@ std::vector<int64_t> writeUntilKilled(const std::string& path, int64_t firstTick
         if (left <= 0ms) break;
         pollfd p{fds[0], POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-        const ssize_t n = ::read(fds[0], reinterpret_cast<char*>(&buffer) + have,
-                                 sizeof buffer - have);
+        const ssize_t n =
+            ::read(fds[0], reinterpret_cast<char*>(&buffer) + have, sizeof buffer - have);
         if (n <= 0) break;  // EOF: the child is gone and everything it acknowledged was read
         have += static_cast<size_t>(n);
         if (have == sizeof buffer) {
