@@ -16,10 +16,11 @@
 //    and the others still commit.
 //  * No caller ever waits on the writer while holding one of its own locks. Code that must wait
 //    for a result (tests, start-up, shutdown) waits on submit()'s std::future with no lock held,
-//    and never on a media worker or an io_context thread. Callbacks must be short and must not
-//    block or take a lock that a poster may hold while posting: they are expected to post the
-//    result to the caller's own executor (strand, worker). They may post new writes; they must
-//    not call stop() or destroy the writer.
+//    and never on a media worker or an io_context thread. The writer thread holds no lock of
+//    its own while it writes or calls back, so post() from any thread, lock held or not, never
+//    waits for a transaction. Callbacks must be short and must not block (a brief lock is fine):
+//    they are expected to post the result to the caller's own executor (strand, worker). They
+//    must not throw. They may post new writes; they must not call stop() or destroy the writer.
 //  * stop() (and the destructor) refuses new writes, drains the queue (every queued write is
 //    committed and its callback called) and joins the writer thread.
 //
@@ -76,8 +77,8 @@ class MeetingStoreWriter {
     // write was refused. Never wait on it from the writer's callbacks or with a lock held.
     std::future<Status> submit(Write write);
 
-    // Refuses new writes, commits everything queued, joins the thread. Idempotent; not from a
-    // callback.
+    // Refuses new writes, commits everything queued, joins the thread. Idempotent; from the
+    // owner's thread only, never from a callback.
     void stop();
 
     int schemaVersion() const { return schemaVersion_; }
