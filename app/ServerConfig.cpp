@@ -1,5 +1,7 @@
 #include "app/ServerConfig.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -60,6 +62,36 @@ bool loadAuth(const YAML::Node& node, AuthSettings& a, std::string& error) {
 
 }  // namespace
 
+bool validateDatabasePath(const std::string& path, std::string& error) {
+    if (path.empty() || path.back() == '/') {
+        error = "database must be a file path, e.g. /var/lib/vcbridge/meetings.db";
+        return false;
+    }
+    struct stat st{};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        error = "database " + path + " exists and is not a regular file";
+        return false;
+    }
+    // The nearest existing ancestor must be a directory we may create entries in.
+    std::string dir = path;
+    for (;;) {
+        const auto slash = dir.rfind('/');
+        dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
+        if (::stat(dir.c_str(), &st) == 0) break;
+        if (dir == "." || dir == "/") break;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        error = "database " + path + ": " + dir + " is not a directory";
+        return false;
+    }
+    // Writable even when the file exists: SQLite creates its -wal and -shm files beside it.
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        error = "database " + path + ": " + dir + " is not writable";
+        return false;
+    }
+    return true;
+}
+
 bool parseHostPort(const std::string& text, std::string& host, uint16_t& port) {
     auto colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0) return false;
@@ -100,7 +132,7 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                                        "ws_message_rate",
                                        "ws_message_burst",
                                        "auth",
-                                       "units_file"};
+                                       "units_file", "database"};
         for (const auto& kv : root) {
             std::string key = kv.first.as<std::string>();
             if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -146,6 +178,13 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
             c.unitsFile = units.is_absolute()
                               ? units.string()
                               : (std::filesystem::path(path).parent_path() / units).string();
+        }
+        if (root["database"]) {
+            c.database = root["database"].as<std::string>();
+            if (!validateDatabasePath(c.database, error)) {
+                error = path + ": " + error;
+                return false;
+            }
         }
         if (root["auth"] && !loadAuth(root["auth"], c.auth, error)) {
             error = path + ": " + error;

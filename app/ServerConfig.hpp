@@ -43,10 +43,16 @@ struct ServerConfig {
     // The administrative unit tree (docs/meetings.md "The units file"); empty: none is loaded.
     // A relative units_file in the YAML config is resolved against the config file's directory.
     std::string unitsFile;
+    // Meeting records (SQLite, docs/operations.md "Meeting records"): the database file. Empty
+    // (the default): no records are kept.
+    std::string database;
 };
 
 // Loads a YAML config file over `config`. Returns false and sets error on any problem.
 bool loadConfigFile(const std::string& path, ServerConfig& config, std::string& error);
+// Checks a `database` path: a file name (not a directory), whose directory exists or can be
+// created (the nearest existing ancestor is a writable directory). Creates nothing.
+bool validateDatabasePath(const std::string& path, std::string& error);
 // Parses "HOST:PORT" and "MIN-MAX".
 bool parseHostPort(const std::string& text, std::string& host, uint16_t& port);
 bool parsePortRange(const std::string& text, uint16_t& min, uint16_t& max);

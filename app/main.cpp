@@ -13,6 +13,7 @@
 #include "common/Log.hpp"
 #include "rooms/Conference.hpp"
 #include "rooms/policy/UnitsFile.hpp"
+#include "rooms/store/MeetingStoreWriter.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
 #include "signaling/api/SignalingServer.hpp"
@@ -113,7 +114,9 @@ int main(int argc, char** argv) {
         "joins (WHIP/WHEP POST, WebSocket join) per second per client IP; 0 = off (default 10)")(
         "join-burst", po::value<double>(), "burst of joins per client IP (default 20)")(
         "units-file", po::value<std::string>(),
-        "YAML file of the administrative units (docs/meetings.md; default: none)");
+        "YAML file of the administrative units (docs/meetings.md; default: none)")(
+        "database", po::value<std::string>(),
+        "SQLite file for meeting records (default: none, records are not kept)");
     opts.add_options()("tls-cert", po::value<std::string>(),
                        "PEM certificate chain (leaf first): serve HTTPS/WSS instead of HTTP/WS")(
         "tls-key", po::value<std::string>(), "PEM private key of --tls-cert (unencrypted)")(
@@ -180,6 +183,13 @@ int main(int argc, char** argv) {
     if (vm.count("join-rate")) config.joinRatePerIp = vm["join-rate"].as<double>();
     if (vm.count("join-burst")) config.joinBurstPerIp = vm["join-burst"].as<double>();
     if (vm.count("units-file")) config.unitsFile = vm["units-file"].as<std::string>();
+    if (vm.count("database")) {
+        config.database = vm["database"].as<std::string>();
+        if (!vcb::app::validateDatabasePath(config.database, error)) {
+            std::cerr << "vcbridge: --database: " << error << "\n";
+            return 2;
+        }
+    }
     vcb::LogLevel level;
     if (!parseLogLevel(config.logLevel, level)) {
         std::cerr << "vcbridge: unknown log level " << config.logLevel << "\n";
@@ -210,6 +220,30 @@ int main(int argc, char** argv) {
     if (!authenticator) {
         std::cerr << "vcbridge: auth: " << error << "\n";
         return 2;
+    }
+
+    // Meeting records: opened (and migrated) before anything can write to them. Nothing posts
+    // to the writer yet; it drains and stops when main returns.
+    std::unique_ptr<vcb::store::MeetingStoreWriter> records;
+    if (!config.database.empty()) {
+        auto writer = vcb::store::MeetingStoreWriter::start(config.database);
+        if (!writer) {
+            std::cerr << "vcbridge: database: " << writer.error().message << "\n";
+            return 1;
+        }
+        records = std::move(writer.value());
+        if (const auto slash = config.database.rfind('/'); slash != std::string::npos) {
+            const std::string dir = slash == 0 ? "/" : config.database.substr(0, slash);
+            if (struct stat st{}; ::stat(dir.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) {
+                VCB_LOG_WARN("database directory %s is accessible to other users; chmod 700 it",
+                             dir.c_str());
+            }
+        }
+        VCB_LOG_INFO("meeting records in %s (SQLite %s, WAL, schema version %d)",
+                     records->path().c_str(), vcb::store::sqliteVersion(),
+                     records->schemaVersion());
+    } else {
+        VCB_LOG_WARN("no database: meeting records are not kept (set database: in the config)");
     }
 
     vcb::rooms::ConferenceConfig cc;
