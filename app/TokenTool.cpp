@@ -20,8 +20,9 @@ int main(int argc, char** argv) {
         "alg", po::value<std::string>()->default_value("HS256"), "HS256, ES256 or RS256")(
         "meeting", po::value<std::string>(), "the meeting id the token admits to, or '*' for any")(
         "name", po::value<std::string>(), "display name shown to the others (optional)")(
-        "role", po::value<std::string>()->default_value("participant"),
-        "chair, participant, viewer or recorder")("ttl", po::value<int64_t>()->default_value(3600),
+        "role", po::value<std::string>()->default_value("delegate"),
+        "chair, delegate, room, observer, technician or recorder")(
+        "unit", po::value<std::string>(), "the unit id (units file) the holder speaks for")("ttl", po::value<int64_t>()->default_value(3600),
                                                   "validity in seconds from now")(
         "subject", po::value<std::string>(), "sub claim: who the token is for (logged)")(
         "issuer", po::value<std::string>(), "iss claim (must match auth.issuer if set)")(
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
     claims["role"] = vm["role"].as<std::string>();
     claims["iat"] = now;
     claims["exp"] = now + ttl;
+    if (vm.count("unit")) claims["unit"] = vm["unit"].as<std::string>();
     if (vm.count("name")) claims["name"] = vm["name"].as<std::string>();
     if (vm.count("subject")) claims["sub"] = vm["subject"].as<std::string>();
     if (vm.count("issuer")) claims["iss"] = vm["issuer"].as<std::string>();
@@ -68,8 +70,9 @@ int main(int argc, char** argv) {
     // Refuse to mint what the server would refuse (unknown role, bad name, empty meeting).
     if (auto check = vcb::auth::JwtClaims::fromJson(payload); !check) {
         std::cerr << "vcb-token: invalid claims (" << vcb::auth::jwtErrorCode(check.error())
-                  << "): check --meeting, --role (chair|participant|viewer|recorder) and --name "
-                     "(1-64 bytes, no control characters)\n";
+                  << "): check --meeting, --role (chair|delegate|room|observer|technician|recorder), "
+                     "--unit (1-64 of [a-z0-9._-]) and --name (1-64 bytes, no control "
+                     "characters)\n";
         return 2;
     }
     std::string error;

@@ -18,6 +18,9 @@ struct Join {
     std::optional<std::string> token;
     bool autoSubscribe = true;
     std::optional<std::int64_t> requestId;
+    // auth: dev only: the unit and role the client speaks for (a token's claims win otherwise).
+    std::optional<std::string> unit;  // 1..64 of [a-z0-9._-]
+    std::optional<std::string> role;  // chair, delegate, room, observer, technician, recorder
     bool operator==(const Join&) const = default;
 };
 

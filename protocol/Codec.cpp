@@ -248,6 +248,8 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
             r.fail("field 'displayName' must be 1..64 bytes of UTF-8 without control characters");
         }
         m.token = r.optionalString("token", kMaxTokenBytes);
+        m.unit = r.optionalString("unit", kMaxUnitIdBytes);
+        m.role = r.optionalString("role", kMaxRoleBytes);
         m.autoSubscribe = r.optionalBool("autoSubscribe").value_or(true);
         return finish<ClientMessage>(r, env, std::move(m));
     }
@@ -331,6 +333,8 @@ std::optional<Participant> readParticipant(FieldReader& outer, const json::value
     if (!r.failed() && !isValidDisplayName(p.displayName)) {
         r.fail("participant 'displayName' is invalid");
     }
+    p.unit = r.optionalString("unit", kMaxUnitIdBytes).value_or("");
+    p.role = r.optionalString("role", kMaxRoleBytes).value_or("");
     if (const json::value* tracks = r.find("tracks")) {
         if (!tracks->is_array() || tracks->get_array().size() > kMaxTracksPerParticipant) {
             r.fail("participant 'tracks' must be an array of at most 64 tracks");
@@ -464,6 +468,8 @@ json::object participantToJson(const Participant& p) {
     json::object o;
     o["id"] = p.id;
     o["displayName"] = p.displayName;
+    if (!p.unit.empty()) o["unit"] = p.unit;
+    if (!p.role.empty()) o["role"] = p.role;
     json::array tracks;
     tracks.reserve(p.tracks.size());
     for (const Track& t : p.tracks) tracks.emplace_back(trackToJson(t));
@@ -535,6 +541,8 @@ std::string serialize(const ClientMessage& message) {
                        o["meeting"] = m.meeting;
                        o["displayName"] = m.displayName;
                        if (m.token) o["token"] = *m.token;
+                       if (m.unit) o["unit"] = *m.unit;
+                       if (m.role) o["role"] = *m.role;
                        o["autoSubscribe"] = m.autoSubscribe;
                        putRequestId(o, m.requestId);
                    },

@@ -11,6 +11,8 @@ struct Participant {
     std::string id;
     std::string displayName;
     std::vector<Track> tracks;
+    std::string unit;  // the unit it speaks for; "" = none
+    std::string role;  // chair, delegate, room, observer, technician or recorder; "" = not sent
 
     bool operator==(const Participant&) const = default;
 };

@@ -323,6 +323,8 @@ void Conference::join(JoinCredentials credentials, std::shared_ptr<MeetingObserv
             decision.displayName.empty() ? credentials.displayName : decision.displayName;
         p.kind = credentials.kind;
         p.role = decision.role;
+        p.unit = decision.unit;
+        p.subject = decision.subject;
         RoomError e = m->meeting.join(p);
         if (e != RoomError::None) return done({e, {}, {}});
         JoinResult result;
@@ -423,10 +425,12 @@ void Conference::publish(const std::string& meetingId, const std::string& partic
             person == m->people.end()) {
             return done({RoomError::NotJoined, "unknown session", {}});
         }
-        // A viewer's token admits it to watch only.
+        // Observers, technicians and recorders are admitted to watch only.
         if (const Participant* p = m->meeting.find(participantId);
-            p != nullptr && p->role == ParticipantRole::Viewer) {
-            return done({RoomError::Forbidden, "a viewer may not publish", {}});
+            p != nullptr && !roleMayPublish(p->role)) {
+            return done({RoomError::Forbidden,
+                         "a " + std::string(participantRoleName(p->role)) + " may not publish",
+                         {}});
         }
         if (m->connected.count(transportId) == 0) {
             std::string err;

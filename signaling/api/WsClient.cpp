@@ -58,7 +58,8 @@ protocol::Track toProtocol(const rooms::TrackInfo& t) {
 }
 
 protocol::Participant toProtocol(const rooms::Participant& p) {
-    protocol::Participant out{p.id, p.displayName, {}};
+    protocol::Participant out{p.id, p.displayName, {}, p.unit,
+                              std::string(rooms::participantRoleName(p.role))};
     for (const auto& t : p.tracks) out.tracks.push_back(toProtocol(t));
     return out;
 }
@@ -153,12 +154,24 @@ bool WsClient::startJoin(const protocol::Join& m) {
 }
 
 void WsClient::join(const protocol::Join& m) {
+    if (m.unit && !rooms::isValidUnitId(*m.unit)) {
+        return sendError(ErrorCode::BadMessage, "field 'unit' must be 1..64 of [a-z0-9._-]",
+                         m.requestId);
+    }
+    if (m.role && !rooms::parseParticipantRole(*m.role)) {
+        return sendError(ErrorCode::BadMessage,
+                         "field 'role' must be chair, delegate, room, observer, technician or "
+                         "recorder",
+                         m.requestId);
+    }
     if (!startJoin(m)) {
         return sendError(ErrorCode::AlreadyJoined, "this connection already joined a meeting",
                          m.requestId);
     }
     rooms::JoinCredentials creds{m.meeting, m.displayName, m.token.value_or(""),
                                  rooms::ClientKind::WebSocket, remoteAddress_};
+    if (m.unit) creds.requestedUnit = *m.unit;
+    if (m.role) creds.requestedRole = rooms::parseParticipantRole(*m.role);
     auto self = shared_from_this();
     auto requestId = m.requestId;
     conference_.join(creds, self, [self, requestId](rooms::JoinResult r) {

@@ -64,15 +64,6 @@ bool isAcceptableName(std::string_view name) {
 
 }  // namespace
 
-std::optional<rooms::ParticipantRole> parseParticipantRole(std::string_view name) {
-    using rooms::ParticipantRole;
-    for (auto r : {ParticipantRole::Chair, ParticipantRole::Participant, ParticipantRole::Viewer,
-                   ParticipantRole::Recorder}) {
-        if (rooms::participantRoleName(r) == name) return r;
-    }
-    return std::nullopt;
-}
-
 Expected<JwtClaims, JwtError> JwtClaims::fromJson(std::string_view payload) {
     boost::system::error_code ec;
     json::parse_options options;
@@ -138,6 +129,15 @@ Expected<JwtClaims, JwtError> JwtClaims::fromJson(std::string_view payload) {
             c.role = *r;
             break;
         }
+    }
+    switch (readString(o, "unit", c.unit)) {
+        case Found::No:
+            break;
+        case Found::BadType:
+            return JwtError::BadClaim;
+        case Found::Yes:
+            if (!rooms::isValidUnitId(c.unit)) return JwtError::BadClaim;
+            break;
     }
     return c;
 }

@@ -22,7 +22,8 @@ struct JwtClaims {
     std::string subject;                // sub, for logs
     std::string meeting;                // the meeting id, or "*" for any (required)
     std::string displayName;            // name ("" = absent)
-    rooms::ParticipantRole role = rooms::ParticipantRole::Participant;  // role
+    rooms::ParticipantRole role = rooms::ParticipantRole::Delegate;  // role
+    std::string unit;  // unit: the administrative unit the holder speaks for ("" = absent)
 
     static constexpr std::string_view kAnyMeeting = "*";
     static constexpr size_t kMaxNameBytes = 64;  // as protocol::kMaxDisplayNameBytes
@@ -36,7 +37,8 @@ struct JwtClaims {
     static Expected<JwtClaims, JwtError> fromJson(std::string_view payload);
 };
 
-// "chair", "participant", "viewer", "recorder".
-std::optional<rooms::ParticipantRole> parseParticipantRole(std::string_view name);
+// "chair", "delegate", "room", "observer", "technician", "recorder" (and the first format's
+// "participant" and "viewer"): see rooms/Participant.hpp.
+using rooms::parseParticipantRole;
 
 }  // namespace vcb::auth

@@ -168,6 +168,56 @@ class WsClientTest : public ::testing::Test {
     std::vector<std::unique_ptr<Client>> clients_;
 };
 
+// auth: dev: the join message states the unit and role; the others see them, and the role's
+// rights hold (an observer may not publish), a malformed unit or unknown role is refused.
+TEST_F(WsClientTest, DevJoinStatesUnitAndRoleThatTheOthersSeeAndThatHold) {
+    clients_.push_back(std::make_unique<Client>(*conference_));
+    Client& observer = *clients_.back();
+    protocol::Join j;
+    j.meeting = "m";
+    j.displayName = "Sở Nội vụ";
+    j.autoSubscribe = false;
+    j.unit = "tinh-an-hoa";
+    j.role = "observer";
+    observer.handle(j);
+    ASSERT_TRUE(observer.connection->next<protocol::Joined>());
+    observer.handle(protocol::Publish{testsdp::kChromeOffer, std::nullopt});
+    EXPECT_FALSE(observer.connection->next<protocol::PublishAnswer>(kQuietWait));
+    ASSERT_EQ(observer.connection->errors().size(), 1u);
+    EXPECT_NE(observer.connection->errors()[0].find("observer may not publish"), std::string::npos)
+        << observer.connection->errors()[0];
+
+    Client& other = join("other", false);
+    (void)other;
+    clients_.push_back(std::make_unique<Client>(*conference_));
+    Client& late = *clients_.back();
+    j.displayName = "late";
+    j.unit = std::nullopt;
+    j.role = std::nullopt;
+    late.handle(j);
+    auto joined = late.connection->next<protocol::Joined>();
+    ASSERT_TRUE(joined);
+    bool sawObserver = false;
+    for (const auto& p : joined->participants) {
+        if (p.displayName != "Sở Nội vụ") continue;
+        sawObserver = true;
+        EXPECT_EQ(p.unit, "tinh-an-hoa");
+        EXPECT_EQ(p.role, "observer");
+    }
+    EXPECT_TRUE(sawObserver);
+
+    for (auto [unit, role] : {std::pair<std::string, std::string>{"Tinh", "room"},
+                              std::pair<std::string, std::string>{"tinh", "governor"}}) {
+        clients_.push_back(std::make_unique<Client>(*conference_));
+        Client& bad = *clients_.back();
+        j.unit = unit;
+        j.role = role;
+        bad.handle(j);
+        EXPECT_FALSE(bad.connection->next<protocol::Joined>(kQuietWait)) << unit << " " << role;
+        EXPECT_EQ(bad.connection->errors().size(), 1u) << unit << " " << role;
+    }
+}
+
 // The reported sequence: three in a meeting, the first leaves. The subscriber's offer rejects
 // the departed tracks' m-lines, including the BUNDLE-tagged one, and Chromium closes its DTLS
 // association before it answers. The server must not offer again before that answer, and the

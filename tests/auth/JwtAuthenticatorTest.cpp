@@ -51,7 +51,7 @@ TEST_F(JwtAuthenticatorTest, RoleAndNameComeFromTheToken) {
     EXPECT_EQ(d.role, rooms::ParticipantRole::Chair);
     EXPECT_EQ(d.displayName, "Bộ trưởng");
     auto plain = join(token());
-    EXPECT_EQ(plain.role, rooms::ParticipantRole::Participant);
+    EXPECT_EQ(plain.role, rooms::ParticipantRole::Delegate);
     EXPECT_TRUE(plain.displayName.empty());  // the client's own name stays
 }
 
@@ -61,6 +61,41 @@ TEST_F(JwtAuthenticatorTest, ViewerMayWatchButNotPublishOverWhip) {
     EXPECT_EQ(join(viewer, "m1", rooms::ClientKind::WhipPublisher).error,
               rooms::RoomError::Forbidden);
     EXPECT_EQ(join(token(), "m1", rooms::ClientKind::WhipPublisher).error, rooms::RoomError::None);
+}
+
+TEST_F(JwtAuthenticatorTest, OnlyChairDelegateAndRoomMayPublishOverWhip) {
+    for (const char* role : {"observer", "technician", "recorder", "viewer"}) {
+        const std::string t = token(std::string(R"("role":")") + role + "\"");
+        EXPECT_EQ(join(t, "m1", rooms::ClientKind::WhepViewer).error, rooms::RoomError::None)
+            << role;
+        EXPECT_EQ(join(t, "m1", rooms::ClientKind::WhipPublisher).error,
+                  rooms::RoomError::Forbidden)
+            << role;
+    }
+    for (const char* role : {"chair", "delegate", "room", "participant"}) {
+        const std::string t = token(std::string(R"("role":")") + role + "\"");
+        EXPECT_EQ(join(t, "m1", rooms::ClientKind::WhipPublisher).error, rooms::RoomError::None)
+            << role;
+    }
+}
+
+TEST_F(JwtAuthenticatorTest, UnitAndSubjectComeFromTheToken) {
+    auto d = join(token(R"("role":"room","unit":"xa-tan-phu","sub":"room-tan-phu")"));
+    EXPECT_EQ(d.error, rooms::RoomError::None);
+    EXPECT_EQ(d.role, rooms::ParticipantRole::Room);
+    EXPECT_EQ(d.unit, "xa-tan-phu");
+    EXPECT_EQ(d.subject, "room-tan-phu");
+}
+
+TEST_F(JwtAuthenticatorTest, TheJoinMessageCannotOverrideTheToken) {
+    rooms::JoinCredentials c{"m1", "n", token(R"("role":"observer","unit":"a")"),
+                             rooms::ClientKind::WebSocket, "1.2.3.4"};
+    c.requestedRole = rooms::ParticipantRole::Chair;
+    c.requestedUnit = "b";
+    auto d = auth_.authorize(c);
+    EXPECT_EQ(d.error, rooms::RoomError::None);
+    EXPECT_EQ(d.role, rooms::ParticipantRole::Observer);
+    EXPECT_EQ(d.unit, "a");
 }
 
 TEST_F(JwtAuthenticatorTest, LogsTheErrorCodeAndSubjectButNeverTheToken) {
@@ -88,7 +123,19 @@ TEST(AllowAllAuthenticatorTest, StillAdmitsEveryone) {
     rooms::AllowAllAuthenticator auth;
     auto d = auth.authorize({"m1", "n", "", rooms::ClientKind::WebSocket, "1.2.3.4"});
     EXPECT_EQ(d.error, rooms::RoomError::None);
-    EXPECT_EQ(d.role, rooms::ParticipantRole::Participant);
+    EXPECT_EQ(d.role, rooms::ParticipantRole::Delegate);
+    EXPECT_TRUE(d.unit.empty());
+}
+
+TEST(AllowAllAuthenticatorTest, BelievesTheUnitAndRoleTheJoinStates) {
+    rooms::AllowAllAuthenticator auth;
+    rooms::JoinCredentials c{"m1", "n", "", rooms::ClientKind::WebSocket, "1.2.3.4"};
+    c.requestedRole = rooms::ParticipantRole::Technician;
+    c.requestedUnit = "tinh-an-hoa";
+    auto d = auth.authorize(c);
+    EXPECT_EQ(d.error, rooms::RoomError::None);
+    EXPECT_EQ(d.role, rooms::ParticipantRole::Technician);
+    EXPECT_EQ(d.unit, "tinh-an-hoa");
 }
 
 }  // namespace

@@ -127,7 +127,7 @@ TEST_F(JwtVerifierTest, Es256SignatureIsRawRAndS) {
 TEST_F(JwtVerifierTest, DefaultsAndOptionalClaims) {
     auto r = hsVerifier().verify(hsSigner().sign(claimsJson()), kNow);
     ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r->role, rooms::ParticipantRole::Participant);
+    EXPECT_EQ(r->role, rooms::ParticipantRole::Delegate);
     EXPECT_TRUE(r->displayName.empty());
     EXPECT_FALSE(r->notBefore.has_value());
     // Fractional NumericDate (RFC 7519 §2).
@@ -353,10 +353,26 @@ TEST_F(JwtVerifierTest, PayloadMustBeAnObjectOfWellTypedClaims) {
         v.verify(s.sign(claimsJson(R"("name":")" + std::string(65, 'n') + "\"")), kNow).error(),
         JwtError::BadClaim);
     EXPECT_EQ(v.verify(s.sign(claimsJson(R"("sub":1)")), kNow).error(), JwtError::BadClaim);
-    for (const char* role : {"chair", "participant", "viewer", "recorder"}) {
+    for (const char* role : {"chair", "delegate", "room", "observer", "technician", "recorder"}) {
         auto r = v.verify(s.sign(claimsJson(std::string(R"("role":")") + role + "\"")), kNow);
         ASSERT_TRUE(r.ok()) << role;
         EXPECT_EQ(rooms::participantRoleName(r->role), role);
+    }
+    // The first token format's names still work (docs/operations.md "Authentication").
+    auto legacy = v.verify(s.sign(claimsJson(R"("role":"participant")")), kNow);
+    ASSERT_TRUE(legacy.ok());
+    EXPECT_EQ(legacy->role, rooms::ParticipantRole::Delegate);
+    legacy = v.verify(s.sign(claimsJson(R"("role":"viewer")")), kNow);
+    ASSERT_TRUE(legacy.ok());
+    EXPECT_EQ(legacy->role, rooms::ParticipantRole::Observer);
+    // unit: an id of the units file.
+    auto unit = v.verify(s.sign(claimsJson(R"("unit":"huyen-dong-son.xa_1")")), kNow);
+    ASSERT_TRUE(unit.ok());
+    EXPECT_EQ(unit->unit, "huyen-dong-son.xa_1");
+    for (const std::string& bad : std::vector<std::string>{R"("unit":"")", R"("unit":"Xa")", R"("unit":"xã")",
+                                  R"("unit":"a b")", R"("unit":7)",
+                                  R"("unit":")" + std::string(65, 'u') + "\""}) {
+        EXPECT_EQ(v.verify(s.sign(claimsJson(bad)), kNow).error(), JwtError::BadClaim) << bad;
     }
 }
 

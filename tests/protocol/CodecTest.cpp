@@ -135,9 +135,24 @@ TEST(CodecTest, AnswerAndTrickle) {
               ErrorCode::BadMessage);
 }
 
+TEST(CodecTest, JoinMayStateUnitAndRole) {
+    auto join = clientAs<Join>(
+        R"({"type":"join","meeting":"m","displayName":"a","unit":"xa-1","role":"room"})");
+    EXPECT_EQ(join.unit, "xa-1");
+    EXPECT_EQ(join.role, "room");
+    EXPECT_EQ(clientError(R"({"type":"join","meeting":"m","displayName":"a","unit":3})").code,
+              ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"join","meeting":"m","displayName":"a","role":")" +
+                          std::string(17, 'r') + "\"}")
+                  .code,
+              ErrorCode::BadMessage);
+}
+
 TEST(CodecTest, ClientRoundTrip) {
     const ClientMessage messages[] = {
         Join{"m", "Gr\xC3\xBCn \"quoted\"", std::string("tok"), false, 1},
+        Join{"m", "Ph\xC6\xB0\xE1\xBB\x9Dng", std::nullopt, true, std::nullopt,
+             std::string("xa-tan-phu"), std::string("room")},
         Publish{"v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n", 2},
         Unpublish{},
         Subscribe{{"p1-0", "p1-1"}, 3},
@@ -158,7 +173,7 @@ TEST(CodecTest, ClientRoundTrip) {
 
 TEST(CodecTest, ServerRoundTrip) {
     Participant alice{"p1", "alice", {{"p1-0", TrackKind::Audio}, {"p1-1", TrackKind::Video}}};
-    Participant bob{"p2", "bob", {}};
+    Participant bob{"p2", "bob", {}, "huyen-dong-son", "delegate"};
     const ServerMessage messages[] = {
         Joined{"p3", "m", {alice, bob}, 1},
         PublishAnswer{"v=0\r\n", 2},
