@@ -4,7 +4,8 @@
 // subscribe offers (ws_meeting_client.js). Then the pages leave and rejoin in turns; after every
 // step each present page must keep decoding the video of everyone else who is present
 // (framesDecoded growing, per participant, from getStats), and no page may have refused a
-// subscribe offer (browsers insist on JSEP's m-line rules, RFC 8829 5.2.2).
+// subscribe offer or seen one that breaks JSEP's m-line and mid rules (RFC 8829 5.2.2), which
+// the page checks itself since browsers tolerate some breaches.
 //
 // The pages are Chromium (playwright-core, Debian's chromium) unless --browsers says otherwise:
 // "firefox" makes them all Firefox (puppeteer-core over WebDriver BiDi, Debian's firefox-esr;
