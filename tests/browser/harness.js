@@ -1,5 +1,5 @@
-// Shared pieces of the headless Chromium tests: logging, bounded waits, the vcbridge process
-// and Chromium's command line.
+// Shared pieces of the headless browser tests: logging, bounded waits, the vcbridge process,
+// Chromium's command line and Firefox's preferences.
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -27,6 +27,23 @@ const CHROMIUM_ARGS = [
   '--allow-loopback-in-peer-connection',
   '--mute-audio',
 ];
+
+// Preferences of the headless Firefox pages (puppeteer-core over WebDriver BiDi, Debian's
+// firefox-esr): fake camera and microphone without a permission prompt, and ICE on the loopback
+// interface, where vcbridge listens. Firefox gathers loopback candidates only with
+// ice.loopback and only when the page is not limited to the default route's address, which it is
+// unless it holds a persistent camera or microphone permission (capturing the fake devices does
+// not count): hence permissions.default.* = 1 (allow).
+const FIREFOX_PREFS = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'permissions.default.camera': 1,
+  'permissions.default.microphone': 1,
+  'media.peerconnection.ice.loopback': true,
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+  'media.autoplay.default': 0,
+  'media.volume_scale': '0.0',
+};
 
 function log(msg) {
   process.stdout.write(`[browser-test] ${msg}\n`);
@@ -105,7 +122,8 @@ class Server {
 
 function attachPageLogging(page, name) {
   page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') log(`${name} console.${msg.type()}: ${msg.text()}`);
+    // Playwright says 'warning', puppeteer 'warn'.
+    if (['error', 'warning', 'warn'].includes(msg.type())) log(`${name} console.${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => log(`${name} page error: ${err.message}`));
   page.on('requestfailed', (req) => log(`${name} request failed: ${req.method()} ${req.url()}`));
@@ -153,4 +171,4 @@ function runMain(parseArgs, run, deadlineMs) {
   });
 }
 
-module.exports = { CHROMIUM_ARGS, Server, attachPageLogging, currentServer, log, runMain, sleep, withTimeout };
+module.exports = { CHROMIUM_ARGS, FIREFOX_PREFS, Server, attachPageLogging, currentServer, log, runMain, sleep, withTimeout };

@@ -1,19 +1,25 @@
 #!/usr/bin/env node
-// End-to-end test of the WebSocket protocol with three headless Chromium pages (one browser,
-// a context each): every page joins one meeting, publishes its fake camera + microphone and
-// answers the server's subscribe offers (ws_meeting_client.js). Then the pages leave and rejoin
-// in turns; after every step each present page must keep decoding the video of everyone else
-// who is present (framesDecoded growing, per participant, from getStats), and no page may have
-// refused a subscribe offer (Chromium insists on JSEP's m-line rules, RFC 8829 5.2.2).
+// End-to-end test of the WebSocket protocol with three headless browser pages (a context each):
+// every page joins one meeting, publishes its fake camera + microphone and answers the server's
+// subscribe offers (ws_meeting_client.js). Then the pages leave and rejoin in turns; after every
+// step each present page must keep decoding the video of everyone else who is present
+// (framesDecoded growing, per participant, from getStats), and no page may have refused a
+// subscribe offer or seen one that breaks JSEP's m-line and mid rules (RFC 8829 5.2.2), which
+// the page checks itself since browsers tolerate some breaches.
 //
-// Usage: node ws_meeting_test.js <path/to/vcbridge> [--chromium PATH] [--rtc-ports MIN-MAX]
-//                                [--seconds N]
+// The pages are Chromium (playwright-core, Debian's chromium) unless --browsers says otherwise:
+// "firefox" makes them all Firefox (puppeteer-core over WebDriver BiDi, Debian's firefox-esr;
+// Playwright can only drive its own patched Firefox), "chromium,firefox,firefox" names the
+// browser of each page, for a mixed meeting.
+//
+// Usage: node ws_meeting_test.js <path/to/vcbridge> [--browsers LIST] [--chromium PATH]
+//                                [--firefox PATH] [--rtc-ports MIN-MAX] [--seconds N]
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
 const {
-  CHROMIUM_ARGS, Server, attachPageLogging, log, runMain, sleep, withTimeout,
+  CHROMIUM_ARGS, FIREFOX_PREFS, Server, attachPageLogging, log, runMain, sleep, withTimeout,
 } = require('./harness');
 
 const MEETING = 'wsmeeting';
@@ -27,14 +33,23 @@ const OVERALL_DEADLINE_MS = 170000; // below ctest's TIMEOUT (180 s)
 const CLIENT_JS = fs.readFileSync(path.join(__dirname, 'ws_meeting_client.js'), 'utf8');
 
 function parseArgs(argv) {
-  const opts = { server: null, chromium: '/usr/bin/chromium', rtcPorts: null, seconds: DEFAULT_SECONDS };
+  const opts = {
+    server: null,
+    browsers: ['chromium'],
+    chromium: '/usr/bin/chromium',
+    firefox: '/usr/bin/firefox-esr',
+    rtcPorts: null,
+    seconds: DEFAULT_SECONDS,
+  };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const value = () => {
       if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
       return argv[++i];
     };
-    if (a === '--chromium') opts.chromium = value();
+    if (a === '--browsers') opts.browsers = value().split(',');
+    else if (a === '--chromium') opts.chromium = value();
+    else if (a === '--firefox') opts.firefox = value();
     else if (a === '--rtc-ports') opts.rtcPorts = value();
     else if (a === '--seconds') opts.seconds = Number(value());
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
@@ -42,6 +57,10 @@ function parseArgs(argv) {
     else throw new Error(`unexpected argument ${a}`);
   }
   if (opts.server === null) throw new Error('usage: ws_meeting_test.js <vcbridge> [options]');
+  if (opts.browsers.length === 1) opts.browsers = PAGES.map(() => opts.browsers[0]);
+  if (opts.browsers.length !== PAGES.length || !opts.browsers.every((b) => b === 'chromium' || b === 'firefox')) {
+    throw new Error(`--browsers needs "chromium" or "firefox", once or for each of the ${PAGES.length} pages`);
+  }
   if (!(opts.seconds > 0 && opts.seconds <= 100)) throw new Error('--seconds must be in (0, 100]');
   if (opts.rtcPorts === null) {
     const base = 20000 + 200 * Math.floor(Math.random() * 200);
@@ -50,10 +69,71 @@ function parseArgs(argv) {
   return opts;
 }
 
-// One Chromium context with one page, joined to the meeting or not.
+// Chromium through playwright-core: one browser, a context per page.
+async function launchChromium(opts, baseUrl) {
+  let chromium;
+  try {
+    ({ chromium } = require('playwright-core'));
+  } catch (err) {
+    throw new Error(`playwright-core is not installed; run "npm ci" in ${__dirname} (${err.message})`);
+  }
+  if (!fs.existsSync(opts.chromium)) throw new Error(`${opts.chromium} not found`);
+  const browser = await chromium.launch({
+    executablePath: opts.chromium,
+    headless: false,  // the new headless mode is requested in args
+    args: CHROMIUM_ARGS,
+    timeout: 30000,
+  });
+  log(`chromium ${browser.version()}`);
+  return {
+    close: () => browser.close(),
+    newContext: async () => {
+      const context = await browser.newContext();
+      context.setDefaultTimeout(15000);
+      await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+      return context;
+    },
+  };
+}
+
+// Firefox through puppeteer-core over WebDriver BiDi: one browser, a user context per page.
+async function launchFirefox(opts) {
+  let puppeteer;
+  try {
+    puppeteer = require('puppeteer-core');
+  } catch (err) {
+    throw new Error(`puppeteer-core is not installed; run "npm ci" in ${__dirname} (${err.message})`);
+  }
+  if (!fs.existsSync(opts.firefox)) throw new Error(`${opts.firefox} not found`);
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: opts.firefox,
+    headless: true,
+    extraPrefsFirefox: FIREFOX_PREFS,
+    timeout: 30000,
+    protocolTimeout: 30000,
+  });
+  log(`firefox ${await browser.version()}`);
+  return {
+    close: () => browser.close(),
+    newContext: async () => {
+      const context = await browser.createBrowserContext();
+      return {
+        newPage: async () => {
+          const page = await context.newPage();
+          page.setDefaultTimeout(15000);
+          return page;
+        },
+      };
+    },
+  };
+}
+
+// One browser context with one page, joined to the meeting or not.
 class Member {
-  constructor(name, context, baseUrl) {
+  constructor(name, browserName, context, baseUrl) {
     this.name = name;
+    this.browserName = browserName;
     this.context = context;
     this.baseUrl = baseUrl;
     this.page = null;
@@ -70,7 +150,7 @@ class Member {
     this.participantId = await withTimeout(
       this.page.evaluate(([m, n]) => window.vcbMeeting.start(m, n), [MEETING, `page-${this.name}`]),
       30000, `${this.name} join + publish`);
-    log(`${this.name} joined as ${this.participantId}`);
+    log(`${this.name} (${this.browserName}) joined as ${this.participantId}`);
   }
 
   async leave() {
@@ -140,34 +220,23 @@ async function checkStep(members, label) {
 }
 
 async function run(opts) {
-  let chromium;
-  try {
-    ({ chromium } = require('playwright-core'));
-  } catch (err) {
-    throw new Error(`playwright-core is not installed; run "npm ci" in ${__dirname} (${err.message})`);
-  }
-  if (!fs.existsSync(opts.chromium)) throw new Error(`${opts.chromium} not found`);
   if (!fs.existsSync(opts.server)) throw new Error(`server binary ${opts.server} not found`);
 
   const server = new Server(opts.server, opts.rtcPorts);
-  let browser = null;
+  const browsers = new Map();  // 'chromium' / 'firefox' -> launched browser
   let ok = false;
   const started = Date.now();
   try {
     const baseUrl = await server.start();
     log(`server is listening on ${baseUrl}`);
-    browser = await chromium.launch({
-      executablePath: opts.chromium,
-      headless: false,  // the new headless mode is requested in args
-      args: CHROMIUM_ARGS,
-      timeout: 30000,
-    });
+    for (const b of new Set(opts.browsers)) {
+      const launch = b === 'firefox' ? launchFirefox(opts) : launchChromium(opts, baseUrl);
+      browsers.set(b, await withTimeout(launch, 40000, `${b} launch`));
+    }
     const members = [];
-    for (const name of PAGES) {
-      const context = await browser.newContext();
-      context.setDefaultTimeout(15000);
-      await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
-      members.push(new Member(name, context, baseUrl));
+    for (let i = 0; i < PAGES.length; ++i) {
+      const context = await browsers.get(opts.browsers[i]).newContext();
+      members.push(new Member(PAGES[i], opts.browsers[i], context, baseUrl));
     }
     for (const m of members) {
       await m.join();
@@ -191,7 +260,9 @@ async function run(opts) {
     log(`FAIL: ${err.message}`);
     server.dumpLog();
   } finally {
-    if (browser) await withTimeout(browser.close(), 10000, 'browser close').catch((e) => log(e.message));
+    for (const [b, browser] of browsers) {
+      await withTimeout(browser.close(), 10000, `${b} close`).catch((e) => log(e.message));
+    }
     await server.stop();
   }
   return ok;
