@@ -7,6 +7,7 @@
 #include "common/Log.hpp"
 #include "protocol/Codec.hpp"
 #include "protocol/Limits.hpp"
+#include "rooms/policy/UnitsFile.hpp"
 #include "signaling/api/Translate.hpp"
 #include "signaling/sdp/SdpParser.hpp"
 

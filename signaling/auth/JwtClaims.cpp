@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "rooms/policy/UnitsFile.hpp"
+
 namespace vcb::auth {
 namespace {
 
