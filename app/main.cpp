@@ -293,8 +293,6 @@ int main(int argc, char** argv) {
         ports += (ports.empty() ? "" : ",") + std::to_string(p);
     VCB_LOG_INFO("media on %s, UDP port(s) %s (one per worker, from %u-%u)", config.mediaIp.c_str(),
                  ports.c_str(), config.rtcPortMin, config.rtcPortMax);
-    std::cout << "vcbridge listening on " << (hc.tlsEnabled() ? "https://" : "http://")
-              << config.listenAddress << ":" << server.port() << std::endl;
 
     // Graceful drain (docs/operations.md): stop accepting, tell WebSocket participants, close
     // every media session (DTLS close_notify), give the goodbyes up to 3 s, exit well within 10 s.
@@ -332,6 +330,9 @@ int main(int argc, char** argv) {
             waitForGoodbyes({});
         };
     signals.async_wait(onSignal);
+    // Announced only now: a SIGTERM right after this line already drains instead of killing.
+    std::cout << "vcbridge listening on " << (hc.tlsEnabled() ? "https://" : "http://")
+              << config.listenAddress << ":" << server.port() << std::endl;
     std::vector<std::thread> threads;
     for (size_t i = 1; i < std::max<size_t>(1, config.ioThreads); ++i)
         threads.emplace_back([&ioc] { ioc.run(); });
