@@ -200,10 +200,11 @@ bool Router::createConsumer(const std::string& transportId, ConsumerOptions opti
     }
     TransportEntry& entry = *it->second;
     std::string id = options.id;
-    // Random initial sequence number and timestamp (RFC 3550 §5.1).
-    auto consumer = std::make_unique<Consumer>(std::move(options), *entry.transport,
-                                               static_cast<Consumer::Listener&>(*this),
-                                               randomValue<uint16_t>(), randomValue<uint32_t>());
+    // Random initial sequence number and timestamp (RFC 3550 §5.1), and RTX sequence number
+    // (RFC 4588 §4).
+    auto consumer = std::make_unique<Consumer>(
+        std::move(options), *entry.transport, static_cast<Consumer::Listener&>(*this),
+        randomValue<uint16_t>(), randomValue<uint32_t>(), randomValue<uint16_t>());
     Consumer* raw = consumer.get();
     entry.consumers.push_back(raw);
     consumerOwner_[raw] = &entry;
@@ -237,6 +238,8 @@ void Router::closeConsumer(const std::string& consumerId) {
     auto owner = consumerOwner_.find(c);
     if (owner != consumerOwner_.end()) {
         removeSrtpStreamLater(*owner->second, dtls::SrtpSession::Direction::Outbound, c->ssrc());
+        removeSrtpStreamLater(*owner->second, dtls::SrtpSession::Direction::Outbound,
+                              c->rtxSsrc());
         eraseValue(owner->second->consumers, c);
         consumerOwner_.erase(owner);
     }
@@ -261,8 +264,10 @@ void Router::removeSrtpStreamLater(const TransportEntry& entry,
             for (Producer* p : e.producers) {
                 if (p->ssrc() == ssrc || p->ssrc() == 0) return;
             }
-        } else if (consumerBySsrc(e, ssrc) != nullptr) {
-            return;
+        } else {
+            for (Consumer* c : e.consumers) {
+                if (c->ssrc() == ssrc || c->rtxSsrc() == ssrc) return;
+            }
         }
         e.transport->removeSrtpStream(direction, ssrc);
     });
@@ -350,6 +355,8 @@ void Router::onConsumerKeyFrameRequest(Consumer& consumer, int64_t nowUs) {
     if (consumer.producer() != nullptr) consumer.producer()->requestKeyFrame(nowUs);
 }
 
+// By media SSRC only: feedback naming a consumer's RTX SSRC (a NACK of RTX sequence numbers, a
+// PLI, report blocks, none of which the server acts on for RTX) matches nothing and is ignored.
 Consumer* Router::consumerBySsrc(TransportEntry& entry, uint32_t ssrc) {
     for (Consumer* c : entry.consumers) {
         if (c->ssrc() == ssrc) return c;
