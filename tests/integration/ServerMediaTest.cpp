@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -115,6 +116,56 @@ TEST_F(ServerMediaTest, WhipToThreeWhepViewers) {
     }
     EXPECT_TRUE(allGood);
     for (auto& v : viewers) EXPECT_EQ(v->stop(), 200);
+    EXPECT_EQ(publisher.stop(), 200);
+}
+
+// User view: a viewer whose downlink loses packets still sees smooth video, because the SFU's
+// repairs reach it. The viewer (webrtcbin, do-nack) offers RTX, so the server answers with RTX
+// (RFC 4588) and sends its repairs on the RTX SSRC; the viewer drops every 20th VP8 packet by
+// sequence number, where a plain resend (same number) would be dropped again: only RTX that
+// webrtcbin's rtprtxreceive turns back into the original (right OSN, SSRC association) repairs.
+TEST_F(ServerMediaTest, WhepViewerIsRepairedWithRtx) {
+    WhipClient publisher(WhipOptions{.url = whip("rtx-room"), .pattern = "smpte"});
+    std::string error;
+    ASSERT_TRUE(publisher.start(&error)) << error;
+    ASSERT_TRUE(publisher.peer().waitForConnectionState("connected", Clock::now() + 15s))
+        << "publisher state " << publisher.peer().connectionState();
+    WhepClient viewer(WhepOptions{.url = whep("rtx-room"), .dropVideoModulo = 20});
+    ASSERT_TRUE(viewer.start(&error)) << error;
+    EXPECT_NE(viewer.session().answer.find("a=ssrc-group:FID "), std::string::npos)
+        << viewer.session().answer;
+    EXPECT_NE(viewer.session().answer.find(" rtx/90000"), std::string::npos);
+
+    const bool enough = waitFor(
+        [&] {
+            return counts(viewer, "smpte").matching >= 240 &&
+                   viewer.peer().repairStats().rtxRecovered >= 20;
+        },
+        60s);
+    const auto repair = viewer.peer().repairStats();
+    const auto c = counts(viewer, "smpte");
+    HttpClient http(5s);
+    const std::string metrics = http.get(server_.baseUrl() + "/metrics").body;
+    const double rtxSent =
+        metricValue(metrics, "vcb_rtp_packets_retransmitted_rtx_total").value_or(-1);
+    const double resent = metricValue(metrics, "vcb_rtp_packets_retransmitted_total").value_or(-1);
+    std::printf("[ RTX      ] dropped %llu, rtx received %llu, recovered %llu, jitterbuffer lost "
+                "%llu; server: retransmitted %.0f, as rtx %.0f; frames %llu (%llu matching)\n",
+                static_cast<unsigned long long>(repair.dropped),
+                static_cast<unsigned long long>(repair.rtxPackets),
+                static_cast<unsigned long long>(repair.rtxRecovered),
+                static_cast<unsigned long long>(repair.jitterLost), resent, rtxSent,
+                static_cast<unsigned long long>(c.frames),
+                static_cast<unsigned long long>(c.matching));
+    EXPECT_TRUE(enough);
+    EXPECT_GE(repair.dropped, 20u) << "the test dropped too little to say anything";
+    EXPECT_GE(repair.rtxRecovered, 20u) << "RTX repairs did not reach the viewer's decoder path";
+    // Nearly every drop is repaired: the loss the jitter buffer gives up is a small part.
+    EXPECT_LE(repair.jitterLost * 4, repair.dropped);
+    EXPECT_GE(rtxSent, static_cast<double>(repair.rtxRecovered));
+    EXPECT_EQ(rtxSent, resent) << "every repair to this viewer goes out as RTX";
+    EXPECT_GE(c.matching, 240u) << "viewer decoded " << c.frames << " frames";
+    EXPECT_EQ(viewer.stop(), 200);
     EXPECT_EQ(publisher.stop(), 200);
 }
 
