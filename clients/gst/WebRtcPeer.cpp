@@ -593,11 +593,11 @@ void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* elemen
     if (g_strcmp0(name, "srtpdec") == 0 && peer->options_.dropVideoModulo > 0 &&
         peer->options_.mode != PeerMode::Send) {
         if (GstPad* src = gst_element_get_static_pad(element, "rtp_src")) {
-            gst_pad_add_probe(
-                src,
-                static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
-                                             GST_PAD_PROBE_TYPE_BUFFER_LIST),
-                reinterpret_cast<GstPadProbeCallback>(&WebRtcPeer::onIncomingRtp), peer, nullptr);
+            gst_pad_add_probe(src,
+                              static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                                           GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                              reinterpret_cast<GstPadProbeCallback>(&WebRtcPeer::onIncomingRtp),
+                              peer, nullptr);
             gst_object_unref(src);
         }
     }

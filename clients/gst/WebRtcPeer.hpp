@@ -56,10 +56,10 @@ struct WebRtcPeerOptions {
 
 // What the receive side's RTP machinery saw of loss repair (sums over all streams).
 struct RepairStats {
-    uint64_t dropped = 0;        // packets dropped by dropVideoModulo
-    uint64_t rtxPackets = 0;     // rtprtxreceive: RTX packets received
-    uint64_t rtxRecovered = 0;   // rtprtxreceive: RTX packets turned back into the original
-    uint64_t jitterLost = 0;     // rtpjitterbuffer: packets given up as lost
+    uint64_t dropped = 0;       // packets dropped by dropVideoModulo
+    uint64_t rtxPackets = 0;    // rtprtxreceive: RTX packets received
+    uint64_t rtxRecovered = 0;  // rtprtxreceive: RTX packets turned back into the original
+    uint64_t jitterLost = 0;    // rtpjitterbuffer: packets given up as lost
 };
 
 // The host of an http(s)/ws URL when it is an IPv4 literal (what iceAddress wants), else "".

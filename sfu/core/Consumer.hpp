@@ -134,8 +134,8 @@ class Consumer {
     // Writes `packet` with `header` and this hop's extensions into the send buffer; replay
     // repeats its abs-send-time and transport-wide sequence number, else fresh ones are taken
     // and written to `fresh`. Returns the size, 0 if it does not fit in `capacity`.
-    size_t write(const rtp::RtpPacket& packet, const rtp::RtpHeaderRewrite& header,
-                 int64_t nowUs, const SentSlot* replay, SentSlot& fresh, size_t capacity);
+    size_t write(const rtp::RtpPacket& packet, const rtp::RtpHeaderRewrite& header, int64_t nowUs,
+                 const SentSlot* replay, SentSlot& fresh, size_t capacity);
     void rebuildMapping();
     SentSlot& slotFor(uint16_t outSeq) { return sent_[outSeq % historySize_]; }
     // True if outSeq was handed to the transport already, or is too old for the ring to tell.
@@ -148,7 +148,7 @@ class Consumer {
     Listener& listener_;
     Producer* producer_ = nullptr;
     rtp::ExtensionIdMap idMap_{};
-    int outPayloadType_ = -1;  // -1: the subscriber did not negotiate the producer's codec
+    int outPayloadType_ = -1;     // -1: the subscriber did not negotiate the producer's codec
     int outRtxPayloadType_ = -1;  // -1: no RTX for that codec (plain retransmission)
     uint16_t nextRtxSeq_;
     uint32_t clockRate_ = 90000;

@@ -199,6 +199,15 @@ bool Router::createConsumer(const std::string& transportId, ConsumerOptions opti
         return false;
     }
     TransportEntry& entry = *it->second;
+    if (options.rtxSsrc != 0) {
+        // An RTX SSRC that is also another stream's SSRC on this transport would share its SRTP
+        // nonces: such a consumer resends plainly instead (the chance is about 2^-32 per pair).
+        bool clash = options.rtxSsrc == options.ssrc;
+        for (const Consumer* c : entry.consumers) {
+            clash = clash || c->ssrc() == options.rtxSsrc || c->rtxSsrc() == options.rtxSsrc;
+        }
+        if (clash) options.rtxSsrc = 0;
+    }
     std::string id = options.id;
     // Random initial sequence number and timestamp (RFC 3550 §5.1), and RTX sequence number
     // (RFC 4588 §4).
@@ -211,6 +220,11 @@ bool Router::createConsumer(const std::string& transportId, ConsumerOptions opti
     consumers_.emplace(id, std::move(consumer));
     if (!producerId.empty()) setConsumerProducer(id, producerId);
     return true;
+}
+
+Consumer* Router::findConsumer(const std::string& consumerId) {
+    auto it = consumers_.find(consumerId);
+    return it == consumers_.end() ? nullptr : it->second.get();
 }
 
 bool Router::setConsumerProducer(const std::string& consumerId, const std::string& producerId) {
@@ -238,8 +252,7 @@ void Router::closeConsumer(const std::string& consumerId) {
     auto owner = consumerOwner_.find(c);
     if (owner != consumerOwner_.end()) {
         removeSrtpStreamLater(*owner->second, dtls::SrtpSession::Direction::Outbound, c->ssrc());
-        removeSrtpStreamLater(*owner->second, dtls::SrtpSession::Direction::Outbound,
-                              c->rtxSsrc());
+        removeSrtpStreamLater(*owner->second, dtls::SrtpSession::Direction::Outbound, c->rtxSsrc());
         eraseValue(owner->second->consumers, c);
         consumerOwner_.erase(owner);
     }

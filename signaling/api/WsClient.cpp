@@ -205,7 +205,8 @@ void WsClient::addTracksLocked(const std::vector<rooms::TrackInfo>& tracks,
     for (const auto& t : tracks) {
         if (participantId == participantId_ || subscribed_.count(t.id) != 0) continue;
         if (subscribed_.size() >= protocol::kMaxSubscribedTracks) return;  // bounded
-        subscribed_[t.id] = SubscribedTrack{participantId, t.kind, randomSsrc(), rtxSsrcFor(t.kind)};
+        subscribed_[t.id] =
+            SubscribedTrack{participantId, t.kind, randomSsrc(), rtxSsrcFor(t.kind)};
     }
 }
 

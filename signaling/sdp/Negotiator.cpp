@@ -91,15 +91,14 @@ NegotiationResult Negotiator::answer(const sfu::SessionDescription& offer,
                                           o.direction == sfu::Direction::SendRecv);
         std::vector<sfu::RtpCodec> codecs;
         if (!o.rejected && directionFits) codecs = caps_.select(o.kind, o.codecs);
-        const auto stream = purpose == AnswerPurpose::View ? sendStreams.find(o.mid)
-                                                           : sendStreams.end();
+        const auto stream =
+            purpose == AnswerPurpose::View ? sendStreams.find(o.mid) : sendStreams.end();
         // A publisher repairs what its uplink lost when we NACK it; with RTX (RFC 4588) if it
         // offered that, which is the only way webrtcbin (and what Chrome prefers) resends. A
         // viewer gets our repairs as RTX likewise when it offered RTX and we have an RTX SSRC.
-        const bool rtxWanted =
-            o.kind == sfu::MediaKind::Video &&
-            (purpose == AnswerPurpose::Publish ||
-             (stream != sendStreams.end() && stream->second.rtxSsrc != 0));
+        const bool rtxWanted = o.kind == sfu::MediaKind::Video &&
+                               (purpose == AnswerPurpose::Publish ||
+                                (stream != sendStreams.end() && stream->second.rtxSsrc != 0));
         if (rtxWanted) {
             for (auto& c : codecs) {
                 auto offered = std::find_if(o.codecs.begin(), o.codecs.end(), [&](const auto& x) {
@@ -308,7 +307,7 @@ NegotiationResult Negotiator::applyAnswer(const sfu::SessionDescription& offer,
                            o.mid + " changes the H264 profile or packetization-mode");
             }
             sfu::RtpCodec c = *oc;
-            c.rtxPayloadType = ac.rtxPayloadType;     // RTX only if the client accepted it
+            c.rtxPayloadType = ac.rtxPayloadType;    // RTX only if the client accepted it
             if (!ac.fmtp.empty()) c.fmtp = ac.fmtp;  // what the client can receive
             std::erase_if(c.rtcpFeedback,
                           [&](const std::string& fb) { return !contains(ac.rtcpFeedback, fb); });

@@ -44,8 +44,8 @@ class Negotiator {
     // mid the SSRC/cname/msid the server sends with (a mid without an entry is answered without
     // a=ssrc; cname must be printable ASCII without spaces, stream/track ids tokens, else
     // bad_sdp); a video stream with an rtxSsrc also keeps the RTX offered for codecs with nack
-    // and is announced with a=ssrc-group:FID <ssrc> <rtxSsrc>. The offer's setup must be actpass or active (bad_sdp otherwise); nothing
-    // accepted gives unsupported_media.
+    // and is announced with a=ssrc-group:FID <ssrc> <rtxSsrc>. The offer's setup must be actpass or
+    // active (bad_sdp otherwise); nothing accepted gives unsupported_media.
     NegotiationResult answer(const sfu::SessionDescription& offer, const LocalTransportInfo& local,
                              AnswerPurpose purpose,
                              const std::map<std::string, SendStream>& sendStreams = {});

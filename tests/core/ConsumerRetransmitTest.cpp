@@ -364,8 +364,8 @@ class ConsumerRtxTest : public ConsumerRetransmitTest {
         for (auto& c : co.codecs) {
             if (c.name == "vp8") c.rtxPayloadType = kRtxPt;
         }
-        consumer = std::make_unique<Consumer>(co, subscriber, wiring, kFirstOut, 70000,
-                                              kFirstRtxSeq);
+        consumer =
+            std::make_unique<Consumer>(co, subscriber, wiring, kFirstOut, 70000, kFirstRtxSeq);
         wiring.add(*consumer);
         consumer->setProducer(&producer, now);
     }

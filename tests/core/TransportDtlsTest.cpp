@@ -355,6 +355,19 @@ TEST_F(TransportDtlsTest, NackIsAnsweredWithRtxAndTheRtxSsrcIsFreedWithItsConsum
     EXPECT_EQ(test::Bytes(payload.begin() + 2, payload.end()), media[2].payload());
     EXPECT_EQ(rtx[0]->timestamp(), media[2]->timestamp());
 
+    // A second consumer whose RTX SSRC would be the first one's media SSRC (same nonces) does
+    // without RTX.
+    worker.invoke([&] {
+        ConsumerOptions co = test::videoConsumer(kOut + 1, 100);
+        co.id = "c2";
+        co.rtxSsrc = kOut;
+        ok = router->createConsumer("t", co, "p", error);
+        ASSERT_NE(router->findConsumer("c2"), nullptr);
+        EXPECT_EQ(router->findConsumer("c2")->rtxSsrc(), 0u);
+        EXPECT_EQ(router->findConsumer("c")->rtxSsrc(), kRtx);
+        router->closeConsumer("c2");
+    });
+    ASSERT_TRUE(ok) << error;
     const auto removedBefore = m.srtpStreamsRemoved.load();
     worker.invoke([&] { router->closeConsumer("c"); });
     EXPECT_TRUE(test::eventually(kWait, [&] {

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -149,14 +149,14 @@ TEST_F(ServerMediaTest, WhepViewerIsRepairedWithRtx) {
     const double rtxSent =
         metricValue(metrics, "vcb_rtp_packets_retransmitted_rtx_total").value_or(-1);
     const double resent = metricValue(metrics, "vcb_rtp_packets_retransmitted_total").value_or(-1);
-    std::printf("[ RTX      ] dropped %llu, rtx received %llu, recovered %llu, jitterbuffer lost "
-                "%llu; server: retransmitted %.0f, as rtx %.0f; frames %llu (%llu matching)\n",
-                static_cast<unsigned long long>(repair.dropped),
-                static_cast<unsigned long long>(repair.rtxPackets),
-                static_cast<unsigned long long>(repair.rtxRecovered),
-                static_cast<unsigned long long>(repair.jitterLost), resent, rtxSent,
-                static_cast<unsigned long long>(c.frames),
-                static_cast<unsigned long long>(c.matching));
+    std::printf(
+        "[ RTX      ] dropped %llu, rtx received %llu, recovered %llu, jitterbuffer lost "
+        "%llu; server: retransmitted %.0f, as rtx %.0f; frames %llu (%llu matching)\n",
+        static_cast<unsigned long long>(repair.dropped),
+        static_cast<unsigned long long>(repair.rtxPackets),
+        static_cast<unsigned long long>(repair.rtxRecovered),
+        static_cast<unsigned long long>(repair.jitterLost), resent, rtxSent,
+        static_cast<unsigned long long>(c.frames), static_cast<unsigned long long>(c.matching));
     EXPECT_TRUE(enough);
     EXPECT_GE(repair.dropped, 15u) << "the test dropped too little to say anything";
     EXPECT_GE(repair.rtxRecovered, 20u) << "RTX repairs did not reach the viewer's decoder path";
@@ -176,10 +176,10 @@ TEST_F(ServerMediaTest, WebSocketSubscriberIsRepairedWithRtx) {
     gstclient::WsParticipant red(gstclient::WsParticipantOptions{
         .url = server_.wsUrl(), .meeting = "rtx-ws", .displayName = "red", .pattern = "red"});
     gstclient::WsParticipant green(gstclient::WsParticipantOptions{.url = server_.wsUrl(),
-                                                                    .meeting = "rtx-ws",
-                                                                    .displayName = "green",
-                                                                    .pattern = "green",
-                                                                    .dropVideoModulo = 20});
+                                                                   .meeting = "rtx-ws",
+                                                                   .displayName = "green",
+                                                                   .pattern = "green",
+                                                                   .dropVideoModulo = 20});
     std::vector<gstclient::WsParticipant*> people{&red, &green};
     auto done = [&] {
         return green.verified(1, 240) && green.subscribeRepairStats().rtxRecovered >= 20;
@@ -196,12 +196,13 @@ TEST_F(ServerMediaTest, WebSocketSubscriberIsRepairedWithRtx) {
     }
     for (auto& t : threads) t.join();
     const auto repair = green.subscribeRepairStats();
-    std::printf("[ RTX      ] ws: dropped %llu, rtx received %llu, recovered %llu, jitterbuffer "
-                "lost %llu\n",
-                static_cast<unsigned long long>(repair.dropped),
-                static_cast<unsigned long long>(repair.rtxPackets),
-                static_cast<unsigned long long>(repair.rtxRecovered),
-                static_cast<unsigned long long>(repair.jitterLost));
+    std::printf(
+        "[ RTX      ] ws: dropped %llu, rtx received %llu, recovered %llu, jitterbuffer "
+        "lost %llu\n",
+        static_cast<unsigned long long>(repair.dropped),
+        static_cast<unsigned long long>(repair.rtxPackets),
+        static_cast<unsigned long long>(repair.rtxRecovered),
+        static_cast<unsigned long long>(repair.jitterLost));
     EXPECT_EQ(errors[0], "");
     EXPECT_EQ(errors[1], "");
     EXPECT_TRUE(green.verified(1, 240)) << green.summaryJson();

@@ -203,8 +203,8 @@ TEST(Negotiator, ViewAnswerKeepsViewerRtxWithFidGroup) {
 
     // No RTX SSRC for the stream, or a viewer that offers no rtx: no RTX in the answer.
     streams["1"].rtxSsrc = 0;
-    auto plain = n.answer(parse(kChromeViewerOffer), serverTransport(), AnswerPurpose::View,
-                          streams);
+    auto plain =
+        n.answer(parse(kChromeViewerOffer), serverTransport(), AnswerPurpose::View, streams);
     ASSERT_TRUE(plain.ok());
     EXPECT_EQ(plain->sdp.find("rtx"), std::string::npos);
     EXPECT_EQ(plain->sdp.find("FID"), std::string::npos);
@@ -408,8 +408,7 @@ TEST(Negotiator, SubscribeOfferWithRtxAndItsAnswers) {
     const auto r = n.offer({audio, video}, serverTransport());
     ASSERT_TRUE(r.ok()) << r.error().message();
     const std::string& sdp = r->sdp;
-    EXPECT_NE(sdp.find("m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103\r\n"), std::string::npos)
-        << sdp;
+    EXPECT_NE(sdp.find("m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103\r\n"), std::string::npos) << sdp;
     EXPECT_NE(sdp.find("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"), std::string::npos);
     EXPECT_NE(sdp.find("a=rtpmap:103 rtx/90000\r\na=fmtp:103 apt=102\r\n"), std::string::npos);
     EXPECT_NE(sdp.find("a=ssrc-group:FID 2000 2001\r\n"), std::string::npos);
@@ -433,19 +432,18 @@ TEST(Negotiator, SubscribeOfferWithRtxAndItsAnswers) {
     EXPECT_FALSE(done->media[0].rtxSsrc.has_value());
 
     // The client drops RTX: plain retransmission, no RTX SSRC.
-    const std::string noRtx =
-        replaceAll(removeLines(removeLines(answer, "a=rtpmap:97"), "a=fmtp:97"), "SAVPF 96 97",
-                   "SAVPF 96");
+    const std::string noRtx = replaceAll(
+        removeLines(removeLines(answer, "a=rtpmap:97"), "a=fmtp:97"), "SAVPF 96 97", "SAVPF 96");
     done = n.applyAnswer(r->local, noRtx);
     ASSERT_TRUE(done.ok()) << done.error().message() << "\n" << noRtx;
     EXPECT_FALSE(done->media[1].codecs[0].rtxPayloadType.has_value());
     EXPECT_FALSE(done->media[1].rtxSsrc.has_value());
 
     // RTX under a payload type that was not offered for it.
-    const std::string otherPt = replaceAll(
-        replaceAll(replaceAll(answer, "a=rtpmap:97 rtx", "a=rtpmap:98 rtx"), "a=fmtp:97 apt",
-                   "a=fmtp:98 apt"),
-        "SAVPF 96 97", "SAVPF 96 98");
+    const std::string otherPt =
+        replaceAll(replaceAll(replaceAll(answer, "a=rtpmap:97 rtx", "a=rtpmap:98 rtx"),
+                              "a=fmtp:97 apt", "a=fmtp:98 apt"),
+                   "SAVPF 96 97", "SAVPF 96 98");
     done = n.applyAnswer(r->local, otherPt);
     ASSERT_FALSE(done.ok()) << otherPt;
     EXPECT_EQ(done.error().code(), SdpError::Code::BadSdp);
