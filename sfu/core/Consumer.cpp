@@ -264,11 +264,12 @@ size_t Consumer::sendRtx(const rtp::RtpPacket& original, const SentSlot& slot, i
     SentSlot fresh{};
     size_t len =
         write(original, header, nowUs, nullptr, fresh, kOutCapacity - kSrtpRoom - kRtxOsnSize);
-    // Same extension elements as the original, so the same size unless it is another packet.
-    if (len == 0 || len != slot.size) {
+    if (len == 0) {
         ++packetsDropped_;
         return 0;
     }
+    // Same extension elements as the original, so the same size unless it is another packet.
+    if (len != slot.size) return 0;
     uint8_t* buf = tSendBuffer.data();
     const size_t tail = original.payloadSize() + original.paddingSize();
     const size_t headerSize = len - tail;
