@@ -511,6 +511,7 @@ void Conference::view(const std::string& meetingId, const std::string& participa
             o.extensions = sfu::ExtensionIds::fromNegotiated(t.extensions);
             o.nack = std::any_of(t.codecs.begin(), t.codecs.end(),
                                  [](const sfu::RtpCodec& c) { return hasFeedback(c, "nack"); });
+            if (o.nack) o.rtxSsrc = t.rtxSsrc;  // the codecs carry their RTX payload types
             std::string err;
             if (!m->router->createConsumer(transportId, o, {}, err))
                 return done(RoomError::BadRequest, err);

@@ -66,7 +66,8 @@ sfu::ProducerOptions producerOptions(const std::string& transportId, const Publi
 // A stream to send, as negotiated with a viewer.
 struct ViewTrack {
     std::string mid;
-    uint32_t ssrc = 0;  // chosen by the server
+    uint32_t ssrc = 0;     // chosen by the server
+    uint32_t rtxSsrc = 0;  // RFC 4588 retransmissions, if negotiated (FID group); else 0
     std::string cname;
     std::vector<sfu::RtpCodec> codecs;
     std::vector<sfu::RtpHeaderExtension> extensions;

@@ -568,7 +568,7 @@ int WebRtcPeer::onBusMessage(GstBus*, GstMessage* message, void* self) {
     return GST_BUS_DROP;
 }
 
-void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* element, void*) {
+void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* element, void* self) {
     // Ask for a keyframe after loss and don't feed the decoder broken references, so a viewer
     // that joins mid-stream shows a clean picture soon instead of garbage until the next GOP.
     GstElementFactory* factory = gst_element_get_factory(element);
@@ -589,6 +589,18 @@ void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* elemen
             }
         }
     }
+    auto* peer = static_cast<WebRtcPeer*>(self);
+    if (g_strcmp0(name, "srtpdec") == 0 && peer->options_.dropVideoModulo > 0 &&
+        peer->options_.mode != PeerMode::Send) {
+        if (GstPad* src = gst_element_get_static_pad(element, "rtp_src")) {
+            gst_pad_add_probe(src,
+                              static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                                           GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                              reinterpret_cast<GstPadProbeCallback>(&WebRtcPeer::onIncomingRtp),
+                              peer, nullptr);
+            gst_object_unref(src);
+        }
+    }
     if (g_strcmp0(name, "rtpvp8depay") == 0) {
         if (hasProperty(element, "request-keyframe")) {
             g_object_set(element, "request-keyframe", TRUE, nullptr);
@@ -597,6 +609,75 @@ void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* elemen
             g_object_set(element, "wait-for-keyframe", TRUE, nullptr);
         }
     }
+}
+
+namespace {
+
+// True if the RTP packet in `buffer` is one dropVideoModulo takes away.
+bool droppedByTest(GstBuffer* buffer, int modulo) {
+    GstMapInfo map;
+    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return false;
+    bool drop = false;
+    if (map.size >= 12 && (map.data[0] >> 6) == 2 && (map.data[1] & 0x7F) == 96) {
+        const unsigned seq = (unsigned{map.data[2]} << 8) | map.data[3];
+        drop = seq % static_cast<unsigned>(modulo) == 7;
+    }
+    gst_buffer_unmap(buffer, &map);
+    return drop;
+}
+
+}  // namespace
+
+int WebRtcPeer::onIncomingRtp(GstPad*, void* rawInfo, void* self) {
+    auto* peer = static_cast<WebRtcPeer*>(self);
+    auto* info = static_cast<GstPadProbeInfo*>(rawInfo);
+    const int modulo = peer->options_.dropVideoModulo;
+    if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+        if (droppedByTest(GST_PAD_PROBE_INFO_BUFFER(info), modulo)) {
+            peer->droppedByTest_.fetch_add(1);
+            return GST_PAD_PROBE_DROP;
+        }
+    } else if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+        GstBufferList* list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+        for (guint i = gst_buffer_list_length(list); i-- > 0;) {
+            if (droppedByTest(gst_buffer_list_get(list, i), modulo)) {
+                gst_buffer_list_remove(list, i, 1);
+                peer->droppedByTest_.fetch_add(1);
+            }
+        }
+        GST_PAD_PROBE_INFO_DATA(info) = list;
+    }
+    return GST_PAD_PROBE_OK;
+}
+
+RepairStats WebRtcPeer::repairStats() const {
+    RepairStats out;
+    out.dropped = droppedByTest_.load();
+    if (!pipeline_) return out;
+    GstIterator* it = gst_bin_iterate_recurse(GST_BIN(pipeline_));
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+        auto* element = GST_ELEMENT(g_value_get_object(&item));
+        GstElementFactory* factory = gst_element_get_factory(element);
+        const gchar* name = factory ? GST_OBJECT_NAME(factory) : "";
+        if (g_strcmp0(name, "rtprtxreceive") == 0) {
+            guint packets = 0, recovered = 0;
+            g_object_get(element, "num-rtx-packets", &packets, "num-rtx-assoc-packets", &recovered,
+                         nullptr);
+            out.rtxPackets += packets;
+            out.rtxRecovered += recovered;
+        } else if (g_strcmp0(name, "rtpjitterbuffer") == 0) {
+            GstStructure* stats = nullptr;
+            g_object_get(element, "stats", &stats, nullptr);
+            guint64 lost = 0;
+            if (stats && gst_structure_get_uint64(stats, "num-lost", &lost)) out.jitterLost += lost;
+            if (stats) gst_structure_free(stats);
+        }
+        g_value_reset(&item);
+    }
+    g_value_unset(&item);
+    gst_iterator_free(it);
+    return out;
 }
 
 void WebRtcPeer::onNewTransceiver(GstElement*, void* transceiver, void*) {

@@ -47,6 +47,19 @@ struct WebRtcPeerOptions {
     // If set, ICE gathers host candidates on this address only. libnice never gathers on
     // loopback by itself, so a client of a server on 127.0.0.1 must ask for it.
     std::string iceAddress{};
+    // Tests of loss repair (receive modes): drops every incoming decrypted RTP packet of payload
+    // type 96 (the VP8 media, not its RTX) whose sequence number is 7 modulo this, before the
+    // jitter buffer; 0 drops nothing. A plain retransmission of such a packet has the same
+    // number and is dropped again, so only an RTX (RFC 4588) repair gets through.
+    int dropVideoModulo = 0;
+};
+
+// What the receive side's RTP machinery saw of loss repair (sums over all streams).
+struct RepairStats {
+    uint64_t dropped = 0;       // packets dropped by dropVideoModulo
+    uint64_t rtxPackets = 0;    // rtprtxreceive: RTX packets received
+    uint64_t rtxRecovered = 0;  // rtprtxreceive: RTX packets turned back into the original
+    uint64_t jitterLost = 0;    // rtpjitterbuffer: packets given up as lost
 };
 
 // The host of an http(s)/ws URL when it is an IPv4 literal (what iceAddress wants), else "".
@@ -83,6 +96,7 @@ class WebRtcPeer {
     std::string pipelineError() const;
 
     std::vector<IncomingStreamStats> incomingStreams() const;
+    RepairStats repairStats() const;
 
   private:
     struct StreamSink;
@@ -103,6 +117,7 @@ class WebRtcPeer {
     static void onDeepElementAdded(GstElement* bin, GstElement* subBin, GstElement* element,
                                    void* self);
     static void onStateNotify(GstElement* webrtc, void* pspec, void* self);
+    static int onIncomingRtp(GstPad* pad, void* info, void* self);
     static int onBusMessage(GstBus* bus, GstMessage* message, void* self);
     static int onVideoSample(GstAppSink* appsink, void* sink);
     static int onAudioSample(GstAppSink* appsink, void* sink);
@@ -124,6 +139,7 @@ class WebRtcPeer {
     std::string remoteSdp_;
     std::map<std::string, IncomingStreamStats> streams_;  // by mid (or pad name)
     std::vector<std::unique_ptr<StreamSink>> sinks_;
+    std::atomic<uint64_t> droppedByTest_{0};
 };
 
 }  // namespace vcb::gstclient

@@ -8,7 +8,8 @@ WhepClient::WhepClient(WhepOptions options)
       peer_(std::make_unique<WebRtcPeer>(
           WebRtcPeerOptions{.mode = PeerMode::ReceiveOffering,
                             .name = "whep",
-                            .iceAddress = iceAddressFor(options_.url)})) {}
+                            .iceAddress = iceAddressFor(options_.url),
+                            .dropVideoModulo = options_.dropVideoModulo})) {}
 
 WhepClient::~WhepClient() { stop(); }
 

@@ -15,6 +15,7 @@ struct WhepOptions {
     std::string url{};  // http://host:port/whep/{meeting}
     bool corruptFingerprint = false;
     std::chrono::milliseconds timeout = std::chrono::seconds(10);
+    int dropVideoModulo = 0;  // WebRtcPeerOptions::dropVideoModulo (loss-repair tests)
 };
 
 class WhepClient {

@@ -295,7 +295,8 @@ void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t re
         auto peer = std::make_unique<WebRtcPeer>(
             WebRtcPeerOptions{.mode = PeerMode::ReceiveAnswering,
                               .name = "subscribe",
-                              .iceAddress = iceAddressFor(options_.url)});
+                              .iceAddress = iceAddressFor(options_.url),
+                              .dropVideoModulo = options_.dropVideoModulo});
         if (!peer->start(&error)) {
             setError("cannot start subscribe PC: " + error);
             return;
@@ -314,6 +315,11 @@ void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t re
         revision_ = revision;
     }
     send(proto::SubscribeAnswer{*answer, revision, nextRequestId_++}, deadline);
+}
+
+RepairStats WsParticipant::subscribeRepairStats() const {
+    std::lock_guard lock(mutex_);
+    return subscribePeer_ ? subscribePeer_->repairStats() : RepairStats{};
 }
 
 std::string WsParticipant::participantId() const {

@@ -35,6 +35,7 @@ struct WsParticipantOptions {
     bool autoSubscribe = true;
     bool trace = false;  // print every frame sent and received on stderr
     std::chrono::milliseconds timeout = std::chrono::seconds(10);  // per request
+    int dropVideoModulo = 0;  // subscribe PC: WebRtcPeerOptions::dropVideoModulo (loss tests)
 };
 
 // What this participant decoded from one remote participant.
@@ -74,6 +75,8 @@ class WsParticipant {
     // True when `peers` remote participants each delivered ≥ frames frames of the colour named
     // by their displayName and audible audio.
     bool verified(std::size_t peers, std::uint64_t frames) const;
+    // Loss repair seen by the subscribe PC (zeros before it exists).
+    RepairStats subscribeRepairStats() const;
     // JSON object describing this participant and remotePeers().
     std::string summaryJson() const;
 

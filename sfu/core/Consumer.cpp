@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 
 #include "sfu/CodecMatch.hpp"
 #include "sfu/core/Metrics.hpp"
@@ -16,6 +17,8 @@ namespace vcb::sfu {
 
 namespace {
 constexpr size_t kOutCapacity = 1600;  // MTU-sized packet + SRTP trailer
+constexpr size_t kSrtpRoom = 64;       // left free for the SRTP trailer
+constexpr size_t kRtxOsnSize = 2;      // RFC 4588 original sequence number ahead of the payload
 // How far behind the newest input packet the switch point may lie (packets older than that are
 // dropped anyway, and far beyond any NACK history).
 constexpr uint16_t kMaxEpochSpan = 0x4000;
@@ -25,10 +28,11 @@ thread_local std::array<uint8_t, kOutCapacity> tSendBuffer;
 }  // namespace
 
 Consumer::Consumer(ConsumerOptions options, PacketSink& subscriber, Listener& listener,
-                   uint16_t initialSeq, uint32_t initialTimestamp)
+                   uint16_t initialSeq, uint32_t initialTimestamp, uint16_t initialRtxSeq)
     : options_(std::move(options)),
       subscriber_(subscriber),
       listener_(listener),
+      nextRtxSeq_(initialRtxSeq),
       lastOutSeq_(static_cast<uint16_t>(initialSeq - 1)),
       lastOutTs_(initialTimestamp),
       historySize_(options_.kind == MediaKind::Video ? kVideoHistory : kAudioHistory),
@@ -52,6 +56,7 @@ void Consumer::setProducer(Producer* producer, int64_t nowUs) {
 void Consumer::rebuildMapping() {
     idMap_.fill(0);
     outPayloadType_ = -1;
+    outRtxPayloadType_ = -1;
     if (producer_ == nullptr) return;
     const ProducerOptions& p = producer_->options();
     clockRate_ = p.clockRate;
@@ -61,6 +66,9 @@ void Consumer::rebuildMapping() {
         if (codecsMatch(codec.name, codec.clockRate, codec.fmtp, p.codecName, p.clockRate,
                         p.codecFmtp)) {
             outPayloadType_ = codec.payloadType;
+            if (options_.rtxSsrc != 0 && codec.rtxPayloadType) {
+                outRtxPayloadType_ = *codec.rtxPayloadType;
+            }
             break;
         }
     }
@@ -190,13 +198,11 @@ int64_t Consumer::resendIntervalUs() const {
     return std::clamp(rttUs_, kMinResendIntervalUs, kMaxResendIntervalUs);
 }
 
-size_t Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outTs, int64_t nowUs,
-                      const SentSlot* replay) {
-    std::array<uint8_t, 3> absSendTime{};
+size_t Consumer::write(const rtp::RtpPacket& packet, const rtp::RtpHeaderRewrite& header,
+                       int64_t nowUs, const SentSlot* replay, SentSlot& fresh, size_t capacity) {
     std::array<uint8_t, 2> transportSeq{};
     std::array<rtp::RtpExtensionElement, 3> extra{};
     size_t extraCount = 0;
-    uint16_t transportSeqValue = 0;
     const ExtensionIds& ids = options_.extensions;
     if (ids.mid != 0 && !options_.mid.empty()) {
         extra[extraCount++] = {
@@ -205,24 +211,30 @@ size_t Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t ou
     }
     if (ids.absSendTime != 0) {
         if (replay != nullptr) {
-            absSendTime = replay->absSendTime;
+            fresh.absSendTime = replay->absSendTime;
         } else {
-            rtp::writeAbsSendTime(absSendTime,
+            rtp::writeAbsSendTime(fresh.absSendTime,
                                   rtp::absSendTimeFromMicros(static_cast<uint64_t>(nowUs)));
         }
-        extra[extraCount++] = {ids.absSendTime, absSendTime};
+        extra[extraCount++] = {ids.absSendTime, fresh.absSendTime};
     }
     if (ids.transportCc != 0) {
-        transportSeqValue =
+        fresh.transportSeq =
             replay != nullptr ? replay->transportSeq : subscriber_.nextTransportSequence();
-        rtp::writeTransportSequenceNumber(transportSeq, transportSeqValue);
+        rtp::writeTransportSequenceNumber(transportSeq, fresh.transportSeq);
         extra[extraCount++] = {ids.transportCc, transportSeq};
     }
-    rtp::RtpHeaderRewrite header{options_.ssrc, outSeq, outTs,
-                                 static_cast<uint8_t>(outPayloadType_), packet.marker()};
-    size_t len = rtp::RtpPacketWriter::write(
+    return rtp::RtpPacketWriter::write(
         packet, header, idMap_, std::span<const rtp::RtpExtensionElement>(extra.data(), extraCount),
-        tSendBuffer.data(), kOutCapacity - 64);
+        tSendBuffer.data(), capacity);
+}
+
+size_t Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outTs, int64_t nowUs,
+                      const SentSlot* replay) {
+    const rtp::RtpHeaderRewrite header{options_.ssrc, outSeq, outTs,
+                                       static_cast<uint8_t>(outPayloadType_), packet.marker()};
+    SentSlot fresh{};
+    const size_t len = write(packet, header, nowUs, replay, fresh, kOutCapacity - kSrtpRoom);
     if (len == 0) {
         ++packetsDropped_;
         return 0;
@@ -237,11 +249,37 @@ size_t Consumer::send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t ou
         slot.timestamp = outTs;
         slot.seq = outSeq;
         slot.inSeq = packet.sequenceNumber();
-        slot.transportSeq = transportSeqValue;
+        slot.transportSeq = fresh.transportSeq;
         slot.size = static_cast<uint16_t>(len);
-        slot.absSendTime = absSendTime;
+        slot.absSendTime = fresh.absSendTime;
     }
     return subscriber_.sendRtp(tSendBuffer.data(), len, kOutCapacity) ? len : 0;
+}
+
+size_t Consumer::sendRtx(const rtp::RtpPacket& original, const SentSlot& slot, int64_t nowUs) {
+    // RFC 4588 §4: RTX header (own SSRC, payload type, sequence number; the original's timestamp
+    // and marker), then the original sequence number as the subscriber saw it, then the payload.
+    const rtp::RtpHeaderRewrite header{options_.rtxSsrc, nextRtxSeq_, slot.timestamp,
+                                       static_cast<uint8_t>(outRtxPayloadType_), original.marker()};
+    SentSlot fresh{};
+    size_t len =
+        write(original, header, nowUs, nullptr, fresh, kOutCapacity - kSrtpRoom - kRtxOsnSize);
+    if (len == 0) {
+        ++packetsDropped_;
+        return 0;
+    }
+    // Same extension elements as the original, so the same size unless it is another packet.
+    if (len != slot.size) return 0;
+    uint8_t* buf = tSendBuffer.data();
+    const size_t tail = original.payloadSize() + original.paddingSize();
+    const size_t headerSize = len - tail;
+    std::memmove(buf + headerSize + kRtxOsnSize, buf + headerSize, tail);
+    buf[headerSize] = static_cast<uint8_t>(slot.seq >> 8);
+    buf[headerSize + 1] = static_cast<uint8_t>(slot.seq);
+    len += kRtxOsnSize;
+    // Spent whether or not the transport takes it: it may have been sealed.
+    ++nextRtxSeq_;
+    return subscriber_.sendRtp(buf, len, kOutCapacity) ? len : 0;
 }
 
 void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
@@ -262,6 +300,7 @@ void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
     }
     if (++nackRound_ == 0) nackRound_ = 1;
     const int64_t interval = resendIntervalUs();
+    const bool rtx = sendsRtx();
     for (uint16_t outSeq : lostSeqs) {
         SentSlot& slot = slotFor(outSeq);
         // Only what this epoch sent under that number (not before a switch, not overwritten).
@@ -284,15 +323,19 @@ void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
             count(m.nacksUnanswered);
             continue;
         }
-        if (nackTokens_ < slot.size) {
+        const size_t cost = slot.size + (rtx ? kRtxOsnSize : 0);
+        if (nackTokens_ < static_cast<double>(cost)) {
             count(m.nacksRefusedBudget);
             continue;
         }
-        if (send(original, outSeq, slot.timestamp, nowUs, &slot) != 0) {
-            nackTokens_ -= slot.size;
+        const size_t sent = rtx ? sendRtx(original, slot, nowUs)
+                                : send(original, outSeq, slot.timestamp, nowUs, &slot);
+        if (sent != 0) {
+            nackTokens_ -= static_cast<double>(sent);
             slot.lastResentUs = nowUs;
             count(m.rtpRetransmitted);
-            count(m.rtpRetransmittedBytes, slot.size);
+            count(m.rtpRetransmittedBytes, sent);
+            if (rtx) count(m.rtpRetransmittedRtx);
         } else {
             count(m.nacksUnanswered);
         }

@@ -26,6 +26,9 @@ struct ConsumerOptions {
     std::vector<RtpCodec> codecs;  // negotiated with the subscriber, with its payload types
     ExtensionIds extensions;       // ids negotiated with the subscriber
     bool nack = true;
+    // RFC 4588: NACKed packets go out on this SSRC with the codec's rtxPayloadType, when both
+    // were negotiated with the subscriber; 0 = plain retransmission on `ssrc`.
+    uint32_t rtxSsrc = 0;
 };
 
 // One outgoing stream to one subscriber. It rewrites SSRC, sequence number, timestamp, payload
@@ -39,6 +42,15 @@ struct ConsumerOptions {
 // the per-hop header extension values written for each packet; a retransmission rebuilds the
 // same bytes from them and is refused when the slot no longer describes the packet, and a
 // packet whose number already went out (a duplicate from the publisher) is not sent again.
+//
+// With RTX negotiated (rtxSsrc and the codec's rtxPayloadType), a retransmission is a new
+// packet instead (RFC 4588 §4): RTX SSRC and payload type, the next number of its own sequence
+// space (random start), the original's timestamp and marker, payload = the outgoing sequence
+// number the subscriber saw (OSN) + the original payload, per-hop header extensions written fresh
+// (it is a new packet on the wire for transport-cc). Every RTX number is sealed once too. It is
+// rebuilt like a plain retransmission, from the producer's buffer and the ring, and refused when
+// its media part would not be the same size as what went out. Without RTX for the current codec
+// the plain (byte-identical) retransmission is used.
 //
 // NACKs are answered within bounds: at most kMaxNackSeqsPerMessage sequence numbers per NACK,
 // each at most once per message and once per resend interval (the RTT measured from the
@@ -63,7 +75,7 @@ class Consumer {
     };
 
     Consumer(ConsumerOptions options, PacketSink& subscriber, Listener& listener,
-             uint16_t initialSeq, uint32_t initialTimestamp);
+             uint16_t initialSeq, uint32_t initialTimestamp, uint16_t initialRtxSeq = 0);
     ~Consumer();
     Consumer(const Consumer&) = delete;
     Consumer& operator=(const Consumer&) = delete;
@@ -71,6 +83,9 @@ class Consumer {
     const ConsumerOptions& options() const { return options_; }
     const std::string& id() const { return options_.id; }
     uint32_t ssrc() const { return options_.ssrc; }
+    uint32_t rtxSsrc() const { return options_.rtxSsrc; }
+    // True while NACKs are answered with RTX (negotiated for the current producer's codec).
+    bool sendsRtx() const { return outRtxPayloadType_ >= 0; }
     MediaKind kind() const { return options_.kind; }
     PacketSink& subscriber() { return subscriber_; }
 
@@ -114,6 +129,13 @@ class Consumer {
     // Returns the bytes sent, 0 if nothing was.
     size_t send(const rtp::RtpPacket& packet, uint16_t outSeq, uint32_t outTs, int64_t nowUs,
                 const SentSlot* replay);
+    // The RTX packet (RFC 4588) repairing what `slot` describes; bytes sent, 0 if nothing was.
+    size_t sendRtx(const rtp::RtpPacket& original, const SentSlot& slot, int64_t nowUs);
+    // Writes `packet` with `header` and this hop's extensions into the send buffer; replay
+    // repeats its abs-send-time and transport-wide sequence number, else fresh ones are taken
+    // and written to `fresh`. Returns the size, 0 if it does not fit in `capacity`.
+    size_t write(const rtp::RtpPacket& packet, const rtp::RtpHeaderRewrite& header, int64_t nowUs,
+                 const SentSlot* replay, SentSlot& fresh, size_t capacity);
     void rebuildMapping();
     SentSlot& slotFor(uint16_t outSeq) { return sent_[outSeq % historySize_]; }
     // True if outSeq was handed to the transport already, or is too old for the ring to tell.
@@ -126,7 +148,9 @@ class Consumer {
     Listener& listener_;
     Producer* producer_ = nullptr;
     rtp::ExtensionIdMap idMap_{};
-    int outPayloadType_ = -1;  // -1: the subscriber did not negotiate the producer's codec
+    int outPayloadType_ = -1;     // -1: the subscriber did not negotiate the producer's codec
+    int outRtxPayloadType_ = -1;  // -1: no RTX for that codec (plain retransmission)
+    uint16_t nextRtxSeq_;
     uint32_t clockRate_ = 90000;
 
     bool syncPending_ = true;  // next accepted packet starts a new numbering epoch

@@ -38,6 +38,10 @@ std::string Metrics::toPrometheus() const {
          rtpForwarded);
     line(out, "vcb_rtp_packets_retransmitted_total", "counter", "RTP packets resent on NACK",
          rtpRetransmitted);
+    line(out, "vcb_rtp_packets_retransmitted_rtx_total", "counter",
+         "RTP packets resent on NACK as RTX (RFC 4588), included in "
+         "vcb_rtp_packets_retransmitted_total",
+         rtpRetransmittedRtx);
     line(out, "vcb_rtp_bytes_retransmitted_total", "counter",
          "RTP bytes (before SRTP) resent on NACK", rtpRetransmittedBytes);
     line(out, "vcb_rtcp_packets_received_total", "counter", "RTCP compound packets received",

@@ -12,6 +12,7 @@ struct Metrics {
     std::atomic<uint64_t> rtpForwarded{0};
     std::atomic<uint64_t> rtpRetransmitted{0};
     std::atomic<uint64_t> rtpRetransmittedBytes{0};  // plaintext RTP bytes resent on NACK
+    std::atomic<uint64_t> rtpRetransmittedRtx{0};    // of rtpRetransmitted: sent as RTX (RFC 4588)
     std::atomic<uint64_t> rtcpReceived{0};
     std::atomic<uint64_t> rtcpSent{0};
     std::atomic<uint64_t> bytesReceived{0};

@@ -199,17 +199,32 @@ bool Router::createConsumer(const std::string& transportId, ConsumerOptions opti
         return false;
     }
     TransportEntry& entry = *it->second;
+    if (options.rtxSsrc != 0) {
+        // An RTX SSRC that is also another stream's SSRC on this transport would share its SRTP
+        // nonces: such a consumer resends plainly instead (the chance is about 2^-32 per pair).
+        bool clash = options.rtxSsrc == options.ssrc;
+        for (const Consumer* c : entry.consumers) {
+            clash = clash || c->ssrc() == options.rtxSsrc || c->rtxSsrc() == options.rtxSsrc;
+        }
+        if (clash) options.rtxSsrc = 0;
+    }
     std::string id = options.id;
-    // Random initial sequence number and timestamp (RFC 3550 §5.1).
-    auto consumer = std::make_unique<Consumer>(std::move(options), *entry.transport,
-                                               static_cast<Consumer::Listener&>(*this),
-                                               randomValue<uint16_t>(), randomValue<uint32_t>());
+    // Random initial sequence number and timestamp (RFC 3550 §5.1), and RTX sequence number
+    // (RFC 4588 §4).
+    auto consumer = std::make_unique<Consumer>(
+        std::move(options), *entry.transport, static_cast<Consumer::Listener&>(*this),
+        randomValue<uint16_t>(), randomValue<uint32_t>(), randomValue<uint16_t>());
     Consumer* raw = consumer.get();
     entry.consumers.push_back(raw);
     consumerOwner_[raw] = &entry;
     consumers_.emplace(id, std::move(consumer));
     if (!producerId.empty()) setConsumerProducer(id, producerId);
     return true;
+}
+
+Consumer* Router::findConsumer(const std::string& consumerId) {
+    auto it = consumers_.find(consumerId);
+    return it == consumers_.end() ? nullptr : it->second.get();
 }
 
 bool Router::setConsumerProducer(const std::string& consumerId, const std::string& producerId) {
@@ -237,6 +252,7 @@ void Router::closeConsumer(const std::string& consumerId) {
     auto owner = consumerOwner_.find(c);
     if (owner != consumerOwner_.end()) {
         removeSrtpStreamLater(*owner->second, dtls::SrtpSession::Direction::Outbound, c->ssrc());
+        removeSrtpStreamLater(*owner->second, dtls::SrtpSession::Direction::Outbound, c->rtxSsrc());
         eraseValue(owner->second->consumers, c);
         consumerOwner_.erase(owner);
     }
@@ -261,8 +277,10 @@ void Router::removeSrtpStreamLater(const TransportEntry& entry,
             for (Producer* p : e.producers) {
                 if (p->ssrc() == ssrc || p->ssrc() == 0) return;
             }
-        } else if (consumerBySsrc(e, ssrc) != nullptr) {
-            return;
+        } else {
+            for (Consumer* c : e.consumers) {
+                if (c->ssrc() == ssrc || c->rtxSsrc() == ssrc) return;
+            }
         }
         e.transport->removeSrtpStream(direction, ssrc);
     });
@@ -350,6 +368,8 @@ void Router::onConsumerKeyFrameRequest(Consumer& consumer, int64_t nowUs) {
     if (consumer.producer() != nullptr) consumer.producer()->requestKeyFrame(nowUs);
 }
 
+// By media SSRC only: feedback naming a consumer's RTX SSRC (a NACK of RTX sequence numbers, a
+// PLI, report blocks, none of which the server acts on for RTX) matches nothing and is ignored.
 Consumer* Router::consumerBySsrc(TransportEntry& entry, uint32_t ssrc) {
     for (Consumer* c : entry.consumers) {
         if (c->ssrc() == ssrc) return c;

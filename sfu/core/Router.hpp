@@ -59,11 +59,14 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     void closeProducer(const std::string& producerId);
     Producer* findProducer(const std::string& producerId);
 
-    // producerId may be empty: the consumer waits until setConsumerProducer().
+    // producerId may be empty: the consumer waits until setConsumerProducer(). An RTX SSRC that
+    // is already an SSRC of another consumer of the transport (or its own) is dropped: that
+    // consumer resends plainly.
     bool createConsumer(const std::string& transportId, ConsumerOptions options,
                         const std::string& producerId, std::string& error);
     bool setConsumerProducer(const std::string& consumerId, const std::string& producerId);
     void closeConsumer(const std::string& consumerId);
+    Consumer* findConsumer(const std::string& consumerId);
 
     size_t transportCount() const { return transports_.size(); }
 

@@ -228,9 +228,11 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
                     if (!publish) {
                         for (const auto& m : offer->media) {
                             if (m.rejected) continue;
+                            const bool video = m.kind == sfu::MediaKind::Video;
                             sendStreams[m.mid] = SendStream{
                                 randomSsrc(), "vcbridge", streamId,
-                                streamId + (m.kind == sfu::MediaKind::Audio ? "-audio" : "-video")};
+                                streamId + (video ? "-video" : "-audio"),
+                                video ? randomSsrc() : 0};  // RTX, if the viewer offered it
                         }
                     }
                     auto negotiated = negotiator.answer(
@@ -279,6 +281,7 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
                             rooms::ViewTrack t;
                             t.mid = m.mid;
                             t.ssrc = m.ssrcs.front();
+                            t.rtxSsrc = m.rtxSsrc.value_or(0);
                             t.cname = "vcbridge";
                             t.codecs = m.codecs;
                             t.extensions = m.extensions;

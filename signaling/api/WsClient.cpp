@@ -23,6 +23,11 @@ uint32_t randomSsrc() {
     return v;
 }
 
+// Video tracks are offered with RTX (RFC 4588) on an SSRC of their own.
+uint32_t rtxSsrcFor(sfu::MediaKind kind) {
+    return kind == sfu::MediaKind::Video ? randomSsrc() : 0;
+}
+
 ErrorCode toProtocol(rooms::RoomError e) {
     switch (e) {
         case rooms::RoomError::MeetingNotFound:
@@ -214,7 +219,8 @@ void WsClient::addTracksLocked(const std::vector<rooms::TrackInfo>& tracks,
     for (const auto& t : tracks) {
         if (participantId == participantId_ || subscribed_.count(t.id) != 0) continue;
         if (subscribed_.size() >= protocol::kMaxSubscribedTracks) return;  // bounded
-        subscribed_[t.id] = SubscribedTrack{participantId, t.kind, randomSsrc()};
+        subscribed_[t.id] =
+            SubscribedTrack{participantId, t.kind, randomSsrc(), rtxSsrcFor(t.kind)};
     }
 }
 
@@ -358,7 +364,7 @@ void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add,
             sfu::MediaKind kind;
             if (!splitTrackId(id, pid, kind) || pid == participantId_) continue;
             if (add && subscribed_.count(id) == 0) {
-                subscribed_[id] = SubscribedTrack{pid, kind, randomSsrc()};
+                subscribed_[id] = SubscribedTrack{pid, kind, randomSsrc(), rtxSsrcFor(kind)};
                 changed = true;
             } else if (!add && subscribed_.erase(id) != 0) {
                 changed = true;
@@ -407,7 +413,8 @@ void WsClient::renegotiate() {
         if (!subscribeTransport_.empty()) {
             std::vector<OfferedTrack> tracks;
             for (const auto& [id, t] : subscribed_) {
-                tracks.push_back(OfferedTrack{id, t.participantId, t.kind, t.ssrc, "vcbridge"});
+                tracks.push_back(
+                    OfferedTrack{id, t.participantId, t.kind, t.ssrc, "vcbridge", t.rtxSsrc});
             }
             auto offer = subscribeNegotiator_.offer(tracks, toLocalInfo(subscribeLocal_),
                                                     lastOffer_ ? &*lastOffer_ : nullptr);
@@ -486,6 +493,7 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
                     rooms::ViewTrack vt;
                     vt.mid = section.mid;
                     vt.ssrc = st->ssrc;
+                    vt.rtxSsrc = section.rtxSsrc.value_or(0);  // only if the answer kept RTX
                     vt.cname = "vcbridge";
                     vt.codecs = section.codecs;
                     vt.extensions = section.extensions;
@@ -612,7 +620,10 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
                     // The new transport's consumers start their own sequence numbers and
                     // timestamps: under the old SSRCs the browser would drop those packets as
                     // old, so every track gets a new SSRC (same m-line, mid and msid).
-                    for (auto& [id, t] : subscribed_) t.ssrc = randomSsrc();
+                    for (auto& [id, t] : subscribed_) {
+                        t.ssrc = randomSsrc();
+                        t.rtxSsrc = rtxSsrcFor(t.kind);
+                    }
                     if (offerInFlight_) {
                         renegotiateNeeded_ = true;
                     } else {

@@ -39,6 +39,7 @@ class WsClient final : public rooms::MeetingObserver,
         std::string participantId;
         sfu::MediaKind kind = sfu::MediaKind::Video;
         uint32_t ssrc = 0;
+        uint32_t rtxSsrc = 0;  // video: offered for RFC 4588 retransmissions
     };
 
     bool isJoined();

@@ -37,12 +37,14 @@ MediaCapabilities::MediaCapabilities() {
     vp8.name = "VP8";
     vp8.clockRate = 90000;
     vp8.rtcpFeedback = videoFeedback;
+    vp8.rtxPayloadType = 97;
     sfu::RtpCodec h264;
     h264.payloadType = 102;
     h264.name = "H264";
     h264.clockRate = 90000;
     h264.fmtp = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
     h264.rtcpFeedback = videoFeedback;
+    h264.rtxPayloadType = 103;
     videoCodecs_ = {vp8, h264};
 
     audioExtensions_ = {{1, sfu::ext::kMid},

@@ -5,10 +5,10 @@
 //   video: VP8/90000 (PT 96), H264/90000 packetization-mode=1 (PT 102, profile-level-id 42e01f
 //          preferred, other known profiles accepted; a stream is only forwarded to subscribers
 //          that negotiated the same profile and mode); rtcp-fb nack, nack pli, ccm fir, goog-remb,
-//          transport-cc
+//          transport-cc; RTX (RFC 4588) PT 97 for VP8, 103 for H264
 //   header extensions: mid 1, audio-level 2 (audio only), abs-send-time 3, transport-cc 4, rid 5
-// No RTX toward viewers: retransmissions reuse the media SSRC. (Negotiator keeps a publisher's
-// RTX in publish answers.)
+// RTX both ways when the peer negotiates it (Negotiator keeps the RTX a client offers for video
+// codecs with nack, and offers it to subscribers); otherwise retransmissions reuse the media SSRC.
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -21,7 +21,8 @@ class MediaCapabilities {
   public:
     MediaCapabilities();
 
-    // Canonical codecs for kind, in preference order (what the server offers).
+    // Canonical codecs for kind, in preference order (what the server offers), video with its
+    // RTX payload type.
     const std::vector<sfu::RtpCodec>& codecs(sfu::MediaKind kind) const;
     // Canonical header extensions for kind (what the server offers).
     const std::vector<sfu::RtpHeaderExtension>& extensions(sfu::MediaKind kind) const;

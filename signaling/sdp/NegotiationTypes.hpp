@@ -29,6 +29,9 @@ struct SendStream {
     std::string cname;
     std::string streamId;  // a=msid first part
     std::string trackId;   // a=msid second part
+    // Video: the SSRC of RFC 4588 retransmissions, offered back when the client's offer has RTX
+    // for a codec with nack; 0 = no RTX.
+    uint32_t rtxSsrc = 0;
 };
 
 // One track the server offers on a subscribe peer connection.
@@ -38,6 +41,7 @@ struct OfferedTrack {
     sfu::MediaKind kind = sfu::MediaKind::Audio;
     uint32_t ssrc = 0;  // SSRC the server sends the track with
     std::string cname;
+    uint32_t rtxSsrc = 0;  // video: SSRC for RTX (RFC 4588) retransmissions; 0 = no RTX offered
 };
 
 struct Negotiated {
@@ -51,9 +55,10 @@ struct Negotiated {
     // (the offer for answer(), the answer for applyAnswer(), empty for offer()).
     SessionDescription remote;
     // Accepted m-sections in m-line order with the negotiated parameters: mid, kind, the
-    // server's direction, codecs (with the payload types used on the wire; RTX only for Publish), header
-    // extensions (ids used on the wire) and the SSRCs that flow on it: the client's for Publish,
-    // the server's for View and for subscribe offers. For offer() these are the proposed ones.
+    // server's direction, codecs (with the payload types used on the wire and their RTX pairing), header
+    // extensions (ids used on the wire) and the SSRCs that flow on it (media SSRC, and rtxSsrc
+    // when RTX was negotiated): the client's for Publish, the server's for View and for subscribe
+    // offers. For offer() these are the proposed ones.
     std::vector<MediaSection> media;
 };
 

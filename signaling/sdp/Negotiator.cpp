@@ -90,9 +90,15 @@ NegotiationResult Negotiator::answer(const SessionDescription& offer,
                 : (o.direction == Direction::RecvOnly || o.direction == Direction::SendRecv);
         std::vector<sfu::RtpCodec> codecs;
         if (!o.rejected && directionFits) codecs = caps_.select(o.kind, o.codecs);
-        if (purpose == AnswerPurpose::Publish && o.kind == sfu::MediaKind::Video) {
-            // A publisher repairs what its uplink lost when we NACK it; with RTX (RFC 4588) if
-            // it offered that, which is the only way webrtcbin (and what Chrome prefers) resends.
+        const auto stream =
+            purpose == AnswerPurpose::View ? sendStreams.find(o.mid) : sendStreams.end();
+        // A publisher repairs what its uplink lost when we NACK it; with RTX (RFC 4588) if it
+        // offered that, which is the only way webrtcbin (and what Chrome prefers) resends. A
+        // viewer gets our repairs as RTX likewise when it offered RTX and we have an RTX SSRC.
+        const bool rtxWanted = o.kind == sfu::MediaKind::Video &&
+                               (purpose == AnswerPurpose::Publish ||
+                                (stream != sendStreams.end() && stream->second.rtxSsrc != 0));
+        if (rtxWanted) {
             for (auto& c : codecs) {
                 auto offered = std::find_if(o.codecs.begin(), o.codecs.end(), [&](const auto& x) {
                     return x.payloadType == c.payloadType;
@@ -115,20 +121,20 @@ NegotiationResult Negotiator::answer(const SessionDescription& offer,
         a.rtcpMux = true;
         a.rtcpRsize = o.rtcpRsize;
 
+        const bool rtx = std::any_of(a.codecs.begin(), a.codecs.end(),
+                                     [](const auto& c) { return c.rtxPayloadType.has_value(); });
         MediaSection negotiated = a;
         if (purpose == AnswerPurpose::View) {
-            if (auto it = sendStreams.find(o.mid); it != sendStreams.end()) {
-                a.ssrcs = {it->second.ssrc};
-                a.cname = it->second.cname;
-                a.msidStream = it->second.streamId;
-                a.msidTrack = it->second.trackId;
+            if (stream != sendStreams.end()) {
+                a.ssrcs = {stream->second.ssrc};
+                if (rtx) a.rtxSsrc = stream->second.rtxSsrc;
+                a.cname = stream->second.cname;
+                a.msidStream = stream->second.streamId;
+                a.msidTrack = stream->second.trackId;
                 negotiated = a;
             }
         } else {
             negotiated.ssrcs = o.ssrcs;  // what the client will send
-            const bool rtx = std::any_of(a.codecs.begin(), a.codecs.end(), [](const auto& c) {
-                return c.rtxPayloadType.has_value();
-            });
             if (rtx) negotiated.rtxSsrc = o.rtxSsrc;
             negotiated.cname = o.cname;
             negotiated.msidStream = o.msidStream;
@@ -187,6 +193,11 @@ NegotiationResult Negotiator::offer(const std::vector<OfferedTrack>& tracks,
         s.extensions = caps_.extensions(t.kind);
         s.ssrcs = {t.ssrc};
         s.rtxSsrc.reset();
+        if (t.kind == sfu::MediaKind::Video && t.rtxSsrc != 0 && t.rtxSsrc != t.ssrc) {
+            s.rtxSsrc = t.rtxSsrc;  // a=ssrc-group:FID and the RTX payload types
+        } else {
+            for (auto& c : s.codecs) c.rtxPayloadType.reset();
+        }
         s.cname = t.cname;
         s.msidStream = t.streamId;
         s.msidTrack = t.trackId;
@@ -281,7 +292,8 @@ NegotiationResult Negotiator::applyAnswer(const SessionDescription& offer,
                 return c.payloadType == ac.payloadType;
             });
             if (oc == o.codecs.end() || !iequals(oc->name, ac.name) ||
-                oc->clockRate != ac.clockRate || ac.rtxPayloadType) {
+                oc->clockRate != ac.clockRate ||
+                (ac.rtxPayloadType && ac.rtxPayloadType != oc->rtxPayloadType)) {
                 return bad("answer codec " + std::to_string(ac.payloadType) + " in m-section " +
                            o.mid + " was not offered");
             }
@@ -293,12 +305,17 @@ NegotiationResult Negotiator::applyAnswer(const SessionDescription& offer,
                            o.mid + " changes the H264 profile or packetization-mode");
             }
             sfu::RtpCodec c = *oc;
+            c.rtxPayloadType = ac.rtxPayloadType;    // RTX only if the client accepted it
             if (!ac.fmtp.empty()) c.fmtp = ac.fmtp;  // what the client can receive
             std::erase_if(c.rtcpFeedback,
                           [&](const std::string& fb) { return !contains(ac.rtcpFeedback, fb); });
             m.codecs.push_back(std::move(c));
         }
         if (m.codecs.empty()) return bad("answer accepts m-section " + o.mid + " without codecs");
+        if (std::none_of(m.codecs.begin(), m.codecs.end(),
+                         [](const auto& c) { return c.rtxPayloadType.has_value(); })) {
+            m.rtxSsrc.reset();
+        }
         m.extensions.clear();
         for (const auto& ae : a.extensions) {
             const auto oe = std::find_if(o.extensions.begin(), o.extensions.end(),

@@ -30,4 +30,4 @@ kill $SP; wait $SP 2>/dev/null
 echo -n "$TAG loss=$LOSS frames:"
 # per viewer: video frames decoded (longest gap between two frames ms / between two audio buffers ms)
 for v in 1 2 3; do python3 -c "import json,sys; d=json.load(open('$D/view$v.json')); g=lambda k,f: ','.join(str(s[f]) for s in d['streams'] if s['kind']==k); print(' '+g('video','framesDecoded')+' ('+g('video','maxGapMs')+'/'+g('audio','maxGapMs')+')', end='')" 2>/dev/null || echo -n " ERR"; done
-echo -n " | "; grep -E "^vcb_(nacks_sent|packets_repaired|packets_given_up|nacks_received|nacks_unanswered|nacks_refused|rtp_packets_retransmitted|rtp_packets_received|keyframe_requests_sent)_total" $D/metrics.txt | tr '\n' ' '; echo
+echo -n " | "; grep -E "^vcb_(nacks_sent|packets_repaired|packets_given_up|nacks_received|nacks_unanswered|nacks_refused|rtp_packets_retransmitted|rtp_packets_retransmitted_rtx|rtp_packets_received|keyframe_requests_sent)_total" $D/metrics.txt | tr '\n' ' '; echo

@@ -27,13 +27,27 @@ constexpr uint16_t kFirstOut = 2000;
 // nonce reuse that gives away the GCM authentication key: the test fails on the spot.
 class SealingSink final : public PacketSink {
   public:
+    static constexpr auto kProfile = dtls::SrtpProfile::AeadAes128Gcm;
+    static Bytes keySalt() {
+        Bytes k(dtls::srtpMasterKeyLength(kProfile) + dtls::srtpMasterSaltLength(kProfile));
+        std::iota(k.begin(), k.end(), uint8_t{7});
+        return k;
+    }
+    // The subscriber's side of the same keys: what it can decrypt.
+    static std::unique_ptr<dtls::SrtpSession> receiver() {
+        const Bytes k = keySalt();
+        std::string error;
+        auto r = dtls::SrtpSession::create(kProfile, dtls::SrtpSession::Direction::Inbound,
+                                           k.data(), k.size(), &error);
+        EXPECT_TRUE(r) << error;
+        return r;
+    }
+
     SealingSink() {
-        constexpr auto kProfile = dtls::SrtpProfile::AeadAes128Gcm;
-        Bytes keySalt(dtls::srtpMasterKeyLength(kProfile) + dtls::srtpMasterSaltLength(kProfile));
-        std::iota(keySalt.begin(), keySalt.end(), uint8_t{7});
+        const Bytes k = keySalt();
         std::string error;
         srtp_ = dtls::SrtpSession::create(kProfile, dtls::SrtpSession::Direction::Outbound,
-                                          keySalt.data(), keySalt.size(), &error);
+                                          k.data(), k.size(), &error);
         EXPECT_TRUE(srtp_) << error;
     }
 
@@ -50,6 +64,7 @@ class SealingSink final : public PacketSink {
             return false;
         }
         Bytes sealed(buf, buf + len);
+        wire_.push_back(sealed);
         auto [it, fresh] = sealed_.emplace(nonce, sealed);
         if (!fresh) {
             ++resealed_;
@@ -71,6 +86,7 @@ class SealingSink final : public PacketSink {
     size_t nonceReuses() const { return nonceReuses_; }
     OwnedRtp at(size_t i) const { return OwnedRtp(plain_.at(i)); }
     OwnedRtp last() const { return OwnedRtp(plain_.back()); }
+    const std::vector<Bytes>& wire() const { return wire_; }  // SRTP packets, in sending order
     size_t bytesSince(size_t first) const {
         size_t n = 0;
         for (size_t i = first; i < plain_.size(); ++i) n += plain_[i].size();
@@ -81,6 +97,7 @@ class SealingSink final : public PacketSink {
     std::unique_ptr<dtls::SrtpSession> srtp_;
     std::map<uint64_t, Bytes> sealed_;
     std::vector<Bytes> plain_;
+    std::vector<Bytes> wire_;
     size_t resealed_ = 0;
     size_t nonceReuses_ = 0;
     uint16_t transportSequence_ = 0;
@@ -329,6 +346,130 @@ TEST_F(ConsumerRetransmitTest, NackFloodIsBoundedByTheBudget) {
     EXPECT_GT(d.retransmitted, 40u) << "the budget must still pay for some retransmissions";
     EXPECT_GT(d.budget, 1000u);
     EXPECT_EQ(subscriber.nonceReuses(), 0u);
+}
+
+// RTX (RFC 4588) negotiated with the subscriber: a NACKed packet comes back on the RTX SSRC.
+class ConsumerRtxTest : public ConsumerRetransmitTest {
+  protected:
+    static constexpr uint32_t kRtxSsrc = 0x44440000;
+    static constexpr uint8_t kRtxPt = 101;
+    static constexpr uint16_t kFirstRtxSeq = 65534;  // wraps within the test
+
+    void SetUp() override {
+        ConsumerOptions co = videoConsumer(kOutSsrc);
+        co.extensions.mid = 1;
+        co.extensions.absSendTime = 2;
+        co.extensions.transportCc = 3;
+        co.rtxSsrc = kRtxSsrc;
+        for (auto& c : co.codecs) {
+            if (c.name == "vp8") c.rtxPayloadType = kRtxPt;
+        }
+        consumer =
+            std::make_unique<Consumer>(co, subscriber, wiring, kFirstOut, 70000, kFirstRtxSeq);
+        wiring.add(*consumer);
+        consumer->setProducer(&producer, now);
+    }
+
+    // Decrypts everything the subscriber got, in order, as the subscriber would.
+    std::vector<Bytes> received() {
+        auto rx = SealingSink::receiver();
+        std::vector<Bytes> out;
+        for (Bytes b : subscriber.wire()) {
+            size_t len = b.size();
+            EXPECT_EQ(rx->unprotectRtp(b.data(), len), dtls::SrtpSession::Status::Ok)
+                << "packet " << out.size() << " does not decrypt for the subscriber";
+            b.resize(len);
+            out.push_back(std::move(b));
+        }
+        return out;
+    }
+};
+
+TEST_F(ConsumerRtxTest, NackedPacketsComeBackAsRtxUnderRealSrtp) {
+    ASSERT_TRUE(consumer->sendsRtx());
+    publish(30);
+    ASSERT_EQ(subscriber.packets(), 30u);
+    const uint64_t rtxBefore = Metrics::instance().rtpRetransmittedRtx.load();
+    const NackCounters before = NackCounters::now();
+    now += 5'000;
+    nack({2003, 2007});
+    now += 40'000;
+    nack({2003, 2010});  // 2003 again, past the resend interval: a second RTX packet
+    publish(5);
+    now += 40'000;
+    nack({2032});
+    EXPECT_EQ(NackCounters::now().since(before).retransmitted, 5u);
+    EXPECT_EQ(Metrics::instance().rtpRetransmittedRtx.load() - rtxBefore, 5u);
+    EXPECT_EQ(subscriber.resealed(), 0u) << "no (SSRC, seq) may be sealed twice with RTX";
+    EXPECT_EQ(subscriber.nonceReuses(), 0u);
+
+    const std::vector<Bytes> got = received();
+    ASSERT_EQ(got.size(), 40u);
+    std::map<uint16_t, size_t> media;  // outgoing seq -> index of the original
+    std::vector<size_t> rtx;
+    for (size_t i = 0; i < got.size(); ++i) {
+        OwnedRtp p(got[i]);
+        ASSERT_TRUE(p.ok);
+        if (p->ssrc() == kOutSsrc) {
+            media[p->sequenceNumber()] = i;
+        } else {
+            ASSERT_EQ(p->ssrc(), kRtxSsrc);
+            rtx.push_back(i);
+        }
+    }
+    ASSERT_EQ(rtx.size(), 5u);
+    const uint16_t expectedOsn[] = {2003, 2007, 2003, 2010, 2032};
+    for (size_t k = 0; k < rtx.size(); ++k) {
+        OwnedRtp r(got[rtx[k]]);
+        EXPECT_EQ(r->payloadType(), kRtxPt);
+        EXPECT_EQ(r->sequenceNumber(), static_cast<uint16_t>(kFirstRtxSeq + k)) << "own sequence";
+        const Bytes payload = r.payload();
+        ASSERT_GE(payload.size(), 2u);
+        const uint16_t osn = static_cast<uint16_t>(payload[0] << 8 | payload[1]);
+        EXPECT_EQ(osn, expectedOsn[k]) << "OSN is the sequence number the subscriber saw";
+        ASSERT_EQ(media.count(osn), 1u);
+        OwnedRtp original(got[media[osn]]);
+        EXPECT_EQ(Bytes(payload.begin() + 2, payload.end()), original.payload());
+        EXPECT_EQ(r->timestamp(), original->timestamp());
+        EXPECT_EQ(r->marker(), original->marker());
+        EXPECT_EQ(r.extension(1), original.extension(1)) << "mid";
+        // A new packet on the wire: its own transport-wide sequence number.
+        EXPECT_NE(r.extension(3), original.extension(3));
+    }
+}
+
+TEST_F(ConsumerRtxTest, LimitsApplyToRtxToo) {
+    publish(20);
+    const NackCounters before = NackCounters::now();
+    now += 5'000;
+    nack({2004, 2004, 2006});
+    nack({2004});  // within the resend interval
+    nack({2999});  // never sent
+    const NackCounters d = NackCounters::now().since(before);
+    EXPECT_EQ(d.retransmitted, 2u);
+    EXPECT_EQ(d.duplicate, 1u);
+    EXPECT_EQ(d.recent, 1u);
+    EXPECT_EQ(d.unanswered, 1u);
+    EXPECT_EQ(subscriber.packets(), 22u);
+}
+
+// A source whose codec has no RTX pairing with this subscriber is repaired the plain way.
+TEST_F(ConsumerRtxTest, WithoutRtxForTheCodecRetransmissionIsPlain) {
+    ConsumerOptions co = videoConsumer(kOutSsrc + 1);
+    co.rtxSsrc = kRtxSsrc + 1;  // but no codec has an RTX payload type
+    SealingSink other;
+    Consumer plain(co, other, wiring, kFirstOut, 70000);
+    wiring.add(plain);
+    plain.setProducer(&producer, now);
+    EXPECT_FALSE(plain.sendsRtx());
+    publish(10);
+    now += 5'000;
+    plain.receiveNack(std::vector<uint16_t>{2004}, now);
+    ASSERT_EQ(other.packets(), 11u);
+    EXPECT_EQ(other.last()->ssrc(), kOutSsrc + 1);
+    EXPECT_EQ(other.last()->sequenceNumber(), 2004);
+    EXPECT_EQ(other.resealed(), 1u);
+    EXPECT_EQ(other.nonceReuses(), 0u);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "sfu/dtls/DtlsContext.hpp"
 #include "sfu/dtls/DtlsTransport.hpp"
 #include "sfu/dtls/SrtpSession.hpp"
+#include "sfu/rtp/RtcpGenericNack.hpp"
 #include "tests/core/CoreTestSupport.hpp"
 
 namespace vcb::sfu {
@@ -81,10 +82,10 @@ class Client final : private dtls::DtlsTransport::Listener {
     const std::string& ufrag() const { return ufrag_; }
     const std::string& pwd() const { return pwd_; }
 
-    // One RTP packet (PT 96, VP8 delta frame payload) protected with the client's SRTP key.
-    bool sendRtp(uint32_t ssrc, uint16_t seq) {
-        test::Bytes bytes =
-            test::buildRtp({96, seq, seq * 3000u, ssrc, false, {}, {0x10, 0x01, 1, 2}});
+    // One RTP packet (PT 96, VP8 delta frame payload unless given) protected with the client's
+    // SRTP key.
+    bool sendRtp(uint32_t ssrc, uint16_t seq, test::Bytes payload = {0x10, 0x01, 1, 2}) {
+        test::Bytes bytes = test::buildRtp({96, seq, seq * 3000u, ssrc, false, {}, payload});
         std::array<uint8_t, 1500> buf{};
         std::copy(bytes.begin(), bytes.end(), buf.begin());
         size_t len = bytes.size();
@@ -95,6 +96,28 @@ class Client final : private dtls::DtlsTransport::Listener {
                static_cast<gint>(len);
     }
 
+    // A generic NACK (RFC 4585) for one sequence number of mediaSsrc, protected with SRTCP.
+    bool sendNack(uint32_t mediaSsrc, uint16_t seq) {
+        const rtp::NackItem item{seq, 0};
+        rtp::RtcpGenericNack nack;
+        nack.setSenderSsrc(0x0C11E000);
+        nack.setMediaSsrc(mediaSsrc);
+        nack.setItems(std::span<const rtp::NackItem>(&item, 1));
+        std::array<uint8_t, 1500> buf{};
+        size_t len = nack.write(buf.data(), 1400);
+        if (len == 0 ||
+            srtpOut_->protectRtcp(buf.data(), len, buf.size()) != dtls::SrtpSession::Status::Ok)
+            return false;
+        return nice_agent_send(agent_, stream_, 1, static_cast<guint>(len),
+                               reinterpret_cast<const gchar*>(buf.data())) ==
+               static_cast<gint>(len);
+    }
+    // RTP the server sent us, decrypted (RTCP is not kept).
+    std::vector<test::Bytes> received() {
+        std::lock_guard lock(mutex_);
+        return received_;
+    }
+
   private:
     void onDtlsSend(const uint8_t* data, size_t len) override {
         nice_agent_send(agent_, stream_, 1, static_cast<guint>(len),
@@ -103,6 +126,8 @@ class Client final : private dtls::DtlsTransport::Listener {
     void onDtlsConnected(dtls::SrtpProfile profile, const dtls::SrtpKeys& keys) override {
         srtpOut_ = dtls::SrtpSession::create(profile, dtls::SrtpSession::Direction::Outbound,
                                              keys.local.data(), keys.length);
+        srtpIn_ = dtls::SrtpSession::create(profile, dtls::SrtpSession::Direction::Inbound,
+                                            keys.remote.data(), keys.length);
     }
     void onDtlsFailed(std::string_view) override {}
     void onDtlsClosed() override {}
@@ -114,6 +139,17 @@ class Client final : private dtls::DtlsTransport::Listener {
         auto* c = static_cast<Client*>(self);
         const auto* data = reinterpret_cast<const uint8_t*>(buf);
         if (len > 0 && data[0] >= 20 && data[0] <= 63) c->dtls_->handleDatagram(data, len);
+        // RTP (RFC 7983: 128..191, not an RTCP packet type 192..223 in the second byte).
+        if (len >= 12 && data[0] >= 128 && data[0] <= 191 && (data[1] < 192 || data[1] > 223) &&
+            c->srtpIn_) {
+            test::Bytes b(data, data + len);
+            size_t n = b.size();
+            if (c->srtpIn_->unprotectRtp(b.data(), n) == dtls::SrtpSession::Status::Ok) {
+                b.resize(n);
+                std::lock_guard lock(c->mutex_);
+                c->received_.push_back(std::move(b));
+            }
+        }
     }
 
     NiceAgent* agent_ = nullptr;
@@ -123,6 +159,9 @@ class Client final : private dtls::DtlsTransport::Listener {
     std::atomic<int> iceState_{NICE_COMPONENT_STATE_DISCONNECTED};
     std::unique_ptr<dtls::DtlsTransport> dtls_;
     std::unique_ptr<dtls::SrtpSession> srtpOut_;
+    std::unique_ptr<dtls::SrtpSession> srtpIn_;
+    std::mutex mutex_;
+    std::vector<test::Bytes> received_;
 };
 
 class TransportDtlsTest : public ::testing::Test {
@@ -259,6 +298,81 @@ TEST_F(TransportDtlsTest, SrtpStreamsOfClosedProducersAreFreedAndTheOthersKeepWo
     worker.invoke([&] { client->sendRtp(kLive, liveSeq++); });
     EXPECT_TRUE(test::eventually(kWait, [&] { return received("live2") == 1; }));
     EXPECT_EQ(m.srtpStreamsRemoved.load(), removedMid);
+}
+
+// The whole Router path with RTX negotiated for a subscriber: a NACK naming the media SSRC is
+// answered on the RTX SSRC (decryptable by the subscriber, OSN = the number it NACKed), a NACK
+// naming the RTX SSRC is ignored, and closing the consumer frees the SRTP state of both SSRCs.
+TEST_F(TransportDtlsTest, NackIsAnsweredWithRtxAndTheRtxSsrcIsFreedWithItsConsumer) {
+    ASSERT_TRUE(connect());
+    worker.invoke([&] { client->startDtls(); });
+    ASSERT_TRUE(
+        test::eventually(kWait, [&] { return listener.connected == 1 && clientConnected(); }));
+    constexpr uint32_t kPub = 0x0B0B0B0B, kOut = 0x0C0C0C0C, kRtx = 0x0D0D0D0D;
+    constexpr uint8_t kRtxPt = 101;
+    std::string error;
+    bool ok = false;
+    worker.invoke([&] {
+        ok = router->createProducer("t", test::vp8Producer("p", kPub, 96), error);
+        ConsumerOptions co = test::videoConsumer(kOut, 100);
+        co.id = "c";
+        co.rtxSsrc = kRtx;
+        for (auto& c : co.codecs) {
+            if (c.name == "vp8") c.rtxPayloadType = kRtxPt;
+        }
+        ok = ok && router->createConsumer("t", co, "p", error);
+    });
+    ASSERT_TRUE(ok) << error;
+    worker.invoke([&] {
+        client->sendRtp(kPub, 500, test::vp8KeyFrame(1));
+        for (uint16_t seq = 501; seq < 505; ++seq) client->sendRtp(kPub, seq);
+    });
+    const auto byType = [&](uint32_t ssrc) {
+        std::vector<test::OwnedRtp> out;
+        for (auto& b : client->received()) {
+            test::OwnedRtp p(b);
+            if (p.ok && p->ssrc() == ssrc) out.push_back(std::move(p));
+        }
+        return out;
+    };
+    ASSERT_TRUE(test::eventually(kWait, [&] { return byType(kOut).size() == 5; }));
+    const auto media = byType(kOut);
+    const uint16_t lostSeq = media[2]->sequenceNumber();
+
+    auto& m = Metrics::instance();
+    const auto rtxBefore = m.rtpRetransmittedRtx.load();
+    worker.invoke([&] { client->sendNack(kRtx, lostSeq); });  // names the RTX SSRC: ignored
+    std::this_thread::sleep_for(200ms);
+    EXPECT_TRUE(byType(kRtx).empty()) << "a NACK naming the RTX SSRC was answered";
+    worker.invoke([&] { client->sendNack(kOut, lostSeq); });
+    ASSERT_TRUE(test::eventually(kWait, [&] { return byType(kRtx).size() == 1; }));
+    const auto rtx = byType(kRtx);
+    EXPECT_EQ(m.rtpRetransmittedRtx.load() - rtxBefore, 1u);
+    EXPECT_EQ(rtx[0]->payloadType(), kRtxPt);
+    const test::Bytes payload = rtx[0].payload();
+    ASSERT_GE(payload.size(), 2u);
+    EXPECT_EQ(static_cast<uint16_t>(payload[0] << 8 | payload[1]), lostSeq);
+    EXPECT_EQ(test::Bytes(payload.begin() + 2, payload.end()), media[2].payload());
+    EXPECT_EQ(rtx[0]->timestamp(), media[2]->timestamp());
+
+    // A second consumer whose RTX SSRC would be the first one's media SSRC (same nonces) does
+    // without RTX.
+    worker.invoke([&] {
+        ConsumerOptions co = test::videoConsumer(kOut + 1, 100);
+        co.id = "c2";
+        co.rtxSsrc = kOut;
+        ok = router->createConsumer("t", co, "p", error);
+        ASSERT_NE(router->findConsumer("c2"), nullptr);
+        EXPECT_EQ(router->findConsumer("c2")->rtxSsrc(), 0u);
+        EXPECT_EQ(router->findConsumer("c")->rtxSsrc(), kRtx);
+        router->closeConsumer("c2");
+    });
+    ASSERT_TRUE(ok) << error;
+    const auto removedBefore = m.srtpStreamsRemoved.load();
+    worker.invoke([&] { router->closeConsumer("c"); });
+    EXPECT_TRUE(test::eventually(kWait, [&] {
+        return m.srtpStreamsRemoved.load() >= removedBefore + 2;
+    })) << "the media and RTX SSRCs' outbound SRTP streams are both freed";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -116,6 +117,104 @@ TEST_F(ServerMediaTest, WhipToThreeWhepViewers) {
     EXPECT_TRUE(allGood);
     for (auto& v : viewers) EXPECT_EQ(v->stop(), 200);
     EXPECT_EQ(publisher.stop(), 200);
+}
+
+// User view: a viewer whose downlink loses packets still sees smooth video, because the SFU's
+// repairs reach it. The viewer (webrtcbin, do-nack) offers RTX, so the server answers with RTX
+// (RFC 4588) and sends its repairs on the RTX SSRC; the viewer drops every 20th VP8 packet by
+// sequence number, where a plain resend (same number) would be dropped again: only RTX that
+// webrtcbin's rtprtxreceive turns back into the original (right OSN, SSRC association) repairs.
+TEST_F(ServerMediaTest, WhepViewerIsRepairedWithRtx) {
+    WhipClient publisher(WhipOptions{.url = whip("rtx-room"), .pattern = "smpte"});
+    std::string error;
+    ASSERT_TRUE(publisher.start(&error)) << error;
+    ASSERT_TRUE(publisher.peer().waitForConnectionState("connected", Clock::now() + 15s))
+        << "publisher state " << publisher.peer().connectionState();
+    WhepClient viewer(WhepOptions{.url = whep("rtx-room"), .dropVideoModulo = 20});
+    ASSERT_TRUE(viewer.start(&error)) << error;
+    EXPECT_NE(viewer.session().answer.find("a=ssrc-group:FID "), std::string::npos)
+        << viewer.session().answer;
+    EXPECT_NE(viewer.session().answer.find(" rtx/90000"), std::string::npos);
+
+    const bool enough = waitFor(
+        [&] {
+            return counts(viewer, "smpte").matching >= 240 &&
+                   viewer.peer().repairStats().rtxRecovered >= 20;
+        },
+        60s);
+    const auto repair = viewer.peer().repairStats();
+    const auto c = counts(viewer, "smpte");
+    HttpClient http(5s);
+    const std::string metrics = http.get(server_.baseUrl() + "/metrics").body;
+    const double rtxSent =
+        metricValue(metrics, "vcb_rtp_packets_retransmitted_rtx_total").value_or(-1);
+    const double resent = metricValue(metrics, "vcb_rtp_packets_retransmitted_total").value_or(-1);
+    std::printf(
+        "[ RTX      ] dropped %llu, rtx received %llu, recovered %llu, jitterbuffer lost "
+        "%llu; server: retransmitted %.0f, as rtx %.0f; frames %llu (%llu matching)\n",
+        static_cast<unsigned long long>(repair.dropped),
+        static_cast<unsigned long long>(repair.rtxPackets),
+        static_cast<unsigned long long>(repair.rtxRecovered),
+        static_cast<unsigned long long>(repair.jitterLost), resent, rtxSent,
+        static_cast<unsigned long long>(c.frames), static_cast<unsigned long long>(c.matching));
+    EXPECT_TRUE(enough);
+    EXPECT_GE(repair.dropped, 15u) << "the test dropped too little to say anything";
+    EXPECT_GE(repair.rtxRecovered, 20u) << "RTX repairs did not reach the viewer's decoder path";
+    // Nearly every drop is repaired: the loss the jitter buffer gives up is a small part.
+    EXPECT_LE(repair.jitterLost * 4, repair.dropped);
+    EXPECT_GE(rtxSent, static_cast<double>(repair.rtxRecovered));
+    EXPECT_EQ(rtxSent, resent) << "every repair to this viewer goes out as RTX";
+    EXPECT_GE(c.matching, 240u) << "viewer decoded " << c.frames << " frames";
+    EXPECT_EQ(viewer.stop(), 200);
+    EXPECT_EQ(publisher.stop(), 200);
+}
+
+// User view: the same on the WebSocket protocol. The server's subscribe offer carries RTX and an
+// FID group; webrtcbin keeps RTX in its answer, and the subscriber that drops every 20th VP8
+// packet gets them back over RTX.
+TEST_F(ServerMediaTest, WebSocketSubscriberIsRepairedWithRtx) {
+    gstclient::WsParticipant red(gstclient::WsParticipantOptions{
+        .url = server_.wsUrl(), .meeting = "rtx-ws", .displayName = "red", .pattern = "red"});
+    gstclient::WsParticipant green(gstclient::WsParticipantOptions{.url = server_.wsUrl(),
+                                                                   .meeting = "rtx-ws",
+                                                                   .displayName = "green",
+                                                                   .pattern = "green",
+                                                                   .dropVideoModulo = 20});
+    std::vector<gstclient::WsParticipant*> people{&red, &green};
+    auto done = [&] {
+        return green.verified(1, 240) && green.subscribeRepairStats().rtxRecovered >= 20;
+    };
+    const auto deadline = Clock::now() + 90s;
+    std::vector<std::string> errors(people.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < people.size(); ++i) {
+        threads.emplace_back([&, i] {
+            auto& p = *people[i];
+            if (!p.connect(&errors[i]) || !p.publish(&errors[i])) return;
+            p.runUntil(done, deadline);
+        });
+    }
+    for (auto& t : threads) t.join();
+    const auto repair = green.subscribeRepairStats();
+    std::printf(
+        "[ RTX      ] ws: dropped %llu, rtx received %llu, recovered %llu, jitterbuffer "
+        "lost %llu\n",
+        static_cast<unsigned long long>(repair.dropped),
+        static_cast<unsigned long long>(repair.rtxPackets),
+        static_cast<unsigned long long>(repair.rtxRecovered),
+        static_cast<unsigned long long>(repair.jitterLost));
+    EXPECT_EQ(errors[0], "");
+    EXPECT_EQ(errors[1], "");
+    EXPECT_TRUE(green.verified(1, 240)) << green.summaryJson();
+    EXPECT_GE(repair.dropped, 15u);
+    EXPECT_GE(repair.rtxRecovered, 20u) << "RTX repairs did not reach the WebSocket subscriber";
+    HttpClient http(5s);
+    EXPECT_GE(metricValue(http.get(server_.baseUrl() + "/metrics").body,
+                          "vcb_rtp_packets_retransmitted_rtx_total")
+                  .value_or(-1),
+              static_cast<double>(repair.rtxRecovered));
+    red.close();
+    green.close();
 }
 
 // User view: three people in a WebSocket meeting (the demo page) each see the two others, each

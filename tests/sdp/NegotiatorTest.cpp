@@ -173,6 +173,51 @@ TEST(Negotiator, ViewAnswerCarriesServerSsrcs) {
     EXPECT_NE(result->sdp.find("a=ssrc:222222 msid:p7 p7-1\r\n"), std::string::npos);
 }
 
+// RFC 4588 toward a viewer: its offer has rtx (apt=96) for VP8, so the answer keeps it and
+// announces the RTX SSRC in an FID group with the same cname/msid as the media SSRC.
+TEST(Negotiator, ViewAnswerKeepsViewerRtxWithFidGroup) {
+    Negotiator n;
+    std::map<std::string, SendStream> streams;
+    streams["0"] = {111111, "vcbridge", "p7", "p7-0"};
+    streams["1"] = {222222, "vcbridge", "p7", "p7-1", 333333};
+    const auto result =
+        n.answer(parse(kChromeViewerOffer), serverTransport(), AnswerPurpose::View, streams);
+    ASSERT_TRUE(result.ok()) << result.error().message();
+    ASSERT_EQ(result->media.size(), 2u);
+    EXPECT_FALSE(result->media[0].rtxSsrc.has_value());
+    const auto& video = result->media[1];
+    ASSERT_EQ(payloadTypes(video), (std::vector<uint8_t>{96, 102}));
+    EXPECT_EQ(video.codecs[0].rtxPayloadType, std::optional<uint8_t>(97));
+    EXPECT_FALSE(video.codecs[1].rtxPayloadType.has_value()) << "no rtx offered for H264";
+    EXPECT_EQ(video.rtxSsrc, std::optional<uint32_t>(333333u));
+    const std::string& sdp = result->sdp;
+    EXPECT_NE(sdp.find("m=video 9 UDP/TLS/RTP/SAVPF 96 97 102\r\n"), std::string::npos) << sdp;
+    EXPECT_NE(sdp.find("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("a=ssrc-group:FID 222222 333333\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("a=ssrc:333333 cname:vcbridge\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("a=ssrc:333333 msid:p7 p7-1\r\n"), std::string::npos);
+    const auto answer = parse(sdp);
+    EXPECT_EQ(answer.media[1].rtxSsrc, std::optional<uint32_t>(333333u));
+    EXPECT_EQ(answer.media[1].codecs[0].rtxPayloadType, std::optional<uint8_t>(97));
+
+    // No RTX SSRC for the stream, or a viewer that offers no rtx: no RTX in the answer.
+    streams["1"].rtxSsrc = 0;
+    auto plain =
+        n.answer(parse(kChromeViewerOffer), serverTransport(), AnswerPurpose::View, streams);
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(plain->sdp.find("rtx"), std::string::npos);
+    EXPECT_EQ(plain->sdp.find("FID"), std::string::npos);
+    streams["1"].rtxSsrc = 333333;
+    const std::string noRtxOffer =
+        replaceAll(removeLines(removeLines(kChromeViewerOffer, "a=rtpmap:97"), "a=fmtp:97"),
+                   "SAVPF 102 96 97", "SAVPF 102 96");
+    plain = n.answer(parse(noRtxOffer), serverTransport(), AnswerPurpose::View, streams);
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(plain->sdp.find("rtx"), std::string::npos);
+    EXPECT_EQ(plain->sdp.find("FID"), std::string::npos);
+    EXPECT_FALSE(plain->media[1].rtxSsrc.has_value());
+}
+
 TEST(Negotiator, WrongDirectionForPurposeIsRejected) {
     Negotiator n;
     // A viewer's recvonly offer cannot publish, a publisher's sendonly offer cannot view.
@@ -349,6 +394,58 @@ TEST(Negotiator, SubscribeOfferLayout) {
     EXPECT_EQ(r->sdp.find("rtx"), std::string::npos);
     EXPECT_NE(r->sdp.find("a=msid:p1 p1-1\r\n"), std::string::npos);
     ASSERT_EQ(r->media.size(), 2u);
+}
+
+// Subscribe offers carry RTX for each video codec and the RTX SSRC (FID group, cname, msid);
+// the client's answer decides whether it is used.
+TEST(Negotiator, SubscribeOfferWithRtxAndItsAnswers) {
+    Negotiator n;
+    OfferedTrack video = track("p1-1", MediaKind::Video, 2000);
+    video.rtxSsrc = 2001;
+    OfferedTrack audio = track("p1-0", MediaKind::Audio, 1000);
+    audio.rtxSsrc = 1001;  // ignored: no RTX for audio
+    const auto r = n.offer({audio, video}, serverTransport());
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    const std::string& sdp = r->sdp;
+    EXPECT_NE(sdp.find("m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103\r\n"), std::string::npos) << sdp;
+    EXPECT_NE(sdp.find("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("a=rtpmap:103 rtx/90000\r\na=fmtp:103 apt=102\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("a=ssrc-group:FID 2000 2001\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("a=ssrc:2001 cname:cn-p1\r\n"), std::string::npos);
+    EXPECT_NE(sdp.find("a=ssrc:2001 msid:p1 p1-1\r\n"), std::string::npos);
+    EXPECT_EQ(sdp.find("1001"), std::string::npos);
+    EXPECT_NE(sdp.find("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"), std::string::npos);
+    const auto offer = parse(sdp);
+    EXPECT_EQ(offer.media[1].rtxSsrc, std::optional<uint32_t>(2001u));
+    EXPECT_EQ(offer.media[1].codecs[0].rtxPayloadType, std::optional<uint8_t>(97));
+    EXPECT_EQ(offer.media[1].codecs[1].rtxPayloadType, std::optional<uint8_t>(103));
+
+    // The client keeps RTX for VP8.
+    const std::string answer = clientAnswer(r->local);
+    ASSERT_NE(answer.find("a=fmtp:97 apt=96"), std::string::npos) << answer;
+    auto done = n.applyAnswer(r->local, answer);
+    ASSERT_TRUE(done.ok()) << done.error().message() << "\n" << answer;
+    ASSERT_EQ(done->media.size(), 2u);
+    EXPECT_EQ(done->media[1].codecs[0].rtxPayloadType, std::optional<uint8_t>(97));
+    EXPECT_EQ(done->media[1].rtxSsrc, std::optional<uint32_t>(2001u));
+    EXPECT_FALSE(done->media[0].rtxSsrc.has_value());
+
+    // The client drops RTX: plain retransmission, no RTX SSRC.
+    const std::string noRtx = replaceAll(
+        removeLines(removeLines(answer, "a=rtpmap:97"), "a=fmtp:97"), "SAVPF 96 97", "SAVPF 96");
+    done = n.applyAnswer(r->local, noRtx);
+    ASSERT_TRUE(done.ok()) << done.error().message() << "\n" << noRtx;
+    EXPECT_FALSE(done->media[1].codecs[0].rtxPayloadType.has_value());
+    EXPECT_FALSE(done->media[1].rtxSsrc.has_value());
+
+    // RTX under a payload type that was not offered for it.
+    const std::string otherPt =
+        replaceAll(replaceAll(replaceAll(answer, "a=rtpmap:97 rtx", "a=rtpmap:98 rtx"),
+                              "a=fmtp:97 apt", "a=fmtp:98 apt"),
+                   "SAVPF 96 97", "SAVPF 96 98");
+    done = n.applyAnswer(r->local, otherPt);
+    ASSERT_FALSE(done.ok()) << otherPt;
+    EXPECT_EQ(done.error().code(), SdpError::Code::BadSdp);
 }
 
 TEST(Negotiator, SubscribeRenegotiationKeepsAndRecyclesSections) {
