@@ -157,24 +157,27 @@ constexpr const char* kOpusCaps =
     "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
     "encoding-params=(string)2";
 
-// Turns the depayloader's key-unit request into one for a PLI (see onDeepElementAdded).
 GstPadProbeReturn askWithPli(GstPad*, GstPadProbeInfo* info, gpointer) {
     GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
-    GstClockTime runningTime = GST_CLOCK_TIME_NONE;
-    gboolean allHeaders = FALSE;
-    guint count = 0;
-    if (event && gst_video_event_is_force_key_unit(event) &&
-        GST_EVENT_TYPE(event) == GST_EVENT_CUSTOM_UPSTREAM &&
-        gst_video_event_parse_upstream_force_key_unit(event, &runningTime, &allHeaders, &count) &&
-        allHeaders) {
-        GST_PAD_PROBE_INFO_DATA(info) =
-            gst_video_event_new_upstream_force_key_unit(runningTime, FALSE, count);
-        gst_event_unref(event);
-    }
+    if (event) GST_PAD_PROBE_INFO_DATA(info) = keyUnitRequestAsPli(event);
     return GST_PAD_PROBE_OK;
 }
 
 }  // namespace
+
+GstEvent* keyUnitRequestAsPli(GstEvent* event) {
+    GstClockTime runningTime = GST_CLOCK_TIME_NONE;
+    gboolean allHeaders = FALSE;
+    guint count = 0;
+    if (GST_EVENT_TYPE(event) != GST_EVENT_CUSTOM_UPSTREAM ||
+        !gst_video_event_is_force_key_unit(event) ||
+        !gst_video_event_parse_upstream_force_key_unit(event, &runningTime, &allHeaders, &count) ||
+        !allHeaders) {
+        return event;
+    }
+    gst_event_unref(event);
+    return gst_video_event_new_upstream_force_key_unit(runningTime, FALSE, count);
+}
 
 WebRtcPeer::WebRtcPeer(WebRtcPeerOptions options) : options_(std::move(options)) {
     ensureGstInitialized();
