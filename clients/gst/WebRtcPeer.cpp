@@ -157,7 +157,27 @@ constexpr const char* kOpusCaps =
     "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
     "encoding-params=(string)2";
 
+GstPadProbeReturn askWithPli(GstPad*, GstPadProbeInfo* info, gpointer) {
+    GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
+    if (event) GST_PAD_PROBE_INFO_DATA(info) = keyUnitRequestAsPli(event);
+    return GST_PAD_PROBE_OK;
+}
+
 }  // namespace
+
+GstEvent* keyUnitRequestAsPli(GstEvent* event) {
+    GstClockTime runningTime = GST_CLOCK_TIME_NONE;
+    gboolean allHeaders = FALSE;
+    guint count = 0;
+    if (GST_EVENT_TYPE(event) != GST_EVENT_CUSTOM_UPSTREAM ||
+        !gst_video_event_is_force_key_unit(event) ||
+        !gst_video_event_parse_upstream_force_key_unit(event, &runningTime, &allHeaders, &count) ||
+        !allHeaders) {
+        return event;
+    }
+    gst_event_unref(event);
+    return gst_video_event_new_upstream_force_key_unit(runningTime, FALSE, count);
+}
 
 WebRtcPeer::WebRtcPeer(WebRtcPeerOptions options) : options_(std::move(options)) {
     ensureGstInitialized();
@@ -607,6 +627,15 @@ void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* elemen
         }
         if (hasProperty(element, "wait-for-keyframe")) {
             g_object_set(element, "wait-for-keyframe", TRUE, nullptr);
+        }
+        // rtpvp8depay asks with all-headers=TRUE, which rtpsession sends as an RTCP FIR whenever
+        // "ccm fir" was negotiated; like browsers, ask with a PLI instead. Janus 1.1.2 ignored
+        // the FIRs (media SSRC 0 in the common header, as RFC 5104 wants), so its viewers
+        // recovered from a loss only at the publisher's periodic key frame (2 s).
+        if (GstPad* sink = gst_element_get_static_pad(element, "sink")) {
+            gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, &askWithPli, nullptr,
+                              nullptr);
+            gst_object_unref(sink);
         }
     }
 }

@@ -25,6 +25,7 @@ typedef struct _GstPad GstPad;
 typedef struct _GstBus GstBus;
 typedef struct _GstMessage GstMessage;
 typedef struct _GstAppSink GstAppSink;
+typedef struct _GstEvent GstEvent;
 
 namespace vcb::gstclient {
 
@@ -61,6 +62,11 @@ struct RepairStats {
     uint64_t rtxRecovered = 0;  // rtprtxreceive: RTX packets turned back into the original
     uint64_t jitterLost = 0;    // rtpjitterbuffer: packets given up as lost
 };
+
+// A viewer's key-frame request (upstream force-key-unit event, as rtpvp8depay sends it) with
+// all-headers cleared, so that rtpsession sends an RTCP PLI, as browsers do, and not a FIR (Janus
+// 1.1.2 ignores webrtcbin's FIRs). Takes ownership of `event`; anything else comes back unchanged.
+GstEvent* keyUnitRequestAsPli(GstEvent* event);
 
 // The host of an http(s)/ws URL when it is an IPv4 literal (what iceAddress wants), else "".
 std::string iceAddressFor(const std::string& url);

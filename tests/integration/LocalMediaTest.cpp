@@ -208,5 +208,31 @@ TEST(WebRtcPeerTest, ReceiveOfferingPeerOffersRecvonlyAudioAndVideo) {
     EXPECT_NE(offer->find("a=rtcp-mux"), std::string::npos);
 }
 
+// The viewers' key-frame requests go out as PLI (all-headers cleared, the rest kept), like a
+// browser's; Janus 1.1.2 ignored the FIRs that all-headers=TRUE turned into.
+TEST(WebRtcPeerTest, KeyFrameRequestBecomesPliRequest) {
+    gstclient::ensureGstInitialized();
+    GstEvent* request = gstclient::keyUnitRequestAsPli(
+        gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 7));
+    ASSERT_NE(request, nullptr);
+    GstClockTime runningTime = 0;
+    gboolean allHeaders = TRUE;
+    guint count = 0;
+    ASSERT_TRUE(
+        gst_video_event_parse_upstream_force_key_unit(request, &runningTime, &allHeaders, &count));
+    EXPECT_FALSE(allHeaders);
+    EXPECT_EQ(count, 7u);
+    EXPECT_EQ(runningTime, GST_CLOCK_TIME_NONE);
+    gst_event_unref(request);
+
+    // Other upstream events, and a request that already asks for a PLI, pass unchanged.
+    GstEvent* other = gst_event_new_reconfigure();
+    EXPECT_EQ(gstclient::keyUnitRequestAsPli(other), other);
+    gst_event_unref(other);
+    GstEvent* pli = gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, FALSE, 1);
+    EXPECT_EQ(gstclient::keyUnitRequestAsPli(pli), pli);
+    gst_event_unref(pli);
+}
+
 }  // namespace
 }  // namespace vcb::integration
