@@ -110,6 +110,15 @@ void Producer::handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retra
     listener_.onProducerRtp(*this, packet, nowUs);
 }
 
+bool Producer::repeatKeyFrameRequest(int64_t nowUs) {
+    if (!awaitingKeyFrame_ || keyFrameRepeats_ >= kMaxKeyFrameRepeats) return false;
+    if (!publisher_.connected()) return false;
+    if (nowUs - lastKeyFrameRequestUs_ < kKeyFrameRequestIntervalUs) return false;
+    if (!requestKeyFrame(nowUs)) return false;
+    ++keyFrameRepeats_;
+    return true;
+}
+
 size_t Producer::sendNacks(int64_t nowUs) {
     if (!nack_) return 0;
     auto& m = Metrics::instance();
@@ -151,6 +160,7 @@ bool Producer::requestKeyFrame(int64_t nowUs) {
         return false;
     }
     lastKeyFrameRequestUs_ = nowUs;
+    if (!awaitingKeyFrame_) keyFrameRepeats_ = 0;
     awaitingKeyFrame_ = true;
     // Compound packet (RFC 3550 §6.1): an empty RR first, so receivers that reject reduced-size
     // RTCP still accept the request.

@@ -54,6 +54,8 @@ class Producer {
     // Once the key frame arrived, a subscriber that joined just after it may ask again sooner:
     // this bounds join time without letting a burst of joins flood the publisher's encoder.
     static constexpr int64_t kKeyFrameMinIntervalUs = 200'000;
+    // How many times in a row the router's timer repeats an unanswered request by itself.
+    static constexpr int kMaxKeyFrameRepeats = 10;
 
     Producer(ProducerOptions options, PacketSink& publisher, Listener& listener);
     ~Producer();
@@ -80,6 +82,11 @@ class Producer {
     // Asks the publisher for a key frame unless one was asked for recently. Returns true if a
     // request went out.
     bool requestKeyFrame(int64_t nowUs);
+    // Called by the router's timer: repeats a request that is still unanswered after
+    // kKeyFrameRequestIntervalUs (the PLI, or the key frame itself, may have been lost on a lossy
+    // uplink; viewers would otherwise stay frozen until one of them asks again), at most
+    // kMaxKeyFrameRepeats times in a row. Returns true if a request went out.
+    bool repeatKeyFrameRequest(int64_t nowUs);
     bool findPacket(uint16_t seq, int64_t nowUs, rtp::RtpPacket& out);
     // Sends the publisher a generic NACK for the lost packets that are due (first request or a
     // retry). Called on every gap and by the router's NACK timer. Returns how many were NACKed.
@@ -113,6 +120,7 @@ class Producer {
     uint64_t givenUpReported_ = 0;                  // nack_->givenUpCount() already in Metrics
     std::vector<Consumer*> consumers_;
     int64_t lastKeyFrameRequestUs_ = 0;
+    int keyFrameRepeats_ = 0;  // timer repeats of the current unanswered request
     bool awaitingKeyFrame_ = false;  // a request went out and no key frame has arrived since
     uint8_t firSequence_ = 0;
 };

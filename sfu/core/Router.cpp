@@ -446,6 +446,7 @@ bool Router::sendPublisherNacks() {
     int64_t now = monotonicUs();
     for (auto& [id, producer] : producers_) {
         if (producer->nackGenerator() != nullptr) producer->sendNacks(now);
+        producer->repeatKeyFrameRequest(now);
     }
     return true;
 }

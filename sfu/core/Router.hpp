@@ -102,6 +102,7 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     Consumer* consumerBySsrc(TransportEntry& entry, uint32_t ssrc);
     bool sendPeriodicRtcp();
     bool sendTransportFeedback();
+    // Every kNackIntervalMs: NACKs to publishers, and repeats of unanswered key-frame requests.
     bool sendPublisherNacks();
 
     Worker& worker_;

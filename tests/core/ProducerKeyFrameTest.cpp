@@ -148,6 +148,47 @@ TEST(ProducerKeyFrameTest, AnsweredRequestLetsTheNextComeSooner) {
     EXPECT_EQ(publisher.rtcpSent().size(), 3u);
 }
 
+// A lost PLI (or a key frame whose packets were lost and not repaired) must not leave the viewers
+// frozen until one of them happens to ask again: the router's timer repeats the request.
+TEST(ProducerKeyFrameTest, TimerRepeatsAnUnansweredRequestBoundedly) {
+    RecordingSink publisher(kOurSsrc);
+    NullListener listener;
+    Producer producer(vp8Producer("p", kMediaSsrc), publisher, listener);
+    EXPECT_FALSE(producer.repeatKeyFrameRequest(kT0)) << "nothing asked yet";
+    EXPECT_TRUE(producer.requestKeyFrame(kT0));
+    EXPECT_FALSE(producer.repeatKeyFrameRequest(kT0 + kInterval - 1));
+    EXPECT_TRUE(producer.repeatKeyFrameRequest(kT0 + kInterval));
+    EXPECT_EQ(publisher.rtcpSent().size(), 2u);
+    EXPECT_EQ(parseRequest(publisher.rtcpSent()[1]).fmt, rtp::rtcp::kFmtPli);
+    // Bounded: after kMaxKeyFrameRepeats repeats without an answer the timer stops asking.
+    int64_t t = kT0 + kInterval;
+    for (int i = 1; i < Producer::kMaxKeyFrameRepeats; ++i) {
+        t += kInterval;
+        EXPECT_TRUE(producer.repeatKeyFrameRequest(t)) << i;
+    }
+    EXPECT_FALSE(producer.repeatKeyFrameRequest(t + kInterval));
+    EXPECT_EQ(publisher.rtcpSent().size(), 1u + Producer::kMaxKeyFrameRepeats);
+    // The key frame arrives: nothing left to repeat; a new request is repeated again.
+    deliver(producer, {96, 1, 3000, kMediaSsrc, true, {}, vp8KeyFrame(1)}, t + kInterval);
+    EXPECT_FALSE(producer.repeatKeyFrameRequest(t + 3 * kInterval));
+    t += 4 * kInterval;
+    EXPECT_TRUE(producer.requestKeyFrame(t));
+    EXPECT_TRUE(producer.repeatKeyFrameRequest(t + kInterval));
+    EXPECT_EQ(publisher.rtcpSent().size(), 3u + Producer::kMaxKeyFrameRepeats);
+}
+
+TEST(ProducerKeyFrameTest, AnAnsweredRequestIsNotRepeated) {
+    RecordingSink publisher(kOurSsrc);
+    NullListener listener;
+    Producer producer(vp8Producer("p", kMediaSsrc), publisher, listener);
+    EXPECT_TRUE(producer.requestKeyFrame(kT0));
+    deliver(producer, {96, 1, 3000, kMediaSsrc, true, {}, vp8KeyFrame(1)}, kT0 + 30'000);
+    for (int64_t t = kT0 + kInterval; t < kT0 + 10 * kInterval; t += 20'000) {
+        EXPECT_FALSE(producer.repeatKeyFrameRequest(t));
+    }
+    EXPECT_EQ(publisher.rtcpSent().size(), 1u);
+}
+
 TEST(ProducerKeyFrameTest, ConsumerNotYetConnectedKeepsWaitingForAKeyFrame) {
     // The key frame that arrives while the viewer is still in its DTLS handshake would be lost
     // on it: the consumer neither asks for one nor starts on it until its transport connects.
