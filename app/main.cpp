@@ -5,13 +5,16 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <thread>
 
 #include "app/ServerConfig.hpp"
 #include "common/Log.hpp"
 #include "rooms/Conference.hpp"
+#include "rooms/MeetingDirectory.hpp"
 #include "rooms/policy/UnitsFile.hpp"
 #include "rooms/store/MeetingStoreWriter.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
@@ -66,6 +69,26 @@ std::shared_ptr<const vcb::rooms::Authenticator> makeAuthenticator(
     vcb::auth::JwtVerifierConfig vc{settings.issuer, settings.audience, settings.leewaySeconds};
     return std::make_shared<vcb::auth::JwtAuthenticator>(
         vcb::auth::JwtVerifier(std::move(*key), std::move(vc)));
+}
+
+// Who may call the REST API /api/meetings (docs/operations.md "Admin tokens"): tokens with the
+// admin claim, verified like join tokens; open to all in auth mode dev.
+std::optional<vcb::signaling::ApiAuthorizer> makeApiAuthorizer(
+    const vcb::app::AuthSettings& settings, std::string& error) {
+    if (settings.mode != "jwt") {
+        VCB_LOG_WARN("api: auth dev mode, the REST API /api/meetings is open to anyone "
+                     "(set auth.mode: jwt and use vcb-token --admin)");
+        return vcb::signaling::ApiAuthorizer();
+    }
+    auto algorithm = vcb::auth::parseJwtAlgorithm(settings.algorithm);
+    if (!algorithm) {
+        error = "auth.algorithm must be HS256, ES256 or RS256";
+        return std::nullopt;
+    }
+    auto key = vcb::auth::JwtKey::fromFile(*algorithm, settings.keyFile, error);
+    if (!key) return std::nullopt;
+    vcb::auth::JwtVerifierConfig vc{settings.issuer, settings.audience, settings.leewaySeconds};
+    return vcb::signaling::ApiAuthorizer(vcb::auth::JwtVerifier(std::move(*key), std::move(vc)));
 }
 
 // The administrative unit tree of `path` (docs/meetings.md "The units file"), an empty tree
@@ -246,6 +269,31 @@ int main(int argc, char** argv) {
         VCB_LOG_WARN("no database: meeting records are not kept (set database: in the config)");
     }
 
+    // Meetings as records (docs/meetings.md "Meetings as records"): the REST API's directory, and
+    // the configured meetings inserted when absent. Destroyed before `records` drains.
+    auto apiAuthorizer = makeApiAuthorizer(config.auth, error);
+    if (!apiAuthorizer) {
+        std::cerr << "vcbridge: auth: " << error << "\n";
+        return 2;
+    }
+    std::unique_ptr<vcb::rooms::MeetingDirectory> directory;
+    if (records) {
+        directory = std::make_unique<vcb::rooms::MeetingDirectory>(units, *records);
+        const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+        std::vector<std::string> configured;
+        for (const auto& id : config.meetings)
+            if (vcb::rooms::isValidMeetingId(id)) configured.push_back(id);
+        auto inserted = directory->upsertConfigured(configured, nowMs);
+        if (!inserted) {
+            std::cerr << "vcbridge: database: " << inserted.error().message << "\n";
+            return 1;
+        }
+        VCB_LOG_INFO("meetings: %zu configured, %zu new record(s)", configured.size(),
+                     inserted.value());
+    }
+
     vcb::rooms::ConferenceConfig cc;
     cc.workers = config.workers;
     cc.ice = {config.mediaIp, config.rtcPortMin, config.rtcPortMax};
@@ -276,7 +324,9 @@ int main(int argc, char** argv) {
     limits.joinBurstPerIp = config.joinBurstPerIp;
     limits.wsMessageRate = config.wsMessageRate;
     limits.wsMessageBurst = config.wsMessageBurst;
-    vcb::signaling::SignalingServer server(ioc, hc, conference, limits);
+    vcb::signaling::SignalingServer server(
+        ioc, hc, conference, limits,
+        std::make_unique<vcb::signaling::MeetingsApi>(directory.get(), std::move(*apiAuthorizer)));
     if (auto ec = server.start()) {
         if (ec.category() == vcb::signaling::tlsErrorCategory()) {
             std::cerr << "vcbridge: " << ec.message() << " (certificate " << config.tlsCert

@@ -213,11 +213,11 @@ MeetingDirectory::~MeetingDirectory() {
 }
 
 DirectoryResult<std::vector<InvitedUnit>> MeetingDirectory::checkInvited(
-    const Unit& convening, const std::vector<InvitedUnit>& invited) const {
+    const UnitTree& units, const Unit& convening, const std::vector<InvitedUnit>& invited) {
     if (invited.empty()) return invalid("invited", "invite at least one unit");
     if (invited.size() > kMaxInvited) return invalid("invited", "too many invited units");
     for (size_t i = 0; i < invited.size(); ++i) {
-        const Unit* u = units_->find(invited[i].unit);
+        const Unit* u = units.find(invited[i].unit);
         const std::string field = "invited[" + std::to_string(i) + "]";
         if (u == nullptr)
             return DirectoryError{DirectoryErrorCode::UnknownUnit, field,
@@ -231,8 +231,9 @@ DirectoryResult<std::vector<InvitedUnit>> MeetingDirectory::checkInvited(
     return invited;
 }
 
-DirectoryResult<StoredMeeting> MeetingDirectory::validate(const MeetingDefinition& def,
-                                                          int64_t nowMs) const {
+DirectoryResult<StoredMeeting> MeetingDirectory::validate(const UnitTree& units,
+                                                          const MeetingDefinition& def,
+                                                          int64_t nowMs) {
     if (!isValidMeetingId(def.id)) return invalid("id", "id must be 1-64 of A-Z a-z 0-9 _ -");
     if (def.title.empty() || def.title.size() > kMaxTitleBytes || !isCleanUtf8(def.title))
         return invalid("title", "title must be UTF-8, 1-200 bytes, without control characters");
@@ -243,7 +244,7 @@ DirectoryResult<StoredMeeting> MeetingDirectory::validate(const MeetingDefinitio
         return invalid("scheduled_start",
                        "scheduled_start must be an RFC 3339 UTC time, e.g. 2026-12-05T08:00:00Z");
     if (def.convenedBy.empty()) return invalid("convening_unit", "convening_unit is required");
-    const Unit* convening = units_->find(def.convenedBy);
+    const Unit* convening = units.find(def.convenedBy);
     if (convening == nullptr)
         return DirectoryError{DirectoryErrorCode::UnknownUnit, "convening_unit",
                               "no unit '" + def.convenedBy + "' in the unit tree"};
@@ -252,7 +253,7 @@ DirectoryResult<StoredMeeting> MeetingDirectory::validate(const MeetingDefinitio
     m.title = def.title;
     m.convenedBy = def.convenedBy;
     if (def.invited) {
-        auto checked = checkInvited(*convening, *def.invited);
+        auto checked = checkInvited(units, *convening, *def.invited);
         if (!checked) return checked.error();
         m.invited = std::move(checked).value();
     } else {
@@ -287,7 +288,8 @@ void MeetingDirectory::create(MeetingDefinition definition, int64_t nowMs,
 void MeetingDirectory::patch(std::string id, MeetingPatch patch, int64_t nowMs,
                              Callback<StoredMeeting> done) {
     auto result = std::make_shared<std::optional<DirectoryResult<StoredMeeting>>>();
-    auto write = [this, id = std::move(id), patch = std::move(patch), nowMs,
+    // Captures the tree, not the directory: the writer may run it after the directory is gone.
+    auto write = [units = units_, id = std::move(id), patch = std::move(patch), nowMs,
                   result](store::MeetingStore& db) -> store::Status {
         auto current = db.getMeeting(id);
         if (!current) {
@@ -309,7 +311,7 @@ void MeetingDirectory::patch(std::string id, MeetingPatch patch, int64_t nowMs,
         def.invited = patch.invited ? *patch.invited : old.invited;
         def.chair = patch.chair.value_or(old.chair);
         def.scheduledStart = patch.scheduledStart.value_or(formatRfc3339Utc(old.scheduledStartMs));
-        auto merged = validate(def, nowMs);
+        auto merged = validate(*units, def, nowMs);
         if (!merged) {
             *result = merged.error();
             return store::Ok{};

@@ -109,10 +109,16 @@ class MeetingDirectory {
     MeetingDirectory& operator=(const MeetingDirectory&) = delete;
 
     const UnitTree& units() const { return *units_; }
+    const std::shared_ptr<const UnitTree>& sharedUnits() const { return units_; }
 
     // Pure validation: the record `definition` becomes (state scheduled, created = updated = now).
     DirectoryResult<store::StoredMeeting> validate(const MeetingDefinition& definition,
-                                                   int64_t nowMs) const;
+                                                   int64_t nowMs) const {
+        return validate(*units_, definition, nowMs);
+    }
+    static DirectoryResult<store::StoredMeeting> validate(const UnitTree& units,
+                                                          const MeetingDefinition& definition,
+                                                          int64_t nowMs);
 
     // Writes: the callback runs after COMMIT (or with the error).
     void create(MeetingDefinition definition, int64_t nowMs, Callback<store::StoredMeeting> done);
@@ -138,8 +144,9 @@ class MeetingDirectory {
     DirectoryResult<size_t> upsertConfigured(const std::vector<std::string>& ids, int64_t nowMs);
 
   private:
-    DirectoryResult<std::vector<store::InvitedUnit>> checkInvited(
-        const Unit& convening, const std::vector<store::InvitedUnit>& invited) const;
+    static DirectoryResult<std::vector<store::InvitedUnit>> checkInvited(
+        const UnitTree& units, const Unit& convening,
+        const std::vector<store::InvitedUnit>& invited);
     template <typename F>
     void read(F&& body);
     store::MeetingStore* readStore(DirectoryError& error);
