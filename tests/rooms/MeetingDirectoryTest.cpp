@@ -172,6 +172,30 @@ TEST_F(MeetingDirectoryTest, EachValidationErrorHasItsCodeAndField) {
     EXPECT_EQ(createCode(d), "unit_not_subordinate");
 }
 
+// "Acknowledged" means committed: with the writer held busy, create() does not answer; once the
+// writer runs, the answer comes and a read on another connection already sees the meeting.
+TEST_F(MeetingDirectoryTest, AnswersOnlyAfterCommit) {
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    ASSERT_TRUE(writer_->post(
+        [released](store::MeetingStore&) -> store::Status {
+            released.wait_for(10s);
+            return store::Ok{};
+        },
+        {}));
+    std::promise<DirectoryResult<StoredMeeting>> answer;
+    auto answered = answer.get_future();
+    directory_->create(def(), kNow,
+                       [&answer](DirectoryResult<StoredMeeting> r) { answer.set_value(r); });
+    EXPECT_EQ(answered.wait_for(200ms), std::future_status::timeout) << "answered before COMMIT";
+    release.set_value();
+    ASSERT_EQ(answered.wait_for(10s), std::future_status::ready);
+    ASSERT_TRUE(answered.get().ok());
+    auto other = store::MeetingStore::open(dir_.file("meetings.db"));
+    ASSERT_TRUE(other.ok());
+    EXPECT_TRUE(other.value()->getMeeting("hop-1").ok());
+}
+
 TEST_F(MeetingDirectoryTest, DuplicateIdIsMeetingExists) {
     ASSERT_EQ(createCode(def()), "ok");
     EXPECT_EQ(createCode(def()), "meeting_exists");
