@@ -220,7 +220,8 @@ int main(int argc, char** argv) {
     }
     vcb::setLogLevel(level);
 
-    // Kept for the meeting policy (docs/meetings.md); nothing consults it yet.
+    // Meeting records are validated against it (MeetingDirectory); the live meeting policy
+    // (docs/meeting-policy.md) will consult it too.
     const auto units = loadUnitTree(config.unitsFile, error);
     if (!units) {
         std::cerr << "vcbridge: " << error << "\n";

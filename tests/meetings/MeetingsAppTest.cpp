@@ -369,6 +369,63 @@ TEST_F(MeetingsAppTest, AttendanceCsvOpensInASpreadsheet) {
     EXPECT_EQ(member(noMeeting, "code"), "no_such_meeting");
 }
 
+TEST_F(MeetingsAppTest, EventsPageAndOpenMeetingsAreNotChanged) {
+    ASSERT_NO_FATAL_FAILURE(startServer(server_));
+    const uint16_t port = server_.port();
+    const std::string token = admin();
+    ASSERT_EQ(request(port, http::verb::post, "/api/meetings", token, meetingJson("hop-7"))
+                  .result(),
+              http::status::created);
+    // Nothing in the live meeting writes events or states yet: straight into the store.
+    {
+        auto db = store::MeetingStore::open(database());
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        for (int i = 0; i < 3; ++i) {
+            store::StoredEvent e;
+            e.timeMs = 1796457600000 + i * 1000;
+            e.type = i == 0 ? "meeting.opened" : "floor.granted";
+            e.unit = "ts.a";
+            e.subject = "Nguyễn Văn A";
+            e.detail = R"({"n":)" + std::to_string(i) + "}";
+            ASSERT_TRUE(db.value()->appendEvent("hop-7", e).ok());
+        }
+        auto m = db.value()->getMeeting("hop-7");
+        ASSERT_TRUE(m.ok());
+        auto open = m.value();
+        open.state = store::MeetingState::InSession;
+        ASSERT_TRUE(db.value()->updateMeeting(open).ok());
+    }
+    auto page = request(port, http::verb::get, "/api/meetings/hop-7/events?from=2&limit=1", token);
+    ASSERT_EQ(page.result(), http::status::ok) << page.body();
+    EXPECT_EQ(page.body(),
+              R"({"meeting":"hop-7","events":[{"seq":2,"time":"2026-12-05T08:00:01Z",)"
+              R"("type":"floor.granted","unit":"ts.a","subject":"Nguyễn Văn A",)"
+              R"("detail":{"n":1}}],"next":3})"
+              "\n");
+    auto last = request(port, http::verb::get, "/api/meetings/hop-7/events?from=3", token);
+    EXPECT_EQ(bodyObject(last)["events"].as_array().size(), 1u);
+    EXPECT_TRUE(bodyObject(last)["next"].is_null());
+
+    auto inSession = request(port, http::verb::get, "/api/meetings?state=in_session", token);
+    EXPECT_EQ(bodyObject(inSession)["meetings"].as_array().size(), 1u);
+    auto patch = request(port, http::verb::patch, "/api/meetings/hop-7", token, R"({"title":"x"})");
+    EXPECT_EQ(patch.result(), http::status::conflict);
+    EXPECT_EQ(member(patch, "code"), "meeting_in_progress");
+    auto del = request(port, http::verb::delete_, "/api/meetings/hop-7", token);
+    EXPECT_EQ(del.result(), http::status::conflict);
+    EXPECT_EQ(member(del, "code"), "meeting_in_progress");
+}
+
+// auth dev and no database: the API is open but has nothing to serve.
+TEST_F(MeetingsAppTest, WithoutADatabaseTheApiSays503) {
+    server_.setExtraArgs({});
+    std::string error;
+    ASSERT_TRUE(server_.start(kServer, 20s, &error)) << error;
+    auto res = request(server_.port(), http::verb::get, "/api/meetings", "");
+    EXPECT_EQ(res.result(), http::status::service_unavailable) << res.body();
+    EXPECT_EQ(member(res, "code"), "no_database");
+}
+
 TEST_F(MeetingsAppTest, AnAcknowledgedMeetingSurvivesKill9) {
     ASSERT_NO_FATAL_FAILURE(startServer(server_));
     auto created =
