@@ -390,5 +390,9 @@ int main(int argc, char** argv) {
     ioc.run();
     for (auto& t : threads) t.join();
     conference.stop();
+    // Meeting records: finish queued reads and commit queued writes while the io_context still
+    // exists, so their answers are posted to live (if stopped) strands.
+    directory.reset();
+    if (records) records->stop();
     return 0;
 }
