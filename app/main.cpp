@@ -197,7 +197,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (vm.count("workers")) config.workers = vm["workers"].as<size_t>();
-    if (vm.count("meeting")) config.meetings = vm["meeting"].as<std::vector<std::string>>();
+    if (vm.count("meeting")) {  // replaces the config's list, definitions included
+        config.meetings = vm["meeting"].as<std::vector<std::string>>();
+        config.meetingDefinitions.clear();
+    }
     if (vm.count("no-adhoc")) config.allowAdHocMeetings = false;
     if (vm.count("log-level")) config.logLevel = vm["log-level"].as<std::string>();
     if (vm.count("tls-cert")) config.tlsCert = vm["tls-cert"].as<std::string>();
@@ -278,6 +281,21 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::unique_ptr<vcb::rooms::MeetingDirectory> directory;
+    if (!records) {  // still check the definitions: a typo must not wait for the database
+        for (const auto& c : config.meetingDefinitions) {
+            vcb::rooms::MeetingDefinition d{c.id, c.title, c.convenedBy, std::nullopt, c.chair,
+                                            c.scheduledStart};
+            if (c.invited) {
+                d.invited.emplace();
+                for (const auto& [unit, subtree] : *c.invited) d.invited->push_back({unit, subtree});
+            }
+            if (auto r = vcb::rooms::MeetingDirectory::validate(*units, d, 0); !r) {
+                std::cerr << "vcbridge: meetings: meeting '" << c.id << "': " << r.error().field
+                          << ": " << r.error().message << "\n";
+                return 2;
+            }
+        }
+    }
     if (records) {
         directory = std::make_unique<vcb::rooms::MeetingDirectory>(units, *records);
         const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -286,13 +304,26 @@ int main(int argc, char** argv) {
         std::vector<std::string> configured;
         for (const auto& id : config.meetings)
             if (vcb::rooms::isValidMeetingId(id)) configured.push_back(id);
-        auto inserted = directory->upsertConfigured(configured, nowMs);
-        if (!inserted) {
-            std::cerr << "vcbridge: database: " << inserted.error().message << "\n";
-            return 1;
+        std::vector<vcb::rooms::MeetingDefinition> definitions;
+        for (const auto& c : config.meetingDefinitions) {
+            vcb::rooms::MeetingDefinition d{c.id, c.title, c.convenedBy, std::nullopt, c.chair,
+                                            c.scheduledStart};
+            if (c.invited) {
+                d.invited.emplace();
+                for (const auto& [unit, subtree] : *c.invited) d.invited->push_back({unit, subtree});
+            }
+            definitions.push_back(std::move(d));
         }
-        VCB_LOG_INFO("meetings: %zu configured, %zu new record(s)", configured.size(),
-                     inserted.value());
+        auto changed = directory->upsertConfigured(configured, nowMs, definitions);
+        if (!changed) {
+            const bool invalid = changed.error().code != vcb::rooms::DirectoryErrorCode::StorageFailed &&
+                                 changed.error().code != vcb::rooms::DirectoryErrorCode::Unavailable;
+            std::cerr << "vcbridge: " << (invalid ? "meetings: " : "database: ")
+                      << changed.error().message << "\n";
+            return invalid ? 2 : 1;
+        }
+        VCB_LOG_INFO("meetings: %zu configured (%zu defined in full), %zu record(s) created or "
+                     "updated", configured.size(), definitions.size(), changed.value());
     }
 
     vcb::rooms::ConferenceConfig cc;

@@ -467,11 +467,51 @@ void MeetingDirectory::events(std::string id, int64_t fromSeq, size_t limit,
     });
 }
 
-DirectoryResult<size_t> MeetingDirectory::upsertConfigured(const std::vector<std::string>& ids,
-                                                           int64_t nowMs) {
-    auto inserted = std::make_shared<size_t>(0);
-    auto future = writer_.submit([ids, nowMs, inserted](store::MeetingStore& db) -> store::Status {
-        for (const auto& id : ids) {
+DirectoryResult<size_t> MeetingDirectory::upsertConfigured(
+    const std::vector<std::string>& ids, int64_t nowMs,
+    const std::vector<MeetingDefinition>& definitions) {
+    std::vector<StoredMeeting> records;
+    std::set<std::string, std::less<>> defined;
+    for (const auto& d : definitions) {
+        auto r = validate(d, nowMs);
+        if (!r) {
+            DirectoryError e = r.error();
+            e.message = "meeting '" + d.id + "': " + e.field + ": " + e.message;
+            return e;
+        }
+        if (!defined.insert(d.id).second)
+            return DirectoryError{DirectoryErrorCode::MeetingExists, "id",
+                                  "meeting '" + d.id + "' is defined twice"};
+        records.push_back(std::move(r).value());
+    }
+    std::vector<std::string> plain;
+    for (const auto& id : ids)
+        if (!defined.contains(id)) plain.push_back(id);
+    auto changed = std::make_shared<size_t>(0);
+    auto future = writer_.submit([records, plain, nowMs,
+                                  changed](store::MeetingStore& db) -> store::Status {
+        for (const auto& m : records) {
+            auto current = db.getMeeting(m.id);
+            if (!current) {
+                auto s = db.createMeeting(m);
+                if (!s) return s;
+                ++*changed;
+                continue;
+            }
+            const StoredMeeting& old = current.value();
+            if (inProgress(old)) continue;
+            StoredMeeting next = m;
+            next.state = old.state;
+            next.locked = old.locked;
+            next.createdMs = old.createdMs;
+            next.updatedMs = old.updatedMs;
+            if (next == old) continue;
+            next.updatedMs = nowMs;
+            auto s = db.updateMeeting(next);
+            if (!s) return s;
+            ++*changed;
+        }
+        for (const auto& id : plain) {
             if (db.getMeeting(id)) continue;
             StoredMeeting m;
             m.id = id;
@@ -481,13 +521,13 @@ DirectoryResult<size_t> MeetingDirectory::upsertConfigured(const std::vector<std
             m.updatedMs = nowMs;
             auto s = db.createMeeting(m);
             if (!s) return s;
-            ++*inserted;
+            ++*changed;
         }
         return store::Ok{};
     });
     auto status = future.get();
     if (!status) return fromStoreError(status.error());
-    return *inserted;
+    return *changed;
 }
 
 }  // namespace vcb::rooms

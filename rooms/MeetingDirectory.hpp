@@ -138,10 +138,14 @@ class MeetingDirectory {
     void events(std::string id, int64_t fromSeq, size_t limit,
                 Callback<std::vector<store::StoredEvent>> done);
 
-    // Start-up, blocking (waits for COMMIT): the meetings the config names (plain ids) are
-    // inserted when absent, as records tied to no unit (title = id); existing records are left
-    // as they are. Returns how many were inserted.
-    DirectoryResult<size_t> upsertConfigured(const std::vector<std::string>& ids, int64_t nowMs);
+    // Start-up, blocking (waits for COMMIT). `definitions` (the config's meetings given in full)
+    // are validated (the first error is returned, its message naming the meeting) and then
+    // created, or brought up to date when they exist and are not open/in session (state, lock
+    // and creation time are kept). `ids` without a definition (plain ids) are inserted when
+    // absent, as records tied to no unit (title = id); existing ones are left alone. All in one
+    // transaction. Returns how many records were created or changed.
+    DirectoryResult<size_t> upsertConfigured(const std::vector<std::string>& ids, int64_t nowMs,
+                                             const std::vector<MeetingDefinition>& definitions = {});
 
   private:
     static DirectoryResult<std::vector<store::InvitedUnit>> checkInvited(

@@ -416,6 +416,38 @@ TEST_F(MeetingsAppTest, EventsPageAndOpenMeetingsAreNotChanged) {
     EXPECT_EQ(member(del, "code"), "meeting_in_progress");
 }
 
+// meetings: in the config may define meetings in full; they are records from the start, and a
+// bad definition stops the start-up with the meeting and field named.
+TEST_F(MeetingsAppTest, ConfiguredMeetingDefinitionsAreRecords) {
+    const std::string config = dir_ + "/vcbridge.yaml";
+    auto write = [&](const std::string& convening) {
+        std::ofstream(config) << "auth:\n  mode: jwt\n  algorithm: HS256\n  key_file: " << secret_
+                              << "\n  issuer: " << kIssuer
+                              << "\nunits_file: units.yaml\ndatabase: " << database()
+                              << "\nmeetings:\n  - demo\n  - id: giao-ban\n"
+                                 "    title: Giao ban tỉnh\n    convening_unit: "
+                              << convening
+                              << "\n    chair: chu-tich-ts\n"
+                                 "    scheduled_start: 2026-12-05T08:00:00Z\n";
+    };
+    write("nowhere");
+    int status = -1;
+    const std::string out = run(std::string(kServer) + " --config " + config +
+                                    " --listen 127.0.0.1:0 --rtc-ports 47900-47909",
+                                &status);
+    EXPECT_EQ(status, 2) << out;
+    EXPECT_NE(out.find("vcbridge: meetings: meeting 'giao-ban': convening_unit:"),
+              std::string::npos)
+        << out;
+
+    write("ts");
+    ASSERT_NO_FATAL_FAILURE(startServer(server_));
+    auto got = request(server_.port(), http::verb::get, "/api/meetings/giao-ban", admin());
+    ASSERT_EQ(got.result(), http::status::ok) << got.body();
+    EXPECT_EQ(member(got, "title"), "Giao ban tỉnh");
+    EXPECT_EQ(member(got, "convening_unit_name"), "Tỉnh Thanh Sơn");
+}
+
 // auth dev and no database: the API is open but has nothing to serve.
 TEST_F(MeetingsAppTest, WithoutADatabaseTheApiSays503) {
     server_.setExtraArgs({});

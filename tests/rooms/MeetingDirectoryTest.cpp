@@ -329,5 +329,32 @@ TEST_F(MeetingDirectoryTest, ConfiguredMeetingsAreInsertedOnceAndNotOverwritten)
     EXPECT_EQ(get("demo").value().createdMs, kNow);
 }
 
+TEST_F(MeetingDirectoryTest, ConfiguredDefinitionsAreCreatedThenKeptUpToDate) {
+    auto d = def("giao-ban");
+    d.invited = std::vector<InvitedUnit>{{"ts.a", false}};
+    auto n = directory_->upsertConfigured({"demo", "giao-ban"}, kNow, {d});
+    ASSERT_TRUE(n.ok()) << n.error().message;
+    EXPECT_EQ(n.value(), 2u);  // demo (plain) and giao-ban (defined)
+    auto m = get("giao-ban");
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m.value().invited, *d.invited);
+    // Unchanged config: nothing written. A changed title: updated, creation time kept.
+    EXPECT_EQ(directory_->upsertConfigured({"demo", "giao-ban"}, kNow + 1, {d}).value(), 0u);
+    d.title = "Giao ban quý IV";
+    EXPECT_EQ(directory_->upsertConfigured({"demo", "giao-ban"}, kNow + 2, {d}).value(), 1u);
+    EXPECT_EQ(get("giao-ban").value().title, "Giao ban quý IV");
+    EXPECT_EQ(get("giao-ban").value().createdMs, kNow);
+    EXPECT_EQ(get("giao-ban").value().updatedMs, kNow + 2);
+    // A bad definition names the meeting and field, and writes nothing.
+    auto bad = def("khac");
+    bad.convenedBy = "nowhere";
+    auto e = directory_->upsertConfigured({"khac"}, kNow, {bad});
+    ASSERT_FALSE(e.ok());
+    EXPECT_EQ(e.error().code, DirectoryErrorCode::UnknownUnit);
+    EXPECT_NE(e.error().message.find("meeting 'khac': convening_unit"), std::string::npos)
+        << e.error().message;
+    EXPECT_EQ(get("khac").error().code, DirectoryErrorCode::NoSuchMeeting);
+}
+
 }  // namespace
 }  // namespace vcb::rooms
