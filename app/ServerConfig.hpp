@@ -1,8 +1,8 @@
 #pragma once
 #include <cstdint>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vcb::app {
@@ -42,7 +42,7 @@ struct ServerConfig {
     bool allowAdHocMeetings = true;
     size_t maxParticipantsPerMeeting = 500;
     size_t maxMeetings = 1000;
-    std::vector<std::string> meetings{"demo"};  // every configured meeting id (both forms)
+    std::vector<std::string> meetings{"demo"};          // every configured meeting id (both forms)
     std::vector<ConfiguredMeeting> meetingDefinitions;  // those given as mappings
     std::string logLevel = "info";
     // HTTPS/WSS on the listen port when both are set (PEM files; docs/operations.md).

@@ -7,8 +7,8 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <functional>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/ServerConfig.hpp"
@@ -76,8 +76,9 @@ std::shared_ptr<const vcb::rooms::Authenticator> makeAuthenticator(
 std::optional<vcb::signaling::ApiAuthorizer> makeApiAuthorizer(
     const vcb::app::AuthSettings& settings, std::string& error) {
     if (settings.mode != "jwt") {
-        VCB_LOG_WARN("api: auth dev mode, the REST API /api/meetings is open to anyone "
-                     "(set auth.mode: jwt and use vcb-token --admin)");
+        VCB_LOG_WARN(
+            "api: auth dev mode, the REST API /api/meetings is open to anyone "
+            "(set auth.mode: jwt and use vcb-token --admin)");
         return vcb::signaling::ApiAuthorizer();
     }
     auto algorithm = vcb::auth::parseJwtAlgorithm(settings.algorithm);
@@ -89,6 +90,17 @@ std::optional<vcb::signaling::ApiAuthorizer> makeApiAuthorizer(
     if (!key) return std::nullopt;
     vcb::auth::JwtVerifierConfig vc{settings.issuer, settings.audience, settings.leewaySeconds};
     return vcb::signaling::ApiAuthorizer(vcb::auth::JwtVerifier(std::move(*key), std::move(vc)));
+}
+
+// A meeting of the config's `meetings:` given in full, as the directory takes it.
+vcb::rooms::MeetingDefinition toDefinition(const vcb::app::ConfiguredMeeting& c) {
+    vcb::rooms::MeetingDefinition d{c.id,         c.title, c.convenedBy,
+                                    std::nullopt, c.chair, c.scheduledStart};
+    if (c.invited) {
+        d.invited.emplace();
+        for (const auto& [unit, subtree] : *c.invited) d.invited->push_back({unit, subtree});
+    }
+    return d;
 }
 
 // The administrative unit tree of `path` (docs/meetings.md "The units file"), an empty tree
@@ -283,13 +295,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<vcb::rooms::MeetingDirectory> directory;
     if (!records) {  // still check the definitions: a typo must not wait for the database
         for (const auto& c : config.meetingDefinitions) {
-            vcb::rooms::MeetingDefinition d{c.id, c.title, c.convenedBy, std::nullopt, c.chair,
-                                            c.scheduledStart};
-            if (c.invited) {
-                d.invited.emplace();
-                for (const auto& [unit, subtree] : *c.invited) d.invited->push_back({unit, subtree});
-            }
-            if (auto r = vcb::rooms::MeetingDirectory::validate(*units, d, 0); !r) {
+            if (auto r = vcb::rooms::MeetingDirectory::validate(*units, toDefinition(c), 0); !r) {
                 std::cerr << "vcbridge: meetings: meeting '" << c.id << "': " << r.error().field
                           << ": " << r.error().message << "\n";
                 return 2;
@@ -305,25 +311,20 @@ int main(int argc, char** argv) {
         for (const auto& id : config.meetings)
             if (vcb::rooms::isValidMeetingId(id)) configured.push_back(id);
         std::vector<vcb::rooms::MeetingDefinition> definitions;
-        for (const auto& c : config.meetingDefinitions) {
-            vcb::rooms::MeetingDefinition d{c.id, c.title, c.convenedBy, std::nullopt, c.chair,
-                                            c.scheduledStart};
-            if (c.invited) {
-                d.invited.emplace();
-                for (const auto& [unit, subtree] : *c.invited) d.invited->push_back({unit, subtree});
-            }
-            definitions.push_back(std::move(d));
-        }
+        for (const auto& c : config.meetingDefinitions) definitions.push_back(toDefinition(c));
         auto changed = directory->upsertConfigured(configured, nowMs, definitions);
         if (!changed) {
-            const bool invalid = changed.error().code != vcb::rooms::DirectoryErrorCode::StorageFailed &&
-                                 changed.error().code != vcb::rooms::DirectoryErrorCode::Unavailable;
+            const bool invalid =
+                changed.error().code != vcb::rooms::DirectoryErrorCode::StorageFailed &&
+                changed.error().code != vcb::rooms::DirectoryErrorCode::Unavailable;
             std::cerr << "vcbridge: " << (invalid ? "meetings: " : "database: ")
                       << changed.error().message << "\n";
             return invalid ? 2 : 1;
         }
-        VCB_LOG_INFO("meetings: %zu configured (%zu defined in full), %zu record(s) created or "
-                     "updated", configured.size(), definitions.size(), changed.value());
+        VCB_LOG_INFO(
+            "meetings: %zu configured (%zu defined in full), %zu record(s) created or "
+            "updated",
+            configured.size(), definitions.size(), changed.value());
     }
 
     vcb::rooms::ConferenceConfig cc;

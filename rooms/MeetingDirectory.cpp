@@ -127,7 +127,8 @@ DirectoryError fromStoreError(const store::StoreError& error) {
         case StoreErrorCode::Busy:
             return {DirectoryErrorCode::Unavailable, {}, "the meeting store is busy; retry later"};
         default:
-            return {DirectoryErrorCode::StorageFailed, {},
+            return {DirectoryErrorCode::StorageFailed,
+                    {},
                     "the meeting store failed (" +
                         std::string(store::storeErrorCodeName(error.code)) + ")"};
     }
@@ -156,8 +157,8 @@ std::optional<int64_t> parseRfc3339Utc(std::string_view s) {
     if (pos + 1 != s.size() || (s[pos] != 'Z' && s[pos] != 'z')) return std::nullopt;
     static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
-        d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0) || h > 23 || mi > 59 || se > 59)
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0) ||
+        h > 23 || mi > 59 || se > 59)
         return std::nullopt;
     const int64_t days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
     return ((days * 24 + h) * 60 + mi) * 60000 + se * 1000 + ms;
@@ -224,9 +225,9 @@ DirectoryResult<std::vector<InvitedUnit>> MeetingDirectory::checkInvited(
                                   "no unit '" + invited[i].unit + "' in the unit tree"};
         // Decision (docs/meetings.md): a unit convenes its own sub-tree only.
         if (!UnitTree::contains(convening, *u))
-            return DirectoryError{DirectoryErrorCode::UnitNotSubordinate, field,
-                                  "unit '" + invited[i].unit + "' is outside the sub-tree of '" +
-                                      convening.id + "'"};
+            return DirectoryError{
+                DirectoryErrorCode::UnitNotSubordinate, field,
+                "unit '" + invited[i].unit + "' is outside the sub-tree of '" + convening.id + "'"};
     }
     return invited;
 }
@@ -298,10 +299,11 @@ void MeetingDirectory::patch(std::string id, MeetingPatch patch, int64_t nowMs,
         }
         const StoredMeeting& old = current.value();
         if (inProgress(old)) {
-            *result = DirectoryError{DirectoryErrorCode::MeetingInProgress, {},
-                                     "the meeting is " +
-                                         std::string(store::meetingStateName(old.state)) +
-                                         "; change it when it has ended or before it opens"};
+            *result =
+                DirectoryError{DirectoryErrorCode::MeetingInProgress,
+                               {},
+                               "the meeting is " + std::string(store::meetingStateName(old.state)) +
+                                   "; change it when it has ended or before it opens"};
             return store::Ok{};
         }
         MeetingDefinition def;
@@ -344,7 +346,8 @@ void MeetingDirectory::remove(std::string id, Callback<StoredMeeting> done) {
             return store::Ok{};
         }
         if (inProgress(current.value())) {
-            *result = DirectoryError{DirectoryErrorCode::MeetingInProgress, {},
+            *result = DirectoryError{DirectoryErrorCode::MeetingInProgress,
+                                     {},
                                      "the meeting is open or in session; end it first"};
             return store::Ok{};
         }
@@ -381,8 +384,9 @@ void MeetingDirectory::read(F&& body) {
     // cannot be opened or too many reads wait.
     if (pendingReads_.fetch_add(1) >= kMaxPendingReads) {
         pendingReads_.fetch_sub(1);
-        body(nullptr, DirectoryError{DirectoryErrorCode::Unavailable, {},
-                                     "too many reads waiting; retry later"});
+        body(nullptr,
+             DirectoryError{
+                 DirectoryErrorCode::Unavailable, {}, "too many reads waiting; retry later"});
         return;
     }
     boost::asio::post(reader_, [this, body = std::forward<F>(body)]() mutable {
@@ -457,7 +461,7 @@ void MeetingDirectory::events(std::string id, int64_t fromSeq, size_t limit,
                               Callback<std::vector<store::StoredEvent>> done) {
     limit = std::clamp<size_t>(limit, 1, kMaxEventsPerRead);
     read([id = std::move(id), fromSeq, limit, done](store::MeetingStore* db,
-                                                   const DirectoryError& error) {
+                                                    const DirectoryError& error) {
         if (!db) return done(error);
         auto m = db->getMeeting(id);
         if (!m) return done(fromStoreError(m.error()));
@@ -488,43 +492,43 @@ DirectoryResult<size_t> MeetingDirectory::upsertConfigured(
     for (const auto& id : ids)
         if (!defined.contains(id)) plain.push_back(id);
     auto changed = std::make_shared<size_t>(0);
-    auto future = writer_.submit([records, plain, nowMs,
-                                  changed](store::MeetingStore& db) -> store::Status {
-        for (const auto& m : records) {
-            auto current = db.getMeeting(m.id);
-            if (!current) {
+    auto future =
+        writer_.submit([records, plain, nowMs, changed](store::MeetingStore& db) -> store::Status {
+            for (const auto& m : records) {
+                auto current = db.getMeeting(m.id);
+                if (!current) {
+                    auto s = db.createMeeting(m);
+                    if (!s) return s;
+                    ++*changed;
+                    continue;
+                }
+                const StoredMeeting& old = current.value();
+                if (inProgress(old)) continue;
+                StoredMeeting next = m;
+                next.state = old.state;
+                next.locked = old.locked;
+                next.createdMs = old.createdMs;
+                next.updatedMs = old.updatedMs;
+                if (next == old) continue;
+                next.updatedMs = nowMs;
+                auto s = db.updateMeeting(next);
+                if (!s) return s;
+                ++*changed;
+            }
+            for (const auto& id : plain) {
+                if (db.getMeeting(id)) continue;
+                StoredMeeting m;
+                m.id = id;
+                m.title = id;
+                m.scheduledStartMs = nowMs;
+                m.createdMs = nowMs;
+                m.updatedMs = nowMs;
                 auto s = db.createMeeting(m);
                 if (!s) return s;
                 ++*changed;
-                continue;
             }
-            const StoredMeeting& old = current.value();
-            if (inProgress(old)) continue;
-            StoredMeeting next = m;
-            next.state = old.state;
-            next.locked = old.locked;
-            next.createdMs = old.createdMs;
-            next.updatedMs = old.updatedMs;
-            if (next == old) continue;
-            next.updatedMs = nowMs;
-            auto s = db.updateMeeting(next);
-            if (!s) return s;
-            ++*changed;
-        }
-        for (const auto& id : plain) {
-            if (db.getMeeting(id)) continue;
-            StoredMeeting m;
-            m.id = id;
-            m.title = id;
-            m.scheduledStartMs = nowMs;
-            m.createdMs = nowMs;
-            m.updatedMs = nowMs;
-            auto s = db.createMeeting(m);
-            if (!s) return s;
-            ++*changed;
-        }
-        return store::Ok{};
-    });
+            return store::Ok{};
+        });
     auto status = future.get();
     if (!status) return fromStoreError(status.error());
     return *changed;

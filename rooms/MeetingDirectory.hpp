@@ -27,14 +27,14 @@
 namespace vcb::rooms {
 
 enum class DirectoryErrorCode {
-    InvalidField,       // a field is missing, of the wrong form or out of range (field says which)
-    UnknownUnit,        // a unit id the unit tree does not know
-    UnitNotSubordinate, // an invited unit outside the convening unit's sub-tree
-    MeetingExists,      // create with an id in use
-    NoSuchMeeting,      // no meeting with that id
-    MeetingInProgress,  // patch/delete of a meeting that is open or in session
-    Unavailable,        // the store's queue is full or stopped: retry later
-    StorageFailed,      // the database refused or failed (disk, I/O)
+    InvalidField,        // a field is missing, of the wrong form or out of range (field says which)
+    UnknownUnit,         // a unit id the unit tree does not know
+    UnitNotSubordinate,  // an invited unit outside the convening unit's sub-tree
+    MeetingExists,       // create with an id in use
+    NoSuchMeeting,       // no meeting with that id
+    MeetingInProgress,   // patch/delete of a meeting that is open or in session
+    Unavailable,         // the store's queue is full or stopped: retry later
+    StorageFailed,       // the database refused or failed (disk, I/O)
 };
 
 // "invalid_field", "unknown_unit", "unit_not_subordinate", "meeting_exists", "no_such_meeting",
@@ -144,8 +144,9 @@ class MeetingDirectory {
     // and creation time are kept). `ids` without a definition (plain ids) are inserted when
     // absent, as records tied to no unit (title = id); existing ones are left alone. All in one
     // transaction. Returns how many records were created or changed.
-    DirectoryResult<size_t> upsertConfigured(const std::vector<std::string>& ids, int64_t nowMs,
-                                             const std::vector<MeetingDefinition>& definitions = {});
+    DirectoryResult<size_t> upsertConfigured(
+        const std::vector<std::string>& ids, int64_t nowMs,
+        const std::vector<MeetingDefinition>& definitions = {});
 
   private:
     static DirectoryResult<std::vector<store::InvitedUnit>> checkInvited(

@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 #include <cctype>
-#include <chrono>
 #include <charconv>
+#include <chrono>
 
 #include "common/Log.hpp"
 #include "signaling/http/Problem.hpp"
@@ -253,9 +253,9 @@ void MeetingsApi::registerRoutes(HttpRouter& router) {
                                  : authorizer_.requireAdmin(request);
             if (denied) return responder.respond(std::move(*denied));
             if (directory_ == nullptr)
-                return responder.respond(problem(
-                    http::status::service_unavailable, "no_database",
-                    "this server keeps no meeting records (set database: in its config)"));
+                return responder.respond(
+                    problem(http::status::service_unavailable, "no_database",
+                            "this server keeps no meeting records (set database: in its config)"));
             if (!id.empty() && !rooms::isValidMeetingId(id))
                 return responder.respond(
                     problem(http::status::not_found, "no_such_meeting", "no such meeting"));
@@ -279,8 +279,11 @@ void MeetingsApi::create(HttpRequest request, HttpResponder responder) {
             body, {"id", "title", "convening_unit", "invited", "chair", "scheduled_start"}))
         return responder.respond(std::move(*bad));
     std::optional<std::string> id, title, convening, chair, start;
-    for (auto [key, out] : {std::pair{"id", &id}, {"title", &title}, {"convening_unit", &convening},
-                            {"chair", &chair}, {"scheduled_start", &start}}) {
+    for (auto [key, out] : {std::pair{"id", &id},
+                            {"title", &title},
+                            {"convening_unit", &convening},
+                            {"chair", &chair},
+                            {"scheduled_start", &start}}) {
         if (auto bad = readString(body, key, *out)) return responder.respond(std::move(*bad));
     }
     rooms::MeetingDefinition def;
@@ -292,8 +295,8 @@ void MeetingsApi::create(HttpRequest request, HttpResponder responder) {
     if (auto bad = readInvited(body, def.invited)) return responder.respond(std::move(*bad));
     directory_->create(
         std::move(def), clock_(),
-        [responder, units = directory_->sharedUnits()](
-            rooms::DirectoryResult<StoredMeeting> result) {
+        [responder,
+         units = directory_->sharedUnits()](rooms::DirectoryResult<StoredMeeting> result) {
             if (!result) return responder.respond(directoryProblem(result.error()));
             VCB_LOG_INFO("api: meeting %s created", result.value().id.c_str());
             auto r = jsonResponse(http::status::created, meetingJson(result.value(), *units));
@@ -320,13 +323,12 @@ void MeetingsApi::list(HttpRequest request, HttpResponder responder) {
 }
 
 void MeetingsApi::get(HttpRequest request, HttpResponder responder) {
-    directory_->get(std::string(request.param("id")),
-                    [responder, units = directory_->sharedUnits()](
-                        rooms::DirectoryResult<StoredMeeting> result) {
-                        if (!result) return responder.respond(directoryProblem(result.error()));
-                        responder.respond(
-                            jsonResponse(http::status::ok, meetingJson(result.value(), *units)));
-                    });
+    directory_->get(
+        std::string(request.param("id")), [responder, units = directory_->sharedUnits()](
+                                              rooms::DirectoryResult<StoredMeeting> result) {
+            if (!result) return responder.respond(directoryProblem(result.error()));
+            responder.respond(jsonResponse(http::status::ok, meetingJson(result.value(), *units)));
+        });
 }
 
 void MeetingsApi::patch(HttpRequest request, HttpResponder responder) {
@@ -336,19 +338,21 @@ void MeetingsApi::patch(HttpRequest request, HttpResponder responder) {
             body, {"title", "convening_unit", "invited", "chair", "scheduled_start"}))
         return responder.respond(std::move(*bad));
     rooms::MeetingPatch p;
-    for (auto [key, out] : {std::pair{"title", &p.title}, {"convening_unit", &p.convenedBy},
-                            {"chair", &p.chair}, {"scheduled_start", &p.scheduledStart}}) {
+    for (auto [key, out] : {std::pair{"title", &p.title},
+                            {"convening_unit", &p.convenedBy},
+                            {"chair", &p.chair},
+                            {"scheduled_start", &p.scheduledStart}}) {
         if (auto bad = readString(body, key, *out)) return responder.respond(std::move(*bad));
     }
     if (auto bad = readInvited(body, p.invited)) return responder.respond(std::move(*bad));
-    directory_->patch(std::string(request.param("id")), std::move(p), clock_(),
-                      [responder, units = directory_->sharedUnits()](
-                          rooms::DirectoryResult<StoredMeeting> result) {
-                          if (!result) return responder.respond(directoryProblem(result.error()));
-                          VCB_LOG_INFO("api: meeting %s changed", result.value().id.c_str());
-                          responder.respond(
-                              jsonResponse(http::status::ok, meetingJson(result.value(), *units)));
-                      });
+    directory_->patch(
+        std::string(request.param("id")), std::move(p), clock_(),
+        [responder,
+         units = directory_->sharedUnits()](rooms::DirectoryResult<StoredMeeting> result) {
+            if (!result) return responder.respond(directoryProblem(result.error()));
+            VCB_LOG_INFO("api: meeting %s changed", result.value().id.c_str());
+            responder.respond(jsonResponse(http::status::ok, meetingJson(result.value(), *units)));
+        });
 }
 
 void MeetingsApi::remove(HttpRequest request, HttpResponder responder) {
@@ -364,8 +368,9 @@ void MeetingsApi::remove(HttpRequest request, HttpResponder responder) {
 
 std::string MeetingsApi::attendanceCsv(const rooms::AttendanceReport& report) {
     std::string out = "\xEF\xBB\xBF";  // UTF-8 BOM: spreadsheets then read UTF-8, not cp1252
-    out += "unit_id,unit_name,present,first_join,last_leave,time_present_s,represented_by,"
-           "reconnects\r\n";
+    out +=
+        "unit_id,unit_name,present,first_join,last_leave,time_present_s,represented_by,"
+        "reconnects\r\n";
     auto line = [&out](const store::AttendanceRow& row, std::string_view name) {
         std::string by;
         for (const auto& s : row.representedBy) by += (by.empty() ? "" : "; ") + s;

@@ -143,10 +143,10 @@ class MeetingsAppTest : public ::testing::Test {
 
     std::string mint(const std::string& args, const std::string& key = "") {
         int status = -1;
-        std::string out = run(std::string(kTokenTool) + " --key-file " +
-                                  (key.empty() ? secret_ : key) + " --issuer " + kIssuer +
-                                  " --subject tester --ttl 600 " + args,
-                              &status);
+        std::string out =
+            run(std::string(kTokenTool) + " --key-file " + (key.empty() ? secret_ : key) +
+                    " --issuer " + kIssuer + " --subject tester --ttl 600 " + args,
+                &status);
         EXPECT_EQ(status, 0) << out;
         while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
         return out;
@@ -252,7 +252,8 @@ TEST_F(MeetingsAppTest, BadDefinitionsAreProblemsWithStableCodes) {
                        R"({"title":")" + std::string(20000, 'x') + R"("})");
     EXPECT_EQ(big.result(), http::status::payload_too_large);
     EXPECT_EQ(member(big, "code"), "body_too_large");
-    auto unknown = request(port, http::verb::patch, "/api/meetings/nope", token, R"({"title":"t"})");
+    auto unknown =
+        request(port, http::verb::patch, "/api/meetings/nope", token, R"({"title":"t"})");
     EXPECT_EQ(unknown.result(), http::status::not_found);
     EXPECT_EQ(member(unknown, "code"), "no_such_meeting");
     auto idChange = request(port, http::verb::patch, "/api/meetings/demo", token, R"({"id":"x"})");
@@ -263,9 +264,9 @@ TEST_F(MeetingsAppTest, BadDefinitionsAreProblemsWithStableCodes) {
 TEST_F(MeetingsAppTest, RefusedWithoutAnAdminToken) {
     ASSERT_NO_FATAL_FAILURE(startServer(server_));
     const uint16_t port = server_.port();
-    ASSERT_EQ(request(port, http::verb::post, "/api/meetings", admin(), meetingJson("hop-3"))
-                  .result(),
-              http::status::created);
+    ASSERT_EQ(
+        request(port, http::verb::post, "/api/meetings", admin(), meetingJson("hop-3")).result(),
+        http::status::created);
 
     auto none = request(port, http::verb::get, "/api/meetings", "");
     EXPECT_EQ(none.result(), http::status::unauthorized);
@@ -318,9 +319,9 @@ TEST_F(MeetingsAppTest, AttendanceCsvOpensInASpreadsheet) {
     ASSERT_NO_FATAL_FAILURE(startServer(server_));
     const uint16_t port = server_.port();
     const std::string token = admin();
-    ASSERT_EQ(request(port, http::verb::post, "/api/meetings", token, meetingJson("hop-5"))
-                  .result(),
-              http::status::created);
+    ASSERT_EQ(
+        request(port, http::verb::post, "/api/meetings", token, meetingJson("hop-5")).result(),
+        http::status::created);
     // Nothing in the live meeting writes attendance yet: the rows go in through the store, on
     // its own connection (WAL), as the meeting policy will.
     {
@@ -344,8 +345,8 @@ TEST_F(MeetingsAppTest, AttendanceCsvOpensInASpreadsheet) {
         "ts.a,Huyện Hà Giang,no,,,0,,0\r\n"
         "ts.b,\"Huyện \"\"Bình\"\", Đông\",yes,2026-12-05T08:00:00Z,2026-12-05T09:00:00.500Z,3600,"
         "\"Nguyễn Văn \"\"Ba\"\"; tran-thi-b\",2\r\n";
-    auto csv = request(port, http::verb::get, "/api/meetings/hop-5/attendance", token, "", "",
-                       "text/csv");
+    auto csv =
+        request(port, http::verb::get, "/api/meetings/hop-5/attendance", token, "", "", "text/csv");
     ASSERT_EQ(csv.result(), http::status::ok) << csv.body();
     EXPECT_EQ(csv[http::field::content_type], "text/csv; charset=utf-8; header=present");
     EXPECT_EQ(csv.body(), expected);
@@ -359,7 +360,8 @@ TEST_F(MeetingsAppTest, AttendanceCsvOpensInASpreadsheet) {
     EXPECT_EQ(units[2].as_object().at("name"), "Huyện \"Bình\", Đông");
     EXPECT_EQ(units[2].as_object().at("present"), true);
 
-    auto events = request(port, http::verb::get, "/api/meetings/hop-5/events?from=1&limit=10", token);
+    auto events =
+        request(port, http::verb::get, "/api/meetings/hop-5/events?from=1&limit=10", token);
     ASSERT_EQ(events.result(), http::status::ok) << events.body();
     EXPECT_EQ(bodyObject(events)["events"].as_array().size(), 0u);
     auto badLimit = request(port, http::verb::get, "/api/meetings/hop-5/events?limit=0", token);
@@ -373,9 +375,9 @@ TEST_F(MeetingsAppTest, EventsPageAndOpenMeetingsAreNotChanged) {
     ASSERT_NO_FATAL_FAILURE(startServer(server_));
     const uint16_t port = server_.port();
     const std::string token = admin();
-    ASSERT_EQ(request(port, http::verb::post, "/api/meetings", token, meetingJson("hop-7"))
-                  .result(),
-              http::status::created);
+    ASSERT_EQ(
+        request(port, http::verb::post, "/api/meetings", token, meetingJson("hop-7")).result(),
+        http::status::created);
     // Nothing in the live meeting writes events or states yet: straight into the store.
     {
         auto db = store::MeetingStore::open(database());
@@ -397,11 +399,10 @@ TEST_F(MeetingsAppTest, EventsPageAndOpenMeetingsAreNotChanged) {
     }
     auto page = request(port, http::verb::get, "/api/meetings/hop-7/events?from=2&limit=1", token);
     ASSERT_EQ(page.result(), http::status::ok) << page.body();
-    EXPECT_EQ(page.body(),
-              R"({"meeting":"hop-7","events":[{"seq":2,"time":"2026-12-05T08:00:01Z",)"
-              R"("type":"floor.granted","unit":"ts.a","subject":"Nguyễn Văn A",)"
-              R"("detail":{"n":1}}],"next":3})"
-              "\n");
+    EXPECT_EQ(page.body(), R"({"meeting":"hop-7","events":[{"seq":2,"time":"2026-12-05T08:00:01Z",)"
+                           R"("type":"floor.granted","unit":"ts.a","subject":"Nguyễn Văn A",)"
+                           R"("detail":{"n":1}}],"next":3})"
+                           "\n");
     auto last = request(port, http::verb::get, "/api/meetings/hop-7/events?from=3", token);
     EXPECT_EQ(bodyObject(last)["events"].as_array().size(), 1u);
     EXPECT_TRUE(bodyObject(last)["next"].is_null());

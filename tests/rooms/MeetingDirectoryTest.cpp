@@ -133,7 +133,9 @@ TEST_F(MeetingDirectoryTest, EachValidationErrorHasItsCodeAndField) {
     EXPECT_EQ(createCode(d, &field), "invalid_field");
     d.title = "\xC3\x28";  // broken UTF-8
     EXPECT_EQ(createCode(d, &field), "invalid_field");
-    d.title = "a\xC2\x85" "b";  // C1 control (NEL)
+    d.title =
+        "a\xC2\x85"
+        "b";  // C1 control (NEL)
     EXPECT_EQ(createCode(d, &field), "invalid_field");
 
     d = def();
@@ -278,7 +280,8 @@ TEST_F(MeetingDirectoryTest, AttendanceListsEveryInvitedUnitInTreeOrder) {
     row.timePresentMs = 60000;
     row.representedBy = {"a", "b"};
     ASSERT_TRUE(
-        writer_->submit([row](store::MeetingStore& db) { return db.upsertAttendance("hop-1", row); })
+        writer_
+            ->submit([row](store::MeetingStore& db) { return db.upsertAttendance("hop-1", row); })
             .get()
             .ok());
     auto r = wait<AttendanceReport>([&](auto cb) { directory_->attendance("hop-1", cb); });
