@@ -336,13 +336,18 @@ TEST_F(MeetingsAppTest, AttendanceCsvOpensInASpreadsheet) {
         b.representedBy = {"Nguyễn Văn \"Ba\"", "tran-thi-b"};
         b.reconnects = 2;
         ASSERT_TRUE(db.value()->upsertAttendance("hop-5", b).ok());
+        store::AttendanceRow a;  // a subject a spreadsheet would run as a formula
+        a.unit = "ts.a";
+        a.present = true;
+        a.representedBy = {"=HYPERLINK(\"x\")"};
+        ASSERT_TRUE(db.value()->upsertAttendance("hop-5", a).ok());
     }
     const std::string expected =
         "\xEF\xBB\xBF"
         "unit_id,unit_name,present,first_join,last_leave,time_present_s,represented_by,"
         "reconnects\r\n"
         "ts,Tỉnh Thanh Sơn,no,,,0,,0\r\n"
-        "ts.a,Huyện Hà Giang,no,,,0,,0\r\n"
+        "ts.a,Huyện Hà Giang,yes,,,0,\"'=HYPERLINK(\"\"x\"\")\",0\r\n"
         "ts.b,\"Huyện \"\"Bình\"\", Đông\",yes,2026-12-05T08:00:00Z,2026-12-05T09:00:00.500Z,3600,"
         "\"Nguyễn Văn \"\"Ba\"\"; tran-thi-b\",2\r\n";
     auto csv =
