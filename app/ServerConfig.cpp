@@ -107,6 +107,76 @@ bool parsePortRange(const std::string& text, uint16_t& min, uint16_t& max) {
            min <= max;
 }
 
+// meetings: a list whose entries are ids ("demo") or mappings with id, title, convening_unit,
+// invited ([{unit, subtree}] or [unit id, ...]), chair, scheduled_start.
+static bool loadMeetings(const YAML::Node& node, ServerConfig& c, std::string& error) {
+    if (!node.IsSequence()) {
+        error = "meetings must be a list of meeting ids or definitions";
+        return false;
+    }
+    c.meetings.clear();
+    c.meetingDefinitions.clear();
+    for (size_t i = 0; i < node.size(); ++i) {
+        const YAML::Node m = node[i];
+        const std::string where = "meetings[" + std::to_string(i) + "]";
+        if (m.IsScalar()) {
+            c.meetings.push_back(m.as<std::string>());
+            continue;
+        }
+        if (!m.IsMap()) {
+            error = where + " must be an id or a mapping";
+            return false;
+        }
+        ConfiguredMeeting d;
+        for (const auto& kv : m) {
+            const std::string key = kv.first.as<std::string>();
+            if (key == "invited") {
+                if (!kv.second.IsSequence()) {
+                    error = where + ".invited must be a list";
+                    return false;
+                }
+                std::vector<std::pair<std::string, bool>> invited;
+                for (const auto& u : kv.second) {
+                    if (u.IsScalar()) {
+                        invited.emplace_back(u.as<std::string>(), false);
+                    } else if (u.IsMap() && u["unit"] && u.size() <= 2 &&
+                               (u.size() == 1 || u["subtree"])) {
+                        invited.emplace_back(u["unit"].as<std::string>(),
+                                             u["subtree"] ? u["subtree"].as<bool>() : false);
+                    } else {
+                        error = where + ".invited entries are unit ids or {unit, subtree}";
+                        return false;
+                    }
+                }
+                d.invited = std::move(invited);
+                continue;
+            }
+            std::string* field = key == "id"                ? &d.id
+                                 : key == "title"           ? &d.title
+                                 : key == "convening_unit"  ? &d.convenedBy
+                                 : key == "chair"           ? &d.chair
+                                 : key == "scheduled_start" ? &d.scheduledStart
+                                                            : nullptr;
+            if (field == nullptr) {
+                error = where + ": unknown key '" + key + "'";
+                return false;
+            }
+            if (!kv.second.IsScalar()) {
+                error = where + "." + key + " must be a string";
+                return false;
+            }
+            *field = kv.second.Scalar();
+        }
+        if (d.id.empty()) {
+            error = where + ".id is required";
+            return false;
+        }
+        c.meetings.push_back(d.id);
+        c.meetingDefinitions.push_back(std::move(d));
+    }
+    return true;
+}
+
 bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error) {
     try {
         YAML::Node root = YAML::LoadFile(path);
@@ -159,7 +229,10 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
             c.maxParticipantsPerMeeting = root["max_participants_per_meeting"].as<size_t>();
         }
         if (root["max_meetings"]) c.maxMeetings = root["max_meetings"].as<size_t>();
-        if (root["meetings"]) c.meetings = root["meetings"].as<std::vector<std::string>>();
+        if (root["meetings"] && !loadMeetings(root["meetings"], c, error)) {
+            error = path + ": " + error;
+            return false;
+        }
         if (root["log_level"]) c.logLevel = root["log_level"].as<std::string>();
         if (root["tls_cert"]) c.tlsCert = root["tls_cert"].as<std::string>();
         if (root["tls_key"]) c.tlsKey = root["tls_key"].as<std::string>();

@@ -1,6 +1,8 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vcb::app {
@@ -16,6 +18,18 @@ struct AuthSettings {
     int64_t leewaySeconds = 30;
 };
 
+// A meeting of `meetings:` given as a mapping (docs/meetings.md "Meetings as records"): its
+// record is created or brought up to date at start-up. Validated against the unit tree then.
+struct ConfiguredMeeting {
+    std::string id;
+    std::string title;
+    std::string convenedBy;  // convening_unit
+    // invited: nullopt = the convening unit's sub-tree; (unit, subtree) pairs otherwise
+    std::optional<std::vector<std::pair<std::string, bool>>> invited;
+    std::string chair;
+    std::string scheduledStart;  // RFC 3339 UTC
+};
+
 // Everything an operator can set, from the YAML file and the command line (flags win).
 struct ServerConfig {
     std::string listenAddress = "127.0.0.1";
@@ -28,7 +42,8 @@ struct ServerConfig {
     bool allowAdHocMeetings = true;
     size_t maxParticipantsPerMeeting = 500;
     size_t maxMeetings = 1000;
-    std::vector<std::string> meetings{"demo"};
+    std::vector<std::string> meetings{"demo"};          // every configured meeting id (both forms)
+    std::vector<ConfiguredMeeting> meetingDefinitions;  // those given as mappings
     std::string logLevel = "info";
     // HTTPS/WSS on the listen port when both are set (PEM files; docs/operations.md).
     std::string tlsCert;

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
         "HS256: the shared secret file (as auth.key_file); ES256/RS256: the PEM private key")(
         "alg", po::value<std::string>()->default_value("HS256"), "HS256, ES256 or RS256")(
         "meeting", po::value<std::string>(), "the meeting id the token admits to, or '*' for any")(
+        "admin",
+        "an administrator's token for the REST API /api/meetings (admin claim); --meeting is then "
+        "optional and without it the token admits to no meeting")(
         "name", po::value<std::string>(), "display name shown to the others (optional)")(
         "role", po::value<std::string>()->default_value("delegate"),
         "chair, delegate, room, observer, technician or recorder")(
@@ -36,11 +39,12 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (vm.count("help")) {
-        std::cout << "Usage: vcb-token --key-file FILE --meeting ID [options]\n\n" << opts;
+        std::cout << "Usage: vcb-token --key-file FILE (--meeting ID | --admin) [options]\n\n"
+                  << opts;
         return 0;
     }
-    if (!vm.count("key-file") || !vm.count("meeting")) {
-        std::cerr << "vcb-token: --key-file and --meeting are required\n" << opts;
+    if (!vm.count("key-file") || (!vm.count("meeting") && !vm.count("admin"))) {
+        std::cerr << "vcb-token: --key-file and --meeting (or --admin) are required\n" << opts;
         return 2;
     }
     auto alg = vcb::auth::parseJwtAlgorithm(vm["alg"].as<std::string>());
@@ -57,7 +61,8 @@ int main(int argc, char** argv) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     boost::json::object claims;
-    claims["meeting"] = vm["meeting"].as<std::string>();
+    if (vm.count("meeting")) claims["meeting"] = vm["meeting"].as<std::string>();
+    if (vm.count("admin")) claims["admin"] = true;
     claims["role"] = vm["role"].as<std::string>();
     claims["iat"] = now;
     claims["exp"] = now + ttl;

@@ -5,13 +5,16 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/ServerConfig.hpp"
 #include "common/Log.hpp"
 #include "rooms/Conference.hpp"
+#include "rooms/MeetingDirectory.hpp"
 #include "rooms/policy/UnitsFile.hpp"
 #include "rooms/store/MeetingStoreWriter.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
@@ -66,6 +69,38 @@ std::shared_ptr<const vcb::rooms::Authenticator> makeAuthenticator(
     vcb::auth::JwtVerifierConfig vc{settings.issuer, settings.audience, settings.leewaySeconds};
     return std::make_shared<vcb::auth::JwtAuthenticator>(
         vcb::auth::JwtVerifier(std::move(*key), std::move(vc)));
+}
+
+// Who may call the REST API /api/meetings (docs/operations.md "Admin tokens"): tokens with the
+// admin claim, verified like join tokens; open to all in auth mode dev.
+std::optional<vcb::signaling::ApiAuthorizer> makeApiAuthorizer(
+    const vcb::app::AuthSettings& settings, std::string& error) {
+    if (settings.mode != "jwt") {
+        VCB_LOG_WARN(
+            "api: auth dev mode, the REST API /api/meetings is open to anyone "
+            "(set auth.mode: jwt and use vcb-token --admin)");
+        return vcb::signaling::ApiAuthorizer();
+    }
+    auto algorithm = vcb::auth::parseJwtAlgorithm(settings.algorithm);
+    if (!algorithm) {
+        error = "auth.algorithm must be HS256, ES256 or RS256";
+        return std::nullopt;
+    }
+    auto key = vcb::auth::JwtKey::fromFile(*algorithm, settings.keyFile, error);
+    if (!key) return std::nullopt;
+    vcb::auth::JwtVerifierConfig vc{settings.issuer, settings.audience, settings.leewaySeconds};
+    return vcb::signaling::ApiAuthorizer(vcb::auth::JwtVerifier(std::move(*key), std::move(vc)));
+}
+
+// A meeting of the config's `meetings:` given in full, as the directory takes it.
+vcb::rooms::MeetingDefinition toDefinition(const vcb::app::ConfiguredMeeting& c) {
+    vcb::rooms::MeetingDefinition d{c.id,         c.title, c.convenedBy,
+                                    std::nullopt, c.chair, c.scheduledStart};
+    if (c.invited) {
+        d.invited.emplace();
+        for (const auto& [unit, subtree] : *c.invited) d.invited->push_back({unit, subtree});
+    }
+    return d;
 }
 
 // The administrative unit tree of `path` (docs/meetings.md "The units file"), an empty tree
@@ -174,7 +209,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (vm.count("workers")) config.workers = vm["workers"].as<size_t>();
-    if (vm.count("meeting")) config.meetings = vm["meeting"].as<std::vector<std::string>>();
+    if (vm.count("meeting")) {  // replaces the config's list, definitions included
+        config.meetings = vm["meeting"].as<std::vector<std::string>>();
+        config.meetingDefinitions.clear();
+    }
     if (vm.count("no-adhoc")) config.allowAdHocMeetings = false;
     if (vm.count("log-level")) config.logLevel = vm["log-level"].as<std::string>();
     if (vm.count("tls-cert")) config.tlsCert = vm["tls-cert"].as<std::string>();
@@ -197,7 +235,8 @@ int main(int argc, char** argv) {
     }
     vcb::setLogLevel(level);
 
-    // Kept for the meeting policy (docs/meetings.md); nothing consults it yet.
+    // Meeting records are validated against it (MeetingDirectory); the live meeting policy
+    // (docs/meeting-policy.md) will consult it too.
     const auto units = loadUnitTree(config.unitsFile, error);
     if (!units) {
         std::cerr << "vcbridge: " << error << "\n";
@@ -246,6 +285,48 @@ int main(int argc, char** argv) {
         VCB_LOG_WARN("no database: meeting records are not kept (set database: in the config)");
     }
 
+    // Meetings as records (docs/meetings.md "Meetings as records"): the REST API's directory, and
+    // the configured meetings inserted when absent. Destroyed before `records` drains.
+    auto apiAuthorizer = makeApiAuthorizer(config.auth, error);
+    if (!apiAuthorizer) {
+        std::cerr << "vcbridge: auth: " << error << "\n";
+        return 2;
+    }
+    std::unique_ptr<vcb::rooms::MeetingDirectory> directory;
+    if (!records) {  // still check the definitions: a typo must not wait for the database
+        for (const auto& c : config.meetingDefinitions) {
+            if (auto r = vcb::rooms::MeetingDirectory::validate(*units, toDefinition(c), 0); !r) {
+                std::cerr << "vcbridge: meetings: meeting '" << c.id << "': " << r.error().field
+                          << ": " << r.error().message << "\n";
+                return 2;
+            }
+        }
+    }
+    if (records) {
+        directory = std::make_unique<vcb::rooms::MeetingDirectory>(units, *records);
+        const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+        std::vector<std::string> configured;
+        for (const auto& id : config.meetings)
+            if (vcb::rooms::isValidMeetingId(id)) configured.push_back(id);
+        std::vector<vcb::rooms::MeetingDefinition> definitions;
+        for (const auto& c : config.meetingDefinitions) definitions.push_back(toDefinition(c));
+        auto changed = directory->upsertConfigured(configured, nowMs, definitions);
+        if (!changed) {
+            const bool invalid =
+                changed.error().code != vcb::rooms::DirectoryErrorCode::StorageFailed &&
+                changed.error().code != vcb::rooms::DirectoryErrorCode::Unavailable;
+            std::cerr << "vcbridge: " << (invalid ? "meetings: " : "database: ")
+                      << changed.error().message << "\n";
+            return invalid ? 2 : 1;
+        }
+        VCB_LOG_INFO(
+            "meetings: %zu configured (%zu defined in full), %zu record(s) created or "
+            "updated",
+            configured.size(), definitions.size(), changed.value());
+    }
+
     vcb::rooms::ConferenceConfig cc;
     cc.workers = config.workers;
     cc.ice = {config.mediaIp, config.rtcPortMin, config.rtcPortMax};
@@ -276,7 +357,9 @@ int main(int argc, char** argv) {
     limits.joinBurstPerIp = config.joinBurstPerIp;
     limits.wsMessageRate = config.wsMessageRate;
     limits.wsMessageBurst = config.wsMessageBurst;
-    vcb::signaling::SignalingServer server(ioc, hc, conference, limits);
+    vcb::signaling::SignalingServer server(
+        ioc, hc, conference, limits,
+        std::make_unique<vcb::signaling::MeetingsApi>(directory.get(), std::move(*apiAuthorizer)));
     if (auto ec = server.start()) {
         if (ec.category() == vcb::signaling::tlsErrorCategory()) {
             std::cerr << "vcbridge: " << ec.message() << " (certificate " << config.tlsCert
@@ -339,5 +422,9 @@ int main(int argc, char** argv) {
     ioc.run();
     for (auto& t : threads) t.join();
     conference.stop();
+    // Meeting records: finish queued reads and commit queued writes while the io_context still
+    // exists, so their answers are posted to live (if stopped) strands.
+    directory.reset();
+    if (records) records->stop();
     return 0;
 }

@@ -15,12 +15,13 @@ ctest --output-on-failure -j"$(nproc)" --timeout 300 "$@"
 #    target fuzzed for VCB_CI_FUZZ_SECONDS (default 10) seconds (tests/fuzz/run.sh);
 #  - the control-path stress test and the meeting store tests (writer thread, reader thread,
 #    kill -9) under ThreadSanitizer (build-tsan/, only vcbridge and those tests are built:
-#    tests/stress/, tests/store/; of the unit tests only store_tests is built there);
+#    tests/stress/, tests/store/, tests/rooms/MeetingDirectoryTest; of the unit tests only
+#    store_tests and directory_tests are built there);
 #  - the whole suite again under ASan + UBSan + LeakSanitizer (tests/sanitize.sh, build-asan/),
 #    whose ctest summary is then the last output.
 if [ -n "${CI:-}" ] && [ "${CI:-}" != "false" ] || [ "${VCB_CI:-0}" = 1 ]; then
     "$root/tests/fuzz/run.sh" "${VCB_CI_FUZZ_SECONDS:-10}"
-    VCB_SAN_TARGETS="vcbridge control_stress_tests store_tests" \
+    VCB_SAN_TARGETS="vcbridge control_stress_tests store_tests directory_tests" \
         VCB_CMAKE_ARGS="-DVCB_BUILD_CLIENTS=OFF" "$root/tests/sanitize.sh" thread -L 'stress|unit'
     "$root/tests/sanitize.sh" address "$@"
 fi

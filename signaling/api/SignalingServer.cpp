@@ -8,14 +8,16 @@ namespace vcb::signaling {
 namespace http = boost::beast::http;
 
 SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig config,
-                                 rooms::Conference& conference, ApiLimits limits)
+                                 rooms::Conference& conference, ApiLimits limits,
+                                 std::unique_ptr<MeetingsApi> meetings)
     : conference_(conference),
       sessions_(std::make_shared<SessionRegistry>()),
       joinLimiter_(std::make_shared<RateLimiter>(RateLimiter::Config{
           limits.joinRatePerIp, limits.joinBurstPerIp, limits.rateLimitMaxIps})),
       server_(ioc, std::move(config)),
       whipWhep_(conference, sessions_, joinLimiter_),
-      ws_(std::make_shared<WsService>(conference, limits, joinLimiter_)) {
+      ws_(std::make_shared<WsService>(conference, limits, joinLimiter_)),
+      meetings_(std::move(meetings)) {
     HttpRouter& router = server_.router();
     router.add({http::verb::get, http::verb::head}, "/healthz", [](HttpRequest, HttpResponder res) {
         HttpResponse r;
@@ -44,6 +46,7 @@ SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig 
     });
     whipWhep_.registerRoutes(router);
     router.addWebSocket("/ws", ws_);
+    if (meetings_) meetings_->registerRoutes(router);
     router.freeze();
 }
 

@@ -4,6 +4,7 @@
 
 #include "rooms/Conference.hpp"
 #include "signaling/api/ApiLimits.hpp"
+#include "signaling/api/MeetingsApi.hpp"
 #include "signaling/api/RateLimiter.hpp"
 #include "signaling/api/SessionRegistry.hpp"
 #include "signaling/api/WhipWhepService.hpp"
@@ -12,12 +13,13 @@
 
 namespace vcb::signaling {
 
-// The one HTTP listener of vcbridge: WHIP, WHEP, the WebSocket protocol, /healthz, /metrics and
-// the demo page.
+// The one HTTP listener of vcbridge: WHIP, WHEP, the WebSocket protocol, the REST API
+// /api/meetings (when `meetings` is given), /healthz, /metrics and the demo page.
 class SignalingServer {
   public:
     SignalingServer(boost::asio::io_context& ioc, HttpServerConfig config,
-                    rooms::Conference& conference, ApiLimits limits = {});
+                    rooms::Conference& conference, ApiLimits limits = {},
+                    std::unique_ptr<MeetingsApi> meetings = nullptr);
     boost::system::error_code start();
     uint16_t port() const { return server_.port(); }
     // First step of a graceful shutdown: stop accepting connections, refuse new sessions and
@@ -34,6 +36,7 @@ class SignalingServer {
     HttpServer server_;
     WhipWhepService whipWhep_;
     std::shared_ptr<WsService> ws_;
+    std::unique_ptr<MeetingsApi> meetings_;
 };
 
 }  // namespace vcb::signaling

@@ -101,9 +101,15 @@ Expected<JwtClaims, JwtError> JwtClaims::fromJson(std::string_view payload) {
             return JwtError::BadClaim;
         }
     }
+    if (const auto* admin = o.if_contains("admin")) {
+        if (!admin->is_bool()) return JwtError::BadClaim;
+        c.admin = admin->as_bool();
+    }
     switch (readString(o, "meeting", c.meeting)) {
         case Found::No:
-            return JwtError::MissingClaim;
+            // An administrator's token may name no meeting: it then admits to none.
+            if (!c.admin) return JwtError::MissingClaim;
+            break;
         case Found::BadType:
             return JwtError::BadClaim;
         case Found::Yes:

@@ -20,7 +20,10 @@ struct JwtClaims {
     std::string issuer;                 // iss ("" = absent)
     std::vector<std::string> audience;  // aud (a string or an array of strings)
     std::string subject;                // sub, for logs
-    std::string meeting;                // the meeting id, or "*" for any (required)
+    std::string meeting;                // the meeting id, or "*" for any (required unless admin)
+    // admin: true — may manage meetings over the REST API (docs/operations.md "Admin tokens").
+    // Grants no join by itself: an admin token without "meeting" admits to no meeting.
+    bool admin = false;
     std::string displayName;            // name ("" = absent)
     rooms::ParticipantRole role = rooms::ParticipantRole::Delegate;  // role
     std::string unit;  // unit: the administrative unit the holder speaks for ("" = absent)
@@ -29,6 +32,7 @@ struct JwtClaims {
     static constexpr size_t kMaxNameBytes = 64;  // as protocol::kMaxDisplayNameBytes
 
     bool allowsMeeting(std::string_view meetingId) const {
+        if (meeting.empty()) return false;
         return meeting == kAnyMeeting || meeting == meetingId;
     }
 

@@ -64,5 +64,33 @@ TEST_F(UnitsConfigTest, TheShippedConfigNamesTheSample) {
     EXPECT_TRUE(std::filesystem::exists(config.unitsFile));
 }
 
+// meetings: ids or full definitions (docs/meetings.md "Meetings as records").
+TEST_F(UnitsConfigTest, MeetingsAreIdsOrDefinitions) {
+    ASSERT_TRUE(load("meetings:\n"
+                     "  - demo\n"
+                     "  - id: giao-ban\n"
+                     "    title: Họp giao ban tháng 12\n"
+                     "    convening_unit: ts\n"
+                     "    invited: [ts.a, {unit: ts.b, subtree: true}]\n"
+                     "    chair: chu-tich-ts\n"
+                     "    scheduled_start: 2026-12-05T08:00:00Z\n"))
+        << error_;
+    EXPECT_EQ(config_.meetings, (std::vector<std::string>{"demo", "giao-ban"}));
+    ASSERT_EQ(config_.meetingDefinitions.size(), 1u);
+    const auto& d = config_.meetingDefinitions[0];
+    EXPECT_EQ(d.title, "Họp giao ban tháng 12");
+    EXPECT_EQ(d.convenedBy, "ts");
+    ASSERT_TRUE(d.invited.has_value());
+    EXPECT_EQ(*d.invited, (std::vector<std::pair<std::string, bool>>{{"ts.a", false},
+                                                                      {"ts.b", true}}));
+    EXPECT_EQ(d.scheduledStart, "2026-12-05T08:00:00Z");
+
+    EXPECT_FALSE(load("meetings:\n  - id: a\n    colour: red\n"));
+    EXPECT_NE(error_.find("meetings[0]: unknown key 'colour'"), std::string::npos) << error_;
+    EXPECT_FALSE(load("meetings:\n  - title: no id\n"));
+    EXPECT_NE(error_.find("meetings[0].id is required"), std::string::npos) << error_;
+    EXPECT_FALSE(load("meetings: demo\n"));
+}
+
 }  // namespace
 }  // namespace vcb::app

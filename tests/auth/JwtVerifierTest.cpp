@@ -408,3 +408,29 @@ TEST_F(JwtVerifierTest, KeyConfigurationErrors) {
 
 }  // namespace
 }  // namespace vcb::auth
+
+namespace vcb::auth {
+namespace {
+
+// The admin claim of REST API tokens (vcb-token --admin): a boolean; an admin token may name no
+// meeting and then admits to none.
+TEST(JwtAdminClaim, AdminTokensMayNameNoMeeting) {
+    auto admin = JwtClaims::fromJson(R"({"exp":1800003600,"admin":true})");
+    ASSERT_TRUE(admin.ok());
+    EXPECT_TRUE(admin.value().admin);
+    EXPECT_FALSE(admin.value().allowsMeeting("m1"));
+    EXPECT_FALSE(admin.value().allowsMeeting(""));
+    auto both = JwtClaims::fromJson(R"({"exp":1800003600,"admin":true,"meeting":"*"})");
+    ASSERT_TRUE(both.ok());
+    EXPECT_TRUE(both.value().allowsMeeting("m1"));
+    EXPECT_FALSE(JwtClaims::fromJson(R"({"exp":1800003600,"meeting":"m1"})").value().admin);
+    EXPECT_EQ(JwtClaims::fromJson(R"({"exp":1800003600,"admin":false})").error(),
+              JwtError::MissingClaim);
+    EXPECT_EQ(JwtClaims::fromJson(R"({"exp":1800003600,"admin":"yes","meeting":"m1"})").error(),
+              JwtError::BadClaim);
+    EXPECT_EQ(JwtClaims::fromJson(R"({"exp":1800003600,"admin":1,"meeting":"m1"})").error(),
+              JwtError::BadClaim);
+}
+
+}  // namespace
+}  // namespace vcb::auth

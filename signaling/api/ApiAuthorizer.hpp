@@ -1,0 +1,50 @@
+#pragma once
+// Who may call the REST API /api/meetings (docs/operations.md "Admin tokens"):
+//  * auth: jwt — a bearer token signed with the configured key (same issuer/audience/leeway
+//    checks as joins) whose payload has "admin": true may do everything. A valid token without
+//    it is 403 forbidden, except that a chair or technician token whose "meeting" claim is
+//    exactly the meeting id (not "*") may read that meeting's attendance and events. Missing,
+//    expired, forged or malformed tokens are 401 unauthorized (WWW-Authenticate: Bearer).
+//  * auth: dev — no verifier: every call is allowed (vcbridge logs a warning at start-up).
+// Tokens are never logged.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "signaling/auth/JwtVerifier.hpp"
+#include "signaling/http/HttpRequest.hpp"
+#include "signaling/http/HttpResponse.hpp"
+
+namespace vcb::signaling {
+
+class ApiAuthorizer {
+  public:
+    using Clock = std::function<int64_t()>;  // seconds since the epoch
+
+    // Development: everything allowed.
+    ApiAuthorizer() = default;
+    // Production: tokens verified with `verifier`; `clock` defaults to the wall clock.
+    explicit ApiAuthorizer(auth::JwtVerifier verifier, Clock clock = {});
+
+    bool open() const { return !verifier_.has_value(); }
+
+    // nullopt: allowed. Otherwise the 401/403 problem to answer.
+    std::optional<HttpResponse> requireAdmin(const HttpRequest& request) const;
+    // Admin, or a chair/technician token for exactly `meetingId`.
+    std::optional<HttpResponse> requireMeetingReader(const HttpRequest& request,
+                                                     std::string_view meetingId) const;
+
+    // The bearer token of an Authorization header (RFC 6750 §2.1), empty when there is none.
+    static std::string bearerToken(const HttpRequest& request);
+
+  private:
+    std::optional<HttpResponse> check(const HttpRequest& request,
+                                      std::optional<std::string_view> meetingId) const;
+
+    std::optional<auth::JwtVerifier> verifier_;
+    Clock clock_;
+};
+
+}  // namespace vcb::signaling

@@ -1,0 +1,50 @@
+#pragma once
+// The REST API of meetings as records (docs/protocol.md "REST API: meetings"):
+//   POST   /api/meetings                       create (201 + Location)
+//   GET    /api/meetings[?state=]              list
+//   GET    /api/meetings/{id}                  one meeting
+//   PATCH  /api/meetings/{id}                  change fields (JSON merge of the given fields)
+//   DELETE /api/meetings/{id}                  delete with all its records
+//   GET    /api/meetings/{id}/attendance       JSON, or CSV (Accept: text/csv or ?format=csv)
+//   GET    /api/meetings/{id}/events[?from=&limit=]  the append-only event log (minutes)
+// Every error is an RFC 9457 problem with a stable code. Handlers never block: writes are posted
+// to MeetingStoreWriter and answered from its completion callback (after COMMIT); reads run on
+// MeetingDirectory's reader thread.
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "rooms/MeetingDirectory.hpp"
+#include "signaling/api/ApiAuthorizer.hpp"
+#include "signaling/http/HttpRouter.hpp"
+
+namespace vcb::signaling {
+
+class MeetingsApi {
+  public:
+    using Clock = std::function<int64_t()>;  // milliseconds since the epoch
+    static constexpr size_t kMaxBodyBytes = 16 * 1024;
+
+    // `directory` may be null (no database configured): every call is then 503 no_database.
+    MeetingsApi(rooms::MeetingDirectory* directory, ApiAuthorizer authorizer, Clock clock = {});
+
+    void registerRoutes(HttpRouter& router);
+
+    // RFC 4180 CSV of an attendance report: UTF-8 with a BOM, CRLF line ends, a header row.
+    static std::string attendanceCsv(const rooms::AttendanceReport& report);
+
+  private:
+    void create(HttpRequest request, HttpResponder responder);
+    void list(HttpRequest request, HttpResponder responder);
+    void get(HttpRequest request, HttpResponder responder);
+    void patch(HttpRequest request, HttpResponder responder);
+    void remove(HttpRequest request, HttpResponder responder);
+    void attendance(HttpRequest request, HttpResponder responder);
+    void events(HttpRequest request, HttpResponder responder);
+
+    rooms::MeetingDirectory* directory_;
+    ApiAuthorizer authorizer_;
+    Clock clock_;
+};
+
+}  // namespace vcb::signaling
