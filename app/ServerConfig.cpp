@@ -159,7 +159,38 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
             c.maxParticipantsPerMeeting = root["max_participants_per_meeting"].as<size_t>();
         }
         if (root["max_meetings"]) c.maxMeetings = root["max_meetings"].as<size_t>();
-        if (root["meetings"]) c.meetings = root["meetings"].as<std::vector<std::string>>();
+        if (root["meetings"]) {
+            c.meetings.clear();
+            for (const YAML::Node& m : root["meetings"]) {
+                if (m.IsScalar()) {
+                    c.meetings.push_back(m.as<std::string>());
+                    continue;
+                }
+                GovernmentMeetingSpec g;
+                if (!m.IsMap() || !m["id"] || !m["convening"] || !m["chair"]) {
+                    error = path + ": a government meeting needs id, convening and chair";
+                    return false;
+                }
+                g.id = m["id"].as<std::string>();
+                g.title = m["title"] ? m["title"].as<std::string>() : g.id;
+                g.convening = m["convening"].as<std::string>();
+                g.chair = m["chair"].as<std::string>();
+                if (m["invited"]) {
+                    for (const YAML::Node& inv : m["invited"]) {
+                        if (inv.IsMap() && inv["unit"]) {
+                            g.invited.push_back({false, inv["unit"].as<std::string>()});
+                        } else if (inv.IsMap() && inv["subtree"]) {
+                            g.invited.push_back({true, inv["subtree"].as<std::string>()});
+                        } else {
+                            error = path + ": meeting " + g.id +
+                                    ": invited entries are {unit: ID} or {subtree: ID}";
+                            return false;
+                        }
+                    }
+                }
+                c.governmentMeetings.push_back(std::move(g));
+            }
+        }
         if (root["log_level"]) c.logLevel = root["log_level"].as<std::string>();
         if (root["tls_cert"]) c.tlsCert = root["tls_cert"].as<std::string>();
         if (root["tls_key"]) c.tlsKey = root["tls_key"].as<std::string>();

@@ -16,6 +16,20 @@ struct AuthSettings {
     int64_t leewaySeconds = 30;
 };
 
+// A government meeting of the config's `meetings` (a mapping instead of a plain id), resolved
+// against the unit tree at start-up (docs/meeting-policy.md "Configured government meetings").
+struct GovernmentMeetingSpec {
+    std::string id;
+    std::string title;
+    std::string convening;  // unit id
+    struct Invite {
+        bool subtree = false;  // {subtree: id}: the unit and everything under it; {unit: id}
+        std::string unit;
+    };
+    std::vector<Invite> invited;
+    std::string chair;  // the chair's subject (token `sub`; dev mode: the display name)
+};
+
 // Everything an operator can set, from the YAML file and the command line (flags win).
 struct ServerConfig {
     std::string listenAddress = "127.0.0.1";
@@ -29,6 +43,7 @@ struct ServerConfig {
     size_t maxParticipantsPerMeeting = 500;
     size_t maxMeetings = 1000;
     std::vector<std::string> meetings{"demo"};
+    std::vector<GovernmentMeetingSpec> governmentMeetings;
     std::string logLevel = "info";
     // HTTPS/WSS on the listen port when both are set (PEM files; docs/operations.md).
     std::string tlsCert;
