@@ -211,6 +211,17 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         10s));
     const auto grantedAt = Clock::now();
     chair.queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kProvince)));
+    // Printed, not asserted (docs/benchmarks.md): grant sent → first decoded audio buffer of the
+    // new floor holder at a receiver, sampled every 5 ms; includes the chair client's send loop
+    // (≤ 50 ms), the WebSocket hop, the gate, the network and the receiver's jitter buffer.
+    Clock::time_point firstHeard{};
+    for (auto t = Clock::now(); t < grantedAt + 10s; t = Clock::now()) {
+        if (heard(blue, "green").audioBuffers > 0) {
+            firstHeard = t;
+            break;
+        }
+        std::this_thread::sleep_for(5ms);
+    }
     EXPECT_TRUE(waitFor(
         [&] {
             return heard(blue, "green").audioBuffersWithSignal > 20 &&
@@ -224,6 +235,10 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         << "the floor holder's picture is the programme";
     const auto programmeAfter =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - grantedAt);
+    std::printf("[ floor ] grant -> first audio buffer of the floor holder at a receiver: %lld ms\n",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           firstHeard - grantedAt)
+                                           .count()));
     std::printf("[ floor ] grant -> 20 audio buffers at receivers: %lld ms (incl. 100 ms polling), "
                 "-> 30 programme frames at the WHEP viewer: %lld ms\n",
                 static_cast<long long>(heardAfter.count()),
@@ -231,14 +246,27 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
     EXPECT_EQ(heard(chair, "blue").audioBuffers, 0u) << "blue still has no floor";
 
     // Revoke: green is silent again (after the packets already on their way).
+    const auto revokedAt = Clock::now();
     chair.queueControl(control(protocol::MeetingAction::RevokeFloor));
+    // Printed, not asserted: revoke sent → the last audio buffer of the former holder decoded at
+    // a receiver (sampled every 5 ms for 2 s).
+    Clock::time_point lastHeard = revokedAt;
+    for (auto last = heard(blue, "green").audioBuffers; Clock::now() < revokedAt + 2s;) {
+        std::this_thread::sleep_for(5ms);
+        const auto now = heard(blue, "green").audioBuffers;
+        if (now != last) lastHeard = Clock::now();
+        last = now;
+    }
+    std::printf("[ floor ] revoke -> last audio buffer of the former holder at a receiver: %lld ms\n",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           lastHeard - revokedAt)
+                                           .count()));
     ASSERT_TRUE(waitFor(
         [&] {
             auto st = chair.meetingState();
             return st && !st->floor;
         },
         10s));
-    std::this_thread::sleep_for(1500ms);
     {
         const auto greenBefore = heard(blue, "green").audioBuffers;
         const auto chairBefore = heard(blue, "red").audioBuffers;
