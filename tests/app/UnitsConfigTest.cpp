@@ -34,6 +34,32 @@ class UnitsConfigTest : public ::testing::Test {
     std::string error_;
 };
 
+// meetings: plain ids and government meetings (mappings) side by side.
+TEST_F(UnitsConfigTest, GovernmentMeetingsAreMappingsInMeetings) {
+    ASSERT_TRUE(load("meetings:\n"
+                     "  - demo\n"
+                     "  - id: council\n"
+                     "    title: Giao ban\n"
+                     "    convening: gov\n"
+                     "    chair: chair-1\n"
+                     "    invited: [{unit: hn}, {subtree: hn.bd}]\n"))
+        << error_;
+    EXPECT_EQ(config_.meetings, std::vector<std::string>{"demo"});
+    ASSERT_EQ(config_.governmentMeetings.size(), 1u);
+    const auto& g = config_.governmentMeetings[0];
+    EXPECT_EQ(g.id, "council");
+    EXPECT_EQ(g.title, "Giao ban");
+    EXPECT_EQ(g.convening, "gov");
+    EXPECT_EQ(g.chair, "chair-1");
+    ASSERT_EQ(g.invited.size(), 2u);
+    EXPECT_FALSE(g.invited[0].subtree);
+    EXPECT_EQ(g.invited[0].unit, "hn");
+    EXPECT_TRUE(g.invited[1].subtree);
+    EXPECT_EQ(g.invited[1].unit, "hn.bd");
+    EXPECT_FALSE(load("meetings:\n  - id: council\n    chair: c\n")) << "no convening unit";
+    EXPECT_FALSE(load("meetings:\n  - {id: c, convening: gov, chair: c, invited: [{units: x}]}\n"));
+}
+
 TEST_F(UnitsConfigTest, NoUnitsFileByDefault) {
     ASSERT_TRUE(load("listen: 127.0.0.1:8080\n")) << error_;
     EXPECT_EQ(config_.unitsFile, "");
