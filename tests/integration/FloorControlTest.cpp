@@ -275,6 +275,31 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         EXPECT_EQ(heard(blue, "green").audioBuffers, greenBefore)
             << "green's floor was revoked, yet it was still heard";
     }
+
+    // Discussion: the chair unmutes blue's unit without the floor → heard; then mutes blue → not.
+    chair.queueControl(control(protocol::MeetingAction::UnmuteUnit, std::string(kDistrict)));
+    EXPECT_TRUE(waitFor([&] { return heard(chair, "blue").audioBuffersWithSignal > 20; }, 20s))
+        << "an unmuted unit is heard: " << chair.summaryJson();
+    protocol::MeetingControl muteBlue = control(protocol::MeetingAction::Mute);
+    muteBlue.participantId = blue.participantId();
+    chair.queueControl(muteBlue);
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto st = chair.meetingState();
+            if (!st) return false;
+            for (const auto& s : st->speakers)
+                if (s == blue.participantId()) return false;
+            return true;
+        },
+        10s));
+    std::this_thread::sleep_for(1500ms);
+    {
+        const auto blueBefore = heard(green, "blue").audioBuffers;
+        const auto chairBefore = heard(green, "red").audioBuffers;
+        std::this_thread::sleep_for(3s);
+        EXPECT_GT(heard(green, "red").audioBuffers, chairBefore + 50) << "the chair's audio flows";
+        EXPECT_EQ(heard(green, "blue").audioBuffers, blueBefore) << "blue was muted, yet heard";
+    }
     EXPECT_EQ(viewer.stop(), 200);
     stop = true;
     for (auto& t : threads) t.join();
