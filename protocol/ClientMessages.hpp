@@ -84,7 +84,9 @@ struct Ping {
 
 // Government meetings: the chair's and the units' floor commands, one struct for all of them; the
 // `type` is the action: startSession, endMeeting, raiseHand, lowerHand, grantFloor {unit},
-// denyFloor {unit}, revokeFloor, mute {participantId}, unmuteUnit {unit}, muteAll.
+// denyFloor {unit}, revokeFloor, mute {participantId}, unmuteUnit {unit}, muteAll, spotlight
+// {unit?}, lockMeeting, unlockMeeting, removeParticipant {participantId}, startRollCall,
+// confirmRollCall, endRollCall.
 enum class MeetingAction {
     StartSession,
     EndMeeting,
@@ -96,6 +98,13 @@ enum class MeetingAction {
     Mute,
     UnmuteUnit,
     MuteAll,
+    Spotlight,          // {unit}: the unit's video as programme without audio; no unit clears it
+    LockMeeting,        // only identities already admitted may (re)join
+    UnlockMeeting,
+    RemoveParticipant,  // {participantId}: disconnected, cannot rejoin this meeting
+    StartRollCall,
+    ConfirmRollCall,    // a unit answers the running roll call
+    EndRollCall,
 };
 struct MeetingControl {
     MeetingAction action = MeetingAction::RaiseHand;

@@ -231,6 +231,12 @@ constexpr std::pair<MeetingAction, std::string_view> kMeetingActions[] = {
     {MeetingAction::GrantFloor, "grantFloor"},     {MeetingAction::DenyFloor, "denyFloor"},
     {MeetingAction::RevokeFloor, "revokeFloor"},   {MeetingAction::Mute, "mute"},
     {MeetingAction::UnmuteUnit, "unmuteUnit"},     {MeetingAction::MuteAll, "muteAll"},
+    {MeetingAction::Spotlight, "spotlight"},       {MeetingAction::LockMeeting, "lockMeeting"},
+    {MeetingAction::UnlockMeeting, "unlockMeeting"},
+    {MeetingAction::RemoveParticipant, "removeParticipant"},
+    {MeetingAction::StartRollCall, "startRollCall"},
+    {MeetingAction::ConfirmRollCall, "confirmRollCall"},
+    {MeetingAction::EndRollCall, "endRollCall"},
 };
 
 std::optional<MeetingAction> meetingActionFromString(std::string_view s) {
@@ -341,7 +347,12 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
             m.unit = r.requiredString("unit", kMaxUnitIdBytes);
             if (!r.failed() && m.unit->empty()) r.fail("field 'unit' must not be empty");
         }
-        if (m.action == MeetingAction::Mute) m.participantId = requiredId(r, "participantId");
+        if (m.action == MeetingAction::Spotlight) {
+            m.unit = r.optionalString("unit", kMaxUnitIdBytes);
+            if (!r.failed() && m.unit && m.unit->empty()) r.fail("field 'unit' must not be empty");
+        }
+        if (m.action == MeetingAction::Mute || m.action == MeetingAction::RemoveParticipant)
+            m.participantId = requiredId(r, "participantId");
         return finish<ClientMessage>(r, env, std::move(m));
     }
     return ProtocolError{ErrorCode::UnknownType, "unknown type '" + limitedTypeName(t) + "'",

@@ -22,10 +22,17 @@ struct FloorCommand {
         Mute,
         UnmuteUnit,
         MuteAll,
+        Spotlight,  // unit empty: clear
+        LockMeeting,
+        UnlockMeeting,
+        RemoveParticipant,
+        StartRollCall,
+        ConfirmRollCall,
+        EndRollCall,
     };
     Type type = Type::RaiseHand;
-    std::string unit;           // grantFloor, denyFloor, unmuteUnit
-    std::string participantId;  // mute
+    std::string unit;           // grantFloor, denyFloor, unmuteUnit, spotlight
+    std::string participantId;  // mute, removeParticipant
 };
 
 // What clients are shown of a government meeting's floor, copied out of the policy on the

@@ -49,6 +49,21 @@ policy::Outcome MeetingFloor::handle(const std::string& actor, const FloorComman
             return policy_.unmuteUnit(actor, c.unit, now);
         case T::MuteAll:
             return policy_.muteAll(actor, now);
+        case T::Spotlight:
+            return policy_.spotlight(
+                actor, c.unit.empty() ? std::nullopt : std::optional<std::string>(c.unit), now);
+        case T::LockMeeting:
+            return policy_.lock(actor, true, now);
+        case T::UnlockMeeting:
+            return policy_.lock(actor, false, now);
+        case T::RemoveParticipant:
+            return policy_.remove(actor, c.participantId, now);
+        case T::StartRollCall:
+            return policy_.startRollCall(actor, now);
+        case T::ConfirmRollCall:
+            return policy_.confirmRollCall(actor, now);
+        case T::EndRollCall:
+            return policy_.endRollCall(actor, now);
     }
     return policy::Outcome::failure(policy::PolicyError::BadRequest);
 }

@@ -62,6 +62,13 @@ rooms::FloorCommand WsMeetingControl::command(const protocol::MeetingControl& m)
         case A::Mute: c.type = T::Mute; break;
         case A::UnmuteUnit: c.type = T::UnmuteUnit; break;
         case A::MuteAll: c.type = T::MuteAll; break;
+        case A::Spotlight: c.type = T::Spotlight; break;
+        case A::LockMeeting: c.type = T::LockMeeting; break;
+        case A::UnlockMeeting: c.type = T::UnlockMeeting; break;
+        case A::RemoveParticipant: c.type = T::RemoveParticipant; break;
+        case A::StartRollCall: c.type = T::StartRollCall; break;
+        case A::ConfirmRollCall: c.type = T::ConfirmRollCall; break;
+        case A::EndRollCall: c.type = T::EndRollCall; break;
     }
     c.unit = m.unit.value_or("");
     c.participantId = m.participantId.value_or("");

@@ -262,18 +262,25 @@ TEST(CodecTest, MeetingControlMessages) {
     EXPECT_EQ(clientError(R"({"type":"denyFloor","unit":""})").code, ErrorCode::BadMessage);
     EXPECT_EQ(clientError(R"({"type":"unmuteUnit","unit":7})").code, ErrorCode::BadMessage);
     EXPECT_EQ(clientError(R"({"type":"mute"})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"removeParticipant"})").code, ErrorCode::BadMessage);
+    EXPECT_FALSE(clientAs<MeetingControl>(R"({"type":"spotlight"})").unit) << "clears";
+    EXPECT_EQ(clientAs<MeetingControl>(R"({"type":"spotlight","unit":"hn"})").unit, "hn");
     EXPECT_EQ(clientError(R"({"type":"grantfloor","unit":"a"})").code, ErrorCode::UnknownType);
     // Every action survives serialize → parse.
     for (auto a : {MeetingAction::StartSession, MeetingAction::EndMeeting, MeetingAction::RaiseHand,
                    MeetingAction::LowerHand, MeetingAction::GrantFloor, MeetingAction::DenyFloor,
                    MeetingAction::RevokeFloor, MeetingAction::Mute, MeetingAction::UnmuteUnit,
-                   MeetingAction::MuteAll}) {
+                   MeetingAction::MuteAll, MeetingAction::Spotlight, MeetingAction::LockMeeting,
+                   MeetingAction::UnlockMeeting, MeetingAction::RemoveParticipant,
+                   MeetingAction::StartRollCall, MeetingAction::ConfirmRollCall,
+                   MeetingAction::EndRollCall}) {
         MeetingControl m;
         m.action = a;
         if (a == MeetingAction::GrantFloor || a == MeetingAction::DenyFloor ||
             a == MeetingAction::UnmuteUnit)
             m.unit = "gov";
-        if (a == MeetingAction::Mute) m.participantId = "p1";
+        if (a == MeetingAction::Mute || a == MeetingAction::RemoveParticipant)
+            m.participantId = "p1";
         m.requestId = 9;
         const std::string text = serialize(ClientMessage{m});
         auto back = parseClientMessage(text);

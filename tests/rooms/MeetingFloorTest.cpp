@@ -89,5 +89,36 @@ TEST(MeetingFloorTest, LobbyForwardsNothingAndTheFloorDecidesWhoIsHeard) {
     EXPECT_TRUE(floor.leave("p2", now).ok()) << "leaving twice is harmless";
 }
 
+TEST(MeetingFloorTest, SpotlightLockRemoveAndRollCall) {
+    MeetingFloor floor(info());
+    const auto now = policy::Clock::now();
+    ASSERT_TRUE(floor.join(person("pc", "chair", "gov", policy::Role::Chair), now).ok());
+    ASSERT_TRUE(floor.join(person("p1", "hanoi", "hn", policy::Role::Delegate), now).ok());
+    ASSERT_TRUE(floor.handle("pc", {T::StartSession, {}, {}}, now).ok());
+
+    ASSERT_TRUE(floor.handle("pc", {T::Spotlight, "hn", {}}, now).ok());
+    auto perms = floor.permissions();
+    EXPECT_EQ(perms.programmeSession, "p1") << "the spotlighted unit is the programme";
+    EXPECT_FALSE(MediaGate::open(perms, "p1", sfu::MediaKind::Audio)) << "without its audio";
+    ASSERT_TRUE(floor.handle("pc", {T::Spotlight, "", {}}, now).ok());
+    EXPECT_EQ(floor.permissions().programmeSession, "pc") << "cleared: the chair again";
+
+    EXPECT_NE(floor.handle("p1", {T::LockMeeting, {}, {}}, now).error, PolicyError::None);
+    ASSERT_TRUE(floor.handle("pc", {T::LockMeeting, {}, {}}, now).ok());
+    EXPECT_EQ(floor.join(person("p2", "badinh", "hn.bd", policy::Role::Delegate), now).error,
+              PolicyError::MeetingLocked);
+    ASSERT_TRUE(floor.handle("pc", {T::UnlockMeeting, {}, {}}, now).ok());
+
+    ASSERT_TRUE(floor.handle("pc", {T::StartRollCall, {}, {}}, now).ok());
+    EXPECT_TRUE(floor.handle("p1", {T::ConfirmRollCall, {}, {}}, now).ok());
+    EXPECT_TRUE(floor.handle("pc", {T::EndRollCall, {}, {}}, now).ok());
+
+    auto removed = floor.handle("pc", {T::RemoveParticipant, {}, "p1"}, now);
+    ASSERT_TRUE(removed.ok());
+    EXPECT_EQ(removed.closeSessions, std::vector<std::string>{"p1"});
+    EXPECT_EQ(floor.join(person("p9", "hanoi", "hn", policy::Role::Delegate), now).error,
+              PolicyError::Removed);
+}
+
 }  // namespace
 }  // namespace vcb::rooms
