@@ -98,12 +98,12 @@ enum class MeetingAction {
     Mute,
     UnmuteUnit,
     MuteAll,
-    Spotlight,          // {unit}: the unit's video as programme without audio; no unit clears it
-    LockMeeting,        // only identities already admitted may (re)join
+    Spotlight,    // {unit}: the unit's video as programme without audio; no unit clears it
+    LockMeeting,  // only identities already admitted may (re)join
     UnlockMeeting,
     RemoveParticipant,  // {participantId}: disconnected, cannot rejoin this meeting
     StartRollCall,
-    ConfirmRollCall,    // a unit answers the running roll call
+    ConfirmRollCall,  // a unit answers the running roll call
     EndRollCall,
 };
 struct MeetingControl {

@@ -226,12 +226,18 @@ std::optional<TrackKind> trackKindFromString(std::string_view s) {
 }
 
 constexpr std::pair<MeetingAction, std::string_view> kMeetingActions[] = {
-    {MeetingAction::StartSession, "startSession"}, {MeetingAction::EndMeeting, "endMeeting"},
-    {MeetingAction::RaiseHand, "raiseHand"},       {MeetingAction::LowerHand, "lowerHand"},
-    {MeetingAction::GrantFloor, "grantFloor"},     {MeetingAction::DenyFloor, "denyFloor"},
-    {MeetingAction::RevokeFloor, "revokeFloor"},   {MeetingAction::Mute, "mute"},
-    {MeetingAction::UnmuteUnit, "unmuteUnit"},     {MeetingAction::MuteAll, "muteAll"},
-    {MeetingAction::Spotlight, "spotlight"},       {MeetingAction::LockMeeting, "lockMeeting"},
+    {MeetingAction::StartSession, "startSession"},
+    {MeetingAction::EndMeeting, "endMeeting"},
+    {MeetingAction::RaiseHand, "raiseHand"},
+    {MeetingAction::LowerHand, "lowerHand"},
+    {MeetingAction::GrantFloor, "grantFloor"},
+    {MeetingAction::DenyFloor, "denyFloor"},
+    {MeetingAction::RevokeFloor, "revokeFloor"},
+    {MeetingAction::Mute, "mute"},
+    {MeetingAction::UnmuteUnit, "unmuteUnit"},
+    {MeetingAction::MuteAll, "muteAll"},
+    {MeetingAction::Spotlight, "spotlight"},
+    {MeetingAction::LockMeeting, "lockMeeting"},
     {MeetingAction::UnlockMeeting, "unlockMeeting"},
     {MeetingAction::RemoveParticipant, "removeParticipant"},
     {MeetingAction::StartRollCall, "startRollCall"},
@@ -522,8 +528,7 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
                 if (!e.is_object()) continue;
                 const json::object& h = e.get_object();
                 m.queue.push_back({optString(h, "unit"), optString(h, "unitName"),
-                                   optInt(h, "tier"), optString(h, "subject"),
-                                   optInt(h, "since")});
+                                   optInt(h, "tier"), optString(h, "subject"), optInt(h, "since")});
             }
         }
         if (const json::value* sp = o.if_contains("speakers"); sp && sp->is_array()) {
@@ -542,7 +547,8 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
         if (const json::value* d = o.if_contains("detail"); d && d->is_object()) {
             for (const auto& kv : d->get_object())
                 if (kv.value().is_string())
-                    m.detail.emplace_back(std::string(kv.key()), std::string(kv.value().get_string()));
+                    m.detail.emplace_back(std::string(kv.key()),
+                                          std::string(kv.value().get_string()));
         }
         return finish<ServerMessage>(r, env, std::move(m));
     }

@@ -87,8 +87,8 @@ struct MeetingStateMessage {
         std::int64_t since = 0;  // ms since the Unix epoch
         bool operator==(const Hand&) const = default;
     };
-    std::string state;  // scheduled, open, in_session, ended
-    std::string chair;  // the chair's subject
+    std::string state;                 // scheduled, open, in_session, ended
+    std::string chair;                 // the chair's subject
     std::optional<std::string> floor;  // the unit holding the floor
     std::optional<std::string> programmeUnit;
     std::optional<std::string> programmeParticipant;
@@ -107,10 +107,9 @@ struct MeetingEventMessage {
     bool operator==(const MeetingEventMessage&) const = default;
 };
 
-using ServerMessage =
-    std::variant<Joined, PublishAnswer, SubscribeOffer, ParticipantJoined, ParticipantLeft,
-                 TrackPublished, TrackUnpublished, Error, Pong, MeetingStateMessage,
-                 MeetingEventMessage>;
+using ServerMessage = std::variant<Joined, PublishAnswer, SubscribeOffer, ParticipantJoined,
+                                   ParticipantLeft, TrackPublished, TrackUnpublished, Error, Pong,
+                                   MeetingStateMessage, MeetingEventMessage>;
 
 // The `error` reply for a refused client frame.
 inline Error toErrorMessage(const ProtocolError& error) {

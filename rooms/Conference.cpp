@@ -6,8 +6,8 @@
 #include "common/Log.hpp"
 #include "common/RandomId.hpp"
 #include "rooms/MediaGate.hpp"
-#include "sfu/core/Clock.hpp"
 #include "rooms/MeetingFloor.hpp"
+#include "sfu/core/Clock.hpp"
 #include "sfu/core/ExtensionIds.hpp"
 #include "sfu/core/Metrics.hpp"
 
@@ -374,7 +374,7 @@ void Conference::join(JoinCredentials credentials, std::shared_ptr<MeetingObserv
                 m->meeting.leave(p.id);
                 const policy::PolicyError pe = admitted.error;
                 JoinResult refused{pe == policy::PolicyError::BadRequest ? RoomError::BadRequest
-                                                                          : RoomError::Forbidden,
+                                                                         : RoomError::Forbidden,
                                    {},
                                    {}};
                 refused.detail = std::string(policy::policyErrorCode(pe));
@@ -597,8 +597,7 @@ void Conference::view(const std::string& meetingId, const std::string& participa
 }
 
 void Conference::floorCommand(const std::string& meetingId, const std::string& participantId,
-                              FloorCommand command,
-                              std::function<void(policy::PolicyError)> done) {
+                              FloorCommand command, std::function<void(policy::PolicyError)> done) {
     auto m = findMeeting(meetingId);
     if (!m) return done(policy::PolicyError::NotJoined);
     m->worker->post([m, participantId, command = std::move(command), done = std::move(done)] {

@@ -11,9 +11,9 @@
 #include "rooms/Authenticator.hpp"
 #include "rooms/FloorView.hpp"
 #include "rooms/MediaSelector.hpp"
-#include "rooms/policy/MeetingPolicy.hpp"
 #include "rooms/Meeting.hpp"
 #include "rooms/RoomError.hpp"
+#include "rooms/policy/MeetingPolicy.hpp"
 #include "sfu/core/Router.hpp"
 #include "sfu/core/Worker.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
@@ -43,9 +43,9 @@ struct MeetingEvent {
         FloorChanged,  // government meetings: the policy changed (floor has the view and events)
     };
     Type type;
-    Participant participant;  // for joined; id only otherwise
-    TrackInfo track;          // for track events
-    std::string transportId;  // for TransportClosed
+    Participant participant;                      // for joined; id only otherwise
+    TrackInfo track;                              // for track events
+    std::string transportId;                      // for TransportClosed
     std::shared_ptr<const FloorView> floor = {};  // for FloorChanged
 };
 

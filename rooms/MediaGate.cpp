@@ -2,8 +2,8 @@
 
 namespace vcb::rooms {
 
-bool MediaGate::open(const policy::MediaPermissions& permissions,
-                     const std::string& participantId, sfu::MediaKind kind) {
+bool MediaGate::open(const policy::MediaPermissions& permissions, const std::string& participantId,
+                     sfu::MediaKind kind) {
     if (!permissions.forwarding) return false;
     if (kind == sfu::MediaKind::Video) return true;
     return permissions.audible(participantId);

@@ -52,23 +52,57 @@ rooms::FloorCommand WsMeetingControl::command(const protocol::MeetingControl& m)
     using T = rooms::FloorCommand::Type;
     rooms::FloorCommand c;
     switch (m.action) {
-        case A::StartSession: c.type = T::StartSession; break;
-        case A::EndMeeting: c.type = T::EndMeeting; break;
-        case A::RaiseHand: c.type = T::RaiseHand; break;
-        case A::LowerHand: c.type = T::LowerHand; break;
-        case A::GrantFloor: c.type = T::GrantFloor; break;
-        case A::DenyFloor: c.type = T::DenyFloor; break;
-        case A::RevokeFloor: c.type = T::RevokeFloor; break;
-        case A::Mute: c.type = T::Mute; break;
-        case A::UnmuteUnit: c.type = T::UnmuteUnit; break;
-        case A::MuteAll: c.type = T::MuteAll; break;
-        case A::Spotlight: c.type = T::Spotlight; break;
-        case A::LockMeeting: c.type = T::LockMeeting; break;
-        case A::UnlockMeeting: c.type = T::UnlockMeeting; break;
-        case A::RemoveParticipant: c.type = T::RemoveParticipant; break;
-        case A::StartRollCall: c.type = T::StartRollCall; break;
-        case A::ConfirmRollCall: c.type = T::ConfirmRollCall; break;
-        case A::EndRollCall: c.type = T::EndRollCall; break;
+        case A::StartSession:
+            c.type = T::StartSession;
+            break;
+        case A::EndMeeting:
+            c.type = T::EndMeeting;
+            break;
+        case A::RaiseHand:
+            c.type = T::RaiseHand;
+            break;
+        case A::LowerHand:
+            c.type = T::LowerHand;
+            break;
+        case A::GrantFloor:
+            c.type = T::GrantFloor;
+            break;
+        case A::DenyFloor:
+            c.type = T::DenyFloor;
+            break;
+        case A::RevokeFloor:
+            c.type = T::RevokeFloor;
+            break;
+        case A::Mute:
+            c.type = T::Mute;
+            break;
+        case A::UnmuteUnit:
+            c.type = T::UnmuteUnit;
+            break;
+        case A::MuteAll:
+            c.type = T::MuteAll;
+            break;
+        case A::Spotlight:
+            c.type = T::Spotlight;
+            break;
+        case A::LockMeeting:
+            c.type = T::LockMeeting;
+            break;
+        case A::UnlockMeeting:
+            c.type = T::UnlockMeeting;
+            break;
+        case A::RemoveParticipant:
+            c.type = T::RemoveParticipant;
+            break;
+        case A::StartRollCall:
+            c.type = T::StartRollCall;
+            break;
+        case A::ConfirmRollCall:
+            c.type = T::ConfirmRollCall;
+            break;
+        case A::EndRollCall:
+            c.type = T::EndRollCall;
+            break;
     }
     c.unit = m.unit.value_or("");
     c.participantId = m.participantId.value_or("");
@@ -90,9 +124,8 @@ void WsMeetingControl::handle(rooms::Conference& conference, const std::string& 
                                      requestId});
                 return;
             }
-            send(protocol::Error{errorCode(e), "refused by the meeting policy: " +
-                                                   std::string(code),
-                                 requestId});
+            send(protocol::Error{errorCode(e),
+                                 "refused by the meeting policy: " + std::string(code), requestId});
         });
 }
 
@@ -104,8 +137,7 @@ protocol::MeetingStateMessage WsMeetingControl::state(const rooms::FloorView& v)
     m.programmeUnit = v.programmeUnit;
     m.programmeParticipant = v.programmeParticipant;
     for (const auto& h : v.queue) {
-        m.queue.push_back(
-            {h.unit, h.unitName, static_cast<int64_t>(h.tier), h.subject, h.sinceMs});
+        m.queue.push_back({h.unit, h.unitName, static_cast<int64_t>(h.tier), h.subject, h.sinceMs});
     }
     m.speakers = v.speakers;
     return m;

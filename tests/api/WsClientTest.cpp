@@ -329,7 +329,8 @@ namespace {
 // meetingState. A plain meeting answers floor commands with not_governed.
 TEST_F(WsClientTest, GovernmentMeetingCommandsAndStates) {
     std::string error;
-    auto cert = std::shared_ptr<const dtls::DtlsCertificate>(dtls::DtlsCertificate::generate(&error));
+    auto cert =
+        std::shared_ptr<const dtls::DtlsCertificate>(dtls::DtlsCertificate::generate(&error));
     ASSERT_TRUE(cert) << error;
     rooms::ConferenceConfig config;
     config.ice = {"127.0.0.1", 47400, 47409};

@@ -82,7 +82,8 @@ TEST(ProducerGateTest, WithheldVideoIsNotBufferedAndViewersResumeAtAKeyFrameWith
 
     // A NACK naming any number the viewer never got is not answered from withheld packets.
     const uint64_t retransmittedBefore = Metrics::instance().rtpRetransmitted.load();
-    const uint16_t never[] = {static_cast<uint16_t>(lastOut + 3), static_cast<uint16_t>(lastOut + 4)};
+    const uint16_t never[] = {static_cast<uint16_t>(lastOut + 3),
+                              static_cast<uint16_t>(lastOut + 4)};
     consumer.receiveNack(never, now);
     EXPECT_EQ(Metrics::instance().rtpRetransmitted.load(), retransmittedBefore);
     EXPECT_EQ(viewer.rtpSent().size(), 4u);

@@ -375,14 +375,16 @@ TEST_F(RouterTest, ClosedProducerGateWithholdsPacketsFromConsumers) {
             for (int i = 0; i < n; ++i, ++seq, now += 20'000)
                 test::deliver(*p, {111, seq, seq * 960u, 4321, false, {}, test::opusFrame(1)}, now);
         };
-        send(3);  // gate open: the consumer sees them (and drops them: its subscriber never connected)
+        send(3);  // gate open: the consumer sees them (and drops them: its subscriber never
+                  // connected)
         const uint64_t seenOpen = c->packetsDropped() + c->packetsSent();
         EXPECT_EQ(seenOpen, 3u);
 
         EXPECT_TRUE(router->setProducerForwarding("mic", false, now));
         EXPECT_FALSE(p->forwarding());
         send(5);
-        EXPECT_EQ(c->packetsDropped() + c->packetsSent(), seenOpen) << "withheld before the consumer";
+        EXPECT_EQ(c->packetsDropped() + c->packetsSent(), seenOpen)
+            << "withheld before the consumer";
         EXPECT_EQ(p->packetsWithheld(), 5u);
 
         EXPECT_TRUE(router->setProducerForwarding("mic", true, now));

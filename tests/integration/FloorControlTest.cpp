@@ -29,8 +29,8 @@ using gstclient::WsParticipant;
 using gstclient::WsParticipantOptions;
 
 constexpr const char* kMeeting = "council";
-constexpr const char* kProvince = "thanh-son";                  // tier 1
-constexpr const char* kDistrict = "thanh-son.tp-thanh-son";     // tier 2
+constexpr const char* kProvince = "thanh-son";               // tier 1
+constexpr const char* kDistrict = "thanh-son.tp-thanh-son";  // tier 2
 
 bool waitFor(const std::function<bool()>& done, Clock::duration timeout) {
     const auto deadline = Clock::now() + timeout;
@@ -102,18 +102,17 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         std::string unit;
         std::string role;
     };
-    const std::vector<Who> who{{"red", "gov", "chair"},
-                               {"green", kProvince, "delegate"},
-                               {"blue", kDistrict, "delegate"}};
+    const std::vector<Who> who{
+        {"red", "gov", "chair"}, {"green", kProvince, "delegate"}, {"blue", kDistrict, "delegate"}};
     std::vector<std::unique_ptr<WsParticipant>> people;
     for (const auto& w : who) {
-        people.push_back(std::make_unique<WsParticipant>(WsParticipantOptions{
-            .url = server_.wsUrl(),
-            .meeting = kMeeting,
-            .displayName = w.name,
-            .pattern = w.name,
-            .unit = w.unit,
-            .role = w.role}));
+        people.push_back(
+            std::make_unique<WsParticipant>(WsParticipantOptions{.url = server_.wsUrl(),
+                                                                 .meeting = kMeeting,
+                                                                 .displayName = w.name,
+                                                                 .pattern = w.name,
+                                                                 .unit = w.unit,
+                                                                 .role = w.role}));
     }
     WsParticipant& chair = *people[0];
     WsParticipant& green = *people[1];
@@ -235,14 +234,14 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         << "the floor holder's picture is the programme";
     const auto programmeAfter =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - grantedAt);
-    std::printf("[ floor ] grant -> first audio buffer of the floor holder at a receiver: %lld ms\n",
-                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           firstHeard - grantedAt)
-                                           .count()));
-    std::printf("[ floor ] grant -> 20 audio buffers at receivers: %lld ms (incl. 100 ms polling), "
-                "-> 30 programme frames at the WHEP viewer: %lld ms\n",
-                static_cast<long long>(heardAfter.count()),
-                static_cast<long long>(programmeAfter.count()));
+    std::printf(
+        "[ floor ] grant -> first audio buffer of the floor holder at a receiver: %lld ms\n",
+        static_cast<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(firstHeard - grantedAt).count()));
+    std::printf(
+        "[ floor ] grant -> 20 audio buffers at receivers: %lld ms (incl. 100 ms polling), "
+        "-> 30 programme frames at the WHEP viewer: %lld ms\n",
+        static_cast<long long>(heardAfter.count()), static_cast<long long>(programmeAfter.count()));
     EXPECT_EQ(heard(chair, "blue").audioBuffers, 0u) << "blue still has no floor";
 
     // Revoke: green is silent again (after the packets already on their way).
@@ -257,10 +256,10 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         if (now != last) lastHeard = Clock::now();
         last = now;
     }
-    std::printf("[ floor ] revoke -> last audio buffer of the former holder at a receiver: %lld ms\n",
-                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           lastHeard - revokedAt)
-                                           .count()));
+    std::printf(
+        "[ floor ] revoke -> last audio buffer of the former holder at a receiver: %lld ms\n",
+        static_cast<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(lastHeard - revokedAt).count()));
     ASSERT_TRUE(waitFor(
         [&] {
             auto st = chair.meetingState();

@@ -248,7 +248,8 @@ namespace vcb::protocol {
 namespace {
 
 TEST(CodecTest, MeetingControlMessages) {
-    auto grant = clientAs<MeetingControl>(R"({"type":"grantFloor","unit":"thanh-son","requestId":4})");
+    auto grant =
+        clientAs<MeetingControl>(R"({"type":"grantFloor","unit":"thanh-son","requestId":4})");
     EXPECT_EQ(grant.action, MeetingAction::GrantFloor);
     EXPECT_EQ(grant.unit, "thanh-son");
     EXPECT_EQ(grant.requestId, 4);
@@ -310,8 +311,8 @@ TEST(CodecTest, MeetingStateAndEventRoundTrip) {
     EXPECT_NE(lobbyText.find(R"("floor":null)"), std::string::npos) << lobbyText;
     EXPECT_EQ(std::get<MeetingStateMessage>(parseServerMessage(lobbyText).value()), lobby);
 
-    MeetingEventMessage ev{7, 1764880000999, "floor_granted", "thanh-son", "del-1",
-                           {{"by", "chair-1"}}};
+    MeetingEventMessage ev{7,           1764880000999, "floor_granted",
+                           "thanh-son", "del-1",       {{"by", "chair-1"}}};
     const std::string evText = serialize(ServerMessage{ev});
     auto evBack = parseServerMessage(evText);
     ASSERT_TRUE(evBack.ok()) << evText;
