@@ -69,8 +69,11 @@ TEST(ProducerGateTest, WithheldVideoIsNotBufferedAndViewersResumeAtAKeyFrameWith
     EXPECT_FALSE(producer.findPacket(static_cast<uint16_t>(firstWithheld + 1), now, found));
 
     // Opening: what Router::setProducerForwarding does.
+    const size_t rtcpBefore = publisher.rtcpSent().size();
     producer.setForwarding(true);
     consumer.setProducer(&producer, now);
+    EXPECT_GT(publisher.rtcpSent().size(), rtcpBefore)
+        << "opening asks the publisher for a key frame";
     frame(false);  // not a key frame: the viewer waits
     EXPECT_EQ(viewer.rtpSent().size(), 2u);
     frame(true);
