@@ -18,6 +18,7 @@
 #include "clients/gst/HttpClient.hpp"
 #include "clients/gst/WhepClient.hpp"
 #include "clients/gst/WsParticipant.hpp"
+#include "tests/integration/Metrics.hpp"
 #include "tests/integration/ServerProcess.hpp"
 
 namespace vcb::integration {
@@ -164,6 +165,12 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         }
     }
     EXPECT_EQ(programmeFrames(viewer, "red") + programmeFrames(viewer, "green"), 0u);
+    {
+        gstclient::HttpClient http(5s);
+        const auto metrics = http.get(server_.baseUrl() + "/metrics").body;
+        EXPECT_GT(metricValue(metrics, "vcb_rtp_packets_withheld_total").value_or(0), 100.0)
+            << "the lobby's media is withheld at the server";
+    }
 
     // A delegate cannot start the session; the chair can.
     blue.queueControl(control(protocol::MeetingAction::StartSession));
