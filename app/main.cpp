@@ -103,6 +103,45 @@ vcb::rooms::MeetingDefinition toDefinition(const vcb::app::ConfiguredMeeting& c)
     return d;
 }
 
+// A configured government meeting with its units resolved in the tree; nullopt and `error` when
+// a unit is unknown.
+std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
+    const vcb::app::ConfiguredMeeting& spec, const vcb::rooms::UnitTree& tree,
+    std::string& error) {
+    using vcb::rooms::policy::MeetingUnit;
+    const auto toMeetingUnit = [](const vcb::rooms::Unit& u) {
+        return MeetingUnit{u.id, u.name, u.tier};
+    };
+    vcb::rooms::policy::MeetingInfo info;
+    info.id = spec.id;
+    info.title = spec.title;
+    info.chairSubject = spec.chair;
+    info.scheduledStart = vcb::rooms::policy::Clock::now();
+    const vcb::rooms::Unit* convening = tree.find(spec.convenedBy);
+    if (convening == nullptr) {
+        error = "meeting " + spec.id + ": unknown convening unit '" + spec.convenedBy + "'";
+        return std::nullopt;
+    }
+    info.convening = toMeetingUnit(*convening);
+    // Not given: the convening unit's whole sub-tree (as the directory's default).
+    std::vector<vcb::rooms::Invitation> invitations;
+    if (!spec.invited) invitations.push_back(vcb::rooms::Invitation::subtree(convening->id));
+    for (const auto& [unit, subtree] : spec.invited.value_or(
+             std::vector<std::pair<std::string, bool>>{})) {
+        invitations.push_back(subtree ? vcb::rooms::Invitation::subtree(unit)
+                                      : vcb::rooms::Invitation::unit(unit));
+    }
+    auto resolved = tree.resolve(invitations);
+    if (!resolved) {
+        error = "meeting " + spec.id + ": unknown invited unit '" + resolved.error().unitId + "'";
+        return std::nullopt;
+    }
+    for (const vcb::rooms::Unit* u : resolved.value()) {
+        if (u->id != convening->id) info.invited.push_back(toMeetingUnit(*u));
+    }
+    return info;
+}
+
 // The administrative unit tree of `path` (docs/meetings.md "The units file"), an empty tree
 // without one; nullptr with "file:line: message" in `error` for a bad file.
 std::shared_ptr<const vcb::rooms::UnitTree> loadUnitTree(const std::string& path,
@@ -335,6 +374,16 @@ int main(int argc, char** argv) {
     cc.maxMeetings = config.maxMeetings;
     cc.maxTransports = config.maxSessions;
     cc.meetings = config.meetings;
+    for (const auto& spec : config.meetingDefinitions) {
+        auto info = resolveGovernmentMeeting(spec, *units, error);
+        if (!info) {
+            std::cerr << "vcbridge: " << error << "\n";
+            return 2;
+        }
+        VCB_LOG_INFO("government meeting %s: %zu invited units, chair %s", info->id.c_str(),
+                     info->invited.size(), info->chairSubject.c_str());
+        cc.governmentMeetings.push_back(std::move(*info));
+    }
     vcb::rooms::Conference conference(cc, dtls, authenticator);
     if (!conference.startError().empty()) {
         std::cerr << "vcbridge: media: " << conference.startError() << "\n";

@@ -82,7 +82,39 @@ struct Ping {
     bool operator==(const Ping&) const = default;
 };
 
+// Government meetings: the chair's and the units' floor commands, one struct for all of them; the
+// `type` is the action: startSession, endMeeting, raiseHand, lowerHand, grantFloor {unit},
+// denyFloor {unit}, revokeFloor, mute {participantId}, unmuteUnit {unit}, muteAll, spotlight
+// {unit?}, lockMeeting, unlockMeeting, removeParticipant {participantId}, startRollCall,
+// confirmRollCall, endRollCall.
+enum class MeetingAction {
+    StartSession,
+    EndMeeting,
+    RaiseHand,
+    LowerHand,
+    GrantFloor,
+    DenyFloor,
+    RevokeFloor,
+    Mute,
+    UnmuteUnit,
+    MuteAll,
+    Spotlight,    // {unit}: the unit's video as programme without audio; no unit clears it
+    LockMeeting,  // only identities already admitted may (re)join
+    UnlockMeeting,
+    RemoveParticipant,  // {participantId}: disconnected, cannot rejoin this meeting
+    StartRollCall,
+    ConfirmRollCall,  // a unit answers the running roll call
+    EndRollCall,
+};
+struct MeetingControl {
+    MeetingAction action = MeetingAction::RaiseHand;
+    std::optional<std::string> unit;           // required by grantFloor, denyFloor, unmuteUnit
+    std::optional<std::string> participantId;  // required by mute
+    std::optional<std::int64_t> requestId;
+    bool operator==(const MeetingControl&) const = default;
+};
+
 using ClientMessage = std::variant<Join, Publish, Unpublish, Subscribe, Unsubscribe,
-                                   SubscribeAnswer, Trickle, Leave, Ping>;
+                                   SubscribeAnswer, Trickle, Leave, Ping, MeetingControl>;
 
 }  // namespace vcb::protocol

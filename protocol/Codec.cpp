@@ -225,6 +225,58 @@ std::optional<TrackKind> trackKindFromString(std::string_view s) {
     return std::nullopt;
 }
 
+constexpr std::pair<MeetingAction, std::string_view> kMeetingActions[] = {
+    {MeetingAction::StartSession, "startSession"},
+    {MeetingAction::EndMeeting, "endMeeting"},
+    {MeetingAction::RaiseHand, "raiseHand"},
+    {MeetingAction::LowerHand, "lowerHand"},
+    {MeetingAction::GrantFloor, "grantFloor"},
+    {MeetingAction::DenyFloor, "denyFloor"},
+    {MeetingAction::RevokeFloor, "revokeFloor"},
+    {MeetingAction::Mute, "mute"},
+    {MeetingAction::UnmuteUnit, "unmuteUnit"},
+    {MeetingAction::MuteAll, "muteAll"},
+    {MeetingAction::Spotlight, "spotlight"},
+    {MeetingAction::LockMeeting, "lockMeeting"},
+    {MeetingAction::UnlockMeeting, "unlockMeeting"},
+    {MeetingAction::RemoveParticipant, "removeParticipant"},
+    {MeetingAction::StartRollCall, "startRollCall"},
+    {MeetingAction::ConfirmRollCall, "confirmRollCall"},
+    {MeetingAction::EndRollCall, "endRollCall"},
+};
+
+std::optional<MeetingAction> meetingActionFromString(std::string_view s) {
+    for (const auto& [a, name] : kMeetingActions) {
+        if (name == s) return a;
+    }
+    return std::nullopt;
+}
+
+std::string_view meetingActionName(MeetingAction action) {
+    for (const auto& [a, name] : kMeetingActions) {
+        if (a == action) return name;
+    }
+    return "raiseHand";
+}
+
+std::string optString(const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::optional<std::string> optNullableString(const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    if (v && v->is_string()) return std::string(v->get_string());
+    return std::nullopt;
+}
+
+std::int64_t optInt(const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    if (v && v->is_int64()) return v->get_int64();
+    if (v && v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+    return 0;
+}
+
 std::string limitedTypeName(std::string_view type) {
     constexpr std::size_t kMax = 32;  // keep error messages small when echoing input
     return std::string(type.substr(0, kMax));
@@ -292,6 +344,23 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
     }
     if (t == "leave") return finish<ClientMessage>(r, env, Leave{env.requestId});
     if (t == "ping") return finish<ClientMessage>(r, env, Ping{env.requestId});
+    if (auto action = meetingActionFromString(t)) {
+        MeetingControl m;
+        m.action = *action;
+        m.requestId = env.requestId;
+        if (m.action == MeetingAction::GrantFloor || m.action == MeetingAction::DenyFloor ||
+            m.action == MeetingAction::UnmuteUnit) {
+            m.unit = r.requiredString("unit", kMaxUnitIdBytes);
+            if (!r.failed() && m.unit->empty()) r.fail("field 'unit' must not be empty");
+        }
+        if (m.action == MeetingAction::Spotlight) {
+            m.unit = r.optionalString("unit", kMaxUnitIdBytes);
+            if (!r.failed() && m.unit && m.unit->empty()) r.fail("field 'unit' must not be empty");
+        }
+        if (m.action == MeetingAction::Mute || m.action == MeetingAction::RemoveParticipant)
+            m.participantId = requiredId(r, "participantId");
+        return finish<ClientMessage>(r, env, std::move(m));
+    }
     return ProtocolError{ErrorCode::UnknownType, "unknown type '" + limitedTypeName(t) + "'",
                          env.requestId};
 }
@@ -447,6 +516,42 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
         return finish<ServerMessage>(r, env, std::move(m));
     }
     if (t == "pong") return finish<ServerMessage>(r, env, Pong{env.requestId});
+    if (t == "meetingState") {
+        MeetingStateMessage m;
+        m.state = r.requiredString("state", 32);
+        m.chair = optString(o, "chair");
+        m.floor = optNullableString(o, "floor");
+        m.programmeUnit = optNullableString(o, "programmeUnit");
+        m.programmeParticipant = optNullableString(o, "programmeParticipant");
+        if (const json::value* q = o.if_contains("queue"); q && q->is_array()) {
+            for (const json::value& e : q->get_array()) {
+                if (!e.is_object()) continue;
+                const json::object& h = e.get_object();
+                m.queue.push_back({optString(h, "unit"), optString(h, "unitName"),
+                                   optInt(h, "tier"), optString(h, "subject"), optInt(h, "since")});
+            }
+        }
+        if (const json::value* sp = o.if_contains("speakers"); sp && sp->is_array()) {
+            for (const json::value& e : sp->get_array())
+                if (e.is_string()) m.speakers.emplace_back(e.get_string());
+        }
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "meetingEvent") {
+        MeetingEventMessage m;
+        m.event = r.requiredString("event", 64);
+        m.seq = optInt(o, "seq");
+        m.time = optInt(o, "time");
+        m.unit = optString(o, "unit");
+        m.subject = optString(o, "subject");
+        if (const json::value* d = o.if_contains("detail"); d && d->is_object()) {
+            for (const auto& kv : d->get_object())
+                if (kv.value().is_string())
+                    m.detail.emplace_back(std::string(kv.key()),
+                                          std::string(kv.value().get_string()));
+        }
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
     return ProtocolError{ErrorCode::UnknownType, "unknown type '" + limitedTypeName(t) + "'",
                          env.requestId};
 }
@@ -513,6 +618,7 @@ std::string_view typeName(const ClientMessage& message) {
                           [](const Trickle&) { return std::string_view("trickle"); },
                           [](const Leave&) { return std::string_view("leave"); },
                           [](const Ping&) { return std::string_view("ping"); },
+                          [](const MeetingControl& m) { return meetingActionName(m.action); },
                       },
                       message);
 }
@@ -529,6 +635,8 @@ std::string_view typeName(const ServerMessage& message) {
             [](const TrackUnpublished&) { return std::string_view("trackUnpublished"); },
             [](const Error&) { return std::string_view("error"); },
             [](const Pong&) { return std::string_view("pong"); },
+            [](const MeetingStateMessage&) { return std::string_view("meetingState"); },
+            [](const MeetingEventMessage&) { return std::string_view("meetingEvent"); },
         },
         message);
 }
@@ -577,6 +685,11 @@ std::string serialize(const ClientMessage& message) {
                    },
                    [&](const Leave& m) { putRequestId(o, m.requestId); },
                    [&](const Ping& m) { putRequestId(o, m.requestId); },
+                   [&](const MeetingControl& m) {
+                       if (m.unit) o["unit"] = *m.unit;
+                       if (m.participantId) o["participantId"] = *m.participantId;
+                       putRequestId(o, m.requestId);
+                   },
                },
                message);
     return json::serialize(o);
@@ -626,6 +739,36 @@ std::string serialize(const ServerMessage& message) {
                        putRequestId(o, m.requestId);
                    },
                    [&](const Pong& m) { putRequestId(o, m.requestId); },
+                   [&](const MeetingStateMessage& m) {
+                       const auto orNull = [](const std::optional<std::string>& v) {
+                           return v ? json::value(*v) : json::value(nullptr);
+                       };
+                       o["state"] = m.state;
+                       o["chair"] = m.chair;
+                       o["floor"] = orNull(m.floor);
+                       o["programmeUnit"] = orNull(m.programmeUnit);
+                       o["programmeParticipant"] = orNull(m.programmeParticipant);
+                       json::array queue;
+                       for (const auto& h : m.queue) {
+                           queue.emplace_back(json::object{{"unit", h.unit},
+                                                           {"unitName", h.unitName},
+                                                           {"tier", h.tier},
+                                                           {"subject", h.subject},
+                                                           {"since", h.since}});
+                       }
+                       o["queue"] = std::move(queue);
+                       o["speakers"] = idsToJson(m.speakers);
+                   },
+                   [&](const MeetingEventMessage& m) {
+                       o["seq"] = m.seq;
+                       o["time"] = m.time;
+                       o["event"] = m.event;
+                       o["unit"] = m.unit;
+                       o["subject"] = m.subject;
+                       json::object detail;
+                       for (const auto& [k, v] : m.detail) detail[k] = v;
+                       o["detail"] = std::move(detail);
+                   },
                },
                message);
     return json::serialize(o);

@@ -6,7 +6,7 @@
 namespace vcb::protocol {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 18> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 33> kNames{{
     {ErrorCode::BadJson, "bad_json"},
     {ErrorCode::BadMessage, "bad_message"},
     {ErrorCode::UnknownType, "unknown_type"},
@@ -24,6 +24,21 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 18> kNames{{
     {ErrorCode::ServerShutdown, "server_shutdown"},
     {ErrorCode::UnknownTrack, "unknown_track"},
     {ErrorCode::TooManyTracks, "too_many_tracks"},
+    {ErrorCode::WrongState, "wrong_state"},
+    {ErrorCode::NotInvited, "not_invited"},
+    {ErrorCode::Removed, "removed"},
+    {ErrorCode::MeetingLocked, "meeting_locked"},
+    {ErrorCode::RoomEndpointTaken, "room_endpoint_taken"},
+    {ErrorCode::NotChair, "not_chair"},
+    {ErrorCode::ForbiddenForRole, "forbidden_for_role"},
+    {ErrorCode::NoSuchUnit, "no_such_unit"},
+    {ErrorCode::NotPresent, "not_present"},
+    {ErrorCode::HandNotRaised, "hand_not_raised"},
+    {ErrorCode::HandAlreadyRaised, "hand_already_raised"},
+    {ErrorCode::NoFloor, "no_floor"},
+    {ErrorCode::RollCallActive, "roll_call_active"},
+    {ErrorCode::NoRollCall, "no_roll_call"},
+    {ErrorCode::NotGoverned, "not_governed"},
     {ErrorCode::Internal, "internal"},
 }};
 

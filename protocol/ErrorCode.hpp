@@ -23,6 +23,22 @@ enum class ErrorCode {
     ServerShutdown,
     UnknownTrack,   // subscribe names a track the meeting does not have
     TooManyTracks,  // subscribe would exceed kMaxSubscribedTracks
+    // Government meetings: the meeting policy's refusals (rooms/policy/PolicyError.hpp).
+    WrongState,
+    NotInvited,
+    Removed,
+    MeetingLocked,
+    RoomEndpointTaken,
+    NotChair,
+    ForbiddenForRole,
+    NoSuchUnit,
+    NotPresent,
+    HandNotRaised,
+    HandAlreadyRaised,
+    NoFloor,
+    RollCallActive,
+    NoRollCall,
+    NotGoverned,  // a floor command in a meeting without a policy (a plain or ad-hoc meeting)
     Internal,
 };
 

@@ -77,8 +77,39 @@ struct Pong {
     bool operator==(const Pong&) const = default;
 };
 
+// type "meetingState" (government meetings): on join and after every change of the policy
+struct MeetingStateMessage {
+    struct Hand {
+        std::string unit;
+        std::string unitName;
+        std::int64_t tier = 0;
+        std::string subject;
+        std::int64_t since = 0;  // ms since the Unix epoch
+        bool operator==(const Hand&) const = default;
+    };
+    std::string state;                 // scheduled, open, in_session, ended
+    std::string chair;                 // the chair's subject
+    std::optional<std::string> floor;  // the unit holding the floor
+    std::optional<std::string> programmeUnit;
+    std::optional<std::string> programmeParticipant;
+    std::vector<Hand> queue;
+    std::vector<std::string> speakers;  // participant ids whose audio is forwarded
+    bool operator==(const MeetingStateMessage&) const = default;
+};
+// type "meetingEvent": one event of the meeting's minutes (docs/meeting-policy.md)
+struct MeetingEventMessage {
+    std::int64_t seq = 0;
+    std::int64_t time = 0;  // ms since the Unix epoch
+    std::string event;      // e.g. floor_granted
+    std::string unit;
+    std::string subject;
+    std::vector<std::pair<std::string, std::string>> detail;
+    bool operator==(const MeetingEventMessage&) const = default;
+};
+
 using ServerMessage = std::variant<Joined, PublishAnswer, SubscribeOffer, ParticipantJoined,
-                                   ParticipantLeft, TrackPublished, TrackUnpublished, Error, Pong>;
+                                   ParticipantLeft, TrackPublished, TrackUnpublished, Error, Pong,
+                                   MeetingStateMessage, MeetingEventMessage>;
 
 // The `error` reply for a refused client frame.
 inline Error toErrorMessage(const ProtocolError& error) {

@@ -5,6 +5,9 @@
 
 #include "common/Log.hpp"
 #include "common/RandomId.hpp"
+#include "rooms/MediaGate.hpp"
+#include "rooms/MeetingFloor.hpp"
+#include "sfu/core/Clock.hpp"
 #include "sfu/core/ExtensionIds.hpp"
 #include "sfu/core/Metrics.hpp"
 
@@ -70,14 +73,17 @@ struct Conference::MeetingState final : sfu::Router::Listener {
     std::map<std::string, std::string> transportOwner;  // transport → participant
     std::set<std::string> connected;                    // transports given remote parameters
     std::map<std::string, ConsumerState> consumers;     // consumer id = transport:mid
+    // Government meetings only: the meeting's policy (null: a plain meeting, everything flows).
+    std::unique_ptr<MeetingFloor> floor;
 
     void onTransportConnected(const std::string&) override {}
     void onTransportClosed(const std::string& transportId, std::string_view reason) override;
 
     std::string producerFor(const MediaSelector& s) const {
-        std::optional<std::string> pid = s.mode == MediaSelector::Mode::Programme
-                                             ? meeting.programmeParticipant()
-                                             : std::optional<std::string>(s.participantId);
+        std::optional<std::string> pid = s.mode != MediaSelector::Mode::Programme
+                                             ? std::optional<std::string>(s.participantId)
+                                         : floor ? floor->permissions().programmeSession
+                                                 : meeting.programmeParticipant();
         if (!pid) return {};
         auto it = people.find(*pid);
         if (it == people.end()) return {};
@@ -87,6 +93,26 @@ struct Conference::MeetingState final : sfu::Router::Listener {
 
     void repoint() {
         for (auto& [cid, c] : consumers) router->setConsumerProducer(cid, producerFor(c.source));
+    }
+
+    MediaGate::Producers producers() const {
+        MediaGate::Producers out;
+        for (const auto& [pid, person] : people) out[pid] = person.producers;
+        return out;
+    }
+
+    // After every policy call: gates and programme follow the policy's snapshot, and everyone is
+    // told what changed. Sessions the policy closes (replaced, removed, meeting ended) leave.
+    void applyFloor(policy::Outcome outcome) {
+        if (!floor || !outcome.ok()) return;
+        if (router) {
+            MediaGate::apply(*router, floor->permissions(), producers(), sfu::monotonicUs());
+            repoint();
+        }
+        MeetingEvent e{MeetingEvent::Type::FloorChanged, {}, {}, {}};
+        e.floor = std::make_shared<const FloorView>(floor->view(std::move(outcome.events)));
+        broadcast(e, {});
+        for (const std::string& pid : outcome.closeSessions) removePerson(pid);
     }
 
     void broadcast(const MeetingEvent& e, const std::string& except) {
@@ -135,6 +161,7 @@ struct Conference::MeetingState final : sfu::Router::Listener {
         e.participant.id = pid;
         broadcast(e, pid);
         repoint();
+        if (floor) applyFloor(floor->leave(pid, policy::Clock::now()));
     }
 };
 
@@ -193,6 +220,14 @@ Conference::Conference(ConferenceConfig config, std::shared_ptr<dtls::DtlsContex
         RoomError err = RoomError::None;
         auto m = findOrCreateMeeting(id, err);
         if (m) m->permanent = true;
+    }
+    for (const policy::MeetingInfo& info : config_.governmentMeetings) {
+        RoomError err = RoomError::None;
+        auto m = findOrCreateMeeting(info.id, err);
+        if (!m) continue;
+        m->permanent = true;
+        // The policy lives on the meeting's worker like the rest of its state.
+        m->worker->post([m, info] { m->floor = std::make_unique<MeetingFloor>(info); });
     }
 }
 
@@ -260,7 +295,9 @@ std::shared_ptr<Conference::MeetingState> Conference::findOrCreateMeeting(const 
     auto it = meetings_.find(id);
     if (it != meetings_.end()) return it->second;
     bool preconfigured =
-        std::find(config_.meetings.begin(), config_.meetings.end(), id) != config_.meetings.end();
+        std::find(config_.meetings.begin(), config_.meetings.end(), id) != config_.meetings.end() ||
+        std::any_of(config_.governmentMeetings.begin(), config_.governmentMeetings.end(),
+                    [&](const policy::MeetingInfo& g) { return g.id == id; });
     if (!preconfigured && !config_.allowAdHocMeetings) {
         error = RoomError::MeetingNotFound;
         return nullptr;
@@ -327,6 +364,23 @@ void Conference::join(JoinCredentials credentials, std::shared_ptr<MeetingObserv
         p.subject = decision.subject;
         RoomError e = m->meeting.join(p);
         if (e != RoomError::None) return done({e, {}, {}});
+        // Government meetings admit WebSocket and WHIP participants through the policy (WHEP
+        // viewers only watch the programme, which the policy's gates already decide).
+        policy::Outcome admitted;
+        const bool governed = m->floor && p.kind != ClientKind::WhepViewer;
+        if (governed) {
+            admitted = m->floor->join(p, policy::Clock::now());
+            if (!admitted.ok()) {
+                m->meeting.leave(p.id);
+                const policy::PolicyError pe = admitted.error;
+                JoinResult refused{pe == policy::PolicyError::BadRequest ? RoomError::BadRequest
+                                                                         : RoomError::Forbidden,
+                                   {},
+                                   {}};
+                refused.detail = std::string(policy::policyErrorCode(pe));
+                return done(std::move(refused));
+            }
+        }
         JoinResult result;
         result.participantId = p.id;
         for (const Participant* other : m->meeting.participants()) {
@@ -334,6 +388,12 @@ void Conference::join(JoinCredentials credentials, std::shared_ptr<MeetingObserv
         }
         m->people[p.id] = MeetingState::Person{std::move(observer), credentials.kind, {}, {}};
         m->broadcast({MeetingEvent::Type::ParticipantJoined, p, {}, {}}, p.id);
+        if (governed) {
+            result.floor = std::make_shared<const FloorView>(m->floor->view({}));
+            done(std::move(result));
+            m->applyFloor(std::move(admitted));
+            return;
+        }
         done(std::move(result));
     });
 }
@@ -456,6 +516,12 @@ void Conference::publish(const std::string& meetingId, const std::string& partic
                 return done({RoomError::BadRequest, err, {}});
             }
             person->second.producers[kind] = o.id;
+            // A new producer starts closed or open as the policy says, before its first packet.
+            if (m->floor) {
+                m->router->setProducerForwarding(
+                    o.id, MediaGate::open(m->floor->permissions(), participantId, kind),
+                    sfu::monotonicUs());
+            }
         }
         for (auto& [kind, producerId] : person->second.producers) {
             result.tracks.push_back({participantId + "-" + kindName(kind), kind});
@@ -527,6 +593,19 @@ void Conference::view(const std::string& meetingId, const std::string& participa
         }
         m->repoint();
         done(RoomError::None, {});
+    });
+}
+
+void Conference::floorCommand(const std::string& meetingId, const std::string& participantId,
+                              FloorCommand command, std::function<void(policy::PolicyError)> done) {
+    auto m = findMeeting(meetingId);
+    if (!m) return done(policy::PolicyError::NotJoined);
+    m->worker->post([m, participantId, command = std::move(command), done = std::move(done)] {
+        if (m->closed || !m->floor) return done(policy::PolicyError::BadRequest);
+        policy::Outcome o = m->floor->handle(participantId, command, policy::Clock::now());
+        const policy::PolicyError error = o.error;
+        done(error);  // the answer first, then the change it caused
+        m->applyFloor(std::move(o));
     });
 }
 

@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "rooms/Authenticator.hpp"
+#include "rooms/FloorView.hpp"
 #include "rooms/MediaSelector.hpp"
 #include "rooms/Meeting.hpp"
 #include "rooms/RoomError.hpp"
+#include "rooms/policy/MeetingPolicy.hpp"
 #include "sfu/core/Router.hpp"
 #include "sfu/core/Worker.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
@@ -26,6 +28,9 @@ struct ConferenceConfig {
     size_t maxMeetings = 1000;
     size_t maxTransports = 2000;        // media sessions on this server (all meetings)
     std::vector<std::string> meetings;  // created at start-up, never removed
+    // Government meetings (docs/meeting-policy.md): created at start-up like `meetings`, with the
+    // meeting policy enforced in the media path (lobby, floor, mutes, programme). Units resolved.
+    std::vector<policy::MeetingInfo> governmentMeetings;
 };
 
 struct MeetingEvent {
@@ -34,12 +39,14 @@ struct MeetingEvent {
         ParticipantLeft,
         TrackPublished,
         TrackUnpublished,
-        TransportClosed
+        TransportClosed,
+        FloorChanged,  // government meetings: the policy changed (floor has the view and events)
     };
     Type type;
-    Participant participant;  // for joined; id only otherwise
-    TrackInfo track;          // for track events
-    std::string transportId;  // for TransportClosed
+    Participant participant;                      // for joined; id only otherwise
+    TrackInfo track;                              // for track events
+    std::string transportId;                      // for TransportClosed
+    std::shared_ptr<const FloorView> floor = {};  // for FloorChanged
 };
 
 // Receives the events of the meeting a participant is in, on the meeting's worker thread.
@@ -78,6 +85,8 @@ struct JoinResult {
     RoomError error = RoomError::None;
     std::string participantId;
     std::vector<Participant> others;
+    std::string detail = {};                      // the policy's code when it refused the join
+    std::shared_ptr<const FloorView> floor = {};  // government meetings: the state on joining
 };
 
 struct TransportResult {
@@ -140,6 +149,13 @@ class Conference final {
     void view(const std::string& meetingId, const std::string& participantId,
               const std::string& transportId, std::optional<sfu::RemoteTransportParameters> remote,
               std::vector<ViewTrack> tracks, std::function<void(RoomError, std::string)> done);
+
+    // A chair or floor command of a participant of a government meeting, checked by the meeting
+    // policy against the participant's role on every call. done(error) on the worker; on success
+    // every participant (the sender too) gets a FloorChanged event. PolicyError::BadRequest for a
+    // meeting without a policy.
+    void floorCommand(const std::string& meetingId, const std::string& participantId,
+                      FloorCommand command, std::function<void(policy::PolicyError)> done);
 
     // Snapshot of a meeting's participants (for signaling), delivered on the worker.
     void participants(const std::string& meetingId,

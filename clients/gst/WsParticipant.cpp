@@ -80,6 +80,8 @@ bool WsParticipant::connect(std::string* error) {
 
     proto::Join join{options_.meeting, options_.displayName, options_.token, options_.autoSubscribe,
                      nextRequestId_++};
+    join.unit = options_.unit;
+    join.role = options_.role;
     if (!send(join, deadline)) {
         if (error) *error = "cannot send join: " + lastError();
         return false;
@@ -145,6 +147,15 @@ bool WsParticipant::runUntil(const std::function<bool()>& done, Clock::time_poin
     // Bounded by the deadline: every slice waits at most kPumpSlice.
     while (true) {
         processInbox();
+        std::vector<proto::MeetingControl> controls;
+        {
+            std::lock_guard lock(mutex_);
+            controls.swap(outbox_);
+        }
+        for (auto& c : controls) {
+            c.requestId = nextRequestId_++;
+            send(c, Clock::now() + options_.timeout);
+        }
         if (done()) return true;
         if (!open_ && inbox_.empty()) return false;
         const auto now = Clock::now();
@@ -278,8 +289,12 @@ void WsParticipant::handleFrame(const std::string& text) {
             std::erase_if(it->second.tracks,
                           [&](const proto::Track& t) { return t.id == m->trackId; });
         }
+    } else if (auto* m = std::get_if<proto::MeetingStateMessage>(&message)) {
+        std::lock_guard lock(mutex_);
+        meetingState_ = *m;
     } else if (auto* m = std::get_if<proto::Error>(&message)) {
         std::lock_guard lock(mutex_);
+        errorCodes_.emplace_back(proto::toString(m->code));
         lastError_ = std::string(proto::toString(m->code)) + ": " + m->message;
         ++errorsReceived_;
     }
@@ -330,6 +345,21 @@ std::string WsParticipant::participantId() const {
 std::int64_t WsParticipant::subscribeRevision() const {
     std::lock_guard lock(mutex_);
     return revision_;
+}
+
+void WsParticipant::queueControl(proto::MeetingControl message) {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(std::move(message));
+}
+
+std::optional<proto::MeetingStateMessage> WsParticipant::meetingState() const {
+    std::lock_guard lock(mutex_);
+    return meetingState_;
+}
+
+std::vector<std::string> WsParticipant::errorCodes() const {
+    std::lock_guard lock(mutex_);
+    return errorCodes_;
 }
 
 std::string WsParticipant::lastError() const {

@@ -23,6 +23,7 @@
 #include "clients/gst/WebRtcPeer.hpp"
 #include "protocol/ClientMessages.hpp"
 #include "protocol/Participant.hpp"
+#include "protocol/ServerMessages.hpp"
 
 namespace vcb::gstclient {
 
@@ -36,6 +37,8 @@ struct WsParticipantOptions {
     bool trace = false;  // print every frame sent and received on stderr
     std::chrono::milliseconds timeout = std::chrono::seconds(10);  // per request
     int dropVideoModulo = 0;  // subscribe PC: WebRtcPeerOptions::dropVideoModulo (loss tests)
+    std::optional<std::string> unit{};  // auth: dev: the unit and role the join speaks for
+    std::optional<std::string> role{};
 };
 
 // What this participant decoded from one remote participant.
@@ -65,6 +68,13 @@ class WsParticipant {
     // Handles server messages until done() is true (→ true) or the deadline passes or the
     // connection closes (→ false).
     bool runUntil(const std::function<bool()>& done, Clock::time_point deadline);
+    // Government meetings: queues a floor command from any thread; the owner thread sends it
+    // during runUntil().
+    void queueControl(protocol::MeetingControl message);
+    // The last `meetingState` received, if any (thread-safe).
+    std::optional<protocol::MeetingStateMessage> meetingState() const;
+    // Codes of every `error` received so far, in order (thread-safe).
+    std::vector<std::string> errorCodes() const;
     // Sends `leave` and closes the WebSocket (bounded); idempotent.
     void close();
 
@@ -110,6 +120,9 @@ class WsParticipant {
     std::map<std::string, std::string> knownNames_;              // id → displayName, never pruned
     std::string lastError_;
     std::uint64_t errorsReceived_ = 0;
+    std::vector<protocol::MeetingControl> outbox_;
+    std::optional<protocol::MeetingStateMessage> meetingState_;
+    std::vector<std::string> errorCodes_;
 };
 
 }  // namespace vcb::gstclient

@@ -36,6 +36,9 @@ std::string Metrics::toPrometheus() const {
          rtpReceived);
     line(out, "vcb_rtp_packets_forwarded_total", "counter", "RTP packets sent to subscribers",
          rtpForwarded);
+    line(out, "vcb_rtp_packets_withheld_total", "counter",
+         "RTP packets not forwarded because the producer's gate was closed (meeting policy)",
+         rtpWithheld);
     line(out, "vcb_rtp_packets_retransmitted_total", "counter", "RTP packets resent on NACK",
          rtpRetransmitted);
     line(out, "vcb_rtp_packets_retransmitted_rtx_total", "counter",

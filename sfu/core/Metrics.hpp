@@ -10,6 +10,7 @@ namespace vcb::sfu {
 struct Metrics {
     std::atomic<uint64_t> rtpReceived{0};
     std::atomic<uint64_t> rtpForwarded{0};
+    std::atomic<uint64_t> rtpWithheld{0};  // gate of the producer closed (floor control)
     std::atomic<uint64_t> rtpRetransmitted{0};
     std::atomic<uint64_t> rtpRetransmittedBytes{0};  // plaintext RTP bytes resent on NACK
     std::atomic<uint64_t> rtpRetransmittedRtx{0};    // of rtpRetransmitted: sent as RTX (RFC 4588)

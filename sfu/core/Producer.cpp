@@ -103,8 +103,10 @@ void Producer::handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retra
     if (awaitingKeyFrame_ && keyFrame) awaitingKeyFrame_ = false;
     // Stored late or not, so that subscribers' own NACKs for a repaired packet find it; but a
     // packet a whole buffer behind the newest would evict a newer one from its slot.
-    if (buffer_ && rtp::seqDiff(static_cast<uint16_t>(stats_.extendedHighestSeq()), seq) <
-                       static_cast<int32_t>(buffer_->slotCount())) {
+    // A withheld packet is not kept: nothing may retransmit it to a subscriber later.
+    if (buffer_ && forwarding_ &&
+        rtp::seqDiff(static_cast<uint16_t>(stats_.extendedHighestSeq()), seq) <
+            static_cast<int32_t>(buffer_->slotCount())) {
         buffer_->store(packet, nowUs);
     }
     listener_.onProducerRtp(*this, packet, nowUs);

@@ -97,6 +97,15 @@ class Producer {
     }
     bool receivedAny() const { return stats_.started(); }
 
+    // The forwarding gate (floor control, mutes, lobby): while closed the router forwards
+    // nothing of this producer and the packets are not buffered either, so a subscriber's NACK or
+    // a key frame's parameter-set lead can never bring a withheld packet out later. Open by
+    // default; set only on the worker (a plain bool read per packet: no lock, no atomic).
+    bool forwarding() const { return forwarding_; }
+    void setForwarding(bool open) { forwarding_ = open; }
+    uint64_t packetsWithheld() const { return packetsWithheld_; }
+    void countWithheld() { ++packetsWithheld_; }
+
     std::vector<Consumer*>& consumers() { return consumers_; }
     uint64_t packetsReceived() const { return stats_.packetsReceived(); }
     bool isKeyFramePacket(const rtp::RtpPacket& packet) const;
@@ -123,6 +132,8 @@ class Producer {
     int keyFrameRepeats_ = 0;  // timer repeats of the current unanswered request
     bool awaitingKeyFrame_ = false;  // a request went out and no key frame has arrived since
     uint8_t firSequence_ = 0;
+    bool forwarding_ = true;
+    uint64_t packetsWithheld_ = 0;
 };
 
 }  // namespace vcb::sfu

@@ -240,6 +240,20 @@ bool Router::setConsumerProducer(const std::string& consumerId, const std::strin
     return true;
 }
 
+bool Router::setProducerForwarding(const std::string& producerId, bool open, int64_t nowUs) {
+    Producer* p = findProducer(producerId);
+    if (p == nullptr) return false;
+    if (p->forwarding() == open) return true;
+    p->setForwarding(open);
+    if (open) {
+        // Every subscriber starts a new epoch: numbering continues without a gap (nothing to
+        // NACK across the withheld stretch) and video resumes at a key frame, asked for now.
+        for (Consumer* c : p->consumers()) c->setProducer(p, nowUs);
+        if (p->kind() == MediaKind::Video) p->requestKeyFrame(nowUs);
+    }
+    return true;
+}
+
 void Router::detachConsumer(Consumer& consumer) {
     if (consumer.producer() != nullptr) eraseValue(consumer.producer()->consumers(), &consumer);
 }
@@ -361,6 +375,11 @@ void Router::handleRtp(TransportEntry& entry, rtp::RtpPacket& packet, int64_t no
 }
 
 void Router::onProducerRtp(Producer& producer, const rtp::RtpPacket& packet, int64_t nowUs) {
+    if (!producer.forwarding()) {
+        producer.countWithheld();
+        count(Metrics::instance().rtpWithheld);
+        return;
+    }
     for (Consumer* c : producer.consumers()) c->forward(packet, nowUs);
 }
 

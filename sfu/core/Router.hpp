@@ -65,6 +65,10 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     bool createConsumer(const std::string& transportId, ConsumerOptions options,
                         const std::string& producerId, std::string& error);
     bool setConsumerProducer(const std::string& consumerId, const std::string& producerId);
+    // Opens or closes a producer's forwarding gate (meeting policy: floor, mutes, lobby). Closed:
+    // its packets are withheld (counted, not buffered). Opened: its subscribers resynchronise and,
+    // for video, the publisher is asked for a key frame. False if there is no such producer.
+    bool setProducerForwarding(const std::string& producerId, bool open, int64_t nowUs);
     void closeConsumer(const std::string& consumerId);
     Consumer* findConsumer(const std::string& consumerId);
 

@@ -9,6 +9,7 @@
 #include "protocol/Limits.hpp"
 #include "rooms/policy/UnitsFile.hpp"
 #include "signaling/api/Translate.hpp"
+#include "signaling/api/WsMeetingControl.hpp"
 #include "signaling/sdp/SdpParser.hpp"
 
 namespace vcb::signaling {
@@ -134,6 +135,18 @@ void WsClient::handle(const protocol::ClientMessage& message) {
                     }
                 } else if constexpr (std::is_same_v<T, protocol::Leave>) {
                     leave(m.requestId);
+                } else if constexpr (std::is_same_v<T, protocol::MeetingControl>) {
+                    std::string meetingId, participantId;
+                    {
+                        std::lock_guard lock(mutex_);
+                        meetingId = meetingId_;
+                        participantId = participantId_;
+                    }
+                    auto weak = weak_from_this();
+                    WsMeetingControl::handle(conference_, meetingId, participantId, m,
+                                             [weak](const protocol::ServerMessage& reply) {
+                                                 if (auto self = weak.lock()) self->send(reply);
+                                             });
                 }
             }
         },
@@ -204,12 +217,18 @@ void WsClient::join(const protocol::Join& m) {
             }
         }
         if (r.error != rooms::RoomError::None) {
+            // A government meeting's policy refusal keeps its own code (not_invited, ...).
+            if (auto code = protocol::errorCodeFromString(r.detail); code && !r.detail.empty()) {
+                return self->sendError(*code, "refused by the meeting policy: " + r.detail,
+                                       requestId);
+            }
             return self->sendError(toProtocol(r.error), std::string(roomErrorText(r.error)),
                                    requestId);
         }
         protocol::Joined joined{r.participantId, self->meetingId_, {}, requestId};
         for (const auto& p : r.others) joined.participants.push_back(toProtocol(p));
         self->send(joined);
+        if (r.floor) self->send(WsMeetingControl::state(*r.floor));
         if (subscribeNow) self->renegotiate();
     });
 }
@@ -607,6 +626,11 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
                 send(protocol::TrackUnpublished{e.participant.id, e.track.id});
                 meetingTracks_.erase(e.track.id);
                 // The m-section stays; the consumer pauses and resumes if the track comes back.
+                break;
+            case Type::FloorChanged:
+                if (e.floor && joined_) {
+                    for (const auto& message : WsMeetingControl::messages(*e.floor)) send(message);
+                }
                 break;
             case Type::TransportClosed:
                 if (e.transportId == publishTransport_) {

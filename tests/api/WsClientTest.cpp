@@ -320,3 +320,103 @@ TEST_F(WsClientTest, RefusedAnswerStillOffersWaitingChangeOnTheSameMLines) {
 
 }  // namespace
 }  // namespace vcb::signaling
+
+namespace vcb::signaling {
+namespace {
+
+// Government meetings over the WebSocket (WsMeetingControl): the join gets the meeting's state,
+// the policy refuses with its stable codes, and a change reaches everyone as meetingEvent +
+// meetingState. A plain meeting answers floor commands with not_governed.
+TEST_F(WsClientTest, GovernmentMeetingCommandsAndStates) {
+    std::string error;
+    auto cert =
+        std::shared_ptr<const dtls::DtlsCertificate>(dtls::DtlsCertificate::generate(&error));
+    ASSERT_TRUE(cert) << error;
+    rooms::ConferenceConfig config;
+    config.ice = {"127.0.0.1", 47400, 47409};
+    rooms::policy::MeetingInfo info;
+    info.id = "council";
+    info.convening = {"gov", "Chính phủ", 0};
+    info.invited = {{"hn", "Hà Nội", 1}};
+    info.chairSubject = "chair";
+    config.governmentMeetings = {info};
+    rooms::Conference gov(config, dtls::DtlsContext::create(cert, &error),
+                          std::make_shared<rooms::AllowAllAuthenticator>());
+    ASSERT_TRUE(gov.startError().empty()) << gov.startError();
+
+    const auto joinAs = [&](Client& c, const std::string& name, const std::string& unit,
+                            const std::string& role) {
+        protocol::Join j;
+        j.meeting = "council";
+        j.displayName = name;
+        j.autoSubscribe = false;
+        j.unit = unit;
+        j.role = role;
+        c.handle(j);
+    };
+    Client chair(gov), delegate(gov), stranger(gov);
+    joinAs(chair, "chair", "gov", "chair");
+    ASSERT_TRUE(chair.connection->next<protocol::Joined>());
+    auto lobby = chair.connection->next<protocol::MeetingStateMessage>();
+    ASSERT_TRUE(lobby);
+    EXPECT_EQ(lobby->state, "open");
+    EXPECT_EQ(lobby->chair, "chair");
+
+    joinAs(delegate, "hanoi", "hn", "delegate");
+    ASSERT_TRUE(delegate.connection->next<protocol::Joined>());
+    joinAs(stranger, "x", "elsewhere", "delegate");
+    auto refused = stranger.connection->next<protocol::Error>();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->code, protocol::ErrorCode::NotInvited);
+
+    protocol::MeetingControl start;
+    start.action = protocol::MeetingAction::StartSession;
+    start.requestId = 5;
+    delegate.handle(start);
+    auto notChair = delegate.connection->next<protocol::Error>();
+    ASSERT_TRUE(notChair);
+    EXPECT_TRUE(notChair->code == protocol::ErrorCode::NotChair ||
+                notChair->code == protocol::ErrorCode::ForbiddenForRole);
+    EXPECT_EQ(notChair->requestId, 5);
+
+    chair.handle(start);
+    for (Client* c : {&chair, &delegate}) {
+        bool started = false;
+        for (int i = 0; i < 5 && !started; ++i) {
+            auto ev = c->connection->next<protocol::MeetingEventMessage>();
+            ASSERT_TRUE(ev);
+            started = ev->event == "session_started";
+        }
+        EXPECT_TRUE(started);
+        std::optional<protocol::MeetingStateMessage> st;
+        for (int i = 0; i < 5 && !(st && st->state == "in_session"); ++i)
+            st = c->connection->next<protocol::MeetingStateMessage>();
+        ASSERT_TRUE(st);
+        EXPECT_EQ(st->state, "in_session");
+    }
+
+    protocol::MeetingControl raise;
+    raise.action = protocol::MeetingAction::RaiseHand;
+    delegate.handle(raise);
+    std::optional<protocol::MeetingStateMessage> queued;
+    for (int i = 0; i < 5 && !(queued && !queued->queue.empty()); ++i)
+        queued = chair.connection->next<protocol::MeetingStateMessage>();
+    ASSERT_TRUE(queued);
+    ASSERT_EQ(queued->queue.size(), 1u);
+    EXPECT_EQ(queued->queue[0].unit, "hn");
+    EXPECT_EQ(queued->queue[0].tier, 1);
+    EXPECT_EQ(queued->queue[0].subject, "hanoi");
+
+    for (Client* c : {&chair, &delegate, &stranger}) c->ws->disconnect();
+    gov.stop();
+
+    // A plain meeting has no policy.
+    Client& plain = join("plain", false);
+    plain.handle(start);
+    auto notGoverned = plain.connection->next<protocol::Error>();
+    ASSERT_TRUE(notGoverned);
+    EXPECT_EQ(notGoverned->code, protocol::ErrorCode::NotGoverned);
+}
+
+}  // namespace
+}  // namespace vcb::signaling

@@ -34,6 +34,30 @@ class UnitsConfigTest : public ::testing::Test {
     std::string error_;
 };
 
+// meetings: plain ids and government meetings (mappings) side by side.
+TEST_F(UnitsConfigTest, GovernmentMeetingsAreMappingsInMeetings) {
+    ASSERT_TRUE(load("meetings:\n"
+                     "  - demo\n"
+                     "  - id: council\n"
+                     "    title: Giao ban\n"
+                     "    convening_unit: gov\n"
+                     "    chair: chair-1\n"
+                     "    invited: [hn, {unit: hn.bd, subtree: true}]\n"))
+        << error_;
+    EXPECT_EQ(config_.meetings, (std::vector<std::string>{"demo", "council"}));
+    ASSERT_EQ(config_.meetingDefinitions.size(), 1u);
+    const auto& g = config_.meetingDefinitions[0];
+    EXPECT_EQ(g.id, "council");
+    EXPECT_EQ(g.title, "Giao ban");
+    EXPECT_EQ(g.convenedBy, "gov");
+    EXPECT_EQ(g.chair, "chair-1");
+    ASSERT_TRUE(g.invited.has_value());
+    ASSERT_EQ(g.invited->size(), 2u);
+    EXPECT_EQ((*g.invited)[0], (std::pair<std::string, bool>{"hn", false}));
+    EXPECT_EQ((*g.invited)[1], (std::pair<std::string, bool>{"hn.bd", true}));
+    EXPECT_FALSE(load("meetings:\n  - {id: c, convening_unit: gov, chair: c, invited: [{units: x}]}\n"));
+}
+
 TEST_F(UnitsConfigTest, NoUnitsFileByDefault) {
     ASSERT_TRUE(load("listen: 127.0.0.1:8080\n")) << error_;
     EXPECT_EQ(config_.unitsFile, "");

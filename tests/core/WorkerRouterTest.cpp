@@ -345,6 +345,59 @@ TEST_F(RouterTest, CloseTransportReportsOnceAndReleasesEverything) {
     EXPECT_EQ(count, 0u);
 }
 
+// The forwarding gate on a real Router: while a producer's gate is closed its packets never reach
+// its consumers (the consumer does not even see them: its drop count stays), they are counted as
+// withheld, and opening it lets them through again.
+TEST_F(RouterTest, ClosedProducerGateWithholdsPacketsFromConsumers) {
+    auto& m = Metrics::instance();
+    LocalTransportParameters pub, sub;
+    std::string error;
+    ASSERT_TRUE(create("pub", pub, error)) << error;
+    ASSERT_TRUE(create("sub", sub, error)) << error;
+    bool ok = false;
+    worker.invoke([&] {
+        ok = router->createProducer("pub", test::opusProducer("mic", 4321), error);
+        ConsumerOptions co = test::audioConsumer(777);
+        co.id = "sub-mic";
+        ok = ok && router->createConsumer("sub", co, "mic", error);
+    });
+    ASSERT_TRUE(ok) << error;
+    const uint64_t withheldBefore = m.rtpWithheld.load();
+    worker.invoke([&] {
+        Producer* p = router->findProducer("mic");
+        Consumer* c = router->findConsumer("sub-mic");
+        ASSERT_NE(p, nullptr);
+        ASSERT_NE(c, nullptr);
+        EXPECT_TRUE(p->forwarding()) << "open by default: plain meetings forward everything";
+        int64_t now = 1'000'000;
+        uint16_t seq = 10;
+        const auto send = [&](int n) {
+            for (int i = 0; i < n; ++i, ++seq, now += 20'000)
+                test::deliver(*p, {111, seq, seq * 960u, 4321, false, {}, test::opusFrame(1)}, now);
+        };
+        send(3);  // gate open: the consumer sees them (and drops them: its subscriber never
+                  // connected)
+        const uint64_t seenOpen = c->packetsDropped() + c->packetsSent();
+        EXPECT_EQ(seenOpen, 3u);
+
+        EXPECT_TRUE(router->setProducerForwarding("mic", false, now));
+        EXPECT_FALSE(p->forwarding());
+        send(5);
+        EXPECT_EQ(c->packetsDropped() + c->packetsSent(), seenOpen)
+            << "withheld before the consumer";
+        EXPECT_EQ(p->packetsWithheld(), 5u);
+
+        EXPECT_TRUE(router->setProducerForwarding("mic", true, now));
+        send(2);
+        EXPECT_EQ(c->packetsDropped() + c->packetsSent(), seenOpen + 2);
+        EXPECT_EQ(p->packetsWithheld(), 5u);
+        EXPECT_FALSE(router->setProducerForwarding("no-such-producer", false, now));
+    });
+    EXPECT_EQ(m.rtpWithheld.load() - withheldBefore, 5u);
+    const std::string text = m.toPrometheus();
+    EXPECT_NE(text.find("vcb_rtp_packets_withheld_total"), std::string::npos);
+}
+
 TEST_F(RouterTest, DestroyingTheRouterDoesNotReportClosures) {
     const int64_t transportsBefore = Metrics::instance().transportsOpen.load();
     LocalTransportParameters local;

@@ -243,3 +243,94 @@ TEST(CodecTest, ErrorCodeNames) {
 
 }  // namespace
 }  // namespace vcb::protocol
+
+namespace vcb::protocol {
+namespace {
+
+TEST(CodecTest, MeetingControlMessages) {
+    auto grant =
+        clientAs<MeetingControl>(R"({"type":"grantFloor","unit":"thanh-son","requestId":4})");
+    EXPECT_EQ(grant.action, MeetingAction::GrantFloor);
+    EXPECT_EQ(grant.unit, "thanh-son");
+    EXPECT_EQ(grant.requestId, 4);
+    EXPECT_EQ(clientAs<MeetingControl>(R"({"type":"startSession"})").action,
+              MeetingAction::StartSession);
+    EXPECT_EQ(clientAs<MeetingControl>(R"({"type":"muteAll"})").action, MeetingAction::MuteAll);
+    auto mute = clientAs<MeetingControl>(R"({"type":"mute","participantId":"p1234"})");
+    EXPECT_EQ(mute.participantId, "p1234");
+    // The fields each command needs.
+    EXPECT_EQ(clientError(R"({"type":"grantFloor"})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"denyFloor","unit":""})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"unmuteUnit","unit":7})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"mute"})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"removeParticipant"})").code, ErrorCode::BadMessage);
+    EXPECT_FALSE(clientAs<MeetingControl>(R"({"type":"spotlight"})").unit) << "clears";
+    EXPECT_EQ(clientAs<MeetingControl>(R"({"type":"spotlight","unit":"hn"})").unit, "hn");
+    EXPECT_EQ(clientError(R"({"type":"grantfloor","unit":"a"})").code, ErrorCode::UnknownType);
+    // Every action survives serialize → parse.
+    for (auto a : {MeetingAction::StartSession, MeetingAction::EndMeeting, MeetingAction::RaiseHand,
+                   MeetingAction::LowerHand, MeetingAction::GrantFloor, MeetingAction::DenyFloor,
+                   MeetingAction::RevokeFloor, MeetingAction::Mute, MeetingAction::UnmuteUnit,
+                   MeetingAction::MuteAll, MeetingAction::Spotlight, MeetingAction::LockMeeting,
+                   MeetingAction::UnlockMeeting, MeetingAction::RemoveParticipant,
+                   MeetingAction::StartRollCall, MeetingAction::ConfirmRollCall,
+                   MeetingAction::EndRollCall}) {
+        MeetingControl m;
+        m.action = a;
+        if (a == MeetingAction::GrantFloor || a == MeetingAction::DenyFloor ||
+            a == MeetingAction::UnmuteUnit)
+            m.unit = "gov";
+        if (a == MeetingAction::Mute || a == MeetingAction::RemoveParticipant)
+            m.participantId = "p1";
+        m.requestId = 9;
+        const std::string text = serialize(ClientMessage{m});
+        auto back = parseClientMessage(text);
+        ASSERT_TRUE(back.ok()) << text;
+        EXPECT_EQ(std::get<MeetingControl>(back.value()), m) << text;
+    }
+}
+
+TEST(CodecTest, MeetingStateAndEventRoundTrip) {
+    MeetingStateMessage st;
+    st.state = "in_session";
+    st.chair = "chair-1";
+    st.floor = "thanh-son";
+    st.programmeUnit = "thanh-son";
+    st.programmeParticipant = "p42";
+    st.queue = {{"thanh-son.tp-thanh-son", "Thành phố Thanh Sơn", 2, "del-2", 1764880000123}};
+    st.speakers = {"p1", "p42"};
+    const std::string text = serialize(ServerMessage{st});
+    EXPECT_NE(text.find(R"("type":"meetingState")"), std::string::npos);
+    auto back = parseServerMessage(text);
+    ASSERT_TRUE(back.ok()) << text;
+    EXPECT_EQ(std::get<MeetingStateMessage>(back.value()), st);
+
+    MeetingStateMessage lobby;
+    lobby.state = "open";
+    const std::string lobbyText = serialize(ServerMessage{lobby});
+    EXPECT_NE(lobbyText.find(R"("floor":null)"), std::string::npos) << lobbyText;
+    EXPECT_EQ(std::get<MeetingStateMessage>(parseServerMessage(lobbyText).value()), lobby);
+
+    MeetingEventMessage ev{7,           1764880000999, "floor_granted",
+                           "thanh-son", "del-1",       {{"by", "chair-1"}}};
+    const std::string evText = serialize(ServerMessage{ev});
+    auto evBack = parseServerMessage(evText);
+    ASSERT_TRUE(evBack.ok()) << evText;
+    EXPECT_EQ(std::get<MeetingEventMessage>(evBack.value()), ev);
+}
+
+TEST(CodecTest, PolicyErrorCodeNames) {
+    for (auto code : {ErrorCode::WrongState, ErrorCode::NotInvited, ErrorCode::Removed,
+                      ErrorCode::MeetingLocked, ErrorCode::RoomEndpointTaken, ErrorCode::NotChair,
+                      ErrorCode::ForbiddenForRole, ErrorCode::NoSuchUnit, ErrorCode::NotPresent,
+                      ErrorCode::HandNotRaised, ErrorCode::HandAlreadyRaised, ErrorCode::NoFloor,
+                      ErrorCode::RollCallActive, ErrorCode::NoRollCall, ErrorCode::NotGoverned}) {
+        EXPECT_EQ(errorCodeFromString(toString(code)), code);
+    }
+    EXPECT_EQ(toString(ErrorCode::NotChair), "not_chair");
+    EXPECT_EQ(toString(ErrorCode::ForbiddenForRole), "forbidden_for_role");
+    EXPECT_EQ(toString(ErrorCode::WrongState), "wrong_state");
+}
+
+}  // namespace
+}  // namespace vcb::protocol

@@ -1,0 +1,58 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rooms/policy/EventLog.hpp"
+#include "rooms/policy/PolicyError.hpp"
+
+namespace vcb::rooms {
+
+// A chair or floor command from a participant of a government meeting (docs/protocol.md).
+struct FloorCommand {
+    enum class Type {
+        StartSession,
+        EndMeeting,
+        RaiseHand,
+        LowerHand,
+        GrantFloor,
+        DenyFloor,
+        RevokeFloor,
+        Mute,
+        UnmuteUnit,
+        MuteAll,
+        Spotlight,  // unit empty: clear
+        LockMeeting,
+        UnlockMeeting,
+        RemoveParticipant,
+        StartRollCall,
+        ConfirmRollCall,
+        EndRollCall,
+    };
+    Type type = Type::RaiseHand;
+    std::string unit;           // grantFloor, denyFloor, unmuteUnit, spotlight
+    std::string participantId;  // mute, removeParticipant
+};
+
+// What clients are shown of a government meeting's floor, copied out of the policy on the
+// meeting's worker after every change (plain data for signaling).
+struct FloorView {
+    struct Hand {
+        std::string unit;
+        std::string unitName;
+        size_t tier = 0;
+        std::string subject;
+        int64_t sinceMs = 0;  // ms since the Unix epoch
+    };
+    std::string state;  // scheduled, open, in_session, ended
+    std::string chair;  // the chair's subject
+    std::optional<std::string> floorUnit;
+    std::optional<std::string> programmeUnit;
+    std::optional<std::string> programmeParticipant;
+    std::vector<Hand> queue;            // in order of raising
+    std::vector<std::string> speakers;  // participants whose audio is forwarded now
+    std::vector<policy::Event> events;  // what this change logged (empty on join)
+};
+
+}  // namespace vcb::rooms

@@ -1,0 +1,36 @@
+#pragma once
+#include <memory>
+#include <string>
+
+#include "rooms/FloorView.hpp"
+#include "rooms/Participant.hpp"
+#include "rooms/policy/MeetingPolicy.hpp"
+
+namespace vcb::rooms {
+
+// The policy of one government meeting as the conference uses it: admission of participants,
+// their chair and floor commands, and the view clients are shown. Lives on the meeting's worker
+// (not thread-safe); the media side of a change is MediaGate's, the sending is signaling's.
+class MeetingFloor {
+  public:
+    explicit MeetingFloor(policy::MeetingInfo info);
+
+    // Admits a participant: identity = its subject (in auth: dev without a token, the display
+    // name), unit and role.
+    policy::Outcome join(const Participant& participant, policy::TimePoint now);
+    policy::Outcome leave(const std::string& participantId, policy::TimePoint now);
+    policy::Outcome handle(const std::string& actor, const FloorCommand& command,
+                           policy::TimePoint now);
+
+    FloorView view(std::vector<policy::Event> events) const;
+    policy::MediaPermissions permissions() const { return policy_.snapshot(); }
+    const policy::MeetingPolicy& policy() const { return policy_; }
+
+    // The identity a participant is admitted under.
+    static policy::Identity identityOf(const Participant& participant);
+
+  private:
+    policy::MeetingPolicy policy_;
+};
+
+}  // namespace vcb::rooms

@@ -1,0 +1,156 @@
+#include "signaling/api/WsMeetingControl.hpp"
+
+namespace vcb::signaling {
+
+using protocol::ErrorCode;
+using rooms::policy::PolicyError;
+
+ErrorCode WsMeetingControl::errorCode(PolicyError e) {
+    switch (e) {
+        case PolicyError::None:
+            return ErrorCode::Internal;
+        case PolicyError::WrongState:
+            return ErrorCode::WrongState;
+        case PolicyError::NotInvited:
+            return ErrorCode::NotInvited;
+        case PolicyError::Removed:
+            return ErrorCode::Removed;
+        case PolicyError::MeetingLocked:
+            return ErrorCode::MeetingLocked;
+        case PolicyError::RoomEndpointTaken:
+            return ErrorCode::RoomEndpointTaken;
+        case PolicyError::AlreadyJoined:
+            return ErrorCode::AlreadyJoined;
+        case PolicyError::NotJoined:
+            return ErrorCode::NotJoined;
+        case PolicyError::NotChair:
+            return ErrorCode::NotChair;
+        case PolicyError::ForbiddenForRole:
+            return ErrorCode::ForbiddenForRole;
+        case PolicyError::NoSuchUnit:
+            return ErrorCode::NoSuchUnit;
+        case PolicyError::NotPresent:
+            return ErrorCode::NotPresent;
+        case PolicyError::HandNotRaised:
+            return ErrorCode::HandNotRaised;
+        case PolicyError::HandAlreadyRaised:
+            return ErrorCode::HandAlreadyRaised;
+        case PolicyError::NoFloor:
+            return ErrorCode::NoFloor;
+        case PolicyError::RollCallActive:
+            return ErrorCode::RollCallActive;
+        case PolicyError::NoRollCall:
+            return ErrorCode::NoRollCall;
+        case PolicyError::BadRequest:
+            return ErrorCode::BadMessage;
+    }
+    return ErrorCode::Internal;
+}
+
+rooms::FloorCommand WsMeetingControl::command(const protocol::MeetingControl& m) {
+    using A = protocol::MeetingAction;
+    using T = rooms::FloorCommand::Type;
+    rooms::FloorCommand c;
+    switch (m.action) {
+        case A::StartSession:
+            c.type = T::StartSession;
+            break;
+        case A::EndMeeting:
+            c.type = T::EndMeeting;
+            break;
+        case A::RaiseHand:
+            c.type = T::RaiseHand;
+            break;
+        case A::LowerHand:
+            c.type = T::LowerHand;
+            break;
+        case A::GrantFloor:
+            c.type = T::GrantFloor;
+            break;
+        case A::DenyFloor:
+            c.type = T::DenyFloor;
+            break;
+        case A::RevokeFloor:
+            c.type = T::RevokeFloor;
+            break;
+        case A::Mute:
+            c.type = T::Mute;
+            break;
+        case A::UnmuteUnit:
+            c.type = T::UnmuteUnit;
+            break;
+        case A::MuteAll:
+            c.type = T::MuteAll;
+            break;
+        case A::Spotlight:
+            c.type = T::Spotlight;
+            break;
+        case A::LockMeeting:
+            c.type = T::LockMeeting;
+            break;
+        case A::UnlockMeeting:
+            c.type = T::UnlockMeeting;
+            break;
+        case A::RemoveParticipant:
+            c.type = T::RemoveParticipant;
+            break;
+        case A::StartRollCall:
+            c.type = T::StartRollCall;
+            break;
+        case A::ConfirmRollCall:
+            c.type = T::ConfirmRollCall;
+            break;
+        case A::EndRollCall:
+            c.type = T::EndRollCall;
+            break;
+    }
+    c.unit = m.unit.value_or("");
+    c.participantId = m.participantId.value_or("");
+    return c;
+}
+
+void WsMeetingControl::handle(rooms::Conference& conference, const std::string& meetingId,
+                              const std::string& participantId,
+                              const protocol::MeetingControl& message, Send send) {
+    conference.floorCommand(
+        meetingId, participantId, command(message),
+        [send = std::move(send), requestId = message.requestId](PolicyError e) {
+            if (e == PolicyError::None) return;
+            const std::string_view code = rooms::policy::policyErrorCode(e);
+            if (e == PolicyError::BadRequest) {
+                // A meeting without a policy, or a command it cannot take.
+                send(protocol::Error{ErrorCode::NotGoverned,
+                                     "not a government meeting, or a malformed command",
+                                     requestId});
+                return;
+            }
+            send(protocol::Error{errorCode(e),
+                                 "refused by the meeting policy: " + std::string(code), requestId});
+        });
+}
+
+protocol::MeetingStateMessage WsMeetingControl::state(const rooms::FloorView& v) {
+    protocol::MeetingStateMessage m;
+    m.state = v.state;
+    m.chair = v.chair;
+    m.floor = v.floorUnit;
+    m.programmeUnit = v.programmeUnit;
+    m.programmeParticipant = v.programmeParticipant;
+    for (const auto& h : v.queue) {
+        m.queue.push_back({h.unit, h.unitName, static_cast<int64_t>(h.tier), h.subject, h.sinceMs});
+    }
+    m.speakers = v.speakers;
+    return m;
+}
+
+std::vector<protocol::ServerMessage> WsMeetingControl::messages(const rooms::FloorView& v) {
+    std::vector<protocol::ServerMessage> out;
+    for (const auto& e : v.events) {
+        out.push_back(protocol::MeetingEventMessage{static_cast<int64_t>(e.seq), e.timeMs, e.type,
+                                                    e.unit, e.subject, e.detail});
+    }
+    out.push_back(state(v));
+    return out;
+}
+
+}  // namespace vcb::signaling

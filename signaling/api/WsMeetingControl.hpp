@@ -1,0 +1,32 @@
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "protocol/ClientMessages.hpp"
+#include "protocol/ServerMessages.hpp"
+#include "rooms/Conference.hpp"
+
+namespace vcb::signaling {
+
+// The government-meeting part of a WebSocket session (docs/protocol.md "Government meetings"):
+// floor and chair commands go to the conference, whose meeting policy checks the sender's role
+// on every call; refusals come back as `error` with the policy's stable code; the policy's
+// changes go out as `meetingEvent`s followed by one `meetingState`.
+class WsMeetingControl {
+  public:
+    using Send = std::function<void(const protocol::ServerMessage&)>;
+
+    // Sends nothing on success (the change arrives as a meeting event); an error otherwise.
+    static void handle(rooms::Conference& conference, const std::string& meetingId,
+                       const std::string& participantId, const protocol::MeetingControl& message,
+                       Send send);
+
+    // What a FloorChanged event (or a join's floor) becomes on the wire, in sending order.
+    static std::vector<protocol::ServerMessage> messages(const rooms::FloorView& view);
+    static protocol::MeetingStateMessage state(const rooms::FloorView& view);
+    static protocol::ErrorCode errorCode(rooms::policy::PolicyError error);
+    static rooms::FloorCommand command(const protocol::MeetingControl& message);
+};
+
+}  // namespace vcb::signaling

@@ -1,0 +1,124 @@
+// The glue between a government meeting's policy and its media: MeetingFloor (admission,
+// commands, the view clients get) and MediaGate (which producer gates open).
+#include <gtest/gtest.h>
+
+#include "rooms/MediaGate.hpp"
+#include "rooms/MeetingFloor.hpp"
+
+namespace vcb::rooms {
+namespace {
+
+using policy::PolicyError;
+using T = FloorCommand::Type;
+
+policy::MeetingInfo info() {
+    policy::MeetingInfo i;
+    i.id = "council";
+    i.title = "Council";
+    i.convening = {"gov", "Chính phủ", 0};
+    i.invited = {{"hn", "Hà Nội", 1}, {"hn.bd", "Ba Đình", 2}};
+    i.chairSubject = "chair";
+    return i;
+}
+
+Participant person(std::string id, std::string name, std::string unit, policy::Role role,
+                   std::string subject = {}) {
+    Participant p;
+    p.id = std::move(id);
+    p.displayName = std::move(name);
+    p.unit = std::move(unit);
+    p.role = role;
+    p.subject = std::move(subject);
+    return p;
+}
+
+TEST(MeetingFloorTest, DevModeSubjectIsTheDisplayNameAndTokensWin) {
+    EXPECT_EQ(MeetingFloor::identityOf(person("p1", "chair", "gov", policy::Role::Chair)).subject,
+              "chair");
+    EXPECT_EQ(
+        MeetingFloor::identityOf(person("p1", "x", "gov", policy::Role::Chair, "sub-1")).subject,
+        "sub-1");
+    EXPECT_EQ(MeetingFloor::identityOf(person("p1", "", "gov", policy::Role::Chair)).subject, "p1");
+}
+
+TEST(MeetingFloorTest, LobbyForwardsNothingAndTheFloorDecidesWhoIsHeard) {
+    MeetingFloor floor(info());
+    const auto now = policy::Clock::now();
+    ASSERT_TRUE(floor.join(person("pc", "chair", "gov", policy::Role::Chair), now).ok());
+    ASSERT_TRUE(floor.join(person("p1", "hanoi", "hn", policy::Role::Delegate), now).ok());
+    ASSERT_TRUE(floor.join(person("p2", "badinh", "hn.bd", policy::Role::Delegate), now).ok());
+    EXPECT_EQ(floor.join(person("px", "x", "elsewhere", policy::Role::Delegate), now).error,
+              PolicyError::NotInvited);
+
+    // Lobby: nothing forwarded, video included.
+    auto perms = floor.permissions();
+    EXPECT_FALSE(MediaGate::open(perms, "pc", sfu::MediaKind::Audio));
+    EXPECT_FALSE(MediaGate::open(perms, "p1", sfu::MediaKind::Video));
+    EXPECT_EQ(floor.view({}).state, "open");
+
+    const PolicyError refused = floor.handle("p1", {T::StartSession, {}, {}}, now).error;
+    EXPECT_TRUE(refused == PolicyError::NotChair || refused == PolicyError::ForbiddenForRole);
+    ASSERT_TRUE(floor.handle("pc", {T::StartSession, {}, {}}, now).ok());
+    perms = floor.permissions();
+    EXPECT_TRUE(MediaGate::open(perms, "pc", sfu::MediaKind::Audio)) << "the chair is heard";
+    EXPECT_FALSE(MediaGate::open(perms, "p1", sfu::MediaKind::Audio)) << "no floor, not heard";
+    EXPECT_TRUE(MediaGate::open(perms, "p1", sfu::MediaKind::Video));
+
+    ASSERT_TRUE(floor.handle("p2", {T::RaiseHand, {}, {}}, now).ok());
+    auto view = floor.view({});
+    ASSERT_EQ(view.queue.size(), 1u);
+    EXPECT_EQ(view.queue[0].unit, "hn.bd");
+    EXPECT_EQ(view.queue[0].tier, 2u);
+    EXPECT_EQ(view.queue[0].subject, "badinh");
+
+    EXPECT_NE(floor.handle("p1", {T::GrantFloor, "hn.bd", {}}, now).error, PolicyError::None);
+    auto granted = floor.handle("pc", {T::GrantFloor, "hn.bd", {}}, now);
+    ASSERT_TRUE(granted.ok());
+    EXPECT_TRUE(granted.mediaChanged);
+    perms = floor.permissions();
+    EXPECT_TRUE(MediaGate::open(perms, "p2", sfu::MediaKind::Audio));
+    EXPECT_FALSE(MediaGate::open(perms, "p1", sfu::MediaKind::Audio));
+    view = floor.view(granted.events);
+    EXPECT_EQ(view.floorUnit, "hn.bd");
+    EXPECT_EQ(view.programmeParticipant, "p2");
+    EXPECT_FALSE(view.events.empty());
+
+    ASSERT_TRUE(floor.handle("pc", {T::RevokeFloor, {}, {}}, now).ok());
+    EXPECT_FALSE(MediaGate::open(floor.permissions(), "p2", sfu::MediaKind::Audio));
+    EXPECT_TRUE(floor.leave("p2", now).ok());
+    EXPECT_TRUE(floor.leave("p2", now).ok()) << "leaving twice is harmless";
+}
+
+TEST(MeetingFloorTest, SpotlightLockRemoveAndRollCall) {
+    MeetingFloor floor(info());
+    const auto now = policy::Clock::now();
+    ASSERT_TRUE(floor.join(person("pc", "chair", "gov", policy::Role::Chair), now).ok());
+    ASSERT_TRUE(floor.join(person("p1", "hanoi", "hn", policy::Role::Delegate), now).ok());
+    ASSERT_TRUE(floor.handle("pc", {T::StartSession, {}, {}}, now).ok());
+
+    ASSERT_TRUE(floor.handle("pc", {T::Spotlight, "hn", {}}, now).ok());
+    auto perms = floor.permissions();
+    EXPECT_EQ(perms.programmeSession, "p1") << "the spotlighted unit is the programme";
+    EXPECT_FALSE(MediaGate::open(perms, "p1", sfu::MediaKind::Audio)) << "without its audio";
+    ASSERT_TRUE(floor.handle("pc", {T::Spotlight, "", {}}, now).ok());
+    EXPECT_EQ(floor.permissions().programmeSession, "pc") << "cleared: the chair again";
+
+    EXPECT_NE(floor.handle("p1", {T::LockMeeting, {}, {}}, now).error, PolicyError::None);
+    ASSERT_TRUE(floor.handle("pc", {T::LockMeeting, {}, {}}, now).ok());
+    EXPECT_EQ(floor.join(person("p2", "badinh", "hn.bd", policy::Role::Delegate), now).error,
+              PolicyError::MeetingLocked);
+    ASSERT_TRUE(floor.handle("pc", {T::UnlockMeeting, {}, {}}, now).ok());
+
+    ASSERT_TRUE(floor.handle("pc", {T::StartRollCall, {}, {}}, now).ok());
+    EXPECT_TRUE(floor.handle("p1", {T::ConfirmRollCall, {}, {}}, now).ok());
+    EXPECT_TRUE(floor.handle("pc", {T::EndRollCall, {}, {}}, now).ok());
+
+    auto removed = floor.handle("pc", {T::RemoveParticipant, {}, "p1"}, now);
+    ASSERT_TRUE(removed.ok());
+    EXPECT_EQ(removed.closeSessions, std::vector<std::string>{"p1"});
+    EXPECT_EQ(floor.join(person("p9", "hanoi", "hn", policy::Role::Delegate), now).error,
+              PolicyError::Removed);
+}
+
+}  // namespace
+}  // namespace vcb::rooms
