@@ -16,13 +16,45 @@ gboolean runTimer(gpointer data) {
 void deleteTimer(gpointer data) { delete static_cast<Timer*>(data); }
 }  // namespace
 
+// The worker's one wake-up source: ready whenever posted work is waiting. It is created once, here
+// on the constructing thread before the worker thread exists, so post() allocates nothing inside
+// GLib: a GSource made on one thread and freed on another after a hand-over through GLib's own
+// futex locks is a race ThreadSanitizer cannot see through (it reported exactly that).
+struct Worker::WakeSource {
+    GSource base;
+    Worker* worker;
+};
+
+gboolean Worker::wakePrepare(GSource* source, gint* timeout) {
+    *timeout = -1;
+    return reinterpret_cast<WakeSource*>(source)->worker->drainScheduled_.load();
+}
+
+gboolean Worker::wakeCheck(GSource* source) {
+    return reinterpret_cast<WakeSource*>(source)->worker->drainScheduled_.load();
+}
+
+gboolean Worker::wakeDispatch(GSource* source, GSourceFunc, gpointer) {
+    reinterpret_cast<WakeSource*>(source)->worker->drain();
+    return G_SOURCE_CONTINUE;
+}
+
 Worker::Worker(std::string name)
     : name_(std::move(name)),
       context_(g_main_context_new()),
-      loop_(g_main_loop_new(context_, FALSE)) {}
+      loop_(g_main_loop_new(context_, FALSE)) {
+    static GSourceFuncs wakeFuncs = {&Worker::wakePrepare, &Worker::wakeCheck,
+                                     &Worker::wakeDispatch, nullptr, nullptr, nullptr};
+    wakeSource_ = g_source_new(&wakeFuncs, sizeof(WakeSource));
+    reinterpret_cast<WakeSource*>(wakeSource_)->worker = this;
+    g_source_set_priority(wakeSource_, G_PRIORITY_DEFAULT);
+    g_source_attach(wakeSource_, context_);
+}
 
 Worker::~Worker() {
     stop();
+    g_source_destroy(wakeSource_);
+    g_source_unref(wakeSource_);
     g_main_loop_unref(loop_);
     g_main_context_unref(context_);
 }
@@ -47,9 +79,9 @@ void Worker::stop() {
 }
 
 void Worker::post(std::function<void()> fn) {
-    // Posted work goes through a mutex-guarded queue that the worker drains in order; a GSource
-    // is attached only to wake it. GLib's own locks are futexes that ThreadSanitizer cannot see,
-    // so handing the closure itself to g_source_attach would hide the happens-before edge.
+    // Posted work goes through a mutex-guarded queue that the worker drains in order; the
+    // persistent wake source only tells the loop that work is waiting. GLib's own locks are
+    // futexes that ThreadSanitizer cannot see, so nothing posted crosses threads through GLib.
     bool wake = false;
     {
         std::lock_guard lock(queueMutex_);
@@ -57,18 +89,9 @@ void Worker::post(std::function<void()> fn) {
         wake = !drainScheduled_;
         drainScheduled_ = true;
     }
-    if (!wake) return;
-    GSource* source = g_idle_source_new();
-    g_source_set_priority(source, G_PRIORITY_DEFAULT);
-    // The Worker itself is the callback's data: nothing allocated here crosses GLib unseen.
-    g_source_set_callback(source, &Worker::drainSource, this, nullptr);
-    g_source_attach(source, context_);
-    g_source_unref(source);
-}
-
-gboolean Worker::drainSource(gpointer self) {
-    static_cast<Worker*>(self)->drain();
-    return G_SOURCE_REMOVE;
+    // The wake source's prepare sees drainScheduled_ on the loop's next iteration; wake the loop
+    // from its poll() (an eventfd write: nothing allocated, nothing shared but the fd).
+    if (wake) g_main_context_wakeup(context_);
 }
 
 void Worker::drain() {

@@ -40,16 +40,22 @@ class Worker {
 
   private:
     void drain();  // worker thread: runs everything posted so far, in order
-    static gboolean drainSource(gpointer self);
+    struct WakeSource;
+    static gboolean wakePrepare(GSource* source, gint* timeout);
+    static gboolean wakeCheck(GSource* source);
+    static gboolean wakeDispatch(GSource* source, GSourceFunc, gpointer);
 
     std::string name_;
     GMainContext* context_;
     GMainLoop* loop_;
     std::thread thread_;
     std::atomic<std::thread::id> threadId_{};
-    std::mutex queueMutex_;  // guards queue_ and drainScheduled_; never held while running work
+    GSource* wakeSource_ = nullptr;  // created before the thread starts, lives as long as the context
+    std::mutex queueMutex_;  // guards queue_; never held while running work
     std::deque<std::function<void()>> queue_;
-    bool drainScheduled_ = false;
+    // Set (under queueMutex_) when work is queued, cleared when the worker takes the batch; read
+    // without the lock by the wake source's prepare/check on the worker thread.
+    std::atomic<bool> drainScheduled_{false};
 };
 
 }  // namespace vcb::sfu
