@@ -20,6 +20,8 @@
 
 namespace vcb::rooms {
 
+class LiveMeeting;  // one meeting on its worker (rooms/LiveMeeting.hpp)
+
 struct ConferenceConfig {
     size_t workers = 1;
     sfu::IceConfig ice;
@@ -168,10 +170,9 @@ class Conference final {
     std::vector<uint16_t> mediaPorts() const;
 
   private:
-    struct MeetingState;
-    std::shared_ptr<MeetingState> findMeeting(const std::string& id) const;
-    std::shared_ptr<MeetingState> findOrCreateMeeting(const std::string& id, RoomError& error);
-    void removeIfEmpty(const std::shared_ptr<MeetingState>& m);
+    std::shared_ptr<LiveMeeting> findMeeting(const std::string& id) const;
+    std::shared_ptr<LiveMeeting> findOrCreateMeeting(const std::string& id, RoomError& error);
+    void removeIfEmpty(const std::shared_ptr<LiveMeeting>& m);
 
     ConferenceConfig config_;
     std::shared_ptr<dtls::DtlsContext> dtls_;
@@ -182,7 +183,7 @@ class Conference final {
     std::string startError_;
     std::vector<size_t> workerLoad_;
     mutable std::mutex mutex_;  // guards meetings_ and workerLoad_ (control path only)
-    std::unordered_map<std::string, std::shared_ptr<MeetingState>> meetings_;
+    std::unordered_map<std::string, std::shared_ptr<LiveMeeting>> meetings_;
     std::atomic<bool> stopped_{false};
 };
 

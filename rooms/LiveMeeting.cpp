@@ -1,0 +1,398 @@
+#include "rooms/LiveMeeting.hpp"
+
+#include <algorithm>
+
+#include "common/Log.hpp"
+#include "common/RandomId.hpp"
+#include "sfu/core/Clock.hpp"
+#include "sfu/core/ExtensionIds.hpp"
+#include "sfu/core/Metrics.hpp"
+
+namespace vcb::rooms {
+
+namespace {
+
+bool hasFeedback(const sfu::RtpCodec& codec, std::string_view fb) {
+    return std::find(codec.rtcpFeedback.begin(), codec.rtcpFeedback.end(), fb) !=
+           codec.rtcpFeedback.end();
+}
+
+const char* kindName(sfu::MediaKind k) { return k == sfu::MediaKind::Audio ? "audio" : "video"; }
+
+}  // namespace
+
+sfu::ProducerOptions producerOptions(const std::string& transportId, const PublishTrack& t) {
+    sfu::ProducerOptions o;
+    o.id = transportId + ":" + t.mid;
+    o.kind = t.kind;
+    o.mid = t.mid;
+    o.ssrc = t.ssrc;
+    o.payloadType = t.codec.payloadType;
+    o.codecName = t.codec.name;
+    o.codecFmtp = t.codec.fmtp;
+    o.clockRate = t.codec.clockRate;
+    o.extensions = sfu::ExtensionIds::fromNegotiated(t.extensions);
+    o.pli = hasFeedback(t.codec, "nack pli");
+    o.fir = hasFeedback(t.codec, "ccm fir");
+    o.remb = hasFeedback(t.codec, "goog-remb");
+    o.nack = hasFeedback(t.codec, "nack");
+    if (o.nack && t.codec.rtxPayloadType) {
+        o.rtxPayloadType = *t.codec.rtxPayloadType;
+        o.rtxSsrc = t.rtxSsrc;
+    }
+    return o;
+}
+
+LiveMeeting::LiveMeeting(std::string id, bool adHoc, size_t maxParticipants, sfu::Worker& worker,
+                         size_t workerIndex)
+    : id_(id),
+      worker_(worker),
+      workerIndex_(workerIndex),
+      meeting_(std::move(id), adHoc, maxParticipants) {}
+
+LiveMeeting::~LiveMeeting() = default;
+
+void LiveMeeting::createRouter(const sfu::RouterConfig& config) {
+    router_ = std::make_unique<sfu::Router>(worker_, config, *this);
+}
+
+void LiveMeeting::govern(const policy::MeetingInfo& info) {
+    floor_ = std::make_unique<MeetingFloor>(info);
+}
+
+void LiveMeeting::close(const char* reason) {
+    if (closed_) return;
+    closed_ = true;
+    // Closing a transport calls back into onTransportClosed, which edits people_ and their
+    // transport sets: collect the ids first instead of iterating those containers.
+    std::vector<std::string> transports;
+    for (auto& [pid, person] : people_) {
+        transports.insert(transports.end(), person.transports.begin(), person.transports.end());
+    }
+    if (router_) {
+        for (const auto& tid : transports) router_->closeTransport(tid, reason);
+    }
+    people_.clear();
+    router_.reset();  // on the worker: transports and timers belong to it
+}
+
+std::string LiveMeeting::producerFor(const MediaSelector& s) const {
+    std::optional<std::string> pid = s.mode != MediaSelector::Mode::Programme
+                                         ? std::optional<std::string>(s.participantId)
+                                     : floor_ ? floor_->permissions().programmeSession
+                                              : meeting_.programmeParticipant();
+    if (!pid) return {};
+    auto it = people_.find(*pid);
+    if (it == people_.end()) return {};
+    auto p = it->second.producers.find(s.kind);
+    return p == it->second.producers.end() ? std::string() : p->second;
+}
+
+void LiveMeeting::repoint() {
+    for (auto& [cid, c] : consumers_) router_->setConsumerProducer(cid, producerFor(c.source));
+}
+
+MediaGate::Producers LiveMeeting::producers() const {
+    MediaGate::Producers out;
+    for (const auto& [pid, person] : people_) out[pid] = person.producers;
+    return out;
+}
+
+void LiveMeeting::applyFloor(policy::Outcome outcome) {
+    if (!floor_ || !outcome.ok()) return;
+    if (router_) {
+        MediaGate::apply(*router_, floor_->permissions(), producers(), sfu::monotonicUs());
+        repoint();
+    }
+    MeetingEvent e{MeetingEvent::Type::FloorChanged, {}, {}, {}};
+    e.floor = std::make_shared<const FloorView>(floor_->view(std::move(outcome.events)));
+    broadcast(e, {});
+    for (const std::string& pid : outcome.closeSessions) removePerson(pid);
+}
+
+void LiveMeeting::broadcast(const MeetingEvent& e, const std::string& except) {
+    for (auto& [pid, person] : people_) {
+        if (pid != except && person.observer) person.observer->onMeetingEvent(e);
+    }
+}
+
+void LiveMeeting::dropProducersOf(const std::string& pid, Person& person,
+                                  const std::string& onlyTransport) {
+    bool changed = false;
+    for (auto it = person.producers.begin(); it != person.producers.end();) {
+        if (!onlyTransport.empty() && it->second.rfind(onlyTransport + ":", 0) != 0) {
+            ++it;
+            continue;
+        }
+        router_->closeProducer(it->second);
+        it = person.producers.erase(it);
+        changed = true;
+    }
+    if (!changed) return;
+    for (const TrackInfo& t : meeting_.unpublish(pid)) {
+        MeetingEvent e{MeetingEvent::Type::TrackUnpublished, {}, t, {}};
+        e.participant.id = pid;
+        broadcast(e, pid);
+    }
+    // Tracks on other transports of this participant stay published.
+    std::vector<TrackInfo> rest;
+    for (auto& [kind, producerId] : person.producers) {
+        rest.push_back({pid + "-" + kindName(kind), kind});
+    }
+    if (!rest.empty()) meeting_.publish(pid, rest);
+    repoint();
+}
+
+void LiveMeeting::removePerson(const std::string& pid) {
+    auto it = people_.find(pid);
+    if (it == people_.end()) return;
+    Person person = std::move(it->second);
+    dropProducersOf(pid, person, {});
+    people_.erase(it);
+    for (const std::string& tid : person.transports)
+        router_->closeTransport(tid, "participant left");
+    meeting_.leave(pid);
+    MeetingEvent e{MeetingEvent::Type::ParticipantLeft, {}, {}, {}};
+    e.participant.id = pid;
+    broadcast(e, pid);
+    repoint();
+    if (floor_) applyFloor(floor_->leave(pid, policy::Clock::now()));
+}
+
+void LiveMeeting::onTransportClosed(const std::string& transportId, std::string_view reason) {
+    VCB_LOG_INFO("meeting %s: transport %s closed (%.*s)", id_.c_str(), transportId.c_str(),
+                 static_cast<int>(reason.size()), reason.data());
+    connected_.erase(transportId);
+    for (auto it = consumers_.begin(); it != consumers_.end();) {
+        it = it->second.transportId == transportId ? consumers_.erase(it) : std::next(it);
+    }
+    auto owner = transportOwner_.find(transportId);
+    if (owner == transportOwner_.end()) return;
+    std::string pid = owner->second;
+    transportOwner_.erase(owner);
+    auto person = people_.find(pid);
+    if (person == people_.end()) return;
+    person->second.transports.erase(transportId);
+    dropProducersOf(pid, person->second, transportId);
+    if (person->second.observer) {
+        MeetingEvent e{MeetingEvent::Type::TransportClosed, {}, {}, transportId};
+        e.participant.id = pid;
+        person->second.observer->onMeetingEvent(e);
+    }
+    // A WHIP/WHEP participant is its transport: when the connection dies, the unit has left.
+    if (person->second.kind != ClientKind::WebSocket && person->second.transports.empty()) {
+        removePerson(pid);
+        // Not from inside the router's callback: removing the meeting destroys the router.
+        if (emptied_) worker_.post(emptied_);
+    }
+}
+
+void LiveMeeting::join(Participant p, std::shared_ptr<MeetingObserver> observer,
+                       const std::function<void(JoinResult)>& done) {
+    RoomError e = meeting_.join(p);
+    if (e != RoomError::None) return done({e, {}, {}});
+    // Government meetings admit WebSocket and WHIP participants through the policy (WHEP
+    // viewers only watch the programme, which the policy's gates already decide).
+    policy::Outcome admitted;
+    const bool governed = floor_ && p.kind != ClientKind::WhepViewer;
+    if (governed) {
+        admitted = floor_->join(p, policy::Clock::now());
+        if (!admitted.ok()) {
+            meeting_.leave(p.id);
+            const policy::PolicyError pe = admitted.error;
+            JoinResult refused{pe == policy::PolicyError::BadRequest ? RoomError::BadRequest
+                                                                     : RoomError::Forbidden,
+                               {},
+                               {}};
+            refused.detail = std::string(policy::policyErrorCode(pe));
+            return done(std::move(refused));
+        }
+    }
+    JoinResult result;
+    result.participantId = p.id;
+    for (const Participant* other : meeting_.participants()) {
+        if (other->id != p.id) result.others.push_back(*other);
+    }
+    people_[p.id] = Person{std::move(observer), p.kind, {}, {}};
+    broadcast({MeetingEvent::Type::ParticipantJoined, p, {}, {}}, p.id);
+    if (governed) {
+        result.floor = std::make_shared<const FloorView>(floor_->view({}));
+        done(std::move(result));
+        applyFloor(std::move(admitted));
+        return;
+    }
+    done(std::move(result));
+}
+
+TransportResult LiveMeeting::createTransport(const std::string& participantId,
+                                             size_t maxTransports) {
+    auto person = people_.find(participantId);
+    if (person == people_.end()) return {RoomError::NotJoined, "not in the meeting", {}, {}};
+    // Process-wide count across all workers; a small overshoot under a race is harmless.
+    const int64_t open = sfu::Metrics::instance().transportsOpen.load(std::memory_order_relaxed);
+    if (open >= 0 && static_cast<size_t>(open) >= maxTransports) {
+        return {RoomError::TooManySessions,
+                "the server has reached its limit of media sessions",
+                {},
+                {}};
+    }
+    TransportResult r;
+    r.transportId = randomHex(16);
+    if (!router_->createTransport(r.transportId, r.local, r.detail)) {
+        r.error = RoomError::Unavailable;
+        return r;
+    }
+    transportOwner_[r.transportId] = participantId;
+    person->second.transports.insert(r.transportId);
+    return r;
+}
+
+void LiveMeeting::closeTransport(const std::string& participantId, const std::string& transportId) {
+    auto owner = transportOwner_.find(transportId);
+    if (owner == transportOwner_.end() || owner->second != participantId) return;
+    router_->closeTransport(transportId, "closed by client");
+}
+
+IceRestartResult LiveMeeting::restartIce(const std::string& participantId,
+                                         const std::string& transportId,
+                                         const sfu::RemoteTransportParameters& remote) {
+    auto owner = transportOwner_.find(transportId);
+    if (owner == transportOwner_.end() || owner->second != participantId)
+        return {RoomError::NotJoined, "unknown session", false, {}};
+    // Not connected yet: nothing to restart, the coming connect() takes the credentials.
+    if (connected_.count(transportId) == 0) return {};
+    IceRestartResult r;
+    if (!router_->restartTransportIce(transportId, remote, r.local, r.restarted, r.detail))
+        r.error = RoomError::BadRequest;
+    return r;
+}
+
+PublishResult LiveMeeting::publish(const std::string& participantId, const std::string& transportId,
+                                   const sfu::RemoteTransportParameters& remote,
+                                   const std::vector<PublishTrack>& tracks) {
+    auto owner = transportOwner_.find(transportId);
+    auto person = people_.find(participantId);
+    if (owner == transportOwner_.end() || owner->second != participantId ||
+        person == people_.end()) {
+        return {RoomError::NotJoined, "unknown session", {}};
+    }
+    // Observers, technicians and recorders are admitted to watch only.
+    if (const Participant* p = meeting_.find(participantId);
+        p != nullptr && !roleMayPublish(p->role)) {
+        return {RoomError::Forbidden,
+                "a " + std::string(participantRoleName(p->role)) + " may not publish",
+                {}};
+    }
+    if (connected_.count(transportId) == 0) {
+        std::string err;
+        if (!router_->connectTransport(transportId, remote, err)) {
+            return {RoomError::BadRequest, err, {}};
+        }
+        connected_.insert(transportId);
+    }
+    // One audio and one video stream per participant: later ones replace earlier ones.
+    PublishResult result;
+    std::map<sfu::MediaKind, const PublishTrack*> chosen;
+    for (const PublishTrack& t : tracks) chosen.emplace(t.kind, &t);
+    if (chosen.empty()) return {RoomError::BadRequest, "nothing to publish", {}};
+    for (auto& [kind, t] : chosen) {
+        auto old = person->second.producers.find(kind);
+        if (old != person->second.producers.end()) {
+            router_->closeProducer(old->second);
+            person->second.producers.erase(old);
+        }
+        sfu::ProducerOptions o = producerOptions(transportId, *t);
+        std::string err;
+        if (!router_->createProducer(transportId, o, err)) {
+            return {RoomError::BadRequest, err, {}};
+        }
+        person->second.producers[kind] = o.id;
+        // A new producer starts closed or open as the policy says, before its first packet.
+        if (floor_) {
+            router_->setProducerForwarding(
+                o.id, MediaGate::open(floor_->permissions(), participantId, kind),
+                sfu::monotonicUs());
+        }
+    }
+    for (auto& [kind, producerId] : person->second.producers) {
+        result.tracks.push_back({participantId + "-" + kindName(kind), kind});
+    }
+    meeting_.publish(participantId, result.tracks);
+    for (const TrackInfo& t : result.tracks) {
+        MeetingEvent e{MeetingEvent::Type::TrackPublished, {}, t, {}};
+        e.participant.id = participantId;
+        broadcast(e, participantId);
+    }
+    repoint();
+    return result;
+}
+
+std::pair<RoomError, std::string> LiveMeeting::view(
+    const std::string& participantId, const std::string& transportId,
+    const std::optional<sfu::RemoteTransportParameters>& remote,
+    const std::vector<ViewTrack>& tracks) {
+    auto owner = transportOwner_.find(transportId);
+    if (owner == transportOwner_.end() || owner->second != participantId) {
+        return {RoomError::NotJoined, "unknown session"};
+    }
+    if (connected_.count(transportId) == 0) {
+        if (!remote) return {RoomError::BadRequest, "transport parameters missing"};
+        std::string err;
+        if (!router_->connectTransport(transportId, *remote, err))
+            return {RoomError::BadRequest, err};
+        connected_.insert(transportId);
+    }
+    std::set<std::string> wanted;
+    for (const ViewTrack& t : tracks) {
+        std::string cid = transportId + ":" + t.mid;
+        wanted.insert(cid);
+        auto existing = consumers_.find(cid);
+        if (existing != consumers_.end()) {
+            existing->second.source = t.source;
+            continue;
+        }
+        sfu::ConsumerOptions o;
+        o.id = cid;
+        o.kind = t.source.kind;
+        o.mid = t.mid;
+        o.ssrc = t.ssrc;
+        o.cname = t.cname;
+        o.codecs = t.codecs;
+        o.extensions = sfu::ExtensionIds::fromNegotiated(t.extensions);
+        o.nack = std::any_of(t.codecs.begin(), t.codecs.end(),
+                             [](const sfu::RtpCodec& c) { return hasFeedback(c, "nack"); });
+        if (o.nack) o.rtxSsrc = t.rtxSsrc;  // the codecs carry their RTX payload types
+        std::string err;
+        if (!router_->createConsumer(transportId, o, {}, err)) return {RoomError::BadRequest, err};
+        consumers_[cid] = {transportId, t.source};
+    }
+    for (auto it = consumers_.begin(); it != consumers_.end();) {
+        if (it->second.transportId == transportId && wanted.count(it->first) == 0) {
+            router_->closeConsumer(it->first);
+            it = consumers_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    repoint();
+    return {RoomError::None, {}};
+}
+
+void LiveMeeting::floorCommand(const std::string& participantId, const FloorCommand& command,
+                               const std::function<void(policy::PolicyError)>& done) {
+    if (!floor_) return done(policy::PolicyError::BadRequest);
+    policy::Outcome o = floor_->handle(participantId, command, policy::Clock::now());
+    const policy::PolicyError error = o.error;
+    done(error);  // the answer first, then the change it caused
+    applyFloor(std::move(o));
+}
+
+std::vector<Participant> LiveMeeting::participants() const {
+    std::vector<Participant> out;
+    if (!closed_) {
+        for (const Participant* p : meeting_.participants()) out.push_back(*p);
+    }
+    return out;
+}
+
+}  // namespace vcb::rooms

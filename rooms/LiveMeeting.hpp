@@ -1,0 +1,104 @@
+#pragma once
+// One meeting while it runs: its participants and their media (router, producers, consumers) and,
+// for a government meeting, the policy that gates that media. Lives on the worker the meeting is
+// pinned to: every method runs on that worker's thread, nothing here locks. Conference finds the
+// meeting, posts the call to its worker and hands the answer back through the callback.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "rooms/Conference.hpp"
+#include "rooms/MediaGate.hpp"
+#include "rooms/MeetingFloor.hpp"
+
+namespace vcb::rooms {
+
+class LiveMeeting final : public sfu::Router::Listener {
+  public:
+    LiveMeeting(std::string id, bool adHoc, size_t maxParticipants, sfu::Worker& worker,
+                size_t workerIndex);
+    ~LiveMeeting() override;
+
+    const std::string& id() const { return id_; }
+    sfu::Worker& worker() const { return worker_; }
+    size_t workerIndex() const { return workerIndex_; }
+    bool empty() const { return meeting_.empty(); }
+    bool closed() const { return closed_; }
+    bool permanent() const { return permanent_; }
+    void setPermanent() { permanent_ = true; }
+    // Called (posted to the worker) when a WHIP/WHEP participant's connection ended and the
+    // meeting may have become empty: the conference then removes an empty ad-hoc meeting.
+    void setEmptiedHandler(std::function<void()> handler) { emptied_ = std::move(handler); }
+
+    // --- on the worker
+    void createRouter(const sfu::RouterConfig& config);
+    // Makes this a government meeting under `info`'s policy.
+    void govern(const policy::MeetingInfo& info);
+    // Closes every participant's media (DTLS close_notify) and the router; the meeting is done.
+    void close(const char* reason);
+
+    void join(Participant participant, std::shared_ptr<MeetingObserver> observer,
+              const std::function<void(JoinResult)>& done);
+    // Removes a participant and everything it had. Safe for one already gone.
+    void removePerson(const std::string& participantId);
+    TransportResult createTransport(const std::string& participantId, size_t maxTransports);
+    void closeTransport(const std::string& participantId, const std::string& transportId);
+    IceRestartResult restartIce(const std::string& participantId, const std::string& transportId,
+                                const sfu::RemoteTransportParameters& remote);
+    PublishResult publish(const std::string& participantId, const std::string& transportId,
+                          const sfu::RemoteTransportParameters& remote,
+                          const std::vector<PublishTrack>& tracks);
+    std::pair<RoomError, std::string> view(
+        const std::string& participantId, const std::string& transportId,
+        const std::optional<sfu::RemoteTransportParameters>& remote,
+        const std::vector<ViewTrack>& tracks);
+    // Answers through `done` first, then applies the change it caused.
+    void floorCommand(const std::string& participantId, const FloorCommand& command,
+                      const std::function<void(policy::PolicyError)>& done);
+    std::vector<Participant> participants() const;
+
+  private:
+    struct Person {
+        std::shared_ptr<MeetingObserver> observer;
+        ClientKind kind = ClientKind::WebSocket;
+        std::set<std::string> transports;
+        std::map<sfu::MediaKind, std::string> producers;  // kind → producer id
+    };
+    struct ConsumerState {
+        std::string transportId;
+        MediaSelector source;
+    };
+
+    void onTransportConnected(const std::string&) override {}
+    void onTransportClosed(const std::string& transportId, std::string_view reason) override;
+
+    std::string producerFor(const MediaSelector& s) const;
+    void repoint();
+    MediaGate::Producers producers() const;
+    // After every policy call: gates and programme follow the policy's snapshot, and everyone is
+    // told what changed. Sessions the policy closes (replaced, removed, meeting ended) leave.
+    void applyFloor(policy::Outcome outcome);
+    void broadcast(const MeetingEvent& e, const std::string& except);
+    void dropProducersOf(const std::string& pid, Person& person, const std::string& onlyTransport);
+
+    std::string id_;
+    sfu::Worker& worker_;
+    size_t workerIndex_;
+    Meeting meeting_;
+    std::unique_ptr<sfu::Router> router_;
+    bool permanent_ = false;
+    bool closed_ = false;
+    std::function<void()> emptied_;
+    std::map<std::string, Person> people_;
+    std::map<std::string, std::string> transportOwner_;  // transport → participant
+    std::set<std::string> connected_;                    // transports given remote parameters
+    std::map<std::string, ConsumerState> consumers_;     // consumer id = transport:mid
+    // Government meetings only: the meeting's policy (null: a plain meeting, everything flows).
+    std::unique_ptr<MeetingFloor> floor_;
+};
+
+}  // namespace vcb::rooms
