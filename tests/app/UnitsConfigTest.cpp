@@ -88,6 +88,21 @@ TEST_F(UnitsConfigTest, TheShippedConfigNamesTheSample) {
     EXPECT_TRUE(std::filesystem::exists(config.unitsFile));
 }
 
+// The production sample: no ad-hoc meetings, signed tokens, records kept (issue 10: "the
+// production config sample turns them off").
+TEST_F(UnitsConfigTest, TheProductionSampleTurnsAdHocMeetingsOff) {
+    const std::string path = std::string(VCB_SOURCE_DIR) + "/deploy/vcbridge-production.yaml";
+    ServerConfig config;
+    std::string error;
+    ASSERT_TRUE(loadConfigFile(path, config, error)) << error;
+    EXPECT_FALSE(config.allowAdHocMeetings);
+    EXPECT_EQ(config.auth.mode, "jwt");
+    EXPECT_FALSE(config.database.empty());
+    EXPECT_FALSE(config.tlsCert.empty());
+    EXPECT_EQ(config.unitsFile, std::string(VCB_SOURCE_DIR) + "/deploy/units.yaml");
+    EXPECT_TRUE(config.meetings.empty());
+}
+
 // meetings: ids or full definitions (docs/meetings.md "Meetings as records").
 TEST_F(UnitsConfigTest, MeetingsAreIdsOrDefinitions) {
     ASSERT_TRUE(load("meetings:\n"
