@@ -22,20 +22,6 @@ bool represents(const Identity& id) {
 
 }  // namespace
 
-std::string_view meetingStateName(MeetingState state) {
-    switch (state) {
-        case MeetingState::Scheduled:
-            return "scheduled";
-        case MeetingState::Open:
-            return "open";
-        case MeetingState::InSession:
-            return "in_session";
-        case MeetingState::Ended:
-            return "ended";
-    }
-    return "scheduled";
-}
-
 bool MediaPermissions::audible(const std::string& session) const {
     auto it = audio.find(session);
     return forwarding && it != audio.end() && it->second;

@@ -110,28 +110,6 @@ constexpr const char* kSelectMeeting =
 
 }  // namespace
 
-std::string_view meetingStateName(MeetingState s) {
-    switch (s) {
-        case MeetingState::Scheduled:
-            return "scheduled";
-        case MeetingState::Open:
-            return "open";
-        case MeetingState::InSession:
-            return "in_session";
-        case MeetingState::Ended:
-            return "ended";
-    }
-    return "scheduled";
-}
-
-std::optional<MeetingState> parseMeetingState(std::string_view s) {
-    for (auto state : {MeetingState::Scheduled, MeetingState::Open, MeetingState::InSession,
-                       MeetingState::Ended}) {
-        if (meetingStateName(state) == s) return state;
-    }
-    return std::nullopt;
-}
-
 Expected<std::unique_ptr<MeetingStore>, StoreError> MeetingStore::open(
     const std::string& path, const SqliteOptions& options) {
     auto db = SqliteDb::open(path, options);
