@@ -15,10 +15,9 @@ std::vector<MeetingUnit> meetingUnits(const MeetingInfo& info) {
     return units;
 }
 
-// Sessions that speak for their unit: they make it present and may be heard with it.
-bool represents(const Identity& id) {
-    return id.role == Role::Chair || id.role == Role::Delegate || id.role == Role::Room;
-}
+// Sessions that speak for their unit: they make it present and may be heard with it. The role
+// table is the one place that says who may be heard (chair, delegate, room).
+bool represents(const Identity& id) { return may(id.role, Action::PublishAudio); }
 
 }  // namespace
 
