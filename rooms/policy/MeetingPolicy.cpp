@@ -15,26 +15,11 @@ std::vector<MeetingUnit> meetingUnits(const MeetingInfo& info) {
     return units;
 }
 
-// Sessions that speak for their unit: they make it present and may be heard with it.
-bool represents(const Identity& id) {
-    return id.role == Role::Chair || id.role == Role::Delegate || id.role == Role::Room;
-}
+// Sessions that speak for their unit: they make it present and may be heard with it. The role
+// table is the one place that says who may be heard (chair, delegate, room).
+bool represents(const Identity& id) { return may(id.role, Action::PublishAudio); }
 
 }  // namespace
-
-std::string_view meetingStateName(MeetingState state) {
-    switch (state) {
-        case MeetingState::Scheduled:
-            return "scheduled";
-        case MeetingState::Open:
-            return "open";
-        case MeetingState::InSession:
-            return "in_session";
-        case MeetingState::Ended:
-            return "ended";
-    }
-    return "scheduled";
-}
 
 bool MediaPermissions::audible(const std::string& session) const {
     auto it = audio.find(session);

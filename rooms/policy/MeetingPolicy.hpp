@@ -12,16 +12,12 @@
 #include "rooms/policy/EventLog.hpp"
 #include "rooms/policy/FloorControl.hpp"
 #include "rooms/policy/Identity.hpp"
+#include "rooms/policy/MeetingState.hpp"
 #include "rooms/policy/PolicyError.hpp"
 #include "rooms/policy/Roles.hpp"
 #include "rooms/policy/RollCall.hpp"
 
 namespace vcb::rooms::policy {
-
-enum class MeetingState { Scheduled, Open, InSession, Ended };
-
-// "scheduled", "open", "in_session", "ended".
-std::string_view meetingStateName(MeetingState state);
 
 struct MeetingInfo {
     std::string id;

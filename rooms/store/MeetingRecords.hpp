@@ -7,13 +7,14 @@
 #include <string_view>
 #include <vector>
 
+#include "rooms/policy/MeetingState.hpp"
+
 namespace vcb::store {
 
-enum class MeetingState { Scheduled, Open, InSession, Ended };
-
-// "scheduled", "open", "in_session", "ended": the stored and API spelling.
-std::string_view meetingStateName(MeetingState s);
-std::optional<MeetingState> parseMeetingState(std::string_view s);
+// The one meeting state enum, shared with the policy (header-only, so no link dependency).
+using MeetingState = rooms::policy::MeetingState;
+using rooms::policy::meetingStateName;
+using rooms::policy::parseMeetingState;
 
 // An invited unit: the unit alone, or (subtree) the unit and every unit below it.
 struct InvitedUnit {

@@ -110,28 +110,6 @@ constexpr const char* kSelectMeeting =
 
 }  // namespace
 
-std::string_view meetingStateName(MeetingState s) {
-    switch (s) {
-        case MeetingState::Scheduled:
-            return "scheduled";
-        case MeetingState::Open:
-            return "open";
-        case MeetingState::InSession:
-            return "in_session";
-        case MeetingState::Ended:
-            return "ended";
-    }
-    return "scheduled";
-}
-
-std::optional<MeetingState> parseMeetingState(std::string_view s) {
-    for (auto state : {MeetingState::Scheduled, MeetingState::Open, MeetingState::InSession,
-                       MeetingState::Ended}) {
-        if (meetingStateName(state) == s) return state;
-    }
-    return std::nullopt;
-}
-
 Expected<std::unique_ptr<MeetingStore>, StoreError> MeetingStore::open(
     const std::string& path, const SqliteOptions& options) {
     auto db = SqliteDb::open(path, options);
@@ -305,34 +283,29 @@ namespace {
 
 Expected<std::vector<StoredMeeting>, StoreError> readMeetings(SqliteDb& db, Statement& q) {
     std::vector<StoredMeeting> out;
-    for (;;) {
-        auto row = q.step();
-        if (!row) return row.error();
-        if (!row.value()) break;
+    auto rows = q.forEachRow([&](Statement& r) {
         StoredMeeting m;
-        m.id = q.text(0);
-        m.title = q.text(1);
-        m.convenedBy = q.text(2);
-        m.chair = q.text(3);
-        m.scheduledStartMs = q.int64(4);
-        m.state = parseMeetingState(q.text(5)).value_or(MeetingState::Scheduled);
-        m.locked = q.int64(6) != 0;
-        m.createdMs = q.int64(7);
-        m.updatedMs = q.int64(8);
+        m.id = r.text(0);
+        m.title = r.text(1);
+        m.convenedBy = r.text(2);
+        m.chair = r.text(3);
+        m.scheduledStartMs = r.int64(4);
+        m.state = parseMeetingState(r.text(5)).value_or(MeetingState::Scheduled);
+        m.locked = r.int64(6) != 0;
+        m.createdMs = r.int64(7);
+        m.updatedMs = r.int64(8);
         out.push_back(std::move(m));
-    }
+    });
+    if (!rows) return rows.error();
     auto inv = db.prepare(
         "SELECT unit, subtree FROM meeting_invited WHERE meeting_id = ? ORDER BY position");
     if (!inv) return inv.error();
     for (auto& m : out) {
         auto& st = inv.value();
-        st.bind(1, m.id);
-        for (;;) {
-            auto row = st.step();
-            if (!row) return row.error();
-            if (!row.value()) break;
-            m.invited.push_back(InvitedUnit{st.text(0), st.int64(1) != 0});
-        }
+        auto s = st.bind(1, m.id).forEachRow([&](Statement& r) {
+            m.invited.push_back(InvitedUnit{r.text(0), r.int64(1) != 0});
+        });
+        if (!s) return s.error();
         st.reset();
     }
     return out;
@@ -401,16 +374,16 @@ Expected<std::vector<StoredEvent>, StoreError> MeetingStore::listEvents(std::str
         "SELECT seq, time_ms, type, unit, subject, detail FROM events "
         "WHERE meeting_id = ? AND seq >= ? ORDER BY seq LIMIT ?");
     if (!q) return q.error();
-    auto& st = q.value();
-    st.bind(1, meetingId).bind(2, fromSeq).bind(3, static_cast<int64_t>(limit));
     std::vector<StoredEvent> out;
-    for (;;) {
-        auto row = st.step();
-        if (!row) return row.error();
-        if (!row.value()) break;
-        out.push_back(
-            StoredEvent{st.int64(0), st.int64(1), st.text(2), st.text(3), st.text(4), st.text(5)});
-    }
+    auto s = q.value()
+                 .bind(1, meetingId)
+                 .bind(2, fromSeq)
+                 .bind(3, static_cast<int64_t>(limit))
+                 .forEachRow([&](Statement& r) {
+                     out.push_back(StoredEvent{r.int64(0), r.int64(1), r.text(2), r.text(3),
+                                               r.text(4), r.text(5)});
+                 });
+    if (!s) return s.error();
     return out;
 }
 
@@ -467,12 +440,7 @@ Expected<std::vector<AttendanceRow>, StoreError> MeetingStore::listAttendance(
             "SELECT unit, present, first_join_ms, last_leave_ms, time_present_ms, reconnects "
             "FROM attendance WHERE meeting_id = ? ORDER BY unit");
         if (!q) return q.error();
-        auto& st = q.value();
-        st.bind(1, meetingId);
-        for (;;) {
-            auto row = st.step();
-            if (!row) return row.error();
-            if (!row.value()) break;
+        auto s = q.value().bind(1, meetingId).forEachRow([&](Statement& st) {
             AttendanceRow r;
             r.unit = st.text(0);
             r.present = st.int64(1) != 0;
@@ -481,24 +449,22 @@ Expected<std::vector<AttendanceRow>, StoreError> MeetingStore::listAttendance(
             r.timePresentMs = st.int64(4);
             r.reconnects = st.int64(5);
             out.push_back(std::move(r));
-        }
+        });
+        if (!s) return s.error();
     }
     auto q = db_->prepare(
         "SELECT unit, subject FROM attendance_represented WHERE meeting_id = ? "
         "ORDER BY unit, position");
     if (!q) return q.error();
-    auto& st = q.value();
-    st.bind(1, meetingId);
     size_t i = 0;
-    for (;;) {
-        auto row = st.step();
-        if (!row) return row.error();
-        if (!row.value()) break;
+    auto s = q.value().bind(1, meetingId).forEachRow([&](Statement& st) {
         std::string unit = st.text(0);
         while (i < out.size() && out[i].unit != unit) ++i;  // both ordered by unit
-        if (i == out.size()) break;
+        if (i == out.size()) return false;
         out[i].representedBy.push_back(st.text(1));
-    }
+        return true;
+    });
+    if (!s) return s.error();
     return out;
 }
 
@@ -552,36 +518,29 @@ Expected<std::vector<RollCallRecord>, StoreError> MeetingStore::listRollCalls(
             "SELECT id, started_at_ms, started_by, ended_at_ms FROM roll_calls "
             "WHERE meeting_id = ? ORDER BY id");
         if (!q) return q.error();
-        auto& st = q.value();
-        st.bind(1, meetingId);
-        for (;;) {
-            auto row = st.step();
-            if (!row) return row.error();
-            if (!row.value()) break;
+        auto s = q.value().bind(1, meetingId).forEachRow([&](Statement& st) {
             RollCallRecord r;
             r.id = st.int64(0);
             r.startedAtMs = st.int64(1);
             r.startedBy = st.text(2);
             r.endedAtMs = st.optionalInt64(3);
             out.push_back(std::move(r));
-        }
+        });
+        if (!s) return s.error();
     }
     auto q = db_->prepare(
         "SELECT roll_call_id, unit, confirmed_at_ms FROM roll_call_units WHERE meeting_id = ? "
         "ORDER BY roll_call_id, unit");
     if (!q) return q.error();
-    auto& st = q.value();
-    st.bind(1, meetingId);
     size_t i = 0;
-    for (;;) {
-        auto row = st.step();
-        if (!row) return row.error();
-        if (!row.value()) break;
+    auto s = q.value().bind(1, meetingId).forEachRow([&](Statement& st) {
         const int64_t id = st.int64(0);
         while (i < out.size() && out[i].id != id) ++i;  // both ordered by id
-        if (i == out.size()) break;
+        if (i == out.size()) return false;
         out[i].units.push_back(RollCallUnit{st.text(1), st.optionalInt64(2)});
-    }
+        return true;
+    });
+    if (!s) return s.error();
     return out;
 }
 
@@ -605,15 +564,11 @@ Expected<std::vector<RemovedIdentity>, StoreError> MeetingStore::listRemovedIden
         "SELECT subject, removed_at_ms, removed_by FROM removed_identities WHERE meeting_id = ? "
         "ORDER BY removed_at_ms, subject");
     if (!q) return q.error();
-    auto& st = q.value();
-    st.bind(1, meetingId);
     std::vector<RemovedIdentity> out;
-    for (;;) {
-        auto row = st.step();
-        if (!row) return row.error();
-        if (!row.value()) break;
+    auto s = q.value().bind(1, meetingId).forEachRow([&](Statement& st) {
         out.push_back(RemovedIdentity{st.text(0), st.int64(1), st.text(2)});
-    }
+    });
+    if (!s) return s.error();
     return out;
 }
 

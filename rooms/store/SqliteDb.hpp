@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "rooms/store/StoreError.hpp"
 
@@ -55,6 +56,11 @@ class Statement {
     // Makes the statement ready for new bindings (after step() returned false, or to stop
     // reading rows early).
     void reset();
+    // Steps through the rows of a bound query, calling perRow(*this) on each; perRow reads the
+    // columns. perRow returns void, or bool: false stops reading early. The first step error is
+    // returned as it is (busy, I/O, ...). Does not reset: call reset() before binding again.
+    template <typename F>
+    Status forEachRow(F&& perRow);
 
     bool isNull(int column) const;
     int64_t int64(int column) const;
@@ -70,6 +76,20 @@ class Statement {
     sqlite3_stmt* stmt_;
     int bindError_ = 0;
 };
+
+template <typename F>
+Status Statement::forEachRow(F&& perRow) {
+    for (;;) {
+        auto row = step();
+        if (!row) return row.error();
+        if (!row.value()) return Ok{};
+        if constexpr (std::is_void_v<std::invoke_result_t<F&, Statement&>>) {
+            perRow(*this);
+        } else if (!perRow(*this)) {
+            return Ok{};
+        }
+    }
+}
 
 class SqliteDb {
   public:

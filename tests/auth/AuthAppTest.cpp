@@ -11,12 +11,13 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestHttp.hpp"
+#include "tests/integration/TestTokens.hpp"
 #include "tests/sdp/TestSdps.hpp"
 
 namespace vcb::integration {
@@ -34,42 +35,10 @@ constexpr const char* kServer = VCB_SERVER_BIN;
 constexpr const char* kTokenTool = VCB_TOKEN_BIN;
 constexpr const char* kIssuer = "vcb-test-issuer";
 
-// Runs a shell command (bounded by timeout(1)) and returns its stdout+stderr and exit status.
-std::string run(const std::string& command, int* status = nullptr) {
-    std::string out;
-    FILE* p = ::popen(("timeout 30 " + command + " 2>&1").c_str(), "r");
-    if (p == nullptr) return out;
-    char buf[4096];
-    size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0 && out.size() < (1 << 20))
-        out.append(buf, n);
-    const int rc = ::pclose(p);
-    if (status) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    return out;
-}
-
-http::response<http::string_body> request(uint16_t port, http::verb method,
-                                          const std::string& target, const std::string& body,
-                                          const std::string& authorization) {
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(10s);
-    stream.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!body.empty()) {
-        req.set(http::field::content_type, "application/sdp");
-        req.body() = body;
-    }
-    if (!authorization.empty()) req.set(http::field::authorization, authorization);
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    return res;
+// WHIP/WHEP requests: an SDP body, the Authorization header as given (to test its parsing).
+HttpResponse request(uint16_t port, http::verb method, const std::string& target,
+                     const std::string& body, const std::string& authorization) {
+    return httpRequest(port, method, target, body, "application/sdp", authorization);
 }
 
 // A WebSocket client of GET /ws exchanging JSON objects; every read is bounded by 10 s.
@@ -113,7 +82,7 @@ boost::json::object wsJoin(uint16_t port, const std::string& meeting, const std:
     return ws.read();
 }
 
-std::string problemCode(const http::response<http::string_body>& res) {
+std::string problemCode(const HttpResponse& res) {
     boost::system::error_code ec;
     auto v = boost::json::parse(res.body(), ec);
     if (ec || !v.is_object() || !v.as_object().contains("code")) return "<no code>";
@@ -160,12 +129,11 @@ class AuthAppTest : public ::testing::Test {
     // A token from the operator tool.
     std::string mint(const std::string& meeting, const std::string& role = "participant") {
         int status = -1;
-        std::string out = run(std::string(kTokenTool) + " --key-file " + secret_ + " --meeting '" +
-                                  meeting + "' --role " + role + " --issuer " + kIssuer +
-                                  " --name 'Tỉnh Hà Giang' --subject test-unit --ttl 600",
-                              &status);
+        std::string out = mintToken(kTokenTool, secret_, kIssuer,
+                                    "--meeting '" + meeting + "' --role " + role +
+                                        " --name 'Tỉnh Hà Giang' --subject test-unit --ttl 600",
+                                    &status);
         EXPECT_EQ(status, 0) << out;
-        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
         return out;
     }
 
@@ -252,17 +220,17 @@ TEST_F(AuthAppTest, WebSocketViewerMayNotPublish) {
 
 TEST_F(AuthAppTest, BadKeyFileStopsStartUp) {
     int status = 0;
-    std::string out = run(std::string(kServer) + " --listen 127.0.0.1:0 --config " +
-                              writeConfig(dir_ + "/missing-secret"),
-                          &status);
+    std::string out = runCommand(std::string(kServer) + " --listen 127.0.0.1:0 --config " +
+                                     writeConfig(dir_ + "/missing-secret"),
+                                 &status);
     EXPECT_EQ(status, 2) << out;
     EXPECT_NE(out.find("auth:"), std::string::npos) << out;
     EXPECT_NE(out.find("missing-secret"), std::string::npos) << out;
 
     std::ofstream(dir_ + "/short") << "tooshort\n";
-    out =
-        run(std::string(kServer) + " --listen 127.0.0.1:0 --config " + writeConfig(dir_ + "/short"),
-            &status);
+    out = runCommand(
+        std::string(kServer) + " --listen 127.0.0.1:0 --config " + writeConfig(dir_ + "/short"),
+        &status);
     EXPECT_EQ(status, 2) << out;
     EXPECT_NE(out.find("32 bytes"), std::string::npos) << out;
 }

@@ -6,28 +6,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "rooms/store/MeetingStore.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestHttp.hpp"
+#include "tests/integration/TestTokens.hpp"
 
 namespace vcb::integration {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
+namespace http = boost::beast::http;
 namespace json = boost::json;
 namespace fs = std::filesystem;
-using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
 
 constexpr const char* kServer = VCB_SERVER_BIN;
@@ -45,45 +41,15 @@ const char* kUnits =
     "  - id: ts.b\n    name: 'Huyện \"Bình\", Đông'\n    tier: district\n    parent: ts\n"
     "  - id: hl\n    name: Tỉnh Hạ Long\n    tier: province\n";
 
-std::string run(const std::string& command, int* status = nullptr) {
-    std::string out;
-    FILE* p = ::popen(("timeout 30 " + command + " 2>&1").c_str(), "r");
-    if (p == nullptr) return out;
-    char buf[4096];
-    size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0 && out.size() < (1 << 20))
-        out.append(buf, n);
-    const int rc = ::pclose(p);
-    if (status) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    return out;
-}
+using Response = HttpResponse;
 
-using Response = http::response<http::string_body>;
-
+// The API's requests: a JSON body by default, the token as a Bearer credential.
 Response request(uint16_t port, http::verb method, const std::string& target,
                  const std::string& token, const std::string& body = "",
                  const std::string& contentType = "application/json",
                  const std::string& accept = "") {
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(10s);
-    stream.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!body.empty()) {
-        req.set(http::field::content_type, contentType);
-        req.body() = body;
-    }
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    if (!accept.empty()) req.set(http::field::accept, accept);
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    Response res;
-    http::read(stream, buffer, res);
-    beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    return res;
+    return httpRequest(port, method, target, body, contentType,
+                       token.empty() ? std::string() : "Bearer " + token, accept);
 }
 
 json::object bodyObject(const Response& res) {
@@ -143,12 +109,9 @@ class MeetingsAppTest : public ::testing::Test {
 
     std::string mint(const std::string& args, const std::string& key = "") {
         int status = -1;
-        std::string out =
-            run(std::string(kTokenTool) + " --key-file " + (key.empty() ? secret_ : key) +
-                    " --issuer " + kIssuer + " --subject tester --ttl 600 " + args,
-                &status);
+        std::string out = mintToken(kTokenTool, key.empty() ? secret_ : key, kIssuer,
+                                    "--subject tester --ttl 600 " + args, &status);
         EXPECT_EQ(status, 0) << out;
-        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
         return out;
     }
     std::string admin() { return mint("--admin"); }
@@ -438,9 +401,9 @@ TEST_F(MeetingsAppTest, ConfiguredMeetingDefinitionsAreRecords) {
     };
     write("nowhere");
     int status = -1;
-    const std::string out = run(std::string(kServer) + " --config " + config +
-                                    " --listen 127.0.0.1:0 --rtc-ports 47900-47909",
-                                &status);
+    const std::string out = runCommand(std::string(kServer) + " --config " + config +
+                                           " --listen 127.0.0.1:0 --rtc-ports 47900-47909",
+                                       &status);
     EXPECT_EQ(status, 2) << out;
     EXPECT_NE(out.find("vcbridge: meetings: meeting 'giao-ban': convening_unit:"),
               std::string::npos)
