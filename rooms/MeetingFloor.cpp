@@ -64,6 +64,16 @@ policy::Outcome MeetingFloor::handle(const std::string& actor, const FloorComman
             return policy_.confirmRollCall(actor, now);
         case T::EndRollCall:
             return policy_.endRollCall(actor, now);
+        case T::SetSpeakerTimeLimit: {
+            std::optional<std::chrono::milliseconds> limit;
+            if (c.limitSeconds) limit = std::chrono::seconds(*c.limitSeconds);
+            return policy_.setSpeakerTimeLimit(actor, limit, std::chrono::seconds(c.warningSeconds),
+                                               now);
+        }
+        case T::HandOverChair:
+            return policy_.handOverChair(actor, c.subject, now);
+        case T::MuteUnit:
+            return policy_.muteUnit(actor, c.unit, now);
     }
     return policy::Outcome::failure(policy::PolicyError::BadRequest);
 }

@@ -120,5 +120,40 @@ TEST(MeetingFloorTest, SpotlightLockRemoveAndRollCall) {
               PolicyError::Removed);
 }
 
+// The commands added for the chair: speaker time limit, hand-over by subject, muting a unit.
+TEST(MeetingFloorTest, TimeLimitHandOverAndMuteUnit) {
+    MeetingFloor floor(info());
+    const auto now = policy::Clock::now();
+    ASSERT_TRUE(floor.join(person("pc", "chair", "gov", policy::Role::Chair), now).ok());
+    ASSERT_TRUE(floor.join(person("p1", "hanoi", "hn", policy::Role::Delegate), now).ok());
+    FloorCommand limit{T::SetSpeakerTimeLimit, {}, {}};
+    limit.limitSeconds = 120;
+    limit.warningSeconds = 30;
+    EXPECT_EQ(floor.handle("p1", limit, now).error, PolicyError::NotChair);
+    auto set = floor.handle("pc", limit, now);
+    ASSERT_TRUE(set.ok()) << policy::policyErrorCode(set.error);
+    ASSERT_EQ(set.events.size(), 1u);
+    EXPECT_EQ(set.events[0].get("limit_ms"), "120000");
+    EXPECT_EQ(set.events[0].get("warning_ms"), "30000");
+    limit.limitSeconds.reset();
+    limit.warningSeconds = 0;
+    EXPECT_EQ(floor.handle("pc", limit, now).events.at(0).get("limit_ms"), "none");
+
+    ASSERT_TRUE(floor.handle("pc", {T::StartSession, {}, {}}, now).ok());
+    ASSERT_TRUE(floor.handle("pc", {T::UnmuteUnit, "hn", {}}, now).ok());
+    EXPECT_TRUE(MediaGate::open(floor.permissions(), "p1", sfu::MediaKind::Audio));
+    EXPECT_EQ(floor.handle("p1", {T::MuteUnit, "hn", {}}, now).error, PolicyError::NotChair);
+    ASSERT_TRUE(floor.handle("pc", {T::MuteUnit, "hn", {}}, now).ok());
+    EXPECT_FALSE(MediaGate::open(floor.permissions(), "p1", sfu::MediaKind::Audio));
+
+    FloorCommand hand{T::HandOverChair, {}, {}};
+    hand.subject = "hanoi";
+    EXPECT_EQ(floor.handle("p1", hand, now).error, PolicyError::NotChair);
+    ASSERT_TRUE(floor.handle("pc", hand, now).ok());
+    EXPECT_EQ(floor.view({}).chair, "hanoi");
+    hand.subject = "nobody";
+    EXPECT_EQ(floor.handle("p1", hand, now).error, PolicyError::NotPresent);
+}
+
 }  // namespace
 }  // namespace vcb::rooms
