@@ -206,10 +206,11 @@ void LiveMeeting::join(Participant p, std::shared_ptr<MeetingObserver> observer,
                        const std::function<void(JoinResult)>& done) {
     RoomError e = meeting_.join(p);
     if (e != RoomError::None) return done({e, {}, {}});
-    // Government meetings admit WebSocket and WHIP participants through the policy (WHEP
-    // viewers only watch the programme, which the policy's gates already decide).
+    // Government meetings admit WebSocket and WHIP participants through the policy, and WHEP
+    // viewers with a verified token too (its unit must be admitted; removal and the lobby apply).
+    // A WHEP viewer without one (auth: dev) only watches the programme, as the gates decide.
     policy::Outcome admitted;
-    const bool governed = floor_ && p.kind != ClientKind::WhepViewer;
+    const bool governed = floor_ && (p.kind != ClientKind::WhepViewer || p.verified);
     if (governed) {
         admitted = floor_->join(p, policy::Clock::now());
         if (!admitted.ok()) {

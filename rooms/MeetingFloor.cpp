@@ -13,6 +13,9 @@ policy::Identity MeetingFloor::identityOf(const Participant& participant) {
                                                     : participant.id;
     id.unit = participant.unit;
     id.role = participant.role;
+    // A WHEP viewer only watches, whatever its token's role: as an observer it neither marks its
+    // unit present (attendance) nor takes the unit's hall endpoint.
+    if (participant.kind == ClientKind::WhepViewer) id.role = policy::Role::Observer;
     return id;
 }
 

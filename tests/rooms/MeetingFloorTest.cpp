@@ -41,6 +41,26 @@ TEST(MeetingFloorTest, DevModeSubjectIsTheDisplayNameAndTokensWin) {
     EXPECT_EQ(MeetingFloor::identityOf(person("p1", "", "gov", policy::Role::Chair)).subject, "p1");
 }
 
+// A WHEP viewer joins the policy as an observer whatever its token's role: it does not mark its
+// unit present nor take the unit's hall endpoint.
+TEST(MeetingFloorTest, AWhepViewerIsAnObserver) {
+    Participant viewer = person("pv", "wall", "hn", policy::Role::Room, "hn-hall");
+    viewer.kind = ClientKind::WhepViewer;
+    EXPECT_EQ(MeetingFloor::identityOf(viewer).role, policy::Role::Observer);
+    MeetingFloor floor(info());
+    const auto now = policy::Clock::now();
+    ASSERT_TRUE(floor.join(viewer, now).ok());
+    ASSERT_TRUE(floor.join(person("ph", "hall", "hn", policy::Role::Room, "hn-hall-2"), now).ok())
+        << "the viewer does not hold the unit's hall endpoint";
+    Participant stranger = person("px", "x", "elsewhere", policy::Role::Observer, "x");
+    stranger.kind = ClientKind::WhepViewer;
+    EXPECT_EQ(floor.join(stranger, now).error, PolicyError::NotInvited);
+    MeetingFloor alone(info());
+    ASSERT_TRUE(alone.join(viewer, now).ok());
+    for (const auto& row : alone.policy().attendance(now))
+        EXPECT_FALSE(row.present) << row.unit.id << ": a viewer does not make its unit present";
+}
+
 TEST(MeetingFloorTest, LobbyForwardsNothingAndTheFloorDecidesWhoIsHeard) {
     MeetingFloor floor(info());
     const auto now = policy::Clock::now();
