@@ -65,8 +65,8 @@ protocol::Track toProtocol(const rooms::TrackInfo& t) {
 }
 
 protocol::Participant toProtocol(const rooms::Participant& p) {
-    protocol::Participant out{
-        p.id, p.displayName, {}, p.unit, std::string(rooms::participantRoleName(p.role))};
+    protocol::Participant out{p.id, p.displayName, {}, p.unit,
+                              std::string(rooms::participantRoleName(p.role))};
     for (const auto& t : p.tracks) out.tracks.push_back(toProtocol(t));
     return out;
 }

@@ -49,15 +49,17 @@ rooms::AuthDecision JwtAuthenticator::authorize(const rooms::JoinCredentials& cr
     }
     if (!rooms::roleMayPublish(claims.role) &&
         credentials.kind == rooms::ClientKind::WhipPublisher) {
-        VCB_LOG_INFO("auth: WHIP publish to %s from %s refused: %s token (sub %s)", meeting.c_str(),
-                     from.c_str(), std::string(rooms::participantRoleName(claims.role)).c_str(),
-                     subject.c_str());
+        VCB_LOG_INFO("auth: WHIP publish to %s from %s refused: %s token (sub %s)",
+                     meeting.c_str(), from.c_str(),
+                     std::string(rooms::participantRoleName(claims.role)).c_str(), subject.c_str());
         return {rooms::RoomError::Forbidden, {}, {}};
     }
     VCB_LOG_DEBUG("auth: %s joins %s as %s", subject.c_str(), meeting.c_str(),
                   std::string(rooms::participantRoleName(claims.role)).c_str());
-    return {rooms::RoomError::None, claims.role, claims.displayName, claims.unit,
-            claims.subject,         true};
+    rooms::AuthDecision decision{rooms::RoomError::None, claims.role, claims.displayName,
+                                 claims.unit, claims.subject};
+    decision.verified = true;
+    return decision;
 }
 
 }  // namespace vcb::auth
