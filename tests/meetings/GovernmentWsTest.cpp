@@ -106,22 +106,37 @@ class WsConn {
         beast::get_lowest_layer(ws_).expires_after(10s);
         beast::get_lowest_layer(ws_).connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
         ws_.handshake("127.0.0.1", "/ws");
+        beast::get_lowest_layer(ws_).expires_never();
     }
     ~WsConn() {
+        // Bounded too: a close the server does not answer must not hang the test.
+        if (!closed_) {
+            ws_.async_close(websocket::close_code::normal, [](beast::error_code) {});
+            run(2s);
+        }
         beast::error_code ec;
-        if (ws_.is_open()) ws_.close(websocket::close_code::normal, ec);
+        beast::get_lowest_layer(ws_).socket().close(ec);
     }
     void send(const json::object& message) {
         beast::get_lowest_layer(ws_).expires_after(10s);
         ws_.write(net::buffer(json::serialize(message)));
+        beast::get_lowest_layer(ws_).expires_never();
     }
-    // The next message within `wait`; nullopt on timeout or once the connection closed.
+    // The next message within `wait`; nullopt on timeout or once the connection closed. (Reads
+    // are asynchronous because a socket's timeout does not bound a synchronous read.)
     std::optional<json::object> read(std::chrono::milliseconds wait = 10s) {
         if (closed_) return std::nullopt;
         beast::flat_buffer buffer;
-        beast::get_lowest_layer(ws_).expires_after(wait);
         beast::error_code ec;
-        ws_.read(buffer, ec);
+        bool done = false;
+        ws_.async_read(buffer, [&](beast::error_code e, std::size_t) {
+            ec = e;
+            done = true;
+        });
+        if (!run(wait)) {
+            closed_ = true;  // a timed-out read leaves the stream unusable
+            return std::nullopt;
+        }
         if (ec) {
             closed_ = true;
             if (ec == websocket::error::closed)
@@ -150,6 +165,20 @@ class WsConn {
     std::vector<json::object> seen;
 
   private:
+    // Runs the pending operation for at most `wait`; false (and the operation cancelled) if it
+    // did not finish in time.
+    bool run(std::chrono::milliseconds wait) {
+        ioc_.restart();
+        ioc_.run_for(wait);
+        if (!ioc_.stopped()) {
+            beast::get_lowest_layer(ws_).cancel();
+            ioc_.restart();
+            ioc_.run_for(1s);
+            return false;
+        }
+        return true;
+    }
+
     net::io_context ioc_;
     websocket::stream<beast::tcp_stream> ws_;
     bool closed_ = false;
