@@ -86,7 +86,8 @@ struct Ping {
 // `type` is the action: startSession, endMeeting, raiseHand, lowerHand, grantFloor {unit},
 // denyFloor {unit}, revokeFloor, mute {participantId}, unmuteUnit {unit}, muteAll, spotlight
 // {unit?}, lockMeeting, unlockMeeting, removeParticipant {participantId}, startRollCall,
-// confirmRollCall, endRollCall.
+// confirmRollCall, endRollCall, setSpeakerTimeLimit {limitSeconds, warningSeconds?},
+// handOverChair {subject}, muteUnit {unit}.
 enum class MeetingAction {
     StartSession,
     EndMeeting,
@@ -105,11 +106,18 @@ enum class MeetingAction {
     StartRollCall,
     ConfirmRollCall,  // a unit answers the running roll call
     EndRollCall,
+    SetSpeakerTimeLimit,  // {limitSeconds: 1..86400 or null to clear, warningSeconds < limit}
+    HandOverChair,        // {subject}: the chair passes to that present chair/delegate identity
+    MuteUnit,             // {unit}: the unit's audio is no longer forwarded
 };
 struct MeetingControl {
     MeetingAction action = MeetingAction::RaiseHand;
-    std::optional<std::string> unit;           // required by grantFloor, denyFloor, unmuteUnit
-    std::optional<std::string> participantId;  // required by mute
+    // required by grantFloor, denyFloor, unmuteUnit, muteUnit
+    std::optional<std::string> unit;
+    std::optional<std::string> participantId;  // required by mute, removeParticipant
+    std::optional<std::string> subject;        // required by handOverChair
+    std::optional<std::int64_t> limitSeconds;  // setSpeakerTimeLimit: none = no limit
+    std::int64_t warningSeconds = 0;           // setSpeakerTimeLimit: 0 = no warning
     std::optional<std::int64_t> requestId;
     bool operator==(const MeetingControl&) const = default;
 };

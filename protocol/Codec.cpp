@@ -243,6 +243,9 @@ constexpr std::pair<MeetingAction, std::string_view> kMeetingActions[] = {
     {MeetingAction::StartRollCall, "startRollCall"},
     {MeetingAction::ConfirmRollCall, "confirmRollCall"},
     {MeetingAction::EndRollCall, "endRollCall"},
+    {MeetingAction::SetSpeakerTimeLimit, "setSpeakerTimeLimit"},
+    {MeetingAction::HandOverChair, "handOverChair"},
+    {MeetingAction::MuteUnit, "muteUnit"},
 };
 
 std::optional<MeetingAction> meetingActionFromString(std::string_view s) {
@@ -349,7 +352,7 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
         m.action = *action;
         m.requestId = env.requestId;
         if (m.action == MeetingAction::GrantFloor || m.action == MeetingAction::DenyFloor ||
-            m.action == MeetingAction::UnmuteUnit) {
+            m.action == MeetingAction::UnmuteUnit || m.action == MeetingAction::MuteUnit) {
             m.unit = r.requiredString("unit", kMaxUnitIdBytes);
             if (!r.failed() && m.unit->empty()) r.fail("field 'unit' must not be empty");
         }
@@ -359,6 +362,30 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
         }
         if (m.action == MeetingAction::Mute || m.action == MeetingAction::RemoveParticipant)
             m.participantId = requiredId(r, "participantId");
+        if (m.action == MeetingAction::HandOverChair) {
+            m.subject = r.requiredString("subject", kMaxSubjectBytes);
+            if (!r.failed() && m.subject->empty()) r.fail("field 'subject' must not be empty");
+        }
+        if (m.action == MeetingAction::SetSpeakerTimeLimit) {
+            // Present and null clears the limit; absent is a mistake rather than a clear.
+            if (!r.find("limitSeconds")) {
+                r.fail("missing field 'limitSeconds'");
+            } else if (!r.find("limitSeconds")->is_null()) {
+                m.limitSeconds = r.optionalInteger("limitSeconds");
+                if (!r.failed() &&
+                    (*m.limitSeconds < 1 || *m.limitSeconds > kMaxSpeakerTimeLimitSeconds)) {
+                    r.fail("field 'limitSeconds' must be 1..86400 or null");
+                }
+            }
+            m.warningSeconds = r.optionalInteger("warningSeconds").value_or(0);
+            // The policy wants the warning strictly before the limit (or none).
+            if (!r.failed() && m.limitSeconds && m.warningSeconds >= *m.limitSeconds) {
+                r.fail("field 'warningSeconds' must be less than 'limitSeconds'");
+            }
+            if (!r.failed() && !m.limitSeconds && m.warningSeconds != 0) {
+                r.fail("field 'warningSeconds' needs a 'limitSeconds'");
+            }
+        }
         return finish<ClientMessage>(r, env, std::move(m));
     }
     return ProtocolError{ErrorCode::UnknownType, "unknown type '" + limitedTypeName(t) + "'",
@@ -552,6 +579,11 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
         }
         return finish<ServerMessage>(r, env, std::move(m));
     }
+    if (t == "sessionClosed") {
+        SessionClosed m;
+        m.reason = r.requiredString("reason", 32);
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
     return ProtocolError{ErrorCode::UnknownType, "unknown type '" + limitedTypeName(t) + "'",
                          env.requestId};
 }
@@ -637,6 +669,7 @@ std::string_view typeName(const ServerMessage& message) {
             [](const Pong&) { return std::string_view("pong"); },
             [](const MeetingStateMessage&) { return std::string_view("meetingState"); },
             [](const MeetingEventMessage&) { return std::string_view("meetingEvent"); },
+            [](const SessionClosed&) { return std::string_view("sessionClosed"); },
         },
         message);
 }
@@ -688,6 +721,15 @@ std::string serialize(const ClientMessage& message) {
                    [&](const MeetingControl& m) {
                        if (m.unit) o["unit"] = *m.unit;
                        if (m.participantId) o["participantId"] = *m.participantId;
+                       if (m.subject) o["subject"] = *m.subject;
+                       if (m.action == MeetingAction::SetSpeakerTimeLimit) {
+                           if (m.limitSeconds) {
+                               o["limitSeconds"] = *m.limitSeconds;
+                           } else {
+                               o["limitSeconds"] = nullptr;
+                           }
+                           o["warningSeconds"] = m.warningSeconds;
+                       }
                        putRequestId(o, m.requestId);
                    },
                },
@@ -769,6 +811,7 @@ std::string serialize(const ServerMessage& message) {
                        for (const auto& [k, v] : m.detail) detail[k] = v;
                        o["detail"] = std::move(detail);
                    },
+                   [&](const SessionClosed& m) { o["reason"] = m.reason; },
                },
                message);
     return json::serialize(o);

@@ -107,9 +107,17 @@ struct MeetingEventMessage {
     bool operator==(const MeetingEventMessage&) const = default;
 };
 
+// type "sessionClosed" (government meetings): the meeting policy ended this participant's session;
+// the server closes the WebSocket (normal close) right after. reason: replaced (the same identity
+// joined again elsewhere), removed (by the chair; cannot rejoin), meeting_ended.
+struct SessionClosed {
+    std::string reason;
+    bool operator==(const SessionClosed&) const = default;
+};
+
 using ServerMessage = std::variant<Joined, PublishAnswer, SubscribeOffer, ParticipantJoined,
                                    ParticipantLeft, TrackPublished, TrackUnpublished, Error, Pong,
-                                   MeetingStateMessage, MeetingEventMessage>;
+                                   MeetingStateMessage, MeetingEventMessage, SessionClosed>;
 
 // The `error` reply for a refused client frame.
 inline Error toErrorMessage(const ProtocolError& error) {

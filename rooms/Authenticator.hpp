@@ -26,6 +26,7 @@ struct AuthDecision {
     std::string displayName;  // from the credentials' issuer; empty = keep the client's own
     std::string unit{};       // the unit it speaks for; empty = none
     std::string subject{};    // who it is; empty = anonymous
+    bool verified = false;    // from a verified token (auth: jwt), not from the client's word
 };
 
 // Decides whether a join may proceed. Called for every join, on the control path.

@@ -159,6 +159,7 @@ void Conference::join(JoinCredentials credentials, std::shared_ptr<MeetingObserv
         p.role = decision.role;
         p.unit = decision.unit;
         p.subject = decision.subject;
+        p.verified = decision.verified;
         m->join(std::move(p), std::move(observer), done);
     });
 }

@@ -43,12 +43,16 @@ struct MeetingEvent {
         TrackUnpublished,
         TransportClosed,
         FloorChanged,  // government meetings: the policy changed (floor has the view and events)
+        // Government meetings, to the closed participant only, just before it is removed (the
+        // others get ParticipantLeft): the policy ended its session.
+        SessionClosed,
     };
     Type type;
     Participant participant;                      // for joined; id only otherwise
     TrackInfo track;                              // for track events
     std::string transportId;                      // for TransportClosed
     std::shared_ptr<const FloorView> floor = {};  // for FloorChanged
+    std::string reason = {};  // for SessionClosed: replaced, removed or meeting_ended
 };
 
 // Receives the events of the meeting a participant is in, on the meeting's worker thread.

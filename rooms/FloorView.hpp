@@ -29,10 +29,16 @@ struct FloorCommand {
         StartRollCall,
         ConfirmRollCall,
         EndRollCall,
+        SetSpeakerTimeLimit,
+        HandOverChair,
+        MuteUnit,
     };
     Type type = Type::RaiseHand;
-    std::string unit;           // grantFloor, denyFloor, unmuteUnit, spotlight
-    std::string participantId;  // mute, removeParticipant
+    std::string unit;                     // grantFloor, denyFloor, unmuteUnit, muteUnit, spotlight
+    std::string participantId;            // mute, removeParticipant
+    std::string subject;                  // handOverChair: the identity that takes the chair
+    std::optional<int64_t> limitSeconds;  // setSpeakerTimeLimit: none clears the limit
+    int64_t warningSeconds = 0;           // setSpeakerTimeLimit
 };
 
 // What clients are shown of a government meeting's floor, copied out of the policy on the

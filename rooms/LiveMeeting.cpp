@@ -104,10 +104,25 @@ void LiveMeeting::applyFloor(policy::Outcome outcome) {
         MediaGate::apply(*router_, floor_->permissions(), producers(), sfu::monotonicUs());
         repoint();
     }
+    // Why each closed session goes, read before the events move into the view.
+    std::vector<std::string> reasons;
+    for (const std::string& pid : outcome.closeSessions) {
+        reasons.push_back(policy::closeReason(outcome, pid));
+    }
     MeetingEvent e{MeetingEvent::Type::FloorChanged, {}, {}, {}};
     e.floor = std::make_shared<const FloorView>(floor_->view(std::move(outcome.events)));
     broadcast(e, {});
-    for (const std::string& pid : outcome.closeSessions) removePerson(pid);
+    for (size_t i = 0; i < outcome.closeSessions.size(); ++i) {
+        const std::string& pid = outcome.closeSessions[i];
+        // The closed participant is told why before it goes (removePerson tells only the others).
+        if (auto it = people_.find(pid); it != people_.end() && it->second.observer) {
+            MeetingEvent closed{MeetingEvent::Type::SessionClosed, {}, {}, {}};
+            closed.participant.id = pid;
+            closed.reason = reasons[i];
+            it->second.observer->onMeetingEvent(closed);
+        }
+        removePerson(pid);
+    }
 }
 
 void LiveMeeting::broadcast(const MeetingEvent& e, const std::string& except) {
@@ -191,10 +206,11 @@ void LiveMeeting::join(Participant p, std::shared_ptr<MeetingObserver> observer,
                        const std::function<void(JoinResult)>& done) {
     RoomError e = meeting_.join(p);
     if (e != RoomError::None) return done({e, {}, {}});
-    // Government meetings admit WebSocket and WHIP participants through the policy (WHEP
-    // viewers only watch the programme, which the policy's gates already decide).
+    // Government meetings admit WebSocket and WHIP participants through the policy, and WHEP
+    // viewers with a verified token too (its unit must be admitted; removal and the lobby apply).
+    // A WHEP viewer without one (auth: dev) only watches the programme, as the gates decide.
     policy::Outcome admitted;
-    const bool governed = floor_ && p.kind != ClientKind::WhepViewer;
+    const bool governed = floor_ && (p.kind != ClientKind::WhepViewer || p.verified);
     if (governed) {
         admitted = floor_->join(p, policy::Clock::now());
         if (!admitted.ok()) {

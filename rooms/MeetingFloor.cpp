@@ -13,6 +13,9 @@ policy::Identity MeetingFloor::identityOf(const Participant& participant) {
                                                     : participant.id;
     id.unit = participant.unit;
     id.role = participant.role;
+    // A WHEP viewer only watches, whatever its token's role: as an observer it neither marks its
+    // unit present (attendance) nor takes the unit's hall endpoint.
+    if (participant.kind == ClientKind::WhepViewer) id.role = policy::Role::Observer;
     return id;
 }
 
@@ -64,6 +67,16 @@ policy::Outcome MeetingFloor::handle(const std::string& actor, const FloorComman
             return policy_.confirmRollCall(actor, now);
         case T::EndRollCall:
             return policy_.endRollCall(actor, now);
+        case T::SetSpeakerTimeLimit: {
+            std::optional<std::chrono::milliseconds> limit;
+            if (c.limitSeconds) limit = std::chrono::seconds(*c.limitSeconds);
+            return policy_.setSpeakerTimeLimit(actor, limit, std::chrono::seconds(c.warningSeconds),
+                                               now);
+        }
+        case T::HandOverChair:
+            return policy_.handOverChair(actor, c.subject, now);
+        case T::MuteUnit:
+            return policy_.muteUnit(actor, c.unit, now);
     }
     return policy::Outcome::failure(policy::PolicyError::BadRequest);
 }

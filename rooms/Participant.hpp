@@ -43,8 +43,9 @@ struct Participant {
     std::string displayName;
     ClientKind kind = ClientKind::WebSocket;
     ParticipantRole role = ParticipantRole::Delegate;
-    std::string unit;     // the unit it speaks for ("" = none: ad-hoc meetings, old tokens)
-    std::string subject;  // who it is (token `sub`; "" = anonymous)
+    std::string unit;       // the unit it speaks for ("" = none: ad-hoc meetings, old tokens)
+    std::string subject;    // who it is (token `sub`; "" = anonymous)
+    bool verified = false;  // its identity comes from a verified token (auth: jwt)
     std::vector<TrackInfo> tracks;  // what it publishes
     uint64_t publishedAt = 0;       // order of its latest publish, 0 = not publishing
 };

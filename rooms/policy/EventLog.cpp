@@ -1,5 +1,7 @@
 #include "rooms/policy/EventLog.hpp"
 
+#include <algorithm>
+
 namespace vcb::rooms::policy {
 
 const std::string& Event::get(const std::string& key) const {
@@ -40,6 +42,23 @@ std::vector<Event> EventLog::since(uint64_t seq) const {
         if (e.seq > seq) out.push_back(e);
     }
     return out;
+}
+
+std::string closeReason(const Outcome& outcome, const std::string& session) {
+    if (std::find(outcome.closeSessions.begin(), outcome.closeSessions.end(), session) ==
+        outcome.closeSessions.end()) {
+        return {};
+    }
+    for (const Event& e : outcome.events) {
+        // A replaced session of a unit that stays present leaves no `left` event.
+        if (e.type == "session_replaced" && e.get("old_session") == session) return "replaced";
+        if (e.type == "left" && e.get("session") == session) {
+            const std::string& reason = e.get("reason");
+            if (reason == "ended") return "meeting_ended";
+            if (reason == "removed" || reason == "replaced") return reason;
+        }
+    }
+    return "closed";  // not expected: every closing call logs one of the above
 }
 
 }  // namespace vcb::rooms::policy

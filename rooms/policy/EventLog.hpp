@@ -48,6 +48,11 @@ struct Outcome {
     void merge(Outcome other);
 };
 
+// Why `outcome` closes `session`: "replaced" (the same identity joined again), "removed" (by the
+// chair) or "meeting_ended", read from its session_replaced and left events; "" if it does not
+// close that session.
+std::string closeReason(const Outcome& outcome, const std::string& session);
+
 // The append-only event log of one meeting, usable as minutes.
 class EventLog {
   public:

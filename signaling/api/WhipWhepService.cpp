@@ -211,7 +211,11 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
         creds, observer,
         [&conf, sessions, offer, publish, meetingId, target, responder](rooms::JoinResult joined) {
             if (joined.error != rooms::RoomError::None) {
-                return responder.respond(roomProblem(joined.error, roomErrorText(joined.error)));
+                // A government meeting's policy refusal names its code (not_invited, removed...).
+                return responder.respond(roomProblem(
+                    joined.error, joined.detail.empty()
+                                      ? std::string(roomErrorText(joined.error))
+                                      : "refused by the meeting policy: " + joined.detail));
             }
             std::string pid = joined.participantId;
             conf.createTransport(

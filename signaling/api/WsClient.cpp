@@ -592,10 +592,19 @@ void WsClient::disconnect() {
 void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
     using Type = rooms::MeetingEvent::Type;
     bool renegotiateNow = false;
+    bool closeNow = false;
     {
         std::lock_guard lock(mutex_);
         if (left_) return;
         switch (e.type) {
+            case Type::SessionClosed:
+                // The policy ended this session and the meeting removes it right after: say why,
+                // then close. With left_ set, the socket's close does not leave again (the
+                // meeting has already let this session go) and later events are not sent.
+                send(protocol::SessionClosed{e.reason});
+                left_ = true;
+                closeNow = true;
+                break;
             case Type::ParticipantJoined:
                 send(protocol::ParticipantJoined{toProtocol(e.participant)});
                 break;
@@ -656,6 +665,11 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
                 }
                 break;
         }
+    }
+    if (closeNow) {
+        if (auto c = connection_.lock())
+            c->close(boost::beast::websocket::close_code::normal, "session closed");
+        return;
     }
     if (renegotiateNow) renegotiate();
 }

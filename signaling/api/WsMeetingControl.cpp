@@ -103,9 +103,21 @@ rooms::FloorCommand WsMeetingControl::command(const protocol::MeetingControl& m)
         case A::EndRollCall:
             c.type = T::EndRollCall;
             break;
+        case A::SetSpeakerTimeLimit:
+            c.type = T::SetSpeakerTimeLimit;
+            break;
+        case A::HandOverChair:
+            c.type = T::HandOverChair;
+            break;
+        case A::MuteUnit:
+            c.type = T::MuteUnit;
+            break;
     }
     c.unit = m.unit.value_or("");
     c.participantId = m.participantId.value_or("");
+    c.subject = m.subject.value_or("");
+    c.limitSeconds = m.limitSeconds;
+    c.warningSeconds = m.warningSeconds;
     return c;
 }
 

@@ -56,7 +56,10 @@ rooms::AuthDecision JwtAuthenticator::authorize(const rooms::JoinCredentials& cr
     }
     VCB_LOG_DEBUG("auth: %s joins %s as %s", subject.c_str(), meeting.c_str(),
                   std::string(rooms::participantRoleName(claims.role)).c_str());
-    return {rooms::RoomError::None, claims.role, claims.displayName, claims.unit, claims.subject};
+    rooms::AuthDecision decision{rooms::RoomError::None, claims.role, claims.displayName,
+                                 claims.unit, claims.subject};
+    decision.verified = true;
+    return decision;
 }
 
 }  // namespace vcb::auth

@@ -16,6 +16,7 @@
 #include "sfu/dtls/DtlsCertificate.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
 #include "signaling/api/WsClient.hpp"
+#include "signaling/api/WsMeetingControl.hpp"
 #include "signaling/sdp/SdpParser.hpp"
 #include "signaling/sdp/SdpWriter.hpp"
 #include "tests/sdp/TestSdps.hpp"
@@ -39,7 +40,18 @@ class FakeConnection final : public WsConnection {
         queue_.push_back(std::move(parsed.value()));
         cv_.notify_all();
     }
-    void close(boost::beast::websocket::close_code, std::string) override {}
+    void close(boost::beast::websocket::close_code code, std::string) override {
+        std::lock_guard lock(mutex_);
+        closeCode_ = code;
+        cv_.notify_all();
+    }
+    // The close code the client closed with, once it did (within `wait`).
+    std::optional<boost::beast::websocket::close_code> closed(
+        std::chrono::milliseconds wait = kWait) {
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, wait, [&] { return closeCode_.has_value(); });
+        return closeCode_;
+    }
 
     // The next message of type T, skipping other types (errors are counted); nullopt when none
     // arrives within `wait`.
@@ -65,6 +77,7 @@ class FakeConnection final : public WsConnection {
     }
 
   private:
+    std::optional<boost::beast::websocket::close_code> closeCode_;
     std::vector<std::string> errors_;
     std::mutex mutex_;
     std::condition_variable cv_;
@@ -407,7 +420,42 @@ TEST_F(WsClientTest, GovernmentMeetingCommandsAndStates) {
     EXPECT_EQ(queued->queue[0].tier, 1);
     EXPECT_EQ(queued->queue[0].subject, "hanoi");
 
-    for (Client* c : {&chair, &delegate, &stranger}) c->ws->disconnect();
+    // The same identity joining again replaces its session: the old client is told why and its
+    // socket closed, the new one is in; removal and the meeting's end close the same way.
+    Client again(gov);
+    joinAs(again, "hanoi", "hn", "delegate");
+    ASSERT_TRUE(again.connection->next<protocol::Joined>());
+    auto replaced = delegate.connection->next<protocol::SessionClosed>();
+    ASSERT_TRUE(replaced);
+    EXPECT_EQ(replaced->reason, "replaced");
+    EXPECT_EQ(delegate.connection->closed(), boost::beast::websocket::close_code::normal);
+
+    protocol::MeetingControl remove;
+    remove.action = protocol::MeetingAction::RemoveParticipant;
+    std::string againId;
+    {
+        // The chair learns the new session's id from participantJoined.
+        auto pj = chair.connection->next<protocol::ParticipantJoined>();
+        while (pj && pj->participant.displayName != "hanoi")
+            pj = chair.connection->next<protocol::ParticipantJoined>();
+        ASSERT_TRUE(pj);
+        againId = pj->participant.id;
+    }
+    remove.participantId = againId;
+    chair.handle(remove);
+    auto removed = again.connection->next<protocol::SessionClosed>();
+    ASSERT_TRUE(removed);
+    EXPECT_EQ(removed->reason, "removed");
+    EXPECT_TRUE(again.connection->closed());
+
+    protocol::MeetingControl end;
+    end.action = protocol::MeetingAction::EndMeeting;
+    chair.handle(end);
+    auto ended = chair.connection->next<protocol::SessionClosed>();
+    ASSERT_TRUE(ended);
+    EXPECT_EQ(ended->reason, "meeting_ended");
+
+    for (Client* c : {&chair, &delegate, &stranger, &again}) c->ws->disconnect();
     gov.stop();
 
     // A plain meeting has no policy.
@@ -416,6 +464,55 @@ TEST_F(WsClientTest, GovernmentMeetingCommandsAndStates) {
     auto notGoverned = plain.connection->next<protocol::Error>();
     ASSERT_TRUE(notGoverned);
     EXPECT_EQ(notGoverned->code, protocol::ErrorCode::NotGoverned);
+}
+
+// Each wire action maps to its floor command with its fields.
+TEST(WsMeetingControlTest, MapsTheChairCommands) {
+    using A = protocol::MeetingAction;
+    using T = rooms::FloorCommand::Type;
+    protocol::MeetingControl m;
+    m.action = A::SetSpeakerTimeLimit;
+    m.limitSeconds = 90;
+    m.warningSeconds = 15;
+    rooms::FloorCommand c = WsMeetingControl::command(m);
+    EXPECT_EQ(c.type, T::SetSpeakerTimeLimit);
+    EXPECT_EQ(c.limitSeconds, 90);
+    EXPECT_EQ(c.warningSeconds, 15);
+    m.limitSeconds.reset();
+    m.warningSeconds = 0;
+    EXPECT_FALSE(WsMeetingControl::command(m).limitSeconds);
+
+    protocol::MeetingControl hand;
+    hand.action = A::HandOverChair;
+    hand.subject = "deputy";
+    c = WsMeetingControl::command(hand);
+    EXPECT_EQ(c.type, T::HandOverChair);
+    EXPECT_EQ(c.subject, "deputy");
+
+    protocol::MeetingControl mute;
+    mute.action = A::MuteUnit;
+    mute.unit = "hn";
+    c = WsMeetingControl::command(mute);
+    EXPECT_EQ(c.type, T::MuteUnit);
+    EXPECT_EQ(c.unit, "hn");
+
+    const std::pair<A, T> all[] = {
+        {A::StartSession, T::StartSession},   {A::EndMeeting, T::EndMeeting},
+        {A::RaiseHand, T::RaiseHand},         {A::LowerHand, T::LowerHand},
+        {A::GrantFloor, T::GrantFloor},       {A::DenyFloor, T::DenyFloor},
+        {A::RevokeFloor, T::RevokeFloor},     {A::Mute, T::Mute},
+        {A::UnmuteUnit, T::UnmuteUnit},       {A::MuteAll, T::MuteAll},
+        {A::Spotlight, T::Spotlight},         {A::LockMeeting, T::LockMeeting},
+        {A::UnlockMeeting, T::UnlockMeeting}, {A::RemoveParticipant, T::RemoveParticipant},
+        {A::StartRollCall, T::StartRollCall}, {A::ConfirmRollCall, T::ConfirmRollCall},
+        {A::EndRollCall, T::EndRollCall},     {A::SetSpeakerTimeLimit, T::SetSpeakerTimeLimit},
+        {A::HandOverChair, T::HandOverChair}, {A::MuteUnit, T::MuteUnit},
+    };
+    for (const auto& [a, t] : all) {
+        protocol::MeetingControl x;
+        x.action = a;
+        EXPECT_EQ(WsMeetingControl::command(x).type, t) << static_cast<int>(a);
+    }
 }
 
 }  // namespace

@@ -345,6 +345,11 @@ def ws_seeds():
         "leave": {"type": "leave"},
         "ping": {"type": "ping", "requestId": 77},
         "ping-id-too-large": {"type": "ping", "requestId": 9007199254740993},
+        "setSpeakerTimeLimit": {"type": "setSpeakerTimeLimit", "limitSeconds": 180,
+                                "warningSeconds": 30, "requestId": 6},
+        "setSpeakerTimeLimit-clear": {"type": "setSpeakerTimeLimit", "limitSeconds": None},
+        "handOverChair": {"type": "handOverChair", "subject": "pho-chu-tich"},
+        "muteUnit": {"type": "muteUnit", "unit": "ha-noi.ba-dinh"},
     }
     track = {"id": "p1-audio", "kind": "audio"}
     participant = {"id": "p1", "displayName": "Bob", "tracks": [track,
@@ -361,6 +366,7 @@ def ws_seeds():
                              "trackId": "p1-video"},
         "error": {"type": "error", "code": "bad_sdp", "message": "no BUNDLE", "requestId": 2},
         "pong": {"type": "pong", "requestId": 9},
+        "sessionClosed": {"type": "sessionClosed", "reason": "replaced"},
     }
     for name, msg in client.items():
         write("fuzz_ws_json", "client-" + name, json.dumps(msg, ensure_ascii=False))

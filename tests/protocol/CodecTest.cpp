@@ -268,18 +268,26 @@ TEST(CodecTest, MeetingControlMessages) {
     EXPECT_EQ(clientAs<MeetingControl>(R"({"type":"spotlight","unit":"hn"})").unit, "hn");
     EXPECT_EQ(clientError(R"({"type":"grantfloor","unit":"a"})").code, ErrorCode::UnknownType);
     // Every action survives serialize → parse.
-    for (auto a : {MeetingAction::StartSession, MeetingAction::EndMeeting, MeetingAction::RaiseHand,
-                   MeetingAction::LowerHand, MeetingAction::GrantFloor, MeetingAction::DenyFloor,
-                   MeetingAction::RevokeFloor, MeetingAction::Mute, MeetingAction::UnmuteUnit,
-                   MeetingAction::MuteAll, MeetingAction::Spotlight, MeetingAction::LockMeeting,
+    for (auto a : {MeetingAction::StartSession,  MeetingAction::EndMeeting,
+                   MeetingAction::RaiseHand,     MeetingAction::LowerHand,
+                   MeetingAction::GrantFloor,    MeetingAction::DenyFloor,
+                   MeetingAction::RevokeFloor,   MeetingAction::Mute,
+                   MeetingAction::UnmuteUnit,    MeetingAction::MuteAll,
+                   MeetingAction::Spotlight,     MeetingAction::LockMeeting,
                    MeetingAction::UnlockMeeting, MeetingAction::RemoveParticipant,
                    MeetingAction::StartRollCall, MeetingAction::ConfirmRollCall,
-                   MeetingAction::EndRollCall}) {
+                   MeetingAction::EndRollCall,   MeetingAction::SetSpeakerTimeLimit,
+                   MeetingAction::HandOverChair, MeetingAction::MuteUnit}) {
         MeetingControl m;
         m.action = a;
         if (a == MeetingAction::GrantFloor || a == MeetingAction::DenyFloor ||
-            a == MeetingAction::UnmuteUnit)
+            a == MeetingAction::UnmuteUnit || a == MeetingAction::MuteUnit)
             m.unit = "gov";
+        if (a == MeetingAction::HandOverChair) m.subject = "deputy-chair";
+        if (a == MeetingAction::SetSpeakerTimeLimit) {
+            m.limitSeconds = 180;
+            m.warningSeconds = 30;
+        }
         if (a == MeetingAction::Mute || a == MeetingAction::RemoveParticipant)
             m.participantId = "p1";
         m.requestId = 9;
@@ -288,6 +296,65 @@ TEST(CodecTest, MeetingControlMessages) {
         ASSERT_TRUE(back.ok()) << text;
         EXPECT_EQ(std::get<MeetingControl>(back.value()), m) << text;
     }
+}
+
+TEST(CodecTest, ChairCommandsTimeLimitHandOverMuteUnit) {
+    auto limit = clientAs<MeetingControl>(
+        R"({"type":"setSpeakerTimeLimit","limitSeconds":300,"warningSeconds":60,"requestId":2})");
+    EXPECT_EQ(limit.action, MeetingAction::SetSpeakerTimeLimit);
+    EXPECT_EQ(limit.limitSeconds, 300);
+    EXPECT_EQ(limit.warningSeconds, 60);
+    auto noWarning =
+        clientAs<MeetingControl>(R"({"type":"setSpeakerTimeLimit","limitSeconds":300})");
+    EXPECT_EQ(noWarning.warningSeconds, 0);
+    auto clear = clientAs<MeetingControl>(R"({"type":"setSpeakerTimeLimit","limitSeconds":null})");
+    EXPECT_FALSE(clear.limitSeconds) << "null clears the limit";
+    for (const char* bad : {
+             R"({"type":"setSpeakerTimeLimit"})",
+             R"({"type":"setSpeakerTimeLimit","limitSeconds":0})",
+             R"({"type":"setSpeakerTimeLimit","limitSeconds":-5})",
+             R"({"type":"setSpeakerTimeLimit","limitSeconds":86401})",
+             R"({"type":"setSpeakerTimeLimit","limitSeconds":"60"})",
+             R"({"type":"setSpeakerTimeLimit","limitSeconds":1.5})",
+             R"({"type":"setSpeakerTimeLimit","limitSeconds":60,"warningSeconds":60})",
+             R"({"type":"setSpeakerTimeLimit","limitSeconds":60,"warningSeconds":-1})",
+             R"({"type":"setSpeakerTimeLimit","limitSeconds":null,"warningSeconds":10})",
+         }) {
+        EXPECT_EQ(clientError(bad).code, ErrorCode::BadMessage) << bad;
+    }
+    EXPECT_EQ(clientAs<MeetingControl>(R"({"type":"setSpeakerTimeLimit","limitSeconds":86400})")
+                  .limitSeconds,
+              86400);
+
+    auto hand = clientAs<MeetingControl>(R"({"type":"handOverChair","subject":"pho-chu-tich"})");
+    EXPECT_EQ(hand.action, MeetingAction::HandOverChair);
+    EXPECT_EQ(hand.subject, "pho-chu-tich");
+    EXPECT_EQ(clientError(R"({"type":"handOverChair"})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"handOverChair","subject":""})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"handOverChair","participantId":"p1"})").code,
+              ErrorCode::BadMessage);
+
+    auto mute = clientAs<MeetingControl>(R"({"type":"muteUnit","unit":"hn"})");
+    EXPECT_EQ(mute.action, MeetingAction::MuteUnit);
+    EXPECT_EQ(mute.unit, "hn");
+    EXPECT_EQ(clientError(R"({"type":"muteUnit"})").code, ErrorCode::BadMessage);
+    EXPECT_EQ(clientError(R"({"type":"muteUnit","unit":""})").code, ErrorCode::BadMessage);
+
+    // A cleared limit serializes as an explicit null (absent would be refused).
+    const std::string text = serialize(ClientMessage{clear});
+    EXPECT_NE(text.find(R"("limitSeconds":null)"), std::string::npos) << text;
+    EXPECT_EQ(std::get<MeetingControl>(parseClientMessage(text).value()), clear);
+}
+
+TEST(CodecTest, SessionClosedRoundTrip) {
+    for (const char* reason : {"replaced", "removed", "meeting_ended"}) {
+        const std::string text = serialize(ServerMessage{SessionClosed{reason}});
+        EXPECT_EQ(text, std::string(R"({"type":"sessionClosed","reason":")") + reason + "\"}");
+        auto back = parseServerMessage(text);
+        ASSERT_TRUE(back.ok()) << text;
+        EXPECT_EQ(std::get<SessionClosed>(back.value()).reason, reason);
+    }
+    EXPECT_FALSE(parseServerMessage(R"({"type":"sessionClosed"})").ok());
 }
 
 TEST(CodecTest, MeetingStateAndEventRoundTrip) {

@@ -41,6 +41,26 @@ TEST(MeetingFloorTest, DevModeSubjectIsTheDisplayNameAndTokensWin) {
     EXPECT_EQ(MeetingFloor::identityOf(person("p1", "", "gov", policy::Role::Chair)).subject, "p1");
 }
 
+// A WHEP viewer joins the policy as an observer whatever its token's role: it does not mark its
+// unit present nor take the unit's hall endpoint.
+TEST(MeetingFloorTest, AWhepViewerIsAnObserver) {
+    Participant viewer = person("pv", "wall", "hn", policy::Role::Room, "hn-hall");
+    viewer.kind = ClientKind::WhepViewer;
+    EXPECT_EQ(MeetingFloor::identityOf(viewer).role, policy::Role::Observer);
+    MeetingFloor floor(info());
+    const auto now = policy::Clock::now();
+    ASSERT_TRUE(floor.join(viewer, now).ok());
+    ASSERT_TRUE(floor.join(person("ph", "hall", "hn", policy::Role::Room, "hn-hall-2"), now).ok())
+        << "the viewer does not hold the unit's hall endpoint";
+    Participant stranger = person("px", "x", "elsewhere", policy::Role::Observer, "x");
+    stranger.kind = ClientKind::WhepViewer;
+    EXPECT_EQ(floor.join(stranger, now).error, PolicyError::NotInvited);
+    MeetingFloor alone(info());
+    ASSERT_TRUE(alone.join(viewer, now).ok());
+    for (const auto& row : alone.policy().attendance(now))
+        EXPECT_FALSE(row.present) << row.unit.id << ": a viewer does not make its unit present";
+}
+
 TEST(MeetingFloorTest, LobbyForwardsNothingAndTheFloorDecidesWhoIsHeard) {
     MeetingFloor floor(info());
     const auto now = policy::Clock::now();
@@ -118,6 +138,41 @@ TEST(MeetingFloorTest, SpotlightLockRemoveAndRollCall) {
     EXPECT_EQ(removed.closeSessions, std::vector<std::string>{"p1"});
     EXPECT_EQ(floor.join(person("p9", "hanoi", "hn", policy::Role::Delegate), now).error,
               PolicyError::Removed);
+}
+
+// The commands added for the chair: speaker time limit, hand-over by subject, muting a unit.
+TEST(MeetingFloorTest, TimeLimitHandOverAndMuteUnit) {
+    MeetingFloor floor(info());
+    const auto now = policy::Clock::now();
+    ASSERT_TRUE(floor.join(person("pc", "chair", "gov", policy::Role::Chair), now).ok());
+    ASSERT_TRUE(floor.join(person("p1", "hanoi", "hn", policy::Role::Delegate), now).ok());
+    FloorCommand limit{T::SetSpeakerTimeLimit, {}, {}};
+    limit.limitSeconds = 120;
+    limit.warningSeconds = 30;
+    EXPECT_EQ(floor.handle("p1", limit, now).error, PolicyError::NotChair);
+    auto set = floor.handle("pc", limit, now);
+    ASSERT_TRUE(set.ok()) << policy::policyErrorCode(set.error);
+    ASSERT_EQ(set.events.size(), 1u);
+    EXPECT_EQ(set.events[0].get("limit_ms"), "120000");
+    EXPECT_EQ(set.events[0].get("warning_ms"), "30000");
+    limit.limitSeconds.reset();
+    limit.warningSeconds = 0;
+    EXPECT_EQ(floor.handle("pc", limit, now).events.at(0).get("limit_ms"), "none");
+
+    ASSERT_TRUE(floor.handle("pc", {T::StartSession, {}, {}}, now).ok());
+    ASSERT_TRUE(floor.handle("pc", {T::UnmuteUnit, "hn", {}}, now).ok());
+    EXPECT_TRUE(MediaGate::open(floor.permissions(), "p1", sfu::MediaKind::Audio));
+    EXPECT_EQ(floor.handle("p1", {T::MuteUnit, "hn", {}}, now).error, PolicyError::NotChair);
+    ASSERT_TRUE(floor.handle("pc", {T::MuteUnit, "hn", {}}, now).ok());
+    EXPECT_FALSE(MediaGate::open(floor.permissions(), "p1", sfu::MediaKind::Audio));
+
+    FloorCommand hand{T::HandOverChair, {}, {}};
+    hand.subject = "hanoi";
+    EXPECT_EQ(floor.handle("p1", hand, now).error, PolicyError::NotChair);
+    ASSERT_TRUE(floor.handle("pc", hand, now).ok());
+    EXPECT_EQ(floor.view({}).chair, "hanoi");
+    hand.subject = "nobody";
+    EXPECT_EQ(floor.handle("p1", hand, now).error, PolicyError::NotPresent);
 }
 
 }  // namespace

@@ -558,5 +558,30 @@ TEST_F(MeetingPolicyTest, ActiveSpeakerOnlyAmongThoseAllowedToSpeak) {
     EXPECT_FALSE(p.activeSpeaker().has_value()) << "Ba Đình lost the floor";
 }
 
+// Each session an outcome closes has its reason, which the closed client is told.
+TEST_F(MeetingPolicyTest, CloseReasonPerClosedSession) {
+    joinOk("hall-1", who("hn-hall", "hn", Role::Room));
+    joinOk("bd1", who("bd-delegate", "hn-bd", Role::Delegate));
+    joinOk("dn1", who("dn-delegate", "dn", Role::Delegate));
+    // Same unit, same identity: swapped in place (no `left` event), still "replaced".
+    auto again = p.join("hall-2", who("hn-hall", "hn", Role::Room), at(3s));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(closeReason(again, "hall-1"), "replaced");
+    EXPECT_EQ(closeReason(again, "hall-2"), "") << "the new session is not closed";
+    // The same identity under another unit: the old one leaves with reason replaced.
+    auto moved = p.join("dn2", who("dn-delegate", "hn", Role::Delegate), at(4s));
+    ASSERT_TRUE(moved.ok());
+    EXPECT_EQ(closeReason(moved, "dn1"), "replaced");
+    auto removed = p.remove("c", "bd1", at(5s));
+    ASSERT_TRUE(removed.ok());
+    EXPECT_EQ(closeReason(removed, "bd1"), "removed");
+    auto ended = p.end("c", at(6s));
+    ASSERT_TRUE(ended.ok());
+    ASSERT_EQ(ended.closeSessions.size(), 3u);
+    for (const std::string& s : ended.closeSessions)
+        EXPECT_EQ(closeReason(ended, s), "meeting_ended") << s;
+    EXPECT_EQ(closeReason(Outcome{}, "c"), "");
+}
+
 }  // namespace
 }  // namespace vcb::rooms::policy
