@@ -37,6 +37,11 @@ using gstclient::WsParticipantOptions;
 
 constexpr const char* kIssuer = "vcb-timeline-test";
 constexpr const char* kMeeting = "giao-ban";
+#ifdef VCB_SERVER_BIN
+constexpr const char* kServerBin = VCB_SERVER_BIN;
+#else
+constexpr const char* kServerBin = "";
+#endif
 
 std::string run(const std::string& command, int* status) {
     std::string out;
@@ -208,6 +213,32 @@ TEST_F(MeetingTimelineTest, LobbyOpensAtItsTimeAndTheChairBecomesTheActiveSpeake
                            << ", chair " << me << "\n"
                            << server_.outputTail();
     chair->close();
+}
+
+TEST_F(MeetingTimelineTest, MeetingsInTheDatabaseAreLiveAfterARestart) {
+    const auto start = std::chrono::system_clock::now() - 1min;
+    auto created = post(server_.port(), "/api/meetings", mint("--admin --subject admin"),
+                        std::string(R"({"id":")") + kMeeting +
+                            R"(","title":"Giao ban","convening_unit":"gov","chair":"chu-tich",)"
+                            R"("scheduled_start":")" +
+                            rfc3339(start) + R"("})");
+    ASSERT_EQ(created.result(), http::status::created) << created.body();
+    auto stopped = server_.stop();
+    ASSERT_FALSE(stopped.has_value()) << *stopped;
+    std::string error;
+    ASSERT_TRUE(server_.start(kServerBin, 20s, &error)) << error;
+
+    // Read from the database at start-up: governed (the policy's meetingState comes with the
+    // join), its lobby open since the start is past.
+    WsParticipant chair(chairOptions());
+    ASSERT_TRUE(chair.connect(&error)) << error;
+    chair.runUntil([&] { return chair.meetingState().has_value(); },
+                   std::chrono::steady_clock::now() + 10s);
+    auto state = chair.meetingState();
+    ASSERT_TRUE(state) << "not a government meeting after the restart\n" << server_.outputTail();
+    EXPECT_EQ(state->state, "open");
+    EXPECT_EQ(state->chair, "chu-tich");
+    chair.close();
 }
 
 }  // namespace
