@@ -67,7 +67,7 @@ bool validateDatabasePath(const std::string& path, std::string& error) {
         error = "database must be a file path, e.g. /var/lib/vcbridge/meetings.db";
         return false;
     }
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
         error = "database " + path + " exists and is not a regular file";
         return false;
@@ -202,7 +202,9 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                                        "ws_message_rate",
                                        "ws_message_burst",
                                        "auth",
-                                       "units_file", "database"};
+                                       "units_file",
+                                       "database",
+                                       "lobby_opens_before_seconds"};
         for (const auto& kv : root) {
             std::string key = kv.first.as<std::string>();
             if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -258,6 +260,14 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                 error = path + ": " + error;
                 return false;
             }
+        }
+        if (root["lobby_opens_before_seconds"]) {
+            const int64_t v = root["lobby_opens_before_seconds"].as<int64_t>();
+            if (v < 0 || v > 86400) {
+                error = path + ": lobby_opens_before_seconds must be 0-86400";
+                return false;
+            }
+            c.lobbyOpensBeforeSeconds = v;
         }
         if (root["auth"] && !loadAuth(root["auth"], c.auth, error)) {
             error = path + ": " + error;

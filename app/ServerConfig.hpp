@@ -61,6 +61,8 @@ struct ServerConfig {
     // Meeting records (SQLite, docs/operations.md "Meeting records"): the database file. Empty
     // (the default): no records are kept.
     std::string database;
+    // A government meeting's lobby opens this long before its scheduled start (docs/meetings.md).
+    int64_t lobbyOpensBeforeSeconds = 1800;
 };
 
 // Loads a YAML config file over `config`. Returns false and sets error on any problem.

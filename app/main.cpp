@@ -106,8 +106,7 @@ vcb::rooms::MeetingDefinition toDefinition(const vcb::app::ConfiguredMeeting& c)
 // A configured government meeting with its units resolved in the tree; nullopt and `error` when
 // a unit is unknown.
 std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
-    const vcb::app::ConfiguredMeeting& spec, const vcb::rooms::UnitTree& tree,
-    std::string& error) {
+    const vcb::app::ConfiguredMeeting& spec, const vcb::rooms::UnitTree& tree, std::string& error) {
     using vcb::rooms::policy::MeetingUnit;
     const auto toMeetingUnit = [](const vcb::rooms::Unit& u) {
         return MeetingUnit{u.id, u.name, u.tier};
@@ -126,8 +125,8 @@ std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
     // Not given: the convening unit's whole sub-tree (as the directory's default).
     std::vector<vcb::rooms::Invitation> invitations;
     if (!spec.invited) invitations.push_back(vcb::rooms::Invitation::subtree(convening->id));
-    for (const auto& [unit, subtree] : spec.invited.value_or(
-             std::vector<std::pair<std::string, bool>>{})) {
+    for (const auto& [unit, subtree] :
+         spec.invited.value_or(std::vector<std::pair<std::string, bool>>{})) {
         invitations.push_back(subtree ? vcb::rooms::Invitation::subtree(unit)
                                       : vcb::rooms::Invitation::unit(unit));
     }
@@ -140,6 +139,48 @@ std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
         if (u->id != convening->id) info.invited.push_back(toMeetingUnit(*u));
     }
     return info;
+}
+
+// A meeting record (REST or config) as a government meeting: units resolved as for the config,
+// started at its scheduled time. nullopt and `error` for a record tied to no unit (a plain
+// configured id) or whose units the tree no longer has.
+std::optional<vcb::rooms::policy::MeetingInfo> resolveStoredMeeting(
+    const vcb::store::StoredMeeting& m, const vcb::rooms::UnitTree& tree, std::string& error) {
+    if (m.convenedBy.empty()) {
+        error = "meeting " + m.id + ": no convening unit";
+        return std::nullopt;
+    }
+    vcb::app::ConfiguredMeeting spec;
+    spec.id = m.id;
+    spec.title = m.title;
+    spec.convenedBy = m.convenedBy;
+    spec.chair = m.chair;
+    spec.invited.emplace();
+    for (const auto& u : m.invited) spec.invited->emplace_back(u.unit, u.subtree);
+    auto info = resolveGovernmentMeeting(spec, tree, error);
+    if (info) {
+        info->scheduledStart =
+            vcb::rooms::policy::TimePoint(std::chrono::milliseconds(m.scheduledStartMs));
+    }
+    return info;
+}
+
+// Defines (or forgets) a record's government meeting in the conference: the store's meetings at
+// start-up and every committed change of the REST API after.
+void defineInConference(vcb::rooms::Conference& conference, const vcb::rooms::UnitTree& tree,
+                        const vcb::store::StoredMeeting& m, bool removed) {
+    if (removed || m.state == vcb::store::MeetingState::Ended) {
+        conference.forgetGovernmentMeeting(m.id);
+        return;
+    }
+    std::string error;
+    auto info = resolveStoredMeeting(m, tree, error);
+    if (!info) {
+        if (!m.convenedBy.empty()) VCB_LOG_WARN("%s: not live", error.c_str());
+        conference.forgetGovernmentMeeting(m.id);
+        return;
+    }
+    conference.defineGovernmentMeeting(std::move(*info));
 }
 
 // The administrative unit tree of `path` (docs/meetings.md "The units file"), an empty tree
@@ -190,7 +231,9 @@ int main(int argc, char** argv) {
         "units-file", po::value<std::string>(),
         "YAML file of the administrative units (docs/meetings.md; default: none)")(
         "database", po::value<std::string>(),
-        "SQLite file for meeting records (default: none, records are not kept)");
+        "SQLite file for meeting records (default: none, records are not kept)")(
+        "lobby-opens-before", po::value<int64_t>(),
+        "seconds before a meeting's scheduled start that its lobby opens (default 1800)");
     opts.add_options()("tls-cert", po::value<std::string>(),
                        "PEM certificate chain (leaf first): serve HTTPS/WSS instead of HTTP/WS")(
         "tls-key", po::value<std::string>(), "PEM private key of --tls-cert (unencrypted)")(
@@ -260,6 +303,13 @@ int main(int argc, char** argv) {
     if (vm.count("join-rate")) config.joinRatePerIp = vm["join-rate"].as<double>();
     if (vm.count("join-burst")) config.joinBurstPerIp = vm["join-burst"].as<double>();
     if (vm.count("units-file")) config.unitsFile = vm["units-file"].as<std::string>();
+    if (vm.count("lobby-opens-before")) {
+        config.lobbyOpensBeforeSeconds = vm["lobby-opens-before"].as<int64_t>();
+        if (config.lobbyOpensBeforeSeconds < 0 || config.lobbyOpensBeforeSeconds > 86400) {
+            std::cerr << "vcbridge: --lobby-opens-before must be 0-86400 seconds\n";
+            return 2;
+        }
+    }
     if (vm.count("database")) {
         config.database = vm["database"].as<std::string>();
         if (!vcb::app::validateDatabasePath(config.database, error)) {
@@ -374,6 +424,7 @@ int main(int argc, char** argv) {
     cc.maxMeetings = config.maxMeetings;
     cc.maxTransports = config.maxSessions;
     cc.meetings = config.meetings;
+    cc.lobbyOpensBefore = std::chrono::seconds(config.lobbyOpensBeforeSeconds);
     for (const auto& spec : config.meetingDefinitions) {
         auto info = resolveGovernmentMeeting(spec, *units, error);
         if (!info) {
@@ -388,6 +439,31 @@ int main(int argc, char** argv) {
     if (!conference.startError().empty()) {
         std::cerr << "vcbridge: media: " << conference.startError() << "\n";
         return 1;
+    }
+
+    // Meetings defined over REST become live government meetings: those in the store now, then
+    // every committed create/patch/delete (the config's own government meetings stay as they are).
+    if (directory) {
+        auto db = vcb::store::MeetingStore::open(config.database);
+        if (!db) {
+            std::cerr << "vcbridge: database: " << db.error().message << "\n";
+            return 1;
+        }
+        auto stored = db.value()->listMeetings();
+        if (!stored) {
+            std::cerr << "vcbridge: database: " << stored.error().message << "\n";
+            return 1;
+        }
+        size_t defined = 0;
+        for (const auto& m : stored.value()) {
+            defineInConference(conference, *units, m, false);
+            defined += conference.governmentMeetingDefined(m.id) ? 1 : 0;
+        }
+        VCB_LOG_INFO("meetings: %zu government meeting(s) from the records", defined);
+        directory->setOnChange(
+            [&conference, units](const vcb::store::StoredMeeting& m, bool removed) {
+                defineInConference(conference, *units, m, removed);
+            });
     }
 
     boost::asio::io_context ioc;

@@ -562,6 +562,7 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
             for (const json::value& e : sp->get_array())
                 if (e.is_string()) m.speakers.emplace_back(e.get_string());
         }
+        m.activeSpeaker = optNullableString(o, "activeSpeaker");
         return finish<ServerMessage>(r, env, std::move(m));
     }
     if (t == "meetingEvent") {
@@ -800,6 +801,7 @@ std::string serialize(const ServerMessage& message) {
                        }
                        o["queue"] = std::move(queue);
                        o["speakers"] = idsToJson(m.speakers);
+                       o["activeSpeaker"] = orNull(m.activeSpeaker);
                    },
                    [&](const MeetingEventMessage& m) {
                        o["seq"] = m.seq;

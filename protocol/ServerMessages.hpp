@@ -93,7 +93,8 @@ struct MeetingStateMessage {
     std::optional<std::string> programmeUnit;
     std::optional<std::string> programmeParticipant;
     std::vector<Hand> queue;
-    std::vector<std::string> speakers;  // participant ids whose audio is forwarded
+    std::vector<std::string> speakers;         // participant ids whose audio is forwarded
+    std::optional<std::string> activeSpeaker;  // the participant speaking now, or null
     bool operator==(const MeetingStateMessage&) const = default;
 };
 // type "meetingEvent": one event of the meeting's minutes (docs/meeting-policy.md)

@@ -40,7 +40,7 @@ Conference::Conference(ConferenceConfig config, std::shared_ptr<dtls::DtlsContex
         if (!m) continue;
         m->setPermanent();
         // The policy lives on the meeting's worker like the rest of its state.
-        m->worker().post([m, info] { m->govern(info); });
+        m->worker().post([m, info, before = config_.lobbyOpensBefore] { m->govern(info, before); });
     }
 }
 
@@ -93,10 +93,12 @@ std::shared_ptr<LiveMeeting> Conference::findOrCreateMeeting(const std::string& 
     }
     auto it = meetings_.find(id);
     if (it != meetings_.end()) return it->second;
+    const auto definition = defined_.find(id);
     bool preconfigured =
         std::find(config_.meetings.begin(), config_.meetings.end(), id) != config_.meetings.end() ||
         std::any_of(config_.governmentMeetings.begin(), config_.governmentMeetings.end(),
-                    [&](const policy::MeetingInfo& g) { return g.id == id; });
+                    [&](const policy::MeetingInfo& g) { return g.id == id; }) ||
+        definition != defined_.end();
     if (!preconfigured && !config_.allowAdHocMeetings) {
         error = RoomError::MeetingNotFound;
         return nullptr;
@@ -119,9 +121,35 @@ std::shared_ptr<LiveMeeting> Conference::findOrCreateMeeting(const std::string& 
     // posted work in order, so every operation on the meeting finds its router there.
     m->worker().post(
         [m, rc = sfu::RouterConfig{ports_[best].get(), dtls_}] { m->createRouter(rc); });
+    if (definition != defined_.end()) {
+        // After the router, before any join (posted in order): a copy of today's definition.
+        m->worker().post([m, info = definition->second, before = config_.lobbyOpensBefore] {
+            m->govern(info, before);
+        });
+    }
     meetings_.emplace(id, m);
     VCB_LOG_INFO("meeting %s created on worker %zu", id.c_str(), best);
     return m;
+}
+
+void Conference::defineGovernmentMeeting(policy::MeetingInfo info) {
+    std::lock_guard lock(mutex_);
+    const bool configured =
+        std::any_of(config_.governmentMeetings.begin(), config_.governmentMeetings.end(),
+                    [&](const policy::MeetingInfo& g) { return g.id == info.id; });
+    if (configured) return;  // the config's definition is live and permanent
+    std::string id = info.id;
+    defined_.insert_or_assign(std::move(id), std::move(info));
+}
+
+void Conference::forgetGovernmentMeeting(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    defined_.erase(id);
+}
+
+bool Conference::governmentMeetingDefined(const std::string& id) const {
+    std::lock_guard lock(mutex_);
+    return defined_.count(id) != 0;
 }
 
 void Conference::removeIfEmpty(const std::shared_ptr<LiveMeeting>& m) {
@@ -161,6 +189,9 @@ void Conference::join(JoinCredentials credentials, std::shared_ptr<MeetingObserv
         p.subject = decision.subject;
         p.verified = decision.verified;
         m->join(std::move(p), std::move(observer), done);
+        // A refused join (a government meeting whose lobby is not open yet, ...) must not keep
+        // the meeting live: the next join gets the definition current then.
+        removeIfEmpty(m);
     });
 }
 

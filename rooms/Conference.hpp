@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,6 +34,9 @@ struct ConferenceConfig {
     // Government meetings (docs/meeting-policy.md): created at start-up like `meetings`, with the
     // meeting policy enforced in the media path (lobby, floor, mutes, programme). Units resolved.
     std::vector<policy::MeetingInfo> governmentMeetings;
+    // A government meeting's lobby opens this long before its scheduled start (joins before are
+    // refused with wrong_state); the timer of a live meeting opens it when the time comes.
+    std::chrono::milliseconds lobbyOpensBefore = std::chrono::minutes(30);
 };
 
 struct MeetingEvent {
@@ -91,7 +95,8 @@ struct JoinResult {
     RoomError error = RoomError::None;
     std::string participantId;
     std::vector<Participant> others;
-    std::string detail = {};                      // the policy's code when it refused the join
+    std::string detail = {};   // the policy's code when it refused the join
+    std::string message = {};  // for people, when the policy's refusal needs more than its code
     std::shared_ptr<const FloorView> floor = {};  // government meetings: the state on joining
 };
 
@@ -167,6 +172,15 @@ class Conference final {
     void participants(const std::string& meetingId,
                       std::function<void(RoomError, std::vector<Participant>)> done);
 
+    // Government meetings defined at run time (the REST API's records): a join for `info.id`
+    // creates a live meeting governed by `info` (not permanent: it closes when it empties, like
+    // an ad-hoc one). Redefining replaces the definition for the next time the meeting goes live,
+    // never the live one; forgetting leaves a live meeting until it empties. Thread-safe, never
+    // waits for a worker. A meeting of the config's governmentMeetings is not redefined here.
+    void defineGovernmentMeeting(policy::MeetingInfo info);
+    void forgetGovernmentMeeting(const std::string& id);
+    bool governmentMeetingDefined(const std::string& id) const;
+
     size_t meetingCount() const;
     // Empty unless a worker could not bind its media port (then no meeting can be created).
     const std::string& startError() const { return startError_; }
@@ -188,6 +202,7 @@ class Conference final {
     std::vector<size_t> workerLoad_;
     mutable std::mutex mutex_;  // guards meetings_ and workerLoad_ (control path only)
     std::unordered_map<std::string, std::shared_ptr<LiveMeeting>> meetings_;
+    std::unordered_map<std::string, policy::MeetingInfo> defined_;  // defineGovernmentMeeting
     std::atomic<bool> stopped_{false};
 };
 

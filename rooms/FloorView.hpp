@@ -56,9 +56,10 @@ struct FloorView {
     std::optional<std::string> floorUnit;
     std::optional<std::string> programmeUnit;
     std::optional<std::string> programmeParticipant;
-    std::vector<Hand> queue;            // in order of raising
-    std::vector<std::string> speakers;  // participants whose audio is forwarded now
-    std::vector<policy::Event> events;  // what this change logged (empty on join)
+    std::vector<Hand> queue;                   // in order of raising
+    std::vector<std::string> speakers;         // participants whose audio is forwarded now
+    std::optional<std::string> activeSpeaker;  // the participant speaking now (audio levels)
+    std::vector<policy::Event> events;         // what this change logged (empty on join)
 };
 
 }  // namespace vcb::rooms

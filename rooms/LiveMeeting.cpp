@@ -1,6 +1,7 @@
 #include "rooms/LiveMeeting.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 #include "common/Log.hpp"
 #include "common/RandomId.hpp"
@@ -15,6 +16,16 @@ namespace {
 bool hasFeedback(const sfu::RtpCodec& codec, std::string_view fb) {
     return std::find(codec.rtcpFeedback.begin(), codec.rtcpFeedback.end(), fb) !=
            codec.rtcpFeedback.end();
+}
+
+// "2026-12-05T08:00:00Z", for messages.
+std::string utcTime(policy::TimePoint t) {
+    const std::time_t secs = policy::Clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
 }
 
 const char* kindName(sfu::MediaKind k) { return k == sfu::MediaKind::Audio ? "audio" : "video"; }
@@ -50,19 +61,56 @@ LiveMeeting::LiveMeeting(std::string id, bool adHoc, size_t maxParticipants, sfu
       workerIndex_(workerIndex),
       meeting_(std::move(id), adHoc, maxParticipants) {}
 
-LiveMeeting::~LiveMeeting() = default;
+LiveMeeting::~LiveMeeting() {
+    // Normally removed by close(); g_source_destroy is safe from any thread.
+    if (tickTimer_ != 0) worker_.removeTimer(tickTimer_);
+}
 
 void LiveMeeting::createRouter(const sfu::RouterConfig& config) {
     router_ = std::make_unique<sfu::Router>(worker_, config, *this);
 }
 
-void LiveMeeting::govern(const policy::MeetingInfo& info) {
-    floor_ = std::make_unique<MeetingFloor>(info);
+void LiveMeeting::govern(const policy::MeetingInfo& info,
+                         std::chrono::milliseconds lobbyOpensBefore) {
+    floor_ = std::make_unique<MeetingFloor>(info, lobbyOpensBefore);
+    // The timer holds `this`: close() removes it, and the conference keeps the meeting alive
+    // until it is closed.
+    if (tickTimer_ == 0 && !closed_) {
+        tickTimer_ = worker_.addTimer(kTickMs, [this] {
+            if (closed_) return false;
+            onTick();
+            return true;
+        });
+    }
+}
+
+void LiveMeeting::onTick() {
+    if (!floor_) return;
+    const policy::TimePoint now = policy::Clock::now();
+    policy::Outcome o = floor_->openLobbyIfDue(now);
+    o.merge(floor_->tick(now));
+    // Levels of everyone who publishes audio; the policy counts only those allowed to be heard.
+    if (router_) {
+        for (const auto& [pid, person] : people_) {
+            auto audio = person.producers.find(sfu::MediaKind::Audio);
+            if (audio == person.producers.end()) continue;
+            if (auto level = router_->takeProducerAudioLevel(audio->second)) {
+                floor_->audioLevel(pid, level->dBov, now);
+            }
+        }
+    }
+    const bool speakerChanged = floor_->updateActiveSpeaker(now);
+    if (o.ok() &&
+        (speakerChanged || o.mediaChanged || !o.events.empty() || !o.closeSessions.empty())) {
+        applyFloor(std::move(o));
+    }
 }
 
 void LiveMeeting::close(const char* reason) {
     if (closed_) return;
     closed_ = true;
+    if (tickTimer_ != 0) worker_.removeTimer(tickTimer_);
+    tickTimer_ = 0;
     // Closing a transport calls back into onTransportClosed, which edits people_ and their
     // transport sets: collect the ids first instead of iterating those containers.
     std::vector<std::string> transports;
@@ -212,7 +260,11 @@ void LiveMeeting::join(Participant p, std::shared_ptr<MeetingObserver> observer,
     policy::Outcome admitted;
     const bool governed = floor_ && (p.kind != ClientKind::WhepViewer || p.verified);
     if (governed) {
-        admitted = floor_->join(p, policy::Clock::now());
+        const policy::TimePoint now = policy::Clock::now();
+        // The lobby's time may have come since the last tick: open it before admitting.
+        if (policy::Outcome opened = floor_->openLobbyIfDue(now); !opened.events.empty())
+            applyFloor(std::move(opened));
+        admitted = floor_->join(p, now);
         if (!admitted.ok()) {
             meeting_.leave(p.id);
             const policy::PolicyError pe = admitted.error;
@@ -221,6 +273,11 @@ void LiveMeeting::join(Participant p, std::shared_ptr<MeetingObserver> observer,
                                {},
                                {}};
             refused.detail = std::string(policy::policyErrorCode(pe));
+            if (floor_->policy().state() == policy::MeetingState::Scheduled) {
+                refused.message = "the meeting is not open yet: its lobby opens at " +
+                                  utcTime(floor_->lobbyOpensAt()) + " (scheduled start " +
+                                  utcTime(floor_->policy().info().scheduledStart) + ")";
+            }
             return done(std::move(refused));
         }
     }

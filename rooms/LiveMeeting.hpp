@@ -3,6 +3,7 @@
 // for a government meeting, the policy that gates that media. Lives on the worker the meeting is
 // pinned to: every method runs on that worker's thread, nothing here locks. Conference finds the
 // meeting, posts the call to its worker and hands the answer back through the callback.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -36,8 +37,12 @@ class LiveMeeting final : public sfu::Router::Listener {
 
     // --- on the worker
     void createRouter(const sfu::RouterConfig& config);
-    // Makes this a government meeting under `info`'s policy.
-    void govern(const policy::MeetingInfo& info);
+    // Makes this a government meeting under `info`'s policy, its lobby opening
+    // `lobbyOpensBefore` ahead of the scheduled start, and starts its timer (kTickMs).
+    void govern(const policy::MeetingInfo& info,
+                std::chrono::milliseconds lobbyOpensBefore = std::chrono::milliseconds(0));
+    // The governed meeting's timer period: lobby opening, speaker time limits, active speaker.
+    static constexpr uint32_t kTickMs = 250;
     // Closes every participant's media (DTLS close_notify) and the router; the meeting is done.
     void close(const char* reason);
 
@@ -83,6 +88,9 @@ class LiveMeeting final : public sfu::Router::Listener {
     // told what changed. Sessions the policy closes (replaced, removed, meeting ended) leave.
     void applyFloor(policy::Outcome outcome);
     void broadcast(const MeetingEvent& e, const std::string& except);
+    // The timer (government meetings): opens the lobby when due, runs the policy's time-based
+    // logic and feeds it the publishers' audio levels; clients hear of any change.
+    void onTick();
     void dropProducersOf(const std::string& pid, Person& person, const std::string& onlyTransport);
 
     std::string id_;
@@ -99,6 +107,7 @@ class LiveMeeting final : public sfu::Router::Listener {
     std::map<std::string, ConsumerState> consumers_;     // consumer id = transport:mid
     // Government meetings only: the meeting's policy (null: a plain meeting, everything flows).
     std::unique_ptr<MeetingFloor> floor_;
+    guint tickTimer_ = 0;  // on worker_, while governed and not closed
 };
 
 }  // namespace vcb::rooms

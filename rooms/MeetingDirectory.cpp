@@ -276,13 +276,15 @@ void MeetingDirectory::create(MeetingDefinition definition, int64_t nowMs,
         return;
     }
     auto meeting = std::make_shared<StoredMeeting>(std::move(record).value());
-    const bool queued = writer_.createMeeting(*meeting, [meeting, done](const store::Status& s) {
-        if (!s) {
-            done(fromStoreError(s.error()));
-            return;
-        }
-        done(*meeting);
-    });
+    const bool queued = writer_.createMeeting(
+        *meeting, [meeting, done, changed = onChange_](const store::Status& s) {
+            if (!s) {
+                done(fromStoreError(s.error()));
+                return;
+            }
+            if (changed) changed(*meeting, false);
+            done(*meeting);
+        });
     if (!queued) done(fromStoreError({store::StoreErrorCode::QueueFull, 0, "queue full"}));
 }
 
@@ -327,13 +329,15 @@ void MeetingDirectory::patch(std::string id, MeetingPatch patch, int64_t nowMs,
         *result = next;
         return store::Ok{};
     };
-    const bool queued = writer_.post(std::move(write), [result, done](const store::Status& s) {
-        if (!s) {
-            done(fromStoreError(s.error()));
-            return;
-        }
-        done(std::move(**result));
-    });
+    const bool queued =
+        writer_.post(std::move(write), [result, done, changed = onChange_](const store::Status& s) {
+            if (!s) {
+                done(fromStoreError(s.error()));
+                return;
+            }
+            if (changed && **result) changed((**result).value(), false);
+            done(std::move(**result));
+        });
     if (!queued) done(fromStoreError({store::StoreErrorCode::QueueFull, 0, "queue full"}));
 }
 
@@ -356,13 +360,15 @@ void MeetingDirectory::remove(std::string id, Callback<StoredMeeting> done) {
         *result = std::move(current).value();
         return store::Ok{};
     };
-    const bool queued = writer_.post(std::move(write), [result, done](const store::Status& s) {
-        if (!s) {
-            done(fromStoreError(s.error()));
-            return;
-        }
-        done(std::move(**result));
-    });
+    const bool queued =
+        writer_.post(std::move(write), [result, done, changed = onChange_](const store::Status& s) {
+            if (!s) {
+                done(fromStoreError(s.error()));
+                return;
+            }
+            if (changed && **result) changed((**result).value(), true);
+            done(std::move(**result));
+        });
     if (!queued) done(fromStoreError({store::StoreErrorCode::QueueFull, 0, "queue full"}));
 }
 

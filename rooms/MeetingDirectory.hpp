@@ -129,6 +129,12 @@ class MeetingDirectory {
     // Deletes the meeting with its records; MeetingInProgress when open / in session.
     void remove(std::string id, Callback<store::StoredMeeting> done);
 
+    // Called after each create, patch and remove has committed (on the writer thread, before the
+    // write's own callback): the record as stored, and whether it was removed. Set before the
+    // first write; it must be short and must not block.
+    using ChangeListener = std::function<void(const store::StoredMeeting&, bool removed)>;
+    void setOnChange(ChangeListener listener) { onChange_ = std::move(listener); }
+
     // Reads (reader thread).
     void get(std::string id, Callback<store::StoredMeeting> done);
     void list(std::optional<store::MeetingState> state,
@@ -158,6 +164,7 @@ class MeetingDirectory {
 
     std::shared_ptr<const UnitTree> units_;
     store::MeetingStoreWriter& writer_;
+    ChangeListener onChange_;
     std::unique_ptr<store::MeetingStore> readStore_;  // reader thread only
     std::atomic<size_t> pendingReads_{0};
     boost::asio::thread_pool reader_{1};

@@ -2,8 +2,18 @@
 
 namespace vcb::rooms {
 
-MeetingFloor::MeetingFloor(policy::MeetingInfo info) : policy_(std::move(info)) {
-    policy_.open(policy::Clock::now());  // configured meetings open their lobby at start-up
+MeetingFloor::MeetingFloor(policy::MeetingInfo info, std::chrono::milliseconds lobbyOpensBefore,
+                           policy::TimePoint now)
+    : policy_(std::move(info)),
+      lobbyOpensAt_(policy_.info().scheduledStart -
+                    std::chrono::duration_cast<policy::Clock::duration>(lobbyOpensBefore)) {
+    // Nobody is connected yet: the opening needs no notification, only its event in the log.
+    openLobbyIfDue(now);
+}
+
+policy::Outcome MeetingFloor::openLobbyIfDue(policy::TimePoint now) {
+    if (policy_.state() != policy::MeetingState::Scheduled || now < lobbyOpensAt_) return {};
+    return policy_.open(now);
 }
 
 policy::Identity MeetingFloor::identityOf(const Participant& participant) {
@@ -96,6 +106,7 @@ FloorView MeetingFloor::view(std::vector<policy::Event> events) const {
     for (const auto& [session, audible] : p.audio) {
         if (audible) v.speakers.push_back(session);
     }
+    v.activeSpeaker = policy_.activeSpeaker();
     v.events = std::move(events);
     return v;
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -13,7 +14,24 @@ namespace vcb::rooms {
 // (not thread-safe); the media side of a change is MediaGate's, the sending is signaling's.
 class MeetingFloor {
   public:
-    explicit MeetingFloor(policy::MeetingInfo info);
+    // The lobby opens `lobbyOpensBefore` ahead of info.scheduledStart: at once when that time
+    // has come by `now`, else on a later openLobbyIfDue().
+    explicit MeetingFloor(policy::MeetingInfo info,
+                          std::chrono::milliseconds lobbyOpensBefore = std::chrono::milliseconds(0),
+                          policy::TimePoint now = policy::Clock::now());
+
+    // When the lobby opens (joins before are refused with wrong_state).
+    policy::TimePoint lobbyOpensAt() const { return lobbyOpensAt_; }
+    // Opens the lobby of a scheduled meeting once its time has come; an empty Outcome otherwise.
+    policy::Outcome openLobbyIfDue(policy::TimePoint now);
+    // Time-based policy (speaker time limit warning and expiry).
+    policy::Outcome tick(policy::TimePoint now) { return policy_.tick(now); }
+    // Active speaker: levels of the sessions' audio (RFC 6464 dBov), then a re-evaluation; true
+    // if the active speaker changed.
+    void audioLevel(const std::string& participantId, double dBov, policy::TimePoint now) {
+        policy_.audioLevel(participantId, dBov, now);
+    }
+    bool updateActiveSpeaker(policy::TimePoint now) { return policy_.updateActiveSpeaker(now); }
 
     // Admits a participant: identity = its subject (in auth: dev without a token, the display
     // name), unit and role.
@@ -31,6 +49,7 @@ class MeetingFloor {
 
   private:
     policy::MeetingPolicy policy_;
+    policy::TimePoint lobbyOpensAt_;
 };
 
 }  // namespace vcb::rooms

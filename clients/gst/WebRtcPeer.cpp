@@ -246,7 +246,16 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
                     " keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200 picture-id-mode=15-bit ! " +
                     kVp8Caps + " ! webrtc.";
         }
-        if (options_.audio) {
+        if (options_.audio && options_.audioLevel) {
+            // level puts a GstAudioLevelMeta on each buffer; the extmap field of the caps makes
+            // rtpopuspay (auto-header-extension) write it as the header extension, and webrtcbin
+            // offer it as a=extmap.
+            desc += std::string(
+                " audiotestsrc is-live=true wave=sine freq=440 volume=0.3"
+                " ! audioconvert ! audioresample ! level audio-level-meta=true post-messages=false"
+                " ! queue ! opusenc ! rtpopuspay pt=111 mtu=1200"
+                " ! capsfilter name=audiolevelcaps ! webrtc.");
+        } else if (options_.audio) {
             desc += std::string(
                         " audiotestsrc is-live=true wave=sine freq=440 volume=0.3"
                         " ! audioconvert ! audioresample ! queue ! opusenc"
@@ -266,6 +275,17 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
         GstElement* pipeline = gst_pipeline_new(nullptr);
         gst_bin_add(GST_BIN(pipeline), pipeline_);
         pipeline_ = pipeline;
+    }
+    if (GstElement* levelCaps = gst_bin_get_by_name(GST_BIN(pipeline_), "audiolevelcaps")) {
+        // Set here, not in the launch line: the extension's caps value is an array (direction,
+        // uri, attributes), as rtpopuspay writes it back, or negotiation fails.
+        GstCaps* caps = gst_caps_from_string(
+            (std::string(kOpusCaps) +
+             ",extmap-1=(string)<\"\",\"urn:ietf:params:rtp-hdrext:ssrc-audio-level\",\"vad=on\">")
+                .c_str());
+        g_object_set(levelCaps, "caps", caps, nullptr);
+        if (caps) gst_caps_unref(caps);
+        gst_object_unref(levelCaps);
     }
     webrtc_ = gst_bin_get_by_name(GST_BIN(pipeline_), "webrtc");
     if (!webrtc_) {

@@ -53,6 +53,10 @@ struct WebRtcPeerOptions {
     // jitter buffer; 0 drops nothing. A plain retransmission of such a packet has the same
     // number and is dropped again, so only an RTX (RFC 4588) repair gets through.
     int dropVideoModulo = 0;
+    // Send mode: the audio carries RFC 6464 ssrc-audio-level (as browsers send it), measured
+    // by a `level` element and written by rtpopuspay's header extension. Used by active speaker
+    // tests; off by default so other tests keep their exact extension set.
+    bool audioLevel = false;
 };
 
 // What the receive side's RTP machinery saw of loss repair (sums over all streams).

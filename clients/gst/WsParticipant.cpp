@@ -114,7 +114,8 @@ bool WsParticipant::publish(std::string* error) {
         std::make_unique<WebRtcPeer>(WebRtcPeerOptions{.mode = PeerMode::Send,
                                                        .pattern = options_.pattern,
                                                        .name = "publish",
-                                                       .iceAddress = iceAddressFor(options_.url)});
+                                                       .iceAddress = iceAddressFor(options_.url),
+                                                       .audioLevel = options_.audioLevel});
     if (!publishPeer_->start(error)) return false;
     auto offer = publishPeer_->createOffer(deadline, error);
     if (!offer) return false;

@@ -39,6 +39,7 @@ struct WsParticipantOptions {
     int dropVideoModulo = 0;  // subscribe PC: WebRtcPeerOptions::dropVideoModulo (loss tests)
     std::optional<std::string> unit{};  // auth: dev: the unit and role the join speaks for
     std::optional<std::string> role{};
+    bool audioLevel = false;  // publish PC: WebRtcPeerOptions::audioLevel (active speaker tests)
 };
 
 // What this participant decoded from one remote participant.

@@ -8,6 +8,7 @@
 #include "sfu/rtp/RtcpGenericNack.hpp"
 #include "sfu/rtp/RtcpPli.hpp"
 #include "sfu/rtp/RtcpReceiverReport.hpp"
+#include "sfu/rtp/RtpExtensionValues.hpp"
 #include "sfu/rtp/SequenceNumber.hpp"
 
 namespace vcb::sfu {
@@ -101,6 +102,15 @@ void Producer::handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retra
         }
     }
     if (awaitingKeyFrame_ && keyFrame) awaitingKeyFrame_ = false;
+    if (!retransmission && options_.extensions.audioLevel != 0 &&
+        options_.kind == MediaKind::Audio) {
+        if (auto level =
+                rtp::readAudioLevel(packet.findExtension(options_.extensions.audioLevel))) {
+            levelSum_ += level->level;
+            ++levelPackets_;
+            voiceActivity_ = voiceActivity_ || level->voiceActivity;
+        }
+    }
     // Stored late or not, so that subscribers' own NACKs for a repaired packet find it; but a
     // packet a whole buffer behind the newest would evict a newer one from its slot.
     // A withheld packet is not kept: nothing may retransmit it to a subscriber later.
@@ -110,6 +120,18 @@ void Producer::handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retra
         buffer_->store(packet, nowUs);
     }
     listener_.onProducerRtp(*this, packet, nowUs);
+}
+
+std::optional<ProducerAudioLevel> Producer::takeAudioLevel() {
+    if (levelPackets_ == 0) return std::nullopt;
+    ProducerAudioLevel out;
+    out.dBov = -static_cast<double>(levelSum_) / levelPackets_;
+    out.voiceActivity = voiceActivity_;
+    out.packets = levelPackets_;
+    levelSum_ = 0;
+    levelPackets_ = 0;
+    voiceActivity_ = false;
+    return out;
 }
 
 bool Producer::repeatKeyFrameRequest(int64_t nowUs) {

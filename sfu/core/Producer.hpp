@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,14 @@
 namespace vcb::sfu {
 
 class Consumer;
+
+// The audio level a publisher reported (RFC 6464 ssrc-audio-level) over the packets received
+// since the previous read.
+struct ProducerAudioLevel {
+    double dBov = -127;          // mean level (0 loudest, -127 silence)
+    bool voiceActivity = false;  // any packet had its V flag set
+    uint32_t packets = 0;        // packets that carried a level
+};
 
 struct ProducerOptions {
     std::string id;
@@ -106,6 +115,11 @@ class Producer {
     uint64_t packetsWithheld() const { return packetsWithheld_; }
     void countWithheld() { ++packetsWithheld_; }
 
+    // Audio producers with ssrc-audio-level negotiated: the levels of the packets received since
+    // the previous call (nullopt when none carried one), then starts a new window. Read by the
+    // meeting's timer for active speaker detection; the packet path only adds to plain counters.
+    std::optional<ProducerAudioLevel> takeAudioLevel();
+
     std::vector<Consumer*>& consumers() { return consumers_; }
     uint64_t packetsReceived() const { return stats_.packetsReceived(); }
     bool isKeyFramePacket(const rtp::RtpPacket& packet) const;
@@ -129,11 +143,15 @@ class Producer {
     uint64_t givenUpReported_ = 0;                  // nack_->givenUpCount() already in Metrics
     std::vector<Consumer*> consumers_;
     int64_t lastKeyFrameRequestUs_ = 0;
-    int keyFrameRepeats_ = 0;  // timer repeats of the current unanswered request
+    int keyFrameRepeats_ = 0;        // timer repeats of the current unanswered request
     bool awaitingKeyFrame_ = false;  // a request went out and no key frame has arrived since
     uint8_t firSequence_ = 0;
     bool forwarding_ = true;
     uint64_t packetsWithheld_ = 0;
+    // Audio level window (worker thread only): sum of -dBov and packet count since the last read.
+    uint32_t levelSum_ = 0;
+    uint32_t levelPackets_ = 0;
+    bool voiceActivity_ = false;
 };
 
 }  // namespace vcb::sfu

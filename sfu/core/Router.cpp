@@ -187,6 +187,11 @@ Producer* Router::findProducer(const std::string& producerId) {
     return it == producers_.end() ? nullptr : it->second.get();
 }
 
+std::optional<ProducerAudioLevel> Router::takeProducerAudioLevel(const std::string& producerId) {
+    Producer* p = findProducer(producerId);
+    return p == nullptr ? std::nullopt : p->takeAudioLevel();
+}
+
 bool Router::createConsumer(const std::string& transportId, ConsumerOptions options,
                             const std::string& producerId, std::string& error) {
     auto it = transports_.find(transportId);

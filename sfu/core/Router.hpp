@@ -69,6 +69,9 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     // its packets are withheld (counted, not buffered). Opened: its subscribers resynchronise and,
     // for video, the publisher is asked for a key frame. False if there is no such producer.
     bool setProducerForwarding(const std::string& producerId, bool open, int64_t nowUs);
+    // The audio level a producer's publisher reported since the previous call (Producer::
+    // takeAudioLevel); nullopt for no such producer or no level received.
+    std::optional<ProducerAudioLevel> takeProducerAudioLevel(const std::string& producerId);
     void closeConsumer(const std::string& consumerId);
     Consumer* findConsumer(const std::string& consumerId);
 

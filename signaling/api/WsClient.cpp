@@ -65,8 +65,8 @@ protocol::Track toProtocol(const rooms::TrackInfo& t) {
 }
 
 protocol::Participant toProtocol(const rooms::Participant& p) {
-    protocol::Participant out{p.id, p.displayName, {}, p.unit,
-                              std::string(rooms::participantRoleName(p.role))};
+    protocol::Participant out{
+        p.id, p.displayName, {}, p.unit, std::string(rooms::participantRoleName(p.role))};
     for (const auto& t : p.tracks) out.tracks.push_back(toProtocol(t));
     return out;
 }
@@ -219,8 +219,10 @@ void WsClient::join(const protocol::Join& m) {
         if (r.error != rooms::RoomError::None) {
             // A government meeting's policy refusal keeps its own code (not_invited, ...).
             if (auto code = protocol::errorCodeFromString(r.detail); code && !r.detail.empty()) {
-                return self->sendError(*code, "refused by the meeting policy: " + r.detail,
-                                       requestId);
+                return self->sendError(
+                    *code,
+                    "refused by the meeting policy: " + (r.message.empty() ? r.detail : r.message),
+                    requestId);
             }
             return self->sendError(toProtocol(r.error), std::string(roomErrorText(r.error)),
                                    requestId);

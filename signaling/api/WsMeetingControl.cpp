@@ -152,6 +152,7 @@ protocol::MeetingStateMessage WsMeetingControl::state(const rooms::FloorView& v)
         m.queue.push_back({h.unit, h.unitName, static_cast<int64_t>(h.tier), h.subject, h.sinceMs});
     }
     m.speakers = v.speakers;
+    m.activeSpeaker = v.activeSpeaker;
     return m;
 }
 

@@ -131,5 +131,18 @@ TEST_F(UnitsConfigTest, MeetingsAreIdsOrDefinitions) {
     EXPECT_FALSE(load("meetings: demo\n"));
 }
 
+// lobby_opens_before_seconds: default 30 minutes, 0-86400.
+TEST_F(UnitsConfigTest, LobbyOpensBeforeSeconds) {
+    ASSERT_TRUE(load("log_level: info\n")) << error_;
+    EXPECT_EQ(config_.lobbyOpensBeforeSeconds, 1800);
+    ASSERT_TRUE(load("lobby_opens_before_seconds: 0\n")) << error_;
+    EXPECT_EQ(config_.lobbyOpensBeforeSeconds, 0);
+    ASSERT_TRUE(load("lobby_opens_before_seconds: 600\n")) << error_;
+    EXPECT_EQ(config_.lobbyOpensBeforeSeconds, 600);
+    EXPECT_FALSE(load("lobby_opens_before_seconds: -1\n"));
+    EXPECT_NE(error_.find("lobby_opens_before_seconds"), std::string::npos) << error_;
+    EXPECT_FALSE(load("lobby_opens_before_seconds: 86401\n"));
+}
+
 }  // namespace
 }  // namespace vcb::app

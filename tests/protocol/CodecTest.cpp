@@ -366,8 +366,10 @@ TEST(CodecTest, MeetingStateAndEventRoundTrip) {
     st.programmeParticipant = "p42";
     st.queue = {{"thanh-son.tp-thanh-son", "Thành phố Thanh Sơn", 2, "del-2", 1764880000123}};
     st.speakers = {"p1", "p42"};
+    st.activeSpeaker = "p42";
     const std::string text = serialize(ServerMessage{st});
     EXPECT_NE(text.find(R"("type":"meetingState")"), std::string::npos);
+    EXPECT_NE(text.find(R"("activeSpeaker":"p42")"), std::string::npos) << text;
     auto back = parseServerMessage(text);
     ASSERT_TRUE(back.ok()) << text;
     EXPECT_EQ(std::get<MeetingStateMessage>(back.value()), st);
@@ -376,6 +378,7 @@ TEST(CodecTest, MeetingStateAndEventRoundTrip) {
     lobby.state = "open";
     const std::string lobbyText = serialize(ServerMessage{lobby});
     EXPECT_NE(lobbyText.find(R"("floor":null)"), std::string::npos) << lobbyText;
+    EXPECT_NE(lobbyText.find(R"("activeSpeaker":null)"), std::string::npos) << lobbyText;
     EXPECT_EQ(std::get<MeetingStateMessage>(parseServerMessage(lobbyText).value()), lobby);
 
     MeetingEventMessage ev{7,           1764880000999, "floor_granted",

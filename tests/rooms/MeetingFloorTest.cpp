@@ -175,5 +175,53 @@ TEST(MeetingFloorTest, TimeLimitHandOverAndMuteUnit) {
     EXPECT_EQ(floor.handle("p1", hand, now).error, PolicyError::NotPresent);
 }
 
+TEST(MeetingFloorTest, LobbyOpensLobbyOpensBeforeTheScheduledStart) {
+    using namespace std::chrono_literals;
+    const policy::TimePoint start = policy::Clock::now() + 1h;
+    policy::MeetingInfo i = info();
+    i.scheduledStart = start;
+    MeetingFloor floor(i, 30min, start - 40min);
+    EXPECT_EQ(floor.lobbyOpensAt(), start - 30min);
+    EXPECT_EQ(floor.view({}).state, "scheduled");
+    EXPECT_EQ(floor.join(person("pc", "chair", "gov", policy::Role::Chair), start - 31min).error,
+              PolicyError::WrongState)
+        << "before the lobby opens";
+    EXPECT_TRUE(floor.openLobbyIfDue(start - 30min - 1ms).events.empty()) << "not yet";
+    EXPECT_EQ(floor.view({}).state, "scheduled");
+    const policy::Outcome opened = floor.openLobbyIfDue(start - 30min);
+    ASSERT_TRUE(opened.ok());
+    ASSERT_EQ(opened.events.size(), 1u);
+    EXPECT_EQ(opened.events[0].type, "meeting_opened");
+    EXPECT_EQ(floor.view({}).state, "open");
+    EXPECT_TRUE(floor.openLobbyIfDue(start).events.empty()) << "opens once";
+    EXPECT_TRUE(floor.join(person("pc", "chair", "gov", policy::Role::Chair), start - 29min).ok());
+}
+
+TEST(MeetingFloorTest, ALobbyDueAtConstructionIsOpenAtOnce) {
+    using namespace std::chrono_literals;
+    policy::MeetingInfo i = info();
+    i.scheduledStart = policy::Clock::now() + 10min;
+    EXPECT_EQ(MeetingFloor(i, 30min).view({}).state, "open");
+    EXPECT_EQ(MeetingFloor(i, 0s).view({}).state, "scheduled");
+}
+
+TEST(MeetingFloorTest, ActiveSpeakerIsInTheViewAmongThoseAllowedToSpeak) {
+    using namespace std::chrono_literals;
+    MeetingFloor floor(info());
+    auto now = policy::Clock::now();
+    ASSERT_TRUE(floor.join(person("pc", "chair", "gov", policy::Role::Chair), now).ok());
+    ASSERT_TRUE(floor.join(person("p1", "hanoi", "hn", policy::Role::Delegate), now).ok());
+    ASSERT_TRUE(floor.handle("pc", {T::StartSession, {}, {}}, now).ok());
+    EXPECT_FALSE(floor.view({}).activeSpeaker);
+    // p1 has no floor: however loud, not the active speaker.
+    floor.audioLevel("p1", -10, now);
+    EXPECT_FALSE(floor.updateActiveSpeaker(now));
+    EXPECT_FALSE(floor.view({}).activeSpeaker);
+    now += 250ms;
+    floor.audioLevel("pc", -20, now);
+    EXPECT_TRUE(floor.updateActiveSpeaker(now));
+    EXPECT_EQ(floor.view({}).activeSpeaker, "pc");
+}
+
 }  // namespace
 }  // namespace vcb::rooms
