@@ -15,6 +15,7 @@
 #include "common/Log.hpp"
 #include "rooms/Conference.hpp"
 #include "rooms/MeetingDirectory.hpp"
+#include "rooms/StoreJournal.hpp"
 #include "rooms/policy/UnitsFile.hpp"
 #include "rooms/store/MeetingStoreWriter.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
@@ -106,8 +107,7 @@ vcb::rooms::MeetingDefinition toDefinition(const vcb::app::ConfiguredMeeting& c)
 // A configured government meeting with its units resolved in the tree; nullopt and `error` when
 // a unit is unknown.
 std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
-    const vcb::app::ConfiguredMeeting& spec, const vcb::rooms::UnitTree& tree,
-    std::string& error) {
+    const vcb::app::ConfiguredMeeting& spec, const vcb::rooms::UnitTree& tree, std::string& error) {
     using vcb::rooms::policy::MeetingUnit;
     const auto toMeetingUnit = [](const vcb::rooms::Unit& u) {
         return MeetingUnit{u.id, u.name, u.tier};
@@ -126,8 +126,8 @@ std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
     // Not given: the convening unit's whole sub-tree (as the directory's default).
     std::vector<vcb::rooms::Invitation> invitations;
     if (!spec.invited) invitations.push_back(vcb::rooms::Invitation::subtree(convening->id));
-    for (const auto& [unit, subtree] : spec.invited.value_or(
-             std::vector<std::pair<std::string, bool>>{})) {
+    for (const auto& [unit, subtree] :
+         spec.invited.value_or(std::vector<std::pair<std::string, bool>>{})) {
         invitations.push_back(subtree ? vcb::rooms::Invitation::subtree(unit)
                                       : vcb::rooms::Invitation::unit(unit));
     }
@@ -383,6 +383,26 @@ int main(int argc, char** argv) {
         VCB_LOG_INFO("government meeting %s: %zu invited units, chair %s", info->id.c_str(),
                      info->invited.size(), info->chairSubject.c_str());
         cc.governmentMeetings.push_back(std::move(*info));
+    }
+    // Records (docs/meetings.md "Records"): a government meeting carries on from its stored
+    // record (state, lock, removals, attendance, roll calls), read here on the app thread before
+    // any meeting goes live; then it writes its record as it happens.
+    if (records) {
+        auto reader = vcb::store::MeetingStore::open(config.database);
+        if (!reader) {
+            std::cerr << "vcbridge: database: " << reader.error().message << "\n";
+            return 1;
+        }
+        for (auto& info : cc.governmentMeetings) {
+            info.restored = vcb::rooms::loadRestoredRecord(*reader.value(), info.id);
+            if (info.restored) {
+                VCB_LOG_INFO("government meeting %s: continues from its record (%s)",
+                             info.id.c_str(),
+                             std::string(vcb::rooms::policy::meetingStateName(info.restored->state))
+                                 .c_str());
+            }
+        }
+        cc.journal = vcb::rooms::StoreJournal::factory(*records);
     }
     vcb::rooms::Conference conference(cc, dtls, authenticator);
     if (!conference.startError().empty()) {

@@ -40,7 +40,8 @@ Conference::Conference(ConferenceConfig config, std::shared_ptr<dtls::DtlsContex
         if (!m) continue;
         m->setPermanent();
         // The policy lives on the meeting's worker like the rest of its state.
-        m->worker().post([m, info] { m->govern(info); });
+        auto journal = config_.journal ? config_.journal(info.id) : nullptr;
+        m->worker().post([m, info, journal] { m->govern(info, journal); });
     }
 }
 

@@ -56,8 +56,12 @@ void LiveMeeting::createRouter(const sfu::RouterConfig& config) {
     router_ = std::make_unique<sfu::Router>(worker_, config, *this);
 }
 
-void LiveMeeting::govern(const policy::MeetingInfo& info) {
+void LiveMeeting::govern(const policy::MeetingInfo& info, std::shared_ptr<MeetingJournal> journal) {
     floor_ = std::make_unique<MeetingFloor>(info);
+    journal_ = std::move(journal);
+    // The lobby opened at construction (a new or still scheduled meeting) is recorded like any
+    // other change; a restored meeting records its state and attendance as it now stands.
+    if (journal_) journal_->record(floor_->policy(), floor_->opened().events, policy::Clock::now());
 }
 
 void LiveMeeting::close(const char* reason) {
@@ -100,6 +104,10 @@ MediaGate::Producers LiveMeeting::producers() const {
 
 void LiveMeeting::applyFloor(policy::Outcome outcome) {
     if (!floor_ || !outcome.ok()) return;
+    // The record first, in the order the policy logged: the view below takes the events.
+    if (journal_ && !outcome.events.empty()) {
+        journal_->record(floor_->policy(), outcome.events, policy::Clock::now());
+    }
     if (router_) {
         MediaGate::apply(*router_, floor_->permissions(), producers(), sfu::monotonicUs());
         repoint();

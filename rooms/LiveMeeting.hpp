@@ -14,6 +14,7 @@
 #include "rooms/Conference.hpp"
 #include "rooms/MediaGate.hpp"
 #include "rooms/MeetingFloor.hpp"
+#include "rooms/MeetingJournal.hpp"
 
 namespace vcb::rooms {
 
@@ -36,8 +37,9 @@ class LiveMeeting final : public sfu::Router::Listener {
 
     // --- on the worker
     void createRouter(const sfu::RouterConfig& config);
-    // Makes this a government meeting under `info`'s policy.
-    void govern(const policy::MeetingInfo& info);
+    // Makes this a government meeting under `info`'s policy (restored from info.restored when
+    // set); `journal` (may be null) gets every change of the policy for the meeting's record.
+    void govern(const policy::MeetingInfo& info, std::shared_ptr<MeetingJournal> journal = nullptr);
     // Closes every participant's media (DTLS close_notify) and the router; the meeting is done.
     void close(const char* reason);
 
@@ -99,6 +101,7 @@ class LiveMeeting final : public sfu::Router::Listener {
     std::map<std::string, ConsumerState> consumers_;     // consumer id = transport:mid
     // Government meetings only: the meeting's policy (null: a plain meeting, everything flows).
     std::unique_ptr<MeetingFloor> floor_;
+    std::shared_ptr<MeetingJournal> journal_;  // the meeting's record; null: none kept
 };
 
 }  // namespace vcb::rooms

@@ -3,7 +3,12 @@
 namespace vcb::rooms {
 
 MeetingFloor::MeetingFloor(policy::MeetingInfo info) : policy_(std::move(info)) {
-    policy_.open(policy::Clock::now());  // configured meetings open their lobby at start-up
+    // A meeting with a stored record carries on from it (an ended one stays ended); the others
+    // open their lobby at start-up.
+    if (policy_.info().restored) policy_.restore(*policy_.info().restored);
+    if (policy_.state() == policy::MeetingState::Scheduled) {
+        opened_ = policy_.open(policy::Clock::now());
+    }
 }
 
 policy::Identity MeetingFloor::identityOf(const Participant& participant) {

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/WsConn.hpp"
 #include "tests/sdp/TestSdps.hpp"
 
 namespace vcb::integration {
@@ -71,34 +72,6 @@ http::response<http::string_body> request(uint16_t port, http::verb method,
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     return res;
 }
-
-// A WebSocket client of GET /ws exchanging JSON objects; every read is bounded by 10 s.
-class WsConn {
-  public:
-    explicit WsConn(uint16_t port) : ws_(ioc_) {
-        beast::get_lowest_layer(ws_).expires_after(10s);
-        beast::get_lowest_layer(ws_).connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
-        ws_.handshake("127.0.0.1", "/ws");
-    }
-    ~WsConn() {
-        beast::error_code ec;
-        ws_.close(websocket::close_code::normal, ec);
-    }
-    void send(const boost::json::object& message) {
-        beast::get_lowest_layer(ws_).expires_after(10s);
-        ws_.write(net::buffer(boost::json::serialize(message)));
-    }
-    boost::json::object read() {
-        beast::flat_buffer buffer;
-        beast::get_lowest_layer(ws_).expires_after(10s);
-        ws_.read(buffer);
-        return boost::json::parse(beast::buffers_to_string(buffer.data())).as_object();
-    }
-
-  private:
-    net::io_context ioc_;
-    websocket::stream<beast::tcp_stream> ws_;
-};
 
 boost::json::object joinMessage(const std::string& meeting, const std::string& token) {
     boost::json::object join{{"type", "join"}, {"meeting", meeting}, {"displayName", "ws user"}};
