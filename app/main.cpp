@@ -15,6 +15,7 @@
 #include "common/Log.hpp"
 #include "rooms/Conference.hpp"
 #include "rooms/MeetingDirectory.hpp"
+#include "rooms/StoreJournal.hpp"
 #include "rooms/policy/UnitsFile.hpp"
 #include "rooms/store/MeetingStoreWriter.hpp"
 #include "sfu/dtls/DtlsCertificate.hpp"
@@ -167,8 +168,10 @@ std::optional<vcb::rooms::policy::MeetingInfo> resolveStoredMeeting(
 
 // Defines (or forgets) a record's government meeting in the conference: the store's meetings at
 // start-up and every committed change of the REST API after.
+// `restored`: the meeting's stored record to carry on from (at start-up).
 void defineInConference(vcb::rooms::Conference& conference, const vcb::rooms::UnitTree& tree,
-                        const vcb::store::StoredMeeting& m, bool removed) {
+                        const vcb::store::StoredMeeting& m, bool removed,
+                        std::optional<vcb::rooms::policy::RestoredRecord> restored = {}) {
     if (removed || m.state == vcb::store::MeetingState::Ended) {
         conference.forgetGovernmentMeeting(m.id);
         return;
@@ -180,6 +183,7 @@ void defineInConference(vcb::rooms::Conference& conference, const vcb::rooms::Un
         conference.forgetGovernmentMeeting(m.id);
         return;
     }
+    info->restored = std::move(restored);
     conference.defineGovernmentMeeting(std::move(*info));
 }
 
@@ -435,6 +439,26 @@ int main(int argc, char** argv) {
                      info->invited.size(), info->chairSubject.c_str());
         cc.governmentMeetings.push_back(std::move(*info));
     }
+    // Records (docs/meetings.md "Records"): a government meeting carries on from its stored
+    // record (state, lock, removals, attendance, roll calls), read here on the app thread before
+    // any meeting goes live; then it writes its record as it happens.
+    if (records) {
+        auto reader = vcb::store::MeetingStore::open(config.database);
+        if (!reader) {
+            std::cerr << "vcbridge: database: " << reader.error().message << "\n";
+            return 1;
+        }
+        for (auto& info : cc.governmentMeetings) {
+            info.restored = vcb::rooms::loadRestoredRecord(*reader.value(), info.id);
+            if (info.restored) {
+                VCB_LOG_INFO("government meeting %s: continues from its record (%s)",
+                             info.id.c_str(),
+                             std::string(vcb::rooms::policy::meetingStateName(info.restored->state))
+                                 .c_str());
+            }
+        }
+        cc.journal = vcb::rooms::StoreJournal::factory(*records);
+    }
     vcb::rooms::Conference conference(cc, dtls, authenticator);
     if (!conference.startError().empty()) {
         std::cerr << "vcbridge: media: " << conference.startError() << "\n";
@@ -456,7 +480,10 @@ int main(int argc, char** argv) {
         }
         size_t defined = 0;
         for (const auto& m : stored.value()) {
-            defineInConference(conference, *units, m, false);
+            // A meeting that was live before the restart carries on from its record.
+            defineInConference(conference, *units, m, false,
+                               records ? vcb::rooms::loadRestoredRecord(*db.value(), m.id)
+                                       : std::nullopt);
             defined += conference.governmentMeetingDefined(m.id) ? 1 : 0;
         }
         VCB_LOG_INFO("meetings: %zu government meeting(s) from the records", defined);

@@ -40,7 +40,10 @@ Conference::Conference(ConferenceConfig config, std::shared_ptr<dtls::DtlsContex
         if (!m) continue;
         m->setPermanent();
         // The policy lives on the meeting's worker like the rest of its state.
-        m->worker().post([m, info, before = config_.lobbyOpensBefore] { m->govern(info, before); });
+        auto journal = config_.journal ? config_.journal(info.id) : nullptr;
+        m->worker().post([m, info, before = config_.lobbyOpensBefore, journal] {
+            m->govern(info, before, journal);
+        });
     }
 }
 
@@ -123,9 +126,14 @@ std::shared_ptr<LiveMeeting> Conference::findOrCreateMeeting(const std::string& 
         [m, rc = sfu::RouterConfig{ports_[best].get(), dtls_}] { m->createRouter(rc); });
     if (definition != defined_.end()) {
         // After the router, before any join (posted in order): a copy of today's definition.
-        m->worker().post([m, info = definition->second, before = config_.lobbyOpensBefore] {
-            m->govern(info, before);
-        });
+        auto journal = config_.journal ? config_.journal(id) : nullptr;
+        m->worker().post(
+            [m, info = definition->second, before = config_.lobbyOpensBefore, journal] {
+                m->govern(info, before, journal);
+            });
+        // Its record is now being written by this live meeting: a later re-creation (after a
+        // restart) restores from the store, not from the definition's copy.
+        definition->second.restored.reset();
     }
     meetings_.emplace(id, m);
     VCB_LOG_INFO("meeting %s created on worker %zu", id.c_str(), best);
@@ -145,6 +153,12 @@ void Conference::defineGovernmentMeeting(policy::MeetingInfo info) {
 void Conference::forgetGovernmentMeeting(const std::string& id) {
     std::lock_guard lock(mutex_);
     defined_.erase(id);
+    // A defined meeting stays live while empty (its policy is its state); forgotten, it goes
+    // once empty, checked on its worker (posted, never waited for).
+    auto it = meetings_.find(id);
+    if (it != meetings_.end()) {
+        it->second->worker().post([this, m = it->second] { removeIfEmpty(m); });
+    }
 }
 
 bool Conference::governmentMeetingDefined(const std::string& id) const {
@@ -158,6 +172,9 @@ void Conference::removeIfEmpty(const std::shared_ptr<LiveMeeting>& m) {
         std::lock_guard lock(mutex_);
         auto it = meetings_.find(m->id());
         if (it == meetings_.end() || it->second != m) return;
+        // A government meeting defined over REST keeps its policy (state, floor, attendance)
+        // while nobody is connected, like a configured one, until it is forgotten.
+        if (defined_.count(m->id()) != 0) return;
         meetings_.erase(it);
         --workerLoad_[m->workerIndex()];
     }

@@ -13,6 +13,7 @@
 #include "rooms/FloorView.hpp"
 #include "rooms/MediaSelector.hpp"
 #include "rooms/Meeting.hpp"
+#include "rooms/MeetingJournal.hpp"
 #include "rooms/RoomError.hpp"
 #include "rooms/policy/MeetingPolicy.hpp"
 #include "sfu/core/Router.hpp"
@@ -33,10 +34,14 @@ struct ConferenceConfig {
     std::vector<std::string> meetings;  // created at start-up, never removed
     // Government meetings (docs/meeting-policy.md): created at start-up like `meetings`, with the
     // meeting policy enforced in the media path (lobby, floor, mutes, programme). Units resolved.
+    // A MeetingInfo's `restored` carries the meeting's stored record (read at start-up).
     std::vector<policy::MeetingInfo> governmentMeetings;
     // A government meeting's lobby opens this long before its scheduled start (joins before are
     // refused with wrong_state); the timer of a live meeting opens it when the time comes.
     std::chrono::milliseconds lobbyOpensBefore = std::chrono::minutes(30);
+    // Where government meetings write their record as it happens (events, state, attendance,
+    // roll calls, removals); empty: nothing is written (no database).
+    MeetingJournalFactory journal;
 };
 
 struct MeetingEvent {

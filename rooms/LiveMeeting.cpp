@@ -70,9 +70,13 @@ void LiveMeeting::createRouter(const sfu::RouterConfig& config) {
     router_ = std::make_unique<sfu::Router>(worker_, config, *this);
 }
 
-void LiveMeeting::govern(const policy::MeetingInfo& info,
-                         std::chrono::milliseconds lobbyOpensBefore) {
+void LiveMeeting::govern(const policy::MeetingInfo& info, std::chrono::milliseconds lobbyOpensBefore,
+                         std::shared_ptr<MeetingJournal> journal) {
     floor_ = std::make_unique<MeetingFloor>(info, lobbyOpensBefore);
+    journal_ = std::move(journal);
+    // The lobby opened at construction is recorded like any other change; a restored meeting
+    // records its state and attendance as it now stands.
+    if (journal_) journal_->record(floor_->policy(), floor_->opened().events, policy::Clock::now());
     // The timer holds `this`: close() removes it, and the conference keeps the meeting alive
     // until it is closed.
     if (tickTimer_ == 0 && !closed_) {
@@ -103,6 +107,9 @@ void LiveMeeting::onTick() {
     if (o.ok() &&
         (speakerChanged || o.mediaChanged || !o.events.empty() || !o.closeSessions.empty())) {
         applyFloor(std::move(o));
+    } else if (journal_) {
+        // Nothing changed: the record still refreshes the time present of units present.
+        journal_->record(floor_->policy(), {}, now);
     }
 }
 
@@ -148,6 +155,10 @@ MediaGate::Producers LiveMeeting::producers() const {
 
 void LiveMeeting::applyFloor(policy::Outcome outcome) {
     if (!floor_ || !outcome.ok()) return;
+    // The record first, in the order the policy logged: the view below takes the events.
+    if (journal_ && !outcome.events.empty()) {
+        journal_->record(floor_->policy(), outcome.events, policy::Clock::now());
+    }
     if (router_) {
         MediaGate::apply(*router_, floor_->permissions(), producers(), sfu::monotonicUs());
         repoint();

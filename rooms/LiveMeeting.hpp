@@ -15,6 +15,7 @@
 #include "rooms/Conference.hpp"
 #include "rooms/MediaGate.hpp"
 #include "rooms/MeetingFloor.hpp"
+#include "rooms/MeetingJournal.hpp"
 
 namespace vcb::rooms {
 
@@ -37,10 +38,12 @@ class LiveMeeting final : public sfu::Router::Listener {
 
     // --- on the worker
     void createRouter(const sfu::RouterConfig& config);
-    // Makes this a government meeting under `info`'s policy, its lobby opening
-    // `lobbyOpensBefore` ahead of the scheduled start, and starts its timer (kTickMs).
+    // Makes this a government meeting under `info`'s policy (restored from info.restored when
+    // set), its lobby opening `lobbyOpensBefore` ahead of the scheduled start, and starts its
+    // timer (kTickMs); `journal` (may be null) gets every change of the policy for the record.
     void govern(const policy::MeetingInfo& info,
-                std::chrono::milliseconds lobbyOpensBefore = std::chrono::milliseconds(0));
+                std::chrono::milliseconds lobbyOpensBefore = std::chrono::milliseconds(0),
+                std::shared_ptr<MeetingJournal> journal = nullptr);
     // The governed meeting's timer period: lobby opening, speaker time limits, active speaker.
     static constexpr uint32_t kTickMs = 250;
     // Closes every participant's media (DTLS close_notify) and the router; the meeting is done.
@@ -108,6 +111,7 @@ class LiveMeeting final : public sfu::Router::Listener {
     // Government meetings only: the meeting's policy (null: a plain meeting, everything flows).
     std::unique_ptr<MeetingFloor> floor_;
     guint tickTimer_ = 0;  // on worker_, while governed and not closed
+    std::shared_ptr<MeetingJournal> journal_;  // the meeting's record; null: none kept
 };
 
 }  // namespace vcb::rooms

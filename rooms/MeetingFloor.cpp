@@ -7,8 +7,10 @@ MeetingFloor::MeetingFloor(policy::MeetingInfo info, std::chrono::milliseconds l
     : policy_(std::move(info)),
       lobbyOpensAt_(policy_.info().scheduledStart -
                     std::chrono::duration_cast<policy::Clock::duration>(lobbyOpensBefore)) {
-    // Nobody is connected yet: the opening needs no notification, only its event in the log.
-    openLobbyIfDue(now);
+    // A meeting with a stored record carries on from it (an ended one stays ended). Nobody is
+    // connected yet: opening the lobby now needs no notification, only its event in the record.
+    if (policy_.info().restored) policy_.restore(*policy_.info().restored);
+    opened_ = openLobbyIfDue(now);
 }
 
 policy::Outcome MeetingFloor::openLobbyIfDue(policy::TimePoint now) {

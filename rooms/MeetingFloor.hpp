@@ -43,6 +43,9 @@ class MeetingFloor {
     FloorView view(std::vector<policy::Event> events) const;
     policy::MediaPermissions permissions() const { return policy_.snapshot(); }
     const policy::MeetingPolicy& policy() const { return policy_; }
+    // What opening the lobby at construction did (empty when the meeting was restored open, in
+    // session or ended), for the meeting's record.
+    const policy::Outcome& opened() const { return opened_; }
 
     // The identity a participant is admitted under.
     static policy::Identity identityOf(const Participant& participant);
@@ -50,6 +53,7 @@ class MeetingFloor {
   private:
     policy::MeetingPolicy policy_;
     policy::TimePoint lobbyOpensAt_;
+    policy::Outcome opened_;
 };
 
 }  // namespace vcb::rooms

@@ -48,6 +48,19 @@ void Attendance::reconnected(const std::string& unit, TimePoint now) {
     if (it != units_.end()) ++it->second.row.reconnects;
 }
 
+void Attendance::restore(const std::vector<AttendanceRow>& rows) {
+    for (const AttendanceRow& r : rows) {
+        auto it = units_.find(r.unit.id);
+        if (it == units_.end()) continue;
+        State& s = it->second;
+        MeetingUnit unit = std::move(s.row.unit);
+        s.row = r;
+        s.row.unit = std::move(unit);
+        s.row.present = false;
+        s.sessions = 0;
+    }
+}
+
 bool Attendance::present(const std::string& unit) const {
     auto it = units_.find(unit);
     return it != units_.end() && it->second.sessions > 0;

@@ -31,6 +31,11 @@ class Attendance {
     // The same identity replaced its session: still present, one more reconnect.
     void reconnected(const std::string& unit, TimePoint now);
 
+    // Before anyone joined: the rows kept from before a restart (matched by unit id, the unit's
+    // name and tier stay this meeting's). Nobody is present; a unit that joins again counts a
+    // reconnect, as it had joined before.
+    void restore(const std::vector<AttendanceRow>& rows);
+
     bool present(const std::string& unit) const;
     // One row per unit in the order given at construction; time present includes the current
     // stretch up to `now`.

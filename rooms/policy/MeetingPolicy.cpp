@@ -43,6 +43,17 @@ MeetingPolicy::MeetingPolicy(MeetingInfo info, ActiveSpeakerConfig speaker)
       attendance_(units_),
       speaker_(speaker) {}
 
+void MeetingPolicy::restore(const RestoredRecord& record) {
+    state_ = record.state;
+    locked_ = record.locked;
+    removed_.insert(record.removed.begin(), record.removed.end());
+    attendance_.restore(record.attendance);
+    for (const AttendanceRow& row : record.attendance) {
+        admitted_.insert(row.representedBy.begin(), row.representedBy.end());
+    }
+    rollCall_.restore(record.rollCalls);
+}
+
 const Session* MeetingPolicy::findSession(const std::string& session) const {
     for (const Session& s : sessions_) {
         if (s.id == session) return &s;

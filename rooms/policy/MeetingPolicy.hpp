@@ -19,6 +19,16 @@
 
 namespace vcb::rooms::policy {
 
+// A meeting's record as the store kept it, to carry on after a server restart
+// (MeetingPolicy::restore, docs/meetings.md "Records").
+struct RestoredRecord {
+    MeetingState state = MeetingState::Scheduled;
+    bool locked = false;
+    std::set<std::string> removed;          // subjects that may not rejoin
+    std::vector<AttendanceRow> attendance;  // matched by unit.id; unknown units are ignored
+    std::vector<RollCallRecord> rollCalls;  // in id order
+};
+
 struct MeetingInfo {
     std::string id;
     std::string title;
@@ -26,6 +36,9 @@ struct MeetingInfo {
     std::vector<MeetingUnit> invited;  // resolved from the unit tree by the caller
     std::string chairSubject;          // the identity that chairs at the start
     TimePoint scheduledStart;
+    // The stored record when the meeting existed before this start of the server (read at
+    // start-up), nullopt for a new meeting. MeetingFloor restores the policy from it.
+    std::optional<RestoredRecord> restored;
 };
 
 // What the media plane needs, as a value to copy to the meeting's worker.
@@ -58,6 +71,12 @@ struct MediaPermissions {
 class MeetingPolicy {
   public:
     explicit MeetingPolicy(MeetingInfo info, ActiveSpeakerConfig speaker = {});
+
+    // Continues from a stored record, before anyone joined: state (scheduled, open, in session,
+    // ended), lock, removed identities, attendance so far (nobody present until someone joins
+    // again; a unit coming back counts a reconnect) and roll calls (ids continue). Logs no event.
+    // Subjects that attended count as admitted (they may rejoin a locked meeting).
+    void restore(const RestoredRecord& record);
 
     // --- state machine: scheduled -> open (lobby) -> in session -> ended
     Outcome open(TimePoint now);  // by the server, at (or ahead of) the scheduled start

@@ -26,11 +26,32 @@ RollCallEntry* RollCall::entry(const std::string& unit) {
     return nullptr;
 }
 
+void RollCall::restore(const std::vector<RollCallRecord>& records) {
+    records_.clear();
+    for (const RollCallRecord& stored : records) {
+        RollCallRecord r = stored;
+        r.units.clear();
+        for (const MeetingUnit& u : units_) {
+            RollCallEntry e;
+            e.unit = u;
+            for (const RollCallEntry& old : stored.units) {
+                if (old.unit.id == u.id) {
+                    e.asked = old.asked || old.confirmedAt.has_value();
+                    e.confirmedAt = old.confirmedAt;
+                    e.confirmedBy = old.confirmedBy;
+                }
+            }
+            r.units.push_back(std::move(e));
+        }
+        records_.push_back(std::move(r));
+    }
+}
+
 Outcome RollCall::start(const std::string& by, const std::set<std::string>& presentUnits,
                         TimePoint now) {
     if (active()) return Outcome::failure(PolicyError::RollCallActive);
     RollCallRecord r;
-    r.id = static_cast<uint32_t>(records_.size() + 1);
+    r.id = records_.empty() ? 1 : records_.back().id + 1;  // restored records keep their ids
     r.startedAt = now;
     r.startedBy = by;
     size_t asked = 0;

@@ -39,6 +39,11 @@ class RollCall {
     Outcome confirm(const std::string& unit, const std::string& subject, TimePoint now);
     Outcome end(const std::string& by, TimePoint now);
 
+    // Before anyone joined: the roll calls kept from before a restart, in id order (the next one
+    // gets the next id; one that was still running runs on). Entries are matched to this
+    // meeting's units by id; units missing from a record were not asked.
+    void restore(const std::vector<RollCallRecord>& records);
+
     bool active() const { return !records_.empty() && !records_.back().endedAt; }
     const RollCallRecord* current() const { return active() ? &records_.back() : nullptr; }
     // Every roll call of the meeting, the running one last.

@@ -572,4 +572,20 @@ Expected<std::vector<RemovedIdentity>, StoreError> MeetingStore::listRemovedIden
     return out;
 }
 
+Status MeetingStore::setMeetingState(std::string_view id, MeetingState state, bool locked,
+                                     int64_t updatedMs) {
+    auto upd =
+        db_->prepare("UPDATE meetings SET state = ?, locked = ?, updated_ms = ? WHERE id = ?");
+    if (!upd) return upd.error();
+    auto s = upd.value()
+                 .bind(1, meetingStateName(state))
+                 .bind(2, int64_t{locked ? 1 : 0})
+                 .bind(3, updatedMs)
+                 .bind(4, id)
+                 .run();
+    if (!s) return s.error();
+    if (db_->changes() == 0) return notFound(id);
+    return Ok{};
+}
+
 }  // namespace vcb::store

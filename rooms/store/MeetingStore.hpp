@@ -66,6 +66,10 @@ class MeetingStore {
     Expected<std::vector<RemovedIdentity>, StoreError> listRemovedIdentities(
         std::string_view meetingId);
 
+    // A live meeting's state and lock changed: only those two and updatedMs are written (the
+    // definition is the directory's). NotFound for an unknown meeting.
+    Status setMeetingState(std::string_view id, MeetingState state, bool locked, int64_t updatedMs);
+
   private:
     explicit MeetingStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
     Status migrate();

@@ -178,4 +178,11 @@ bool MeetingStoreWriter::addRemovedIdentity(std::string meetingId, RemovedIdenti
                 std::move(done));
 }
 
+bool MeetingStoreWriter::setMeetingState(std::string meetingId, MeetingState state, bool locked,
+                                         int64_t updatedMs, Done done) {
+    return post([id = std::move(meetingId), state, locked, updatedMs](
+                    MeetingStore& s) { return s.setMeetingState(id, state, locked, updatedMs); },
+                std::move(done));
+}
+
 }  // namespace vcb::store

@@ -72,6 +72,8 @@ class MeetingStoreWriter {
     bool upsertAttendance(std::string meetingId, AttendanceRow row, Done done);
     bool saveRollCall(std::string meetingId, RollCallRecord rollCall, Done done);
     bool addRemovedIdentity(std::string meetingId, RemovedIdentity removed, Done done);
+    bool setMeetingState(std::string meetingId, MeetingState state, bool locked, int64_t updatedMs,
+                         Done done);
 
     // post() with a future instead of a callback; the future holds QueueFull/Stopped when the
     // write was refused. Never wait on it from the writer's callbacks or with a lock held.

@@ -18,6 +18,7 @@
 #include "tests/integration/ServerProcess.hpp"
 #include "tests/integration/TestHttp.hpp"
 #include "tests/integration/TestTokens.hpp"
+#include "tests/integration/WsConn.hpp"
 #include "tests/sdp/TestSdps.hpp"
 
 namespace vcb::integration {
@@ -40,34 +41,6 @@ HttpResponse request(uint16_t port, http::verb method, const std::string& target
                      const std::string& body, const std::string& authorization) {
     return httpRequest(port, method, target, body, "application/sdp", authorization);
 }
-
-// A WebSocket client of GET /ws exchanging JSON objects; every read is bounded by 10 s.
-class WsConn {
-  public:
-    explicit WsConn(uint16_t port) : ws_(ioc_) {
-        beast::get_lowest_layer(ws_).expires_after(10s);
-        beast::get_lowest_layer(ws_).connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
-        ws_.handshake("127.0.0.1", "/ws");
-    }
-    ~WsConn() {
-        beast::error_code ec;
-        ws_.close(websocket::close_code::normal, ec);
-    }
-    void send(const boost::json::object& message) {
-        beast::get_lowest_layer(ws_).expires_after(10s);
-        ws_.write(net::buffer(boost::json::serialize(message)));
-    }
-    boost::json::object read() {
-        beast::flat_buffer buffer;
-        beast::get_lowest_layer(ws_).expires_after(10s);
-        ws_.read(buffer);
-        return boost::json::parse(beast::buffers_to_string(buffer.data())).as_object();
-    }
-
-  private:
-    net::io_context ioc_;
-    websocket::stream<beast::tcp_stream> ws_;
-};
 
 boost::json::object joinMessage(const std::string& meeting, const std::string& token) {
     boost::json::object join{{"type", "join"}, {"meeting", meeting}, {"displayName", "ws user"}};
