@@ -76,7 +76,7 @@ class FloorControlTest : public ::testing::Test {
                                    << "    title: Floor control test\n"
                                    << "    convening_unit: gov\n"
                                    << "    chair: red\n"
-                                   << "    scheduled_start: 2026-12-05T08:00:00Z\n"
+                                   << "    scheduled_start: 2026-01-01T08:00:00Z\n"
                                    << "    invited:\n"
                                    << "      - {unit: " << kProvince << "}\n"
                                    << "      - {unit: " << kDistrict << ", subtree: true}\n";
