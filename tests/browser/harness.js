@@ -61,9 +61,11 @@ function withTimeout(promise, ms, what) {
 }
 
 class Server {
-  constructor(binary, rtcPorts) {
+  // extraArgs: more command-line arguments (a --config file, say).
+  constructor(binary, rtcPorts, extraArgs = []) {
     this.binary = binary;
     this.rtcPorts = rtcPorts;
+    this.extraArgs = extraArgs;
     this.proc = null;
     this.lines = [];
     this.exited = null;
@@ -76,7 +78,8 @@ class Server {
 
   // Resolves with the base URL from the single "vcbridge listening on ..." line.
   start() {
-    const args = ['--listen', '127.0.0.1:0', '--media-ip', '127.0.0.1', '--rtc-ports', this.rtcPorts];
+    const args = ['--listen', '127.0.0.1:0', '--media-ip', '127.0.0.1', '--rtc-ports', this.rtcPorts,
+      ...this.extraArgs];
     log(`starting ${this.binary} ${args.join(' ')}`);
     this.proc = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     activeServer = this;

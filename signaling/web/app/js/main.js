@@ -1,0 +1,310 @@
+// The web client: join page, meeting view, chair panel (docs/web-client.md). State lives in
+// state.js (pure), the socket in session.js, the peer connections in media.js; this file wires
+// them to the page. Every text comes from the catalogues through t().
+import {createTranslator, defaultLanguage} from './i18n.js';
+import {initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf} from './state.js';
+import {Session} from './session.js';
+import {MediaLink, wantedTracks} from './media.js';
+import {pageParams, PUBLISHING_ROLES} from './identity.js';
+import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
+
+const TILES_PER_PAGE = 12;
+const $ = (id) => document.getElementById(id);
+
+const params = pageParams(location.search);
+let t = createTranslator(params.language || localStorage.getItem('vcb.lang') || defaultLanguage);
+let state = initialState();
+let session = null;
+let media = null;
+let localStream = null;
+let stopMeter = () => {};
+let page = 0;
+const streams = new Map();  // participant id -> MediaStream received
+
+function translateStatic() {
+    document.documentElement.lang = t.language;
+    for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+}
+
+function setState(next) {
+    state = next;
+    render();
+}
+
+function element(tag, props = {}, children = []) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+        if (k === 'class') el.className = v;
+        else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+        else el.setAttribute(k, v);
+    }
+    for (const c of children) el.append(c);
+    return el;
+}
+
+function roleName(role) {
+    return role ? t(`role.${role}`) : '';
+}
+
+function displayNameOf(participantId) {
+    const p = state.participants[participantId];
+    if (p) return p.displayName;
+    return participantId === (state.me && state.me.id) ? $('join-name').value : '';
+}
+
+// --- join page
+
+async function preview() {
+    stopMeter();
+    if (localStream) localStream.getTracks().forEach((track) => track.stop());
+    localStream = null;
+    $('device-error').hidden = true;
+    if (!window.isSecureContext || !navigator.mediaDevices) {
+        showDeviceError(deviceErrorKey(null, false));
+        return;
+    }
+    try {
+        localStream = await openDevices($('join-camera').value, $('join-microphone').value);
+        $('preview').srcObject = localStream;
+        stopMeter = levelMeter(localStream, (level) => { $('level').value = level; });
+    } catch (e) {
+        showDeviceError(deviceErrorKey(e, true), e.message);
+    }
+}
+
+function showDeviceError(key, reason = '') {
+    $('device-error').textContent = t(key, {reason});
+    $('device-error').hidden = false;
+}
+
+async function fillDevices() {
+    if (!navigator.mediaDevices) return;
+    const {cameras, microphones} = await listDevices();
+    for (const [select, devices] of [[$('join-camera'), cameras], [$('join-microphone'), microphones]]) {
+        const current = select.value;
+        select.replaceChildren(...devices.map((d, i) => element('option', {value: d.deviceId}, [d.label || `${i + 1}`])),
+            element('option', {value: 'none'}, [t('join.none')]));
+        if (current) select.value = current;
+    }
+}
+
+function startJoin(event) {
+    event.preventDefault();
+    const role = params.claims ? params.claims.role : $('join-role').value;
+    const unit = params.claims ? params.claims.unit : $('join-unit').value.trim();
+    const subject = params.claims ? params.claims.sub : $('join-name').value.trim();
+    const join = {meeting: $('join-meeting').value.trim(), displayName: $('join-name').value.trim(), autoSubscribe: false};
+    if (params.token) join.token = params.token;
+    else {
+        if (unit) join.unit = unit;
+        join.role = role;
+    }
+    setState(connecting(state, {unit: unit || undefined, role, subject}));
+    session = new Session({
+        url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
+        join,
+        WebSocketImpl: WebSocket,
+        onMessage,
+        onStatus,
+        setTimeout: (fn, ms) => setTimeout(fn, ms),
+        clearTimeout: (id) => clearTimeout(id),
+    });
+    session.start();
+}
+
+// --- session
+
+function onStatus(status, detail) {
+    if (status === 'reconnecting') {
+        if (media) media.close();
+        media = null;
+        streams.clear();
+        setState(connectionLost(state));
+    } else if (status === 'closed' || status === 'refused') {
+        if (media) media.close();
+        media = null;
+        setState({...state, connection: 'closed', closedReason: detail || state.closedReason});
+    }
+}
+
+function onMessage(message) {
+    if (message.type === 'joined') {
+        if (media) media.close();
+        streams.clear();
+        media = new MediaLink({
+            send: (m) => session.send(m),
+            onStream: (pid, stream) => {
+                streams.set(pid, stream);
+                render();
+            },
+            onError: (text) => setState({...state, lastError: {code: 'media', message: text}}),
+        });
+        setState(reduce(state, message));
+        if (PUBLISHING_ROLES.has(state.me.role) && localStream) media.publish(localStream);
+        return;
+    }
+    if (media) media.handle(message);
+    setState(reduce(state, message));
+}
+
+function command(type, fields = {}) {
+    if (session) session.send({type, ...fields});
+}
+
+// --- meeting view
+
+function statusText() {
+    if (state.connection === 'connecting') return t('state.connecting');
+    if (state.connection === 'reconnecting') return t('state.reconnecting');
+    if (state.connection === 'closed') {
+        const key = `closed.${state.closedReason}`;
+        const text = t(key);
+        return text === key ? t('error.generic', {message: state.closedReason}) : text;
+    }
+    const s = myStatus(state);
+    if (s.governed && s.hasFloor) return t('status.floor');
+    if (s.governed && s.handRaised) return t('status.handRaised');
+    if (s.governed && state.meeting.state === 'in_session' && !s.heard && !s.isChair) return t('status.muted');
+    if (state.lastError) return t('error.generic', {message: state.lastError.message});
+    return '';
+}
+
+function attach(video, stream) {
+    if (video.srcObject !== stream) video.srcObject = stream || null;
+}
+
+function renderTiles(visible) {
+    const groups = tileGroups(state);
+    const all = groups.flatMap((g) => g.tiles);
+    const current = pageOf(all, page, TILES_PER_PAGE);
+    page = current.page;
+    const speaking = new Set(state.meeting ? [state.meeting.activeSpeaker].filter(Boolean) : []);
+    const hands = new Set(state.meeting ? state.meeting.queue.map((h) => h.unit) : []);
+    const tiles = current.tiles.map(({participant: p}) => {
+        visible.add(p.id);
+        const video = element('video', {autoplay: '', playsinline: '', muted: ''});
+        video.muted = true;  // sound plays from the hidden audio elements
+        attach(video, streams.get(p.id));
+        const marks = [];
+        if (speaking.has(p.id)) marks.push(t('tile.speaking'));
+        if (p.unit && hands.has(p.unit)) marks.push(t('tile.hand'));
+        return element('article', {class: `tile${speaking.has(p.id) ? ' speaking' : ''}`, 'aria-label': p.displayName}, [
+            video,
+            element('div', {class: 'name'}, [p.displayName]),
+            element('div', {class: 'meta'}, [[roleName(p.role), p.unit || ''].filter(Boolean).join(' · ')]),
+            element('div', {class: 'meta'}, [marks.join(' · ')]),
+        ]);
+    });
+    $('tiles').replaceChildren(...tiles);
+    $('page-label').textContent = t('tiles.page', {page: current.page + 1, pages: current.pages});
+    $('page-prev').disabled = current.page === 0;
+    $('page-next').disabled = current.page + 1 >= current.pages;
+}
+
+function renderChairPanel(s) {
+    $('chair-panel').hidden = !s.isChair;
+    if (!s.isChair) return;
+    const m = state.meeting;
+    $('chair-start').disabled = m.state !== 'open';
+    $('chair-end').disabled = m.state === 'ended';
+    $('floor-holder').textContent = m.floor ? t('chair.holder', {unit: m.floor}) : '';
+    $('chair-revoke').disabled = !m.floor;
+    const items = m.queue.map((h) => element('li', {}, [
+        `${h.unitName || h.unit} (${h.subject}) `,
+        element('button', {type: 'button', onclick: () => command('grantFloor', {unit: h.unit})}, [t('chair.grant')]),
+        ' ',
+        element('button', {type: 'button', onclick: () => command('denyFloor', {unit: h.unit})}, [t('chair.deny')]),
+    ]));
+    $('queue').replaceChildren(...(items.length ? items : [element('li', {}, [t('chair.queueEmpty')])]));
+}
+
+function render() {
+    $('status').textContent = statusText();
+    const inMeeting = state.connection !== 'idle';
+    $('join').hidden = inMeeting;
+    $('meeting').hidden = !inMeeting;
+    if (!inMeeting) return;
+    const s = myStatus(state);
+    $('meeting-state').hidden = !s.governed;
+    if (s.governed) $('meeting-state').textContent = t(`state.${state.meeting.state}`);
+
+    const programme = programmeParticipant(state);
+    attach($('programme'), programme ? streams.get(programme) : null);
+    $('programme-name').textContent = programme ? displayNameOf(programme) : t('programme.none');
+
+    const visible = new Set();
+    renderTiles(visible);
+    renderChairPanel(s);
+    $('ctl-hand').hidden = !s.governed || s.isChair;
+    $('ctl-hand').textContent = t(s.handRaised || s.hasFloor ? 'control.lowerHand' : 'control.raiseHand');
+    if (media && state.connection === 'joined') {
+        media.setSubscription(wantedTracks(state.participants, visible, programme, state.me.id));
+    }
+}
+
+// --- wiring
+
+function bind() {
+    $('lang').addEventListener('click', () => {
+        t = createTranslator(t.language === 'vi' ? 'en' : 'vi');
+        localStorage.setItem('vcb.lang', t.language);
+        translateStatic();
+        render();
+    });
+    $('join-form').addEventListener('submit', startJoin);
+    $('join-camera').addEventListener('change', preview);
+    $('join-microphone').addEventListener('change', preview);
+    $('page-prev').addEventListener('click', () => { page -= 1; render(); });
+    $('page-next').addEventListener('click', () => { page += 1; render(); });
+    $('ctl-hand').addEventListener('click', () => {
+        const s = myStatus(state);
+        command(s.handRaised || s.hasFloor ? 'lowerHand' : 'raiseHand');
+    });
+    $('ctl-mic').addEventListener('click', () => {
+        const track = localStream && localStream.getAudioTracks()[0];
+        if (!track) return;
+        track.enabled = !track.enabled;
+        $('ctl-mic').textContent = t(track.enabled ? 'control.mute' : 'control.unmute');
+    });
+    $('ctl-camera').addEventListener('click', () => {
+        const track = localStream && localStream.getVideoTracks()[0];
+        if (!track) return;
+        track.enabled = !track.enabled;
+        $('ctl-camera').textContent = t(track.enabled ? 'control.cameraOff' : 'control.cameraOn');
+    });
+    $('ctl-leave').addEventListener('click', () => session && session.leave());
+    $('chair-start').addEventListener('click', () => command('startSession'));
+    $('chair-end').addEventListener('click', () => command('endMeeting'));
+    $('chair-revoke').addEventListener('click', () => command('revokeFloor'));
+    $('chair-mute-all').addEventListener('click', () => command('muteAll'));
+    $('chair-lock').addEventListener('click', () => command('lockMeeting'));
+    $('chair-roll-call').addEventListener('click', () => command('startRollCall'));
+}
+
+async function main() {
+    translateStatic();
+    bind();
+    if (params.hall) document.body.classList.add('hall');
+    $('join-meeting').value = params.meeting;
+    if (params.claims) {
+        const c = params.claims;
+        $('join-name').value = c.name || c.sub || '';
+        $('token-identity').textContent = t('join.tokenFrom', {subject: c.name || c.sub, unit: c.unit || '', role: roleName(c.role)});
+        $('token-identity').hidden = false;
+    } else {
+        $('dev-notice').hidden = false;
+        $('dev-fields').hidden = false;
+    }
+    await preview();
+    await fillDevices();
+    render();
+}
+
+// For the end-to-end tests and for a technician at the browser console: the page's state and
+// what arrives from each participant. Read-only.
+window.vcbClient = {
+    state: () => state,
+    receiveStats: () => (media ? media.receiveStats() : Promise.resolve({})),
+};
+
+main();

@@ -1,0 +1,152 @@
+// The client's model of one meeting, built only from what the server says (docs/protocol.md).
+// Pure functions, no DOM and no sockets: reduce(state, message) returns the next state, the
+// selectors derive what the page shows. Unit-tested in tests/web/state.test.js.
+
+export const MAX_EVENTS = 200;
+
+export function initialState() {
+    return {
+        connection: 'idle',  // idle | connecting | joined | reconnecting | closed
+        closedReason: null,  // replaced | removed | meeting_ended | left | a server error code
+        meetingId: null,
+        me: null,            // {id, unit, role, subject}
+        participants: {},    // id -> {id, displayName, unit, role, tracks: [{id, kind}]}
+        meeting: null,       // government meetings: the last meetingState (null in a plain one)
+        events: [],          // meetingEvent, newest last, at most MAX_EVENTS
+        lastError: null,     // {code, message}
+    };
+}
+
+function withParticipant(participants, p) {
+    return {...participants, [p.id]: {tracks: [], ...p}};
+}
+
+function withoutParticipant(participants, id) {
+    const next = {...participants};
+    delete next[id];
+    return next;
+}
+
+// `message` is a parsed server message; unknown types leave the state as it is.
+export function reduce(state, message) {
+    switch (message.type) {
+        case 'joined': {
+            let participants = {};
+            for (const p of message.participants || []) participants = withParticipant(participants, p);
+            return {
+                ...state,
+                connection: 'joined',
+                closedReason: null,
+                meetingId: message.meeting,
+                me: {...(state.me || {}), id: message.participantId},
+                participants,
+                lastError: null,
+            };
+        }
+        case 'participantJoined':
+            return {...state, participants: withParticipant(state.participants, message.participant)};
+        case 'participantLeft':
+            return {...state, participants: withoutParticipant(state.participants, message.participantId)};
+        case 'trackPublished': {
+            const p = state.participants[message.participantId];
+            if (!p) return state;
+            const tracks = p.tracks.filter((t) => t.id !== message.track.id).concat([message.track]);
+            return {...state, participants: {...state.participants, [p.id]: {...p, tracks}}};
+        }
+        case 'trackUnpublished': {
+            const p = state.participants[message.participantId];
+            if (!p) return state;
+            const tracks = p.tracks.filter((t) => t.id !== message.trackId);
+            return {...state, participants: {...state.participants, [p.id]: {...p, tracks}}};
+        }
+        case 'meetingState':
+            return {...state, meeting: {
+                state: message.state,
+                chair: message.chair,
+                floor: message.floor ?? null,
+                programmeUnit: message.programmeUnit ?? null,
+                programmeParticipant: message.programmeParticipant ?? null,
+                queue: message.queue || [],
+                speakers: message.speakers || [],
+                activeSpeaker: message.activeSpeaker ?? null,
+            }};
+        case 'meetingEvent': {
+            const events = state.events.concat([message]);
+            return {...state, events: events.length > MAX_EVENTS ? events.slice(-MAX_EVENTS) : events};
+        }
+        case 'sessionClosed':
+            return {...state, connection: 'closed', closedReason: message.reason || 'closed'};
+        case 'error':
+            return {...state, lastError: {code: message.code, message: message.message}};
+        default:
+            return state;
+    }
+}
+
+// Connection changes that do not come from a server message.
+export function connecting(state, me) {
+    return {...state, connection: 'connecting', me: {...(state.me || {}), ...me}};
+}
+
+export function connectionLost(state) {
+    // A session the server closed on purpose stays closed; anything else is retried.
+    if (state.connection === 'closed') return state;
+    return {...state, connection: 'reconnecting', participants: {}};
+}
+
+// --- selectors
+
+export function participantsOfUnit(state, unit) {
+    return Object.values(state.participants).filter((p) => p.unit === unit);
+}
+
+// What the page tells the person about themself.
+export function myStatus(state) {
+    const m = state.meeting;
+    const me = state.me || {};
+    if (!m) return {governed: false, isChair: false, hasFloor: false, heard: true, handRaised: false};
+    const myUnit = me.unit;
+    return {
+        governed: true,
+        isChair: me.subject !== undefined && me.subject === m.chair,
+        hasFloor: myUnit !== undefined && m.floor === myUnit,
+        heard: m.speakers.includes(me.id),
+        handRaised: myUnit !== undefined && m.queue.some((h) => h.unit === myUnit),
+        inLobby: m.state === 'open',
+        ended: m.state === 'ended',
+    };
+}
+
+// Whose video is the programme: the policy's choice in a government meeting, else the most
+// recent participant that publishes video.
+export function programmeParticipant(state) {
+    if (state.meeting) return state.meeting.programmeParticipant;
+    const withVideo = Object.values(state.participants).filter((p) => p.tracks.some((t) => t.kind === 'video'));
+    return withVideo.length ? withVideo[withVideo.length - 1].id : null;
+}
+
+// Tiles for everyone but the programme and me, grouped by the unit's parent, in a stable order.
+// `units` maps unit id -> {name, tier, parent} when known (else the id is shown).
+export function tileGroups(state, units = {}) {
+    const programme = programmeParticipant(state);
+    const meId = state.me && state.me.id;
+    const groups = new Map();
+    const others = Object.values(state.participants)
+        .filter((p) => p.id !== programme && p.id !== meId)
+        .sort((a, b) => (a.unit || '').localeCompare(b.unit || '') || a.displayName.localeCompare(b.displayName));
+    for (const p of others) {
+        const unit = units[p.unit] || null;
+        const key = unit && unit.parent ? unit.parent : '';
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push({participant: p, unit});
+    }
+    return [...groups.entries()].map(([parent, tiles]) => ({parent, tiles}));
+}
+
+// One page of tiles: only these are subscribed, so a chair of a 300-unit meeting does not pull
+// 300 videos.
+export function pageOf(tiles, page, perPage) {
+    const pages = Math.max(1, Math.ceil(tiles.length / perPage));
+    const current = Math.min(Math.max(0, page), pages - 1);
+    return {pages, page: current, tiles: tiles.slice(current * perPage, (current + 1) * perPage)};
+}

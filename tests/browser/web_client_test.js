@@ -1,0 +1,179 @@
+// The web client (signaling/web/app, served at "/") end to end in headless Debian Chromium with
+// fake devices: a chair and two units in three browser contexts join a government meeting by
+// filling in the join page (auth: dev). The chair opens the session from its panel; a unit raises
+// its hand from its controls; the chair sees it in the queue and gives the floor. Then, at the
+// other unit's page: the programme shows the speaker's picture (frames decoded in the programme
+// <video>), its audio arrives, its hand is no longer in the queue; after the chair takes the floor
+// back, its audio stops arriving while the chair's keeps coming.
+//
+// Usage: node web_client_test.js <vcbridge> [--chromium PATH] [--rtc-ports A-B]
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const {
+  CHROMIUM_ARGS, Server, attachPageLogging, log, runMain, sleep, withTimeout,
+} = require('./harness');
+
+const OVERALL_DEADLINE_MS = 150000;
+const STEP_TIMEOUT_MS = 20000;
+const MEETING = 'giao-ban';
+const CHAIR = { name: 'Chủ tịch tỉnh', unit: 'thanh-son', role: 'chair' };
+const SPEAKER = { name: 'TP Thanh Sơn', unit: 'thanh-son.tp-thanh-son', role: 'delegate' };
+const LISTENER = { name: 'Phường Quang Trung', unit: 'thanh-son.p-quang-trung', role: 'delegate' };
+
+function parseArgs(argv) {
+  const opts = { server: null, chromium: '/usr/bin/chromium', rtcPorts: null };
+  for (let i = 0; i < argv.length; ++i) {
+    const a = argv[i];
+    if (a === '--chromium') opts.chromium = argv[++i];
+    else if (a === '--rtc-ports') opts.rtcPorts = argv[++i];
+    else if (!a.startsWith('--') && opts.server === null) opts.server = a;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!opts.server) throw new Error('usage: web_client_test.js <vcbridge> [--chromium PATH] [--rtc-ports A-B]');
+  if (opts.rtcPorts === null) {
+    const base = 20000 + 200 * Math.floor(Math.random() * 200);
+    opts.rtcPorts = `${base}-${base + 199}`;
+  }
+  return opts;
+}
+
+function writeConfig(dir) {
+  const units = path.resolve(__dirname, '../../deploy/units.yaml');
+  const config = path.join(dir, 'vcbridge.yaml');
+  fs.writeFileSync(config, [
+    `units_file: ${units}`,
+    'meetings:',
+    `  - id: ${MEETING}`,
+    '    title: Giao ban trực tuyến',
+    '    convening_unit: thanh-son',
+    `    chair: ${CHAIR.name}`,
+    '    scheduled_start: 2026-01-05T01:00:00Z',
+    '',
+  ].join('\n'));
+  return config;
+}
+
+// Polls `probe` until it returns a truthy value; throws with `what` after STEP_TIMEOUT_MS.
+async function until(what, probe) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let last;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last;
+    await sleep(250);
+  }
+  throw new Error(`within ${STEP_TIMEOUT_MS} ms: ${what}`);
+}
+
+async function joinPage(context, baseUrl, who) {
+  const page = await context.newPage();
+  attachPageLogging(page, who.name);
+  await page.goto(`${baseUrl}/?meeting=${MEETING}`);
+  await page.fill('#join-name', who.name);
+  await page.fill('#join-unit', who.unit);
+  await page.selectOption('#join-role', who.role);
+  // The preview shows the fake camera before entering.
+  await until(`${who.name}: camera preview`, () =>
+    page.evaluate(() => document.getElementById('preview').videoWidth > 0));
+  await page.click('#join-submit');
+  await until(`${who.name}: in the meeting`, () =>
+    page.evaluate(() => window.vcbClient.state().connection === 'joined'));
+  return page;
+}
+
+const meetingState = (page) => page.evaluate(() => window.vcbClient.state().meeting);
+const myId = (page) => page.evaluate(() => window.vcbClient.state().me.id);
+const received = (page) => page.evaluate(() => window.vcbClient.receiveStats());
+
+async function audioFrom(page, participantId) {
+  const s = await received(page);
+  return (s[participantId] && s[participantId].audioPackets) || 0;
+}
+
+async function run(opts) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vcb-web-client-'));
+  const server = new Server(opts.server, opts.rtcPorts, ['--config', writeConfig(dir)]);
+  let browser = null;
+  let ok = false;
+  try {
+    const baseUrl = await server.start();
+    const { chromium } = require('playwright-core');
+    browser = await chromium.launch({ executablePath: opts.chromium, headless: false, args: CHROMIUM_ARGS, timeout: 30000 });
+    const contexts = [];
+    for (let i = 0; i < 3; ++i) {
+      const c = await browser.newContext();
+      c.setDefaultTimeout(15000);
+      await c.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+      contexts.push(c);
+    }
+    const chair = await joinPage(contexts[0], baseUrl, CHAIR);
+    const speaker = await joinPage(contexts[1], baseUrl, SPEAKER);
+    const listener = await joinPage(contexts[2], baseUrl, LISTENER);
+    const [chairId, speakerId] = [await myId(chair), await myId(speaker)];
+
+    // The lobby: the chair's panel offers to open the session; the others wait.
+    await until('chair panel shown', () => chair.isVisible('#chair-panel'));
+    if ((await meetingState(listener)).state !== 'open') throw new Error('the meeting is not in its lobby');
+    await chair.click('#chair-start');
+    await until('session started at the listener', async () => (await meetingState(listener)).state === 'in_session');
+    log('session started');
+
+    // The chair's audio arrives; the speaker's does not (it has no floor yet).
+    const speakerBefore = await audioFrom(listener, speakerId);
+    await until('chair heard at the listener', async () => (await audioFrom(listener, chairId)) > 50);
+    await sleep(1500);
+    const speakerSilent = (await audioFrom(listener, speakerId)) - speakerBefore;
+    if (speakerSilent > 5) throw new Error(`${speakerSilent} audio packets of a unit without the floor arrived`);
+
+    // Raise hand -> the chair's queue -> grant.
+    await speaker.click('#ctl-hand');
+    await until('hand in the chair\'s queue', () => chair.evaluate((unit) => {
+      const hand = window.vcbClient.state().meeting.queue.find((h) => h.unit === unit);
+      return hand && [...document.querySelectorAll('#queue li')].some((li) => li.textContent.includes(hand.unitName));
+    }, SPEAKER.unit));
+    await chair.click('#queue li button');  // the first button of the first hand: give the floor
+    await until('floor given, hand cleared', async () => {
+      const m = await meetingState(listener);
+      return m.floor === SPEAKER.unit && m.queue.length === 0;
+    });
+    log('floor granted');
+    await until('the speaker\'s status says it has the floor', () =>
+      speaker.evaluate(() => document.getElementById('status').textContent.length > 0 &&
+                             window.vcbClient.state().meeting.floor === window.vcbClient.state().me.unit));
+
+    // At the listener: the programme is the speaker's picture, decoded; its audio arrives.
+    await until('programme shows the speaker', () => listener.evaluate((id) => {
+      const v = document.getElementById('programme');
+      return v.srcObject && v.srcObject.id === id && v.getVideoPlaybackQuality().totalVideoFrames > 30;
+    }, speakerId));
+    const heardFrom = await audioFrom(listener, speakerId);
+    await until('speaker heard at the listener', async () => (await audioFrom(listener, speakerId)) > heardFrom + 50);
+    log('speaker seen in the programme and heard');
+
+    // Revoke: the speaker's audio stops, the chair's goes on.
+    await chair.click('#chair-revoke');
+    await until('floor returned', async () => (await meetingState(listener)).floor === null);
+    await sleep(1000);  // packets already on the wire
+    const [s0, c0] = [await audioFrom(listener, speakerId), await audioFrom(listener, chairId)];
+    await sleep(2000);
+    const [s1, c1] = [await audioFrom(listener, speakerId), await audioFrom(listener, chairId)];
+    if (s1 - s0 > 5) throw new Error(`${s1 - s0} audio packets of the speaker arrived after revoke`);
+    if (c1 - c0 < 50) throw new Error(`only ${c1 - c0} audio packets of the chair in 2 s after revoke`);
+    log(`after revoke: speaker +${s1 - s0}, chair +${c1 - c0} audio packets in 2 s`);
+    ok = true;
+    log('PASS');
+  } catch (err) {
+    log(`FAIL: ${err.message}`);
+    server.dumpLog();
+  } finally {
+    if (browser) await withTimeout(browser.close(), 10000, 'chromium close').catch((e) => log(e.message));
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return ok;
+}
+
+runMain(parseArgs, run, OVERALL_DEADLINE_MS);

@@ -1,0 +1,113 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {
+    initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf,
+    MAX_EVENTS,
+} from '../../signaling/web/app/js/state.js';
+
+function joinedState() {
+    let s = connecting(initialState(), {unit: 'hx', subject: 'dai-bieu-hx', role: 'delegate'});
+    s = reduce(s, {
+        type: 'joined', participantId: 'pme', meeting: 'giao-ban',
+        participants: [
+            {id: 'pchair', displayName: 'Chủ tịch', unit: 'ts', role: 'chair', tracks: [{id: 'pchair-video', kind: 'video'}]},
+            {id: 'pa', displayName: 'Xã A', unit: 'ts.a', role: 'room', tracks: []},
+        ],
+    });
+    return s;
+}
+
+test('joined replaces the roster and keeps who I am', () => {
+    const s = joinedState();
+    assert.equal(s.connection, 'joined');
+    assert.equal(s.me.id, 'pme');
+    assert.equal(s.me.unit, 'hx');
+    assert.deepEqual(Object.keys(s.participants).sort(), ['pa', 'pchair']);
+});
+
+test('participants and tracks come and go', () => {
+    let s = joinedState();
+    s = reduce(s, {type: 'participantJoined', participant: {id: 'pb', displayName: 'Xã B', unit: 'ts.b', role: 'delegate'}});
+    assert.deepEqual(s.participants.pb.tracks, []);
+    s = reduce(s, {type: 'trackPublished', participantId: 'pb', track: {id: 'pb-video', kind: 'video'}});
+    s = reduce(s, {type: 'trackPublished', participantId: 'pb', track: {id: 'pb-video', kind: 'video'}});
+    assert.equal(s.participants.pb.tracks.length, 1);
+    s = reduce(s, {type: 'trackUnpublished', participantId: 'pb', trackId: 'pb-video'});
+    assert.equal(s.participants.pb.tracks.length, 0);
+    s = reduce(s, {type: 'participantLeft', participantId: 'pb'});
+    assert.equal(s.participants.pb, undefined);
+    // A track of someone unknown changes nothing.
+    assert.equal(reduce(s, {type: 'trackPublished', participantId: 'zz', track: {id: 'x', kind: 'audio'}}), s);
+});
+
+test('my status follows the meeting state: lobby, hand, floor, heard', () => {
+    let s = joinedState();
+    assert.equal(myStatus(s).governed, false);
+    const base = {type: 'meetingState', state: 'open', chair: 'chu-tich', floor: null, queue: [], speakers: []};
+    s = reduce(s, base);
+    assert.equal(myStatus(s).inLobby, true);
+    s = reduce(s, {...base, state: 'in_session', queue: [{unit: 'hx', unitName: 'Xã H', tier: 2, subject: 'dai-bieu-hx', since: 1}]});
+    assert.deepEqual([myStatus(s).handRaised, myStatus(s).hasFloor, myStatus(s).heard], [true, false, false]);
+    s = reduce(s, {...base, state: 'in_session', floor: 'hx', speakers: ['pchair', 'pme'], programmeParticipant: 'pme'});
+    assert.deepEqual([myStatus(s).handRaised, myStatus(s).hasFloor, myStatus(s).heard], [false, true, true]);
+    assert.equal(programmeParticipant(s), 'pme');
+    assert.equal(myStatus(s).isChair, false);
+});
+
+test('the event log is bounded', () => {
+    let s = joinedState();
+    for (let i = 0; i < MAX_EVENTS + 25; i++) s = reduce(s, {type: 'meetingEvent', seq: i, event: 'hand_raised'});
+    assert.equal(s.events.length, MAX_EVENTS);
+    assert.equal(s.events[0].seq, 25);
+});
+
+test('a session closed by the server is not retried; a lost connection is', () => {
+    let s = joinedState();
+    const lost = connectionLost(s);
+    assert.equal(lost.connection, 'reconnecting');
+    assert.deepEqual(lost.participants, {});
+    s = reduce(s, {type: 'sessionClosed', reason: 'replaced'});
+    assert.equal(s.closedReason, 'replaced');
+    assert.equal(connectionLost(s).connection, 'closed');
+});
+
+test('without a policy the programme is the latest video publisher', () => {
+    let s = joinedState();
+    assert.equal(programmeParticipant(s), 'pchair');
+    s = reduce(s, {type: 'participantJoined', participant: {id: 'pz', displayName: 'Z', tracks: [{id: 'pz-video', kind: 'video'}]}});
+    assert.equal(programmeParticipant(s), 'pz');
+});
+
+test('tiles are grouped by parent unit and paged', () => {
+    let s = joinedState();
+    for (const [id, unit] of [['p1', 'ts.b'], ['p2', 'hx.c'], ['p3', 'ts.c']]) {
+        s = reduce(s, {type: 'participantJoined', participant: {id, displayName: id, unit}});
+    }
+    const units = {'ts.a': {parent: 'ts'}, 'ts.b': {parent: 'ts'}, 'ts.c': {parent: 'ts'}, 'hx.c': {parent: 'hx'}};
+    const groups = tileGroups(s, units);  // pchair is the programme, pme is me
+    assert.deepEqual(groups.map((g) => [g.parent, g.tiles.map((t) => t.participant.id)]),
+        [['hx', ['p2']], ['ts', ['pa', 'p1', 'p3']]]);
+    const all = groups.flatMap((g) => g.tiles);
+    assert.deepEqual(pageOf(all, 1, 3), {pages: 2, page: 1, tiles: all.slice(3)});
+    assert.equal(pageOf(all, 9, 3).page, 1);
+    assert.equal(pageOf([], 0, 3).pages, 1);
+});
+
+test('only visible tiles and the programme pull video; every audio is pulled', async () => {
+    const {wantedTracks} = await import('../../signaling/web/app/js/media.js');
+    const participants = {
+        me: {id: 'me', tracks: [{id: 'me-audio', kind: 'audio'}, {id: 'me-video', kind: 'video'}]},
+        a: {id: 'a', tracks: [{id: 'a-audio', kind: 'audio'}, {id: 'a-video', kind: 'video'}]},
+        b: {id: 'b', tracks: [{id: 'b-audio', kind: 'audio'}, {id: 'b-video', kind: 'video'}]},
+        c: {id: 'c', tracks: [{id: 'c-video', kind: 'video'}]},
+    };
+    assert.deepEqual(wantedTracks(participants, new Set(['b']), 'c', 'me'),
+        ['a-audio', 'b-audio', 'b-video', 'c-video']);
+});
+
+test('received m-lines are mapped to participants by their msid', async () => {
+    const {participantsByMid} = await import('../../signaling/web/app/js/media.js');
+    const sdp = ['v=0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', 'a=msid:pa pa-audio',
+        'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=mid:1', 'a=msid:pb pb-video', 'm=video 0 UDP/TLS/RTP/SAVPF 96', 'a=mid:2', ''].join('\r\n');
+    assert.deepEqual(participantsByMid(sdp), {0: 'pa', 1: 'pb'});
+});
