@@ -4,7 +4,9 @@
 // its hand from its controls; the chair sees it in the queue and gives the floor. Then, at the
 // other unit's page: the programme shows the speaker's picture (frames decoded in the programme
 // <video>), its audio arrives, its hand is no longer in the queue; after the chair takes the floor
-// back, its audio stops arriving while the chair's keeps coming.
+// back, its audio stops arriving while the chair's keeps coming. The chair lets the unit talk from
+// its tile and mutes everyone; a roll call answered by one unit and not the other shows on the
+// chair's panel.
 //
 // Usage: node web_client_test.js <vcbridge> [--chromium PATH] [--rtc-ports A-B]
 'use strict';
@@ -163,6 +165,46 @@ async function run(opts) {
     if (s1 - s0 > 5) throw new Error(`${s1 - s0} audio packets of the speaker arrived after revoke`);
     if (c1 - c0 < 50) throw new Error(`only ${c1 - c0} audio packets of the chair in 2 s after revoke`);
     log(`after revoke: speaker +${s1 - s0}, chair +${c1 - c0} audio packets in 2 s`);
+
+    // A discussion: the chair lets the speaker's unit talk from its tile, then mutes everyone.
+    await chair.click(`article[aria-label="${SPEAKER.name}"] button:has-text("Cho nói")`);
+    const u0 = await audioFrom(listener, speakerId);
+    await until('unmuted unit heard', async () => (await audioFrom(listener, speakerId)) > u0 + 50);
+    await chair.click('#chair-mute-all');
+    await until('mute all reached the listener', async () => {
+      const m = await meetingState(listener);
+      return !m.speakers.includes(speakerId);
+    });
+    await sleep(1000);
+    const m0 = await audioFrom(listener, speakerId);
+    await sleep(2000);
+    const m1 = await audioFrom(listener, speakerId);
+    if (m1 - m0 > 5) throw new Error(`${m1 - m0} audio packets of the speaker arrived after mute all`);
+    log('unmute from the tile and mute all work');
+
+    // Roll call: the listener confirms, the speaker does not; the chair's panel counts it.
+    await chair.click('#chair-roll-call');
+    try {
+      await until('the listener is asked', () => listener.isVisible('#ctl-roll-call'));
+    } catch (e) {
+      const seen = await listener.evaluate(() => ({
+        events: window.vcbClient.state().events.slice(-5), error: window.vcbClient.state().lastError,
+      }));
+      log(`the listener's last events: ${JSON.stringify(seen)}`);
+      throw e;
+    }
+    await listener.click('#ctl-roll-call');
+    const summary = await until('the chair sees one confirmation', async () => {
+      const text = await chair.textContent('#roll-call-summary');
+      return /^Điểm danh: 1\/\d+/.test(text) ? text : null;
+    });
+    const answered = await chair.evaluate(() => {
+      const events = window.vcbClient.state().events;
+      return events.filter((e) => e.event === 'roll_call_confirmed').map((e) => e.unit);
+    });
+    if (answered.length !== 1 || answered[0] !== LISTENER.unit) throw new Error(`confirmed: ${answered}`);
+    if (!(await speaker.isVisible('#ctl-roll-call'))) throw new Error('the speaker was not asked');
+    log(`roll call at the chair: "${summary}"`);
     ok = true;
     log('PASS');
   } catch (err) {

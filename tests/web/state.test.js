@@ -1,7 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf,
+    initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf, rollCall,
+    rollCallAsksMe,
     MAX_EVENTS,
 } from '../../signaling/web/app/js/state.js';
 
@@ -110,4 +111,26 @@ test('received m-lines are mapped to participants by their msid', async () => {
     const sdp = ['v=0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', 'a=msid:pa pa-audio',
         'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=mid:1', 'a=msid:pb pb-video', 'm=video 0 UDP/TLS/RTP/SAVPF 96', 'a=mid:2', ''].join('\r\n');
     assert.deepEqual(participantsByMid(sdp), {0: 'pa', 1: 'pb'});
+});
+
+test('the roll call is followed from its events', () => {
+    let s = joinedState();
+    assert.equal(rollCall(s), null);
+    assert.equal(rollCallAsksMe(s), false);
+    const ev = (event, unit, id = '1', extra = {}) => ({type: 'meetingEvent', event, unit, detail: {roll_call: id, ...extra}});
+    for (const e of [ev('roll_call_started', '', '1', {asked: '2'}), ev('roll_call_asked', 'ts.b'),
+        ev('roll_call_confirmed', 'ts.a'), ev('roll_call_confirmed', 'zz', '0')]) s = reduce(s, e);
+    let r = rollCall(s);
+    assert.equal(r.running, true);
+    assert.equal(r.askedCount, 3);
+    assert.deepEqual([...r.confirmed], ['ts.a'], 'a confirmation of another roll call does not count');
+    assert.equal(rollCallAsksMe(s), true);
+    s = reduce(s, ev('roll_call_confirmed', 'hx'));
+    assert.equal(rollCallAsksMe(s), false, 'my unit answered');
+    s = reduce(s, ev('roll_call_ended', ''));
+    r = rollCall(s);
+    assert.equal(r.running, false);
+    s = reduce(s, ev('roll_call_started', '', '2', {asked: '4'}));
+    assert.equal(rollCall(s).confirmed.size, 0);
+    assert.equal(rollCallAsksMe(s), true);
 });

@@ -2,7 +2,10 @@
 // state.js (pure), the socket in session.js, the peer connections in media.js; this file wires
 // them to the page. Every text comes from the catalogues through t().
 import {createTranslator, defaultLanguage} from './i18n.js';
-import {initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf} from './state.js';
+import {
+    initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf, rollCall,
+    rollCallAsksMe,
+} from './state.js';
 import {Session} from './session.js';
 import {MediaLink, wantedTracks} from './media.js';
 import {pageParams, PUBLISHING_ROLES} from './identity.js';
@@ -162,6 +165,7 @@ function statusText() {
         return text === key ? t('error.generic', {message: state.closedReason}) : text;
     }
     const s = myStatus(state);
+    if (rollCallAsksMe(state)) return t('rollCall.asked');
     if (s.governed && s.hasFloor) return t('status.floor');
     if (s.governed && s.handRaised) return t('status.handRaised');
     if (s.governed && state.meeting.state === 'in_session' && !s.heard && !s.isChair) return t('status.muted');
@@ -180,6 +184,7 @@ function renderTiles(visible) {
     page = current.page;
     const speaking = new Set(state.meeting ? [state.meeting.activeSpeaker].filter(Boolean) : []);
     const hands = new Set(state.meeting ? state.meeting.queue.map((h) => h.unit) : []);
+    const chairActions = myStatus(state).isChair ? tileActions : null;
     const tiles = current.tiles.map(({participant: p}) => {
         visible.add(p.id);
         const video = element('video', {autoplay: '', playsinline: '', muted: ''});
@@ -193,12 +198,32 @@ function renderTiles(visible) {
             element('div', {class: 'name'}, [p.displayName]),
             element('div', {class: 'meta'}, [[roleName(p.role), p.unit || ''].filter(Boolean).join(' · ')]),
             element('div', {class: 'meta'}, [marks.join(' · ')]),
+            ...(chairActions ? [chairActions(p)] : []),
         ]);
     });
     $('tiles').replaceChildren(...tiles);
     $('page-label').textContent = t('tiles.page', {page: current.page + 1, pages: current.pages});
     $('page-prev').disabled = current.page === 0;
     $('page-next').disabled = current.page + 1 >= current.pages;
+}
+
+// The chair's actions on one participant's tile.
+function tileActions(p) {
+    const button = (key, type, fields) => element('button', {type: 'button', onclick: () => command(type, fields)}, [t(key)]);
+    const buttons = [button('chair.tileMute', 'mute', {participantId: p.id})];
+    if (p.unit) {
+        buttons.push(button('chair.tileUnmute', 'unmuteUnit', {unit: p.unit}));
+        buttons.push(button('chair.tileSpotlight', 'spotlight', {unit: p.unit}));
+    }
+    buttons.push(button('chair.tileRemove', 'removeParticipant', {participantId: p.id}));
+    return element('div', {class: 'row'}, buttons);
+}
+
+function eventText(e) {
+    const fields = {unit: e.unit || '', subject: e.subject || '', event: e.event};
+    const key = `event.${e.event}`;
+    const text = t(key, fields);
+    return text === key ? t('event.other', fields) : text;
 }
 
 function renderChairPanel(s) {
@@ -216,6 +241,15 @@ function renderChairPanel(s) {
         element('button', {type: 'button', onclick: () => command('denyFloor', {unit: h.unit})}, [t('chair.deny')]),
     ]));
     $('queue').replaceChildren(...(items.length ? items : [element('li', {}, [t('chair.queueEmpty')])]));
+    const r = rollCall(state);
+    $('chair-roll-call').textContent = t(r && r.running ? 'chair.endRollCall' : 'chair.rollCall');
+    $('roll-call-summary').textContent = r
+        ? t(r.running ? 'chair.rollCallAnswers' : 'chair.rollCallDone', {confirmed: r.confirmed.size, asked: r.askedCount})
+        : '';
+    const recent = state.events.slice(-50).reverse();
+    $('events').replaceChildren(...recent.map((e) => element('li', {}, [
+        `${new Date(e.time).toLocaleTimeString(t.language)} ${eventText(e)}`,
+    ])));
 }
 
 function render() {
@@ -237,6 +271,7 @@ function render() {
     renderChairPanel(s);
     $('ctl-hand').hidden = !s.governed || s.isChair;
     $('ctl-hand').textContent = t(s.handRaised || s.hasFloor ? 'control.lowerHand' : 'control.raiseHand');
+    $('ctl-roll-call').hidden = !rollCallAsksMe(state) || s.isChair;
     if (media && state.connection === 'joined') {
         media.setSubscription(wantedTracks(state.participants, visible, programme, state.me.id));
     }
@@ -278,7 +313,11 @@ function bind() {
     $('chair-revoke').addEventListener('click', () => command('revokeFloor'));
     $('chair-mute-all').addEventListener('click', () => command('muteAll'));
     $('chair-lock').addEventListener('click', () => command('lockMeeting'));
-    $('chair-roll-call').addEventListener('click', () => command('startRollCall'));
+    $('chair-roll-call').addEventListener('click', () => {
+        const r = rollCall(state);
+        command(r && r.running ? 'endRollCall' : 'startRollCall');
+    });
+    $('ctl-roll-call').addEventListener('click', () => command('confirmRollCall'));
 }
 
 async function main() {

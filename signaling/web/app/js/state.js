@@ -150,3 +150,33 @@ export function pageOf(tiles, page, perPage) {
     const current = Math.min(Math.max(0, page), pages - 1);
     return {pages, page: current, tiles: tiles.slice(current * perPage, (current + 1) * perPage)};
 }
+
+// The roll call as the events since joining tell it: whether one runs, how many units were asked
+// (every unit present when it started, counted in roll_call_started's detail, plus units that came
+// later: roll_call_asked) and which confirmed. A page that joins during a roll call learns of it
+// from the next events.
+export function rollCall(state) {
+    let current = null;
+    for (const e of state.events) {
+        const id = e.detail && e.detail.roll_call;
+        if (e.event === 'roll_call_started') {
+            current = {id, running: true, askedCount: Number(e.detail.asked) || 0, confirmed: new Set()};
+        } else if (!current || id !== current.id) {
+            continue;
+        } else if (e.event === 'roll_call_asked') {
+            current.askedCount += 1;
+        } else if (e.event === 'roll_call_confirmed') {
+            current.confirmed.add(e.unit);
+        } else if (e.event === 'roll_call_ended') {
+            current.running = false;
+        }
+    }
+    return current;
+}
+
+// Whether this page should offer to confirm: a roll call runs and my unit has not answered.
+export function rollCallAsksMe(state) {
+    const r = rollCall(state);
+    const unit = state.me && state.me.unit;
+    return Boolean(r && r.running && unit && !r.confirmed.has(unit));
+}
