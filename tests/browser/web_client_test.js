@@ -8,7 +8,11 @@
 // its tile and mutes everyone; a roll call answered by one unit and not the other shows on the
 // chair's panel.
 //
-// Usage: node web_client_test.js <vcbridge> [--chromium PATH] [--rtc-ports A-B]
+// With --scenario reconnect: two pages in a plain meeting; the server is stopped and started again
+// on the same port; both pages come back into the meeting by themselves (showing "reconnecting"
+// meanwhile) and decode each other's video again.
+//
+// Usage: node web_client_test.js <vcbridge> [--scenario floor|reconnect] [--chromium PATH] [--rtc-ports A-B]
 'use strict';
 
 const fs = require('node:fs');
@@ -26,15 +30,17 @@ const SPEAKER = { name: 'TP Thanh Sơn', unit: 'thanh-son.tp-thanh-son', role: '
 const LISTENER = { name: 'Phường Quang Trung', unit: 'thanh-son.p-quang-trung', role: 'delegate' };
 
 function parseArgs(argv) {
-  const opts = { server: null, chromium: '/usr/bin/chromium', rtcPorts: null };
+  const opts = { server: null, chromium: '/usr/bin/chromium', rtcPorts: null, scenario: 'floor' };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     if (a === '--chromium') opts.chromium = argv[++i];
+    else if (a === '--scenario') opts.scenario = argv[++i];
     else if (a === '--rtc-ports') opts.rtcPorts = argv[++i];
     else if (!a.startsWith('--') && opts.server === null) opts.server = a;
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!opts.server) throw new Error('usage: web_client_test.js <vcbridge> [--chromium PATH] [--rtc-ports A-B]');
+  if (!opts.server) throw new Error('usage: web_client_test.js <vcbridge> [--scenario floor|reconnect] [--chromium PATH] [--rtc-ports A-B]');
+  if (!['floor', 'reconnect'].includes(opts.scenario)) throw new Error(`unknown scenario ${opts.scenario}`);
   if (opts.rtcPorts === null) {
     const base = 20000 + 200 * Math.floor(Math.random() * 200);
     opts.rtcPorts = `${base}-${base + 199}`;
@@ -70,10 +76,10 @@ async function until(what, probe) {
   throw new Error(`within ${STEP_TIMEOUT_MS} ms: ${what}`);
 }
 
-async function joinPage(context, baseUrl, who) {
+async function joinPage(context, baseUrl, who, meeting = MEETING) {
   const page = await context.newPage();
   attachPageLogging(page, who.name);
-  await page.goto(`${baseUrl}/?meeting=${MEETING}`);
+  await page.goto(`${baseUrl}/?meeting=${meeting}`);
   await page.fill('#join-name', who.name);
   await page.fill('#join-unit', who.unit);
   await page.selectOption('#join-role', who.role);
@@ -95,22 +101,7 @@ async function audioFrom(page, participantId) {
   return (s[participantId] && s[participantId].audioPackets) || 0;
 }
 
-async function run(opts) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vcb-web-client-'));
-  const server = new Server(opts.server, opts.rtcPorts, ['--config', writeConfig(dir)]);
-  let browser = null;
-  let ok = false;
-  try {
-    const baseUrl = await server.start();
-    const { chromium } = require('playwright-core');
-    browser = await chromium.launch({ executablePath: opts.chromium, headless: false, args: CHROMIUM_ARGS, timeout: 30000 });
-    const contexts = [];
-    for (let i = 0; i < 3; ++i) {
-      const c = await browser.newContext();
-      c.setDefaultTimeout(15000);
-      await c.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
-      contexts.push(c);
-    }
+async function floorScenario(contexts, baseUrl) {
     const chair = await joinPage(contexts[0], baseUrl, CHAIR);
     const speaker = await joinPage(contexts[1], baseUrl, SPEAKER);
     const listener = await joinPage(contexts[2], baseUrl, LISTENER);
@@ -205,6 +196,59 @@ async function run(opts) {
     if (answered.length !== 1 || answered[0] !== LISTENER.unit) throw new Error(`confirmed: ${answered}`);
     if (!(await speaker.isVisible('#ctl-roll-call'))) throw new Error('the speaker was not asked');
     log(`roll call at the chair: "${summary}"`);
+}
+
+const videoFrom = async (page, participantId) => {
+  const s = await received(page);
+  return (s[participantId] && s[participantId].videoFrames) || 0;
+};
+
+async function reconnectScenario(contexts, baseUrl, server) {
+  const a = await joinPage(contexts[0], baseUrl, SPEAKER, 'thu-nghiem');
+  const b = await joinPage(contexts[1], baseUrl, LISTENER, 'thu-nghiem');
+  const seesTheOther = async (page, other) => {
+    const id = await myId(other);
+    const before = await videoFrom(page, id);
+    await until('video of the other page', async () => (await videoFrom(page, id)) > before + 20);
+  };
+  await seesTheOther(a, b);
+  await seesTheOther(b, a);
+  const [oldA, oldB] = [await myId(a), await myId(b)];
+  log('both pages decode each other; restarting the server');
+  await server.stop();
+  await until('both pages say they are reconnecting', async () =>
+    (await a.evaluate(() => window.vcbClient.state().connection)) === 'reconnecting' &&
+    (await b.evaluate(() => window.vcbClient.state().connection)) === 'reconnecting' &&
+    (await a.textContent('#status')).length > 0);
+  const restarted = Date.now();
+  await server.start();
+  for (const page of [a, b]) {
+    await until('back in the meeting', () => page.evaluate(() => window.vcbClient.state().connection === 'joined'));
+  }
+  if ((await myId(a)) === oldA || (await myId(b)) === oldB) throw new Error('no new session after the restart');
+  await seesTheOther(a, b);
+  await seesTheOther(b, a);
+  log(`both pages back and decoding each other ${((Date.now() - restarted) / 1000).toFixed(1)} s after the restart`);
+}
+
+async function run(opts) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vcb-web-client-'));
+  const server = new Server(opts.server, opts.rtcPorts, ['--config', writeConfig(dir)]);
+  let browser = null;
+  let ok = false;
+  try {
+    const baseUrl = await server.start();
+    const { chromium } = require('playwright-core');
+    browser = await chromium.launch({ executablePath: opts.chromium, headless: false, args: CHROMIUM_ARGS, timeout: 30000 });
+    const contexts = [];
+    for (let i = 0; i < 3; ++i) {
+      const c = await browser.newContext();
+      c.setDefaultTimeout(15000);
+      await c.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+      contexts.push(c);
+    }
+    if (opts.scenario === 'reconnect') await reconnectScenario(contexts, baseUrl, server);
+    else await floorScenario(contexts, baseUrl);
     ok = true;
     log('PASS');
   } catch (err) {
