@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {
     initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf, rollCall,
-    rollCallAsksMe,
+    rollCallAsksMe, attendanceBoard, attendanceCsv, linkQuality,
     MAX_EVENTS,
 } from '../../signaling/web/app/js/state.js';
 
@@ -133,4 +133,40 @@ test('the roll call is followed from its events', () => {
     s = reduce(s, ev('roll_call_started', '', '2', {asked: '4'}));
     assert.equal(rollCall(s).confirmed.size, 0);
     assert.equal(rollCallAsksMe(s), true);
+});
+
+test('the attendance board: present, reconnecting for a while, absent', () => {
+    let s = connecting(initialState(), {unit: 'ts', subject: 'chu-tich', role: 'chair'});
+    s = reduce(s, {
+        type: 'joined', participantId: 'pme', meeting: 'm',
+        units: [{id: 'ts', name: 'Tỉnh Thanh Sơn', tier: 0}, {id: 'ts.a', name: 'Xã A', tier: 1, parent: 'ts'},
+            {id: 'ts.b', name: 'Xã B', tier: 1, parent: 'ts'}, {id: 'ts.c', name: 'Xã C', tier: 1, parent: 'ts'}],
+        participants: [
+            {id: 'pa', displayName: 'Điểm cầu xã A', unit: 'ts.a', role: 'room'},
+            {id: 'pb', displayName: 'Đại biểu xã B', unit: 'ts.b', role: 'delegate'},
+            {id: 'po', displayName: 'Quan sát', unit: 'ts.c', role: 'observer'},
+        ],
+    });
+    s = reduce(s, {type: 'participantLeft', participantId: 'pb', receivedAt: 1000});
+    const at = (now) => Object.fromEntries(attendanceBoard(s, now).map((u) => [u.id, u.status]));
+    assert.deepEqual(at(2000), {'ts': 'present', 'ts.a': 'present', 'ts.b': 'reconnecting', 'ts.c': 'absent'},
+        'an observer does not make its unit present');
+    assert.equal(at(1000 + 30000)['ts.b'], 'absent');
+    assert.deepEqual(attendanceBoard(s, 2000)[1].by, ['Điểm cầu xã A']);
+    const csv = attendanceCsv(attendanceBoard(s, 2000), ['Mã', 'Đơn vị', 'Cấp', 'Trực thuộc', 'Tình trạng', 'Người dự'],
+        (st) => ({present: 'Có mặt', reconnecting: 'Đang kết nối lại', absent: 'Vắng'})[st]);
+    assert.ok(csv.startsWith('\ufeffMã,Đơn vị,'));
+    assert.ok(csv.includes('\r\nts.a,Xã A,1,ts,Có mặt,Điểm cầu xã A\r\n'));
+    assert.ok(csv.endsWith('ts.c,Xã C,1,ts,Vắng,\r\n'));
+    assert.equal(attendanceCsv([{id: 'x', name: 'a, "b"', tier: 0, status: 'absent', by: []}], ['h'], () => 'v'),
+        '\ufeffh\r\nx,"a, ""b""",0,,v,\r\n');
+});
+
+test('link quality from the loss between two samples', () => {
+    const sample = (audioPackets, videoPackets, packetsLost) => ({audioPackets, videoPackets, packetsLost});
+    assert.equal(linkQuality(sample(0, 0, 0), sample(100, 900, 5)), 'good');
+    assert.equal(linkQuality(sample(0, 0, 0), sample(100, 900, 50)), 'fair');
+    assert.equal(linkQuality(sample(0, 0, 0), sample(100, 800, 100)), 'poor');
+    assert.equal(linkQuality(sample(5, 5, 0), sample(5, 5, 0)), 'unknown');
+    assert.equal(linkQuality(undefined, sample(1, 1, 0)), 'unknown');
 });

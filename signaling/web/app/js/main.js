@@ -4,7 +4,7 @@
 import {createTranslator, defaultLanguage} from './i18n.js';
 import {
     initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf, rollCall,
-    rollCallAsksMe,
+    rollCallAsksMe, attendanceBoard, attendanceCsv, linkQuality,
 } from './state.js';
 import {Session} from './session.js';
 import {MediaLink, wantedTracks} from './media.js';
@@ -23,6 +23,8 @@ let localStream = null;
 let stopMeter = () => {};
 let page = 0;
 const streams = new Map();  // participant id -> MediaStream received
+let quality = {};            // participant id -> good | fair | poor | unknown
+let lastStats = {};
 
 function translateStatic() {
     document.documentElement.lang = t.language;
@@ -147,6 +149,7 @@ function onMessage(message) {
         return;
     }
     if (media) media.handle(message);
+    if (message.type === 'participantLeft') message.receivedAt = Date.now();
     setState(reduce(state, message));
 }
 
@@ -197,7 +200,10 @@ function renderTiles(visible) {
             video,
             element('div', {class: 'name'}, [p.displayName]),
             element('div', {class: 'meta'}, [[roleName(p.role), p.unit || ''].filter(Boolean).join(' · ')]),
-            element('div', {class: 'meta'}, [marks.join(' · ')]),
+            element('div', {class: 'meta'}, [
+                element('span', {class: `quality ${quality[p.id] || 'unknown'}`, title: t(`quality.${quality[p.id] || 'unknown'}`)}, ['●']),
+                ' ', marks.join(' · '),
+            ]),
             ...(chairActions ? [chairActions(p)] : []),
         ]);
     });
@@ -252,6 +258,43 @@ function renderChairPanel(s) {
     ])));
 }
 
+const STATUS_KEYS = {present: 'attendance.present', reconnecting: 'attendance.reconnecting', absent: 'attendance.absent'};
+
+function renderAttendance() {
+    const board = attendanceBoard(state, Date.now());
+    $('attendance').hidden = board.length === 0;
+    if (board.length === 0) return;
+    const present = board.filter((u) => u.status === 'present').length;
+    $('attendance-summary').textContent = t('attendance.summary', {present, total: board.length});
+    $('attendance-board').replaceChildren(...board.map((u) => element('li', {class: `${u.status} tier-${u.tier}`}, [
+        element('div', {}, [u.name]),
+        element('div', {class: 'meta'}, [t(STATUS_KEYS[u.status]), u.by.length ? ` · ${u.by.join(', ')}` : '']),
+    ])));
+}
+
+function exportAttendance() {
+    const header = ['attendance.colId', 'attendance.colName', 'attendance.colTier', 'attendance.colParent',
+        'attendance.colStatus', 'attendance.colBy'].map((key) => t(key));
+    const csv = attendanceCsv(attendanceBoard(state, Date.now()), header, (status) => t(STATUS_KEYS[status]));
+    const link = element('a', {href: URL.createObjectURL(new Blob([csv], {type: 'text/csv;charset=utf-8'})),
+        download: `${state.meetingId || 'meeting'}-attendance.csv`});
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+// Every two seconds: the quality marks from what arrived since the last sample, and the board
+// (a "reconnecting" unit turns absent after a while).
+async function sampleQuality() {
+    if (media && state.connection === 'joined') {
+        const now = await media.receiveStats();
+        const next = {};
+        for (const id of Object.keys(now)) next[id] = linkQuality(lastStats[id], now[id]);
+        quality = next;
+        lastStats = now;
+    }
+    if (state.connection !== 'idle') render();
+}
+
 function render() {
     $('status').textContent = statusText();
     const inMeeting = state.connection !== 'idle';
@@ -269,6 +312,7 @@ function render() {
     const visible = new Set();
     renderTiles(visible);
     renderChairPanel(s);
+    renderAttendance();
     $('ctl-hand').hidden = !s.governed || s.isChair;
     $('ctl-hand').textContent = t(s.handRaised || s.hasFloor ? 'control.lowerHand' : 'control.raiseHand');
     $('ctl-roll-call').hidden = !rollCallAsksMe(state) || s.isChair;
@@ -318,6 +362,8 @@ function bind() {
         command(r && r.running ? 'endRollCall' : 'startRollCall');
     });
     $('ctl-roll-call').addEventListener('click', () => command('confirmRollCall'));
+    $('attendance-export').addEventListener('click', exportAttendance);
+    setInterval(sampleQuality, 2000);
 }
 
 async function main() {

@@ -75,7 +75,8 @@ export class MediaLink {
     }
 
     // What arrives from each participant (for the quality marks and the technician): packets of
-    // audio, frames of video decoded, packets lost, by the participant id of the m-line's msid.
+    // audio and video, video frames decoded, packets lost, by the participant id of the m-line's
+    // msid. Counters since the streams began.
     async receiveStats() {
         const owners = participantsByMid(this.sub.remoteDescription ? this.sub.remoteDescription.sdp : '');
         const out = {};
@@ -88,11 +89,15 @@ export class MediaLink {
             } catch (e) {
                 continue;  // stopped meanwhile
             }
-            const entry = out[pid] || (out[pid] = {audioPackets: 0, videoFrames: 0, packetsLost: 0});
+            const entry = out[pid] || (out[pid] = {audioPackets: 0, videoPackets: 0, videoFrames: 0, packetsLost: 0});
             report.forEach((s) => {
                 if (s.type !== 'inbound-rtp') return;
-                if (s.kind === 'audio') entry.audioPackets += s.packetsReceived || 0;
-                else entry.videoFrames += s.framesDecoded || 0;
+                if (s.kind === 'audio') {
+                    entry.audioPackets += s.packetsReceived || 0;
+                } else {
+                    entry.videoPackets += s.packetsReceived || 0;
+                    entry.videoFrames += s.framesDecoded || 0;
+                }
                 entry.packetsLost += s.packetsLost || 0;
             });
         }

@@ -12,6 +12,8 @@ export function initialState() {
         me: null,            // {id, unit, role, subject}
         participants: {},    // id -> {id, displayName, unit, role, tracks: [{id, kind}]}
         meeting: null,       // government meetings: the last meetingState (null in a plain one)
+        units: [],           // government meetings: the meeting's units from joined [{id, name, tier, parent}]
+        recentlyLeft: {},    // unit -> time (ms) its last session left, for "reconnecting" marks
         events: [],          // meetingEvent, newest last, at most MAX_EVENTS
         lastError: null,     // {code, message}
     };
@@ -40,13 +42,17 @@ export function reduce(state, message) {
                 meetingId: message.meeting,
                 me: {...(state.me || {}), id: message.participantId},
                 participants,
+                units: Array.isArray(message.units) ? message.units : state.units,
                 lastError: null,
             };
         }
         case 'participantJoined':
             return {...state, participants: withParticipant(state.participants, message.participant)};
-        case 'participantLeft':
-            return {...state, participants: withoutParticipant(state.participants, message.participantId)};
+        case 'participantLeft': {
+            const gone = state.participants[message.participantId];
+            const recentlyLeft = gone && gone.unit ? {...state.recentlyLeft, [gone.unit]: message.receivedAt || 0} : state.recentlyLeft;
+            return {...state, participants: withoutParticipant(state.participants, message.participantId), recentlyLeft};
+        }
         case 'trackPublished': {
             const p = state.participants[message.participantId];
             if (!p) return state;
@@ -179,4 +185,52 @@ export function rollCallAsksMe(state) {
     const r = rollCall(state);
     const unit = state.me && state.me.unit;
     return Boolean(r && r.running && unit && !r.confirmed.has(unit));
+}
+
+export const RECONNECT_GRACE_MS = 30000;
+const REPRESENTING_ROLES = new Set(['chair', 'delegate', 'room']);
+
+// The attendance board: every unit of the meeting with its state — present (someone speaks for it
+// now), reconnecting (its last session left less than RECONNECT_GRACE_MS ago) or absent — in the
+// order the server lists them (the tree's order), with who represents it.
+export function attendanceBoard(state, now) {
+    const present = new Map();
+    for (const p of Object.values(state.participants)) {
+        if (!p.unit || !REPRESENTING_ROLES.has(p.role)) continue;
+        if (!present.has(p.unit)) present.set(p.unit, []);
+        present.get(p.unit).push(p.displayName);
+    }
+    if (state.me && state.me.unit && REPRESENTING_ROLES.has(state.me.role) && state.connection === 'joined') {
+        if (!present.has(state.me.unit)) present.set(state.me.unit, []);
+    }
+    return state.units.map((u) => {
+        let status = 'absent';
+        if (present.has(u.id)) status = 'present';
+        else if (state.recentlyLeft[u.id] !== undefined && now - state.recentlyLeft[u.id] < RECONNECT_GRACE_MS) status = 'reconnecting';
+        return {...u, status, by: present.get(u.id) || []};
+    });
+}
+
+function csvField(value) {
+    const text = String(value ?? '');
+    return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+// The board as CSV that a spreadsheet opens with its Vietnamese intact: UTF-8 with a byte order
+// mark, CRLF line ends, quoted where needed. `header` and `statusName` come from the catalogue.
+export function attendanceCsv(board, header, statusName) {
+    const lines = [header.map(csvField).join(',')];
+    for (const u of board) lines.push([u.id, u.name, u.tier, u.parent || '', statusName(u.status), u.by.join('; ')].map(csvField).join(','));
+    return '\ufeff' + lines.join('\r\n') + '\r\n';
+}
+
+// How well a participant's media arrives here, from two samples of receive statistics:
+// good (< 2 % lost), fair (< 8 %), poor, or unknown when nothing arrived in between.
+export function linkQuality(before, after) {
+    if (!before || !after) return 'unknown';
+    const lost = Math.max(0, after.packetsLost - before.packetsLost);
+    const got = Math.max(0, (after.audioPackets + after.videoPackets) - (before.audioPackets + before.videoPackets));
+    if (lost + got === 0) return 'unknown';
+    const ratio = lost / (lost + got);
+    return ratio < 0.02 ? 'good' : ratio < 0.08 ? 'fair' : 'poor';
 }
