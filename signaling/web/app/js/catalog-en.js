@@ -109,4 +109,9 @@ export default {
     'quality.fair': 'Unsteady link',
     'quality.poor': 'Poor link',
     'quality.unknown': 'Link not known yet',
+    'chair.tileMuteUnit': 'Mute the unit',
+    'chair.tileHandOver': 'Hand over the chair',
+    'chair.timeLimit': 'Time per speaker',
+    'chair.noLimit': 'No limit',
+    'chair.minutes': '{minutes} min',
 };

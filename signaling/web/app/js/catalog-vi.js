@@ -109,4 +109,9 @@ export default {
     'quality.fair': 'Đường truyền chập chờn',
     'quality.poor': 'Đường truyền kém',
     'quality.unknown': 'Chưa rõ đường truyền',
+    'chair.tileMuteUnit': 'Tắt tiếng đơn vị',
+    'chair.tileHandOver': 'Trao quyền chủ trì',
+    'chair.timeLimit': 'Thời gian mỗi lượt phát biểu',
+    'chair.noLimit': 'Không giới hạn',
+    'chair.minutes': '{minutes} phút',
 };

@@ -169,6 +169,9 @@ function statusText() {
     }
     const s = myStatus(state);
     if (rollCallAsksMe(state)) return t('rollCall.asked');
+    if (s.governed && s.hasFloor && s.floorEndsAt) {
+        return t('status.floorLeft', {seconds: Math.max(0, Math.round((s.floorEndsAt - Date.now()) / 1000))});
+    }
     if (s.governed && s.hasFloor) return t('status.floor');
     if (s.governed && s.handRaised) return t('status.handRaised');
     if (s.governed && state.meeting.state === 'in_session' && !s.heard && !s.isChair) return t('status.muted');
@@ -220,6 +223,10 @@ function tileActions(p) {
     if (p.unit) {
         buttons.push(button('chair.tileUnmute', 'unmuteUnit', {unit: p.unit}));
         buttons.push(button('chair.tileSpotlight', 'spotlight', {unit: p.unit}));
+    }
+    if (p.unit) buttons.push(button('chair.tileMuteUnit', 'muteUnit', {unit: p.unit}));
+    if (p.subject && (p.role === 'delegate' || p.role === 'chair')) {
+        buttons.push(button('chair.tileHandOver', 'handOverChair', {subject: p.subject}));
     }
     buttons.push(button('chair.tileRemove', 'removeParticipant', {participantId: p.id}));
     return element('div', {class: 'row'}, buttons);
@@ -282,8 +289,8 @@ function exportAttendance() {
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
-// Every two seconds: the quality marks from what arrived since the last sample, and the board
-// (a "reconnecting" unit turns absent after a while).
+// Every two seconds the quality marks from what arrived since the last sample; the page is drawn
+// again every second anyway (the floor's time left; a "reconnecting" unit turns absent).
 async function sampleQuality() {
     if (media && state.connection === 'joined') {
         const now = await media.receiveStats();
@@ -323,11 +330,20 @@ function render() {
 
 // --- wiring
 
+function fillTimeLimits() {
+    const select = $('chair-time-limit');
+    const current = select.value;
+    select.replaceChildren(...[0, 2, 3, 5, 10].map((m) => element('option', {value: String(m)},
+        [m === 0 ? t('chair.noLimit') : t('chair.minutes', {minutes: m})])));
+    if (current) select.value = current;
+}
+
 function bind() {
     $('lang').addEventListener('click', () => {
         t = createTranslator(t.language === 'vi' ? 'en' : 'vi');
         localStorage.setItem('vcb.lang', t.language);
         translateStatic();
+        fillTimeLimits();
         render();
     });
     $('join-form').addEventListener('submit', startJoin);
@@ -363,7 +379,19 @@ function bind() {
     });
     $('ctl-roll-call').addEventListener('click', () => command('confirmRollCall'));
     $('attendance-export').addEventListener('click', exportAttendance);
-    setInterval(sampleQuality, 2000);
+    fillTimeLimits();
+    $('chair-time-limit').addEventListener('change', () => {
+        const minutes = Number($('chair-time-limit').value);
+        // Warned 30 s before the end (or at half time for short limits).
+        command('setSpeakerTimeLimit', minutes === 0 ? {limitSeconds: null}
+            : {limitSeconds: minutes * 60, warningSeconds: Math.min(30, minutes * 30)});
+    });
+    let ticks = 0;
+    setInterval(() => {
+        ticks += 1;
+        if (ticks % 2 === 0) sampleQuality();
+        else if (state.connection !== 'idle') render();
+    }, 1000);
 }
 
 async function main() {

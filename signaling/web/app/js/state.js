@@ -75,6 +75,7 @@ export function reduce(state, message) {
                 queue: message.queue || [],
                 speakers: message.speakers || [],
                 activeSpeaker: message.activeSpeaker ?? null,
+                floorEndsAt: message.floorEndsAt ?? null,  // ms since the epoch, with a time limit
             }};
         case 'meetingEvent': {
             const events = state.events.concat([message]);
@@ -116,6 +117,7 @@ export function myStatus(state) {
         governed: true,
         isChair: me.subject !== undefined && me.subject === m.chair,
         hasFloor: myUnit !== undefined && m.floor === myUnit,
+        floorEndsAt: myUnit !== undefined && m.floor === myUnit ? m.floorEndsAt : null,
         heard: m.speakers.includes(me.id),
         handRaised: myUnit !== undefined && m.queue.some((h) => h.unit === myUnit),
         inLobby: m.state === 'open',
