@@ -51,6 +51,7 @@ cat <<MSG
 
 vcbridge is running (pid $(cat "$pidfile"), log: $log).
 
+  Web client:             http://$listen/   (join a meeting; docs/web-client.md)
   Demo page (publish your camera, watch the meeting):  http://$listen/demo
   WHIP ingest:            POST http://$listen/whip/demo
   WHEP programme:         POST http://$listen/whep/demo

@@ -2,6 +2,7 @@
 
 #include "sfu/core/Metrics.hpp"
 #include "signaling/web/DemoPage.hpp"
+#include "signaling/web/WebApp.hpp"
 
 namespace vcb::signaling {
 
@@ -38,12 +39,12 @@ SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig 
         res.respond(std::move(r));
     });
     router.addStatic("/demo", "text/html; charset=utf-8", std::string(demoPageHtml()));
-    router.add({http::verb::get}, "/", [](HttpRequest, HttpResponder res) {
-        HttpResponse r;
-        r.status = http::status::found;
-        r.header("Location", "/demo");
-        res.respond(std::move(r));
-    });
+    // The web client (signaling/web/app): its page at "/", its scripts and styles under /app/.
+    for (const EmbeddedFile& f : webAppFiles()) {
+        const std::string body(f.body);
+        if (f.path == "index.html") router.addStatic("/", std::string(f.contentType), body);
+        router.addStatic("/app/" + std::string(f.path), std::string(f.contentType), body);
+    }
     whipWhep_.registerRoutes(router);
     router.addWebSocket("/ws", ws_);
     if (meetings_) meetings_->registerRoutes(router);

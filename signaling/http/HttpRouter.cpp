@@ -234,6 +234,10 @@ HttpRouter::Match HttpRouter::resolve(HttpRequest& request, bool webSocketUpgrad
             HttpResponse res;
             res.contentType = best->contentType;
             res.body = best->body;
+            // Embedded pages and scripts change with the binary: revalidate rather than keep a
+            // stale script after an upgrade, and never let a browser guess another type.
+            res.header("Cache-Control", "no-cache");
+            res.header("X-Content-Type-Options", "nosniff");
             return respondWith(std::move(res));
         }
         Match m;

@@ -61,9 +61,12 @@ function withTimeout(promise, ms, what) {
 }
 
 class Server {
-  constructor(binary, rtcPorts) {
+  // extraArgs: more command-line arguments (a --config file, say).
+  constructor(binary, rtcPorts, extraArgs = []) {
     this.binary = binary;
     this.rtcPorts = rtcPorts;
+    this.extraArgs = extraArgs;
+    this.listen = '127.0.0.1:0';
     this.proc = null;
     this.lines = [];
     this.exited = null;
@@ -76,7 +79,9 @@ class Server {
 
   // Resolves with the base URL from the single "vcbridge listening on ..." line.
   start() {
-    const args = ['--listen', '127.0.0.1:0', '--media-ip', '127.0.0.1', '--rtc-ports', this.rtcPorts];
+    this.exited = null;
+    const args = ['--listen', this.listen, '--media-ip', '127.0.0.1', '--rtc-ports', this.rtcPorts,
+      ...this.extraArgs];
     log(`starting ${this.binary} ${args.join(' ')}`);
     this.proc = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     activeServer = this;
@@ -85,7 +90,12 @@ class Server {
       out.on('line', (line) => {
         this.remember('out', line);
         const m = /^vcbridge listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/.exec(line);
-        if (m) resolve(m[1]);
+        if (m) {
+          // A restart (start() again after stop()) listens on the same port, so that pages
+          // can come back to the address they know.
+          this.listen = `127.0.0.1:${m[2]}`;
+          resolve(m[1]);
+        }
       });
       readline.createInterface({ input: this.proc.stderr }).on('line', (l) => this.remember('err', l));
       this.proc.on('error', (err) => reject(new Error(`cannot start server: ${err.message}`)));

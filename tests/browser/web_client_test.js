@@ -1,0 +1,265 @@
+// The web client (signaling/web/app, served at "/") end to end in headless Debian Chromium with
+// fake devices: a chair and two units in three browser contexts join a government meeting by
+// filling in the join page (auth: dev). The chair opens the session from its panel; a unit raises
+// its hand from its controls; the chair sees it in the queue and gives the floor. Then, at the
+// other unit's page: the programme shows the speaker's picture (frames decoded in the programme
+// <video>), its audio arrives, its hand is no longer in the queue; after the chair takes the floor
+// back, its audio stops arriving while the chair's keeps coming. The chair lets the unit talk from
+// its tile and mutes everyone; a roll call answered by one unit and not the other shows on the
+// chair's panel.
+//
+// With --scenario reconnect: two pages in a plain meeting; the server is stopped and started again
+// on the same port; both pages come back into the meeting by themselves (showing "reconnecting"
+// meanwhile) and decode each other's video again.
+//
+// Usage: node web_client_test.js <vcbridge> [--scenario floor|reconnect] [--chromium PATH] [--rtc-ports A-B]
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const {
+  CHROMIUM_ARGS, Server, attachPageLogging, log, runMain, sleep, withTimeout,
+} = require('./harness');
+
+const OVERALL_DEADLINE_MS = 150000;
+const STEP_TIMEOUT_MS = 20000;
+const MEETING = 'giao-ban';
+const CHAIR = { name: 'Chủ tịch tỉnh', unit: 'thanh-son', role: 'chair' };
+const SPEAKER = { name: 'TP Thanh Sơn', unit: 'thanh-son.tp-thanh-son', role: 'delegate' };
+const LISTENER = { name: 'Phường Quang Trung', unit: 'thanh-son.p-quang-trung', role: 'delegate' };
+
+function parseArgs(argv) {
+  const opts = { server: null, chromium: '/usr/bin/chromium', rtcPorts: null, scenario: 'floor' };
+  for (let i = 0; i < argv.length; ++i) {
+    const a = argv[i];
+    if (a === '--chromium') opts.chromium = argv[++i];
+    else if (a === '--scenario') opts.scenario = argv[++i];
+    else if (a === '--rtc-ports') opts.rtcPorts = argv[++i];
+    else if (!a.startsWith('--') && opts.server === null) opts.server = a;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!opts.server) throw new Error('usage: web_client_test.js <vcbridge> [--scenario floor|reconnect] [--chromium PATH] [--rtc-ports A-B]');
+  if (!['floor', 'reconnect'].includes(opts.scenario)) throw new Error(`unknown scenario ${opts.scenario}`);
+  if (opts.rtcPorts === null) {
+    const base = 20000 + 200 * Math.floor(Math.random() * 200);
+    opts.rtcPorts = `${base}-${base + 199}`;
+  }
+  return opts;
+}
+
+function writeConfig(dir) {
+  const units = path.resolve(__dirname, '../../deploy/units.yaml');
+  const config = path.join(dir, 'vcbridge.yaml');
+  fs.writeFileSync(config, [
+    `units_file: ${units}`,
+    'meetings:',
+    `  - id: ${MEETING}`,
+    '    title: Giao ban trực tuyến',
+    '    convening_unit: thanh-son',
+    `    chair: ${CHAIR.name}`,
+    '    scheduled_start: 2026-01-05T01:00:00Z',
+    '',
+  ].join('\n'));
+  return config;
+}
+
+// Polls `probe` until it returns a truthy value; throws with `what` after STEP_TIMEOUT_MS.
+async function until(what, probe) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let last;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last;
+    await sleep(250);
+  }
+  throw new Error(`within ${STEP_TIMEOUT_MS} ms: ${what}`);
+}
+
+async function joinPage(context, baseUrl, who, meeting = MEETING) {
+  const page = await context.newPage();
+  attachPageLogging(page, who.name);
+  await page.goto(`${baseUrl}/?meeting=${meeting}`);
+  await page.fill('#join-name', who.name);
+  await page.fill('#join-unit', who.unit);
+  await page.selectOption('#join-role', who.role);
+  // The preview shows the fake camera before entering.
+  await until(`${who.name}: camera preview`, () =>
+    page.evaluate(() => document.getElementById('preview').videoWidth > 0));
+  await page.click('#join-submit');
+  await until(`${who.name}: in the meeting`, () =>
+    page.evaluate(() => window.vcbClient.state().connection === 'joined'));
+  return page;
+}
+
+const meetingState = (page) => page.evaluate(() => window.vcbClient.state().meeting);
+const myId = (page) => page.evaluate(() => window.vcbClient.state().me.id);
+const received = (page) => page.evaluate(() => window.vcbClient.receiveStats());
+
+async function audioFrom(page, participantId) {
+  const s = await received(page);
+  return (s[participantId] && s[participantId].audioPackets) || 0;
+}
+
+async function floorScenario(contexts, baseUrl) {
+    const chair = await joinPage(contexts[0], baseUrl, CHAIR);
+    const speaker = await joinPage(contexts[1], baseUrl, SPEAKER);
+    const listener = await joinPage(contexts[2], baseUrl, LISTENER);
+    const [chairId, speakerId] = [await myId(chair), await myId(speaker)];
+
+    // The lobby: the chair's panel offers to open the session; the others wait.
+    await until('chair panel shown', () => chair.isVisible('#chair-panel'));
+    if ((await meetingState(listener)).state !== 'open') throw new Error('the meeting is not in its lobby');
+    await chair.click('#chair-start');
+    await until('session started at the listener', async () => (await meetingState(listener)).state === 'in_session');
+    log('session started');
+
+    // The chair's audio arrives; the speaker's does not (it has no floor yet).
+    const speakerBefore = await audioFrom(listener, speakerId);
+    await until('chair heard at the listener', async () => (await audioFrom(listener, chairId)) > 50);
+    await sleep(1500);
+    const speakerSilent = (await audioFrom(listener, speakerId)) - speakerBefore;
+    if (speakerSilent > 5) throw new Error(`${speakerSilent} audio packets of a unit without the floor arrived`);
+
+    // Raise hand -> the chair's queue -> grant.
+    await speaker.click('#ctl-hand');
+    await until('hand in the chair\'s queue', () => chair.evaluate((unit) => {
+      const hand = window.vcbClient.state().meeting.queue.find((h) => h.unit === unit);
+      return hand && [...document.querySelectorAll('#queue li')].some((li) => li.textContent.includes(hand.unitName));
+    }, SPEAKER.unit));
+    await chair.click('#queue li button');  // the first button of the first hand: give the floor
+    await until('floor given, hand cleared', async () => {
+      const m = await meetingState(listener);
+      return m.floor === SPEAKER.unit && m.queue.length === 0;
+    });
+    log('floor granted');
+    await until('the speaker\'s status says it has the floor', () =>
+      speaker.evaluate(() => document.getElementById('status').textContent.length > 0 &&
+                             window.vcbClient.state().meeting.floor === window.vcbClient.state().me.unit));
+
+    // At the listener: the programme is the speaker's picture, decoded; its audio arrives.
+    await until('programme shows the speaker', () => listener.evaluate((id) => {
+      const v = document.getElementById('programme');
+      return v.srcObject && v.srcObject.id === id && v.getVideoPlaybackQuality().totalVideoFrames > 30;
+    }, speakerId));
+    const heardFrom = await audioFrom(listener, speakerId);
+    await until('speaker heard at the listener', async () => (await audioFrom(listener, speakerId)) > heardFrom + 50);
+    log('speaker seen in the programme and heard');
+
+    // Revoke: the speaker's audio stops, the chair's goes on.
+    await chair.click('#chair-revoke');
+    await until('floor returned', async () => (await meetingState(listener)).floor === null);
+    await sleep(1000);  // packets already on the wire
+    const [s0, c0] = [await audioFrom(listener, speakerId), await audioFrom(listener, chairId)];
+    await sleep(2000);
+    const [s1, c1] = [await audioFrom(listener, speakerId), await audioFrom(listener, chairId)];
+    if (s1 - s0 > 5) throw new Error(`${s1 - s0} audio packets of the speaker arrived after revoke`);
+    if (c1 - c0 < 50) throw new Error(`only ${c1 - c0} audio packets of the chair in 2 s after revoke`);
+    log(`after revoke: speaker +${s1 - s0}, chair +${c1 - c0} audio packets in 2 s`);
+
+    // A discussion: the chair lets the speaker's unit talk from its tile, then mutes everyone.
+    await chair.click(`article[aria-label="${SPEAKER.name}"] button:has-text("Cho nói")`);
+    const u0 = await audioFrom(listener, speakerId);
+    await until('unmuted unit heard', async () => (await audioFrom(listener, speakerId)) > u0 + 50);
+    await chair.click('#chair-mute-all');
+    await until('mute all reached the listener', async () => {
+      const m = await meetingState(listener);
+      return !m.speakers.includes(speakerId);
+    });
+    await sleep(1000);
+    const m0 = await audioFrom(listener, speakerId);
+    await sleep(2000);
+    const m1 = await audioFrom(listener, speakerId);
+    if (m1 - m0 > 5) throw new Error(`${m1 - m0} audio packets of the speaker arrived after mute all`);
+    log('unmute from the tile and mute all work');
+
+    // Roll call: the listener confirms, the speaker does not; the chair's panel counts it.
+    await chair.click('#chair-roll-call');
+    try {
+      await until('the listener is asked', () => listener.isVisible('#ctl-roll-call'));
+    } catch (e) {
+      const seen = await listener.evaluate(() => ({
+        events: window.vcbClient.state().events.slice(-5), error: window.vcbClient.state().lastError,
+      }));
+      log(`the listener's last events: ${JSON.stringify(seen)}`);
+      throw e;
+    }
+    await listener.click('#ctl-roll-call');
+    const summary = await until('the chair sees one confirmation', async () => {
+      const text = await chair.textContent('#roll-call-summary');
+      return /^Điểm danh: 1\/\d+/.test(text) ? text : null;
+    });
+    const answered = await chair.evaluate(() => {
+      const events = window.vcbClient.state().events;
+      return events.filter((e) => e.event === 'roll_call_confirmed').map((e) => e.unit);
+    });
+    if (answered.length !== 1 || answered[0] !== LISTENER.unit) throw new Error(`confirmed: ${answered}`);
+    if (!(await speaker.isVisible('#ctl-roll-call'))) throw new Error('the speaker was not asked');
+    log(`roll call at the chair: "${summary}"`);
+}
+
+const videoFrom = async (page, participantId) => {
+  const s = await received(page);
+  return (s[participantId] && s[participantId].videoFrames) || 0;
+};
+
+async function reconnectScenario(contexts, baseUrl, server) {
+  const a = await joinPage(contexts[0], baseUrl, SPEAKER, 'thu-nghiem');
+  const b = await joinPage(contexts[1], baseUrl, LISTENER, 'thu-nghiem');
+  const seesTheOther = async (page, other) => {
+    const id = await myId(other);
+    const before = await videoFrom(page, id);
+    await until('video of the other page', async () => (await videoFrom(page, id)) > before + 20);
+  };
+  await seesTheOther(a, b);
+  await seesTheOther(b, a);
+  const [oldA, oldB] = [await myId(a), await myId(b)];
+  log('both pages decode each other; restarting the server');
+  await server.stop();
+  await until('both pages say they are reconnecting', async () =>
+    (await a.evaluate(() => window.vcbClient.state().connection)) === 'reconnecting' &&
+    (await b.evaluate(() => window.vcbClient.state().connection)) === 'reconnecting' &&
+    (await a.textContent('#status')).length > 0);
+  const restarted = Date.now();
+  await server.start();
+  for (const page of [a, b]) {
+    await until('back in the meeting', () => page.evaluate(() => window.vcbClient.state().connection === 'joined'));
+  }
+  if ((await myId(a)) === oldA || (await myId(b)) === oldB) throw new Error('no new session after the restart');
+  await seesTheOther(a, b);
+  await seesTheOther(b, a);
+  log(`both pages back and decoding each other ${((Date.now() - restarted) / 1000).toFixed(1)} s after the restart`);
+}
+
+async function run(opts) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vcb-web-client-'));
+  const server = new Server(opts.server, opts.rtcPorts, ['--config', writeConfig(dir)]);
+  let browser = null;
+  let ok = false;
+  try {
+    const baseUrl = await server.start();
+    const { chromium } = require('playwright-core');
+    browser = await chromium.launch({ executablePath: opts.chromium, headless: false, args: CHROMIUM_ARGS, timeout: 30000 });
+    const contexts = [];
+    for (let i = 0; i < 3; ++i) {
+      const c = await browser.newContext();
+      c.setDefaultTimeout(15000);
+      await c.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+      contexts.push(c);
+    }
+    if (opts.scenario === 'reconnect') await reconnectScenario(contexts, baseUrl, server);
+    else await floorScenario(contexts, baseUrl);
+    ok = true;
+    log('PASS');
+  } catch (err) {
+    log(`FAIL: ${err.message}`);
+    server.dumpLog();
+  } finally {
+    if (browser) await withTimeout(browser.close(), 10000, 'chromium close').catch((e) => log(e.message));
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return ok;
+}
+
+runMain(parseArgs, run, OVERALL_DEADLINE_MS);
