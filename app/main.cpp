@@ -109,8 +109,9 @@ vcb::rooms::MeetingDefinition toDefinition(const vcb::app::ConfiguredMeeting& c)
 std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
     const vcb::app::ConfiguredMeeting& spec, const vcb::rooms::UnitTree& tree, std::string& error) {
     using vcb::rooms::policy::MeetingUnit;
-    const auto toMeetingUnit = [](const vcb::rooms::Unit& u) {
-        return MeetingUnit{u.id, u.name, u.tier};
+    const auto toMeetingUnit = [&tree](const vcb::rooms::Unit& u) {
+        const vcb::rooms::Unit* parent = tree.parent(u);
+        return MeetingUnit{u.id, u.name, u.tier, parent ? parent->id : std::string()};
     };
     vcb::rooms::policy::MeetingInfo info;
     info.id = spec.id;

@@ -431,6 +431,7 @@ std::optional<Participant> readParticipant(FieldReader& outer, const json::value
     }
     p.unit = r.optionalString("unit", kMaxUnitIdBytes).value_or("");
     p.role = r.optionalString("role", kMaxRoleBytes).value_or("");
+    p.subject = r.optionalString("subject", kMaxSubjectBytes).value_or("");
     if (const json::value* tracks = r.find("tracks")) {
         if (!tracks->is_array() || tracks->get_array().size() > kMaxTracksPerParticipant) {
             r.fail("participant 'tracks' must be an array of at most 64 tracks");
@@ -477,6 +478,14 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
                 auto p = readParticipant(r, pv);
                 if (!p) break;
                 m.participants.push_back(std::move(*p));
+            }
+        }
+        if (const json::value* u = o.if_contains("units"); u && u->is_array()) {
+            for (const json::value& e : u->get_array()) {
+                if (!e.is_object()) continue;
+                const json::object& unit = e.get_object();
+                m.units.push_back({optString(unit, "id"), optString(unit, "name"),
+                                   optInt(unit, "tier"), optString(unit, "parent")});
             }
         }
         return finish<ServerMessage>(r, env, std::move(m));
@@ -563,6 +572,9 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
                 if (e.is_string()) m.speakers.emplace_back(e.get_string());
         }
         m.activeSpeaker = optNullableString(o, "activeSpeaker");
+        if (const json::value* e = o.if_contains("floorEndsAt"); e && e->is_int64()) {
+            m.floorEndsAt = e->get_int64();
+        }
         return finish<ServerMessage>(r, env, std::move(m));
     }
     if (t == "meetingEvent") {
@@ -608,6 +620,7 @@ json::object participantToJson(const Participant& p) {
     o["displayName"] = p.displayName;
     if (!p.unit.empty()) o["unit"] = p.unit;
     if (!p.role.empty()) o["role"] = p.role;
+    if (!p.subject.empty()) o["subject"] = p.subject;
     json::array tracks;
     tracks.reserve(p.tracks.size());
     for (const Track& t : p.tracks) tracks.emplace_back(trackToJson(t));
@@ -751,6 +764,16 @@ std::string serialize(const ServerMessage& message) {
                            list.emplace_back(participantToJson(p));
                        }
                        o["participants"] = std::move(list);
+                       if (!m.units.empty()) {
+                           json::array units;
+                           for (const auto& u : m.units) {
+                               units.emplace_back(json::object{{"id", u.id},
+                                                               {"name", u.name},
+                                                               {"tier", u.tier},
+                                                               {"parent", u.parent}});
+                           }
+                           o["units"] = std::move(units);
+                       }
                        putRequestId(o, m.requestId);
                    },
                    [&](const PublishAnswer& m) {
@@ -802,6 +825,8 @@ std::string serialize(const ServerMessage& message) {
                        o["queue"] = std::move(queue);
                        o["speakers"] = idsToJson(m.speakers);
                        o["activeSpeaker"] = orNull(m.activeSpeaker);
+                       o["floorEndsAt"] =
+                           m.floorEndsAt ? json::value(*m.floorEndsAt) : json::value(nullptr);
                    },
                    [&](const MeetingEventMessage& m) {
                        o["seq"] = m.seq;

@@ -13,6 +13,7 @@ struct Participant {
     std::vector<Track> tracks;
     std::string unit;  // the unit it speaks for; "" = none
     std::string role;  // chair, delegate, room, observer, technician or recorder; "" = not sent
+    std::string subject;  // government meetings: the identity (token `sub`); "" = not sent
 
     bool operator==(const Participant&) const = default;
 };

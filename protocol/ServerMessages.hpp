@@ -15,10 +15,19 @@ namespace vcb::protocol {
 
 // type "joined": participants = everyone else already in the meeting
 struct Joined {
+    // Government meetings: one of the meeting's units (convening first, then invited).
+    struct Unit {
+        std::string id;
+        std::string name;
+        std::int64_t tier = 0;  // depth of its tier in the unit tree (0 = the root tier)
+        std::string parent;     // "" for a root
+        bool operator==(const Unit&) const = default;
+    };
     std::string participantId;
     std::string meeting;
     std::vector<Participant> participants;
     std::optional<std::int64_t> requestId;
+    std::vector<Unit> units;  // empty (not sent) for other meetings
     bool operator==(const Joined&) const = default;
 };
 
@@ -95,6 +104,7 @@ struct MeetingStateMessage {
     std::vector<Hand> queue;
     std::vector<std::string> speakers;         // participant ids whose audio is forwarded
     std::optional<std::string> activeSpeaker;  // the participant speaking now, or null
+    std::optional<std::int64_t> floorEndsAt;   // the floor's time limit (ms since the epoch), or null
     bool operator==(const MeetingStateMessage&) const = default;
 };
 // type "meetingEvent": one event of the meeting's minutes (docs/meeting-policy.md)

@@ -131,8 +131,7 @@ std::shared_ptr<LiveMeeting> Conference::findOrCreateMeeting(const std::string& 
             [m, info = definition->second, before = config_.lobbyOpensBefore, journal] {
                 m->govern(info, before, journal);
             });
-        // Its record is now being written by this live meeting: a later re-creation (after a
-        // restart) restores from the store, not from the definition's copy.
+        // The live meeting carries the record on; removeIfEmpty hands it back.
         definition->second.restored.reset();
     }
     meetings_.emplace(id, m);
@@ -146,6 +145,10 @@ void Conference::defineGovernmentMeeting(policy::MeetingInfo info) {
         std::any_of(config_.governmentMeetings.begin(), config_.governmentMeetings.end(),
                     [&](const policy::MeetingInfo& g) { return g.id == info.id; });
     if (configured) return;  // the config's definition is live and permanent
+    // The record of an earlier live time of the meeting stays with its new definition.
+    if (auto it = defined_.find(info.id); it != defined_.end() && !info.restored) {
+        info.restored = std::move(it->second.restored);
+    }
     std::string id = info.id;
     defined_.insert_or_assign(std::move(id), std::move(info));
 }
@@ -153,12 +156,6 @@ void Conference::defineGovernmentMeeting(policy::MeetingInfo info) {
 void Conference::forgetGovernmentMeeting(const std::string& id) {
     std::lock_guard lock(mutex_);
     defined_.erase(id);
-    // A defined meeting stays live while empty (its policy is its state); forgotten, it goes
-    // once empty, checked on its worker (posted, never waited for).
-    auto it = meetings_.find(id);
-    if (it != meetings_.end()) {
-        it->second->worker().post([this, m = it->second] { removeIfEmpty(m); });
-    }
 }
 
 bool Conference::governmentMeetingDefined(const std::string& id) const {
@@ -172,9 +169,12 @@ void Conference::removeIfEmpty(const std::shared_ptr<LiveMeeting>& m) {
         std::lock_guard lock(mutex_);
         auto it = meetings_.find(m->id());
         if (it == meetings_.end() || it->second != m) return;
-        // A government meeting defined over REST keeps its policy (state, floor, attendance)
-        // while nobody is connected, like a configured one, until it is forgotten.
-        if (defined_.count(m->id()) != 0) return;
+        // A government meeting defined over REST goes while nobody is connected; its record
+        // (state, lock, removals, attendance, roll calls) comes back with its next join. On the
+        // meeting's worker, as its policy is.
+        if (auto d = defined_.find(m->id()); d != defined_.end()) {
+            d->second.restored = m->policyRecord(policy::Clock::now());
+        }
         meetings_.erase(it);
         --workerLoad_[m->workerIndex()];
     }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "rooms/policy/EventLog.hpp"
+#include "rooms/policy/Identity.hpp"
 #include "rooms/policy/PolicyError.hpp"
 
 namespace vcb::rooms {
@@ -59,6 +60,9 @@ struct FloorView {
     std::vector<Hand> queue;                   // in order of raising
     std::vector<std::string> speakers;         // participants whose audio is forwarded now
     std::optional<std::string> activeSpeaker;  // the participant speaking now (audio levels)
+    std::optional<int64_t> floorEndsAtMs;      // the floor's time limit ends (ms since the epoch)
+    // The meeting's units (convening first, then invited), only in the view sent on joining.
+    std::vector<policy::MeetingUnit> units;
     std::vector<policy::Event> events;         // what this change logged (empty on join)
 };
 

@@ -88,6 +88,11 @@ void LiveMeeting::govern(const policy::MeetingInfo& info, std::chrono::milliseco
     }
 }
 
+std::optional<policy::RestoredRecord> LiveMeeting::policyRecord(policy::TimePoint now) const {
+    if (!floor_) return std::nullopt;
+    return floor_->policy().record(now);
+}
+
 void LiveMeeting::onTick() {
     if (!floor_) return;
     const policy::TimePoint now = policy::Clock::now();
@@ -300,7 +305,11 @@ void LiveMeeting::join(Participant p, std::shared_ptr<MeetingObserver> observer,
     people_[p.id] = Person{std::move(observer), p.kind, {}, {}};
     broadcast({MeetingEvent::Type::ParticipantJoined, p, {}, {}}, p.id);
     if (governed) {
-        result.floor = std::make_shared<const FloorView>(floor_->view({}));
+        FloorView v = floor_->view({});
+        v.units.push_back(floor_->policy().info().convening);
+        v.units.insert(v.units.end(), floor_->policy().info().invited.begin(),
+                       floor_->policy().info().invited.end());
+        result.floor = std::make_shared<const FloorView>(std::move(v));
         done(std::move(result));
         applyFloor(std::move(admitted));
         return;

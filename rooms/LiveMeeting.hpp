@@ -46,6 +46,9 @@ class LiveMeeting final : public sfu::Router::Listener {
                 std::shared_ptr<MeetingJournal> journal = nullptr);
     // The governed meeting's timer period: lobby opening, speaker time limits, active speaker.
     static constexpr uint32_t kTickMs = 250;
+    // A government meeting's record as its policy stands (to carry on after it went empty);
+    // nullopt for other meetings.
+    std::optional<policy::RestoredRecord> policyRecord(policy::TimePoint now) const;
     // Closes every participant's media (DTLS close_notify) and the router; the meeting is done.
     void close(const char* reason);
 

@@ -109,6 +109,7 @@ FloorView MeetingFloor::view(std::vector<policy::Event> events) const {
         if (audible) v.speakers.push_back(session);
     }
     v.activeSpeaker = policy_.activeSpeaker();
+    if (auto ends = policy_.floor().holderEndsAt()) v.floorEndsAtMs = policy::toEpochMs(*ends);
     v.events = std::move(events);
     return v;
 }

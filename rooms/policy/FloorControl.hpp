@@ -68,6 +68,11 @@ class FloorControl {
     bool isMuted(const std::string& session) const { return muted_.count(session) != 0; }
     bool handRaised(const std::string& unit) const;
     std::optional<std::chrono::milliseconds> timeLimit() const { return limit_; }
+    // When the current holder's floor ends by its time limit; nullopt: no holder or no limit.
+    std::optional<TimePoint> holderEndsAt() const {
+        if (!holder_ || !holderLimit_) return std::nullopt;
+        return holder_->grantedAt + *holderLimit_;
+    }
     // The unit whose video is the programme by floor rules: spotlight, else the floor holder.
     std::optional<std::string> programmeUnit() const;
 

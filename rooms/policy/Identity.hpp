@@ -23,6 +23,7 @@ struct MeetingUnit {
     std::string id;
     std::string name;
     size_t tier = 0;  // depth of its tier in the unit tree (0 = the root tier), as rooms::Unit
+    std::string parent = {};  // the parent unit's id; "" for a root
 };
 
 // Who is connecting: from the join credentials.

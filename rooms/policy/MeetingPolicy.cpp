@@ -54,6 +54,16 @@ void MeetingPolicy::restore(const RestoredRecord& record) {
     rollCall_.restore(record.rollCalls);
 }
 
+RestoredRecord MeetingPolicy::record(TimePoint now) const {
+    RestoredRecord r;
+    r.state = state_;
+    r.locked = locked_;
+    r.removed = removed_;
+    r.attendance = attendance_.rows(now);
+    r.rollCalls = rollCall_.records();
+    return r;
+}
+
 const Session* MeetingPolicy::findSession(const std::string& session) const {
     for (const Session& s : sessions_) {
         if (s.id == session) return &s;

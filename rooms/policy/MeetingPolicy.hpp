@@ -138,6 +138,8 @@ class MeetingPolicy {
     bool locked() const { return locked_; }
     const std::vector<Session>& sessions() const { return sessions_; }  // in join order
     const std::set<std::string>& removedSubjects() const { return removed_; }
+    // The meeting as restore() takes it back: state, lock, removals, attendance, roll calls.
+    RestoredRecord record(TimePoint now) const;
     const Session* findSession(const std::string& session) const;
     const MeetingUnit* findUnit(const std::string& unit) const;
     const std::vector<MeetingUnit>& units() const { return units_; }  // convening first

@@ -66,7 +66,8 @@ protocol::Track toProtocol(const rooms::TrackInfo& t) {
 
 protocol::Participant toProtocol(const rooms::Participant& p) {
     protocol::Participant out{
-        p.id, p.displayName, {}, p.unit, std::string(rooms::participantRoleName(p.role))};
+        p.id, p.displayName, {}, p.unit, std::string(rooms::participantRoleName(p.role)),
+        p.subject};
     for (const auto& t : p.tracks) out.tracks.push_back(toProtocol(t));
     return out;
 }
@@ -229,6 +230,11 @@ void WsClient::join(const protocol::Join& m) {
         }
         protocol::Joined joined{r.participantId, self->meetingId_, {}, requestId};
         for (const auto& p : r.others) joined.participants.push_back(toProtocol(p));
+        if (r.floor) {
+            for (const auto& u : r.floor->units) {
+                joined.units.push_back({u.id, u.name, static_cast<int64_t>(u.tier), u.parent});
+            }
+        }
         self->send(joined);
         if (r.floor) self->send(WsMeetingControl::state(*r.floor));
         if (subscribeNow) self->renegotiate();

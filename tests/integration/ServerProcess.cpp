@@ -51,6 +51,8 @@ std::string ServerProcess::findFreeUdpRange(int count) {
 bool ServerProcess::start(const std::string& binary, std::chrono::milliseconds timeout,
                           std::string* error) {
     rtcPorts_ = findFreeUdpRange(kRtcPortCount);
+    port_ = 0;  // a restart reports its own port
+    exitStatus_.reset();
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
         if (error) *error = "pipe failed";

@@ -236,7 +236,9 @@ TEST_F(MeetingRecordsAppTest, LiveMeetingIsRecordedAndContinuesAfterKill9) {
         get(port2, std::string("/api/meetings/") + kMeeting + "/attendance", adminToken);
     ASSERT_EQ(attendance.result(), http::status::ok) << attendance.body();
     std::map<std::string, json::object> units;
-    for (const auto& u : parseObject(attendance.body())["units"].as_array()) {
+    // Named: a range-for over a member of a temporary would dangle (the temporary dies first).
+    const json::object attendanceJson = parseObject(attendance.body());
+    for (const auto& u : attendanceJson.at("units").as_array()) {
         units[std::string(u.as_object().at("unit").as_string())] = u.as_object();
     }
     for (const char* unit : {"ts.a", "ts.b"}) {
@@ -258,7 +260,8 @@ TEST_F(MeetingRecordsAppTest, LiveMeetingIsRecordedAndContinuesAfterKill9) {
     auto events = get(port2, std::string("/api/meetings/") + kMeeting + "/events", adminToken);
     ASSERT_EQ(events.result(), http::status::ok);
     std::vector<std::string> types;
-    for (const auto& e : parseObject(events.body())["events"].as_array()) {
+    const json::object eventsJson = parseObject(events.body());
+    for (const auto& e : eventsJson.at("events").as_array()) {
         types.emplace_back(e.as_object().at("type").as_string());
     }
     // In order (a subsequence: other events, e.g. meeting_opened and more joins, in between).
@@ -287,7 +290,8 @@ TEST_F(MeetingRecordsAppTest, LiveMeetingIsRecordedAndContinuesAfterKill9) {
     bool reconnected = false;
     for (int i = 0; i < 100 && !reconnected; ++i) {
         auto att = get(port2, std::string("/api/meetings/") + kMeeting + "/attendance", adminToken);
-        for (const auto& u : parseObject(att.body())["units"].as_array()) {
+        const json::object attJson = parseObject(att.body());
+        for (const auto& u : attJson.at("units").as_array()) {
             const auto& o = u.as_object();
             if (o.at("unit") == "ts.b" && o.at("present") == true &&
                 o.at("reconnects").to_number<int64_t>() == 1)

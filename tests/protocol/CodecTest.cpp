@@ -367,9 +367,11 @@ TEST(CodecTest, MeetingStateAndEventRoundTrip) {
     st.queue = {{"thanh-son.tp-thanh-son", "Thành phố Thanh Sơn", 2, "del-2", 1764880000123}};
     st.speakers = {"p1", "p42"};
     st.activeSpeaker = "p42";
+    st.floorEndsAt = 1764880120123;
     const std::string text = serialize(ServerMessage{st});
     EXPECT_NE(text.find(R"("type":"meetingState")"), std::string::npos);
     EXPECT_NE(text.find(R"("activeSpeaker":"p42")"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("floorEndsAt":1764880120123)"), std::string::npos) << text;
     auto back = parseServerMessage(text);
     ASSERT_TRUE(back.ok()) << text;
     EXPECT_EQ(std::get<MeetingStateMessage>(back.value()), st);
@@ -379,6 +381,7 @@ TEST(CodecTest, MeetingStateAndEventRoundTrip) {
     const std::string lobbyText = serialize(ServerMessage{lobby});
     EXPECT_NE(lobbyText.find(R"("floor":null)"), std::string::npos) << lobbyText;
     EXPECT_NE(lobbyText.find(R"("activeSpeaker":null)"), std::string::npos) << lobbyText;
+    EXPECT_NE(lobbyText.find(R"("floorEndsAt":null)"), std::string::npos) << lobbyText;
     EXPECT_EQ(std::get<MeetingStateMessage>(parseServerMessage(lobbyText).value()), lobby);
 
     MeetingEventMessage ev{7,           1764880000999, "floor_granted",
@@ -387,6 +390,31 @@ TEST(CodecTest, MeetingStateAndEventRoundTrip) {
     auto evBack = parseServerMessage(evText);
     ASSERT_TRUE(evBack.ok()) << evText;
     EXPECT_EQ(std::get<MeetingEventMessage>(evBack.value()), ev);
+}
+
+// Government meetings: joined carries the meeting's units (UTF-8 names as they are) and each
+// participant its subject; other meetings send neither.
+TEST(CodecTest, JoinedWithUnitsAndSubjectsRoundTrip) {
+    Joined j;
+    j.participantId = "p1";
+    j.meeting = "giao-ban";
+    j.participants = {{"p2", "UBND xã Tân Lập", {}, "ts.tl", "room", "xa-tan-lap"}};
+    j.requestId = 4;
+    j.units = {{"ts", "Tỉnh Thanh Sơn", 1, "gov"}, {"ts.tl", "Xã Tân Lập", 2, "ts"}};
+    const std::string text = serialize(ServerMessage{j});
+    EXPECT_NE(text.find(R"("subject":"xa-tan-lap")"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"({"id":"ts.tl","name":"Xã Tân Lập","tier":2,"parent":"ts"})"),
+              std::string::npos)
+        << text;
+    auto back = parseServerMessage(text);
+    ASSERT_TRUE(back.ok()) << text;
+    EXPECT_EQ(std::get<Joined>(back.value()), j);
+
+    Joined plain{"p1", "demo", {{"p2", "Lan", {}, "", "", ""}}, std::nullopt};
+    const std::string plainText = serialize(ServerMessage{plain});
+    EXPECT_EQ(plainText.find("units"), std::string::npos) << plainText;
+    EXPECT_EQ(plainText.find("subject"), std::string::npos) << plainText;
+    EXPECT_EQ(std::get<Joined>(parseServerMessage(plainText).value()), plain);
 }
 
 TEST(CodecTest, PolicyErrorCodeNames) {

@@ -110,5 +110,38 @@ TEST_F(ConferenceDefineTest, AJoinBeforeTheLobbyOpensIsRefusedAndLeavesNoLiveMee
     EXPECT_EQ(now.floor->state, "open");
 }
 
+// A defined meeting that empties goes, and its next join finds the policy where it was: in
+// session, the removed identity still refused, the unit's attendance kept (one reconnect more).
+TEST_F(ConferenceDefineTest, ADefinedMeetingThatEmptiedCarriesOnFromItsRecord) {
+    ASSERT_TRUE(conference_.startError().empty()) << conference_.startError();
+    conference_.defineGovernmentMeeting(council("council", policy::Clock::now()));
+    JoinResult chair = join("council", "chair", "gov", policy::Role::Chair);
+    ASSERT_EQ(chair.error, RoomError::None) << chair.message;
+    JoinResult hanoi = join("council", "hanoi", "hn", policy::Role::Delegate);
+    ASSERT_EQ(hanoi.error, RoomError::None) << hanoi.message;
+    const auto command = [&](const std::string& actor, FloorCommand c) {
+        std::promise<policy::PolicyError> answer;
+        auto future = answer.get_future();
+        conference_.floorCommand("council", actor, std::move(c),
+                                   [&answer](policy::PolicyError e) { answer.set_value(e); });
+        EXPECT_EQ(future.wait_for(5s), std::future_status::ready);
+        return future.get();
+    };
+    ASSERT_EQ(command(chair.participantId, {FloorCommand::Type::StartSession, {}, {}}),
+              policy::PolicyError::None);
+    FloorCommand remove{FloorCommand::Type::RemoveParticipant, {}, hanoi.participantId};
+    ASSERT_EQ(command(chair.participantId, remove), policy::PolicyError::None);
+    conference_.leave("council", chair.participantId);
+    ASSERT_TRUE(meetingsBecome(0)) << "empty: gone";
+
+    // A PATCH meanwhile (a new definition) keeps the record.
+    conference_.defineGovernmentMeeting(council("council", policy::Clock::now() - 1min));
+    EXPECT_EQ(join("council", "hanoi", "hn", policy::Role::Delegate).detail, "removed");
+    JoinResult back = join("council", "chair", "gov", policy::Role::Chair);
+    ASSERT_EQ(back.error, RoomError::None) << back.message;
+    ASSERT_TRUE(back.floor);
+    EXPECT_EQ(back.floor->state, "in_session") << "not back in the lobby";
+}
+
 }  // namespace
 }  // namespace vcb::rooms
