@@ -10,6 +10,7 @@ import {Session} from './session.js';
 import {MediaLink, wantedTracks} from './media.js';
 import {pageParams, PUBLISHING_ROLES} from './identity.js';
 import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
+import {hallOverlay, hallJoinFields, keepPlaying} from './hall.js';
 
 const TILES_PER_PAGE = 12;
 const $ = (id) => document.getElementById(id);
@@ -59,10 +60,16 @@ function displayNameOf(participantId) {
 
 // --- join page
 
-async function preview() {
+function stopLocalMedia() {
     stopMeter();
+    stopMeter = () => {};
     if (localStream) localStream.getTracks().forEach((track) => track.stop());
     localStream = null;
+    $('preview').srcObject = null;
+}
+
+async function preview() {
+    stopLocalMedia();
     $('device-error').hidden = true;
     if (!window.isSecureContext || !navigator.mediaDevices) {
         showDeviceError(deviceErrorKey(null, false));
@@ -128,6 +135,8 @@ function onStatus(status, detail) {
     } else if (status === 'closed' || status === 'refused') {
         if (media) media.close();
         media = null;
+        streams.clear();
+        stopLocalMedia();
         setState({...state, connection: 'closed', closedReason: detail || state.closedReason});
     }
 }
@@ -312,8 +321,20 @@ function render() {
     $('meeting-state').hidden = !s.governed;
     if (s.governed) $('meeting-state').textContent = t(`state.${state.meeting.state}`);
 
+    // Closed for good (replaced by another tab, removed, ended, left): the notice, no controls.
+    const closed = state.connection === 'closed';
+    $('closed-notice').hidden = !closed;
+    if (closed) $('closed-notice').textContent = statusText();
+    $('meeting-controls').hidden = closed;
+    if (params.hall) {
+        const overlay = hallOverlay(state, t, statusText());
+        $('hall-unit').textContent = overlay.unit;
+        $('hall-state').textContent = overlay.status;
+    }
+
     const programme = programmeParticipant(state);
     attach($('programme'), programme ? streams.get(programme) : null);
+    if (params.hall) keepPlaying($('programme'));
     $('programme-name').textContent = programme ? displayNameOf(programme) : t('programme.none');
 
     const visible = new Set();
@@ -411,6 +432,13 @@ async function main() {
     await preview();
     await fillDevices();
     render();
+    const hall = params.hall ? hallJoinFields(params) : null;
+    if (hall) {
+        $('join-name').value = hall.name;
+        $('join-unit').value = hall.unit;
+        $('join-role').value = hall.role;
+        startJoin({preventDefault: () => {}});
+    }
 }
 
 // For the end-to-end tests and for a technician at the browser console: the page's state and
@@ -418,6 +446,7 @@ async function main() {
 window.vcbClient = {
     state: () => state,
     receiveStats: () => (media ? media.receiveStats() : Promise.resolve({})),
+    liveLocalTracks: () => (localStream ? localStream.getTracks().filter((track) => track.readyState === 'live').length : 0),
 };
 
 main();
