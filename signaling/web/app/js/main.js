@@ -325,7 +325,7 @@ function render() {
     const closed = state.connection === 'closed';
     $('closed-notice').hidden = !closed;
     if (closed) $('closed-notice').textContent = statusText();
-    $('meeting-controls').hidden = closed;
+    $('meeting').classList.toggle('closed', closed);
     if (params.hall) {
         const overlay = hallOverlay(state, t, statusText());
         $('hall-unit').textContent = overlay.unit;
