@@ -140,9 +140,9 @@ function attachPageLogging(page, name) {
 }
 
 // Collects what goes wrong in pages: console errors, uncaught page errors, failed requests and
-// HTTP answers >= 400 from the server under test. A scenario allows what it expects (allow(re),
-// matched against the problem's text, e.g. the WebSocket failures while the server restarts) and
-// calls check(), which throws on any other problem.
+// HTTP answers >= 400 from the server under test. A scenario allows what it expects (allow(re,
+// from, to): problems whose text matches re, noted between the times from and to in ms, e.g. the
+// WebSocket failures while the server restarts) and calls check(), which throws on any other.
 class PageProblems {
   constructor(serverUrl = null) {
     this.serverUrl = serverUrl;
@@ -151,7 +151,7 @@ class PageProblems {
   }
 
   watch(page, name) {
-    const note = (text) => this.problems.push(`${name}: ${text}`);
+    const note = (text) => this.problems.push({ text: `${name}: ${text}`, time: Date.now() });
     page.on('console', (msg) => { if (msg.type() === 'error') note(`console error: ${msg.text()}`); });
     page.on('pageerror', (err) => note(`page error: ${err.message}`));
     page.on('requestfailed', (req) => {
@@ -165,12 +165,13 @@ class PageProblems {
     });
   }
 
-  allow(re) {
-    this.allowed.push(re);
+  allow(re, from = 0, to = Infinity) {
+    this.allowed.push({ re, from, to });
   }
 
   unexpected() {
-    return this.problems.filter((p) => !this.allowed.some((re) => re.test(p)));
+    return this.problems.filter((p) => !this.allowed.some((a) => a.re.test(p.text) && p.time >= a.from && p.time <= a.to))
+      .map((p) => p.text);
   }
 
   check() {

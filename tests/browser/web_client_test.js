@@ -236,18 +236,19 @@ async function reconnectScenario(contexts, baseUrl, server) {
   await seesTheOther(b, a);
   const [oldA, oldB] = [await myId(a), await myId(b)];
   log('both pages decode each other; restarting the server');
+  const down = Date.now();
   await server.stop();
   await until('both pages say they are reconnecting', async () =>
     (await a.evaluate(() => window.vcbClient.state().connection)) === 'reconnecting' &&
     (await b.evaluate(() => window.vcbClient.state().connection)) === 'reconnecting' &&
     (await a.textContent('#status')).length > 0);
-  // While the server is down the pages' WebSocket connections fail, as expected.
-  problems.allow(/console error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed/);
   const restarted = Date.now();
   await server.start();
   for (const page of [a, b]) {
     await until('back in the meeting', () => page.evaluate(() => window.vcbClient.state().connection === 'joined'));
   }
+  // While the server was down the pages' WebSocket connections failed, as expected.
+  problems.allow(/console error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed/, down, Date.now());
   if ((await myId(a)) === oldA || (await myId(b)) === oldB) throw new Error('no new session after the restart');
   await seesTheOther(a, b);
   await seesTheOther(b, a);
