@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {hallOverlay, hallJoinFields} from '../../signaling/web/app/js/hall.js';
+import {hallOverlay, hallJoinFields, hallRetries} from '../../signaling/web/app/js/hall.js';
 import {createTranslator} from '../../signaling/web/app/js/i18n.js';
 import {pageParams} from '../../signaling/web/app/js/identity.js';
 
@@ -33,4 +33,11 @@ test('a hall page joins by itself only when its address says enough', () => {
     assert.deepEqual(hallJoinFields(pageParams('?mode=hall&meeting=m&unit=u')), {name: 'u', unit: 'u', role: 'room'});
     assert.deepEqual(hallJoinFields(pageParams('?meeting=m&unit=u&role=room&name=Hội%20trường')),
         {name: 'Hội trường', unit: 'u', role: 'room'});
+});
+
+test('a hall page tries again when it came too early, not when a person must act', () => {
+    assert.equal(hallRetries('refused', 'wrong_state'), true);
+    assert.equal(hallRetries('refused', 'meeting_not_found'), true);
+    for (const code of ['unauthorized', 'not_invited', 'removed', 'room_endpoint_taken']) assert.equal(hallRetries('refused', code), false);
+    assert.equal(hallRetries('closed', 'replaced'), false);
 });

@@ -46,3 +46,13 @@ export function keepPlaying(video) {
         video.play().catch(() => {});
     });
 }
+
+// A hall's TV is often switched on before the meeting's lobby opens (or before the meeting is
+// defined): those refusals are tried again every HALL_RETRY_MS; the others (bad token, not
+// invited, removed, hall endpoint taken ...) need a person and are shown.
+export const HALL_RETRY_MS = 30000;
+const RETRIED_REFUSALS = new Set(['wrong_state', 'meeting_not_found']);
+
+export function hallRetries(status, detail) {
+    return status === 'refused' && RETRIED_REFUSALS.has(detail);
+}

@@ -10,7 +10,7 @@ import {Session} from './session.js';
 import {MediaLink, wantedTracks} from './media.js';
 import {pageParams, PUBLISHING_ROLES} from './identity.js';
 import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
-import {hallOverlay, hallJoinFields, keepPlaying} from './hall.js';
+import {hallOverlay, hallJoinFields, hallRetries, keepPlaying, HALL_RETRY_MS} from './hall.js';
 
 const TILES_PER_PAGE = 12;
 const $ = (id) => document.getElementById(id);
@@ -138,6 +138,12 @@ function onStatus(status, detail) {
         streams.clear();
         stopLocalMedia();
         setState({...state, connection: 'closed', closedReason: detail || state.closedReason});
+        if (params.hall && hallRetries(status, detail)) {
+            setTimeout(async () => {
+                await preview();
+                startJoin({preventDefault: () => {}});
+            }, HALL_RETRY_MS);
+        }
     }
 }
 
@@ -419,6 +425,8 @@ async function main() {
     translateStatic();
     bind();
     if (params.hall) document.body.classList.add('hall');
+    // A hall link that does not say enough to join shows the join page (with a cursor).
+    if (params.hall && !hallJoinFields(params)) document.body.classList.add('hall-manual');
     $('join-meeting').value = params.meeting;
     if (params.claims) {
         const c = params.claims;
