@@ -263,9 +263,10 @@ async function setLanguage(page, language) {
   await sleep(300);
 }
 
-async function screenshot(page, dir, name) {
+// The whole page (tiles and attendance below the programme); the hall's screen as the TV shows it.
+async function screenshot(page, dir, name, fullPage = true) {
   const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file, timeout: 15000 });
+  await page.screenshot({ path: file, fullPage, timeout: 15000 });
   log(`screenshot ${file}`);
 }
 
@@ -333,7 +334,9 @@ async function viewsScenario(contexts, baseUrl, artifacts) {
       const text = (await hallView(hall)).stateText;
       return language === 'en' ? text.includes('has the floor') : text.includes('phát biểu');
     });
-    for (const [role, page] of Object.entries(pages)) await screenshot(page, artifacts, `${role}-${language}`);
+    for (const [role, page] of Object.entries(pages)) {
+      await screenshot(page, artifacts, `${role}-${language}`, page !== hall);
+    }
   }
   // The hall still plays, and still shows no control, after the language switches.
   const after = await hallView(hall);

@@ -10,7 +10,7 @@ import {Session} from './session.js';
 import {MediaLink, wantedTracks} from './media.js';
 import {pageParams, PUBLISHING_ROLES} from './identity.js';
 import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
-import {hallOverlay, hallJoinFields, hallRetries, keepPlaying, HALL_RETRY_MS} from './hall.js';
+import {hallOverlay, hallJoinFields, hallRetries, keepPlaying, unitName, HALL_RETRY_MS} from './hall.js';
 
 const TILES_PER_PAGE = 12;
 const $ = (id) => document.getElementById(id);
@@ -189,7 +189,9 @@ function statusText() {
     }
     if (s.governed && s.hasFloor) return t('status.floor');
     if (s.governed && s.handRaised) return t('status.handRaised');
-    if (s.governed && state.meeting.state === 'in_session' && !s.heard && !s.isChair) return t('status.muted');
+    if (s.governed && state.meeting.state === 'in_session' && !s.heard && !s.isChair && PUBLISHING_ROLES.has(state.me.role)) {
+        return t('status.muted');
+    }
     if (state.lastError) return t('error.generic', {message: state.lastError.message});
     return '';
 }
@@ -260,7 +262,7 @@ function renderChairPanel(s) {
     const m = state.meeting;
     $('chair-start').disabled = m.state !== 'open';
     $('chair-end').disabled = m.state === 'ended';
-    $('floor-holder').textContent = m.floor ? t('chair.holder', {unit: m.floor}) : '';
+    $('floor-holder').textContent = m.floor ? t('chair.holder', {unit: unitName(state, m.floor)}) : '';
     $('chair-revoke').disabled = !m.floor;
     const items = m.queue.map((h) => element('li', {}, [
         `${h.unitName || h.unit} (${h.subject}) `,
