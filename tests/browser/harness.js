@@ -139,6 +139,47 @@ function attachPageLogging(page, name) {
   page.on('requestfailed', (req) => log(`${name} request failed: ${req.method()} ${req.url()}`));
 }
 
+// Collects what goes wrong in pages: console errors, uncaught page errors, failed requests and
+// HTTP answers >= 400 from the server under test. A scenario allows what it expects (allow(re,
+// from, to): problems whose text matches re, noted between the times from and to in ms, e.g. the
+// WebSocket failures while the server restarts) and calls check(), which throws on any other.
+class PageProblems {
+  constructor(serverUrl = null) {
+    this.serverUrl = serverUrl;
+    this.problems = [];
+    this.allowed = [];
+  }
+
+  watch(page, name) {
+    const note = (text) => this.problems.push({ text: `${name}: ${text}`, time: Date.now() });
+    page.on('console', (msg) => { if (msg.type() === 'error') note(`console error: ${msg.text()}`); });
+    page.on('pageerror', (err) => note(`page error: ${err.message}`));
+    page.on('requestfailed', (req) => {
+      const failure = req.failure();
+      note(`request failed: ${req.method()} ${req.url()} ${failure ? failure.errorText : ''}`);
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400 && (!this.serverUrl || res.url().startsWith(this.serverUrl))) {
+        note(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+      }
+    });
+  }
+
+  allow(re, from = 0, to = Infinity) {
+    this.allowed.push({ re, from, to });
+  }
+
+  unexpected() {
+    return this.problems.filter((p) => !this.allowed.some((a) => a.re.test(p.text) && p.time >= a.from && p.time <= a.to))
+      .map((p) => p.text);
+  }
+
+  check() {
+    const bad = this.unexpected();
+    if (bad.length) throw new Error(`${bad.length} unexpected page problem(s):\n  ${bad.join('\n  ')}`);
+  }
+}
+
 // The script's entry point: parses the arguments, runs the test, prints the plain
 // "N passed, N failed" line ctest's summary is read from, and stops hard after deadlineMs in case
 // something outside the bounded waits hangs (or on SIGINT/SIGTERM), killing the server.
@@ -181,4 +222,4 @@ function runMain(parseArgs, run, deadlineMs) {
   });
 }
 
-module.exports = { CHROMIUM_ARGS, FIREFOX_PREFS, Server, attachPageLogging, currentServer, log, runMain, sleep, withTimeout };
+module.exports = { CHROMIUM_ARGS, FIREFOX_PREFS, PageProblems, Server, attachPageLogging, currentServer, log, runMain, sleep, withTimeout };

@@ -12,14 +12,28 @@
 // on the same port; both pages come back into the meeting by themselves (showing "reconnecting"
 // meanwhile) and decode each other's video again.
 //
-// Usage: node web_client_test.js <vcbridge> [--scenario floor|reconnect] [--chromium PATH] [--rtc-ports A-B]
+// With --scenario views: a chair, a delegate, a technician and a hall page (?mode=hall, joining by
+// itself from its address, 1920x1080) in the government meeting. The chair opens the session and
+// gives the delegate the floor: the hall's programme plays the delegate's picture (frames
+// decoded), its overlay names the hall's unit and who has the floor, and it shows no button and
+// no cursor. Each page is switched to Vietnamese and to English in the page, and a PNG of each
+// role's view in each language is written to the artifact directory (--artifacts DIR). Then a
+// second tab of the delegate's identity joins: the first shows the takeover notice, has stopped
+// its camera and microphone and stays disconnected for 3.5 s while the second is in the meeting
+// and the chair sees exactly one participant of that unit.
+//
+// Every scenario fails on a console error, an uncaught page error, a failed request or an HTTP
+// status >= 400 from the server, except what the scenario expects (PageProblems, harness.js).
+//
+// Usage: node web_client_test.js <vcbridge> [--scenario floor|reconnect|views] [--artifacts DIR]
+//        [--chromium PATH] [--rtc-ports A-B]
 'use strict';
 
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const {
-  CHROMIUM_ARGS, Server, attachPageLogging, log, runMain, sleep, withTimeout,
+  CHROMIUM_ARGS, PageProblems, Server, attachPageLogging, log, runMain, sleep, withTimeout,
 } = require('./harness');
 
 const OVERALL_DEADLINE_MS = 150000;
@@ -28,19 +42,25 @@ const MEETING = 'giao-ban';
 const CHAIR = { name: 'Chủ tịch tỉnh', unit: 'thanh-son', role: 'chair' };
 const SPEAKER = { name: 'TP Thanh Sơn', unit: 'thanh-son.tp-thanh-son', role: 'delegate' };
 const LISTENER = { name: 'Phường Quang Trung', unit: 'thanh-son.p-quang-trung', role: 'delegate' };
+const TECHNICIAN = { name: 'Kỹ thuật viên tỉnh', unit: 'thanh-son', role: 'technician' };
+const HALL = { name: 'Hội trường Hồng Hà', unit: 'thanh-son.p-hong-ha', role: 'room', unitName: 'Phường Hồng Hà' };
+
+// Every page's problems (console errors, failed requests, ...), checked at the end of a scenario.
+let problems = new PageProblems();
 
 function parseArgs(argv) {
-  const opts = { server: null, chromium: '/usr/bin/chromium', rtcPorts: null, scenario: 'floor' };
+  const opts = { server: null, chromium: '/usr/bin/chromium', rtcPorts: null, scenario: 'floor', artifacts: null };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     if (a === '--chromium') opts.chromium = argv[++i];
     else if (a === '--scenario') opts.scenario = argv[++i];
     else if (a === '--rtc-ports') opts.rtcPorts = argv[++i];
+    else if (a === '--artifacts') opts.artifacts = argv[++i];
     else if (!a.startsWith('--') && opts.server === null) opts.server = a;
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!opts.server) throw new Error('usage: web_client_test.js <vcbridge> [--scenario floor|reconnect] [--chromium PATH] [--rtc-ports A-B]');
-  if (!['floor', 'reconnect'].includes(opts.scenario)) throw new Error(`unknown scenario ${opts.scenario}`);
+  if (!opts.server) throw new Error('usage: web_client_test.js <vcbridge> [--scenario floor|reconnect|views] [--artifacts DIR] [--chromium PATH] [--rtc-ports A-B]');
+  if (!['floor', 'reconnect', 'views'].includes(opts.scenario)) throw new Error(`unknown scenario ${opts.scenario}`);
   if (opts.rtcPorts === null) {
     const base = 20000 + 200 * Math.floor(Math.random() * 200);
     opts.rtcPorts = `${base}-${base + 199}`;
@@ -79,6 +99,7 @@ async function until(what, probe) {
 async function joinPage(context, baseUrl, who, meeting = MEETING) {
   const page = await context.newPage();
   attachPageLogging(page, who.name);
+  problems.watch(page, who.name);
   await page.goto(`${baseUrl}/?meeting=${meeting}`);
   await page.fill('#join-name', who.name);
   await page.fill('#join-unit', who.unit);
@@ -215,6 +236,7 @@ async function reconnectScenario(contexts, baseUrl, server) {
   await seesTheOther(b, a);
   const [oldA, oldB] = [await myId(a), await myId(b)];
   log('both pages decode each other; restarting the server');
+  const down = Date.now();
   await server.stop();
   await until('both pages say they are reconnecting', async () =>
     (await a.evaluate(() => window.vcbClient.state().connection)) === 'reconnecting' &&
@@ -225,10 +247,134 @@ async function reconnectScenario(contexts, baseUrl, server) {
   for (const page of [a, b]) {
     await until('back in the meeting', () => page.evaluate(() => window.vcbClient.state().connection === 'joined'));
   }
+  // While the server was down the pages' WebSocket connections failed, as expected.
+  problems.allow(/console error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed/, down, Date.now());
   if ((await myId(a)) === oldA || (await myId(b)) === oldB) throw new Error('no new session after the restart');
   await seesTheOther(a, b);
   await seesTheOther(b, a);
   log(`both pages back and decoding each other ${((Date.now() - restarted) / 1000).toFixed(1)} s after the restart`);
+}
+
+// The page's language, switched with its own button (hidden in hall mode: clicked from script).
+async function setLanguage(page, language) {
+  if (await page.evaluate(() => document.documentElement.lang) === language) return;
+  await page.evaluate(() => document.getElementById('lang').click());
+  await until(`page in ${language}`, () => page.evaluate((l) => document.documentElement.lang === l, language));
+  await sleep(300);
+}
+
+// The whole page (tiles and attendance below the programme); the hall's screen as the TV shows it.
+async function screenshot(page, dir, name, fullPage = true) {
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage, timeout: 15000 });
+  log(`screenshot ${file}`);
+}
+
+// What a hall page shows: buttons or other controls visible, the cursor, the programme's size,
+// and whether the programme plays frames.
+const hallView = (page) => page.evaluate(() => {
+  const controls = [...document.querySelectorAll('button, input, select, textarea, a[href], summary')]
+    .filter((el) => el.checkVisibility());
+  const v = document.getElementById('programme');
+  const box = v.getBoundingClientRect();
+  return {
+    visibleControls: controls.map((el) => el.id || el.textContent.trim()),
+    cursor: getComputedStyle(document.body).cursor,
+    width: box.width,
+    height: box.height,
+    programmeId: v.srcObject ? v.srcObject.id : null,
+    playing: !v.paused,
+    frames: v.getVideoPlaybackQuality().totalVideoFrames,
+    unitText: document.getElementById('hall-unit').textContent,
+    stateText: document.getElementById('hall-state').textContent,
+  };
+});
+
+async function viewsScenario(contexts, baseUrl, artifacts) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const chair = await joinPage(contexts[0], baseUrl, CHAIR);
+  const delegate = await joinPage(contexts[1], baseUrl, SPEAKER);
+  const technician = await joinPage(contexts[2], baseUrl, TECHNICIAN);
+  // The hall page joins by itself from its address: no form, no click.
+  const hall = await contexts[3].newPage();
+  attachPageLogging(hall, HALL.name);
+  problems.watch(hall, HALL.name);
+  await hall.goto(`${baseUrl}/?meeting=${MEETING}&mode=hall&unit=${HALL.unit}&role=room&name=${encodeURIComponent(HALL.name)}`);
+  await until('the hall page in the meeting by itself', () =>
+    hall.evaluate(() => window.vcbClient.state().connection === 'joined'));
+  await until('the hall overlay: its unit, waiting for the chair', async () => {
+    const v = await hallView(hall);
+    return v.unitText.includes(HALL.unitName) && v.stateText === 'Đang chờ chủ trì khai mạc';
+  });
+  const delegateId = await myId(delegate);
+
+  await chair.click('#chair-start');
+  await until('session started at the hall', async () => (await meetingState(hall)).state === 'in_session');
+  await delegate.click('#ctl-hand');
+  await until('hand in the chair\'s queue', () => chair.isVisible('#queue li button'));
+  await chair.click('#queue li button');
+  await until('floor given', async () => (await meetingState(hall)).floor === SPEAKER.unit);
+  const first = await until('the hall\'s programme plays the delegate', async () => {
+    const v = await hallView(hall);
+    return v.programmeId === delegateId && v.playing && v.frames > 30 ? v : null;
+  });
+  await sleep(1000);
+  const view = await hallView(hall);
+  if (view.frames <= first.frames) throw new Error(`the hall's programme is frozen at ${view.frames} frames`);
+  if (view.visibleControls.length) throw new Error(`the hall page shows controls: ${view.visibleControls.join(', ')}`);
+  if (view.cursor !== 'none') throw new Error(`the hall page shows the cursor (${view.cursor})`);
+  if (view.width < 1900 || view.height < 1000) throw new Error(`the hall's programme is ${view.width}x${view.height}`);
+  if (!view.stateText.includes('Thành phố Thanh Sơn')) throw new Error(`the hall overlay says "${view.stateText}"`);
+  log(`hall: programme ${view.width}x${view.height} playing (${view.frames} frames), overlay "${view.unitText}" / "${view.stateText}", no controls`);
+
+  const pages = { chair, delegate, technician, hall };
+  for (const language of ['vi', 'en']) {
+    for (const [role, page] of Object.entries(pages)) await setLanguage(page, language);
+    await until('the hall overlay in the language', async () => {
+      const text = (await hallView(hall)).stateText;
+      return language === 'en' ? text.includes('has the floor') : text.includes('phát biểu');
+    });
+    for (const [role, page] of Object.entries(pages)) {
+      await screenshot(page, artifacts, `${role}-${language}`, page !== hall);
+    }
+  }
+  // The hall still plays, and still shows no control, after the language switches.
+  const after = await hallView(hall);
+  if (after.visibleControls.length || after.frames <= view.frames) throw new Error(`hall after the switches: ${JSON.stringify(after)}`);
+
+  // A second tab of the delegate's identity takes over.
+  const second = await joinPage(contexts[1], baseUrl, SPEAKER);
+  const secondId = await myId(second);
+  const takenOver = () => delegate.evaluate(() => ({
+    connection: window.vcbClient.state().connection,
+    reason: window.vcbClient.state().closedReason,
+    notice: document.getElementById('closed-notice').checkVisibility()
+      ? document.getElementById('closed-notice').textContent : '',
+    controls: document.getElementById('ctl-hand').checkVisibility() || document.getElementById('ctl-leave').checkVisibility(),
+    liveTracks: window.vcbClient.liveLocalTracks(),
+  }));
+  const unitAtChair = () => chair.evaluate((unit) => Object.values(window.vcbClient.state().participants)
+    .filter((p) => p.unit === unit).map((p) => p.id), SPEAKER.unit);
+  await until('the first tab shows the takeover', async () => {
+    const s = await takenOver();
+    return s.connection === 'closed' && s.reason === 'replaced' && s.notice.includes('another window or tab');
+  });
+  const since = Date.now();
+  while (Date.now() - since < 3500) {
+    const s = await takenOver();
+    if (s.connection !== 'closed' || s.controls || s.liveTracks !== 0 || !s.notice) {
+      throw new Error(`the replaced tab: ${JSON.stringify(s)}`);
+    }
+    if ((await second.evaluate(() => window.vcbClient.state().connection)) !== 'joined') throw new Error('the second tab left');
+    const ids = await unitAtChair();
+    // The chair may still list the old session for a moment right after the takeover.
+    if (Date.now() - since > 1000 && (ids.length !== 1 || ids[0] !== secondId)) {
+      throw new Error(`the chair sees ${JSON.stringify(ids)} for ${SPEAKER.unit}, expected [${secondId}]`);
+    }
+    await sleep(250);
+  }
+  await screenshot(delegate, artifacts, 'delegate-replaced-en');
+  log(`takeover: the first tab stayed closed ${Date.now() - since} ms; the chair sees one participant of ${SPEAKER.unit}`);
 }
 
 async function run(opts) {
@@ -238,17 +384,22 @@ async function run(opts) {
   let ok = false;
   try {
     const baseUrl = await server.start();
+    problems = new PageProblems(baseUrl);
     const { chromium } = require('playwright-core');
     browser = await chromium.launch({ executablePath: opts.chromium, headless: false, args: CHROMIUM_ARGS, timeout: 30000 });
     const contexts = [];
-    for (let i = 0; i < 3; ++i) {
-      const c = await browser.newContext();
+    const views = opts.scenario === 'views';
+    for (let i = 0; i < (views ? 4 : 3); ++i) {
+      // The fourth page is the hall's TV.
+      const c = await browser.newContext(views && i === 3 ? { viewport: { width: 1920, height: 1080 } } : {});
       c.setDefaultTimeout(15000);
       await c.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
       contexts.push(c);
     }
     if (opts.scenario === 'reconnect') await reconnectScenario(contexts, baseUrl, server);
+    else if (views) await viewsScenario(contexts, baseUrl, opts.artifacts || path.join(dir, 'artifacts'));
     else await floorScenario(contexts, baseUrl);
+    problems.check();
     ok = true;
     log('PASS');
   } catch (err) {

@@ -19,3 +19,14 @@ test('anything that is not a token has no claims', () => {
     assert.equal(tokenClaims(`x.${Buffer.from('"str"').toString('base64url')}.y`), null);
     assert.equal(pageParams('?meeting=demo').token, null);
 });
+
+test('hall mode: asked for, or by default for a hall endpoint (role room)', () => {
+    assert.equal(pageParams('?meeting=m&mode=hall').hall, true);
+    assert.equal(pageParams('?meeting=m&role=room&unit=u').hall, true);
+    assert.equal(pageParams('?meeting=m&role=room&mode=normal').hall, false);
+    assert.equal(pageParams('?meeting=m&role=delegate').hall, false);
+    const token = `${b64url({alg: 'ES256'})}.${b64url({sub: 'hall', unit: 'thanh-son', role: 'room'})}.sig`;
+    assert.equal(pageParams(`?token=${token}`).hall, true);
+    const p = pageParams('?meeting=m&mode=hall&unit=thanh-son&role=room&name=Hội%20trường');
+    assert.deepEqual([p.unit, p.role, p.name], ['thanh-son', 'room', 'Hội trường']);
+});

@@ -30,7 +30,7 @@ export default {
     'state.open': 'Waiting for the chair to open the session',
     'state.in_session': 'In session',
     'state.ended': 'The meeting has ended',
-    'closed.replaced': 'This session was replaced by another session of the same account.',
+    'closed.replaced': 'This identity is now connected in another window or tab. This page has disconnected, turned off its camera and microphone, and will not reconnect by itself.',
     'closed.removed': 'The chair removed you from the meeting.',
     'closed.meeting_ended': 'The meeting has ended.',
     'closed.left': 'You left the meeting.',
@@ -114,4 +114,6 @@ export default {
     'chair.timeLimit': 'Time per speaker',
     'chair.noLimit': 'No limit',
     'chair.minutes': '{minutes} min',
+    'hall.unit': '{name} · tier {tier}',
+    'hall.floor': 'In session · {unit} has the floor',
 };

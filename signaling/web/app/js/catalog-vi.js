@@ -30,7 +30,7 @@ export default {
     'state.open': 'Đang chờ chủ trì khai mạc',
     'state.in_session': 'Đang họp',
     'state.ended': 'Cuộc họp đã kết thúc',
-    'closed.replaced': 'Phiên này đã được thay bằng một phiên khác của cùng tài khoản.',
+    'closed.replaced': 'Danh tính này đang kết nối ở một cửa sổ hoặc thẻ khác. Trang này đã ngắt kết nối, tắt máy quay và micrô, và sẽ không tự kết nối lại.',
     'closed.removed': 'Chủ trì đã mời bạn rời cuộc họp.',
     'closed.meeting_ended': 'Cuộc họp đã kết thúc.',
     'closed.left': 'Bạn đã rời cuộc họp.',
@@ -114,4 +114,6 @@ export default {
     'chair.timeLimit': 'Thời gian mỗi lượt phát biểu',
     'chair.noLimit': 'Không giới hạn',
     'chair.minutes': '{minutes} phút',
+    'hall.unit': '{name} · cấp {tier}',
+    'hall.floor': 'Đang họp · {unit} phát biểu',
 };

@@ -22,17 +22,25 @@ export function tokenClaims(token) {
     }
 }
 
-// The page's settings from its address: token, meeting, language, hall mode.
+// The page's settings from its address: token, meeting, language, hall mode (?mode=hall, or the
+// older ?hall=1; a hall endpoint's page — role room — is in hall mode unless ?mode= says
+// otherwise) and, in the development configuration, the join's unit, role and name (?unit=,
+// ?role=, ?name=), with which a hall page joins by itself.
 export function pageParams(search) {
     const q = new URLSearchParams(search);
     const token = q.get('token') || null;
     const claims = token ? tokenClaims(token) : null;
+    const role = claims ? claims.role : q.get('role');
+    const mode = q.get('mode');
     return {
         token,
         claims,
         meeting: q.get('meeting') || (claims && typeof claims.meeting === 'string' ? claims.meeting : ''),
         language: q.get('lang'),
-        hall: q.get('hall') === '1',
+        hall: mode === 'hall' || q.get('hall') === '1' || (mode === null && role === 'room'),
+        unit: q.get('unit') || '',
+        role: q.get('role') || '',
+        name: q.get('name') || '',
     };
 }
 

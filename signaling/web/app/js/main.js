@@ -10,6 +10,7 @@ import {Session} from './session.js';
 import {MediaLink, wantedTracks} from './media.js';
 import {pageParams, PUBLISHING_ROLES} from './identity.js';
 import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
+import {hallOverlay, hallJoinFields, hallRetries, keepPlaying, unitName, HALL_RETRY_MS} from './hall.js';
 
 const TILES_PER_PAGE = 12;
 const $ = (id) => document.getElementById(id);
@@ -59,10 +60,16 @@ function displayNameOf(participantId) {
 
 // --- join page
 
-async function preview() {
+function stopLocalMedia() {
     stopMeter();
+    stopMeter = () => {};
     if (localStream) localStream.getTracks().forEach((track) => track.stop());
     localStream = null;
+    $('preview').srcObject = null;
+}
+
+async function preview() {
+    stopLocalMedia();
     $('device-error').hidden = true;
     if (!window.isSecureContext || !navigator.mediaDevices) {
         showDeviceError(deviceErrorKey(null, false));
@@ -128,7 +135,15 @@ function onStatus(status, detail) {
     } else if (status === 'closed' || status === 'refused') {
         if (media) media.close();
         media = null;
+        streams.clear();
+        stopLocalMedia();
         setState({...state, connection: 'closed', closedReason: detail || state.closedReason});
+        if (params.hall && hallRetries(status, detail)) {
+            setTimeout(async () => {
+                await preview();
+                startJoin({preventDefault: () => {}});
+            }, HALL_RETRY_MS);
+        }
     }
 }
 
@@ -174,7 +189,9 @@ function statusText() {
     }
     if (s.governed && s.hasFloor) return t('status.floor');
     if (s.governed && s.handRaised) return t('status.handRaised');
-    if (s.governed && state.meeting.state === 'in_session' && !s.heard && !s.isChair) return t('status.muted');
+    if (s.governed && state.meeting.state === 'in_session' && !s.heard && !s.isChair && PUBLISHING_ROLES.has(state.me.role)) {
+        return t('status.muted');
+    }
     if (state.lastError) return t('error.generic', {message: state.lastError.message});
     return '';
 }
@@ -245,7 +262,7 @@ function renderChairPanel(s) {
     const m = state.meeting;
     $('chair-start').disabled = m.state !== 'open';
     $('chair-end').disabled = m.state === 'ended';
-    $('floor-holder').textContent = m.floor ? t('chair.holder', {unit: m.floor}) : '';
+    $('floor-holder').textContent = m.floor ? t('chair.holder', {unit: unitName(state, m.floor)}) : '';
     $('chair-revoke').disabled = !m.floor;
     const items = m.queue.map((h) => element('li', {}, [
         `${h.unitName || h.unit} (${h.subject}) `,
@@ -312,8 +329,20 @@ function render() {
     $('meeting-state').hidden = !s.governed;
     if (s.governed) $('meeting-state').textContent = t(`state.${state.meeting.state}`);
 
+    // Closed for good (replaced by another tab, removed, ended, left): the notice, no controls.
+    const closed = state.connection === 'closed';
+    $('closed-notice').hidden = !closed;
+    if (closed) $('closed-notice').textContent = statusText();
+    $('meeting').classList.toggle('closed', closed);
+    if (params.hall) {
+        const overlay = hallOverlay(state, t, statusText());
+        $('hall-unit').textContent = overlay.unit;
+        $('hall-state').textContent = overlay.status;
+    }
+
     const programme = programmeParticipant(state);
     attach($('programme'), programme ? streams.get(programme) : null);
+    if (params.hall) keepPlaying($('programme'));
     $('programme-name').textContent = programme ? displayNameOf(programme) : t('programme.none');
 
     const visible = new Set();
@@ -398,6 +427,8 @@ async function main() {
     translateStatic();
     bind();
     if (params.hall) document.body.classList.add('hall');
+    // A hall link that does not say enough to join shows the join page (with a cursor).
+    if (params.hall && !hallJoinFields(params)) document.body.classList.add('hall-manual');
     $('join-meeting').value = params.meeting;
     if (params.claims) {
         const c = params.claims;
@@ -411,6 +442,13 @@ async function main() {
     await preview();
     await fillDevices();
     render();
+    const hall = params.hall ? hallJoinFields(params) : null;
+    if (hall) {
+        $('join-name').value = hall.name;
+        $('join-unit').value = hall.unit;
+        $('join-role').value = hall.role;
+        startJoin({preventDefault: () => {}});
+    }
 }
 
 // For the end-to-end tests and for a technician at the browser console: the page's state and
@@ -418,6 +456,7 @@ async function main() {
 window.vcbClient = {
     state: () => state,
     receiveStats: () => (media ? media.receiveStats() : Promise.resolve({})),
+    liveLocalTracks: () => (localStream ? localStream.getTracks().filter((track) => track.readyState === 'live').length : 0),
 };
 
 main();
