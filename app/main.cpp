@@ -111,7 +111,8 @@ std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
     using vcb::rooms::policy::MeetingUnit;
     const auto toMeetingUnit = [&tree](const vcb::rooms::Unit& u) {
         const vcb::rooms::Unit* parent = tree.parent(u);
-        return MeetingUnit{u.id, u.name, u.tier, parent ? parent->id : std::string()};
+        return MeetingUnit{u.id, u.name, u.tier, parent ? parent->id : std::string(),
+                           u.tier < tree.tiers().size() ? tree.tiers()[u.tier].name : std::string()};
     };
     vcb::rooms::policy::MeetingInfo info;
     info.id = spec.id;

@@ -485,7 +485,8 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
                 if (!e.is_object()) continue;
                 const json::object& unit = e.get_object();
                 m.units.push_back({optString(unit, "id"), optString(unit, "name"),
-                                   optInt(unit, "tier"), optString(unit, "parent")});
+                                   optInt(unit, "tier"), optString(unit, "parent"),
+                                   optString(unit, "tierName")});
             }
         }
         return finish<ServerMessage>(r, env, std::move(m));
@@ -770,7 +771,8 @@ std::string serialize(const ServerMessage& message) {
                                units.emplace_back(json::object{{"id", u.id},
                                                                {"name", u.name},
                                                                {"tier", u.tier},
-                                                               {"parent", u.parent}});
+                                                               {"parent", u.parent},
+                                                               {"tierName", u.tierName}});
                            }
                            o["units"] = std::move(units);
                        }

@@ -21,6 +21,7 @@ struct Joined {
         std::string name;
         std::int64_t tier = 0;  // depth of its tier in the unit tree (0 = the root tier)
         std::string parent;     // "" for a root
+        std::string tierName;   // the tier's name in the units file (e.g. "commune")
         bool operator==(const Unit&) const = default;
     };
     std::string participantId;

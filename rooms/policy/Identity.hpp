@@ -23,7 +23,8 @@ struct MeetingUnit {
     std::string id;
     std::string name;
     size_t tier = 0;  // depth of its tier in the unit tree (0 = the root tier), as rooms::Unit
-    std::string parent = {};  // the parent unit's id; "" for a root
+    std::string parent = {};    // the parent unit's id; "" for a root
+    std::string tierName = {};  // its tier's name in the units file (e.g. "commune")
 };
 
 // Who is connecting: from the join credentials.

@@ -232,7 +232,8 @@ void WsClient::join(const protocol::Join& m) {
         for (const auto& p : r.others) joined.participants.push_back(toProtocol(p));
         if (r.floor) {
             for (const auto& u : r.floor->units) {
-                joined.units.push_back({u.id, u.name, static_cast<int64_t>(u.tier), u.parent});
+                joined.units.push_back(
+                    {u.id, u.name, static_cast<int64_t>(u.tier), u.parent, u.tierName});
             }
         }
         self->send(joined);

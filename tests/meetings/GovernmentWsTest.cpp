@@ -319,6 +319,32 @@ TEST_F(GovernmentWsTest, UninvitedUnitsAndBadTokensAreRefusedAtJoin) {
         << "the same claims, not expired";
 }
 
+// What a client needs to draw the meeting: `joined` lists the meeting's units (convening first,
+// names as in the units file, tier, tier name, parent) and each participant's subject (the
+// identity handOverChair names); `meetingState` has floorEndsAt (null without a time limit).
+TEST_F(GovernmentWsTest, JoinedCarriesTheMeetingsUnitsAndSubjects) {
+    auto chair = joinOk(mint("chu-tich", "ts", "chair"), "Chủ tịch");
+    auto ws = std::make_unique<WsConn>(port_);
+    ws->send(joinMessage(mint("a-delegate", "ts.a", "delegate"), "Hà Giang"));
+    auto joined = ws->next("joined");
+    ASSERT_TRUE(joined);
+    const json::array& units = joined->at("units").as_array();
+    ASSERT_EQ(units.size(), 3u) << json::serialize(*joined);
+    EXPECT_EQ(json::serialize(units[0]),
+              R"({"id":"ts","name":"Tỉnh Thanh Sơn","tier":0,"parent":"","tierName":"province"})");
+    EXPECT_EQ(json::serialize(units[1]),
+              R"({"id":"ts.a","name":"Huyện Hà Giang","tier":1,"parent":"ts",)"
+              R"("tierName":"district"})");
+    EXPECT_EQ(units[2].at("id"), "ts.b");
+    const json::array& others = joined->at("participants").as_array();
+    ASSERT_EQ(others.size(), 1u);
+    EXPECT_EQ(others[0].at("subject"), "chu-tich");
+    EXPECT_EQ(others[0].at("unit"), "ts");
+    auto state = ws->next("meetingState");
+    ASSERT_TRUE(state);
+    EXPECT_TRUE(state->at("floorEndsAt").is_null());
+}
+
 TEST_F(GovernmentWsTest, OneHallPerUnitAndTheSameHallReplacesItsSession) {
     auto chair = joinOk(mint("chu-tich", "ts", "chair"), "Chủ tịch");
     const std::string hallToken = mint("ts-a-hall", "ts.a", "room");

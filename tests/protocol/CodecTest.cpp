@@ -400,10 +400,12 @@ TEST(CodecTest, JoinedWithUnitsAndSubjectsRoundTrip) {
     j.meeting = "giao-ban";
     j.participants = {{"p2", "UBND xã Tân Lập", {}, "ts.tl", "room", "xa-tan-lap"}};
     j.requestId = 4;
-    j.units = {{"ts", "Tỉnh Thanh Sơn", 1, "gov"}, {"ts.tl", "Xã Tân Lập", 2, "ts"}};
+    j.units = {{"ts", "Tỉnh Thanh Sơn", 1, "gov", "province"},
+               {"ts.tl", "Xã Tân Lập", 2, "ts", "commune"}};
     const std::string text = serialize(ServerMessage{j});
     EXPECT_NE(text.find(R"("subject":"xa-tan-lap")"), std::string::npos) << text;
-    EXPECT_NE(text.find(R"({"id":"ts.tl","name":"Xã Tân Lập","tier":2,"parent":"ts"})"),
+    EXPECT_NE(text.find(R"({"id":"ts.tl","name":"Xã Tân Lập","tier":2,"parent":"ts",)"
+                        R"("tierName":"commune"})"),
               std::string::npos)
         << text;
     auto back = parseServerMessage(text);
