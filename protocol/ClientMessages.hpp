@@ -82,6 +82,12 @@ struct Ping {
     bool operator==(const Ping&) const = default;
 };
 
+// type "getStats" (technician and chair): the meeting's link quality, answered by "stats"
+struct GetStats {
+    std::optional<std::int64_t> requestId;
+    bool operator==(const GetStats&) const = default;
+};
+
 // Government meetings: the chair's and the units' floor commands, one struct for all of them; the
 // `type` is the action: startSession, endMeeting, raiseHand, lowerHand, grantFloor {unit},
 // denyFloor {unit}, revokeFloor, mute {participantId}, unmuteUnit {unit}, muteAll, spotlight
@@ -123,6 +129,7 @@ struct MeetingControl {
 };
 
 using ClientMessage = std::variant<Join, Publish, Unpublish, Subscribe, Unsubscribe,
-                                   SubscribeAnswer, Trickle, Leave, Ping, MeetingControl>;
+                                   SubscribeAnswer, Trickle, Leave, Ping, MeetingControl,
+                                   GetStats>;
 
 }  // namespace vcb::protocol

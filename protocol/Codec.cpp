@@ -273,6 +273,53 @@ std::optional<std::string> optNullableString(const json::object& o, std::string_
     return std::nullopt;
 }
 
+std::optional<double> optDouble(const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    if (!v) return std::nullopt;
+    if (v->is_double()) return v->get_double();
+    if (v->is_int64()) return static_cast<double>(v->get_int64());
+    if (v->is_uint64()) return static_cast<double>(v->get_uint64());
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> optNullableInt(const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    if (v && v->is_int64()) return v->get_int64();
+    return std::nullopt;
+}
+
+std::optional<StatsStream> optStatsStream(const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    if (!v || !v->is_object()) return std::nullopt;
+    const json::object& s = v->get_object();
+    StatsStream out;
+    out.kbps = optDouble(s, "kbps");
+    if (const json::value* l = s.if_contains("packetsLost"); l && l->is_int64()) {
+        out.packetsLost = l->get_int64();
+    }
+    out.lossPercent = optDouble(s, "lossPercent");
+    out.width = optNullableInt(s, "width");
+    out.height = optNullableInt(s, "height");
+    out.fps = optDouble(s, "fps");
+    return out;
+}
+
+json::value statsStreamToJson(const std::optional<StatsStream>& s, bool video) {
+    if (!s) return nullptr;
+    const auto num = [](const std::optional<double>& d) {
+        return d ? json::value(*d) : json::value(nullptr);
+    };
+    json::object o{{"kbps", num(s->kbps)},
+                   {"packetsLost", s->packetsLost},
+                   {"lossPercent", num(s->lossPercent)}};
+    if (video) {
+        o["width"] = s->width ? json::value(*s->width) : json::value(nullptr);
+        o["height"] = s->height ? json::value(*s->height) : json::value(nullptr);
+        o["fps"] = num(s->fps);
+    }
+    return o;
+}
+
 std::int64_t optInt(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);
     if (v && v->is_int64()) return v->get_int64();
@@ -347,6 +394,7 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
     }
     if (t == "leave") return finish<ClientMessage>(r, env, Leave{env.requestId});
     if (t == "ping") return finish<ClientMessage>(r, env, Ping{env.requestId});
+    if (t == "getStats") return finish<ClientMessage>(r, env, GetStats{env.requestId});
     if (auto action = meetingActionFromString(t)) {
         MeetingControl m;
         m.action = *action;
@@ -593,6 +641,40 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
         }
         return finish<ServerMessage>(r, env, std::move(m));
     }
+    if (t == "stats") {
+        Stats m;
+        m.requestId = env.requestId;
+        m.time = optInt(o, "time");
+        const json::value* list = r.find("participants");
+        if (!list || !list->is_array() || list->get_array().size() > kMaxParticipants) {
+            r.fail("field 'participants' must be an array of at most 1024 participants");
+        } else {
+            for (const json::value& pv : list->get_array()) {
+                if (!pv.is_object()) continue;
+                const json::object& p = pv.get_object();
+                StatsParticipant sp;
+                sp.participantId = optString(p, "participantId");
+                sp.unit = optString(p, "unit");
+                sp.role = optString(p, "role");
+                if (const json::value* pub = p.if_contains("publish"); pub && pub->is_object()) {
+                    sp.audio = optStatsStream(pub->get_object(), "audio");
+                    if (sp.audio) {  // audio has no picture
+                        sp.audio->width.reset();
+                        sp.audio->height.reset();
+                        sp.audio->fps.reset();
+                    }
+                    sp.video = optStatsStream(pub->get_object(), "video");
+                }
+                if (const json::value* sub = p.if_contains("subscribe"); sub && sub->is_object()) {
+                    sp.subscribeKbps = optDouble(sub->get_object(), "kbps");
+                    sp.rttMs = optDouble(sub->get_object(), "rttMs");
+                    sp.subscribeLossPercent = optDouble(sub->get_object(), "lossPercent");
+                }
+                m.participants.push_back(std::move(sp));
+            }
+        }
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
     if (t == "sessionClosed") {
         SessionClosed m;
         m.reason = r.requiredString("reason", 32);
@@ -665,6 +747,7 @@ std::string_view typeName(const ClientMessage& message) {
                           [](const Trickle&) { return std::string_view("trickle"); },
                           [](const Leave&) { return std::string_view("leave"); },
                           [](const Ping&) { return std::string_view("ping"); },
+                          [](const GetStats&) { return std::string_view("getStats"); },
                           [](const MeetingControl& m) { return meetingActionName(m.action); },
                       },
                       message);
@@ -685,6 +768,7 @@ std::string_view typeName(const ServerMessage& message) {
             [](const MeetingStateMessage&) { return std::string_view("meetingState"); },
             [](const MeetingEventMessage&) { return std::string_view("meetingEvent"); },
             [](const SessionClosed&) { return std::string_view("sessionClosed"); },
+            [](const Stats&) { return std::string_view("stats"); },
         },
         message);
 }
@@ -733,6 +817,7 @@ std::string serialize(const ClientMessage& message) {
                    },
                    [&](const Leave& m) { putRequestId(o, m.requestId); },
                    [&](const Ping& m) { putRequestId(o, m.requestId); },
+                   [&](const GetStats& m) { putRequestId(o, m.requestId); },
                    [&](const MeetingControl& m) {
                        if (m.unit) o["unit"] = *m.unit;
                        if (m.participantId) o["participantId"] = *m.participantId;
@@ -841,6 +926,27 @@ std::string serialize(const ServerMessage& message) {
                        o["detail"] = std::move(detail);
                    },
                    [&](const SessionClosed& m) { o["reason"] = m.reason; },
+                   [&](const Stats& m) {
+                       const auto num = [](const std::optional<double>& d) {
+                           return d ? json::value(*d) : json::value(nullptr);
+                       };
+                       o["time"] = m.time;
+                       json::array list;
+                       for (const StatsParticipant& p : m.participants) {
+                           list.emplace_back(json::object{
+                               {"participantId", p.participantId},
+                               {"unit", p.unit},
+                               {"role", p.role},
+                               {"publish", json::object{{"audio", statsStreamToJson(p.audio, false)},
+                                                        {"video", statsStreamToJson(p.video, true)}}},
+                               {"subscribe", json::object{{"kbps", num(p.subscribeKbps)},
+                                                          {"rttMs", num(p.rttMs)},
+                                                          {"lossPercent",
+                                                           num(p.subscribeLossPercent)}}}});
+                       }
+                       o["participants"] = std::move(list);
+                       putRequestId(o, m.requestId);
+                   },
                },
                message);
     return json::serialize(o);

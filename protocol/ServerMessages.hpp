@@ -119,6 +119,36 @@ struct MeetingEventMessage {
     bool operator==(const MeetingEventMessage&) const = default;
 };
 
+// type "stats": the answer to getStats. Unknown values are null (never invented): rates on the
+// first request of a session, resolution before a VP8 key frame (or for other codecs), RTT before
+// a subscriber's receiver report answered one of our sender reports.
+struct StatsStream {
+    std::optional<double> kbps;
+    std::int64_t packetsLost = 0;  // cumulative (RFC 3550 extended sequence numbers)
+    std::optional<double> lossPercent;
+    std::optional<std::int64_t> width;  // video only
+    std::optional<std::int64_t> height;
+    std::optional<double> fps;
+    bool operator==(const StatsStream&) const = default;
+};
+struct StatsParticipant {
+    std::string participantId;
+    std::string unit;
+    std::string role;
+    std::optional<StatsStream> audio;  // publish.audio, null when not publishing audio
+    std::optional<StatsStream> video;
+    std::optional<double> subscribeKbps;
+    std::optional<double> rttMs;
+    std::optional<double> subscribeLossPercent;  // from the subscriber's RR fraction lost
+    bool operator==(const StatsParticipant&) const = default;
+};
+struct Stats {
+    std::int64_t time = 0;  // ms since the Unix epoch
+    std::vector<StatsParticipant> participants;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const Stats&) const = default;
+};
+
 // type "sessionClosed" (government meetings): the meeting policy ended this participant's session;
 // the server closes the WebSocket (normal close) right after. reason: replaced (the same identity
 // joined again elsewhere), removed (by the chair; cannot rejoin), meeting_ended.
@@ -129,7 +159,8 @@ struct SessionClosed {
 
 using ServerMessage = std::variant<Joined, PublishAnswer, SubscribeOffer, ParticipantJoined,
                                    ParticipantLeft, TrackPublished, TrackUnpublished, Error, Pong,
-                                   MeetingStateMessage, MeetingEventMessage, SessionClosed>;
+                                   MeetingStateMessage, MeetingEventMessage, SessionClosed,
+                                   Stats>;
 
 // The `error` reply for a refused client frame.
 inline Error toErrorMessage(const ProtocolError& error) {

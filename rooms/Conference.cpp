@@ -6,6 +6,7 @@
 #include "common/Log.hpp"
 #include "common/RandomId.hpp"
 #include "rooms/LiveMeeting.hpp"
+#include "sfu/core/Clock.hpp"
 
 namespace vcb::rooms {
 
@@ -296,6 +297,21 @@ void Conference::participants(const std::string& meetingId,
     auto m = findMeeting(meetingId);
     if (!m) return done(RoomError::MeetingNotFound, {});
     m->worker().post([m, done = std::move(done)] { done(RoomError::None, m->participants()); });
+}
+
+void Conference::stats(const std::string& meetingId, const std::string& requester,
+                       const std::string& viewer,
+                       std::function<void(RoomError, MeetingStats)> done) {
+    auto m = findMeeting(meetingId);
+    if (!m) return done(RoomError::MeetingNotFound, {});
+    m->worker().post([m, requester, viewer, done = std::move(done)] {
+        const int64_t wallMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+        MeetingStats out;
+        const RoomError e = m->stats(requester, viewer, sfu::monotonicUs(), wallMs, out);
+        done(e, std::move(out));
+    });
 }
 
 }  // namespace vcb::rooms

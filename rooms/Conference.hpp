@@ -14,6 +14,7 @@
 #include "rooms/MediaSelector.hpp"
 #include "rooms/Meeting.hpp"
 #include "rooms/MeetingJournal.hpp"
+#include "rooms/MeetingStats.hpp"
 #include "rooms/RoomError.hpp"
 #include "rooms/policy/MeetingPolicy.hpp"
 #include "sfu/core/Router.hpp"
@@ -176,6 +177,12 @@ class Conference final {
     // Snapshot of a meeting's participants (for signaling), delivered on the worker.
     void participants(const std::string& meetingId,
                       std::function<void(RoomError, std::vector<Participant>)> done);
+    // The technician's link-quality snapshot of a meeting, computed on its worker; `done` runs
+    // there. Rates cover the interval since `requester`'s previous snapshot (MeetingStats.hpp).
+    // `viewer`: the asking participant, whose role is checked there ("" = the REST API, which
+    // checked its caller's token).
+    void stats(const std::string& meetingId, const std::string& requester,
+               const std::string& viewer, std::function<void(RoomError, MeetingStats)> done);
 
     // Government meetings defined at run time (the REST API's records): a join for `info.id`
     // creates a live meeting governed by `info` (not permanent: it closes when it empties, like

@@ -488,4 +488,65 @@ std::vector<Participant> LiveMeeting::participants() const {
     return out;
 }
 
+RoomError LiveMeeting::stats(const std::string& requester, const std::string& viewer,
+                             int64_t nowUs, int64_t wallMs, MeetingStats& out) {
+    out.timeMs = wallMs;
+    if (closed_) return RoomError::MeetingNotFound;
+    if (!viewer.empty()) {
+        const Participant* v = meeting_.find(viewer);
+        if (!v) return RoomError::NotJoined;
+        if (!policy::may(v->role, policy::Action::ViewStats)) return RoomError::Forbidden;
+    }
+    std::vector<ParticipantCounters> counters;
+    std::map<std::string, size_t> index;
+    for (const Participant* p : meeting_.participants()) {
+        ParticipantCounters c;
+        c.participantId = p->id;
+        c.unit = p->unit;
+        c.role = std::string(participantRoleName(p->role));
+        if (router_) {
+            if (auto person = people_.find(p->id); person != people_.end()) {
+                for (const auto& [kind, producerId] : person->second.producers) {
+                    const sfu::Producer* producer = router_->findProducer(producerId);
+                    if (!producer) continue;
+                    StreamCounters s;
+                    s.producerId = producerId;
+                    s.bytes = producer->bytesReceived();
+                    s.packets = producer->packetsReceived();
+                    s.lost = producer->packetsLost();
+                    s.frames = producer->framesReceived();
+                    s.width = producer->frameWidth();
+                    s.height = producer->frameHeight();
+                    (kind == sfu::MediaKind::Audio ? c.audio : c.video) = s;
+                }
+            }
+        }
+        index[p->id] = counters.size();
+        counters.push_back(std::move(c));
+    }
+    if (router_) {
+        std::map<std::string, std::pair<int64_t, int>> rttSums;  // pid → (sum, count)
+        for (const auto& [consumerId, state] : consumers_) {
+            auto owner = transportOwner_.find(state.transportId);
+            if (owner == transportOwner_.end()) continue;
+            auto at = index.find(owner->second);
+            if (at == index.end()) continue;
+            const sfu::Consumer* consumer = router_->findConsumer(consumerId);
+            if (!consumer) continue;
+            ParticipantCounters& c = counters[at->second];
+            c.subscribing = true;
+            c.subscribeBytes += consumer->octetsSent();
+            c.fractionLost = std::max(c.fractionLost, consumer->fractionLost());
+            if (consumer->rttUs() >= 0) {
+                auto& sum = rttSums[owner->second];
+                sum.first += consumer->rttUs();
+                ++sum.second;
+            }
+        }
+        for (const auto& [pid, sum] : rttSums) counters[index[pid]].rttUs = sum.first / sum.second;
+    }
+    out.participants = statsSampler_.sample(requester, counters, nowUs);
+    return RoomError::None;
+}
+
 }  // namespace vcb::rooms

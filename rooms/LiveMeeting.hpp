@@ -14,6 +14,7 @@
 
 #include "rooms/Conference.hpp"
 #include "rooms/MediaGate.hpp"
+#include "rooms/MeetingStats.hpp"
 #include "rooms/MeetingFloor.hpp"
 #include "rooms/MeetingJournal.hpp"
 
@@ -71,6 +72,12 @@ class LiveMeeting final : public sfu::Router::Listener {
     void floorCommand(const std::string& participantId, const FloorCommand& command,
                       const std::function<void(policy::PolicyError)>& done);
     std::vector<Participant> participants() const;
+    // The technician's link-quality snapshot (rooms/MeetingStats.hpp); rates over the interval
+    // since `requester`'s previous snapshot. `nowUs` is the worker's monotonic clock.
+    // `viewer` (a participant asking over its session; "" = an authorised REST caller) must be
+    // present with a role that may ViewStats (checked on every call): else NotJoined/Forbidden.
+    RoomError stats(const std::string& requester, const std::string& viewer, int64_t nowUs,
+                    int64_t wallMs, MeetingStats& out);
 
   private:
     struct Person {
@@ -114,7 +121,8 @@ class LiveMeeting final : public sfu::Router::Listener {
     // Government meetings only: the meeting's policy (null: a plain meeting, everything flows).
     std::unique_ptr<MeetingFloor> floor_;
     guint tickTimer_ = 0;  // on worker_, while governed and not closed
-    std::shared_ptr<MeetingJournal> journal_;  // the meeting's record; null: none kept
+    std::shared_ptr<MeetingJournal> journal_;
+    StatsSampler statsSampler_;  // the meeting's record; null: none kept
 };
 
 }  // namespace vcb::rooms

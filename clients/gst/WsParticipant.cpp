@@ -148,13 +148,13 @@ bool WsParticipant::runUntil(const std::function<bool()>& done, Clock::time_poin
     // Bounded by the deadline: every slice waits at most kPumpSlice.
     while (true) {
         processInbox();
-        std::vector<proto::MeetingControl> controls;
+        std::vector<proto::ClientMessage> controls;
         {
             std::lock_guard lock(mutex_);
             controls.swap(outbox_);
         }
         for (auto& c : controls) {
-            c.requestId = nextRequestId_++;
+            std::visit([&](auto& m) { m.requestId = nextRequestId_++; }, c);
             send(c, Clock::now() + options_.timeout);
         }
         if (done()) return true;
@@ -293,6 +293,10 @@ void WsParticipant::handleFrame(const std::string& text) {
     } else if (auto* m = std::get_if<proto::MeetingStateMessage>(&message)) {
         std::lock_guard lock(mutex_);
         meetingState_ = *m;
+    } else if (auto* m = std::get_if<proto::Stats>(&message)) {
+        std::lock_guard lock(mutex_);
+        lastStats_ = *m;
+        ++statsReceived_;
     } else if (auto* m = std::get_if<proto::Error>(&message)) {
         std::lock_guard lock(mutex_);
         errorCodes_.emplace_back(proto::toString(m->code));
@@ -351,6 +355,21 @@ std::int64_t WsParticipant::subscribeRevision() const {
 void WsParticipant::queueControl(proto::MeetingControl message) {
     std::lock_guard lock(mutex_);
     outbox_.push_back(std::move(message));
+}
+
+void WsParticipant::queueGetStats() {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::GetStats{});
+}
+
+std::optional<proto::Stats> WsParticipant::lastStats() const {
+    std::lock_guard lock(mutex_);
+    return lastStats_;
+}
+
+int WsParticipant::statsReceived() const {
+    std::lock_guard lock(mutex_);
+    return statsReceived_;
 }
 
 std::optional<proto::MeetingStateMessage> WsParticipant::meetingState() const {

@@ -72,6 +72,10 @@ class WsParticipant {
     // Government meetings: queues a floor command from any thread; the owner thread sends it
     // during runUntil().
     void queueControl(protocol::MeetingControl message);
+    // Queues a `getStats` (technician panel); the answer is kept as lastStats().
+    void queueGetStats();
+    std::optional<protocol::Stats> lastStats() const;
+    int statsReceived() const;
     // The last `meetingState` received, if any (thread-safe).
     std::optional<protocol::MeetingStateMessage> meetingState() const;
     // Codes of every `error` received so far, in order (thread-safe).
@@ -121,7 +125,9 @@ class WsParticipant {
     std::map<std::string, std::string> knownNames_;              // id → displayName, never pruned
     std::string lastError_;
     std::uint64_t errorsReceived_ = 0;
-    std::vector<protocol::MeetingControl> outbox_;
+    std::vector<protocol::ClientMessage> outbox_;
+    std::optional<protocol::Stats> lastStats_;
+    int statsReceived_ = 0;
     std::optional<protocol::MeetingStateMessage> meetingState_;
     std::vector<std::string> errorCodes_;
 };

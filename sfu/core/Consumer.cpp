@@ -364,6 +364,7 @@ size_t Consumer::writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp, 
 }
 
 void Consumer::receiveReportBlock(const rtp::ReportBlock& block, int64_t nowUs) {
+    fractionLost_ = block.fractionLost;
     if (block.lastSr == 0) return;  // no SR received yet
     for (size_t i = 0; i < srSentUs_.size(); ++i) {
         if (srSentUs_[i] == 0 || srNtpMiddle_[i] != block.lastSr) continue;

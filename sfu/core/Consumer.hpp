@@ -109,6 +109,9 @@ class Consumer {
     int64_t rttUs() const { return rttUs_; }
 
     uint64_t packetsSent() const { return packetsSent_; }
+    uint64_t octetsSent() const { return octetsSent_; }
+    // The subscriber's latest RR fraction lost (0..255 of 256), -1 until one arrived.
+    int fractionLost() const { return fractionLost_; }
     uint64_t packetsDropped() const { return packetsDropped_; }
 
   private:
@@ -178,6 +181,7 @@ class Consumer {
     std::array<int64_t, 4> srSentUs_{};
     size_t srNext_ = 0;
     int64_t rttUs_ = -1;
+    int fractionLost_ = -1;
 };
 
 }  // namespace vcb::sfu

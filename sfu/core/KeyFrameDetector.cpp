@@ -30,6 +30,18 @@ bool isKeyFrame(VideoCodec codec, std::span<const uint8_t> payload) {
     return true;
 }
 
+bool vp8KeyFrameSize(std::span<const uint8_t> payload, uint16_t& width, uint16_t& height) {
+    rtp::Vp8PayloadDescriptor d;
+    if (!rtp::Vp8PayloadDescriptor::parse(payload, d) || !d.isKeyFrame()) return false;
+    const size_t at = d.size();
+    if (payload.size() < at + rtp::Vp8PayloadDescriptor::kKeyFrameHeaderSize) return false;
+    const uint8_t* h = payload.data() + at;
+    if (h[3] != 0x9d || h[4] != 0x01 || h[5] != 0x2a) return false;
+    width = static_cast<uint16_t>((h[6] | (h[7] << 8)) & 0x3fff);
+    height = static_cast<uint16_t>((h[8] | (h[9] << 8)) & 0x3fff);
+    return true;
+}
+
 bool isParameterSetsOnly(VideoCodec codec, std::span<const uint8_t> payload) {
     if (codec != VideoCodec::H264) return false;
     rtp::H264Payload h;

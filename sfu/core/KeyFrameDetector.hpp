@@ -14,5 +14,9 @@ bool isKeyFrame(VideoCodec codec, std::span<const uint8_t> payload);
 // True if the payload carries decoder parameter sets but no key frame (H.264 SPS/PPS packets that
 // libwebrtc sends ahead of the IDR's FU-A fragments). Always false for other codecs.
 bool isParameterSetsOnly(VideoCodec codec, std::span<const uint8_t> payload);
+// The picture size a VP8 key frame's first packet states (RFC 6386 §9.1: after the 3-byte frame
+// tag, the start code 9d 01 2a, then 14-bit width and height, little endian). False for any
+// other packet. No allocation: safe per packet.
+bool vp8KeyFrameSize(std::span<const uint8_t> payload, uint16_t& width, uint16_t& height);
 
 }  // namespace vcb::sfu

@@ -102,6 +102,22 @@ void Producer::handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retra
         }
     }
     if (awaitingKeyFrame_ && keyFrame) awaitingKeyFrame_ = false;
+    if (!retransmission) {
+        bytesReceived_ += packet.size();
+        const uint32_t ts = packet.timestamp();
+        // A newer timestamp starts a frame (reordered packets of older frames are not counted).
+        if (framesReceived_ == 0 || static_cast<int32_t>(ts - lastFrameTimestamp_) > 0) {
+            ++framesReceived_;
+            lastFrameTimestamp_ = ts;
+        }
+        if (keyFrame && videoCodec_ == VideoCodec::Vp8) {
+            uint16_t w = 0, h = 0;
+            if (vp8KeyFrameSize(packet.payload(), w, h)) {
+                frameWidth_ = w;
+                frameHeight_ = h;
+            }
+        }
+    }
     if (!retransmission && options_.extensions.audioLevel != 0 &&
         options_.kind == MediaKind::Audio) {
         if (auto level =

@@ -122,6 +122,14 @@ class Producer {
 
     std::vector<Consumer*>& consumers() { return consumers_; }
     uint64_t packetsReceived() const { return stats_.packetsReceived(); }
+    // For the technician's statistics (read on the worker when asked; plain counters per packet).
+    uint64_t bytesReceived() const { return bytesReceived_; }
+    int64_t packetsLost() const { return stats_.packetsLost(); }
+    // Distinct RTP timestamps seen in order (video: frames received).
+    uint64_t framesReceived() const { return framesReceived_; }
+    // From the latest VP8 key frame; 0 when unknown (other codecs, no key frame yet).
+    uint16_t frameWidth() const { return frameWidth_; }
+    uint16_t frameHeight() const { return frameHeight_; }
     bool isKeyFramePacket(const rtp::RtpPacket& packet) const;
     // How many packets right before the key frame `packet` carry only its parameter sets (H.264
     // SPS/PPS travel ahead of the IDR: same timestamp, consecutive sequence numbers) and are still
@@ -152,6 +160,11 @@ class Producer {
     uint32_t levelSum_ = 0;
     uint32_t levelPackets_ = 0;
     bool voiceActivity_ = false;
+    uint64_t bytesReceived_ = 0;
+    uint64_t framesReceived_ = 0;
+    uint32_t lastFrameTimestamp_ = 0;
+    uint16_t frameWidth_ = 0;
+    uint16_t frameHeight_ = 0;
 };
 
 }  // namespace vcb::sfu

@@ -22,6 +22,14 @@ class RtpReceiveStats {
 
     uint64_t packetsReceived() const { return received_; }
     uint32_t extendedHighestSeq() const { return cycles_ + maxSeq_; }
+    // Cumulative packets lost (RFC 3550 A.3): expected from the extended sequence numbers minus
+    // received; negative when duplicates arrived. 0 before the first packet.
+    int64_t packetsLost() const {
+        if (!started_) return 0;
+        const int64_t expected =
+            static_cast<int64_t>(extendedHighestSeq()) - static_cast<int64_t>(baseSeq_) + 1;
+        return expected - static_cast<int64_t>(received_);
+    }
     bool started() const { return started_; }
 
   private:

@@ -6,6 +6,8 @@
 #include <chrono>
 
 #include "common/Log.hpp"
+#include "protocol/Codec.hpp"
+#include "signaling/api/WsMeetingControl.hpp"
 #include "signaling/http/Problem.hpp"
 
 namespace vcb::signaling {
@@ -270,6 +272,43 @@ void MeetingsApi::registerRoutes(HttpRouter& router) {
     router.add({http::verb::get}, "/api/meetings/{id}/attendance",
                guard(&MeetingsApi::attendance, true));
     router.add({http::verb::get}, "/api/meetings/{id}/events", guard(&MeetingsApi::events, true));
+    // Live link quality (technician panel): an admin, or a chair/technician token for exactly
+    // this meeting; needs no database.
+    router.add({http::verb::get}, "/api/meetings/{id}/stats",
+               [this](HttpRequest request, HttpResponder responder) {
+                   const std::string id(request.param("id"));
+                   if (auto denied = authorizer_.requireMeetingReader(request, id)) {
+                       return responder.respond(std::move(*denied));
+                   }
+                   stats(std::move(request), std::move(responder));
+               });
+}
+
+void MeetingsApi::stats(HttpRequest request, HttpResponder responder) {
+    const std::string id(request.param("id"));
+    if (conference_ == nullptr || !rooms::isValidMeetingId(id)) {
+        return responder.respond(
+            problem(http::status::not_found, "no_such_meeting", "no such meeting is running"));
+    }
+    // Rates cover the interval since this bearer's previous request (the token is hashed, never
+    // kept).
+    const std::string requester =
+        "rest:" + std::to_string(std::hash<std::string>{}(ApiAuthorizer::bearerToken(request)));
+    conference_->stats(id, requester, "",
+                       [responder](rooms::RoomError e, rooms::MeetingStats s) {
+                           if (e != rooms::RoomError::None) {
+                               return responder.respond(problem(http::status::not_found,
+                                                                "no_such_meeting",
+                                                                "no such meeting is running"));
+                           }
+                           HttpResponse r;
+                           r.contentType = "application/json";
+                           r.body = protocol::serialize(protocol::ServerMessage(
+                               WsMeetingControl::statsMessage(s, std::nullopt)));
+                           r.body += '\n';
+                           r.header("Cache-Control", "no-store");
+                           responder.respond(std::move(r));
+                       });
 }
 
 void MeetingsApi::create(HttpRequest request, HttpResponder responder) {

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+#include "rooms/Conference.hpp"
 #include "rooms/MeetingDirectory.hpp"
 #include "signaling/api/ApiAuthorizer.hpp"
 #include "signaling/http/HttpRouter.hpp"
@@ -28,6 +29,9 @@ class MeetingsApi {
     // `directory` may be null (no database configured): every call is then 503 no_database.
     MeetingsApi(rooms::MeetingDirectory* directory, ApiAuthorizer authorizer, Clock clock = {});
 
+    // The live meetings, for GET /api/meetings/{id}/stats (works without a database too).
+    void setConference(rooms::Conference* conference) { conference_ = conference; }
+
     void registerRoutes(HttpRouter& router);
 
     // RFC 4180 CSV of an attendance report: UTF-8 with a BOM, CRLF line ends, a header row.
@@ -41,8 +45,10 @@ class MeetingsApi {
     void remove(HttpRequest request, HttpResponder responder);
     void attendance(HttpRequest request, HttpResponder responder);
     void events(HttpRequest request, HttpResponder responder);
+    void stats(HttpRequest request, HttpResponder responder);
 
     rooms::MeetingDirectory* directory_;
+    rooms::Conference* conference_ = nullptr;
     ApiAuthorizer authorizer_;
     Clock clock_;
 };

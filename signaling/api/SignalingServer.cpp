@@ -47,7 +47,10 @@ SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig 
     }
     whipWhep_.registerRoutes(router);
     router.addWebSocket("/ws", ws_);
-    if (meetings_) meetings_->registerRoutes(router);
+    if (meetings_) {
+        meetings_->setConference(&conference_);
+        meetings_->registerRoutes(router);
+    }
     router.freeze();
 }
 

@@ -1,5 +1,7 @@
 #include "signaling/api/WsMeetingControl.hpp"
 
+#include <cmath>
+
 namespace vcb::signaling {
 
 using protocol::ErrorCode;
@@ -138,6 +140,70 @@ void WsMeetingControl::handle(rooms::Conference& conference, const std::string& 
             }
             send(protocol::Error{errorCode(e),
                                  "refused by the meeting policy: " + std::string(code), requestId});
+        });
+}
+
+namespace {
+
+std::optional<double> rounded(const std::optional<double>& v) {
+    if (!v) return std::nullopt;
+    return std::round(*v * 10.0) / 10.0;
+}
+
+std::optional<protocol::StatsStream> streamMessage(const std::optional<rooms::StreamStats>& s) {
+    if (!s) return std::nullopt;
+    protocol::StatsStream out;
+    out.kbps = rounded(s->kbps);
+    out.packetsLost = s->packetsLost;
+    out.lossPercent = rounded(s->lossPercent);
+    if (s->width) out.width = *s->width;
+    if (s->height) out.height = *s->height;
+    out.fps = rounded(s->fps);
+    return out;
+}
+
+}  // namespace
+
+protocol::Stats WsMeetingControl::statsMessage(const rooms::MeetingStats& stats,
+                                               std::optional<int64_t> requestId) {
+    protocol::Stats m;
+    m.time = stats.timeMs;
+    m.requestId = requestId;
+    for (const rooms::ParticipantStats& p : stats.participants) {
+        protocol::StatsParticipant sp;
+        sp.participantId = p.participantId;
+        sp.unit = p.unit;
+        sp.role = p.role;
+        sp.audio = streamMessage(p.audio);
+        sp.video = streamMessage(p.video);
+        sp.subscribeKbps = rounded(p.subscribeKbps);
+        sp.rttMs = rounded(p.rttMs);
+        sp.subscribeLossPercent = rounded(p.subscribeLossPercent);
+        m.participants.push_back(std::move(sp));
+    }
+    return m;
+}
+
+void WsMeetingControl::stats(rooms::Conference& conference, const std::string& meetingId,
+                             const std::string& participantId, const protocol::GetStats& message,
+                             Send send) {
+    conference.stats(
+        meetingId, "ws:" + participantId, participantId,
+        [send = std::move(send), requestId = message.requestId](rooms::RoomError e,
+                                                                 rooms::MeetingStats s) {
+            switch (e) {
+                case rooms::RoomError::None:
+                    send(statsMessage(s, requestId));
+                    return;
+                case rooms::RoomError::Forbidden:
+                    send(protocol::Error{ErrorCode::ForbiddenForRole,
+                                         "only a technician or the chair may read statistics",
+                                         requestId});
+                    return;
+                default:
+                    send(protocol::Error{ErrorCode::NotJoined, "not in this meeting", requestId});
+                    return;
+            }
         });
 }
 

@@ -27,6 +27,15 @@ class WsMeetingControl {
     static protocol::MeetingStateMessage state(const rooms::FloorView& view);
     static protocol::ErrorCode errorCode(rooms::policy::PolicyError error);
     static rooms::FloorCommand command(const protocol::MeetingControl& message);
+
+    // getStats: the meeting's link quality for a technician or the chair (the role is checked on
+    // the meeting's worker on every call); `stats` or an error (forbidden_for_role).
+    static void stats(rooms::Conference& conference, const std::string& meetingId,
+                      const std::string& participantId, const protocol::GetStats& message,
+                      Send send);
+    // Values rounded to 0.1 (kbps, %, fps, ms).
+    static protocol::Stats statsMessage(const rooms::MeetingStats& stats,
+                                        std::optional<int64_t> requestId);
 };
 
 }  // namespace vcb::signaling

@@ -217,6 +217,24 @@ async function floorScenario(contexts, baseUrl) {
     if (answered.length !== 1 || answered[0] !== LISTENER.unit) throw new Error(`confirmed: ${answered}`);
     if (!(await speaker.isVisible('#ctl-roll-call'))) throw new Error('the speaker was not asked');
     log(`roll call at the chair: "${summary}"`);
+    await technicianPanel(contexts[0], baseUrl, speakerId);
+}
+
+// Issue 11: a technician's page shows the server's statistics; the speaker's row gets a resolution
+// (from its VP8 key frames at the server; '–' would mean unknown).
+async function technicianPanel(context, baseUrl, speakerId) {
+  const tech = await joinPage(context, baseUrl, TECHNICIAN);
+  await until('technician panel shown', () => tech.isVisible('#tech-panel'));
+  const row = await until('the speaker\'s resolution in the technician panel', () => tech.evaluate((id) => {
+    const tr = document.querySelector(`#tech-stats tr[data-participant="${id}"]`);
+    const cells = tr ? [...tr.querySelectorAll('td')].map((td) => td.textContent) : [];
+    // unit, kbps, loss %, RTT, resolution, fps: rates come with the second answer (2 s later)
+    return cells.length === 6 && /^\d+×\d+$/.test(cells[4]) && Number(cells[1]) > 0 && Number(cells[5]) > 0
+      ? cells.join(' | ') : null;
+  }, speakerId));
+  const events = await tech.evaluate(() => document.querySelectorAll('#tech-events li').length);
+  log(`technician panel, the speaker's row: "${row}"; ${events} events in its log`);
+  await tech.close();
 }
 
 const videoFrom = async (page, participantId) => {

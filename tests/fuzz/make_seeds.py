@@ -350,6 +350,7 @@ def ws_seeds():
         "setSpeakerTimeLimit-clear": {"type": "setSpeakerTimeLimit", "limitSeconds": None},
         "handOverChair": {"type": "handOverChair", "subject": "pho-chu-tich"},
         "muteUnit": {"type": "muteUnit", "unit": "ha-noi.ba-dinh"},
+        "getStats": {"type": "getStats", "requestId": 12},
     }
     track = {"id": "p1-audio", "kind": "audio"}
     participant = {"id": "p1", "displayName": "Bob", "tracks": [track,
@@ -367,6 +368,15 @@ def ws_seeds():
         "error": {"type": "error", "code": "bad_sdp", "message": "no BUNDLE", "requestId": 2},
         "pong": {"type": "pong", "requestId": 9},
         "sessionClosed": {"type": "sessionClosed", "reason": "replaced"},
+        "stats": {"type": "stats", "time": 1764900000000, "requestId": 12, "participants": [
+            {"participantId": "p1", "unit": "thanh-son", "role": "delegate",
+             "publish": {"audio": {"kbps": 32.1, "packetsLost": 0, "lossPercent": 0.0},
+                         "video": {"kbps": 812.5, "packetsLost": 3, "lossPercent": 0.2,
+                                   "width": 320, "height": 240, "fps": 29.5}},
+             "subscribe": {"kbps": 1200.0, "rttMs": 12.5, "lossPercent": 0.0}},
+            {"participantId": "p2", "unit": "", "role": "technician",
+             "publish": {"audio": None, "video": None},
+             "subscribe": {"kbps": None, "rttMs": None, "lossPercent": None}}]},
     }
     for name, msg in client.items():
         write("fuzz_ws_json", "client-" + name, json.dumps(msg, ensure_ascii=False))

@@ -434,3 +434,41 @@ TEST(CodecTest, PolicyErrorCodeNames) {
 
 }  // namespace
 }  // namespace vcb::protocol
+
+namespace vcb::protocol {
+namespace {
+
+TEST(CodecTest, GetStatsAndStatsRoundTrip) {
+    EXPECT_EQ(serialize(ClientMessage{GetStats{7}}), R"({"type":"getStats","requestId":7})");
+    auto parsed = parseClientMessage(R"({"type":"getStats","requestId":7})");
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(parsed.value(), ClientMessage{GetStats{7}});
+
+    StatsParticipant full;
+    full.participantId = "p1";
+    full.unit = "thanh-son";
+    full.role = "delegate";
+    full.audio = StatsStream{32.5, 0, 0.0, std::nullopt, std::nullopt, std::nullopt};
+    full.video = StatsStream{812.3, 4, 1.5, 320, 240, 29.5};
+    full.subscribeKbps = 1200.0;
+    full.rttMs = 12.5;
+    full.subscribeLossPercent = 0.4;
+    StatsParticipant unknown;  // a technician: publishes nothing, nothing measured yet
+    unknown.participantId = "p2";
+    unknown.role = "technician";
+    unknown.video = StatsStream{};  // video before its first key frame: size unknown
+    const Stats stats{1'764'000'000'000, {full, unknown}, 3};
+    const std::string text = serialize(ServerMessage{stats});
+    auto back = parseServerMessage(text);
+    ASSERT_TRUE(back.ok()) << text << ": " << back.error().message;
+    EXPECT_EQ(back.value(), ServerMessage{stats}) << text;
+    // Unknown values are null on the wire, never 0.
+    EXPECT_NE(text.find(R"("width":null)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("rttMs":null)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("audio":null)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("publish":{"audio":{"kbps":)"), std::string::npos) << text;
+    EXPECT_FALSE(parseServerMessage(R"({"type":"stats","time":1})").ok());
+}
+
+}  // namespace
+}  // namespace vcb::protocol

@@ -11,6 +11,7 @@ import {MediaLink, wantedTracks} from './media.js';
 import {pageParams, PUBLISHING_ROLES} from './identity.js';
 import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
 import {hallOverlay, hallJoinFields, hallRetries, keepPlaying, unitName, HALL_RETRY_MS} from './hall.js';
+import {STATS_INTERVAL_MS, showsTechnicianPanel, statsRows, renderTechnicianPanel} from './technician.js';
 
 const TILES_PER_PAGE = 12;
 const $ = (id) => document.getElementById(id);
@@ -26,6 +27,7 @@ let page = 0;
 const streams = new Map();  // participant id -> MediaStream received
 let quality = {};            // participant id -> good | fair | poor | unknown
 let lastStats = {};
+let serverStats = null;  // the technician panel's latest `stats`
 
 function translateStatic() {
     document.documentElement.lang = t.language;
@@ -163,6 +165,11 @@ function onMessage(message) {
         if (PUBLISHING_ROLES.has(state.me.role) && localStream) media.publish(localStream);
         return;
     }
+    if (message.type === 'stats') {
+        serverStats = message;
+        render();
+        return;
+    }
     if (media) media.handle(message);
     if (message.type === 'participantLeft') message.receivedAt = Date.now();
     setState(reduce(state, message));
@@ -282,6 +289,21 @@ function renderChairPanel(s) {
     ])));
 }
 
+function renderTechPanel() {
+    const shown = state.me && showsTechnicianPanel(state.me.role);
+    $('tech-panel').hidden = !shown;
+    if (!shown) return;
+    renderTechnicianPanel({table: $('tech-stats'), log: $('tech-events')}, statsRows(serverStats, state.units),
+        state.events, {h: element, t, eventText, roleName});
+}
+
+// The technician panel's statistics, asked of the server every 2 s while joined.
+function askStats() {
+    if (session && state.connection === 'joined' && state.me && showsTechnicianPanel(state.me.role)) {
+        command('getStats');
+    }
+}
+
 const STATUS_KEYS = {present: 'attendance.present', reconnecting: 'attendance.reconnecting', absent: 'attendance.absent'};
 
 function renderAttendance() {
@@ -348,6 +370,7 @@ function render() {
     const visible = new Set();
     renderTiles(visible);
     renderChairPanel(s);
+    renderTechPanel();
     renderAttendance();
     $('ctl-hand').hidden = !s.governed || s.isChair;
     $('ctl-hand').textContent = t(s.handRaised || s.hasFloor ? 'control.lowerHand' : 'control.raiseHand');
@@ -421,6 +444,7 @@ function bind() {
         if (ticks % 2 === 0) sampleQuality();
         else if (state.connection !== 'idle') render();
     }, 1000);
+    setInterval(askStats, STATS_INTERVAL_MS);
 }
 
 async function main() {

@@ -1,0 +1,37 @@
+// The technician panel's rows from a server `stats` message (issue 11).
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {statsRows, showsTechnicianPanel, STATS_INTERVAL_MS} from '../../signaling/web/app/js/technician.js';
+
+const stats = {
+    type: 'stats', time: 1764900000000, participants: [
+        {participantId: 'p1', unit: 'thanh-son', role: 'delegate',
+            publish: {audio: {kbps: 32.1, packetsLost: 0, lossPercent: 0.0},
+                video: {kbps: 812.5, packetsLost: 3, lossPercent: 0.25, width: 320, height: 240, fps: 29.5}},
+            subscribe: {kbps: 1200.0, rttMs: 12.5, lossPercent: 0.0}},
+        {participantId: 'p2', unit: '', role: 'technician',
+            publish: {audio: null, video: null}, subscribe: {kbps: null, rttMs: null, lossPercent: null}},
+    ],
+};
+
+test('one row per participant with the unit name, total kbps, worst loss, rtt, size and fps', () => {
+    const rows = statsRows(stats, [{id: 'thanh-son', name: 'Tỉnh Thanh Sơn'}]);
+    assert.deepEqual(rows[0], {participantId: 'p1', unit: 'Tỉnh Thanh Sơn', role: 'delegate', kbps: '845',
+        loss: '0.3', rtt: '13', resolution: '320×240', fps: '30'});
+});
+
+test('unknown values are shown as unknown, never as 0', () => {
+    const rows = statsRows(stats);
+    assert.deepEqual(rows[1], {participantId: 'p2', unit: '', role: 'technician', kbps: '–', loss: '–',
+        rtt: '–', resolution: '–', fps: '–'});
+    assert.equal(rows[0].unit, 'thanh-son');
+    assert.deepEqual(statsRows(null), []);
+    assert.deepEqual(statsRows({participants: 'x'}), []);
+});
+
+test('only technicians get the panel, refreshed every 2 s', () => {
+    assert.ok(showsTechnicianPanel('technician'));
+    assert.ok(!showsTechnicianPanel('delegate'));
+    assert.ok(!showsTechnicianPanel('chair'));
+    assert.equal(STATS_INTERVAL_MS, 2000);
+});
