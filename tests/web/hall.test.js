@@ -13,7 +13,12 @@ const joined = (m) => ({connection: 'joined', me: {id: 'p1', unit: 'thanh-son.p-
 
 test('the overlay: the hall\'s unit and tier, waiting for the chair, in session, who has the floor', () => {
     const t = createTranslator('vi');
-    assert.equal(hallOverlay(joined(meeting()), t, '').unit, 'Phường Quang Trung · cấp 3');
+    assert.equal(hallOverlay(joined(meeting()), t, '').unit, 'Phường Quang Trung · Cấp 3');
+    // The tier as people say it, from the units file's tier name.
+    const named = joined(meeting());
+    named.units = named.units.map((u) => ({...u, tierName: u.tier === 2 ? 'commune' : 'province'}));
+    assert.equal(hallOverlay(named, t, '').unit, 'Phường Quang Trung · Xã');
+    assert.equal(hallOverlay(named, createTranslator('en'), '').unit, 'Phường Quang Trung · Commune');
     assert.equal(hallOverlay(joined(meeting()), t, '').status, t('state.open'));
     assert.equal(hallOverlay(joined(meeting({state: 'in_session'})), t, '').status, t('state.in_session'));
     const en = createTranslator('en');

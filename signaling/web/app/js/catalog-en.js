@@ -122,6 +122,11 @@ export default {
     'chair.timeLimit': 'Time per speaker',
     'chair.noLimit': 'No limit',
     'chair.minutes': '{minutes} min',
-    'hall.unit': '{name} · tier {tier}',
+    'tier.government': 'Central government',
+    'tier.province': 'Province',
+    'tier.district': 'District',
+    'tier.commune': 'Commune',
+    'tier.level': 'Tier {level}',
+    'hall.unit': '{name} · {tier}',
     'hall.floor': 'In session · {unit} has the floor',
 };

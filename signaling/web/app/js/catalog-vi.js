@@ -122,6 +122,11 @@ export default {
     'chair.timeLimit': 'Thời gian mỗi lượt phát biểu',
     'chair.noLimit': 'Không giới hạn',
     'chair.minutes': '{minutes} phút',
-    'hall.unit': '{name} · cấp {tier}',
+    'tier.government': 'Trung ương',
+    'tier.province': 'Tỉnh',
+    'tier.district': 'Huyện',
+    'tier.commune': 'Xã',
+    'tier.level': 'Cấp {level}',
+    'hall.unit': '{name} · {tier}',
     'hall.floor': 'Đang họp · {unit} phát biểu',
 };

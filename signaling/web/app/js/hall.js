@@ -5,6 +5,8 @@
 // configuration, the unit, role and name in the address) and the session reconnects by itself.
 // Pure text selection here; main.js writes it into #hall-unit and #hall-state.
 
+import {tierLabel} from './state.js';
+
 // The unit's name, as the meeting's units list has it (the id if it is not listed).
 export function unitName(state, unitId) {
     const unit = (state.units || []).find((u) => u.id === unitId);
@@ -16,7 +18,7 @@ export function unitName(state, unitId) {
 export function hallOverlay(state, t, connectionText) {
     const me = state.me || {};
     const unit = (state.units || []).find((u) => u.id === me.unit);
-    const unitLine = unit ? t('hall.unit', {name: unit.name, tier: unit.tier + 1}) : (me.unit || '');
+    const unitLine = unit ? t('hall.unit', {name: unit.name, tier: tierLabel(unit, t)}) : (me.unit || '');
     if (state.connection !== 'joined') return {unit: unitLine, status: connectionText};
     const m = state.meeting;
     if (!m) return {unit: unitLine, status: ''};

@@ -18,6 +18,7 @@ export function createTranslator(language) {
         // A missing key shows itself, so it is seen in the page and caught by the catalogue test.
         return text === undefined ? key : format(text, params);
     };
+    t.has = (key) => catalog[key] !== undefined || fallback[key] !== undefined;
     t.language = catalogs[language] ? language : defaultLanguage;
     return t;
 }

@@ -4,7 +4,7 @@
 import {createTranslator, defaultLanguage} from './i18n.js';
 import {
     initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf, rollCall,
-    rollCallAsksMe, attendanceBoard, attendanceCsv, linkQuality,
+    rollCallAsksMe, attendanceBoard, attendanceCsv, linkQuality, tierLabel,
 } from './state.js';
 import {Session} from './session.js';
 import {MediaLink, wantedTracks} from './media.js';
@@ -208,14 +208,15 @@ function attach(video, stream) {
 }
 
 function renderTiles(visible) {
-    const groups = tileGroups(state);
+    const units = Object.fromEntries((state.units || []).map((u) => [u.id, u]));
+    const groups = tileGroups(state, units);
     const all = groups.flatMap((g) => g.tiles);
     const current = pageOf(all, page, TILES_PER_PAGE);
     page = current.page;
     const speaking = new Set(state.meeting ? [state.meeting.activeSpeaker].filter(Boolean) : []);
     const hands = new Set(state.meeting ? state.meeting.queue.map((h) => h.unit) : []);
     const chairActions = myStatus(state).isChair ? tileActions : null;
-    const tiles = current.tiles.map(({participant: p}) => {
+    const tiles = current.tiles.map(({participant: p, unit}) => {
         visible.add(p.id);
         const video = element('video', {autoplay: '', playsinline: '', muted: ''});
         video.muted = true;  // sound plays from the hidden audio elements
@@ -226,7 +227,10 @@ function renderTiles(visible) {
         return element('article', {class: `tile${speaking.has(p.id) ? ' speaking' : ''}`, 'aria-label': p.displayName}, [
             video,
             element('div', {class: 'name'}, [p.displayName]),
-            element('div', {class: 'meta'}, [[roleName(p.role), p.unit || ''].filter(Boolean).join(' · ')]),
+            // The unit (name, tier, the unit above it) when the meeting's units are known.
+            element('div', {class: 'meta'}, [unit
+                ? [unit.name, tierLabel(unit, t), units[unit.parent] ? units[unit.parent].name : ''].filter(Boolean).join(' · ')
+                : [roleName(p.role), p.unit || ''].filter(Boolean).join(' · ')]),
             element('div', {class: 'meta'}, [
                 element('span', {class: `quality ${quality[p.id] || 'unknown'}`, title: t(`quality.${quality[p.id] || 'unknown'}`)}, ['●']),
                 ' ', marks.join(' · '),
@@ -277,7 +281,7 @@ function renderChairPanel(s) {
         ' ',
         element('button', {type: 'button', onclick: () => command('denyFloor', {unit: h.unit})}, [t('chair.deny')]),
     ]));
-    $('queue').replaceChildren(...(items.length ? items : [element('li', {}, [t('chair.queueEmpty')])]));
+    $('queue').replaceChildren(...(items.length ? items : [element('li', {class: 'empty'}, [t('chair.queueEmpty')])]));
     const r = rollCall(state);
     $('chair-roll-call').textContent = t(r && r.running ? 'chair.endRollCall' : 'chair.rollCall');
     $('roll-call-summary').textContent = r

@@ -236,3 +236,11 @@ export function linkQuality(before, after) {
     const ratio = lost / (lost + got);
     return ratio < 0.02 ? 'good' : ratio < 0.08 ? 'fair' : 'poor';
 }
+
+// A unit's tier as people say it: the catalogue's name for the units file's tier name
+// (tier.commune: "Xã"), else that name as the file has it, else its level (1 = the top tier).
+export function tierLabel(unit, t) {
+    if (!unit) return '';
+    if (unit.tierName && t.has(`tier.${unit.tierName}`)) return t(`tier.${unit.tierName}`);
+    return unit.tierName || t('tier.level', {level: (unit.tier || 0) + 1});
+}
