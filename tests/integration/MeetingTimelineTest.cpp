@@ -22,6 +22,8 @@
 
 #include "clients/gst/WsParticipant.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestHttp.hpp"
+#include "tests/integration/TestTokens.hpp"
 
 namespace vcb::integration {
 namespace {
@@ -43,36 +45,10 @@ constexpr const char* kServerBin = VCB_SERVER_BIN;
 constexpr const char* kServerBin = "";
 #endif
 
-std::string run(const std::string& command, int* status) {
-    std::string out;
-    FILE* p = ::popen(("timeout 30 " + command + " 2>&1").c_str(), "r");
-    if (p == nullptr) return out;
-    char buf[4096];
-    size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0 && out.size() < (1 << 20))
-        out.append(buf, n);
-    const int rc = ::pclose(p);
-    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    return out;
-}
-
-http::response<http::string_body> post(uint16_t port, const std::string& target,
-                                       const std::string& token, const std::string& body) {
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(10s);
-    stream.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
-    http::request<http::string_body> req{http::verb::post, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.set(http::field::content_type, "application/json");
-    req.set(http::field::authorization, "Bearer " + token);
-    req.body() = body;
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    return res;
+// A JSON POST with a bearer token (tests/integration/TestHttp).
+HttpResponse post(uint16_t port, const std::string& target, const std::string& token,
+                  const std::string& body) {
+    return httpRequest(port, http::verb::post, target, body, "application/json", "Bearer " + token);
 }
 
 std::string rfc3339(std::chrono::system_clock::time_point t) {
@@ -123,11 +99,8 @@ class MeetingTimelineTest : public ::testing::Test {
     std::string mint(const std::string& args) {
 #ifdef VCB_TOKEN_BIN
         int status = -1;
-        std::string out = run(std::string(VCB_TOKEN_BIN) + " --key-file " + secret_ + " --issuer " +
-                                  kIssuer + " --ttl 600 " + args,
-                              &status);
+        std::string out = mintToken(VCB_TOKEN_BIN, secret_, kIssuer, "--ttl 600 " + args, &status);
         EXPECT_EQ(status, 0) << out;
-        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
         return out;
 #else
         return args;

@@ -23,6 +23,8 @@
 
 #include "signaling/auth/JwtSigner.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestHttp.hpp"
+#include "tests/integration/TestTokens.hpp"
 #include "tests/sdp/TestSdps.hpp"
 
 namespace vcb::integration {
@@ -55,42 +57,12 @@ const char* kUnits =
     "  - id: ts.b\n    name: Huyện Bình Đông\n    tier: district\n    parent: ts\n"
     "  - id: hl\n    name: Tỉnh Hạ Long\n    tier: province\n";
 
-std::string run(const std::string& command, int* status = nullptr) {
-    std::string out;
-    FILE* p = ::popen(("timeout 30 " + command + " 2>&1").c_str(), "r");
-    if (p == nullptr) return out;
-    char buf[4096];
-    size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0 && out.size() < (1 << 20))
-        out.append(buf, n);
-    const int rc = ::pclose(p);
-    if (status) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    return out;
-}
-
-http::response<http::string_body> request(uint16_t port, http::verb method,
-                                          const std::string& target, const std::string& token,
-                                          const std::string& body = "",
-                                          const std::string& contentType = "application/json") {
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(10s);
-    stream.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!body.empty()) {
-        req.set(http::field::content_type, contentType);
-        req.body() = body;
-    }
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    return res;
+// An HTTP request with a bearer token (tests/integration/TestHttp).
+HttpResponse request(uint16_t port, http::verb method, const std::string& target,
+                     const std::string& token, const std::string& body = "",
+                     const std::string& contentType = "application/json") {
+    return httpRequest(port, method, target, body, contentType,
+                       token.empty() ? std::string() : "Bearer " + token);
 }
 
 std::string str(const json::object& o, const char* key) {
@@ -230,12 +202,11 @@ class GovernmentWsTest : public ::testing::Test {
     std::string mint(const std::string& subject, const std::string& unit, const std::string& role,
                      const std::string& meeting = kMeeting) {
         int status = -1;
-        std::string out = run(std::string(kTokenTool) + " --key-file " + secret_ + " --issuer " +
-                                  kIssuer + " --ttl 600 --subject " + subject + " --unit " + unit +
-                                  " --role " + role + " --meeting " + meeting,
-                              &status);
+        std::string out = mintToken(kTokenTool, secret_, kIssuer,
+                                    "--ttl 600 --subject " + subject + " --unit " + unit +
+                                        " --role " + role + " --meeting " + meeting,
+                                    &status);
         EXPECT_EQ(status, 0) << out;
-        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
         return out;
     }
     // Signed with the right key, expired two minutes ago (beyond the 30 s leeway).

@@ -21,6 +21,8 @@
 #include <vector>
 
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestHttp.hpp"
+#include "tests/integration/TestTokens.hpp"
 #include "tests/integration/WsConn.hpp"
 
 namespace vcb::integration {
@@ -49,36 +51,9 @@ const char* kUnits =
     "  - id: ts.a\n    name: Huyện Hà Giang\n    tier: district\n    parent: ts\n"
     "  - id: ts.b\n    name: Huyện Bình Đông\n    tier: district\n    parent: ts\n";
 
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* p = ::popen(("timeout 30 " + command + " 2>&1").c_str(), "r");
-    if (p == nullptr) return out;
-    char buf[4096];
-    size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0 && out.size() < (1 << 20))
-        out.append(buf, n);
-    ::pclose(p);
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    return out;
-}
-
-http::response<http::string_body> get(uint16_t port, const std::string& target,
-                                      const std::string& token) {
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(10s);
-    stream.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
-    http::request<http::string_body> req{http::verb::get, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.set(http::field::authorization, "Bearer " + token);
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    return res;
+// A GET with a bearer token (tests/integration/TestHttp).
+HttpResponse get(uint16_t port, const std::string& target, const std::string& token) {
+    return httpRequest(port, http::verb::get, target, "", "", "Bearer " + token);
 }
 
 json::object parseObject(const std::string& body) {
@@ -147,13 +122,14 @@ class MeetingRecordsAppTest : public ::testing::Test {
 
     std::string token(const std::string& subject, const std::string& unit,
                       const std::string& role) {
-        return run(std::string(kTokenTool) + " --key-file " + secret_ + " --issuer " + kIssuer +
-                   " --subject " + subject + " --meeting " + kMeeting + " --unit " + unit +
-                   " --role " + role + " --ttl 600");
+        return mintToken(kTokenTool, secret_, kIssuer,
+                         "--subject " + subject + " --meeting " + kMeeting + " --unit " + unit +
+                             " --role " + role + " --ttl 600",
+                         nullptr);
     }
     std::string admin() {
-        return run(std::string(kTokenTool) + " --key-file " + secret_ + " --issuer " + kIssuer +
-                   " --subject admin --admin --ttl 600");
+        return mintToken(kTokenTool, secret_, kIssuer, "--subject admin --admin --ttl 600",
+                         nullptr);
     }
 
     // Joins and returns the participant id ("" and a failure when refused).
