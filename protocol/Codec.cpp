@@ -273,13 +273,24 @@ std::optional<std::string> optNullableString(const json::object& o, std::string_
     return std::nullopt;
 }
 
+// A statistic (kbps, %, ms, fps): a number from 0 to 1e9, kept to 1/1000 (a value out of that
+// range, or not a number, is unknown: nullopt). On that grid a value survives serialize → parse
+// exactly (Boost.JSON 1.81 does not parse 17-digit mantissas exactly), so messages round-trip.
 std::optional<double> optDouble(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);
     if (!v) return std::nullopt;
-    if (v->is_double()) return v->get_double();
-    if (v->is_int64()) return static_cast<double>(v->get_int64());
-    if (v->is_uint64()) return static_cast<double>(v->get_uint64());
-    return std::nullopt;
+    double d = 0;
+    if (v->is_double()) {
+        d = v->get_double();
+    } else if (v->is_int64()) {
+        d = static_cast<double>(v->get_int64());
+    } else if (v->is_uint64()) {
+        d = static_cast<double>(v->get_uint64());
+    } else {
+        return std::nullopt;
+    }
+    if (!std::isfinite(d) || d < 0 || d > 1e9) return std::nullopt;
+    return std::round(d * 1000) / 1000;
 }
 
 std::optional<std::int64_t> optNullableInt(const json::object& o, std::string_view key) {
