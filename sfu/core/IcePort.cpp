@@ -107,7 +107,7 @@ std::unique_ptr<IcePort> IcePort::create(GMainContext* context, const IceConfig&
         r.msgs[i].msg_hdr.msg_iovlen = 1;
     }
     port->source_ = g_unix_fd_source_new(port->fd_, G_IO_IN);
-    g_source_set_callback(port->source_, reinterpret_cast<GSourceFunc>(&IcePort::onReadable),
+    g_source_set_callback(port->source_, G_SOURCE_FUNC(&IcePort::onReadable),
                           port.get(), nullptr);
     g_source_attach(port->source_, context);
     return port;

@@ -240,7 +240,10 @@ void WsClient::join(const protocol::Join& m) {
             return self->sendError(toProtocol(r.error), std::string(roomErrorText(r.error)),
                                    requestId);
         }
-        protocol::Joined joined{r.participantId, self->meetingId_, {}, requestId};
+        protocol::Joined joined;
+        joined.participantId = r.participantId;
+        joined.meeting = self->meetingId_;
+        joined.requestId = requestId;
         for (const auto& p : r.others) joined.participants.push_back(toProtocol(p));
         if (r.floor) {
             for (const auto& u : r.floor->units) {
