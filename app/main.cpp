@@ -450,6 +450,12 @@ int main(int argc, char** argv) {
             std::cerr << "vcbridge: database: " << reader.error().message << "\n";
             return 1;
         }
+        // Read right after a restart, the attendance must not show as present the units that
+        // were connected when the server stopped.
+        if (auto s = reader.value()->markEveryoneAbsent(); !s) {
+            std::cerr << "vcbridge: database: " << s.error().message << "\n";
+            return 1;
+        }
         for (auto& info : cc.governmentMeetings) {
             info.restored = vcb::rooms::loadRestoredRecord(*reader.value(), info.id);
             if (info.restored) {

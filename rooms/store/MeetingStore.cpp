@@ -572,6 +572,14 @@ Expected<std::vector<RemovedIdentity>, StoreError> MeetingStore::listRemovedIden
     return out;
 }
 
+Status MeetingStore::markEveryoneAbsent() {
+    auto upd = db_->prepare("UPDATE attendance SET present = 0 WHERE present = 1");
+    if (!upd) return upd.error();
+    auto s = upd.value().run();
+    if (!s) return s.error();
+    return Ok{};
+}
+
 Status MeetingStore::setMeetingState(std::string_view id, MeetingState state, bool locked,
                                      int64_t updatedMs) {
     auto upd =

@@ -56,6 +56,10 @@ class MeetingStore {
     // Attendance: one row per (meeting, unit), replaced by upsert.
     Status upsertAttendance(std::string_view meetingId, const AttendanceRow& row);
     Expected<std::vector<AttendanceRow>, StoreError> listAttendance(std::string_view meetingId);
+    // At start-up, before anything is served: no one is connected to a server that has just
+    // started, whatever the rows said when it stopped (or was killed). Time present and the
+    // other figures stay.
+    Status markEveryoneAbsent();
 
     // Roll calls: saved whole (insert or replace by id), listed by id.
     Status saveRollCall(std::string_view meetingId, const RollCallRecord& rollCall);

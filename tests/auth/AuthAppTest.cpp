@@ -16,6 +16,7 @@
 #include <string>
 
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestConfigDir.hpp"
 #include "tests/integration/TestHttp.hpp"
 #include "tests/integration/TestTokens.hpp"
 #include "tests/integration/WsConn.hpp"
@@ -65,27 +66,19 @@ std::string problemCode(const HttpResponse& res) {
 class AuthAppTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "vcb-authapp-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        dir_ = tmpl;
-        secret_ = dir_ + "/secret";
-        std::ofstream(secret_) << "test-secret-0123456789-0123456789-abcdef\n";
-        ::chmod(secret_.c_str(), 0600);
+        ASSERT_TRUE(cfg_.ok());
+        dir_ = cfg_.path();
+        secret_ = cfg_.writeSecret();
     }
     void TearDown() override {
         if (server_.pid() > 0) {
             auto status = server_.stop();
             EXPECT_FALSE(status.has_value()) << *status << "\n" << server_.outputTail();
         }
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
     }
 
     std::string writeConfig(const std::string& keyFile) {
-        const std::string path = dir_ + "/vcbridge.yaml";
-        std::ofstream(path) << "auth:\n  mode: jwt\n  algorithm: HS256\n  key_file: " << keyFile
-                            << "\n  issuer: " << kIssuer << "\n";
-        return path;
+        return cfg_.write("vcbridge.yaml", jwtAuthYaml(keyFile, kIssuer));
     }
 
     // Starts vcbridge through a wrapper that sends its log (stderr) to the captured stdout, so
@@ -110,6 +103,7 @@ class AuthAppTest : public ::testing::Test {
         return out;
     }
 
+    TestConfigDir cfg_{"authapp"};
     std::string dir_;
     std::string secret_;
     ServerProcess server_;

@@ -22,6 +22,7 @@
 
 #include "clients/gst/WsParticipant.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestConfigDir.hpp"
 #include "tests/integration/TestHttp.hpp"
 #include "tests/integration/TestTokens.hpp"
 
@@ -66,19 +67,14 @@ class MeetingTimelineTest : public ::testing::Test {
 #if !defined(VCB_SERVER_BIN) || !defined(VCB_UNITS_FILE) || !defined(VCB_TOKEN_BIN)
         GTEST_SKIP() << "the vcbridge and vcb-token targets are not part of this build";
 #else
-        std::string tmpl = (fs::temp_directory_path() / "vcb-timeline-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        dir_ = tmpl;
-        ::chmod(dir_.c_str(), 0700);
-        secret_ = dir_ + "/secret";
-        std::ofstream(secret_) << "timeline-secret-0123456789-0123456789-abc\n";
-        ::chmod(secret_.c_str(), 0600);
+        ASSERT_TRUE(cfg_.ok());
+        dir_ = cfg_.path();
+        secret_ = cfg_.writeSecret();
         // The lobby opens at the scheduled start itself: the test sees the exact moment.
-        std::ofstream(dir_ + "/vcbridge.yaml")
-            << "auth:\n  mode: jwt\n  algorithm: HS256\n  key_file: " << secret_
-            << "\n  issuer: " << kIssuer << "\nunits_file: " << VCB_UNITS_FILE
-            << "\ndatabase: " << dir_ << "/meetings.db\nmeetings: [demo]\n"
-            << "lobby_opens_before_seconds: 0\n";
+        cfg_.write("vcbridge.yaml", jwtAuthYaml(secret_, kIssuer) + "units_file: " +
+                                        VCB_UNITS_FILE + "\ndatabase: " + dir_ +
+                                        "/meetings.db\nmeetings: [demo]\n"
+                                        "lobby_opens_before_seconds: 0\n");
         server_.setExtraArgs({"--config", dir_ + "/vcbridge.yaml"});
         std::string error;
         ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
@@ -92,8 +88,6 @@ class MeetingTimelineTest : public ::testing::Test {
             EXPECT_FALSE(problem.has_value()) << problem.value_or("") << "\n"
                                               << server_.outputTail();
         }
-        std::error_code ec;
-        if (!dir_.empty()) fs::remove_all(dir_, ec);
     }
 
     std::string mint(const std::string& args) {
@@ -120,6 +114,7 @@ class MeetingTimelineTest : public ::testing::Test {
         };
     }
 
+    TestConfigDir cfg_{"timeline"};
     std::string dir_, secret_;
     ServerProcess server_;
 };

@@ -23,6 +23,7 @@
 
 #include "signaling/auth/JwtSigner.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestConfigDir.hpp"
 #include "tests/integration/TestHttp.hpp"
 #include "tests/integration/TestTokens.hpp"
 #include "tests/sdp/TestSdps.hpp"
@@ -45,17 +46,8 @@ constexpr const char* kIssuer = "vcb-test-issuer";
 constexpr const char* kSecret = "test-secret-0123456789-0123456789-abcdef";
 constexpr const char* kMeeting = "giao-ban";
 
-// ts convenes; ts.a and ts.b are invited; hl is not.
-const char* kUnits =
-    "tiers:\n"
-    "  - name: province\n"
-    "  - name: district\n"
-    "    parents: [province]\n"
-    "units:\n"
-    "  - id: ts\n    name: Tỉnh Thanh Sơn\n    tier: province\n"
-    "  - id: ts.a\n    name: Huyện Hà Giang\n    tier: district\n    parent: ts\n"
-    "  - id: ts.b\n    name: Huyện Bình Đông\n    tier: district\n    parent: ts\n"
-    "  - id: hl\n    name: Tỉnh Hạ Long\n    tier: province\n";
+// Units: kTwoTierUnits (tests/integration/TestConfigDir): ts convenes; ts.a and ts.b are
+// invited; hl is not.
 
 // An HTTP request with a bearer token (tests/integration/TestHttp).
 HttpResponse request(uint16_t port, http::verb method, const std::string& target,
@@ -165,26 +157,21 @@ json::object joinMessage(const std::string& token, const std::string& name = "ws
 class GovernmentWsTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "vcb-govws-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        dir_ = tmpl;
-        ::chmod(dir_.c_str(), 0700);
-        secret_ = dir_ + "/secret";
-        std::ofstream(secret_) << kSecret << "\n";
-        ::chmod(secret_.c_str(), 0600);
-        std::ofstream(dir_ + "/units.yaml") << kUnits;
+        ASSERT_TRUE(cfg_.ok());
+        dir_ = cfg_.path();
+        secret_ = cfg_.writeSecret("secret", kSecret);
+        cfg_.write("units.yaml", kTwoTierUnits);
         // scheduled_start in the past: the lobby is open from the start.
-        std::ofstream(dir_ + "/vcbridge.yaml")
-            << "auth:\n  mode: jwt\n  algorithm: HS256\n  key_file: " << secret_
-            << "\n  issuer: " << kIssuer << "\nunits_file: units.yaml\ndatabase: " << dir_
-            << "/meetings.db\nmeetings:\n"
-            << "  - id: " << kMeeting << "\n"
-            << "    title: Họp giao ban\n"
-            << "    convening_unit: ts\n"
-            << "    invited: [ts.a, ts.b]\n"
-            << "    chair: chu-tich\n"
-            << "    scheduled_start: 2026-01-01T08:00:00Z\n"
-            << "  - khac\n";
+        cfg_.write("vcbridge.yaml", jwtAuthYaml(secret_, kIssuer) +
+                                        "units_file: units.yaml\ndatabase: " + dir_ +
+                                        "/meetings.db\nmeetings:\n"
+                                        "  - id: " + kMeeting + "\n"
+                                        "    title: Họp giao ban\n"
+                                        "    convening_unit: ts\n"
+                                        "    invited: [ts.a, ts.b]\n"
+                                        "    chair: chu-tich\n"
+                                        "    scheduled_start: 2026-01-01T08:00:00Z\n"
+                                        "  - khac\n");
         server_.setExtraArgs({"--config", dir_ + "/vcbridge.yaml"});
         std::string error;
         ASSERT_TRUE(server_.start(kServer, 20s, &error)) << error;
@@ -195,8 +182,6 @@ class GovernmentWsTest : public ::testing::Test {
             auto status = server_.stop();
             EXPECT_FALSE(status.has_value()) << *status << "\n" << server_.outputTail();
         }
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
     }
 
     std::string mint(const std::string& subject, const std::string& unit, const std::string& role,
@@ -245,6 +230,7 @@ class GovernmentWsTest : public ::testing::Test {
                                               : "<" + str(*reply, "type") + ">";
     }
 
+    TestConfigDir cfg_{"govws"};
     std::string dir_, secret_;
     ServerProcess server_;
     uint16_t port_ = 0;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestConfigDir.hpp"
 #include "tests/integration/TestHttp.hpp"
 #include "tests/integration/TestTokens.hpp"
 #include "tests/integration/WsConn.hpp"
@@ -40,16 +41,6 @@ constexpr const char* kServer = VCB_SERVER_BIN;
 constexpr const char* kTokenTool = VCB_TOKEN_BIN;
 constexpr const char* kIssuer = "vcb-test-issuer";
 constexpr const char* kMeeting = "hop-truc-tuyen";
-
-const char* kUnits =
-    "tiers:\n"
-    "  - name: province\n"
-    "  - name: district\n"
-    "    parents: [province]\n"
-    "units:\n"
-    "  - id: ts\n    name: Tỉnh Thanh Sơn\n    tier: province\n"
-    "  - id: ts.a\n    name: Huyện Hà Giang\n    tier: district\n    parent: ts\n"
-    "  - id: ts.b\n    name: Huyện Bình Đông\n    tier: district\n    parent: ts\n";
 
 // A GET with a bearer token (tests/integration/TestHttp).
 HttpResponse get(uint16_t port, const std::string& target, const std::string& token) {
@@ -93,25 +84,16 @@ class MeetingRecordsAppTest : public ::testing::Test {
         // Clients whose server was killed (or closed on them) write their close frame into a
         // dead socket: an error, not a SIGPIPE that ends the test binary.
         ::signal(SIGPIPE, SIG_IGN);
-        std::string tmpl = (fs::temp_directory_path() / "vcb-records-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        dir_ = tmpl;
-        ::chmod(dir_.c_str(), 0700);
-        secret_ = dir_ + "/secret";
-        std::ofstream(secret_) << "test-secret-0123456789-0123456789-abcdef\n";
-        ::chmod(secret_.c_str(), 0600);
-        std::ofstream(dir_ + "/units.yaml") << kUnits;
+        ASSERT_TRUE(cfg_.ok());
+        dir_ = cfg_.path();
+        secret_ = cfg_.writeSecret();
+        cfg_.write("units.yaml", kTwoTierUnits);
         // A government meeting whose scheduled start is past: it is live (open) at start-up.
-        std::ofstream(dir_ + "/vcbridge.yaml")
-            << "auth:\n  mode: jwt\n  algorithm: HS256\n  key_file: " << secret_
-            << "\n  issuer: " << kIssuer << "\nunits_file: units.yaml\ndatabase: " << dir_
-            << "/meetings.db\nmeetings:\n  - id: " << kMeeting
-            << "\n    title: Họp trực tuyến\n    convening_unit: ts\n    chair: chu-tich\n"
-               "    scheduled_start: 2026-12-01T08:00:00Z\n";
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
+        cfg_.write("vcbridge.yaml",
+                   jwtAuthYaml(secret_, kIssuer) + "units_file: units.yaml\ndatabase: " + dir_ +
+                       "/meetings.db\nmeetings:\n  - id: " + kMeeting +
+                       "\n    title: Họp trực tuyến\n    convening_unit: ts\n    chair: chu-tich\n"
+                       "    scheduled_start: 2026-12-01T08:00:00Z\n");
     }
 
     void startServer(ServerProcess& server) {
@@ -141,6 +123,7 @@ class MeetingRecordsAppTest : public ::testing::Test {
         return isType(m, "joined") ? std::string(m.at("participantId").as_string()) : "";
     }
 
+    TestConfigDir cfg_{"records"};
     std::string dir_, secret_;
 };
 

@@ -15,6 +15,7 @@
 
 #include "rooms/store/MeetingStore.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestConfigDir.hpp"
 #include "tests/integration/TestHttp.hpp"
 #include "tests/integration/TestTokens.hpp"
 
@@ -74,29 +75,20 @@ std::string meetingJson(const std::string& id) {
 class MeetingsAppTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "vcb-meetingsapp-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        dir_ = tmpl;
-        ::chmod(dir_.c_str(), 0700);
-        secret_ = dir_ + "/secret";
-        std::ofstream(secret_) << "test-secret-0123456789-0123456789-abcdef\n";
-        ::chmod(secret_.c_str(), 0600);
-        other_ = dir_ + "/other-secret";
-        std::ofstream(other_) << "another-secret-0123456789-0123456789-xyz\n";
-        ::chmod(other_.c_str(), 0600);
-        std::ofstream(dir_ + "/units.yaml") << kUnits;
-        std::ofstream(dir_ + "/vcbridge.yaml")
-            << "auth:\n  mode: jwt\n  algorithm: HS256\n  key_file: " << secret_
-            << "\n  issuer: " << kIssuer << "\nunits_file: units.yaml\ndatabase: " << database()
-            << "\nmeetings: [demo]\n";
+        ASSERT_TRUE(cfg_.ok());
+        dir_ = cfg_.path();
+        secret_ = cfg_.writeSecret();
+        other_ = cfg_.writeSecret("other-secret", "another-secret-0123456789-0123456789-xyz");
+        cfg_.write("units.yaml", kUnits);
+        cfg_.write("vcbridge.yaml", jwtAuthYaml(secret_, kIssuer) +
+                                        "units_file: units.yaml\ndatabase: " + database() +
+                                        "\nmeetings: [demo]\n");
     }
     void TearDown() override {
         if (server_.pid() > 0) {
             auto status = server_.stop();
             EXPECT_FALSE(status.has_value()) << *status << "\n" << server_.outputTail();
         }
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
     }
 
     std::string database() const { return dir_ + "/meetings.db"; }
@@ -116,6 +108,7 @@ class MeetingsAppTest : public ::testing::Test {
     }
     std::string admin() { return mint("--admin"); }
 
+    TestConfigDir cfg_{"meetingsapp"};
     std::string dir_, secret_, other_;
     ServerProcess server_;
 };

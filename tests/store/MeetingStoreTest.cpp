@@ -254,6 +254,21 @@ TEST_F(MeetingStoreTest, AttendanceRoundTrip) {
     EXPECT_EQ(store_->upsertAttendance("khong-co", bo).error().code, StoreErrorCode::NotFound);
 }
 
+TEST_F(MeetingStoreTest, EveryoneIsAbsentAfterARestart) {
+    ASSERT_TRUE(store_->createMeeting(sampleMeeting("att")).ok());
+    AttendanceRow hue{"vn.tinh.hue", true, 1000, std::nullopt, 4000, {"trần.thị.bích"}, 1};
+    AttendanceRow bo{"vn.bo.nong-nghiep", false, 2000, 3000, 1000, {}, 0};
+    ASSERT_TRUE(store_->upsertAttendance("att", hue).ok());
+    ASSERT_TRUE(store_->upsertAttendance("att", bo).ok());
+    ASSERT_TRUE(store_->markEveryoneAbsent().ok());
+    auto rows = store_->listAttendance("att");
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows.value().size(), 2u);
+    hue.present = false;  // only that changes
+    EXPECT_EQ(rows.value()[0], bo);
+    EXPECT_EQ(rows.value()[1], hue);
+}
+
 TEST_F(MeetingStoreTest, RollCallRoundTrip) {
     ASSERT_TRUE(store_->createMeeting(sampleMeeting("rc")).ok());
     RollCallRecord first{1,
