@@ -189,9 +189,15 @@ std::optional<policy::RestoredRecord> loadRestoredRecord(store::MeetingStore& st
     auto attendance = store.listAttendance(id);
     auto rollCalls = store.listRollCalls(id);
     auto removed = store.listRemovedIdentities(id);
-    if (!attendance || !rollCalls || !removed) {
-        VCB_LOG_ERROR("meeting %s: cannot read its attendance, roll calls or removals", id.c_str());
+    auto handOvers = store.listEventsOfType(id, "chair_handed_over", "from");
+    if (!attendance || !rollCalls || !removed || !handOvers) {
+        VCB_LOG_ERROR("meeting %s: cannot read its attendance, roll calls, removals or chair "
+                      "hand-overs",
+                      id.c_str());
         return std::nullopt;
+    }
+    for (const auto& [event, from] : handOvers.value()) {
+        r.chairHandOvers.emplace_back(from, event.subject);
     }
     for (const store::AttendanceRow& a : attendance.value()) {
         policy::AttendanceRow row;

@@ -52,6 +52,9 @@ void MeetingPolicy::restore(const RestoredRecord& record) {
         admitted_.insert(row.representedBy.begin(), row.representedBy.end());
     }
     rollCall_.restore(record.rollCalls);
+    for (const auto& [from, to] : record.chairHandOvers) {
+        if (from == chair_) chair_ = to;
+    }
 }
 
 RestoredRecord MeetingPolicy::record(TimePoint now) const {
@@ -61,6 +64,7 @@ RestoredRecord MeetingPolicy::record(TimePoint now) const {
     r.removed = removed_;
     r.attendance = attendance_.rows(now);
     r.rollCalls = rollCall_.records();
+    if (chair_ != info_.chairSubject) r.chairHandOvers.emplace_back(info_.chairSubject, chair_);
     return r;
 }
 

@@ -27,6 +27,10 @@ struct RestoredRecord {
     std::set<std::string> removed;          // subjects that may not rejoin
     std::vector<AttendanceRow> attendance;  // matched by unit.id; unknown units are ignored
     std::vector<RollCallRecord> rollCalls;  // in id order
+    // Chair hand-overs in order, (from, to). Restoring follows the chain from the definition's
+    // chair; one that does not start from the chair of that moment (the definition's chair was
+    // changed since) is skipped.
+    std::vector<std::pair<std::string, std::string>> chairHandOvers;
 };
 
 struct MeetingInfo {

@@ -387,6 +387,28 @@ Expected<std::vector<StoredEvent>, StoreError> MeetingStore::listEvents(std::str
     return out;
 }
 
+Expected<std::vector<std::pair<StoredEvent, std::string>>, StoreError>
+MeetingStore::listEventsOfType(std::string_view meetingId, std::string_view type,
+                               std::string_view detailKey) {
+    auto q = db_->prepare(
+        "SELECT seq, time_ms, type, unit, subject, detail, "
+        "coalesce(json_extract(detail, '$.' || json_quote(?)), '') FROM events "
+        "WHERE meeting_id = ? AND type = ? ORDER BY seq");
+    if (!q) return q.error();
+    std::vector<std::pair<StoredEvent, std::string>> out;
+    auto s = q.value()
+                 .bind(1, detailKey)
+                 .bind(2, meetingId)
+                 .bind(3, type)
+                 .forEachRow([&](Statement& r) {
+                     out.emplace_back(StoredEvent{r.int64(0), r.int64(1), r.text(2), r.text(3),
+                                                  r.text(4), r.text(5)},
+                                      r.text(6));
+                 });
+    if (!s) return s.error();
+    return out;
+}
+
 Status MeetingStore::upsertAttendance(std::string_view meetingId, const AttendanceRow& r) {
     return inSavepoint([&]() -> Status {
         if (auto s = requireMeeting(meetingId); !s) return s;

@@ -53,6 +53,11 @@ class MeetingStore {
                                                               int64_t fromSeq = 1,
                                                               size_t limit = 1000);
 
+    // Events of one type in seq order, each with the value of one key of its detail ("" when the
+    // detail has no such key), e.g. ("chair_handed_over", "from").
+    Expected<std::vector<std::pair<StoredEvent, std::string>>, StoreError> listEventsOfType(
+        std::string_view meetingId, std::string_view type, std::string_view detailKey);
+
     // Attendance: one row per (meeting, unit), replaced by upsert.
     Status upsertAttendance(std::string_view meetingId, const AttendanceRow& row);
     Expected<std::vector<AttendanceRow>, StoreError> listAttendance(std::string_view meetingId);

@@ -101,6 +101,22 @@ TEST(PolicyRestoreTest, InSessionCarriesOnWithAttendanceRemovalsAndRollCalls) {
     EXPECT_EQ(p.rollCalls().records().back().id, 2u);
 }
 
+TEST(PolicyRestoreTest, ChairHandOversAreFollowedFromTheDefinitionsChair) {
+    MeetingPolicy p(govMeeting());
+    RestoredRecord r;
+    r.state = MeetingState::InSession;
+    // chair -> hn-delegate -> dn-delegate; a hand-over from someone who was not chairing then
+    // (a stale chain) is skipped.
+    r.chairHandOvers = {{"chair", "hn-delegate"}, {"someone", "press"},
+                        {"hn-delegate", "dn-delegate"}};
+    p.restore(r);
+    EXPECT_EQ(p.chairSubject(), "dn-delegate");
+    // An emptied meeting's own record gives the same chair back.
+    MeetingPolicy again(govMeeting());
+    again.restore(p.record(at(10s)));
+    EXPECT_EQ(again.chairSubject(), "dn-delegate");
+}
+
 TEST(PolicyRestoreTest, EndedStaysEndedAndRefusesJoins) {
     MeetingPolicy p(govMeeting());
     RestoredRecord r;

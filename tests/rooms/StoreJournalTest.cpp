@@ -185,6 +185,33 @@ TEST_F(StoreJournalTest, RestoredPolicyCarriesOnFromTheRecord) {
     EXPECT_EQ(rc.events[0].get("roll_call"), "2");
 }
 
+// The chair handed over before a restart is still the chair after it, unless the definition's chair
+// changed in the meantime.
+TEST_F(StoreJournalTest, AChairHandOverIsKeptAcrossARestart) {
+    apply(p_.open(at(0s)), at(0s));
+    apply(p_.join("c", {"chair", "ts", Role::Chair}, at(1s)), at(1s));
+    apply(p_.join("a", {"del-a", "ts.a", Role::Delegate}, at(2s)), at(2s));
+    apply(p_.handOverChair("c", "del-a", at(3s)), at(3s));
+    ASSERT_EQ(p_.chairSubject(), "del-a");
+    auto db = reopen();
+    auto record = loadRestoredRecord(*db, "hop-1");
+    ASSERT_TRUE(record.has_value());
+    using HandOvers = std::vector<std::pair<std::string, std::string>>;
+    EXPECT_EQ(record->chairHandOvers, (HandOvers{{"chair", "del-a"}}));
+
+    policy::MeetingPolicy next(govMeeting());
+    next.restore(*record);
+    EXPECT_EQ(next.chairSubject(), "del-a");
+    ASSERT_TRUE(next.join("a", {"del-a", "ts.a", Role::Delegate}, at(100s)).ok());
+    EXPECT_TRUE(next.startSession("a", at(101s)).ok());  // chairs: it may start the session
+
+    policy::MeetingInfo redefined = govMeeting();
+    redefined.chairSubject = "new-chair";
+    policy::MeetingPolicy other(redefined);
+    other.restore(*record);
+    EXPECT_EQ(other.chairSubject(), "new-chair");
+}
+
 TEST(StoreJournalDetailTest, DetailIsJsonWithEscapes) {
     EXPECT_EQ(eventDetailJson({}), "{}");
     EXPECT_EQ(eventDetailJson({{"title", "Họp \"khẩn\"\n\\"}, {"k", std::string(1, '\x01')}}),
