@@ -186,6 +186,7 @@ TEST_F(ScreenShareTest, TheFloorHoldersScreenIsTheProgrammeUntilItStopsSharing) 
             return st && st->queue.size() == 1 && st->queue[0].unit == kProvince;
         },
         10s));
+    EXPECT_EQ(programmeFrames(viewer, "yellow"), 0u) << "no floor yet: no screen in the programme";
     const auto grantedAt = Clock::now();
     chair.queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kProvince)));
     EXPECT_TRUE(waitFor([&] { return programmeFrames(viewer, "yellow") > 0; }, 20s))
