@@ -61,6 +61,7 @@ export default {
     'tech.loss': 'Loss %',
     'tech.rtt': 'RTT (ms)',
     'tech.resolution': 'Resolution',
+    'tech.screen': 'screen {resolution}',
     'tech.fps': 'fps',
     'tech.noStats': 'No statistics yet',
     'chair.heading': 'Chair',

@@ -61,6 +61,7 @@ export default {
     'tech.loss': 'Mất gói %',
     'tech.rtt': 'RTT (ms)',
     'tech.resolution': 'Độ phân giải',
+    'tech.screen': 'màn hình {resolution}',
     'tech.fps': 'Khung hình/giây',
     'tech.noStats': 'Chưa có số liệu',
     'chair.heading': 'Điều hành',
