@@ -133,6 +133,7 @@ async function framesFrom(page, participantId, what) {
 // (framesDecoded of its inbound-rtp rising), then the camera again once it stops sharing. A
 // cancelled picker first changes nothing.
 async function screenSharing(speaker, viewers, speakerId) {
+  const startedAt = Date.now();
   // The user closes the picker: no share, no error, the button still offers to share.
   await speaker.evaluate(() => {
     const real = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
@@ -184,6 +185,32 @@ async function screenSharing(speaker, viewers, speakerId) {
   if (c1 - c0 < 5) throw new Error(`the camera is not decoded after the share stopped (${c0} -> ${c1})`);
   if (await speaker.evaluate(() => window.vcbClient.sharingScreen())) throw new Error('still sharing');
   log(`screen share stopped: programme on the camera after ${Date.now() - stoppedAt} ms`);
+
+  // Sharing again (a new sender: the server rejected the old m-section) and the browser's own
+  // "stop sharing", which ends the captured track: the page stops as with its button.
+  await speaker.evaluate(() => {
+    const real = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getDisplayMedia = async (constraints) => {
+      window.sharedForTest = await real(constraints);
+      return window.sharedForTest;
+    };
+  });
+  await speaker.click('#ctl-screen');
+  await until('the programme shows the screen shared again', async () => {
+    const shown = await viewers[0].evaluate(() => window.vcbClient.programme());
+    return shown.source === 'screen' && (await framesFrom(viewers[0], speakerId, 'screenFrames')) > 10;
+  });
+  await speaker.evaluate(() => window.sharedForTest.getVideoTracks()[0].dispatchEvent(new Event('ended')));
+  await until('the browser\'s stop sharing ends the share', async () => {
+    const shown = await viewers[0].evaluate(() => window.vcbClient.programme());
+    const page = await speaker.evaluate(() => ({
+      sharing: window.vcbClient.sharingScreen(),
+      pressed: document.getElementById('ctl-screen').getAttribute('aria-pressed'),
+      track: window.sharedForTest.getVideoTracks()[0].readyState,
+    }));
+    return shown.source === 'camera' && !page.sharing && page.pressed === 'false' && page.track === 'ended';
+  });
+  log(`shared again, then stopped by the browser's own "stop sharing"; screen sharing steps: ${Date.now() - startedAt} ms`);
 }
 
 async function floorScenario(contexts, baseUrl) {
