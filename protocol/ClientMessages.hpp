@@ -28,6 +28,10 @@ struct Join {
 struct Publish {
     std::string sdp;
     std::optional<std::int64_t> requestId;
+    // The mid of the offer's video m-section that carries the shared screen (a token, 1..64
+    // bytes). Absent: no screen is shared (one that was is stopped); an inactive or rejected
+    // screen m-section stops it too.
+    std::optional<std::string> screenMid;
     bool operator==(const Publish&) const = default;
 };
 

@@ -225,6 +225,13 @@ std::optional<TrackKind> trackKindFromString(std::string_view s) {
     return std::nullopt;
 }
 
+std::optional<TrackSource> trackSourceFromString(std::string_view s) {
+    if (s == "microphone") return TrackSource::Microphone;
+    if (s == "camera") return TrackSource::Camera;
+    if (s == "screen") return TrackSource::Screen;
+    return std::nullopt;
+}
+
 constexpr std::pair<MeetingAction, std::string_view> kMeetingActions[] = {
     {MeetingAction::StartSession, "startSession"},
     {MeetingAction::EndMeeting, "endMeeting"},
@@ -370,6 +377,10 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
         Publish m;
         m.requestId = env.requestId;
         m.sdp = requiredSdp(r);
+        m.screenMid = r.optionalString("screenMid", kMaxMidBytes);
+        if (!r.failed() && m.screenMid && !isValidId(*m.screenMid)) {
+            r.fail("field 'screenMid' must be 1..64 RFC 4566 token characters (a mid)");
+        }
         return finish<ClientMessage>(r, env, std::move(m));
     }
     if (t == "unpublish") return finish<ClientMessage>(r, env, Unpublish{env.requestId});
@@ -467,6 +478,16 @@ std::optional<Track> readTrack(FieldReader& outer, const json::value& v) {
             track.kind = *k;
         } else {
             r.fail("track 'kind' must be \"audio\" or \"video\"");
+        }
+    }
+    if (auto source = r.optionalString("source", 16); !r.failed() && source) {
+        auto s = trackSourceFromString(*source);
+        if (!s) {
+            r.fail("track 'source' must be \"microphone\", \"camera\" or \"screen\"");
+        } else if ((*s == TrackSource::Microphone) != (track.kind == TrackKind::Audio)) {
+            r.fail("track 'source' does not fit its 'kind'");
+        } else {
+            track.screen = *s == TrackSource::Screen;
         }
     }
     if (r.failed()) {
@@ -675,6 +696,7 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
                         sp.audio->fps.reset();
                     }
                     sp.video = optStatsStream(pub->get_object(), "video");
+                    sp.screen = optStatsStream(pub->get_object(), "screen");
                 }
                 if (const json::value* sub = p.if_contains("subscribe"); sub && sub->is_object()) {
                     sp.subscribeKbps = optDouble(sub->get_object(), "kbps");
@@ -705,6 +727,7 @@ json::object trackToJson(const Track& t) {
     json::object o;
     o["id"] = t.id;
     o["kind"] = toString(t.kind);
+    o["source"] = toString(t.source());
     return o;
 }
 
@@ -734,6 +757,18 @@ json::array idsToJson(const std::vector<std::string>& ids) {
 std::string_view toString(PcRole role) { return role == PcRole::Publish ? "publish" : "subscribe"; }
 
 std::string_view toString(TrackKind kind) { return kind == TrackKind::Audio ? "audio" : "video"; }
+
+std::string_view toString(TrackSource source) {
+    switch (source) {
+        case TrackSource::Microphone:
+            return "microphone";
+        case TrackSource::Camera:
+            return "camera";
+        case TrackSource::Screen:
+            return "screen";
+    }
+    return "camera";
+}
 
 ParseResult<ClientMessage> parseClientMessage(std::string_view frame) {
     auto env = openEnvelope(frame);
@@ -799,6 +834,7 @@ std::string serialize(const ClientMessage& message) {
                    },
                    [&](const Publish& m) {
                        o["sdp"] = m.sdp;
+                       if (m.screenMid) o["screenMid"] = *m.screenMid;
                        putRequestId(o, m.requestId);
                    },
                    [&](const Unpublish& m) { putRequestId(o, m.requestId); },
@@ -949,7 +985,8 @@ std::string serialize(const ServerMessage& message) {
                                {"unit", p.unit},
                                {"role", p.role},
                                {"publish", json::object{{"audio", statsStreamToJson(p.audio, false)},
-                                                        {"video", statsStreamToJson(p.video, true)}}},
+                                                        {"video", statsStreamToJson(p.video, true)},
+                                                        {"screen", statsStreamToJson(p.screen, true)}}},
                                {"subscribe", json::object{{"kbps", num(p.subscribeKbps)},
                                                           {"rttMs", num(p.rttMs)},
                                                           {"lossPercent",

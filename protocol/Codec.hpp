@@ -29,5 +29,6 @@ std::string_view typeName(const ServerMessage& message);
 
 std::string_view toString(PcRole role);
 std::string_view toString(TrackKind kind);
+std::string_view toString(TrackSource source);
 
 }  // namespace vcb::protocol

@@ -136,7 +136,8 @@ struct StatsParticipant {
     std::string unit;
     std::string role;
     std::optional<StatsStream> audio;  // publish.audio, null when not publishing audio
-    std::optional<StatsStream> video;
+    std::optional<StatsStream> video;   // the camera
+    std::optional<StatsStream> screen;  // the shared screen, null when none is shared
     std::optional<double> subscribeKbps;
     std::optional<double> rttMs;
     std::optional<double> subscribeLossPercent;  // from the subscriber's RR fraction lost

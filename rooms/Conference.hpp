@@ -76,6 +76,7 @@ class MeetingObserver {
 struct PublishTrack {
     std::string mid;
     sfu::MediaKind kind = sfu::MediaKind::Video;
+    MediaSource source = MediaSource::Camera;  // the microphone for audio
     uint32_t ssrc = 0;
     uint32_t rtxSsrc = 0;  // RFC 4588 retransmissions, if signaled (FID group)
     sfu::RtpCodec codec;

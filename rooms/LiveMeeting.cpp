@@ -28,8 +28,6 @@ std::string utcTime(policy::TimePoint t) {
     return buf;
 }
 
-const char* kindName(sfu::MediaKind k) { return k == sfu::MediaKind::Audio ? "audio" : "video"; }
-
 }  // namespace
 
 sfu::ProducerOptions producerOptions(const std::string& transportId, const PublishTrack& t) {
@@ -101,7 +99,7 @@ void LiveMeeting::onTick() {
     // Levels of everyone who publishes audio; the policy counts only those allowed to be heard.
     if (router_) {
         for (const auto& [pid, person] : people_) {
-            auto audio = person.producers.find(sfu::MediaKind::Audio);
+            auto audio = person.producers.find(MediaSource::Microphone);
             if (audio == person.producers.end()) continue;
             if (auto level = router_->takeProducerAudioLevel(audio->second)) {
                 floor_->audioLevel(pid, level->dBov, now);
@@ -144,8 +142,17 @@ std::string LiveMeeting::producerFor(const MediaSelector& s) const {
     if (!pid) return {};
     auto it = people_.find(*pid);
     if (it == people_.end()) return {};
-    auto p = it->second.producers.find(s.kind);
-    return p == it->second.producers.end() ? std::string() : p->second;
+    const auto& producers = it->second.producers;
+    MediaSource source = s.source;
+    if (s.mode == MediaSelector::Mode::Programme) {
+        // The programme shows the participant's shared screen while there is one (documents
+        // presented by the floor holder), else its camera.
+        source = s.kind == sfu::MediaKind::Audio       ? MediaSource::Microphone
+                 : producers.count(MediaSource::Screen) ? MediaSource::Screen
+                                                        : MediaSource::Camera;
+    }
+    auto p = producers.find(source);
+    return p == producers.end() ? std::string() : p->second;
 }
 
 void LiveMeeting::repoint() {
@@ -215,8 +222,8 @@ void LiveMeeting::dropProducersOf(const std::string& pid, Person& person,
     }
     // Tracks on other transports of this participant stay published.
     std::vector<TrackInfo> rest;
-    for (auto& [kind, producerId] : person.producers) {
-        rest.push_back({pid + "-" + kindName(kind), kind});
+    for (auto& [source, producerId] : person.producers) {
+        rest.push_back({pid + "-" + std::string(trackSuffix(source)), kindOf(source), source});
     }
     if (!rest.empty()) meeting_.publish(pid, rest);
     repoint();
@@ -383,13 +390,26 @@ PublishResult LiveMeeting::publish(const std::string& participantId, const std::
         }
         connected_.insert(transportId);
     }
-    // One audio and one video stream per participant: later ones replace earlier ones.
+    // One stream per source (microphone, camera, screen) per participant: later ones replace
+    // earlier ones; a publish without a screen stops the one shared before.
     PublishResult result;
-    std::map<sfu::MediaKind, const PublishTrack*> chosen;
-    for (const PublishTrack& t : tracks) chosen.emplace(t.kind, &t);
+    std::map<MediaSource, const PublishTrack*> chosen;
+    for (const PublishTrack& t : tracks) {
+        chosen.emplace(kindOf(t.source) == t.kind ? t.source : defaultSource(t.kind), &t);
+    }
     if (chosen.empty()) return {RoomError::BadRequest, "nothing to publish", {}};
-    for (auto& [kind, t] : chosen) {
-        auto old = person->second.producers.find(kind);
+    std::vector<TrackInfo> stopped;
+    if (chosen.count(MediaSource::Screen) == 0) {
+        if (auto old = person->second.producers.find(MediaSource::Screen);
+            old != person->second.producers.end()) {
+            router_->closeProducer(old->second);
+            person->second.producers.erase(old);
+            stopped.push_back({participantId + "-" + std::string(trackSuffix(MediaSource::Screen)),
+                               sfu::MediaKind::Video, MediaSource::Screen});
+        }
+    }
+    for (auto& [source, t] : chosen) {
+        auto old = person->second.producers.find(source);
         if (old != person->second.producers.end()) {
             router_->closeProducer(old->second);
             person->second.producers.erase(old);
@@ -399,18 +419,24 @@ PublishResult LiveMeeting::publish(const std::string& participantId, const std::
         if (!router_->createProducer(transportId, o, err)) {
             return {RoomError::BadRequest, err, {}};
         }
-        person->second.producers[kind] = o.id;
+        person->second.producers[source] = o.id;
         // A new producer starts closed or open as the policy says, before its first packet.
         if (floor_) {
             router_->setProducerForwarding(
-                o.id, MediaGate::open(floor_->permissions(), participantId, kind),
+                o.id, MediaGate::open(floor_->permissions(), participantId, source),
                 sfu::monotonicUs());
         }
     }
-    for (auto& [kind, producerId] : person->second.producers) {
-        result.tracks.push_back({participantId + "-" + kindName(kind), kind});
+    for (auto& [source, producerId] : person->second.producers) {
+        result.tracks.push_back(
+            {participantId + "-" + std::string(trackSuffix(source)), kindOf(source), source});
     }
     meeting_.publish(participantId, result.tracks);
+    for (const TrackInfo& t : stopped) {
+        MeetingEvent e{MeetingEvent::Type::TrackUnpublished, {}, t, {}};
+        e.participant.id = participantId;
+        broadcast(e, participantId);
+    }
     for (const TrackInfo& t : result.tracks) {
         MeetingEvent e{MeetingEvent::Type::TrackPublished, {}, t, {}};
         e.participant.id = participantId;
@@ -506,7 +532,7 @@ RoomError LiveMeeting::stats(const std::string& requester, const std::string& vi
         c.role = std::string(participantRoleName(p->role));
         if (router_) {
             if (auto person = people_.find(p->id); person != people_.end()) {
-                for (const auto& [kind, producerId] : person->second.producers) {
+                for (const auto& [source, producerId] : person->second.producers) {
                     const sfu::Producer* producer = router_->findProducer(producerId);
                     if (!producer) continue;
                     StreamCounters s;
@@ -517,7 +543,9 @@ RoomError LiveMeeting::stats(const std::string& requester, const std::string& vi
                     s.frames = producer->framesReceived();
                     s.width = producer->frameWidth();
                     s.height = producer->frameHeight();
-                    (kind == sfu::MediaKind::Audio ? c.audio : c.video) = s;
+                    (source == MediaSource::Microphone ? c.audio
+                     : source == MediaSource::Camera   ? c.video
+                                                       : c.screen) = s;
                 }
             }
         }

@@ -84,7 +84,7 @@ class LiveMeeting final : public sfu::Router::Listener {
         std::shared_ptr<MeetingObserver> observer;
         ClientKind kind = ClientKind::WebSocket;
         std::set<std::string> transports;
-        std::map<sfu::MediaKind, std::string> producers;  // kind → producer id
+        std::map<MediaSource, std::string> producers;  // source → producer id
     };
     struct ConsumerState {
         std::string transportId;

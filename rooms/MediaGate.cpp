@@ -3,17 +3,17 @@
 namespace vcb::rooms {
 
 bool MediaGate::open(const policy::MediaPermissions& permissions, const std::string& participantId,
-                     sfu::MediaKind kind) {
+                     MediaSource source) {
     if (!permissions.forwarding) return false;
-    if (kind == sfu::MediaKind::Video) return true;
+    if (source != MediaSource::Microphone) return true;  // camera and screen
     return permissions.audible(participantId);
 }
 
 void MediaGate::apply(sfu::Router& router, const policy::MediaPermissions& permissions,
                       const Producers& producers, int64_t nowUs) {
-    for (const auto& [pid, byKind] : producers) {
-        for (const auto& [kind, producerId] : byKind)
-            router.setProducerForwarding(producerId, open(permissions, pid, kind), nowUs);
+    for (const auto& [pid, bySource] : producers) {
+        for (const auto& [source, producerId] : bySource)
+            router.setProducerForwarding(producerId, open(permissions, pid, source), nowUs);
     }
 }
 

@@ -61,6 +61,7 @@ std::vector<ParticipantStats> StatsSampler::sample(const std::string& requester,
         };
         p.audio = stream(c.audio, "/a", false);
         p.video = stream(c.video, "/v", true);
+        p.screen = stream(c.screen, "/s", true);
         if (c.subscribing) {
             next.subscribeBytes[c.participantId] = c.subscribeBytes;
             if (before) {

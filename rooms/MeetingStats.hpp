@@ -30,7 +30,8 @@ struct ParticipantCounters {
     std::string unit;
     std::string role;
     std::optional<StreamCounters> audio;
-    std::optional<StreamCounters> video;
+    std::optional<StreamCounters> video;   // the camera
+    std::optional<StreamCounters> screen;  // the shared screen
     bool subscribing = false;     // has consumers
     uint64_t subscribeBytes = 0;  // sum over its consumers (they come and go: rate clamps at 0)
     int64_t rttUs = -1;           // mean over consumers that measured one, -1 unknown
@@ -51,7 +52,8 @@ struct ParticipantStats {
     std::string unit;
     std::string role;
     std::optional<StreamStats> audio;
-    std::optional<StreamStats> video;
+    std::optional<StreamStats> video;   // the camera
+    std::optional<StreamStats> screen;  // the shared screen
     std::optional<double> subscribeKbps;
     std::optional<double> rttMs;
     std::optional<double> subscribeLossPercent;
@@ -75,7 +77,7 @@ class StatsSampler {
   private:
     struct Previous {
         int64_t atUs = 0;
-        std::map<std::string, StreamCounters> streams;  // "<pid>/a", "<pid>/v"
+        std::map<std::string, StreamCounters> streams;  // "<pid>/a", "<pid>/v", "<pid>/s"
         std::map<std::string, uint64_t> subscribeBytes;
     };
     std::map<std::string, Previous> previous_;

@@ -32,9 +32,34 @@ inline bool roleMayPublish(ParticipantRole role) {
            policy::may(role, policy::Action::PublishVideo);
 }
 
+// What a published track carries. A participant publishes at most one of each: its producers
+// are keyed by source.
+enum class MediaSource { Microphone, Camera, Screen };
+
+inline sfu::MediaKind kindOf(MediaSource s) {
+    return s == MediaSource::Microphone ? sfu::MediaKind::Audio : sfu::MediaKind::Video;
+}
+// The source a track of `kind` has unless it is named the screen.
+inline MediaSource defaultSource(sfu::MediaKind kind) {
+    return kind == sfu::MediaKind::Audio ? MediaSource::Microphone : MediaSource::Camera;
+}
+// The suffix of its track id: "<participantId>-audio", "-video" (camera), "-screen".
+inline std::string_view trackSuffix(MediaSource s) {
+    switch (s) {
+        case MediaSource::Microphone:
+            return "audio";
+        case MediaSource::Camera:
+            return "video";
+        case MediaSource::Screen:
+            return "screen";
+    }
+    return "video";
+}
+
 struct TrackInfo {
-    std::string id;  // "<participantId>-<mid>"
+    std::string id;  // "<participantId>-audio" | "-video" | "-screen"
     sfu::MediaKind kind = sfu::MediaKind::Video;
+    MediaSource source = MediaSource::Camera;
 };
 
 // A unit connected to a meeting. Plain data: the media objects behind it live in the SFU.

@@ -226,15 +226,20 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
     // jitter buffers grow likewise while they wait for retransmissions.
     std::string desc = "webrtcbin name=webrtc bundle-policy=max-bundle latency=200";
     if (options_.mode == PeerMode::Send) {
-        if (options_.video) {
+        for (const std::string* pattern : {&options_.pattern, &options_.screenPattern}) {
+            if (!options_.video || pattern->empty()) continue;
+            if (pattern == &options_.screenPattern && !solidColourArgb(*pattern)) {
+                if (error) *error = "unknown screen colour '" + *pattern + "'";
+                return false;
+            }
             std::string source;
-            if (options_.pattern == "smpte") {
+            if (*pattern == "smpte") {
                 source = "videotestsrc is-live=true pattern=smpte";
-            } else if (auto argb = solidColourArgb(options_.pattern)) {
+            } else if (auto argb = solidColourArgb(*pattern)) {
                 source = "videotestsrc is-live=true pattern=solid-color foreground-color=" +
                          std::to_string(*argb);
             } else {
-                if (error) *error = "unknown picture pattern '" + options_.pattern + "'";
+                if (error) *error = "unknown picture pattern '" + *pattern + "'";
                 return false;
             }
             desc += " " + source + " ! video/x-raw,width=" + std::to_string(options_.width) +
@@ -393,6 +398,30 @@ std::optional<std::string> WebRtcPeer::createOffer(Clock::time_point deadline, s
     gst_webrtc_session_description_free(offer);
     if (!local.wait(deadline, &reply, error)) return std::nullopt;
     return localDescriptionAfterGathering(deadline, error);
+}
+
+bool WebRtcPeer::stopScreen(std::string* error) {
+    if (!webrtc_ || options_.screenPattern.empty()) {
+        if (error) *error = "no screen to stop";
+        return false;
+    }
+    // The screen's transceiver is the second video one (it was linked after the camera's).
+    GArray* transceivers = nullptr;
+    g_signal_emit_by_name(webrtc_, "get-transceivers", &transceivers);
+    GstWebRTCRTPTransceiver* screen = nullptr;
+    int videos = 0;
+    for (guint i = 0; transceivers && i < transceivers->len; ++i) {
+        auto* t = g_array_index(transceivers, GstWebRTCRTPTransceiver*, i);
+        GstWebRTCKind kind = GST_WEBRTC_KIND_UNKNOWN;
+        if (hasProperty(t, "kind")) g_object_get(t, "kind", &kind, nullptr);
+        if (kind == GST_WEBRTC_KIND_VIDEO && ++videos == 2) screen = t;
+    }
+    if (screen) {
+        g_object_set(screen, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE, nullptr);
+    }
+    if (transceivers) g_array_unref(transceivers);
+    if (!screen && error) *error = "no screen transceiver";
+    return screen != nullptr;
 }
 
 bool WebRtcPeer::setDescription(const char* signal, int sdpType, const std::string& sdp,

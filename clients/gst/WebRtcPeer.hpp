@@ -57,6 +57,9 @@ struct WebRtcPeerOptions {
     // by a `level` element and written by rtpopuspay's header extension. Used by active speaker
     // tests; off by default so other tests keep their exact extension set.
     bool audioLevel = false;
+    // Send mode: a second video stream, the "shared screen", of this solid colour (after the
+    // camera's, so its m-section is the offer's second video one); empty: none.
+    std::string screenPattern{};
 };
 
 // What the receive side's RTP machinery saw of loss repair (sums over all streams).
@@ -104,6 +107,10 @@ class WebRtcPeer {
     bool waitForConnectionState(const std::string& state, Clock::time_point deadline) const;
     // First pipeline error message, empty if none.
     std::string pipelineError() const;
+
+    // Send mode with screenPattern: the screen's transceiver stops sending (direction inactive,
+    // as a browser's removeTrack leaves it); the next createOffer renegotiates that.
+    bool stopScreen(std::string* error);
 
     std::vector<IncomingStreamStats> incomingStreams() const;
     RepairStats repairStats() const;

@@ -115,17 +115,56 @@ bool WsParticipant::publish(std::string* error) {
                                                        .pattern = options_.pattern,
                                                        .name = "publish",
                                                        .iceAddress = iceAddressFor(options_.url),
-                                                       .audioLevel = options_.audioLevel});
+                                                       .audioLevel = options_.audioLevel,
+                                                       .screenPattern = options_.screenPattern});
     if (!publishPeer_->start(error)) return false;
+    return offerPublish(deadline, error);
+}
+
+bool WsParticipant::stopScreen(std::string* error) {
+    if (!open_ || !publishPeer_) {
+        if (error) *error = "not publishing";
+        return false;
+    }
+    if (!publishPeer_->stopScreen(error)) return false;
+    return offerPublish(Clock::now() + options_.timeout, error);
+}
+
+// The mid of the offer's second video m-section (where the screen goes), if any.
+static std::optional<std::string> secondVideoMid(const std::string& sdp) {
+    int videos = 0;
+    bool inScreen = false;
+    std::size_t at = 0;
+    while (at < sdp.size()) {
+        std::size_t end = sdp.find('\n', at);
+        if (end == std::string::npos) end = sdp.size();
+        std::string line = sdp.substr(at, end - at);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        at = end + 1;
+        if (line.rfind("m=", 0) == 0) inScreen = line.rfind("m=video", 0) == 0 && ++videos == 2;
+        if (inScreen && line.rfind("a=mid:", 0) == 0) return line.substr(6);
+    }
+    return std::nullopt;
+}
+
+bool WsParticipant::offerPublish(Clock::time_point deadline, std::string* error) {
     auto offer = publishPeer_->createOffer(deadline, error);
     if (!offer) return false;
+    std::optional<std::string> screenMid;
+    if (!options_.screenPattern.empty()) {
+        screenMid = secondVideoMid(*offer);
+        if (!screenMid) {
+            if (error) *error = "the offer has no second video m-section for the screen";
+            return false;
+        }
+    }
     std::uint64_t errorsBefore = 0;
     {
         std::lock_guard lock(mutex_);
         publishAnswered_ = false;
         errorsBefore = errorsReceived_;
     }
-    if (!send(proto::Publish{*offer, nextRequestId_++}, deadline)) {
+    if (!send(proto::Publish{*offer, nextRequestId_++, screenMid}, deadline)) {
         if (error) *error = "cannot send publish: " + lastError();
         return false;
     }

@@ -40,6 +40,9 @@ struct WsParticipantOptions {
     std::optional<std::string> unit{};  // auth: dev: the unit and role the join speaks for
     std::optional<std::string> role{};
     bool audioLevel = false;  // publish PC: WebRtcPeerOptions::audioLevel (active speaker tests)
+    // publish PC: also share a "screen" of this solid colour (WebRtcPeerOptions::screenPattern),
+    // named in `publish` as screenMid; empty: no screen.
+    std::string screenPattern{};
 };
 
 // What this participant decoded from one remote participant.
@@ -66,6 +69,9 @@ class WsParticipant {
     bool connect(std::string* error);
     // Starts the publish PC, sends `publish`, applies the `answer`.
     bool publish(std::string* error);
+    // Stops sharing the screen the way a browser does: its m-section set inactive, re-offered
+    // in a new `publish` that still names it as screenMid; waits for the answer.
+    bool stopScreen(std::string* error);
     // Handles server messages until done() is true (→ true) or the deadline passes or the
     // connection closes (→ false).
     bool runUntil(const std::function<bool()>& done, Clock::time_point deadline);
@@ -97,6 +103,8 @@ class WsParticipant {
 
   private:
     bool send(const protocol::ClientMessage& message, Clock::time_point deadline);
+    // Offers the publish PC's current state and waits for the answer.
+    bool offerPublish(Clock::time_point deadline, std::string* error);
     void startRead();
     void pumpOnce(Clock::duration budget);
     void processInbox();

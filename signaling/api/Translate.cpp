@@ -15,13 +15,17 @@ sfu::RemoteTransportParameters toRemote(const SessionDescription& remote) {
             remote.fingerprint};
 }
 
-std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<MediaSection>& media) {
+std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<MediaSection>& media,
+                                                 const std::string& screenMid) {
     std::vector<rooms::PublishTrack> out;
     for (const auto& m : media) {
         if (m.rejected || m.codecs.empty()) continue;
         rooms::PublishTrack t;
         t.mid = m.mid;
         t.kind = m.kind;
+        t.source = !screenMid.empty() && m.mid == screenMid && m.kind == sfu::MediaKind::Video
+                       ? rooms::MediaSource::Screen
+                       : rooms::defaultSource(m.kind);
         t.ssrc = m.ssrcs.empty() ? 0 : m.ssrcs.front();
         t.rtxSsrc = m.rtxSsrc.value_or(0);
         t.codec = m.codecs.front();  // the first negotiated codec is what the client sends

@@ -16,7 +16,10 @@ namespace vcb::signaling {
 
 LocalTransportInfo toLocalInfo(const sfu::LocalTransportParameters& local);
 sfu::RemoteTransportParameters toRemote(const SessionDescription& remote);
-std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<MediaSection>& media);
+// The negotiated sections to publish: audio is the microphone, video the camera except the
+// section whose mid is `screenMid` ("" = none), the shared screen.
+std::vector<rooms::PublishTrack> toPublishTracks(const std::vector<MediaSection>& media,
+                                                 const std::string& screenMid = "");
 
 HttpResponse sdpProblem(const SdpError& error);
 HttpResponse roomProblem(rooms::RoomError error, std::string_view detail);

@@ -290,6 +290,7 @@ void WhipWhepService::post(Mode mode, HttpRequest request, HttpResponder respond
                             t.codecs = m.codecs;
                             t.extensions = m.extensions;
                             t.source.kind = m.kind;
+                            t.source.source = rooms::defaultSource(m.kind);
                             t.source.mode = target.empty()
                                                 ? rooms::MediaSelector::Mode::Programme
                                                 : rooms::MediaSelector::Mode::Participant;

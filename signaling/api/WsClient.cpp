@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <set>
 
 #include "common/Log.hpp"
@@ -60,8 +61,10 @@ ErrorCode toProtocol(const SdpError& e) {
 }
 
 protocol::Track toProtocol(const rooms::TrackInfo& t) {
-    return {t.id, t.kind == sfu::MediaKind::Audio ? protocol::TrackKind::Audio
-                                                  : protocol::TrackKind::Video};
+    return {t.id,
+            t.kind == sfu::MediaKind::Audio ? protocol::TrackKind::Audio
+                                            : protocol::TrackKind::Video,
+            t.source == rooms::MediaSource::Screen};
 }
 
 protocol::Participant toProtocol(const rooms::Participant& p) {
@@ -72,15 +75,19 @@ protocol::Participant toProtocol(const rooms::Participant& p) {
     return out;
 }
 
-// Track ids are "<participantId>-audio" / "<participantId>-video".
-bool splitTrackId(const std::string& trackId, std::string& participantId, sfu::MediaKind& kind) {
+// Track ids are "<participantId>-audio", "<participantId>-video" (camera) and
+// "<participantId>-screen".
+bool splitTrackId(const std::string& trackId, std::string& participantId,
+                  rooms::MediaSource& source) {
     auto dash = trackId.rfind('-');
     if (dash == std::string::npos || dash == 0) return false;
     std::string suffix = trackId.substr(dash + 1);
     if (suffix == "audio")
-        kind = sfu::MediaKind::Audio;
+        source = rooms::MediaSource::Microphone;
     else if (suffix == "video")
-        kind = sfu::MediaKind::Video;
+        source = rooms::MediaSource::Camera;
+    else if (suffix == "screen")
+        source = rooms::MediaSource::Screen;
     else
         return false;
     participantId = trackId.substr(0, dash);
@@ -289,8 +296,24 @@ void WsClient::publish(const protocol::Publish& m) {
         return sendError(ErrorCode::BadMessage, "a publish is already in progress", m.requestId);
     auto self = shared_from_this();
     auto requestId = m.requestId;
+    // The screen m-section must be one of the offer's video m-sections (it may be inactive or
+    // rejected: the share has stopped).
+    auto screenMid = m.screenMid;
+    if (screenMid) {
+        const bool found = std::any_of(offer->media.begin(), offer->media.end(), [&](const auto& s) {
+            return s.mid == *screenMid && s.kind == sfu::MediaKind::Video;
+        });
+        if (!found) {
+            {
+                std::lock_guard lock(mutex_);
+                publishBusy_ = false;
+            }
+            return sendError(ErrorCode::BadMessage,
+                             "'screenMid' names no video m-section of the offer", m.requestId);
+        }
+    }
     // Negotiates against the transport and hands the tracks to the conference.
-    auto complete = [self, offer, requestId, meetingId, participantId](
+    auto complete = [self, offer, requestId, meetingId, participantId, screenMid](
                         const std::string& tid, const sfu::LocalTransportParameters& local) {
         Negotiator negotiator;
         auto result = negotiator.answer(*offer, toLocalInfo(local), AnswerPurpose::Publish);
@@ -303,7 +326,8 @@ void WsClient::publish(const protocol::Publish& m) {
         }
         auto sdp = std::make_shared<std::string>(std::move(result->sdp));
         self->conference_.publish(
-            meetingId, participantId, tid, toRemote(result->remote), toPublishTracks(result->media),
+            meetingId, participantId, tid, toRemote(result->remote),
+            toPublishTracks(result->media, screenMid.value_or("")),
             [self, sdp, requestId](rooms::PublishResult pr) {
                 {
                     std::lock_guard lock(self->mutex_);
@@ -404,8 +428,9 @@ void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add,
         for (const auto& id : trackIds) {
             if (refused) break;
             std::string pid;
-            sfu::MediaKind kind;
-            if (!splitTrackId(id, pid, kind) || pid == participantId_) continue;
+            rooms::MediaSource source;
+            if (!splitTrackId(id, pid, source) || pid == participantId_) continue;
+            const sfu::MediaKind kind = rooms::kindOf(source);
             if (add && subscribed_.count(id) == 0) {
                 subscribed_[id] = SubscribedTrack{pid, kind, randomSsrc(), rtxSsrcFor(kind)};
                 changed = true;
@@ -529,8 +554,12 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
                 for (const auto& section : result->media) {
                     if (section.rejected || section.ssrcs.empty()) continue;
                     const SubscribedTrack* st = nullptr;
+                    rooms::MediaSource source = rooms::MediaSource::Camera;
                     for (const auto& [id, t] : subscribed_) {
-                        if (t.ssrc == section.ssrcs.front()) st = &t;
+                        if (t.ssrc != section.ssrcs.front()) continue;
+                        st = &t;
+                        std::string pid;
+                        if (!splitTrackId(id, pid, source)) source = rooms::defaultSource(t.kind);
                     }
                     if (st == nullptr) continue;
                     rooms::ViewTrack vt;
@@ -541,7 +570,7 @@ void WsClient::answer(const protocol::SubscribeAnswer& m) {
                     vt.codecs = section.codecs;
                     vt.extensions = section.extensions;
                     vt.source = {rooms::MediaSelector::Mode::Participant, st->participantId,
-                                 st->kind};
+                                 st->kind, source};
                     tracks.push_back(std::move(vt));
                 }
                 if (!subscribeConnected_) remote = toRemote(result->remote);

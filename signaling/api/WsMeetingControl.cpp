@@ -176,6 +176,7 @@ protocol::Stats WsMeetingControl::statsMessage(const rooms::MeetingStats& stats,
         sp.role = p.role;
         sp.audio = streamMessage(p.audio);
         sp.video = streamMessage(p.video);
+        sp.screen = streamMessage(p.screen);
         sp.subscribeKbps = rounded(p.subscribeKbps);
         sp.rttMs = rounded(p.rttMs);
         sp.subscribeLossPercent = rounded(p.subscribeLossPercent);

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -235,6 +236,68 @@ TEST_F(WsClientTest, DevJoinStatesUnitAndRoleThatTheOthersSeeAndThatHold) {
 // the departed tracks' m-lines, including the BUNDLE-tagged one, and Chromium closes its DTLS
 // association before it answers. The server must not offer again before that answer, and the
 // next offer keeps every m-line (mid and position) and brings a new transport.
+// Chrome's offer with a second video m-section (mid 3, other SSRCs and msid): the shared screen.
+std::string withScreen(const std::string& direction) {
+    std::string offer = testsdp::kChromeOffer;
+    const auto begin = offer.find("m=video");
+    const auto end = offer.find("m=application");
+    std::string screen = offer.substr(begin, end - begin);
+    const auto swap = [&](const std::string& from, const std::string& to) {
+        for (auto at = screen.find(from); at != std::string::npos;
+             at = screen.find(from, at + to.size()))
+            screen.replace(at, from.size(), to);
+    };
+    swap("a=mid:1", "a=mid:3");
+    swap("2833478913", "2833478914");
+    swap("3466097224", "3466097225");
+    swap("b7e6d5c4-3a2b", "c7e6d5c4-3a2b");
+    swap("a=sendonly", "a=" + direction);
+    offer.replace(offer.find("a=group:BUNDLE 0 1 2"), 20, "a=group:BUNDLE 0 1 2 3");
+    return offer + screen;
+}
+
+// Screen sharing: `screenMid` names the screen's m-section, published as "<pid>-screen" (source
+// screen) next to the camera; a screenMid that names no video m-section is refused; the same
+// m-section re-offered inactive stops the share (trackUnpublished), the camera stays.
+TEST_F(WsClientTest, ScreenMidPublishesAndInactiveStopsTheScreen) {
+    Client& viewer = join("viewer", true);
+    Client& presenter = join("presenter", false);
+    presenter.handle(protocol::Publish{withScreen("sendonly"), 1, std::string("7")});
+    EXPECT_FALSE(presenter.connection->next<protocol::PublishAnswer>(kQuietWait));
+    ASSERT_EQ(presenter.connection->errors().size(), 1u);
+    EXPECT_NE(presenter.connection->errors()[0].find("screenMid"), std::string::npos);
+    presenter.handle(protocol::Publish{withScreen("sendonly"), 2, std::string("2")});
+    EXPECT_FALSE(presenter.connection->next<protocol::PublishAnswer>(kQuietWait))
+        << "mid 2 is the data channel, not a video m-section";
+
+    presenter.handle(protocol::Publish{withScreen("sendonly"), 3, std::string("3")});
+    ASSERT_TRUE(presenter.connection->next<protocol::PublishAnswer>());
+    std::set<std::string> published;
+    bool screenSource = false;
+    while (auto t = viewer.connection->next<protocol::TrackPublished>(kQuietWait)) {
+        published.insert(t->track.id);
+        if (t->track.id == presenter.participantId + "-screen")
+            screenSource = t->track.source() == protocol::TrackSource::Screen &&
+                           t->track.kind == protocol::TrackKind::Video;
+    }
+    EXPECT_EQ(published.count(presenter.participantId + "-video"), 1u);
+    EXPECT_EQ(published.count(presenter.participantId + "-audio"), 1u);
+    ASSERT_EQ(published.count(presenter.participantId + "-screen"), 1u);
+    EXPECT_TRUE(screenSource);
+
+    presenter.handle(protocol::Publish{withScreen("inactive"), 4, std::string("3")});
+    auto answer = presenter.connection->next<protocol::PublishAnswer>();
+    ASSERT_TRUE(answer);
+    const auto parsed = parse(answer->sdp);
+    ASSERT_EQ(parsed.media.size(), 4u);
+    EXPECT_TRUE(parsed.media[3].rejected) << "the inactive screen m-section is answered rejected";
+    auto gone = viewer.connection->next<protocol::TrackUnpublished>();
+    ASSERT_TRUE(gone);
+    EXPECT_EQ(gone->trackId, presenter.participantId + "-screen");
+    EXPECT_FALSE(viewer.connection->next<protocol::TrackUnpublished>(kQuietWait))
+        << "the camera and microphone stay";
+}
+
 TEST_F(WsClientTest, SubscribeTransportLostMidOfferKeepsMLines) {
     Client& first = joinAndPublish("first");
     Client& second = joinAndPublish("second");

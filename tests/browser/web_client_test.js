@@ -122,6 +122,97 @@ async function audioFrom(page, participantId) {
   return (s[participantId] && s[participantId].audioPackets) || 0;
 }
 
+// Frames decoded from `participantId`'s shared screen (screenFrames) or camera (videoFrames).
+async function framesFrom(page, participantId, what) {
+  const s = await received(page);
+  return (s[participantId] && s[participantId][what]) || 0;
+}
+
+// The floor holder shares its screen from its controls (getDisplayMedia: Chromium's fake screen
+// with --use-fake-ui-for-media-stream): the other pages' programme shows the screen track, decoded
+// (framesDecoded of its inbound-rtp rising), then the camera again once it stops sharing. A
+// cancelled picker first changes nothing.
+async function screenSharing(speaker, viewers, speakerId) {
+  const startedAt = Date.now();
+  // The user closes the picker: no share, no error, the button still offers to share.
+  await speaker.evaluate(() => {
+    const real = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getDisplayMedia = () => {
+      navigator.mediaDevices.getDisplayMedia = real;
+      return Promise.reject(new DOMException('Permission denied by user', 'NotAllowedError'));
+    };
+  });
+  await speaker.click('#ctl-screen');
+  await sleep(300);
+  const cancelled = await speaker.evaluate(() => ({
+    sharing: window.vcbClient.sharingScreen(),
+    error: window.vcbClient.state().lastError,
+    pressed: document.getElementById('ctl-screen').getAttribute('aria-pressed'),
+  }));
+  if (cancelled.sharing || cancelled.error || cancelled.pressed !== 'false') {
+    throw new Error(`a cancelled screen picker changed the page: ${JSON.stringify(cancelled)}`);
+  }
+
+  const sharedAt = Date.now();
+  await speaker.click('#ctl-screen');
+  await until('the speaker shares its screen', () => speaker.evaluate(() => window.vcbClient.sharingScreen() &&
+    document.getElementById('ctl-screen').getAttribute('aria-pressed') === 'true'));
+  for (const viewer of viewers) {
+    await until('the programme shows the shared screen, decoded', async () => {
+      const shown = await viewer.evaluate(() => window.vcbClient.programme());
+      return shown.participant === speakerId && shown.source === 'screen' &&
+        (await framesFrom(viewer, speakerId, 'screenFrames')) > 10;
+    });
+  }
+  const screenMs = Date.now() - sharedAt;
+  const f0 = await framesFrom(viewers[0], speakerId, 'screenFrames');
+  await sleep(1000);
+  const f1 = await framesFrom(viewers[0], speakerId, 'screenFrames');
+  if (f1 - f0 < 5) throw new Error(`the shared screen is frozen at the listener (${f0} -> ${f1} frames)`);
+  log(`screen shared: programme on the screen at ${viewers.length} pages after ${screenMs} ms, ${f1 - f0} frames/s`);
+
+  const stoppedAt = Date.now();
+  await speaker.click('#ctl-screen');
+  for (const viewer of viewers) {
+    await until('the programme is the camera again', async () => {
+      const shown = await viewer.evaluate(() => window.vcbClient.programme());
+      return shown.participant === speakerId && shown.source === 'camera';
+    });
+  }
+  const c0 = await framesFrom(viewers[0], speakerId, 'videoFrames');
+  await sleep(1000);
+  const c1 = await framesFrom(viewers[0], speakerId, 'videoFrames');
+  if (c1 - c0 < 5) throw new Error(`the camera is not decoded after the share stopped (${c0} -> ${c1})`);
+  if (await speaker.evaluate(() => window.vcbClient.sharingScreen())) throw new Error('still sharing');
+  log(`screen share stopped: programme on the camera after ${Date.now() - stoppedAt} ms`);
+
+  // Sharing again (a new sender: the server rejected the old m-section) and the browser's own
+  // "stop sharing", which ends the captured track: the page stops as with its button.
+  await speaker.evaluate(() => {
+    const real = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getDisplayMedia = async (constraints) => {
+      window.sharedForTest = await real(constraints);
+      return window.sharedForTest;
+    };
+  });
+  await speaker.click('#ctl-screen');
+  await until('the programme shows the screen shared again', async () => {
+    const shown = await viewers[0].evaluate(() => window.vcbClient.programme());
+    return shown.source === 'screen' && (await framesFrom(viewers[0], speakerId, 'screenFrames')) > 10;
+  });
+  await speaker.evaluate(() => window.sharedForTest.getVideoTracks()[0].dispatchEvent(new Event('ended')));
+  await until('the browser\'s stop sharing ends the share', async () => {
+    const shown = await viewers[0].evaluate(() => window.vcbClient.programme());
+    const page = await speaker.evaluate(() => ({
+      sharing: window.vcbClient.sharingScreen(),
+      pressed: document.getElementById('ctl-screen').getAttribute('aria-pressed'),
+      track: window.sharedForTest.getVideoTracks()[0].readyState,
+    }));
+    return shown.source === 'camera' && !page.sharing && page.pressed === 'false' && page.track === 'ended';
+  });
+  log(`shared again, then stopped by the browser's own "stop sharing"; screen sharing steps: ${Date.now() - startedAt} ms`);
+}
+
 async function floorScenario(contexts, baseUrl) {
     const chair = await joinPage(contexts[0], baseUrl, CHAIR);
     const speaker = await joinPage(contexts[1], baseUrl, SPEAKER);
@@ -161,11 +252,13 @@ async function floorScenario(contexts, baseUrl) {
     // At the listener: the programme is the speaker's picture, decoded; its audio arrives.
     await until('programme shows the speaker', () => listener.evaluate((id) => {
       const v = document.getElementById('programme');
-      return v.srcObject && v.srcObject.id === id && v.getVideoPlaybackQuality().totalVideoFrames > 30;
+      return v.srcObject && window.vcbClient.programme().participant === id &&
+        v.getVideoPlaybackQuality().totalVideoFrames > 30;
     }, speakerId));
     const heardFrom = await audioFrom(listener, speakerId);
     await until('speaker heard at the listener', async () => (await audioFrom(listener, speakerId)) > heardFrom + 50);
     log('speaker seen in the programme and heard');
+    await screenSharing(speaker, [listener, chair], speakerId);
 
     // Revoke: the speaker's audio stops, the chair's goes on.
     await chair.click('#chair-revoke');
@@ -300,7 +393,7 @@ const hallView = (page) => page.evaluate(() => {
     cursor: getComputedStyle(document.body).cursor,
     width: box.width,
     height: box.height,
-    programmeId: v.srcObject ? v.srcObject.id : null,
+    programmeId: v.srcObject ? window.vcbClient.programme().participant : null,
     playing: !v.paused,
     frames: v.getVideoPlaybackQuality().totalVideoFrames,
     unitText: document.getElementById('hall-unit').textContent,

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "protocol/Codec.hpp"
 
@@ -154,6 +155,7 @@ TEST(CodecTest, ClientRoundTrip) {
         Join{"m", "Ph\xC6\xB0\xE1\xBB\x9Dng", std::nullopt, true, std::nullopt,
              std::string("xa-tan-phu"), std::string("room")},
         Publish{"v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n", 2},
+        Publish{"v=0\r\n", 3, std::string("2")},
         Unpublish{},
         Subscribe{{"p1-0", "p1-1"}, 3},
         Unsubscribe{{"p1-0"}, std::nullopt},
@@ -181,6 +183,7 @@ TEST(CodecTest, ServerRoundTrip) {
         ParticipantJoined{alice},
         ParticipantLeft{"p1"},
         TrackPublished{"p1", {"p1-1", TrackKind::Video}},
+        TrackPublished{"p1", {"p1-screen", TrackKind::Video, true}},
         TrackUnpublished{"p1", "p1-1"},
         Error{ErrorCode::NotJoined, "join first", 4},
         Pong{8},
@@ -190,6 +193,48 @@ TEST(CodecTest, ServerRoundTrip) {
         auto parsed = parseServerMessage(text);
         ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.error().message;
         EXPECT_EQ(parsed.value(), m) << text;
+    }
+}
+
+TEST(CodecTest, PublishScreenMid) {
+    auto parsed = parseClientMessage(R"({"type":"publish","sdp":"v=0\r\n","screenMid":"2"})");
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(std::get<Publish>(parsed.value()).screenMid, "2");
+    parsed = parseClientMessage(R"({"type":"publish","sdp":"v=0\r\n"})");
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_FALSE(std::get<Publish>(parsed.value()).screenMid) << "without it: no screen";
+    EXPECT_EQ(serialize(ClientMessage{Publish{"x", std::nullopt, std::string("s")}}),
+              R"({"type":"publish","sdp":"x","screenMid":"s"})");
+    const std::vector<std::string> bads{R"("screenMid":2)", R"("screenMid":"")",
+                                        R"("screenMid":"a b")",
+                                        R"("screenMid":")" + std::string(65, 'm') + "\"",
+                                        R"("screenMid":["1"])"};
+    for (const std::string& bad : bads) {
+        auto r = parseClientMessage(R"({"type":"publish","sdp":"v=0\r\n",)" + bad + "}");
+        ASSERT_FALSE(r.ok()) << bad;
+        EXPECT_EQ(r.error().code, ErrorCode::BadMessage) << bad;
+    }
+}
+
+TEST(CodecTest, TrackSource) {
+    EXPECT_EQ(serialize(ServerMessage{TrackPublished{"p1", {"p1-screen", TrackKind::Video, true}}}),
+              R"({"type":"trackPublished","participantId":"p1","track":{"id":"p1-screen","kind":"video","source":"screen"}})");
+    EXPECT_EQ(serialize(ServerMessage{TrackPublished{"p1", {"p1-audio", TrackKind::Audio}}}),
+              R"({"type":"trackPublished","participantId":"p1","track":{"id":"p1-audio","kind":"audio","source":"microphone"}})");
+    // Without `source`: the kind's default.
+    auto parsed = parseServerMessage(
+        R"({"type":"trackPublished","participantId":"p1","track":{"id":"p1-video","kind":"video"}})");
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(std::get<TrackPublished>(parsed.value()).track.source(), TrackSource::Camera);
+    for (const std::string bad : {R"("kind":"video","source":"window")",
+                                  R"("kind":"audio","source":"screen")",
+                                  R"("kind":"video","source":"microphone")",
+                                  R"("kind":"audio","source":"camera")",
+                                  R"("kind":"video","source":3)"}) {
+        auto r = parseServerMessage(
+            R"({"type":"trackPublished","participantId":"p1","track":{"id":"p1-x",)" + bad + "}}");
+        ASSERT_FALSE(r.ok()) << bad;
+        EXPECT_EQ(r.error().code, ErrorCode::BadMessage) << bad;
     }
 }
 
@@ -450,6 +495,7 @@ TEST(CodecTest, GetStatsAndStatsRoundTrip) {
     full.role = "delegate";
     full.audio = StatsStream{32.5, 0, 0.0, std::nullopt, std::nullopt, std::nullopt};
     full.video = StatsStream{812.3, 4, 1.5, 320, 240, 29.5};
+    full.screen = StatsStream{1500.0, 0, 0.0, 1280, 720, 5.0};
     full.subscribeKbps = 1200.0;
     full.rttMs = 12.5;
     full.subscribeLossPercent = 0.4;
@@ -466,6 +512,8 @@ TEST(CodecTest, GetStatsAndStatsRoundTrip) {
     EXPECT_NE(text.find(R"("width":null)"), std::string::npos) << text;
     EXPECT_NE(text.find(R"("rttMs":null)"), std::string::npos) << text;
     EXPECT_NE(text.find(R"("audio":null)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("screen":null)"), std::string::npos) << text << ": no screen shared";
+    EXPECT_NE(text.find(R"("screen":{"kbps":1.5E3,)"), std::string::npos) << text;
     EXPECT_NE(text.find(R"("publish":{"audio":{"kbps":)"), std::string::npos) << text;
     EXPECT_FALSE(parseServerMessage(R"({"type":"stats","time":1})").ok());
 

@@ -72,17 +72,19 @@ TEST(MeetingFloorTest, LobbyForwardsNothingAndTheFloorDecidesWhoIsHeard) {
 
     // Lobby: nothing forwarded, video included.
     auto perms = floor.permissions();
-    EXPECT_FALSE(MediaGate::open(perms, "pc", sfu::MediaKind::Audio));
-    EXPECT_FALSE(MediaGate::open(perms, "p1", sfu::MediaKind::Video));
+    EXPECT_FALSE(MediaGate::open(perms, "pc", MediaSource::Microphone));
+    EXPECT_FALSE(MediaGate::open(perms, "p1", MediaSource::Camera));
+    EXPECT_FALSE(MediaGate::open(perms, "p1", MediaSource::Screen)) << "a shared screen too";
     EXPECT_EQ(floor.view({}).state, "open");
 
     const PolicyError refused = floor.handle("p1", {T::StartSession, {}, {}}, now).error;
     EXPECT_TRUE(refused == PolicyError::NotChair || refused == PolicyError::ForbiddenForRole);
     ASSERT_TRUE(floor.handle("pc", {T::StartSession, {}, {}}, now).ok());
     perms = floor.permissions();
-    EXPECT_TRUE(MediaGate::open(perms, "pc", sfu::MediaKind::Audio)) << "the chair is heard";
-    EXPECT_FALSE(MediaGate::open(perms, "p1", sfu::MediaKind::Audio)) << "no floor, not heard";
-    EXPECT_TRUE(MediaGate::open(perms, "p1", sfu::MediaKind::Video));
+    EXPECT_TRUE(MediaGate::open(perms, "pc", MediaSource::Microphone)) << "the chair is heard";
+    EXPECT_FALSE(MediaGate::open(perms, "p1", MediaSource::Microphone)) << "no floor, not heard";
+    EXPECT_TRUE(MediaGate::open(perms, "p1", MediaSource::Camera));
+    EXPECT_TRUE(MediaGate::open(perms, "p1", MediaSource::Screen)) << "gated like the camera";
 
     ASSERT_TRUE(floor.handle("p2", {T::RaiseHand, {}, {}}, now).ok());
     auto view = floor.view({});
@@ -96,15 +98,15 @@ TEST(MeetingFloorTest, LobbyForwardsNothingAndTheFloorDecidesWhoIsHeard) {
     ASSERT_TRUE(granted.ok());
     EXPECT_TRUE(granted.mediaChanged);
     perms = floor.permissions();
-    EXPECT_TRUE(MediaGate::open(perms, "p2", sfu::MediaKind::Audio));
-    EXPECT_FALSE(MediaGate::open(perms, "p1", sfu::MediaKind::Audio));
+    EXPECT_TRUE(MediaGate::open(perms, "p2", MediaSource::Microphone));
+    EXPECT_FALSE(MediaGate::open(perms, "p1", MediaSource::Microphone));
     view = floor.view(granted.events);
     EXPECT_EQ(view.floorUnit, "hn.bd");
     EXPECT_EQ(view.programmeParticipant, "p2");
     EXPECT_FALSE(view.events.empty());
 
     ASSERT_TRUE(floor.handle("pc", {T::RevokeFloor, {}, {}}, now).ok());
-    EXPECT_FALSE(MediaGate::open(floor.permissions(), "p2", sfu::MediaKind::Audio));
+    EXPECT_FALSE(MediaGate::open(floor.permissions(), "p2", MediaSource::Microphone));
     EXPECT_TRUE(floor.leave("p2", now).ok());
     EXPECT_TRUE(floor.leave("p2", now).ok()) << "leaving twice is harmless";
 }
@@ -119,7 +121,7 @@ TEST(MeetingFloorTest, SpotlightLockRemoveAndRollCall) {
     ASSERT_TRUE(floor.handle("pc", {T::Spotlight, "hn", {}}, now).ok());
     auto perms = floor.permissions();
     EXPECT_EQ(perms.programmeSession, "p1") << "the spotlighted unit is the programme";
-    EXPECT_FALSE(MediaGate::open(perms, "p1", sfu::MediaKind::Audio)) << "without its audio";
+    EXPECT_FALSE(MediaGate::open(perms, "p1", MediaSource::Microphone)) << "without its audio";
     ASSERT_TRUE(floor.handle("pc", {T::Spotlight, "", {}}, now).ok());
     EXPECT_EQ(floor.permissions().programmeSession, "pc") << "cleared: the chair again";
 
@@ -161,10 +163,10 @@ TEST(MeetingFloorTest, TimeLimitHandOverAndMuteUnit) {
 
     ASSERT_TRUE(floor.handle("pc", {T::StartSession, {}, {}}, now).ok());
     ASSERT_TRUE(floor.handle("pc", {T::UnmuteUnit, "hn", {}}, now).ok());
-    EXPECT_TRUE(MediaGate::open(floor.permissions(), "p1", sfu::MediaKind::Audio));
+    EXPECT_TRUE(MediaGate::open(floor.permissions(), "p1", MediaSource::Microphone));
     EXPECT_EQ(floor.handle("p1", {T::MuteUnit, "hn", {}}, now).error, PolicyError::NotChair);
     ASSERT_TRUE(floor.handle("pc", {T::MuteUnit, "hn", {}}, now).ok());
-    EXPECT_FALSE(MediaGate::open(floor.permissions(), "p1", sfu::MediaKind::Audio));
+    EXPECT_FALSE(MediaGate::open(floor.permissions(), "p1", MediaSource::Microphone));
 
     FloorCommand hand{T::HandOverChair, {}, {}};
     hand.subject = "hanoi";

@@ -17,16 +17,30 @@ const stats = {
 test('one row per participant with the unit name, total kbps, worst loss, rtt, size and fps', () => {
     const rows = statsRows(stats, [{id: 'thanh-son', name: 'Tỉnh Thanh Sơn'}]);
     assert.deepEqual(rows[0], {participantId: 'p1', unit: 'Tỉnh Thanh Sơn', role: 'delegate', kbps: '845',
-        loss: '0.3', rtt: '13', resolution: '320×240', fps: '30'});
+        loss: '0.3', rtt: '13', resolution: '320×240', fps: '30', screen: null});
 });
 
 test('unknown values are shown as unknown, never as 0', () => {
     const rows = statsRows(stats);
     assert.deepEqual(rows[1], {participantId: 'p2', unit: '', role: 'technician', kbps: '–', loss: '–',
-        rtt: '–', resolution: '–', fps: '–'});
+        rtt: '–', resolution: '–', fps: '–', screen: null});
     assert.equal(rows[0].unit, 'thanh-son');
     assert.deepEqual(statsRows(null), []);
     assert.deepEqual(statsRows({participants: 'x'}), []);
+});
+
+test('a shared screen counts in the kbps and loss, and shows its resolution', () => {
+    const sharing = {participants: [{participantId: 'p1', unit: 'thanh-son', role: 'delegate',
+        publish: {audio: null, video: {kbps: 500, lossPercent: 0.1, width: 640, height: 360, fps: 30},
+            screen: {kbps: 1500, lossPercent: 2.5, width: 1280, height: 720, fps: 5}},
+        subscribe: {}},
+    {participantId: 'p2', role: 'delegate', publish: {video: null, screen: {kbps: null, lossPercent: null}}}]};
+    const rows = statsRows(sharing);
+    assert.equal(rows[0].kbps, '2000');
+    assert.equal(rows[0].loss, '2.5');
+    assert.equal(rows[0].resolution, '640×360', 'the camera');
+    assert.equal(rows[0].screen, '1280×720');
+    assert.equal(rows[1].screen, '–', 'shared, size not known yet');
 });
 
 test('only technicians get the panel, refreshed every 2 s', () => {

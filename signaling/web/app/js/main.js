@@ -7,7 +7,7 @@ import {
     rollCallAsksMe, attendanceBoard, attendanceCsv, linkQuality, tierLabel,
 } from './state.js';
 import {Session} from './session.js';
-import {MediaLink, wantedTracks} from './media.js';
+import {MediaLink, wantedTracks, displayTracks} from './media.js';
 import {pageParams, PUBLISHING_ROLES} from './identity.js';
 import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
 import {hallOverlay, hallJoinFields, hallRetries, keepPlaying, unitName, HALL_RETRY_MS} from './hall.js';
@@ -25,6 +25,10 @@ let localStream = null;
 let stopMeter = () => {};
 let page = 0;
 const streams = new Map();  // participant id -> MediaStream received
+const shownStreams = new Map();  // track ids -> MediaStream of those tracks (a <video>'s srcObject)
+let screenTrack = null;     // my shared screen (getDisplayMedia), while I share it
+// What the programme <video> shows: whose tracks, and its screen ('screen') or camera ('camera').
+let programmeShown = {participant: null, source: null};
 let quality = {};            // participant id -> good | fair | poor | unknown
 let lastStats = {};
 let serverStats = null;  // the technician panel's latest `stats`
@@ -132,11 +136,13 @@ function onStatus(status, detail) {
     if (status === 'reconnecting') {
         if (media) media.close();
         media = null;
+        dropScreen();
         streams.clear();
         setState(connectionLost(state));
     } else if (status === 'closed' || status === 'refused') {
         if (media) media.close();
         media = null;
+        dropScreen();
         streams.clear();
         stopLocalMedia();
         setState({...state, connection: 'closed', closedReason: detail || state.closedReason});
@@ -152,6 +158,7 @@ function onStatus(status, detail) {
 function onMessage(message) {
     if (message.type === 'joined') {
         if (media) media.close();
+        dropScreen();
         streams.clear();
         media = new MediaLink({
             send: (m) => session.send(m),
@@ -207,6 +214,63 @@ function attach(video, stream) {
     if (video.srcObject !== stream) video.srcObject = stream || null;
 }
 
+// The same MediaStream for the same tracks, so that a <video> is not reloaded on every render.
+function streamOf(tracks) {
+    if (!tracks.length) return null;
+    const key = tracks.map((track) => track.id).join(' ');
+    let stream = shownStreams.get(key);
+    if (!stream) {
+        if (shownStreams.size > 64) shownStreams.clear();
+        stream = new MediaStream(tracks);
+        shownStreams.set(key, stream);
+    }
+    return stream;
+}
+
+function received() {
+    return media ? media.receivedTracks() : {};
+}
+
+// --- screen sharing (docs/web-client.md): getDisplayMedia, a second video sender
+
+async function shareScreen() {
+    if (!media || !media.pub || screenTrack) return;
+    let display;
+    try {
+        display = await navigator.mediaDevices.getDisplayMedia({video: true, audio: false});
+    } catch (e) {
+        // The user closed the picker (or refused): nothing changes, nothing to report.
+        if (e.name !== 'NotAllowedError' && e.name !== 'AbortError') {
+            setState({...state, lastError: {code: 'screen', message: t('error.screen', {message: e.message})}});
+        }
+        return;
+    }
+    const track = display.getVideoTracks()[0];
+    if (!track || !media || !media.pub) {
+        display.getTracks().forEach((x) => x.stop());
+        return;
+    }
+    screenTrack = track;
+    // The browser's own "stop sharing" ends the track.
+    track.addEventListener('ended', () => { if (screenTrack === track) stopScreen(); });
+    render();
+    await media.shareScreen(track);
+}
+
+function stopScreen() {
+    const track = screenTrack;
+    screenTrack = null;
+    if (track) track.stop();
+    if (media) media.stopScreen();
+    render();
+}
+
+// My share ends with the media link it was on (a reconnect does not share again by itself).
+function dropScreen() {
+    if (screenTrack) screenTrack.stop();
+    screenTrack = null;
+}
+
 function renderTiles(visible) {
     const units = Object.fromEntries((state.units || []).map((u) => [u.id, u]));
     const groups = tileGroups(state, units);
@@ -216,11 +280,12 @@ function renderTiles(visible) {
     const speaking = new Set(state.meeting ? [state.meeting.activeSpeaker].filter(Boolean) : []);
     const hands = new Set(state.meeting ? state.meeting.queue.map((h) => h.unit) : []);
     const chairActions = myStatus(state).isChair ? tileActions : null;
+    const live = received();
     const tiles = current.tiles.map(({participant: p, unit}) => {
         visible.add(p.id);
         const video = element('video', {autoplay: '', playsinline: '', muted: ''});
         video.muted = true;  // sound plays from the hidden audio elements
-        attach(video, streams.get(p.id));
+        attach(video, streamOf(displayTracks(p, live).camera));
         const marks = [];
         if (speaking.has(p.id)) marks.push(t('tile.speaking'));
         if (p.unit && hands.has(p.unit)) marks.push(t('tile.hand'));
@@ -366,10 +431,17 @@ function render() {
         $('hall-state').textContent = overlay.status;
     }
 
+    // The programme shows what the server's programme would: the participant's shared screen
+    // while it shares one, else its camera.
     const programme = programmeParticipant(state);
-    attach($('programme'), programme ? streams.get(programme) : null);
+    const display = displayTracks(programme ? state.participants[programme] : null, received());
+    const programmeSource = display.programmeSource;
+    programmeShown = {participant: display.programme.length ? programme : null, source: programmeSource};
+    attach($('programme'), streamOf(display.programme));
     if (params.hall) keepPlaying($('programme'));
-    $('programme-name').textContent = programme ? displayNameOf(programme) : t('programme.none');
+    $('programme-name').textContent = !programme ? t('programme.none')
+        : programmeSource === 'screen' ? t('programme.screen', {name: displayNameOf(programme)})
+            : displayNameOf(programme);
 
     const visible = new Set();
     renderTiles(visible);
@@ -379,6 +451,11 @@ function render() {
     $('ctl-hand').hidden = !s.governed || s.isChair;
     $('ctl-hand').textContent = t(s.handRaised || s.hasFloor ? 'control.lowerHand' : 'control.raiseHand');
     $('ctl-roll-call').hidden = !rollCallAsksMe(state) || s.isChair;
+    const canShare = Boolean(media && media.pub && navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) &&
+        state.connection === 'joined';
+    $('ctl-screen').hidden = !canShare;
+    $('ctl-screen').textContent = t(screenTrack ? 'control.stopScreen' : 'control.shareScreen');
+    $('ctl-screen').setAttribute('aria-pressed', screenTrack ? 'true' : 'false');
     if (media && state.connection === 'joined') {
         media.setSubscription(wantedTracks(state.participants, visible, programme, state.me.id));
     }
@@ -423,6 +500,7 @@ function bind() {
         track.enabled = !track.enabled;
         $('ctl-camera').textContent = t(track.enabled ? 'control.cameraOff' : 'control.cameraOn');
     });
+    $('ctl-screen').addEventListener('click', () => (screenTrack ? stopScreen() : shareScreen()));
     $('ctl-leave').addEventListener('click', () => session && session.leave());
     $('chair-start').addEventListener('click', () => command('startSession'));
     $('chair-end').addEventListener('click', () => command('endMeeting'));
@@ -485,6 +563,10 @@ window.vcbClient = {
     state: () => state,
     receiveStats: () => (media ? media.receiveStats() : Promise.resolve({})),
     liveLocalTracks: () => (localStream ? localStream.getTracks().filter((track) => track.readyState === 'live').length : 0),
+    // What the programme <video> shows now: {participant, source: 'screen'|'camera'|null}; whether
+    // I share my screen.
+    programme: () => programmeShown,
+    sharingScreen: () => screenTrack !== null,
 };
 
 main();

@@ -14,15 +14,17 @@ function fixed(value, digits = 0) {
 }
 
 // One row per participant of a `stats` message: its unit's name (from joined's units when known),
-// total kbps sent to the server, the worse loss of its streams, RTT, resolution and frame rate.
-// Unknown values are '–' (the server sends null, never an invented number).
+// total kbps sent to the server, the worse loss of its streams, RTT, resolution and frame rate of
+// its camera, and `screen`: the resolution of its shared screen ('–' unknown), null when it shares
+// none. Unknown values are '–' (the server sends null, never an invented number).
 export function statsRows(stats, units = []) {
     if (!stats || !Array.isArray(stats.participants)) return [];
     const names = new Map(units.map((u) => [u.id, u.name]));
     return stats.participants.map((p) => {
         const audio = (p.publish && p.publish.audio) || null;
         const video = (p.publish && p.publish.video) || null;
-        const streams = [audio, video].filter(Boolean);
+        const screen = (p.publish && p.publish.screen) || null;
+        const streams = [audio, video, screen].filter(Boolean);
         const rates = streams.map((s) => s.kbps).filter((k) => typeof k === 'number');
         const losses = streams.map((s) => s.lossPercent).filter((l) => typeof l === 'number');
         const sub = p.subscribe || {};
@@ -35,6 +37,7 @@ export function statsRows(stats, units = []) {
             rtt: fixed(sub.rttMs),
             resolution: video && video.width && video.height ? `${video.width}×${video.height}` : '–',
             fps: fixed(video && video.fps),
+            screen: screen ? (screen.width && screen.height ? `${screen.width}×${screen.height}` : '–') : null,
         };
     });
 }
@@ -50,7 +53,8 @@ export function renderTechnicianPanel({table, log}, rows, events, {h, t, eventTe
             h('td', {}, [r.kbps]),
             h('td', {}, [r.loss]),
             h('td', {}, [r.rtt]),
-            h('td', {class: 'resolution'}, [r.resolution]),
+            h('td', {class: 'resolution'}, [r.screen === null ? r.resolution
+                : `${r.resolution} · ${t('tech.screen', {resolution: r.screen})}`]),
             h('td', {}, [r.fps]),
         ]))
         : [h('tr', {}, [h('td', {colspan: '6'}, [t('tech.noStats')])])];
