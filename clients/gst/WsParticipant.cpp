@@ -115,7 +115,8 @@ bool WsParticipant::publish(std::string* error) {
                                                        .pattern = options_.pattern,
                                                        .name = "publish",
                                                        .iceAddress = iceAddressFor(options_.url),
-                                                       .audioLevel = options_.audioLevel});
+                                                       .audioLevel = options_.audioLevel,
+                                                       .audioFrequency = options_.audioFrequency});
     if (!publishPeer_->start(error)) return false;
     auto offer = publishPeer_->createOffer(deadline, error);
     if (!offer) return false;
@@ -316,7 +317,8 @@ void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t re
             WebRtcPeerOptions{.mode = PeerMode::ReceiveAnswering,
                               .name = "subscribe",
                               .iceAddress = iceAddressFor(options_.url),
-                              .dropVideoModulo = options_.dropVideoModulo});
+                              .dropVideoModulo = options_.dropVideoModulo,
+                              .toneFrequencies = options_.toneFrequencies});
         if (!peer->start(&error)) {
             setError("cannot start subscribe PC: " + error);
             return;
@@ -405,6 +407,8 @@ std::vector<RemotePeerReport> WsParticipant::remotePeers() const {
         r.audioBuffers += s.audioBuffers;
         r.audioBuffersWithSignal += s.audioBuffersWithSignal;
         r.maxRms = std::max(r.maxRms, s.maxRms);
+        for (const auto& [f, n] : s.toneBuffers) r.toneBuffers[f] += n;
+        for (const auto& [f, t] : s.toneOnsetUs) r.toneOnsetUs[f] = std::max(r.toneOnsetUs[f], t);
     }
     std::vector<RemotePeerReport> out;
     for (auto& [id, r] : byId) out.push_back(std::move(r));

@@ -40,6 +40,8 @@ struct WsParticipantOptions {
     std::optional<std::string> unit{};  // auth: dev: the unit and role the join speaks for
     std::optional<std::string> role{};
     bool audioLevel = false;  // publish PC: WebRtcPeerOptions::audioLevel (active speaker tests)
+    int audioFrequency = 440;              // publish PC: WebRtcPeerOptions::audioFrequency
+    std::vector<int> toneFrequencies{};    // subscribe PC: WebRtcPeerOptions::toneFrequencies
 };
 
 // What this participant decoded from one remote participant.
@@ -51,6 +53,8 @@ struct RemotePeerReport {
     std::uint64_t audioBuffers = 0;
     std::uint64_t audioBuffersWithSignal = 0;
     double maxRms = 0.0;
+    std::map<int, std::uint64_t> toneBuffers{};  // WsParticipantOptions::toneFrequencies
+    std::map<int, std::int64_t> toneOnsetUs{};
 };
 
 class WsParticipant {
