@@ -60,6 +60,11 @@ struct WebRtcPeerOptions {
     // Send mode: a second video stream, the "shared screen", of this solid colour (after the
     // camera's, so its m-section is the offer's second video one); empty: none.
     std::string screenPattern{};
+    // Send mode: the frequency of the sine published as audio (tests tell voices apart by it).
+    int audioFrequency = 440;
+    // Receive modes: each decoded audio buffer is searched for these frequencies (Goertzel):
+    // IncomingStreamStats::toneBuffers / toneOnsetUs.
+    std::vector<int> toneFrequencies{};
 };
 
 // What the receive side's RTP machinery saw of loss repair (sums over all streams).
@@ -74,6 +79,11 @@ struct RepairStats {
 // all-headers cleared, so that rtpsession sends an RTCP PLI, as browsers do, and not a FIR (Janus
 // 1.1.2 ignores webrtcbin's FIRs). Takes ownership of `event`; anything else comes back unchanged.
 GstEvent* keyUnitRequestAsPli(GstEvent* event);
+
+// The amplitude of `frequency` in the samples (Goertzel; a full-period sine of amplitude A gives
+// about A, other frequencies far less).
+double goertzelAmplitude(const float* samples, std::size_t count, double frequency,
+                         double sampleRate);
 
 // The host of an http(s)/ws URL when it is an IPv4 literal (what iceAddress wants), else "".
 std::string iceAddressFor(const std::string& url);

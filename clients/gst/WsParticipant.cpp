@@ -116,7 +116,8 @@ bool WsParticipant::publish(std::string* error) {
                                                        .name = "publish",
                                                        .iceAddress = iceAddressFor(options_.url),
                                                        .audioLevel = options_.audioLevel,
-                                                       .screenPattern = options_.screenPattern});
+                                                       .screenPattern = options_.screenPattern,
+                                                       .audioFrequency = options_.audioFrequency});
     if (!publishPeer_->start(error)) return false;
     return offerPublish(deadline, error);
 }
@@ -355,7 +356,8 @@ void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t re
             WebRtcPeerOptions{.mode = PeerMode::ReceiveAnswering,
                               .name = "subscribe",
                               .iceAddress = iceAddressFor(options_.url),
-                              .dropVideoModulo = options_.dropVideoModulo});
+                              .dropVideoModulo = options_.dropVideoModulo,
+                              .toneFrequencies = options_.toneFrequencies});
         if (!peer->start(&error)) {
             setError("cannot start subscribe PC: " + error);
             return;
@@ -444,6 +446,8 @@ std::vector<RemotePeerReport> WsParticipant::remotePeers() const {
         r.audioBuffers += s.audioBuffers;
         r.audioBuffersWithSignal += s.audioBuffersWithSignal;
         r.maxRms = std::max(r.maxRms, s.maxRms);
+        for (const auto& [f, n] : s.toneBuffers) r.toneBuffers[f] += n;
+        for (const auto& [f, t] : s.toneOnsetUs) r.toneOnsetUs[f] = std::max(r.toneOnsetUs[f], t);
     }
     std::vector<RemotePeerReport> out;
     for (auto& [id, r] : byId) out.push_back(std::move(r));

@@ -43,6 +43,8 @@ struct WsParticipantOptions {
     // publish PC: also share a "screen" of this solid colour (WebRtcPeerOptions::screenPattern),
     // named in `publish` as screenMid; empty: no screen.
     std::string screenPattern{};
+    int audioFrequency = 440;              // publish PC: WebRtcPeerOptions::audioFrequency
+    std::vector<int> toneFrequencies{};    // subscribe PC: WebRtcPeerOptions::toneFrequencies
 };
 
 // What this participant decoded from one remote participant.
@@ -54,6 +56,8 @@ struct RemotePeerReport {
     std::uint64_t audioBuffers = 0;
     std::uint64_t audioBuffersWithSignal = 0;
     double maxRms = 0.0;
+    std::map<int, std::uint64_t> toneBuffers{};  // WsParticipantOptions::toneFrequencies
+    std::map<int, std::int64_t> toneOnsetUs{};
 };
 
 class WsParticipant {
