@@ -6,9 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -30,6 +33,7 @@ protected:
         dir_ = root_ + "/rec";
     }
     void TearDown() override {
+        if (!mounted_.empty()) ::umount(mounted_.c_str());
         if (!HasFailure()) std::filesystem::remove_all(root_);
         else std::cerr << "kept " << root_ << " for inspection\n";
     }
@@ -86,6 +90,7 @@ protected:
     }
 
     std::string root_, dir_;
+    std::string mounted_;
 };
 
 // Two groups (programme + one participant) for ~9 s; stop; every file has the right duration and
@@ -107,6 +112,21 @@ TEST_F(RecorderTest, RecordsProgrammeAndParticipantPlayable) {
     rec.send({{"cmd", "mark"}, {"text", "floor: ubnd-hue"}});
     ASSERT_TRUE(rec.waitEvent("marked", 2s));
     std::this_thread::sleep_until(t0 + 9s);
+    {
+        // The recorder's CPU for two groups (4 streams, 320x240 VP8 + Opus): printed for the record.
+        std::ifstream stat("/proc/" + std::to_string(rec.pid()) + "/stat");
+        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+        std::istringstream fields(text.substr(text.rfind(')') + 2));
+        std::string f;
+        unsigned long long utime = 0, stime = 0;
+        for (int i = 3; i <= 15 && fields >> f; ++i) {
+            if (i == 14) utime = std::stoull(f);
+            if (i == 15) stime = std::stoull(f);
+        }
+        const double cpu = static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+        std::cerr << "recorder CPU: " << cpu << " s in " << std::chrono::duration<double>(Clock::now() - t0).count()
+                  << " s (" << 100.0 * cpu / std::chrono::duration<double>(Clock::now() - t0).count() << " % of one core)\n";
+    }
     rec.send({{"cmd", "stop"}});
     const double sent = std::chrono::duration<double>(Clock::now() - t0).count();
     auto rc = rec.wait(10s);
@@ -245,8 +265,9 @@ TEST_F(RecorderTest, AudioAndVideoInSyncFromSenderReports) {
     EXPECT_LE(std::abs(offsetMs), 40.0);
 }
 
-// Audio pauses for 3 s mid-recording: the muxer goes on writing video during the pause (a
-// silent track does not hold the file back), and the file plays through with the right duration.
+// Audio pauses for 3 s, later video pauses for 3 s: the muxer goes on writing during each pause
+// (a silent track does not hold the file back), and the file plays through with the right
+// duration.
 TEST_F(RecorderTest, PausedStreamNeitherStallsRecordingNorPlayback) {
     RecorderProcess rec;
     startRecorder(rec, "gap");
@@ -258,21 +279,26 @@ TEST_F(RecorderTest, PausedStreamNeitherStallsRecordingNorPlayback) {
     const auto t0 = Clock::now();
     const auto files = mediaFiles();
     ASSERT_EQ(files.size(), 1u);
-    std::this_thread::sleep_until(t0 + 3s);
-    s.pauseAudio(true);
-    std::this_thread::sleep_until(t0 + 4s);
-    const auto sizeEarly = std::filesystem::file_size(files[0]);
-    std::this_thread::sleep_until(t0 + 5800ms);
-    const auto sizeLate = std::filesystem::file_size(files[0]);
-    std::this_thread::sleep_until(t0 + 6s);
-    s.pauseAudio(false);
-    std::this_thread::sleep_until(t0 + 9s);
+    auto grewDuringPause = [&](std::chrono::milliseconds start, bool audio) {
+        std::this_thread::sleep_until(t0 + start);
+        audio ? s.pauseAudio(true) : s.pauseVideo(true);
+        std::this_thread::sleep_until(t0 + start + 1s);
+        const auto early = std::filesystem::file_size(files[0]);
+        std::this_thread::sleep_until(t0 + start + 2800ms);
+        const auto late = std::filesystem::file_size(files[0]);
+        std::this_thread::sleep_until(t0 + start + 3s);
+        audio ? s.pauseAudio(false) : s.pauseVideo(false);
+        std::cerr << "file grew " << late - early << " bytes during the " << (audio ? "audio" : "video") << " pause\n";
+        return late - early;
+    };
+    EXPECT_GT(grewDuringPause(2s, true), 5000u) << "the muxer waited for the silent audio track";
+    // Audio is ~10 kB/s: a muxer held back by the video track would write next to nothing.
+    EXPECT_GT(grewDuringPause(6s, false), 5000u) << "the muxer waited for the silent video track";
+    std::this_thread::sleep_until(t0 + 11s);
     rec.send({{"cmd", "stop"}});
     const double sent = std::chrono::duration<double>(Clock::now() - t0).count();
     ASSERT_EQ(rec.wait(10s), std::optional<int>(0)) << rec.transcript();
     s.stop();
-    std::cerr << "file grew " << sizeLate - sizeEarly << " bytes during the audio pause\n";
-    EXPECT_GT(sizeLate, sizeEarly + 5000) << "the muxer waited for the silent track";
 
     auto out = runCommand({"gst-discoverer-1.0", files[0]}, 20s);
     ASSERT_TRUE(out);
@@ -285,7 +311,9 @@ TEST_F(RecorderTest, PausedStreamNeitherStallsRecordingNorPlayback) {
               << static_cast<double>(dec.maxVideoGap) / GST_MSECOND << " ms\n";
     EXPECT_NEAR(v, sent, 1.0);
     EXPECT_NEAR(a, sent, 1.0);
-    EXPECT_LT(dec.maxVideoGap, 250 * GST_MSECOND);
+    // During the video pause the last key frame stands in twice a second; after it, the
+    // stream resumes at its next key frame (at most 1 s with the sender's key-frame interval).
+    EXPECT_LT(dec.maxVideoGap, 1200 * GST_MSECOND);
 }
 
 TEST_F(RecorderTest, RefusesToStartBelowMinimumFreeSpace) {
@@ -298,6 +326,45 @@ TEST_F(RecorderTest, RefusesToStartBelowMinimumFreeSpace) {
     EXPECT_EQ(rec.wait(10s), std::optional<int>(2));
     EXPECT_FALSE(rec.waitEvent("ready", 100ms));
     EXPECT_TRUE(std::filesystem::is_empty(dir_));
+}
+
+// The disk fills during a recording (a 64 MiB tmpfs, --min-free-mb 40, then 30 MiB of something
+// else): diskLow, a clean stop with exit code 3, a playable file and a complete sidecar.
+TEST_F(RecorderTest, DiskFillingStopsCleanly) {
+    const std::string fs = root_ + "/fs";
+    std::filesystem::create_directories(fs);
+    if (::mount("tmpfs", fs.c_str(), "tmpfs", 0, "size=64m,mode=0700") != 0)
+        GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << std::strerror(errno);
+    mounted_ = fs;
+    dir_ = fs + "/rec";
+    RecorderProcess rec;
+    std::string err;
+    ASSERT_TRUE(rec.start({"--dir", dir_, "--id", "fill", "--min-free-mb", "40"}, &err)) << err;
+    ASSERT_TRUE(rec.waitEvent("ready", 10s)) << rec.transcript();
+    auto ports = addGroup(rec, "programme");
+    ASSERT_EQ(ports.size(), 2u);
+    Sender s;
+    ASSERT_TRUE(s.start(ports[0], ports[1], {}, &err)) << err;
+    std::this_thread::sleep_for(3s);
+    {
+        std::ofstream filler(fs + "/filler", std::ios::binary);
+        const std::string mb(1 << 20, 'x');
+        for (int i = 0; i < 30; ++i) filler << mb;
+    }
+    auto low = rec.waitEvent("diskLow", 5s);
+    ASSERT_TRUE(low) << rec.transcript();
+    EXPECT_EQ(rec.wait(10s), std::optional<int>(3)) << rec.transcript();
+    s.stop();
+    EXPECT_TRUE(rec.waitEvent("stopped", 1s)) << rec.transcript();
+    const auto files = mediaFiles();
+    ASSERT_EQ(files.size(), 1u);
+    const Decoded dec = decodeFile(files[0], true, true, 20s);
+    EXPECT_TRUE(dec.ok) << dec.error;
+    EXPECT_GT(static_cast<double>(dec.lastVideoEnd) / GST_SECOND, 2.5);
+    const json::object side = readSidecar();
+    EXPECT_EQ(side.at("state").as_string(), "complete");
+    EXPECT_NE(std::string(side.at("error").as_string()).find("free space"), std::string::npos);
+    EXPECT_EQ(std::string(side.at("files").as_array()[0].at("sha256").as_string()), sha256sum(files[0]));
 }
 
 // A restart with the same id makes new names: decoys with every name the recorder could pick in
