@@ -192,15 +192,17 @@ bool Sender::start(const StreamPorts& v, const StreamPorts& a, const SenderOptio
     const std::string rtcpA = opts.sendRtcp ? " r.send_rtcp_src_1 ! udpsink host=127.0.0.1 port=" + std::to_string(a.rtcpPort) +
                                                   " sync=false async=false"
                                             : "";
+    // The RTP udpsinks do not sync: packets leave when made, so a delay on the audio branch is a
+    // real difference in arrival time (with sync the pipeline latency would delay video as much).
     const std::string desc =
         "rtpbin name=r "
         "videotestsrc name=vsrc is-live=true pattern=" + std::string(opts.blackThenWhite ? "black" : "ball") +
         " ! video/x-raw,format=I420,width=" + std::to_string(opts.width) + ",height=" + std::to_string(opts.height) +
         ",framerate=30/1 ! vp8enc deadline=1 keyframe-max-dist=30 cpu-used=8 ! rtpvp8pay pt=96 ! valve name=vvalve ! "
-        "r.send_rtp_sink_0 r.send_rtp_src_0 ! udpsink host=127.0.0.1 port=" + std::to_string(v.rtpPort) + rtcpV +
+        "r.send_rtp_sink_0 r.send_rtp_src_0 ! udpsink sync=false async=false host=127.0.0.1 port=" + std::to_string(v.rtpPort) + rtcpV +
         " audiotestsrc name=asrc is-live=true wave=sine freq=1000 volume=0.5 samplesperbuffer=480 ! "
         "audio/x-raw,format=S16LE,channels=1,rate=48000 ! opusenc ! rtpopuspay pt=111 ! valve name=avalve" + delay +
-        " ! r.send_rtp_sink_1 r.send_rtp_src_1 ! udpsink host=127.0.0.1 port=" + std::to_string(a.rtpPort) + rtcpA;
+        " ! r.send_rtp_sink_1 r.send_rtp_src_1 ! udpsink sync=false async=false host=127.0.0.1 port=" + std::to_string(a.rtpPort) + rtcpA;
     GError* err = nullptr;
     pipeline_ = gst_parse_launch(desc.c_str(), &err);
     if (!pipeline_) {
