@@ -198,7 +198,10 @@ bool Sender::start(const StreamPorts& v, const StreamPorts& a, const SenderOptio
         "rtpbin name=r "
         "videotestsrc name=vsrc is-live=true pattern=" + std::string(opts.blackThenWhite ? "black" : "ball") +
         " ! video/x-raw,format=I420,width=" + std::to_string(opts.width) + ",height=" + std::to_string(opts.height) +
-        ",framerate=30/1 ! vp8enc deadline=1 keyframe-max-dist=30 cpu-used=8 ! rtpvp8pay pt=96 ! valve name=vvalve ! "
+        ",framerate=30/1 ! " +
+        (opts.h264 ? std::string("openh264enc gop-size=30 complexity=0 ! rtph264pay pt=102 config-interval=-1")
+                   : std::string("vp8enc deadline=1 keyframe-max-dist=30 cpu-used=8 ! rtpvp8pay pt=96")) +
+        " ! valve name=vvalve drop=" + (opts.videoOff ? "true" : "false") + " ! "
         "r.send_rtp_sink_0 r.send_rtp_src_0 ! udpsink sync=false async=false host=127.0.0.1 port=" + std::to_string(v.rtpPort) + rtcpV +
         " audiotestsrc name=asrc is-live=true wave=sine freq=1000 volume=0.5 samplesperbuffer=480 ! "
         "audio/x-raw,format=S16LE,channels=1,rate=48000 ! opusenc ! rtpopuspay pt=111 ! valve name=avalve" + delay +
@@ -325,7 +328,7 @@ Decoded decodeFile(const std::string& path, bool video, bool audio, std::chrono:
     DecodeState st{&d};
     std::string desc = "filesrc location=\"" + path + "\" ! matroskademux name=d ";
     if (video)
-        desc += "d.video_0 ! queue ! vp8dec ! videoconvert ! video/x-raw,format=I420 ! "
+        desc += "d.video_0 ! queue ! decodebin ! videoconvert ! video/x-raw,format=I420 ! "
                 "fakesink name=vsink sync=false signal-handoffs=true ";
     if (audio)
         desc += "d.audio_0 ! queue ! opusdec ! audioconvert ! audioresample ! "

@@ -48,7 +48,7 @@ struct StreamPorts {
 // Ports of the groupAdded answer, in stream order.
 std::vector<StreamPorts> portsOf(const boost::json::object& groupAdded);
 
-// A live VP8 + Opus sender (videotestsrc / audiotestsrc → encoders → payloaders → rtpbin with
+// A live VP8 (or H.264) + Opus sender (videotestsrc / audiotestsrc → encoders → payloaders → rtpbin with
 // RTCP) to the given ports. Options shape it for the sync and gap tests.
 struct SenderOptions {
     int width = 320, height = 240;
@@ -58,6 +58,8 @@ struct SenderOptions {
     GstClockTime audioSendDelay = 0;        // audio packets leave this much later (same RTP/SR clock)
     guint64 rtcpIntervalNs = 0;             // 0: rtpbin's default
     bool sendRtcp = true;
+    bool h264 = false;        // openh264enc + rtph264pay (pt 102) instead of VP8
+    bool videoOff = false;    // no video packet ever leaves (the valve starts closed)
 };
 class Sender {
 public:

@@ -46,10 +46,11 @@ protected:
         ASSERT_TRUE(rec.start(args, &err)) << err;
         ASSERT_TRUE(rec.waitEvent("ready", 10s)) << rec.transcript();
     }
-    std::vector<StreamPorts> addGroup(RecorderProcess& rec, const std::string& name) {
+    std::vector<StreamPorts> addGroup(RecorderProcess& rec, const std::string& name, bool h264 = false) {
         rec.send({{"cmd", "addGroup"},
                   {"name", name},
-                  {"streams", json::array{json::object{{"kind", "video"}, {"codec", "VP8"}, {"payloadType", 96},
+                  {"streams", json::array{json::object{{"kind", "video"}, {"codec", h264 ? "H264" : "VP8"},
+                                                       {"payloadType", h264 ? 102 : 96},
                                                        {"clockRate", 90000}, {"ssrc", 1111}},
                                           json::object{{"kind", "audio"}, {"codec", "opus"}, {"payloadType", 111},
                                                        {"clockRate", 48000}, {"ssrc", 2222}}}}});
@@ -314,6 +315,68 @@ TEST_F(RecorderTest, PausedStreamNeitherStallsRecordingNorPlayback) {
     // During the video pause the last key frame stands in twice a second; after it, the
     // stream resumes at its next key frame (at most 1 s with the sender's key-frame interval).
     EXPECT_LT(dec.maxVideoGap, 1200 * GST_MSECOND);
+}
+
+// A group with H.264 video goes into Matroska (.mkv) through h264parse.
+TEST_F(RecorderTest, RecordsH264IntoMatroska) {
+    RecorderProcess rec;
+    startRecorder(rec, "h264");
+    auto ports = addGroup(rec, "programme", true);
+    ASSERT_EQ(ports.size(), 2u);
+    SenderOptions o;
+    o.h264 = true;
+    Sender s;
+    std::string err;
+    ASSERT_TRUE(s.start(ports[0], ports[1], o, &err)) << err;
+    const auto t0 = Clock::now();
+    std::this_thread::sleep_for(5s);
+    rec.send({{"cmd", "stop"}});
+    const double sent = std::chrono::duration<double>(Clock::now() - t0).count();
+    ASSERT_EQ(rec.wait(10s), std::optional<int>(0)) << rec.transcript();
+    s.stop();
+    const auto files = mediaFiles();
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_EQ(std::filesystem::path(files[0]).extension(), ".mkv");
+    auto out = runCommand({"gst-discoverer-1.0", files[0]}, 20s);
+    ASSERT_TRUE(out);
+    EXPECT_NEAR(discovererDuration(*out), sent, 1.0) << *out;
+    EXPECT_NE(out->find("H.264"), std::string::npos) << *out;
+    EXPECT_NE(out->find("Opus"), std::string::npos) << *out;
+    const Decoded dec = decodeFile(files[0], true, true, 20s);
+    EXPECT_TRUE(dec.ok) << dec.error;
+    EXPECT_GT(dec.videoFrames, 100);
+}
+
+// A group's video never arrives (camera off from the start): after 3 s the file is written
+// without that track (streamMissing) instead of waiting for it for ever.
+TEST_F(RecorderTest, StreamThatNeverStartsIsLeftOut) {
+    RecorderProcess rec;
+    startRecorder(rec, "novideo");
+    auto ports = addGroup(rec, "p1");
+    ASSERT_EQ(ports.size(), 2u);
+    SenderOptions o;
+    o.videoOff = true;
+    Sender s;
+    std::string err;
+    ASSERT_TRUE(s.start(ports[0], ports[1], o, &err)) << err;
+    const auto t0 = Clock::now();
+    auto missing = rec.waitEvent("streamMissing", 6s);
+    ASSERT_TRUE(missing) << rec.transcript();
+    EXPECT_EQ(missing->at("kind").as_string(), "video");
+    std::this_thread::sleep_until(t0 + 6s);
+    rec.send({{"cmd", "stop"}});
+    const double sent = std::chrono::duration<double>(Clock::now() - t0).count();
+    ASSERT_EQ(rec.wait(10s), std::optional<int>(0)) << rec.transcript();
+    s.stop();
+    const auto files = mediaFiles();
+    ASSERT_EQ(files.size(), 1u);
+    auto out = runCommand({"gst-discoverer-1.0", files[0]}, 20s);
+    ASSERT_TRUE(out);
+    EXPECT_NEAR(discovererDuration(*out), sent, 1.0) << *out;
+    EXPECT_EQ(out->find("video #"), std::string::npos) << *out;
+    const Decoded dec = decodeFile(files[0], false, true, 20s);
+    EXPECT_TRUE(dec.ok) << dec.error;
+    EXPECT_NEAR(static_cast<double>(dec.lastAudioEnd) / GST_SECOND, sent, 1.0);
 }
 
 TEST_F(RecorderTest, RefusesToStartBelowMinimumFreeSpace) {
