@@ -115,6 +115,7 @@ private:
     void watchdog();
     void checkDisk();
     void writeSidecar();
+    bool noteMediaStarts();
     void maybeFinish();
     Group* findGroup(const std::string& name);
 
@@ -142,6 +143,24 @@ private:
 Group* Recorder::findGroup(const std::string& name) {
     auto it = groups_.find(name);
     return it == groups_.end() ? nullptr : it->second.get();
+}
+
+// Files whose first packet arrived since the last look get their media start (wall time of media
+// time 0) in the sidecar. Returns whether any did.
+bool Recorder::noteMediaStarts() {
+    bool changed = false;
+    const gint64 mono = g_get_monotonic_time();
+    const std::int64_t wall = nowUnixMillis();
+    for (const auto& [_, g] : groups_) {
+        auto& f = sidecar_.files[g->sidecarIndex];
+        const gint64 first = g->firstPacketMonoUs.load();
+        if (f.mediaStartMs || first == 0) continue;
+        // The first packet came out of the jitter buffer `latency` after it arrived; the file's
+        // time 0 is its arrival (offset-to-zero).
+        f.mediaStartMs = wall - (mono - first) / 1000 - opts_.latencyMs;
+        changed = true;
+    }
+    return changed;
 }
 
 void Recorder::writeSidecar() {
@@ -244,7 +263,13 @@ void Recorder::handleLine(const std::string& line) {
             return;
         }
         if (sidecar_.marks.size() >= 100000) return;
-        sidecar_.marks.push_back({nowUnixMillis(), std::string(t->as_string())});
+        SidecarMark mk{nowUnixMillis(), std::string(t->as_string()), {}};
+        noteMediaStarts();
+        for (const auto& [_, g] : groups_) {
+            const auto& f = sidecar_.files[g->sidecarIndex];
+            if (!g->closed && f.mediaStartMs) mk.positions.emplace_back(f.name, std::max<std::int64_t>(0, mk.timeMs - *f.mediaStartMs));
+        }
+        sidecar_.marks.push_back(std::move(mk));
         writeSidecar();
         emit({{"event", "marked"}, {"text", t->as_string()}});
     } else if (cmd == "units") {
@@ -366,6 +391,8 @@ void Recorder::addGroup(const json::object& cmd) {
         return;
     }
     const std::string name = sanitizeName(std::string(n->as_string()));
+    // A participant who left (group closed) and comes back gets a new file.
+    if (Group* old = findGroup(name); old && old->closed) groups_.erase(name);
     if (findGroup(name) || groups_.size() >= kMaxGroups) {
         emit({{"event", "error"}, {"cmd", "addGroup"}, {"name", name},
               {"message", findGroup(name) ? "group exists" : "too many groups"}});
@@ -415,7 +442,10 @@ void Recorder::addGroup(const json::object& cmd) {
             if (s->rtcpSocket) g_object_unref(s->rtcpSocket);
         }
         if (g->pipeline) gst_object_unref(g->pipeline);
-        if (g->fd >= 0) ::close(g->fd);
+        if (g->fd >= 0) {
+            ::close(g->fd);
+            ::unlink((opts_.dir + "/" + g->fileName).c_str());  // empty, ours (O_EXCL)
+        }
     };
     for (auto& s : g->streams) {
         std::string err;
@@ -645,6 +675,7 @@ void Recorder::maybeFinish() {
 }
 
 void Recorder::watchdog() {
+    if (noteMediaStarts()) writeSidecar();
     const gint64 now = g_get_monotonic_time();
     for (auto& [_, gp] : groups_) {
         Group& g = *gp;

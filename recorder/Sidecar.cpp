@@ -31,10 +31,16 @@ json::object Sidecar::toJson() const {
     json::array u, up, m, f;
     for (const auto& s : units) u.emplace_back(s);
     for (const auto& s : unitsPresent) up.emplace_back(s);
-    for (const auto& mk : marks) m.emplace_back(json::object{{"time", utcIso(mk.timeMs)}, {"timeMs", mk.timeMs}, {"text", mk.text}});
+    for (const auto& mk : marks) {
+        json::object pos;
+        for (const auto& [file, ms] : mk.positions) pos[file] = ms;
+        m.emplace_back(json::object{{"time", utcIso(mk.timeMs)}, {"timeMs", mk.timeMs}, {"text", mk.text},
+                                    {"positionsMs", std::move(pos)}});
+    }
     for (const auto& file : files) {
         json::object fo{{"name", file.name}, {"group", file.group}, {"start", utcIso(file.startedMs)},
                         {"startMs", file.startedMs}};
+        fo["mediaStartMs"] = file.mediaStartMs ? json::value(*file.mediaStartMs) : json::value(nullptr);
         fo["end"] = file.closedMs ? json::value(utcIso(*file.closedMs)) : json::value(nullptr);
         if (file.closedMs) fo["endMs"] = *file.closedMs;
         fo["bytes"] = file.bytes ? json::value(*file.bytes) : json::value(nullptr);
@@ -86,7 +92,13 @@ std::optional<Sidecar> Sidecar::fromJson(const json::value& v) {
     s.error = str(o, "error");
     if (const auto* m = o.if_contains("marks"); m && m->is_array())
         for (const auto& e : m->as_array())
-            if (e.is_object()) s.marks.push_back({int64(e.as_object(), "timeMs").value_or(0), str(e.as_object(), "text")});
+            if (e.is_object()) {
+                SidecarMark mk{int64(e.as_object(), "timeMs").value_or(0), str(e.as_object(), "text"), {}};
+                if (const auto* pos = e.as_object().if_contains("positionsMs"); pos && pos->is_object())
+                    for (const auto& [k, v] : pos->as_object())
+                        if (v.is_int64()) mk.positions.emplace_back(std::string(k), v.as_int64());
+                s.marks.push_back(std::move(mk));
+            }
     if (const auto* f = o.if_contains("files"); f && f->is_array())
         for (const auto& e : f->as_array()) {
             if (!e.is_object()) continue;
@@ -95,6 +107,7 @@ std::optional<Sidecar> Sidecar::fromJson(const json::value& v) {
             file.name = str(fo, "name");
             file.group = str(fo, "group");
             file.startedMs = int64(fo, "startMs").value_or(0);
+            file.mediaStartMs = int64(fo, "mediaStartMs");
             file.closedMs = int64(fo, "endMs");
             if (auto b = int64(fo, "bytes")) file.bytes = static_cast<std::uint64_t>(*b);
             if (auto h = str(fo, "sha256"); !h.empty()) file.sha256 = h;

@@ -15,6 +15,8 @@ struct SidecarFile {
     std::string name;   // file name inside the recording directory
     std::string group;  // "programme", a participant...
     std::int64_t startedMs = 0;
+    // Wall time of the file's media time 0 (its first packet less the jitter buffer's latency).
+    std::optional<std::int64_t> mediaStartMs;
     std::optional<std::int64_t> closedMs;
     std::optional<std::uint64_t> bytes;
     std::optional<std::string> sha256;
@@ -23,6 +25,9 @@ struct SidecarFile {
 struct SidecarMark {
     std::int64_t timeMs = 0;
     std::string text;
+    // Where the mark falls in each file recording at that moment: file name → media time in ms
+    // (a chapter point for a player).
+    std::vector<std::pair<std::string, std::int64_t>> positions;
 };
 
 struct Sidecar {

@@ -139,7 +139,7 @@ bool writeAll(int fd, const char* p, std::size_t n) {
 std::string writeFileAtomically(const std::string& dir, const std::string& name,
                                 const std::string& content) {
     const std::string path = dir + "/" + name;
-    const std::string tmp = path + ".tmp";
+    const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return "cannot write " + tmp + ": " + std::strerror(errno);
     ::fchmod(fd, 0600);

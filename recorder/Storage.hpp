@@ -39,7 +39,7 @@ CreatedFile createExclusive(const std::string& dir, const std::string& base, con
 // Lower-case hex SHA-256 of a file's contents, nullopt on a read error.
 std::optional<std::string> sha256File(const std::string& path);
 
-// Writes content to path atomically: path.tmp (0600), fsync, rename over path, fsync the dir.
+// Writes content to path atomically: path.<pid>.tmp (0600), fsync, rename over path, fsync the dir.
 std::string writeFileAtomically(const std::string& dir, const std::string& name,
                                 const std::string& content);
 

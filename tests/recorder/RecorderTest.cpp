@@ -164,6 +164,13 @@ TEST_F(RecorderTest, RecordsProgrammeAndParticipantPlayable) {
     EXPECT_EQ(side.at("unitsPresent").as_array().size(), 2u);
     ASSERT_EQ(side.at("marks").as_array().size(), 1u);
     EXPECT_EQ(side.at("marks").as_array()[0].at("text").as_string(), "floor: ubnd-hue");
+    // The mark was sent 4 s after the senders started: that is where it falls in both files.
+    const auto& positions = side.at("marks").as_array()[0].at("positionsMs").as_object();
+    EXPECT_EQ(positions.size(), 2u);
+    for (const auto& [file, ms] : positions) {
+        std::cerr << "mark at " << ms.as_int64() << " ms in " << std::string(file) << "\n";
+        EXPECT_NEAR(static_cast<double>(ms.as_int64()), 4000.0, 300.0) << file;
+    }
     EXPECT_TRUE(side.at("end").is_string());
     ASSERT_EQ(side.at("files").as_array().size(), 2u);
     for (const auto& fv : side.at("files").as_array()) {
@@ -377,6 +384,42 @@ TEST_F(RecorderTest, StreamThatNeverStartsIsLeftOut) {
     const Decoded dec = decodeFile(files[0], false, true, 20s);
     EXPECT_TRUE(dec.ok) << dec.error;
     EXPECT_NEAR(static_cast<double>(dec.lastAudioEnd) / GST_SECOND, sent, 1.0);
+}
+
+// A participant leaves (removeGroup: its file is finished and hashed) and comes back: a new file,
+// the first one untouched.
+TEST_F(RecorderTest, RemovedGroupComesBackInANewFile) {
+    RecorderProcess rec;
+    startRecorder(rec, "rejoin");
+    std::vector<std::string> names;
+    for (int round = 0; round < 2; ++round) {
+        auto ports = addGroup(rec, "p1");
+        ASSERT_EQ(ports.size(), 2u);
+        Sender s;
+        std::string err;
+        ASSERT_TRUE(s.start(ports[0], ports[1], {}, &err)) << err;
+        std::this_thread::sleep_for(2s);
+        rec.send({{"cmd", "removeGroup"}, {"name", "p1"}});
+        auto closed = rec.waitEvent("fileClosed", 8s);
+        s.stop();
+        ASSERT_TRUE(closed) << rec.transcript();
+        EXPECT_TRUE(closed->at("complete").as_bool());
+        const std::string path = dir_ + "/" + std::string(closed->at("file").as_string());
+        EXPECT_EQ(std::string(closed->at("sha256").as_string()), sha256sum(path));
+        names.push_back(path);
+    }
+    EXPECT_NE(names[0], names[1]);
+    rec.send({{"cmd", "stop"}});
+    ASSERT_EQ(rec.wait(10s), std::optional<int>(0)) << rec.transcript();
+    const json::object side = readSidecar();
+    ASSERT_EQ(side.at("files").as_array().size(), 2u);
+    for (const auto& fv : side.at("files").as_array())
+        EXPECT_EQ(std::string(fv.at("sha256").as_string()), sha256sum(dir_ + "/" + std::string(fv.at("name").as_string())));
+    for (const auto& n : names) {
+        const Decoded dec = decodeFile(n, true, true, 20s);
+        EXPECT_TRUE(dec.ok) << n << ": " << dec.error;
+        EXPECT_GT(static_cast<double>(dec.lastVideoEnd) / GST_SECOND, 1.5) << n;
+    }
 }
 
 TEST_F(RecorderTest, RefusesToStartBelowMinimumFreeSpace) {

@@ -58,8 +58,16 @@ TEST(RecorderStorage, SidecarRoundTrip) {
     s.startedMs = 1000;
     s.units = {"a"};
     s.unitsPresent = {"a", "b"};
-    s.marks.push_back({2000, "floor: b"});
-    s.files.push_back({"r1-x-programme.webm", "programme", 1000, 3000, 10, "ab"});
+    s.marks.push_back({2000, "floor: b", {{"r1-x-programme.webm", 1500}}});
+    SidecarFile f;
+    f.name = "r1-x-programme.webm";
+    f.group = "programme";
+    f.startedMs = 1000;
+    f.mediaStartMs = 500;
+    f.closedMs = 3000;
+    f.bytes = 10;
+    f.sha256 = "ab";
+    s.files.push_back(f);
     auto back = Sidecar::fromJson(s.toJson());
     ASSERT_TRUE(back);
     EXPECT_EQ(boost::json::serialize(back->toJson()), boost::json::serialize(s.toJson()));
