@@ -422,6 +422,46 @@ TEST_F(RecorderTest, RemovedGroupComesBackInANewFile) {
     }
 }
 
+// The sender is replaced mid-recording (new SSRCs, new RTP sequence and timestamp bases, 0.3 s
+// without packets), as when the server's plain transport is recreated: the file goes on.
+TEST_F(RecorderTest, NewSenderWithNewSsrcContinuesTheFile) {
+    RecorderProcess rec;
+    startRecorder(rec, "switch");
+    auto ports = addGroup(rec, "programme");
+    ASSERT_EQ(ports.size(), 2u);
+    const auto t0 = Clock::now();
+    {
+        Sender first;
+        std::string err;
+        ASSERT_TRUE(first.start(ports[0], ports[1], {}, &err)) << err;
+        std::this_thread::sleep_until(t0 + 3s);
+    }
+    std::this_thread::sleep_until(t0 + 3300ms);
+    Sender second;
+    std::string err;
+    ASSERT_TRUE(second.start(ports[0], ports[1], {}, &err)) << err;
+    std::this_thread::sleep_until(t0 + 8s);
+    rec.send({{"cmd", "stop"}});
+    const double sent = std::chrono::duration<double>(Clock::now() - t0).count();
+    ASSERT_EQ(rec.wait(10s), std::optional<int>(0)) << rec.transcript();
+    second.stop();
+    EXPECT_EQ(rec.waitEvent("failed", 0ms), std::nullopt) << rec.transcript();
+    const auto files = mediaFiles();
+    ASSERT_EQ(files.size(), 1u);
+    auto out = runCommand({"gst-discoverer-1.0", files[0]}, 20s);
+    ASSERT_TRUE(out);
+    EXPECT_NEAR(discovererDuration(*out), sent, 1.0) << *out;
+    const Decoded dec = decodeFile(files[0], true, true, 20s);
+    ASSERT_TRUE(dec.ok) << dec.error;
+    const double v = static_cast<double>(dec.lastVideoEnd) / GST_SECOND;
+    const double a = static_cast<double>(dec.lastAudioEnd) / GST_SECOND;
+    std::cerr << "after the switch: decoded to video " << v << " s, audio " << a << " s of " << sent
+              << " s; largest video step " << static_cast<double>(dec.maxVideoGap) / GST_MSECOND << " ms\n";
+    EXPECT_NEAR(v, sent, 1.0);
+    EXPECT_NEAR(a, sent, 1.0);
+    EXPECT_LT(dec.maxVideoGap, 1200 * GST_MSECOND);
+}
+
 TEST_F(RecorderTest, RefusesToStartBelowMinimumFreeSpace) {
     RecorderProcess rec;
     std::string err;
