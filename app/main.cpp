@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -431,6 +432,22 @@ int main(int argc, char** argv) {
     cc.maxTransports = config.maxSessions;
     cc.meetings = config.meetings;
     cc.lobbyOpensBefore = std::chrono::seconds(config.lobbyOpensBeforeSeconds);
+    cc.recording.dir = config.recording.dir;
+    cc.recording.minFreeMb = config.recording.minFreeMb;
+    cc.recording.recorder = config.recording.recorder;
+    if (cc.recording.recorder.empty()) {
+        // Next to this binary if it is there, else looked up on PATH.
+        std::error_code ec;
+        const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+        const auto beside = self.parent_path() / "vcb-recorder";
+        cc.recording.recorder =
+            !ec && std::filesystem::exists(beside, ec) ? beside.string() : "vcb-recorder";
+    }
+    if (!cc.recording.dir.empty()) {
+        VCB_LOG_INFO("recording into %s with %s (refused below %lld MB free)",
+                     cc.recording.dir.c_str(), cc.recording.recorder.c_str(),
+                     static_cast<long long>(cc.recording.minFreeMb));
+    }
     for (const auto& spec : config.meetingDefinitions) {
         auto info = resolveGovernmentMeeting(spec, *units, error);
         if (!info) {

@@ -92,6 +92,14 @@ struct GetStats {
     bool operator==(const GetStats&) const = default;
 };
 
+// type "startRecording" / "stopRecording" (technician and chair): the meeting's recording
+// (docs/recording.md "The server side"); refusals come back as `error`.
+struct RecordingControl {
+    bool start = true;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const RecordingControl&) const = default;
+};
+
 // Government meetings: the chair's and the units' floor commands, one struct for all of them; the
 // `type` is the action: startSession, endMeeting, raiseHand, lowerHand, grantFloor {unit},
 // denyFloor {unit}, revokeFloor, mute {participantId}, unmuteUnit {unit}, muteAll, spotlight
@@ -134,6 +142,6 @@ struct MeetingControl {
 
 using ClientMessage = std::variant<Join, Publish, Unpublish, Subscribe, Unsubscribe,
                                    SubscribeAnswer, Trickle, Leave, Ping, MeetingControl,
-                                   GetStats>;
+                                   GetStats, RecordingControl>;
 
 }  // namespace vcb::protocol

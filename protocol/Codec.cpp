@@ -417,6 +417,8 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
     if (t == "leave") return finish<ClientMessage>(r, env, Leave{env.requestId});
     if (t == "ping") return finish<ClientMessage>(r, env, Ping{env.requestId});
     if (t == "getStats") return finish<ClientMessage>(r, env, GetStats{env.requestId});
+    if (t == "startRecording" || t == "stopRecording")
+        return finish<ClientMessage>(r, env, RecordingControl{t == "startRecording", env.requestId});
     if (auto action = meetingActionFromString(t)) {
         MeetingControl m;
         m.action = *action;
@@ -794,6 +796,10 @@ std::string_view typeName(const ClientMessage& message) {
                           [](const Leave&) { return std::string_view("leave"); },
                           [](const Ping&) { return std::string_view("ping"); },
                           [](const GetStats&) { return std::string_view("getStats"); },
+                          [](const RecordingControl& m) {
+                              return std::string_view(m.start ? "startRecording"
+                                                              : "stopRecording");
+                          },
                           [](const MeetingControl& m) { return meetingActionName(m.action); },
                       },
                       message);
@@ -865,6 +871,7 @@ std::string serialize(const ClientMessage& message) {
                    [&](const Leave& m) { putRequestId(o, m.requestId); },
                    [&](const Ping& m) { putRequestId(o, m.requestId); },
                    [&](const GetStats& m) { putRequestId(o, m.requestId); },
+                   [&](const RecordingControl& m) { putRequestId(o, m.requestId); },
                    [&](const MeetingControl& m) {
                        if (m.unit) o["unit"] = *m.unit;
                        if (m.participantId) o["participantId"] = *m.participantId;

@@ -330,6 +330,9 @@ void WsParticipant::handleFrame(const std::string& text) {
             std::erase_if(it->second.tracks,
                           [&](const proto::Track& t) { return t.id == m->trackId; });
         }
+    } else if (auto* m = std::get_if<proto::MeetingEventMessage>(&message)) {
+        std::lock_guard lock(mutex_);
+        meetingEventTypes_.push_back(m->event);
     } else if (auto* m = std::get_if<proto::MeetingStateMessage>(&message)) {
         std::lock_guard lock(mutex_);
         meetingState_ = *m;
@@ -401,6 +404,16 @@ void WsParticipant::queueControl(proto::MeetingControl message) {
 void WsParticipant::queueGetStats() {
     std::lock_guard lock(mutex_);
     outbox_.push_back(proto::GetStats{});
+}
+
+void WsParticipant::queueRecording(bool start) {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::RecordingControl{start, std::nullopt});
+}
+
+std::vector<std::string> WsParticipant::meetingEventTypes() const {
+    std::lock_guard lock(mutex_);
+    return meetingEventTypes_;
 }
 
 std::optional<proto::Stats> WsParticipant::lastStats() const {

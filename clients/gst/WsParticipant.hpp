@@ -84,6 +84,10 @@ class WsParticipant {
     void queueControl(protocol::MeetingControl message);
     // Queues a `getStats` (technician panel); the answer is kept as lastStats().
     void queueGetStats();
+    // Queues a `startRecording` (true) or `stopRecording`.
+    void queueRecording(bool start);
+    // Types of every `meetingEvent` received so far, in order (thread-safe).
+    std::vector<std::string> meetingEventTypes() const;
     std::optional<protocol::Stats> lastStats() const;
     int statsReceived() const;
     // The last `meetingState` received, if any (thread-safe).
@@ -137,6 +141,7 @@ class WsParticipant {
     std::map<std::string, std::string> knownNames_;              // id → displayName, never pruned
     std::string lastError_;
     std::uint64_t errorsReceived_ = 0;
+    std::vector<std::string> meetingEventTypes_;
     std::vector<protocol::ClientMessage> outbox_;
     std::optional<protocol::Stats> lastStats_;
     int statsReceived_ = 0;

@@ -33,6 +33,12 @@ class WsMeetingControl {
     static void stats(rooms::Conference& conference, const std::string& meetingId,
                       const std::string& participantId, const protocol::GetStats& message,
                       Send send);
+    // startRecording / stopRecording: nothing on success (recording_started / recording_stopped
+    // arrive as meeting events), an error with its stable code otherwise.
+    static void recording(rooms::Conference& conference, const std::string& meetingId,
+                          const std::string& participantId,
+                          const protocol::RecordingControl& message, Send send);
+    static protocol::ErrorCode errorCode(rooms::RecordingError error);
     // Values rounded to 0.1 (kbps, %, fps, ms).
     static protocol::Stats statsMessage(const rooms::MeetingStats& stats,
                                         std::optional<int64_t> requestId);
