@@ -534,9 +534,10 @@ int main(int argc, char** argv) {
     limits.joinBurstPerIp = config.joinBurstPerIp;
     limits.wsMessageRate = config.wsMessageRate;
     limits.wsMessageBurst = config.wsMessageBurst;
-    vcb::signaling::SignalingServer server(
-        ioc, hc, conference, limits,
-        std::make_unique<vcb::signaling::MeetingsApi>(directory.get(), std::move(*apiAuthorizer)));
+    auto meetingsApi =
+        std::make_unique<vcb::signaling::MeetingsApi>(directory.get(), std::move(*apiAuthorizer));
+    meetingsApi->setRecordingDir(config.recording.dir);
+    vcb::signaling::SignalingServer server(ioc, hc, conference, limits, std::move(meetingsApi));
     if (auto ec = server.start()) {
         if (ec.category() == vcb::signaling::tlsErrorCategory()) {
             std::cerr << "vcbridge: " << ec.message() << " (certificate " << config.tlsCert

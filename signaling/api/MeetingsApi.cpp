@@ -282,6 +282,30 @@ void MeetingsApi::registerRoutes(HttpRouter& router) {
                    }
                    stats(std::move(request), std::move(responder));
                });
+    // Recordings: an admin, or a technician token for exactly this meeting; no database.
+    auto technician = [this](void (MeetingsApi::*handler)(HttpRequest, HttpResponder)) {
+        return [this, handler](HttpRequest request, HttpResponder responder) {
+            const std::string id(request.param("id"));
+            if (auto denied = authorizer_.requireTechnician(request, id))
+                return responder.respond(std::move(*denied));
+            if (!rooms::isValidMeetingId(id))
+                return responder.respond(
+                    problem(http::status::not_found, "no_such_meeting", "no such meeting"));
+            if (recordingDir_.empty())
+                return responder.respond(problem(http::status::conflict, "recording_disabled",
+                                                 "this server does not record (set "
+                                                 "recording.dir in its config)"));
+            (this->*handler)(std::move(request), std::move(responder));
+        };
+    };
+    router.add({http::verb::post}, "/api/meetings/{id}/recordings",
+               technician(&MeetingsApi::recordingStart));
+    router.add({http::verb::post}, "/api/meetings/{id}/recordings/stop",
+               technician(&MeetingsApi::recordingStop));
+    router.add({http::verb::get}, "/api/meetings/{id}/recordings",
+               technician(&MeetingsApi::recordingList));
+    router.add({http::verb::get}, "/api/meetings/{id}/recordings/{file}",
+               technician(&MeetingsApi::recordingFile));
 }
 
 void MeetingsApi::stats(HttpRequest request, HttpResponder responder) {

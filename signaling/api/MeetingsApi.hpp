@@ -7,6 +7,10 @@
 //   DELETE /api/meetings/{id}                  delete with all its records
 //   GET    /api/meetings/{id}/attendance       JSON, or CSV (Accept: text/csv or ?format=csv)
 //   GET    /api/meetings/{id}/events[?from=&limit=]  the append-only event log (minutes)
+//   POST   /api/meetings/{id}/recordings       start recording the live meeting (202)
+//   POST   /api/meetings/{id}/recordings/stop  stop it (202)
+//   GET    /api/meetings/{id}/recordings       the meeting's recordings, from their sidecars
+//   GET    /api/meetings/{id}/recordings/{file}  a file of them (Range: one byte range)
 // Every error is an RFC 9457 problem with a stable code. Handlers never block: writes are posted
 // to MeetingStoreWriter and answered from its completion callback (after COMMIT); reads run on
 // MeetingDirectory's reader thread.
@@ -32,6 +36,10 @@ class MeetingsApi {
     // The live meetings, for GET /api/meetings/{id}/stats (works without a database too).
     void setConference(rooms::Conference* conference) { conference_ = conference; }
 
+    // Where recordings are (config recording.dir); empty: the recording routes answer
+    // 409 recording_disabled.
+    void setRecordingDir(std::string dir) { recordingDir_ = std::move(dir); }
+
     void registerRoutes(HttpRouter& router);
 
     // RFC 4180 CSV of an attendance report: UTF-8 with a BOM, CRLF line ends, a header row.
@@ -46,9 +54,15 @@ class MeetingsApi {
     void attendance(HttpRequest request, HttpResponder responder);
     void events(HttpRequest request, HttpResponder responder);
     void stats(HttpRequest request, HttpResponder responder);
+    // Recordings (docs/recording.md "The server side"): technician or admin tokens only.
+    void recordingStart(HttpRequest request, HttpResponder responder);
+    void recordingStop(HttpRequest request, HttpResponder responder);
+    void recordingList(HttpRequest request, HttpResponder responder);
+    void recordingFile(HttpRequest request, HttpResponder responder);
 
     rooms::MeetingDirectory* directory_;
     rooms::Conference* conference_ = nullptr;
+    std::string recordingDir_;
     ApiAuthorizer authorizer_;
     Clock clock_;
 };

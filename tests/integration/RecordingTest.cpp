@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "clients/gst/GstRuntime.hpp"
+#include "clients/gst/HttpClient.hpp"
 #include "clients/gst/PictureClassifier.hpp"
 #include "clients/gst/WsParticipant.hpp"
 #include "tests/integration/ServerProcess.hpp"
@@ -404,6 +405,52 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
     EXPECT_LT(greenBefore, 0.05);
     EXPECT_GT(chairAfter, 0.2);
     EXPECT_GT(greenAfter2, 0.2);
+
+    // REST: the list (from the sidecar), and a file in one byte range.
+    {
+        gstclient::HttpClient http(10s);
+        const std::string base = server_.baseUrl() + "/api/meetings/" + kMeeting + "/recordings";
+        const auto list = http.get(base);
+        ASSERT_EQ(list.status, 200) << list.body;
+        const auto recs = boost::json::parse(list.body).at("recordings").as_array();
+        ASSERT_EQ(recs.size(), 1u) << list.body;
+        EXPECT_EQ(recs[0].at("state").as_string(), "complete");
+        const auto& files = recs[0].at("files").as_array();
+        EXPECT_EQ(files.size(), 3u) << list.body;
+        for (const auto& f : files) {
+            EXPECT_EQ(f.at("sha256").as_string().size(), 64u);
+            const auto path = recDir_ + "/" + std::string(f.at("name").as_string());
+            EXPECT_EQ(f.at("bytes").to_number<uint64_t>(), fs::file_size(path));
+        }
+        const std::string name = fs::path(programme).filename().string();
+        std::string whole;
+        {
+            std::stringstream b;
+            b << std::ifstream(programme, std::ios::binary).rdbuf();
+            whole = b.str();
+        }
+        const auto part = http.request("GET", base + "/" + name, "", "", {{"Range", "bytes=100-1123"}});
+        ASSERT_EQ(part.status, 206) << part.body;
+        EXPECT_EQ(part.body, whole.substr(100, 1024));
+        EXPECT_EQ(part.header("content-range"),
+                  "bytes 100-1123/" + std::to_string(whole.size()));
+        const auto tail = http.request("GET", base + "/" + name, "", "", {{"Range", "bytes=-10"}});
+        ASSERT_EQ(tail.status, 206);
+        EXPECT_EQ(tail.body, whole.substr(whole.size() - 10));
+        const auto full = http.get(base + "/" + name);
+        ASSERT_EQ(full.status, 200);
+        EXPECT_EQ(full.body, whole);
+        const auto beyond = http.request("GET", base + "/" + name, "", "",
+                                         {{"Range", "bytes=" + std::to_string(whole.size()) + "-"}});
+        EXPECT_EQ(beyond.status, 416);
+        // Only names the meeting's sidecars list are served.
+        EXPECT_EQ(http.get(base + "/..%2fvcbridge.yaml").status, 404);
+        EXPECT_EQ(http.get(base + "/nothing.webm").status, 404);
+        // REST stop with nothing recording: not_recording.
+        const auto stopAgain = http.post(base + "/stop", "application/json", "{}");
+        EXPECT_EQ(stopAgain.status, 409) << stopAgain.body;
+        EXPECT_NE(stopAgain.body.find("not_recording"), std::string::npos);
+    }
 
     // A second stop is refused.
     const size_t errs = tech.errorCodes().size();
