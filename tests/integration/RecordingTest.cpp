@@ -8,6 +8,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -462,6 +463,138 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
     for (auto& t : threads) t.join();
     for (std::size_t i = 0; i < people.size(); ++i) EXPECT_EQ(errors[i], "") << i;
     for (auto& p : people) p->close();
+}
+
+// The sidecars in `dir`, parsed, by file name.
+std::map<std::string, boost::json::object> readSidecars(const std::string& dir) {
+    std::map<std::string, boost::json::object> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (!name.ends_with(".json")) continue;
+        std::stringstream text;
+        text << std::ifstream(e.path()).rdbuf();
+        boost::system::error_code jec;
+        auto v = boost::json::parse(text.str(), jec);
+        if (!jec && v.is_object()) out[name] = v.as_object();
+    }
+    return out;
+}
+
+double lastVideoPts(const std::string& path) {
+    const auto frames = decodeVideo(path);
+    return frames.empty() ? -1 : frames.back().first;
+}
+
+// kill -9 of the recording process, then of the server, in the middle of a recording: what was
+// written decodes to within 2 s of the kill; the dead recorder's sidecar is completed
+// (`interrupted`) by the next recorder; the meeting's log has the failure.
+TEST_F(RecordingTest, KillNineOfRecorderOrServerLeavesPlayableFiles) {
+    WsParticipant chair(WsParticipantOptions{.url = server_.wsUrl(),
+                                             .meeting = kMeeting,
+                                             .displayName = "red",
+                                             .pattern = "red",
+                                             .autoSubscribe = false,
+                                             .unit = "gov",
+                                             .role = "chair",
+                                             .audioFrequency = kChairHz});
+    WsParticipant tech(WsParticipantOptions{.url = server_.wsUrl(),
+                                            .meeting = kMeeting,
+                                            .displayName = "tech",
+                                            .autoSubscribe = false,
+                                            .unit = "gov",
+                                            .role = "technician"});
+    std::atomic<bool> stop{false};
+    std::string errors[2];
+    std::thread t1([&] {
+        if (chair.connect(&errors[0]) && chair.publish(&errors[0]))
+            chair.runUntil([&] { return stop.load(); }, Clock::now() + 90s);
+    });
+    std::thread t2([&] {
+        if (tech.connect(&errors[1])) tech.runUntil([&] { return stop.load(); }, Clock::now() + 90s);
+    });
+    struct Joiner {
+        std::thread& a;
+        std::thread& b;
+        std::atomic<bool>& stop;
+        ~Joiner() {
+            stop = true;
+            if (a.joinable()) a.join();
+            if (b.joinable()) b.join();
+        }
+    } joiner{t1, t2, stop};
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto st = chair.meetingState();
+            return st && st->state == "open";
+        },
+        20s))
+        << errors[0];
+    chair.queueControl(control(protocol::MeetingAction::StartSession));
+    std::this_thread::sleep_for(1s);
+
+    // 1. kill -9 of the recorder.
+    tech.queueRecording(true);
+    ASSERT_TRUE(waitFor([&] { return hasEvent(tech, "recording_started"); }, 5s)) << tech.lastError();
+    ASSERT_TRUE(waitFor([&] { return readSidecars(recDir_).size() == 1; }, 5s));
+    const auto firstStart = Clock::now();
+    std::this_thread::sleep_for(6s);
+    const auto first = *readSidecars(recDir_).begin();
+    const pid_t recorderPid = static_cast<pid_t>(first.second.at("pid").to_number<int64_t>());
+    ASSERT_EQ(::kill(recorderPid, SIGKILL), 0);
+    const double firstKillAt = std::chrono::duration<double>(Clock::now() - firstStart).count();
+    ASSERT_TRUE(waitFor([&] { return hasEvent(tech, "recording_failed"); }, 5s));
+    ASSERT_TRUE(waitFor([&] { return hasEvent(tech, "recording_stopped"); }, 5s));
+    for (const auto& f : first.second.at("files").as_array()) {
+        const std::string path = recDir_ + "/" + std::string(f.at("name").as_string());
+        const double last = lastVideoPts(path);
+        std::printf("[ rec ] recorder killed at %.2f s: %s decodes to %.2f s\n", firstKillAt,
+                    fs::path(path).filename().c_str(), last);
+        EXPECT_GT(last, firstKillAt - 2.0);
+    }
+    EXPECT_EQ(::kill(recorderPid, 0), -1) << "the killed recorder was reaped";
+
+    // 2. The next recording completes the dead one's sidecar; then kill -9 of the server.
+    tech.queueRecording(true);
+    ASSERT_TRUE(waitFor([&] { return readSidecars(recDir_).size() == 2; }, 5s));
+    EXPECT_TRUE(waitFor(
+        [&] {
+            auto all = readSidecars(recDir_);
+            return all.at(first.first).at("state").as_string() == "interrupted";
+        },
+        5s));
+    const auto secondStart = Clock::now();
+    std::this_thread::sleep_for(6s);
+    ASSERT_EQ(::kill(server_.pid(), SIGKILL), 0);
+    const double serverKillAt = std::chrono::duration<double>(Clock::now() - secondStart).count();
+    // The recorder sees EOF on its stdin and finishes its files itself.
+    std::string second;
+    ASSERT_TRUE(waitFor(
+        [&] {
+            for (const auto& [name, s] : readSidecars(recDir_)) {
+                if (name == first.first) continue;
+                second = name;
+                if (s.at("state").as_string() != "recording") return true;
+            }
+            return false;
+        },
+        20s));
+    const auto side = readSidecars(recDir_).at(second);
+    EXPECT_EQ(side.at("state").as_string(), "complete");
+    for (const auto& f : side.at("files").as_array()) {
+        const std::string path = recDir_ + "/" + std::string(f.at("name").as_string());
+        const double last = lastVideoPts(path);
+        std::printf("[ rec ] server killed at %.2f s: %s decodes to %.2f s\n", serverKillAt,
+                    fs::path(path).filename().c_str(), last);
+        EXPECT_GT(last, serverKillAt - 2.0);
+    }
+    stop = true;
+    chair.close();
+    tech.close();
+    // A fresh server for TearDown.
+    (void)server_.stop();
+    std::string error;
+    ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 15s, &error)) << error;
 }
 
 }  // namespace
