@@ -658,6 +658,9 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
         if (const json::value* e = o.if_contains("floorEndsAt"); e && e->is_int64()) {
             m.floorEndsAt = e->get_int64();
         }
+        if (const json::value* e = o.if_contains("recording"); e && e->is_bool()) {
+            m.recording = e->get_bool();
+        }
         return finish<ServerMessage>(r, env, std::move(m));
     }
     if (t == "meetingEvent") {
@@ -968,6 +971,7 @@ std::string serialize(const ServerMessage& message) {
                        o["activeSpeaker"] = orNull(m.activeSpeaker);
                        o["floorEndsAt"] =
                            m.floorEndsAt ? json::value(*m.floorEndsAt) : json::value(nullptr);
+                       o["recording"] = m.recording;
                    },
                    [&](const MeetingEventMessage& m) {
                        o["seq"] = m.seq;

@@ -297,7 +297,11 @@ void LiveMeeting::applyFloor(policy::Outcome outcome) {
         reasons.push_back(policy::closeReason(outcome, pid));
     }
     MeetingEvent e{MeetingEvent::Type::FloorChanged, {}, {}, {}};
-    e.floor = std::make_shared<const FloorView>(floor_->view(std::move(outcome.events)));
+    {
+        FloorView v = floor_->view(std::move(outcome.events));
+        v.recording = recorder_ != nullptr;
+        e.floor = std::make_shared<const FloorView>(std::move(v));
+    }
     broadcast(e, {});
     for (size_t i = 0; i < outcome.closeSessions.size(); ++i) {
         const std::string& pid = outcome.closeSessions[i];
@@ -429,6 +433,7 @@ void LiveMeeting::join(Participant p, std::shared_ptr<MeetingObserver> observer,
     broadcast({MeetingEvent::Type::ParticipantJoined, p, {}, {}}, p.id);
     if (governed) {
         FloorView v = floor_->view({});
+        v.recording = recorder_ != nullptr;
         v.units.push_back(floor_->policy().info().convening);
         v.units.insert(v.units.end(), floor_->policy().info().invited.begin(),
                        floor_->policy().info().invited.end());

@@ -255,6 +255,7 @@ protocol::MeetingStateMessage WsMeetingControl::state(const rooms::FloorView& v)
     m.speakers = v.speakers;
     m.activeSpeaker = v.activeSpeaker;
     m.floorEndsAt = v.floorEndsAtMs;
+    m.recording = v.recording;
     return m;
 }
 

@@ -187,7 +187,8 @@ class RecordingTest : public ::testing::Test {
         GTEST_SKIP() << "the vcbridge and vcb-recorder targets are not part of this build";
 #else
         gstclient::ensureGstInitialized();
-        base_ = "/tmp/vcb-rec-test-" + std::to_string(::getpid());
+        static int run = 0;  // one directory per test, even within one process
+        base_ = "/tmp/vcb-rec-test-" + std::to_string(::getpid()) + "-" + std::to_string(++run);
         fs::create_directories(base_);
         recDir_ = base_ + "/recordings";
         configPath_ = base_ + "/vcbridge.yaml";
@@ -287,6 +288,8 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
     ASSERT_TRUE(waitFor([&] { return hasEvent(tech, "recording_started"); }, 5s))
         << tech.lastError();
     const auto started = Clock::now();
+    ASSERT_TRUE(waitFor([&] { return chair.meetingState() && chair.meetingState()->recording; }, 5s))
+        << "meetingState carries recording: true";
     tech.queueRecording(true);  // a second start is refused
     ASSERT_TRUE(waitFor([&] { return !tech.errorCodes().empty(); }, 5s));
     EXPECT_EQ(tech.errorCodes().back(), "already_recording");
@@ -312,6 +315,7 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
     const double stopAt = std::chrono::duration<double>(Clock::now() - started).count();
     ASSERT_TRUE(waitFor([&] { return hasEvent(tech, "recording_stopped"); }, 20s));
     EXPECT_FALSE(hasEvent(tech, "recording_failed"));
+    EXPECT_TRUE(waitFor([&] { return chair.meetingState() && !chair.meetingState()->recording; }, 5s));
     const double stoppedAt = std::chrono::duration<double>(Clock::now() - started).count();
     std::printf("[ rec ] floor granted at %.2f s, stop sent at %.2f s, stopped at %.2f s\n",
                 grantAt, stopAt, stoppedAt);
