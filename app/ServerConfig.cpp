@@ -188,6 +188,15 @@ static bool loadMeetings(const YAML::Node& node, ServerConfig& c, std::string& e
                 d.invited = std::move(invited);
                 continue;
             }
+            if (key == "record") {
+                const std::string v = kv.second.IsScalar() ? kv.second.Scalar() : std::string();
+                if (v != "auto" && v != "manual") {
+                    error = where + ".record must be auto or manual";
+                    return false;
+                }
+                d.recordAuto = v == "auto";
+                continue;
+            }
             std::string* field = key == "id"                ? &d.id
                                  : key == "title"           ? &d.title
                                  : key == "convening_unit"  ? &d.convenedBy

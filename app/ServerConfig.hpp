@@ -28,6 +28,7 @@ struct ConfiguredMeeting {
     std::optional<std::vector<std::pair<std::string, bool>>> invited;
     std::string chair;
     std::string scheduledStart;  // RFC 3339 UTC
+    bool recordAuto = false;     // record: auto — recording starts when the session starts
 };
 
 // Recording (docs/recording.md, docs/operations.md "Recording"): no dir = recording disabled.

@@ -119,6 +119,7 @@ std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
     info.id = spec.id;
     info.title = spec.title;
     info.chairSubject = spec.chair;
+    info.recordAuto = spec.recordAuto;
     info.scheduledStart = vcb::rooms::policy::Clock::now();
     const vcb::rooms::Unit* convening = tree.find(spec.convenedBy);
     if (convening == nullptr) {

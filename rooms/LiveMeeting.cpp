@@ -283,6 +283,9 @@ MediaGate::Producers LiveMeeting::producers() const {
 
 void LiveMeeting::applyFloor(policy::Outcome outcome) {
     if (!floor_ || !outcome.ok()) return;
+    const bool startsSession =
+        std::any_of(outcome.events.begin(), outcome.events.end(),
+                    [](const policy::Event& e) { return e.type == "session_started"; });
     // The record first, in the order the policy logged: the view below takes the events.
     if (journal_ && !outcome.events.empty()) {
         journal_->record(floor_->policy(), outcome.events, policy::Clock::now());
@@ -313,6 +316,19 @@ void LiveMeeting::applyFloor(policy::Outcome outcome) {
             it->second.observer->onMeetingEvent(closed);
         }
         removePerson(pid);
+    }
+    // record: auto — the session's start starts the recording (after this change is applied).
+    if (startsSession && floor_->policy().info().recordAuto && !recorder_ &&
+        !recConfig_.dir.empty()) {
+        worker_.post([weak = weak_from_this()] {
+            auto m = weak.lock();
+            if (!m || m->closed_ || m->recorder_) return;
+            std::string detail;
+            const RecordingError e = m->startRecording({}, detail);
+            if (e != RecordingError::None)
+                VCB_LOG_WARN("meeting %s: record: auto: %s %s", m->id_.c_str(),
+                             recordingErrorCode(e), detail.c_str());
+        });
     }
 }
 

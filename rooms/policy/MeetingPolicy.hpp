@@ -43,6 +43,8 @@ struct MeetingInfo {
     // The stored record when the meeting existed before this start of the server (read at
     // start-up), nullopt for a new meeting. MeetingFloor restores the policy from it.
     std::optional<RestoredRecord> restored;
+    // record: auto — the server starts recording when the session starts (if it can record).
+    bool recordAuto = false;
 };
 
 // What the media plane needs, as a value to copy to the meeting's worker.

@@ -88,6 +88,11 @@ TEST_F(UnitsConfigTest, RecordingSettings) {
     EXPECT_FALSE(load("recording: {dir: /r, path: /x}\n"));
     EXPECT_EQ(error_, dir_ + "/vcbridge.yaml: unknown setting 'recording.path'");
     EXPECT_FALSE(load("recording: /r\n"));
+    ASSERT_TRUE(load("meetings:\n  - {id: c, convening_unit: gov, chair: c, record: auto}\n"))
+        << error_;
+    EXPECT_TRUE(config_.meetingDefinitions.at(0).recordAuto);
+    EXPECT_FALSE(load("meetings:\n  - {id: c, convening_unit: gov, chair: c, record: yes}\n"));
+    EXPECT_EQ(error_, dir_ + "/vcbridge.yaml: meetings[0].record must be auto or manual");
 }
 
 TEST_F(UnitsConfigTest, AnEmptyUnitsFileIsAnError) {

@@ -203,6 +203,7 @@ class RecordingTest : public ::testing::Test {
                                    << "    convening_unit: gov\n"
                                    << "    chair: red\n"
                                    << "    scheduled_start: 2026-01-01T08:00:00Z\n"
+                                   << (recordAuto() ? "    record: auto\n" : "")
                                    << "    invited:\n"
                                    << "      - {unit: " << kProvince << "}\n";
         server_.setExtraArgs({"--config", configPath_});
@@ -218,9 +219,59 @@ class RecordingTest : public ::testing::Test {
         if (!base_.empty() && !::testing::Test::HasFailure()) fs::remove_all(base_);
     }
 
+    virtual bool recordAuto() const { return false; }
+
     ServerProcess server_;
     std::string base_, recDir_, configPath_;
 };
+
+class RecordAutoTest : public RecordingTest {
+  protected:
+    bool recordAuto() const override { return true; }
+};
+
+// record: auto — the session's start starts the recording; the chair may stop it.
+TEST_F(RecordAutoTest, SessionStartStartsTheRecording) {
+    WsParticipant chair(WsParticipantOptions{.url = server_.wsUrl(),
+                                             .meeting = kMeeting,
+                                             .displayName = "red",
+                                             .pattern = "red",
+                                             .autoSubscribe = false,
+                                             .unit = "gov",
+                                             .role = "chair",
+                                             .audioFrequency = kChairHz});
+    std::atomic<bool> stop{false};
+    std::string error;
+    std::thread t([&] {
+        if (chair.connect(&error) && chair.publish(&error))
+            chair.runUntil([&] { return stop.load(); }, Clock::now() + 60s);
+    });
+    struct Joiner {
+        std::thread& t;
+        std::atomic<bool>& stop;
+        ~Joiner() {
+            stop = true;
+            if (t.joinable()) t.join();
+        }
+    } joiner{t, stop};
+    ASSERT_TRUE(waitFor([&] { return chair.meetingState().has_value(); }, 20s)) << error;
+    std::this_thread::sleep_for(1s);
+    EXPECT_FALSE(hasEvent(chair, "recording_started")) << "not before the session starts";
+    chair.queueControl(control(protocol::MeetingAction::StartSession));
+    ASSERT_TRUE(waitFor([&] { return hasEvent(chair, "recording_started"); }, 5s));
+    EXPECT_TRUE(waitFor([&] { return chair.meetingState() && chair.meetingState()->recording; }, 5s));
+    std::this_thread::sleep_for(3s);
+    chair.queueRecording(false);
+    ASSERT_TRUE(waitFor([&] { return hasEvent(chair, "recording_stopped"); }, 20s))
+        << chair.lastError();
+    size_t media = 0;
+    for (const auto& e : fs::directory_iterator(recDir_))
+        media += e.path().extension() == ".webm";
+    EXPECT_EQ(media, 2u) << "the programme and the chair's own file";
+    stop = true;
+    t.join();
+    chair.close();
+}
 
 TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChange) {
     auto make = [&](const std::string& name, const std::string& unit, const std::string& role,
