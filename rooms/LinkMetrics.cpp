@@ -169,6 +169,9 @@ std::string LinkMetrics::toPrometheus() const {
            "# TYPE vcb_participant_series_dropped_total counter\n"
            "vcb_participant_series_dropped_total " +
            std::to_string(dropped_) + "\n";
+    out += "# HELP vcb_stats_subscriptions Technician statistics subscriptions (subscribeStats)\n"
+           "# TYPE vcb_stats_subscriptions gauge\nvcb_stats_subscriptions " +
+           std::to_string(statsSubscriptions.load(std::memory_order_relaxed)) + "\n";
     return out;
 }
 

@@ -6,6 +6,7 @@
 // process (beyond that new ones are left out and counted); a participant's series go when it
 // leaves, a meeting's when it closes. Thread-safe (one mutex; taken by a worker once per meeting
 // per interval and by a /metrics scrape).
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -33,6 +34,8 @@ class LinkMetrics {
     // Prometheus text format; label values escaped (\\, \", \n).
     std::string toPrometheus() const;
     static std::string escapeLabel(const std::string& value);
+    // Live statistics subscriptions (subscribeStats) in the process: vcb_stats_subscriptions.
+    std::atomic<int64_t> statsSubscriptions{0};
 
   private:
     struct Entry {

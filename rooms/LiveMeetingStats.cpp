@@ -26,6 +26,7 @@ RoomError LiveMeeting::subscribeStats(const std::string& viewer, uint32_t interv
     if (e != RoomError::None) return e;
     unsubscribeStats(viewer);
     StatsSubscription& sub = statsSubscriptions_[viewer];
+    LinkMetrics::instance().statsSubscriptions.fetch_add(1, std::memory_order_relaxed);
     sub.push = std::move(push);
     sub.timer = worker_.addTimer(intervalMs, [this, viewer] { return pushStats(viewer); });
     return RoomError::None;
@@ -36,6 +37,7 @@ void LiveMeeting::unsubscribeStats(const std::string& viewer) {
     if (it == statsSubscriptions_.end()) return;
     worker_.removeTimer(it->second.timer);
     statsSubscriptions_.erase(it);
+    LinkMetrics::instance().statsSubscriptions.fetch_sub(1, std::memory_order_relaxed);
 }
 
 bool LiveMeeting::pushStats(const std::string& viewer) {
@@ -45,6 +47,7 @@ bool LiveMeeting::pushStats(const std::string& viewer) {
     if (stats(pushRequester(viewer), viewer, sfu::monotonicUs(), wallClockMs(), out) !=
         RoomError::None) {
         statsSubscriptions_.erase(it);  // gone or no longer allowed; the timer ends with false
+        LinkMetrics::instance().statsSubscriptions.fetch_sub(1, std::memory_order_relaxed);
         return false;
     }
     it->second.push(out);
@@ -74,6 +77,8 @@ void LiveMeeting::forgetStatsOf(const std::string& pid) {
 
 void LiveMeeting::stopStatsSubscriptions() {
     for (auto& [viewer, sub] : statsSubscriptions_) worker_.removeTimer(sub.timer);
+    LinkMetrics::instance().statsSubscriptions.fetch_sub(
+        static_cast<int64_t>(statsSubscriptions_.size()), std::memory_order_relaxed);
     statsSubscriptions_.clear();
     if (linkMetricsTimer_ != 0) worker_.removeTimer(linkMetricsTimer_);
     linkMetricsTimer_ = 0;

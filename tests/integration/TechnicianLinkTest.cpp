@@ -3,7 +3,9 @@
 //    (nftables `numgen random mod 100 < 10 drop` on the namespace's output) shows ≈ 10 % loss in
 //    the technician's pushed statistics for its unit, and another publisher on the host ≈ 0 %;
 //  * the subscription: `subscribeStats {intervalMs: 1000}` pushes at about that interval, stops
-//    after `unsubscribeStats`, and a delegate's subscribeStats is refused (forbidden_for_role).
+//    after `unsubscribeStats` and with the session, and a delegate's subscribeStats is refused
+//    (forbidden_for_role);
+//  * /metrics carries the units' loss labelled by meeting and unit, gone when the unit leaves.
 // The lossy publisher is the vcb-ws-participant tool run with `ip netns exec`; the server listens
 // on the host end of a veth pair. Needs root (network namespaces, nftables): skipped otherwise.
 #include <gtest/gtest.h>
@@ -26,6 +28,7 @@
 
 #include "clients/gst/WsParticipant.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestHttp.hpp"
 #include "tests/integration/TestTokens.hpp"
 
 namespace vcb::integration {
@@ -59,6 +62,26 @@ const protocol::StatsParticipant* byUnit(const protocol::Stats& s, const std::st
     for (const auto& p : s.participants)
         if (p.unit == unit) return &p;
     return nullptr;
+}
+
+// The value of the first /metrics sample of `name` whose line contains every one of `parts`.
+std::optional<double> sample(const std::string& text, const std::string& name,
+                             const std::vector<std::string>& parts) {
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string line = text.substr(start, end - start);
+        start = end + 1;
+        if (line.rfind(name, 0) != 0 || (line.size() > name.size() && line[name.size()] != '{' &&
+                                         line[name.size()] != ' ')) {
+            continue;
+        }
+        bool all = true;
+        for (const auto& p : parts) all = all && line.find(p) != std::string::npos;
+        if (all) return std::stod(line.substr(line.rfind(' ') + 1));
+    }
+    return std::nullopt;
 }
 
 class TechnicianLinkTest : public ::testing::Test {
@@ -351,6 +374,56 @@ TEST_F(TechnicianLinkTest, TenPercentUplinkLossShowsForThatUnitOnlyAndPushesFoll
     std::this_thread::sleep_for(3500ms);
     EXPECT_EQ(tech.statsReceived(), afterUnsubscribe) << "pushes went on after unsubscribeStats";
     EXPECT_EQ(green.statsReceived(), 0);
+
+    // /metrics: the units' figures labelled by meeting and unit (published every 5 s).
+    const auto metrics = [&] {
+        return httpRequestTo(hostIp_, server_.port(), boost::beast::http::verb::get, "/metrics")
+            .body();
+    };
+    const std::string lossyLabel = std::string("unit=\"") + kLossyUnit + "\"";
+    const std::string cleanLabel = std::string("unit=\"") + kCleanUnit + "\"";
+    std::string text = metrics();
+    const auto lossyRatio = sample(text, "vcb_participant_loss_ratio",
+                                   {"meeting=\"council\"", lossyLabel, "kind=\"video\""});
+    const auto cleanRatio =
+        sample(text, "vcb_participant_loss_ratio", {cleanLabel, "kind=\"video\""});
+    std::printf("[ link ] /metrics video loss ratio: lossy %.3f, clean %.3f\n",
+                lossyRatio.value_or(-1), cleanRatio.value_or(-1));
+    ASSERT_TRUE(lossyRatio && cleanRatio) << text;
+    EXPECT_GT(*lossyRatio, 0.04);
+    EXPECT_LT(*lossyRatio, 0.25);
+    EXPECT_LT(*cleanRatio, 0.01);
+    EXPECT_TRUE(sample(text, "vcb_participant_publish_bitrate_bps", {lossyLabel}));
+    EXPECT_EQ(sample(text, "vcb_stats_subscriptions", {}), 0.0) << "the unsubscribed one is gone";
+
+    // A second technician's subscription (5 s) ends with its session, at once (within 3 s).
+    WsParticipant tech2(WsParticipantOptions{.url = server_.wsUrl(),
+                                             .meeting = kMeeting,
+                                             .displayName = "tech2",
+                                             .token = mint(std::string("--meeting ") + kMeeting +
+                                                           " --subject ky-thuat-2 --unit gov "
+                                                           "--role technician"),
+                                             .timeout = 10s});
+    ASSERT_TRUE(tech2.connect(&error)) << error;
+    std::atomic<bool> stop2{false};
+    std::thread tech2Thread([&] { tech2.runUntil([&] { return stop2.load(); }, deadline); });
+    tech2.queueSubscribeStats(5000);
+    EXPECT_TRUE(waitUntil([&] { return tech2.statsReceived() > 0; }, 10s));
+    EXPECT_EQ(sample(metrics(), "vcb_stats_subscriptions", {}), 1.0);
+    stop2 = true;
+    tech2Thread.join();
+    tech2.close();
+    EXPECT_TRUE(waitUntil(
+        [&] { return sample(metrics(), "vcb_stats_subscriptions", {}) == 0.0; }, 3s))
+        << "the subscription outlived its session";
+
+    // The lossy unit leaves: its series go at once (not only at the next 5 s publication, which
+    // may fall into these 1.5 s: a missing removal is seen ~70 % of the runs, not every time).
+    stopLossy();
+    EXPECT_TRUE(waitUntil(
+        [&] { return metrics().find(lossyLabel) == std::string::npos; }, 1500ms))
+        << "the series of a participant that left stayed";
+    EXPECT_NE(metrics().find(cleanLabel), std::string::npos);
 
     stop = true;
     greenThread.join();
