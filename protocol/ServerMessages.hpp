@@ -174,8 +174,8 @@ struct StatsParticipant {
 struct Stats {
     std::int64_t time = 0;  // ms since the Unix epoch
     std::vector<StatsParticipant> participants;
-    StatsTotals totals;
     std::optional<std::int64_t> requestId;
+    StatsTotals totals;  // after requestId: brace-initialisers written before it stay valid
     bool operator==(const Stats&) const = default;
 };
 
