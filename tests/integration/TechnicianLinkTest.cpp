@@ -272,7 +272,16 @@ TEST_F(TechnicianLinkTest, TenPercentUplinkLossShowsForThatUnitOnlyAndPushesFoll
                red->video->kbps && *red->video->kbps > 0 && grn->video->kbps &&
                *grn->video->kbps > 0;
     };
-    ASSERT_TRUE(waitUntil(ready, 40s)) << "the publishers' statistics never showed up\n"
+    // Under 10 % loss the namespaced webrtcbin sometimes never completes ICE (its nominating
+    // checks or the DTLS flight lost; seen in about 1 run of 10, see the report of issue 12):
+    // one fresh start of that publisher, bounded, before giving up.
+    if (!waitUntil(ready, 25s)) {
+        std::printf("[ link ] the lossy publisher's media did not show within 25 s; starting it "
+                    "again once\n");
+        stopLossy();
+        startLossy(lossyToken, 75);
+    }
+    ASSERT_TRUE(waitUntil(ready, 35s)) << "the publishers' statistics never showed up\n"
                                        << server_.outputTail();
     // Then 12 pushes (≈ 12 s): the mean of the per-interval loss of each stream.
     struct Sum {
