@@ -184,6 +184,12 @@ class Conference final {
     // checked its caller's token).
     void stats(const std::string& meetingId, const std::string& requester,
                const std::string& viewer, std::function<void(RoomError, MeetingStats)> done);
+    // LiveMeeting::subscribeStats on the meeting's worker: `done` gets the first snapshot (or the
+    // error), `push` the following ones from the worker's timer. Neither may block the worker.
+    void subscribeStats(const std::string& meetingId, const std::string& viewer,
+                        uint32_t intervalMs, std::function<void(const MeetingStats&)> push,
+                        std::function<void(RoomError, MeetingStats)> done);
+    void unsubscribeStats(const std::string& meetingId, const std::string& viewer);
 
     // Government meetings defined at run time (the REST API's records): a join for `info.id`
     // creates a live meeting governed by `info` (not permanent: it closes when it empties, like

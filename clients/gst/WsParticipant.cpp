@@ -114,7 +114,9 @@ bool WsParticipant::publish(std::string* error) {
         std::make_unique<WebRtcPeer>(WebRtcPeerOptions{.mode = PeerMode::Send,
                                                        .pattern = options_.pattern,
                                                        .name = "publish",
-                                                       .iceAddress = iceAddressFor(options_.url),
+                                                       .iceAddress = options_.iceAddress.empty()
+                                                                         ? iceAddressFor(options_.url)
+                                                                         : options_.iceAddress,
                                                        .audioLevel = options_.audioLevel,
                                                        .screenPattern = options_.screenPattern});
     if (!publishPeer_->start(error)) return false;
@@ -336,6 +338,8 @@ void WsParticipant::handleFrame(const std::string& text) {
         std::lock_guard lock(mutex_);
         lastStats_ = *m;
         ++statsReceived_;
+        statsArrivals_.push_back(Clock::now());
+        if (statsArrivals_.size() > 1024) statsArrivals_.pop_front();
     } else if (auto* m = std::get_if<proto::Error>(&message)) {
         std::lock_guard lock(mutex_);
         errorCodes_.emplace_back(proto::toString(m->code));
@@ -354,7 +358,8 @@ void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t re
         auto peer = std::make_unique<WebRtcPeer>(
             WebRtcPeerOptions{.mode = PeerMode::ReceiveAnswering,
                               .name = "subscribe",
-                              .iceAddress = iceAddressFor(options_.url),
+                              .iceAddress = options_.iceAddress.empty() ? iceAddressFor(options_.url)
+                                                                                         : options_.iceAddress,
                               .dropVideoModulo = options_.dropVideoModulo});
         if (!peer->start(&error)) {
             setError("cannot start subscribe PC: " + error);
@@ -399,6 +404,21 @@ void WsParticipant::queueControl(proto::MeetingControl message) {
 void WsParticipant::queueGetStats() {
     std::lock_guard lock(mutex_);
     outbox_.push_back(proto::GetStats{});
+}
+
+void WsParticipant::queueSubscribeStats(std::int64_t intervalMs) {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::SubscribeStats{intervalMs, std::nullopt});
+}
+
+void WsParticipant::queueUnsubscribeStats() {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::UnsubscribeStats{});
+}
+
+std::vector<WsParticipant::Clock::time_point> WsParticipant::statsArrivals() const {
+    std::lock_guard lock(mutex_);
+    return {statsArrivals_.begin(), statsArrivals_.end()};
 }
 
 std::optional<proto::Stats> WsParticipant::lastStats() const {

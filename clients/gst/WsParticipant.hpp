@@ -43,6 +43,9 @@ struct WsParticipantOptions {
     // publish PC: also share a "screen" of this solid colour (WebRtcPeerOptions::screenPattern),
     // named in `publish` as screenMid; empty: no screen.
     std::string screenPattern{};
+    // The local address ICE uses; empty: the server's, when the URL names an IPv4 address (the
+    // tests run client and server on one host). Set it for a client in another network namespace.
+    std::string iceAddress{};
 };
 
 // What this participant decoded from one remote participant.
@@ -82,6 +85,11 @@ class WsParticipant {
     void queueGetStats();
     std::optional<protocol::Stats> lastStats() const;
     int statsReceived() const;
+    // Queues `subscribeStats {intervalMs}` / `unsubscribeStats`; every `stats` that arrives counts
+    // in statsReceived() and its arrival time in statsArrivals() (the latest 1024).
+    void queueSubscribeStats(std::int64_t intervalMs);
+    void queueUnsubscribeStats();
+    std::vector<Clock::time_point> statsArrivals() const;
     // The last `meetingState` received, if any (thread-safe).
     std::optional<protocol::MeetingStateMessage> meetingState() const;
     // Codes of every `error` received so far, in order (thread-safe).
@@ -136,6 +144,7 @@ class WsParticipant {
     std::vector<protocol::ClientMessage> outbox_;
     std::optional<protocol::Stats> lastStats_;
     int statsReceived_ = 0;
+    std::deque<Clock::time_point> statsArrivals_;
     std::optional<protocol::MeetingStateMessage> meetingState_;
     std::vector<std::string> errorCodes_;
 };
