@@ -40,6 +40,10 @@ struct WsParticipantOptions {
     std::optional<std::string> unit{};  // auth: dev: the unit and role the join speaks for
     std::optional<std::string> role{};
     bool audioLevel = false;  // publish PC: WebRtcPeerOptions::audioLevel (active speaker tests)
+    // Room endpoint (clients/room): adjusts the options of the publish / subscribe PC before it
+    // is built (devices, encoder, where decoded streams go).
+    std::function<void(WebRtcPeerOptions&)> customizePublish{};
+    std::function<void(WebRtcPeerOptions&)> customizeSubscribe{};
 };
 
 // What this participant decoded from one remote participant.
@@ -82,6 +86,21 @@ class WsParticipant {
     std::vector<std::string> errorCodes() const;
     // Sends `leave` and closes the WebSocket (bounded); idempotent.
     void close();
+    // Queues a `ping` (sent during runUntil(); the `pong` counts as a message received).
+    void queuePing();
+    // The WebSocket is open (not closed by either side nor failed).
+    bool isOpen() const { return open_; }
+    // When the last server message arrived (connect() counts as one).
+    Clock::time_point lastMessageAt() const;
+    // The reason of a `sessionClosed` received, if any.
+    std::optional<std::string> sessionClosedReason() const;
+    // Every `meetingEvent` received, in order (thread-safe).
+    std::vector<protocol::MeetingEventMessage> meetingEvents() const;
+    // Connection state of the publish / subscribe PC ("" before it exists).
+    std::string publishConnectionState() const;
+    std::string subscribeConnectionState() const;
+    // First pipeline error of either PC, "" if none.
+    std::string peerPipelineError() const;
 
     std::string participantId() const;
     std::int64_t subscribeRevision() const;
@@ -130,6 +149,9 @@ class WsParticipant {
     int statsReceived_ = 0;
     std::optional<protocol::MeetingStateMessage> meetingState_;
     std::vector<std::string> errorCodes_;
+    Clock::time_point lastMessageAt_{};
+    std::optional<std::string> sessionClosedReason_;
+    std::vector<protocol::MeetingEventMessage> meetingEvents_;
 };
 
 }  // namespace vcb::gstclient
