@@ -130,10 +130,11 @@ void RoomDisplay::attach(GstElement* pipeline, GstPad* decoded, const std::strin
                          const std::string& msid) {
     const bool video = kind == "video";
     const std::string desc =
+        // A bin whose last element is a capsfilter element (bare caps would not get a ghost pad).
         video ? "queue max-size-buffers=3 leaky=downstream ! videoconvert ! videoscale"
-                " ! videorate ! " + videoCaps(config_)
+                " ! videorate ! capsfilter caps=\"" + videoCaps(config_) + "\""
               : std::string("queue max-size-time=200000000 leaky=downstream ! audioconvert"
-                            " ! audioresample ! ") + kAudioCaps;
+                            " ! audioresample ! capsfilter caps=\"") + kAudioCaps + "\"";
     GError* gerror = nullptr;
     GstElement* bin = gst_parse_bin_from_description(desc.c_str(), TRUE, &gerror);
     if (!bin || gerror) {

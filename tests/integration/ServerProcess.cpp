@@ -58,7 +58,7 @@ bool ServerProcess::start(const std::string& binary, std::chrono::milliseconds t
         if (error) *error = "pipe failed";
         return false;
     }
-    std::vector<std::string> args{binary,      "--listen",    "127.0.0.1:0", "--media-ip",
+    std::vector<std::string> args{binary,      "--listen",    listen_, "--media-ip",
                                   "127.0.0.1", "--rtc-ports", rtcPorts_};
     args.insert(args.end(), extraArgs_.begin(), extraArgs_.end());
     std::vector<char*> argv;

@@ -31,6 +31,9 @@ class ServerProcess {
 
     // Extra command-line arguments for the next start() (e.g. limits).
     void setExtraArgs(std::vector<std::string> args) { extraArgs_ = std::move(args); }
+    // The --listen address of the next start() (default 127.0.0.1:0, any free port); a restart
+    // on the port of the previous run: setListen("127.0.0.1:" + std::to_string(port())).
+    void setListen(std::string hostPort) { listen_ = std::move(hostPort); }
     // The process id while it runs (for signals and /proc), -1 otherwise.
     pid_t pid() const { return pid_; }
     std::uint16_t port() const { return port_; }
@@ -50,6 +53,7 @@ class ServerProcess {
     std::uint16_t port_ = 0;
     std::string rtcPorts_;
     std::vector<std::string> extraArgs_;
+    std::string listen_ = "127.0.0.1:0";
     std::optional<int> exitStatus_;
     std::thread drainer_;
     mutable std::mutex outputMutex_;

@@ -1,0 +1,388 @@
+// Issue 13, the hall endpoint (clients/room, vcb-room's library) against the real server in auth
+// mode jwt, with a real chair (WsParticipant, GStreamer webrtcbin) and headless devices: the hall
+// publishes a green test picture and a sine, shows the programme on a test display (frames
+// classified by colour) and plays the sound to a test speaker (buffers with signal counted).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "clients/gst/HttpClient.hpp"
+#include "clients/gst/WsParticipant.hpp"
+#include "clients/room/RoomEndpoint.hpp"
+#include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestTokens.hpp"
+
+namespace vcb::integration {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using gstclient::WsParticipant;
+using gstclient::WsParticipantOptions;
+
+constexpr const char* kIssuer = "vcb-room-test";
+constexpr const char* kMeeting = "council";
+constexpr const char* kHallUnit = "thanh-son.x-phu-loc";
+
+bool waitFor(const std::function<bool()>& done, Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return done();
+}
+
+long long msSince(Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+}
+
+protocol::MeetingControl control(protocol::MeetingAction action,
+                                 std::optional<std::string> unit = std::nullopt) {
+    protocol::MeetingControl m;
+    m.action = action;
+    m.unit = std::move(unit);
+    return m;
+}
+
+// A participant driven by its own thread until destroyed.
+class Runner {
+  public:
+    explicit Runner(WsParticipantOptions options)
+        : participant_(std::make_unique<WsParticipant>(std::move(options))) {
+        thread_ = std::thread([this] {
+            if (!participant_->connect(&error_) || !participant_->publish(&error_)) return;
+            participant_->runUntil([this] { return stop_.load(); }, Clock::now() + 120s);
+        });
+    }
+    ~Runner() {
+        stop_ = true;
+        thread_.join();
+        participant_->close();
+    }
+    WsParticipant& operator*() { return *participant_; }
+    WsParticipant* operator->() { return participant_.get(); }
+    const std::string& error() const { return error_; }
+
+  private:
+    std::unique_ptr<WsParticipant> participant_;
+    std::string error_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+// The endpoint's run() on its own thread until destroyed.
+class Hall {
+  public:
+    explicit Hall(room::RoomConfig config) : endpoint_(std::move(config)) {}
+    bool start(std::string* error) {
+        if (!endpoint_.start(error)) return false;
+        thread_ = std::thread([this] { endpoint_.run(stop_); });
+        return true;
+    }
+    ~Hall() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    room::RoomEndpoint& operator*() { return endpoint_; }
+    room::RoomEndpoint* operator->() { return &endpoint_; }
+
+  private:
+    room::RoomEndpoint endpoint_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+gstclient::RemotePeerReport heard(const WsParticipant& receiver, const std::string& id) {
+    for (const auto& r : receiver.remotePeers())
+        if (r.participantId == id) return r;
+    return {};
+}
+
+std::uint64_t displayed(const room::RoomStatus& s, const std::string& picture) {
+    auto it = s.display.framesByPicture.find(picture);
+    return it == s.display.framesByPicture.end() ? 0 : it->second;
+}
+
+class RoomEndpointTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+#if !defined(VCB_SERVER_BIN) || !defined(VCB_UNITS_FILE) || !defined(VCB_TOKEN_BIN)
+        GTEST_SKIP() << "the vcbridge and vcb-token targets are not part of this build";
+#else
+        std::string tmpl = (fs::temp_directory_path() / "vcb-room-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+        dir_ = tmpl;
+        secret_ = dir_ + "/secret";
+        std::ofstream(secret_) << "room-test-secret-0123456789-0123456789-abc\n";
+        ::chmod(secret_.c_str(), 0600);
+        std::ofstream(dir_ + "/vcbridge.yaml")
+            << "auth:\n  mode: jwt\n  algorithm: HS256\n  key_file: " << secret_
+            << "\n  issuer: " << kIssuer << "\nunits_file: " << VCB_UNITS_FILE << "\n"
+            << "meetings:\n  - id: " << kMeeting << "\n    title: Họp giao ban\n"
+            << "    convening_unit: gov\n    chair: chu-tich\n"
+            << "    scheduled_start: 2026-01-01T08:00:00Z\n"
+            << "    invited:\n      - {unit: thanh-son, subtree: true}\n";
+        server_.setExtraArgs({"--config", dir_ + "/vcbridge.yaml"});
+        std::string error;
+        ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+        tokenFile_ = dir_ + "/hall.token";
+        std::ofstream(tokenFile_) << hallToken("hall-phu-loc") << "\n";
+#endif
+    }
+    void TearDown() override {
+        if (server_.pid() > 0) {
+            const bool wasAlive = server_.alive();
+            auto problem = server_.stop();
+            EXPECT_TRUE(wasAlive) << server_.outputTail();
+            EXPECT_FALSE(problem.has_value()) << problem.value_or("") << "\n"
+                                              << server_.outputTail();
+        }
+        std::error_code ec;
+        if (!dir_.empty()) fs::remove_all(dir_, ec);
+    }
+
+    std::string mint(const std::string& args) {
+#ifdef VCB_TOKEN_BIN
+        int status = -1;
+        std::string out = mintToken(VCB_TOKEN_BIN, secret_, kIssuer, "--ttl 600 " + args, &status);
+        EXPECT_EQ(status, 0) << out;
+        return out;
+#else
+        return args;
+#endif
+    }
+    // The hall's display name (token claim) is its colour, so the chair's classifier checks it.
+    std::string hallToken(const std::string& subject) {
+        return mint(std::string("--meeting ") + kMeeting + " --subject " + subject + " --unit " +
+                    kHallUnit + " --role room --name green");
+    }
+
+    WsParticipantOptions chairOptions() {
+        return WsParticipantOptions{
+            .url = server_.wsUrl(),
+            .meeting = kMeeting,
+            .displayName = "red",
+            .pattern = "red",
+            .token = mint(std::string("--meeting ") + kMeeting +
+                          " --subject chu-tich --unit gov --role chair --name red"),
+            .timeout = 10s,
+        };
+    }
+
+    room::RoomConfig hallConfig() {
+        room::RoomConfig c;
+        c.server = server_.wsUrl();
+        c.meeting = kMeeting;
+        c.displayName = "green";
+        c.tokenFile = tokenFile_;
+        c.camera = "test";
+        c.testPattern = "green";
+        c.microphone = "test";
+        c.display = "test";
+        c.speaker = "test";
+        c.codec = room::CodecPreference::Vp8;
+        c.width = c.displayWidth = 320;
+        c.height = c.displayHeight = 240;
+        c.framerate = 25;
+        c.videoBitrateKbps = 500;
+        c.control = "127.0.0.1:0";
+        return c;
+    }
+
+    std::string dir_, secret_, tokenFile_;
+    ServerProcess server_;
+};
+
+TEST_F(RoomEndpointTest, HallJoinsShowsTheProgrammeAndIsHeardOnlyWithTheFloor) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    Runner chair(chairOptions());
+
+    // Lobby: the hall joined with its room token, publishes and says it waits for the chair.
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected" &&
+                   chair->meetingState() && !heard(*chair, s.participantId).participantId.empty();
+        },
+        25s))
+        << hall->statusJson() << " chair: " << chair.error() << chair->summaryJson();
+    const std::string hallId = hall->status().participantId;
+    EXPECT_EQ(hall->status().unit, kHallUnit);
+
+    // In session: the chair sees the hall's picture; the hall's TV shows the chair (the
+    // programme while nobody has the floor) and its speaker plays the chair's voice.
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    const auto started = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return heard(*chair, hallId).videoFramesMatchingName > 10 &&
+                   displayed(s, "red") > 10 && s.display.soundBuffersWithSignal > 10;
+        },
+        20s))
+        << hall->statusJson() << " chair: " << chair->summaryJson();
+    std::printf("[ room ] session start -> hall seen by the chair, chair on the hall's TV and "
+                "speaker: %lld ms\n",
+                msSince(started));
+    EXPECT_EQ(hall->status().phase, room::Phase::InSession);
+    EXPECT_GT(hall->status().display.programmeFrames, 10u);
+
+    // Without the floor the hall is not heard.
+    std::this_thread::sleep_for(2s);
+    EXPECT_EQ(heard(*chair, hallId).audioBuffers, 0u) << "heard without the floor";
+
+    // A button box raises the hand over the local HTTP; the chair sees it as a meetingEvent.
+    gstclient::HttpClient http(5s);
+    const std::string controlUrl = "http://127.0.0.1:" + std::to_string(hall->controlPort());
+    EXPECT_EQ(http.post(controlUrl + "/raise-hand", "text/plain", "").status, 200);
+    EXPECT_EQ(http.get(controlUrl + "/raise-hand").status, 405);
+    ASSERT_TRUE(waitFor(
+        [&] {
+            for (const auto& e : chair->meetingEvents())
+                if (e.event == "hand_raised" && e.unit == kHallUnit) return true;
+            return false;
+        },
+        10s))
+        << hall->statusJson();
+    EXPECT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::HandRaised; }, 5s));
+
+    // The chair grants the floor: the hall is heard; revokes: it is not.
+    chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
+    const auto granted = Clock::now();
+    EXPECT_TRUE(
+        waitFor([&] { return heard(*chair, hallId).audioBuffersWithSignal > 20; }, 15s))
+        << chair->summaryJson();
+    std::printf("[ room ] grant -> 20 audio buffers of the hall at the chair: %lld ms\n",
+                msSince(granted));
+    EXPECT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::Floor; }, 5s))
+        << hall->statusJson();
+    const auto statusBody = http.get(controlUrl + "/status");
+    EXPECT_EQ(statusBody.status, 200);
+    EXPECT_NE(statusBody.body.find("\"phase\":\"floor\""), std::string::npos) << statusBody.body;
+
+    chair->queueControl(control(protocol::MeetingAction::RevokeFloor));
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto st = chair->meetingState();
+            return st && !st->floor && hall->status().phase == room::Phase::InSession;
+        },
+        10s));
+    std::this_thread::sleep_for(1s);  // packets already on their way
+    const auto before = heard(*chair, hallId).audioBuffers;
+    std::this_thread::sleep_for(2s);
+    EXPECT_EQ(heard(*chair, hallId).audioBuffers, before) << "heard after the revoke";
+    EXPECT_EQ(hall->status().joins, 1);
+}
+
+TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfAServerRestart) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    {
+        Runner chair(chairOptions());
+        ASSERT_TRUE(waitFor(
+            [&] {
+                auto s = hall->status();
+                return s.publishState == "connected" && chair->meetingState() &&
+                       !heard(*chair, s.participantId).participantId.empty();
+            },
+            25s))
+            << hall->statusJson();
+        chair->queueControl(control(protocol::MeetingAction::StartSession));
+        ASSERT_TRUE(waitFor([&] { return displayed(hall->status(), "red") > 10; }, 20s))
+            << hall->statusJson();
+        // kill -9: no goodbye to anyone
+        ASSERT_EQ(::kill(server_.pid(), SIGKILL), 0);
+        server_.stop();
+    }
+    const auto port = server_.port();
+    server_.setListen("127.0.0.1:" + std::to_string(port));
+    const auto killed = Clock::now();
+    ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+    ASSERT_EQ(server_.port(), port);
+    const auto restarted = Clock::now();
+    std::printf("[ room ] server restart took %lld ms\n",
+                static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(restarted - killed)
+                        .count()));
+
+    // Back in the meeting, publishing, within 10 s of the server being up again.
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.publishState == "connected";
+        },
+        10s))
+        << hall->statusJson();
+    const long long backAfter = msSince(restarted);
+    std::printf("[ room ] server up again -> hall joined and publishing: %lld ms\n", backAfter);
+    EXPECT_LE(backAfter, 10000);
+
+    // And the media flows both ways again once a chair starts the (new) session.
+    Runner chair(chairOptions());
+    ASSERT_TRUE(waitFor([&] { return chair->meetingState().has_value(); }, 15s)) << chair.error();
+    const auto redBefore = displayed(hall->status(), "red");
+    const auto programmeBefore = hall->status().display.programmeFrames;
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    EXPECT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return heard(*chair, s.participantId).videoFramesMatchingName > 10 &&
+                   displayed(s, "red") > redBefore + 10 &&
+                   s.display.programmeFrames > programmeBefore + 10;
+        },
+        20s))
+        << hall->statusJson() << " chair: " << chair->summaryJson();
+    std::printf("[ room ] kill -9 -> frames both ways again (incl. a new chair joining): %lld ms\n",
+                msSince(killed));
+}
+
+TEST_F(RoomEndpointTest, ANewTokenFileRejoinsWithTheNewToken) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected";
+        },
+        25s))
+        << hall->statusJson();
+    EXPECT_EQ(hall->status().subject, "hall-phu-loc");
+    const std::string firstId = hall->status().participantId;
+
+    // Replaced the way an operator's tool does it: a new file renamed over the old one.
+    const std::string fresh = tokenFile_ + ".new";
+    std::ofstream(fresh) << hallToken("hall-phu-loc-2026") << "\n";
+    ASSERT_EQ(std::rename(fresh.c_str(), tokenFile_.c_str()), 0);
+    const auto replaced = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.subject == "hall-phu-loc-2026" &&
+                   s.phase == room::Phase::WaitingForChair && s.publishState == "connected";
+        },
+        15s))
+        << hall->statusJson();
+    std::printf("[ room ] token file replaced -> rejoined with the new token: %lld ms\n",
+                msSince(replaced));
+    EXPECT_NE(hall->status().participantId, firstId);
+}
+
+}  // namespace
+}  // namespace vcb::integration
