@@ -352,6 +352,81 @@ TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfAServerRestart) {
                 msSince(killed));
 }
 
+// Drops every packet to and from this test server's TCP port and UDP media ports (nftables, in
+// the output hook, which loopback traffic passes in both directions) while it exists: the link
+// is cut for this server only, other processes on the host are untouched.
+class LinkCut {
+  public:
+    LinkCut(std::uint16_t tcpPort, const std::string& udpRange)
+        : table_("vcbroomcut" + std::to_string(::getpid())) {
+        const std::string t = "nft add rule inet " + table_ + " out ";
+        const std::string range = udpRange;  // "20000-20099" is nft syntax too
+        int status = -1;
+        runCommand("nft add table inet " + table_, &status);
+        ok_ = status == 0;
+        for (const std::string cmd :
+             {"nft 'add chain inet " + table_ + " out { type filter hook output priority 0 ; }'",
+              t + "tcp dport " + std::to_string(tcpPort) + " drop",
+              t + "tcp sport " + std::to_string(tcpPort) + " drop", t + "udp dport " + range + " drop",
+              t + "udp sport " + range + " drop"}) {
+            if (!ok_) break;
+            output_ += runCommand(cmd, &status);
+            ok_ = status == 0;
+        }
+    }
+    ~LinkCut() { restore(); }
+    void restore() {
+        runCommand("nft delete table inet " + table_ + " 2>/dev/null");
+    }
+    bool ok() const { return ok_; }
+    const std::string& output() const { return output_; }
+
+  private:
+    std::string table_;
+    std::string output_;
+    bool ok_ = false;
+};
+
+TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfTheLinkReturning) {
+    if (::geteuid() != 0 || runCommand("nft --version") .find("nftables") == std::string::npos) {
+        GTEST_SKIP() << "needs root and nft to cut the link";
+    }
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected";
+        },
+        25s))
+        << hall->statusJson();
+
+    // 20 s without a link: the hall notices (no answer to its pings) and keeps trying.
+    auto cut = std::make_unique<LinkCut>(server_.port(), server_.rtcPorts());
+    ASSERT_TRUE(cut->ok()) << cut->output();
+    const auto cutAt = Clock::now();
+    EXPECT_TRUE(waitFor([&] { return hall->status().phase != room::Phase::WaitingForChair; }, 19s))
+        << "the cut was not noticed: " << hall->statusJson();
+    std::printf("[ room ] link cut -> noticed: %lld ms (%s)\n", msSince(cutAt),
+                hall->status().lastProblem.c_str());
+    std::this_thread::sleep_until(cutAt + 20s);
+    EXPECT_EQ(hall->status().joins, 1);
+    cut.reset();  // the link returns
+    const auto restored = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.publishState == "connected" &&
+                   s.phase == room::Phase::WaitingForChair;
+        },
+        12s))
+        << hall->statusJson();
+    const long long back = msSince(restored);
+    std::printf("[ room ] link back -> hall joined and publishing again: %lld ms\n", back);
+    EXPECT_LE(back, 10000);
+}
+
 TEST_F(RoomEndpointTest, ANewTokenFileRejoinsWithTheNewToken) {
     Hall hall(hallConfig());
     std::string error;
