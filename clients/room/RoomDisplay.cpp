@@ -87,6 +87,14 @@ bool RoomDisplay::start(std::string* error) {
         pipeline_ = nullptr;
         return false;
     }
+    {
+        std::lock_guard lock(mutex_);
+        pipelineError_.clear();
+    }
+    GstBus* bus = gst_element_get_bus(pipeline_);
+    gst_bus_set_sync_handler(bus, reinterpret_cast<GstBusSyncHandler>(&RoomDisplay::onBusMessage),
+                             this, nullptr);
+    gst_object_unref(bus);
     overlay_ = gst_bin_get_by_name(GST_BIN(pipeline_), "roomoverlay");
     auto probe = [&](const char* element, const char* padName, GstPadProbeCallback cb,
                      gpointer data) {
@@ -113,9 +121,31 @@ bool RoomDisplay::start(std::string* error) {
     return true;
 }
 
+int RoomDisplay::onBusMessage(void*, void* rawMessage, void* self) {
+    auto* message = static_cast<GstMessage*>(rawMessage);
+    if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
+        GError* gerror = nullptr;
+        gst_message_parse_error(message, &gerror, nullptr);
+        auto* d = static_cast<RoomDisplay*>(self);
+        std::lock_guard lock(d->mutex_);
+        if (d->pipelineError_.empty()) {
+            d->pipelineError_ = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(message))) + ": " +
+                                (gerror ? gerror->message : "error");
+        }
+        if (gerror) g_error_free(gerror);
+    }
+    // Nobody pops this bus: drop everything so it cannot grow over months of uptime.
+    gst_message_unref(message);
+    return GST_BUS_DROP;
+}
+
 void RoomDisplay::stop() {
     if (!pipeline_) return;
     gst_element_set_state(pipeline_, GST_STATE_NULL);
+    if (GstBus* bus = gst_element_get_bus(pipeline_)) {
+        gst_bus_set_sync_handler(bus, nullptr, nullptr, nullptr);
+        gst_object_unref(bus);
+    }
     if (overlay_) gst_object_unref(overlay_);
     overlay_ = nullptr;
     gst_object_unref(pipeline_);
@@ -139,8 +169,8 @@ void RoomDisplay::attach(GstElement* pipeline, GstPad* decoded, const std::strin
     GstElement* bin = gst_parse_bin_from_description(desc.c_str(), TRUE, &gerror);
     if (!bin || gerror) {
         std::lock_guard lock(mutex_);
-        if (pipelineError_.empty())
-            pipelineError_ = "room branch: " + std::string(gerror ? gerror->message : "?");
+        if (attachError_.empty())
+            attachError_ = "room branch: " + std::string(gerror ? gerror->message : "?");
         if (gerror) g_error_free(gerror);
         if (bin) gst_object_unref(bin);
         return;
@@ -161,7 +191,7 @@ void RoomDisplay::attach(GstElement* pipeline, GstPad* decoded, const std::strin
     gst_object_unref(binSink);
     std::lock_guard lock(mutex_);
     if (!linked || !fed) {
-        if (pipelineError_.empty()) pipelineError_ = "cannot link the " + kind + " of " + msid;
+        if (attachError_.empty()) attachError_ = "cannot link the " + kind + " of " + msid;
         if (request) gst_object_unref(request);
         gst_object_unref(target);
         return;
@@ -200,6 +230,7 @@ void RoomDisplay::detachAll() {
     if (selector_) gst_object_unref(selector_);
     selector_ = nullptr;
     activeMsid_.clear();
+    attachError_.clear();
 }
 
 void RoomDisplay::setProgramme(const std::optional<std::string>& participantId) {
@@ -273,6 +304,11 @@ DisplayCounters RoomDisplay::counters() const {
     std::lock_guard lock(mutex_);
     c.framesByPicture = framesByPicture_;
     return c;
+}
+
+std::string RoomDisplay::attachError() const {
+    std::lock_guard lock(mutex_);
+    return attachError_;
 }
 
 std::string RoomDisplay::pipelineError() const {

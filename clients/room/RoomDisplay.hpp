@@ -58,10 +58,13 @@ class RoomDisplay {
 
     std::string echoProbeName() const { return probeName_; }
     DisplayCounters counters() const;
+    // The first error of the display pipeline.
     std::string pipelineError() const;
+    // The first error linking the current session's streams (cleared by detachAll()).
+    std::string attachError() const;
 
   private:
-    static int onProgrammeBuffer(GstPad* pad, void* info, void* self);
+    static int onBusMessage(void* bus, void* message, void* self);
     static int onDisplayBuffer(GstPad* pad, void* info, void* self);
     static int onSoundBuffer(GstPad* pad, void* info, void* self);
     void applyProgrammeLocked();
@@ -77,6 +80,7 @@ class RoomDisplay {
     std::optional<std::string> programme_;
     std::string activeMsid_;
     std::string pipelineError_;
+    std::string attachError_;
     std::atomic<std::uint64_t> displayFrames_{0}, programmeFrames_{0}, soundBuffers_{0},
         soundWithSignal_{0};
     std::map<std::string, std::uint64_t> framesByPicture_;

@@ -17,6 +17,7 @@ constexpr auto kSlice = std::chrono::milliseconds(100);
 constexpr auto kPingEvery = std::chrono::seconds(3);
 constexpr auto kTokenCheckEvery = std::chrono::seconds(1);
 constexpr auto kMediaGrace = std::chrono::seconds(8);  // publish PC not connected for this long
+constexpr auto kDisplayStall = std::chrono::seconds(5);
 
 std::int64_t systemNowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -192,6 +193,10 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
                    true);
         return;
     }
+    if (const std::string e = display_.attachError(); !e.empty()) {
+        endSession("display: " + e, true);
+        return;
+    }
     if (const std::string e = session_->peerPipelineError(); !e.empty()) {
         endSession("pipeline error: " + e, true);
         return;
@@ -244,6 +249,28 @@ void RoomEndpoint::watchTokenFile(Clock::time_point now) {
     state_.retryNow(now);
 }
 
+void RoomEndpoint::watchDisplay(Clock::time_point now) {
+    // The TV's pipeline is live (intervideosrc makes frames even without a programme): no new
+    // frame for kDisplayStall, or an error, and it is rebuilt. The session goes with it, since
+    // the microphone's echo canceller is tied to the old pipeline's echo probe.
+    const auto frames = display_.counters().displayFrames;
+    if (frames != lastDisplayFrames_ || displayProgressAt_ == Clock::time_point{}) {
+        lastDisplayFrames_ = frames;
+        displayProgressAt_ = now;
+    }
+    std::string why = display_.pipelineError();
+    if (why.empty() && now - displayProgressAt_ > kDisplayStall) why = "no frame for 5 s";
+    if (why.empty()) return;
+    log("display pipeline restarted: " + why);
+    ++displayRestarts_;
+    if (session_) endSession("display restarted", true);
+    display_.stop();
+    std::string error;
+    if (!display_.start(&error)) log(error);  // tried again at the next stall check
+    display_.setOverlay(lastOverlay_);
+    displayProgressAt_ = now;
+}
+
 void RoomEndpoint::run(const std::atomic<bool>& stop, const std::function<void()>& onAlive) {
     auto lastAlive = Clock::time_point{};
     if (!config_.tokenFile.empty()) ::stat(config_.tokenFile.c_str(), &tokenStat_);
@@ -256,6 +283,7 @@ void RoomEndpoint::run(const std::atomic<bool>& stop, const std::function<void()
             state_.retryNow(now);
         }
         watchTokenFile(now);
+        watchDisplay(now);
         if (!session_ && state_.shouldConnect(now)) connectSession(now);
         if (session_) {
             serviceSession(now);
@@ -288,6 +316,7 @@ void RoomEndpoint::publishStatus() {
     s.subject = tokenClaim(token_, "sub").value_or("");
     s.joins = joins_;
     s.reconnects = state_.reconnects();
+    s.displayRestarts = displayRestarts_;
     s.lastProblem = state_.lastProblem();
     if (session_) {
         s.publishState = session_->publishConnectionState();
@@ -321,6 +350,7 @@ std::string RoomEndpoint::statusJson() const {
     o["subject"] = s.subject;
     o["joins"] = s.joins;
     o["reconnects"] = s.reconnects;
+    o["displayRestarts"] = s.displayRestarts;
     o["lastProblem"] = s.lastProblem;
     o["publish"] = s.publishState;
     o["subscribe"] = s.subscribeState;

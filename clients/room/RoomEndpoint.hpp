@@ -37,6 +37,7 @@ struct RoomStatus {
     std::string subject;  // the token's sub
     int joins = 0;        // sessions that joined and published
     int reconnects = 0;
+    int displayRestarts = 0;  // the TV's pipeline restarted after an error or a stall
     std::string lastProblem;
     std::string publishState;    // publish PC connection state
     std::string subscribeState;  // subscribe PC connection state
@@ -75,6 +76,7 @@ class RoomEndpoint {
     void serviceSession(RoomState::Clock::time_point now);
     void watchTokenFile(RoomState::Clock::time_point now);
     void publishStatus();
+    void watchDisplay(RoomState::Clock::time_point now);
     std::string cameraSource();
 
     const RoomConfig config_;
@@ -87,6 +89,9 @@ class RoomEndpoint {
     struct stat tokenStat_ {};
     RoomState::Clock::time_point nextTokenCheck_{}, nextPing_{}, publishBadSince_{};
     std::string lastOverlay_;
+    std::uint64_t lastDisplayFrames_ = 0;
+    RoomState::Clock::time_point displayProgressAt_{};
+    int displayRestarts_ = 0;
     int joins_ = 0;
     bool cameraAvailable_ = true;
     std::atomic<bool> raiseHand_{false}, lowerHand_{false}, reload_{false};

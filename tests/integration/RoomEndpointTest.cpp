@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -425,6 +426,60 @@ TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfTheLinkReturning) {
     const long long back = msSince(restored);
     std::printf("[ room ] link back -> hall joined and publishing again: %lld ms\n", back);
     EXPECT_LE(back, 10000);
+}
+
+// This process's thread count and resident memory (kB) from /proc/self/status.
+std::pair<long, long> threadsAndRssKb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    long threads = -1, rss = -1;
+    while (std::getline(status, line)) {
+        if (line.rfind("Threads:", 0) == 0) threads = std::stol(line.substr(8));
+        if (line.rfind("VmRSS:", 0) == 0) rss = std::stol(line.substr(6));
+    }
+    return {threads, rss};
+}
+
+TEST_F(RoomEndpointTest, RepeatedServerRestartsLeakNoThreadsNorMemory) {
+    // Sessions here last less than the 10 s that resets the backoff: keep its ceiling low so the
+    // cycles stay short (this test is about leaks; the backoff has its unit tests).
+    room::RoomConfig config = hallConfig();
+    config.backoffMax = std::chrono::milliseconds(1500);
+    Hall hall(config);
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    ASSERT_TRUE(waitFor([&] { return hall->status().publishState == "connected"; }, 25s))
+        << hall->statusJson();
+    const auto port = server_.port();
+    server_.setListen("127.0.0.1:" + std::to_string(port));
+    // VCB_ROOM_SOAK_CYCLES=N runs a longer soak by hand (each cycle takes about 2 s).
+    const char* soak = std::getenv("VCB_ROOM_SOAK_CYCLES");
+    const int kCycles = soak ? std::max(3, std::atoi(soak)) : 10;
+    std::vector<std::pair<long, long>> samples;
+    for (int i = 0; i < kCycles; ++i) {
+        ASSERT_EQ(::kill(server_.pid(), SIGKILL), 0);
+        server_.stop();
+        ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+        ASSERT_TRUE(waitFor(
+            [&] {
+                auto s = hall->status();
+                return s.joins == i + 2 && s.publishState == "connected";
+            },
+            10s))
+            << "cycle " << i << ": " << hall->statusJson();
+        std::this_thread::sleep_for(700ms);  // settled: the old session's threads are gone
+        samples.push_back(threadsAndRssKb());
+        std::printf("[ room ] cycle %d: %ld threads, RSS %ld kB\n", i, samples.back().first,
+                    samples.back().second);
+    }
+    // The first cycles warm up GStreamer's registry, pools and caches; compare after them.
+    const auto [threads0, rss0] = samples[1];
+    const auto [threadsN, rssN] = samples.back();
+    std::printf("[ room ] %d kill -9 + restart cycles: threads %ld -> %ld, RSS %ld -> %ld kB\n",
+                kCycles, threads0, threadsN, rss0, rssN);
+    EXPECT_LE(threadsN, threads0 + 3) << "threads grow with each reconnect";
+    EXPECT_LT(rssN - rss0, 24 * 1024) << "memory grows with each reconnect";
+    EXPECT_EQ(hall->status().joins, kCycles + 1);
 }
 
 TEST_F(RoomEndpointTest, ANewTokenFileRejoinsWithTheNewToken) {
