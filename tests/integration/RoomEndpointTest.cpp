@@ -428,6 +428,87 @@ TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfTheLinkReturning) {
     EXPECT_LE(back, 10000);
 }
 
+TEST_F(RoomEndpointTest, ReplacedByAnotherSessionTheHallHoldsOffInsteadOfFighting) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    ASSERT_TRUE(waitFor([&] { return hall->status().publishState == "connected"; }, 25s))
+        << hall->statusJson();
+
+    // Another box with the same token (the same identity) joins: the server closes the hall's
+    // session with sessionClosed{replaced}; the hall stays out and the other keeps its seat.
+    std::string token;
+    std::ifstream(tokenFile_) >> token;
+    WsParticipant other(WsParticipantOptions{.url = server_.wsUrl(),
+                                             .meeting = kMeeting,
+                                             .displayName = "green",
+                                             .token = token,
+                                             .timeout = 10s});
+    ASSERT_TRUE(other.connect(&error)) << error;
+    ASSERT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::Replaced; }, 10s))
+        << hall->statusJson();
+    other.runUntil([] { return false; }, Clock::now() + 5s);
+    EXPECT_TRUE(other.isOpen()) << "the hall fought back: " << other.lastError();
+    EXPECT_FALSE(other.sessionClosedReason().has_value());
+    EXPECT_EQ(hall->status().joins, 1);
+    EXPECT_EQ(hall->status().phase, room::Phase::Replaced);
+    other.close();
+
+    // An operator's reload ends the hold-off at once.
+    gstclient::HttpClient http(5s);
+    EXPECT_EQ(http.post("http://127.0.0.1:" + std::to_string(hall->controlPort()) + "/reload",
+                        "text/plain", "")
+                  .status,
+              200);
+    EXPECT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.publishState == "connected";
+        },
+        10s))
+        << hall->statusJson();
+}
+
+TEST_F(RoomEndpointTest, WithoutItsCameraTheHallSendsAStillPictureAndIsStillHeard) {
+    room::RoomConfig config = hallConfig();
+    config.camera = "/dev/video-unplugged";
+    Hall hall(config);
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    Runner chair(chairOptions());
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.publishState == "connected" && chair->meetingState() &&
+                   !heard(*chair, s.participantId).participantId.empty();
+        },
+        25s))
+        << hall->statusJson() << chair.error();
+    EXPECT_FALSE(hall->status().cameraAvailable);
+    EXPECT_NE(hall->statusJson().find("\"cameraAvailable\":false"), std::string::npos);
+    const std::string hallId = hall->status().participantId;
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    // The still picture (black with "Không có camera") arrives: frames, not the green camera.
+    EXPECT_TRUE(waitFor([&] { return heard(*chair, hallId).videoFrames > 10; }, 20s))
+        << chair->summaryJson();
+    EXPECT_EQ(heard(*chair, hallId).videoFramesMatchingName, 0u);
+    // The microphone still works: raised, granted, heard.
+    gstclient::HttpClient http(5s);
+    EXPECT_EQ(http.post("http://127.0.0.1:" + std::to_string(hall->controlPort()) + "/raise-hand",
+                        "text/plain", "")
+                  .status,
+              200);
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto st = chair->meetingState();
+            return st && !st->queue.empty();
+        },
+        10s));
+    chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
+    EXPECT_TRUE(waitFor([&] { return heard(*chair, hallId).audioBuffersWithSignal > 20; }, 15s))
+        << chair->summaryJson();
+}
+
 // This process's thread count and resident memory (kB) from /proc/self/status.
 std::pair<long, long> threadsAndRssKb() {
     std::ifstream status("/proc/self/status");
