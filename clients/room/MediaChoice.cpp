@@ -51,8 +51,10 @@ std::optional<EncoderChoice> chooseEncoder(CodecPreference preference, int kbps,
                                      std::to_string(kbps * 1000) + kBaseline + kH264Rtp};
         }
         if (preference == CodecPreference::H264) {
-            if (error) *error = "codec h264: no H.264 encoder (vah264enc, vaapih264enc, "
-                                "v4l2h264enc, x264enc, openh264enc) in the GStreamer registry";
+            if (error)
+                *error =
+                    "codec h264: no H.264 encoder (vah264enc, vaapih264enc, "
+                    "v4l2h264enc, x264enc, openh264enc) in the GStreamer registry";
             return std::nullopt;
         }
     }
@@ -70,9 +72,9 @@ std::optional<EncoderChoice> chooseEncoder(CodecPreference preference, int kbps,
 }
 
 std::string cameraLaunch(const RoomConfig& c) {
-    const std::string caps = " ! videoconvert ! videoscale ! videorate ! video/x-raw,width=" +
-                             std::to_string(c.width) + ",height=" + std::to_string(c.height) +
-                             ",framerate=" + std::to_string(c.framerate) + "/1";
+    const std::string caps =
+        " ! videoconvert ! videoscale ! videorate ! video/x-raw,width=" + std::to_string(c.width) +
+        ",height=" + std::to_string(c.height) + ",framerate=" + std::to_string(c.framerate) + "/1";
     if (c.camera == "test") {
         std::string src = "videotestsrc is-live=true";
         if (auto argb = gstclient::solidColourArgb(c.testPattern)) {

@@ -12,8 +12,8 @@
 namespace vcb::room {
 
 struct EncoderChoice {
-    std::string element;   // e.g. "vah264enc"
-    std::string codec;     // "H264" or "VP8"
+    std::string element;  // e.g. "vah264enc"
+    std::string codec;    // "H264" or "VP8"
     bool hardware = false;
     // gst-launch fragment from raw video to RTP caps with payload type 102 (H264) / 96 (VP8)
     std::string launch;

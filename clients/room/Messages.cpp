@@ -42,7 +42,8 @@ std::string message(MessageId id, std::string_view time, std::string_view second
     const std::pair<std::string_view, std::string_view> fields[] = {
         {"{time}", time}, {"{seconds}", seconds}, {"{reason}", reason}};
     for (const auto& [key, value] : fields) {
-        for (auto at = out.find(key); at != std::string::npos; at = out.find(key, at + value.size()))
+        for (auto at = out.find(key); at != std::string::npos;
+             at = out.find(key, at + value.size()))
             out.replace(at, key.size(), value);
     }
     return out;

@@ -31,9 +31,9 @@ std::optional<long> toInt(const std::string& v) {
 ConfigResult parseRoomConfig(const std::string& text, const std::string& origin) {
     RoomConfig c;
     auto fail = [&](int line, const std::string& what) {
-        return ConfigResult{std::nullopt,
-                            ConfigError{origin + (line > 0 ? ":" + std::to_string(line) : "") +
-                                        ": " + what}};
+        return ConfigResult{
+            std::nullopt,
+            ConfigError{origin + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what}};
     };
     if (text.size() > kMaxConfigBytes) return fail(0, "file larger than 64 KiB");
     std::map<std::string, int> seen;
@@ -64,9 +64,12 @@ ConfigResult parseRoomConfig(const std::string& text, const std::string& origin)
             return std::nullopt;
         };
         auto boolean = [&](bool* out) -> std::optional<std::string> {
-            if (value == "true" || value == "yes" || value == "on") *out = true;
-            else if (value == "false" || value == "no" || value == "off") *out = false;
-            else return key + ": expected true or false, got '" + value + "'";
+            if (value == "true" || value == "yes" || value == "on")
+                *out = true;
+            else if (value == "false" || value == "no" || value == "off")
+                *out = false;
+            else
+                return key + ": expected true or false, got '" + value + "'";
             return std::nullopt;
         };
         std::optional<std::string> problem;
@@ -98,10 +101,14 @@ ConfigResult parseRoomConfig(const std::string& text, const std::string& origin)
         } else if (key == "echo_cancel") {
             problem = boolean(&c.echoCancel);
         } else if (key == "codec") {
-            if (value == "auto") c.codec = CodecPreference::Auto;
-            else if (value == "h264") c.codec = CodecPreference::H264;
-            else if (value == "vp8") c.codec = CodecPreference::Vp8;
-            else problem = "codec: expected auto, h264 or vp8, got '" + value + "'";
+            if (value == "auto")
+                c.codec = CodecPreference::Auto;
+            else if (value == "h264")
+                c.codec = CodecPreference::H264;
+            else if (value == "vp8")
+                c.codec = CodecPreference::Vp8;
+            else
+                problem = "codec: expected auto, h264 or vp8, got '" + value + "'";
         } else if (key == "width") {
             problem = integer(&c.width, 160, 3840);
         } else if (key == "height") {
@@ -182,13 +189,20 @@ std::optional<std::string> tokenClaim(const std::string& token, const std::strin
     int count = 0;
     for (char ch : token.substr(a + 1, b - a - 1)) {
         int v = -1;
-        if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
-        else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
-        else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
-        else if (ch == '-' || ch == '+') v = 62;
-        else if (ch == '_' || ch == '/') v = 63;
-        else if (ch == '=') break;
-        else return std::nullopt;
+        if (ch >= 'A' && ch <= 'Z')
+            v = ch - 'A';
+        else if (ch >= 'a' && ch <= 'z')
+            v = ch - 'a' + 26;
+        else if (ch >= '0' && ch <= '9')
+            v = ch - '0' + 52;
+        else if (ch == '-' || ch == '+')
+            v = 62;
+        else if (ch == '_' || ch == '/')
+            v = 63;
+        else if (ch == '=')
+            break;
+        else
+            return std::nullopt;
         bits = (bits << 6) | static_cast<unsigned>(v);
         count += 6;
         if (count >= 8) {

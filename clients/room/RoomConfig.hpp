@@ -12,11 +12,11 @@ namespace vcb::room {
 enum class CodecPreference { Auto, H264, Vp8 };
 
 struct RoomConfig {
-    std::string server;       // ws://host:port/ws
-    std::string meeting;      // meeting id
+    std::string server;   // ws://host:port/ws
+    std::string meeting;  // meeting id
     std::string displayName = "Phòng họp";
-    std::string token;        // the unit's room token, or
-    std::string tokenFile;    // a file holding it (re-read when it changes)
+    std::string token;      // the unit's room token, or
+    std::string tokenFile;  // a file holding it (re-read when it changes)
 
     // Devices. "test" = videotestsrc/audiotestsrc (headless tests), "auto" = autovideosrc /
     // autoaudiosrc, "/dev/videoN" = v4l2src, "hw:..." / "plughw:..." = alsasrc,

@@ -45,8 +45,8 @@ RoomDisplay::~RoomDisplay() {
 
 std::string RoomDisplay::subscribeDescription() const {
     return "input-selector name=roomsel ! valve name=roomvalve drop=true"
-           " ! intervideosink sync=false channel=" + videoChannel_ +
-           " audiotestsrc is-live=true wave=silence ! " + kAudioCaps +
+           " ! intervideosink sync=false channel=" +
+           videoChannel_ + " audiotestsrc is-live=true wave=silence ! " + kAudioCaps +
            " ! audiomixer name=roommix ! " + kAudioCaps +
            " ! interaudiosink channel=" + audioChannel_;
 }
@@ -56,23 +56,25 @@ bool RoomDisplay::start(std::string* error) {
     const int fontPx = std::max(10, config_.displayHeight / 20);
     std::string display;
     if (config_.display == "test") {
-        display = "videoconvert ! video/x-raw,format=RGB ! fakesink name=roomtestdisplay sync=false";
+        display =
+            "videoconvert ! video/x-raw,format=RGB ! fakesink name=roomtestdisplay sync=false";
     } else {
         display = displaySinkLaunch(config_);
     }
     std::string speaker;
     if (config_.speaker == "test") {
-        speaker = "audioconvert ! audio/x-raw,format=F32LE,channels=1"
-                  " ! fakesink name=roomtestspeaker sync=false";
+        speaker =
+            "audioconvert ! audio/x-raw,format=F32LE,channels=1"
+            " ! fakesink name=roomtestspeaker sync=false";
     } else {
         speaker = speakerSinkLaunch(config_);
     }
     const std::string desc =
         "intervideosrc channel=" + videoChannel_ + " timeout=2000000000 ! " + videoCaps(config_) +
         " ! textoverlay name=roomoverlay valignment=top halignment=left shaded-background=true"
-        " wait-text=false font-desc=\"Sans Bold " + std::to_string(fontPx) + "px\"" +
-        " ! identity name=roomdisplaycount silent=true ! " + display +
-        " interaudiosrc channel=" + audioChannel_ + " ! " + kAudioCaps +
+        " wait-text=false font-desc=\"Sans Bold " +
+        std::to_string(fontPx) + "px\"" + " ! identity name=roomdisplaycount silent=true ! " +
+        display + " interaudiosrc channel=" + audioChannel_ + " ! " + kAudioCaps +
         " ! audioconvert ! audioresample ! " +
         (config_.echoCancel ? "webrtcechoprobe name=" + probeName_ + " ! audioconvert ! " : "") +
         "identity name=roomsoundcount silent=true ! " + speaker;
@@ -113,8 +115,9 @@ bool RoomDisplay::start(std::string* error) {
     probe("roomtestspeaker", "sink",
           reinterpret_cast<GstPadProbeCallback>(&RoomDisplay::onSoundBuffer), this);
     if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-        if (error) *error = "display pipeline refused to play (display '" + config_.display +
-                            "', speaker '" + config_.speaker + "')";
+        if (error)
+            *error = "display pipeline refused to play (display '" + config_.display +
+                     "', speaker '" + config_.speaker + "')";
         stop();
         return false;
     }
@@ -162,9 +165,12 @@ void RoomDisplay::attach(GstElement* pipeline, GstPad* decoded, const std::strin
     const std::string desc =
         // A bin whose last element is a capsfilter element (bare caps would not get a ghost pad).
         video ? "queue max-size-buffers=3 leaky=downstream ! videoconvert ! videoscale"
-                " ! videorate ! capsfilter caps=\"" + videoCaps(config_) + "\""
-              : std::string("queue max-size-time=200000000 leaky=downstream ! audioconvert"
-                            " ! audioresample ! capsfilter caps=\"") + kAudioCaps + "\"";
+                " ! videorate ! capsfilter caps=\"" +
+                    videoCaps(config_) + "\""
+              : std::string(
+                    "queue max-size-time=200000000 leaky=downstream ! audioconvert"
+                    " ! audioresample ! capsfilter caps=\"") +
+                    kAudioCaps + "\"";
     GError* gerror = nullptr;
     GstElement* bin = gst_parse_bin_from_description(desc.c_str(), TRUE, &gerror);
     if (!bin || gerror) {

@@ -75,8 +75,8 @@ class RoomDisplay {
     GstElement* overlay_ = nullptr;
 
     mutable std::mutex mutex_;
-    GstElement* selector_ = nullptr;                 // of the current subscribe pipeline
-    std::map<std::string, GstPad*> programmePads_;   // msid → selector sink pad (owned refs)
+    GstElement* selector_ = nullptr;                // of the current subscribe pipeline
+    std::map<std::string, GstPad*> programmePads_;  // msid → selector sink pad (owned refs)
     std::optional<std::string> programme_;
     std::string activeMsid_;
     std::string pipelineError_;

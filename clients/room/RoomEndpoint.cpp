@@ -144,8 +144,10 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
         log("join failed: " + error);
         session_.reset();
         display_.detachAll();
-        if (!codes.empty()) state_.refused(Clock::now(), codes.back());
-        else state_.lost(Clock::now(), error);
+        if (!codes.empty())
+            state_.refused(Clock::now(), codes.back());
+        else
+            state_.lost(Clock::now(), error);
         return;
     }
     if (!session_->publish(&error)) {
@@ -188,9 +190,9 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
         return;
     }
     if (now - session_->lastMessageAt() > config_.linkTimeout) {
-        endSession("no message from the server for " +
-                       std::to_string(config_.linkTimeout.count()) + " s",
-                   true);
+        endSession(
+            "no message from the server for " + std::to_string(config_.linkTimeout.count()) + " s",
+            true);
         return;
     }
     if (const std::string e = display_.attachError(); !e.empty()) {
@@ -209,8 +211,8 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
     if (pc != "connected") {
         if (publishBadSince_ == Clock::time_point{}) publishBadSince_ = now;
         if (now - publishBadSince_ > kMediaGrace) {
-            endSession("publish media not connected for " +
-                           std::to_string(kMediaGrace.count()) + " s (" + pc + ")",
+            endSession("publish media not connected for " + std::to_string(kMediaGrace.count()) +
+                           " s (" + pc + ")",
                        true);
             return;
         }

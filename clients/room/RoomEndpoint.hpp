@@ -7,6 +7,8 @@
 //
 // Threads: run() drives everything on the calling thread (each step bounded); the control HTTP
 // thread only queues requests and reads a status snapshot.
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -14,7 +16,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <sys/stat.h>
 
 #include "clients/room/ControlServer.hpp"
 #include "clients/room/MediaChoice.hpp"

@@ -16,17 +16,28 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
 
 std::string_view phaseName(Phase phase) {
     switch (phase) {
-        case Phase::Starting: return "starting";
-        case Phase::Connecting: return "connecting";
-        case Phase::WaitingForChair: return "waiting_for_chair";
-        case Phase::InSession: return "in_session";
-        case Phase::HandRaised: return "hand_raised";
-        case Phase::Floor: return "floor";
-        case Phase::Muted: return "muted";
-        case Phase::Ended: return "ended";
-        case Phase::Reconnecting: return "reconnecting";
-        case Phase::Replaced: return "replaced";
-        case Phase::Refused: return "refused";
+        case Phase::Starting:
+            return "starting";
+        case Phase::Connecting:
+            return "connecting";
+        case Phase::WaitingForChair:
+            return "waiting_for_chair";
+        case Phase::InSession:
+            return "in_session";
+        case Phase::HandRaised:
+            return "hand_raised";
+        case Phase::Floor:
+            return "floor";
+        case Phase::Muted:
+            return "muted";
+        case Phase::Ended:
+            return "ended";
+        case Phase::Reconnecting:
+            return "reconnecting";
+        case Phase::Replaced:
+            return "replaced";
+        case Phase::Refused:
+            return "refused";
     }
     return "unknown";
 }
@@ -117,9 +128,9 @@ void RoomState::lost(Clock::time_point now, std::string why) {
 }
 
 void RoomState::refused(Clock::time_point now, std::string code) {
-    static const std::vector<std::string> kSlow{"not_invited", "removed",   "wrong_state",
-                                                "unauthorized", "forbidden", "meeting_not_found",
-                                                "meeting_locked", "room_endpoint_taken"};
+    static const std::vector<std::string> kSlow{
+        "not_invited", "removed",           "wrong_state",    "unauthorized",
+        "forbidden",   "meeting_not_found", "meeting_locked", "room_endpoint_taken"};
     lastProblem_ = code;
     if (contains(kSlow, code)) {
         phase_ = Phase::Refused;

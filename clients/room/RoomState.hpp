@@ -30,9 +30,9 @@ enum class Phase {
     WaitingForChair,  // joined, meeting open (lobby)
     InSession,
     HandRaised,
-    Floor,    // heard: the unit holds the floor (or the chair unmuted it)
-    Muted,    // the unit holds the floor but the chair muted the hall
-    Ended,    // the meeting ended
+    Floor,  // heard: the unit holds the floor (or the chair unmuted it)
+    Muted,  // the unit holds the floor but the chair muted the hall
+    Ended,  // the meeting ended
     Reconnecting,
     Replaced,  // holding off after sessionClosed{replaced}
     Refused,   // the last join was refused (reason kept)

@@ -21,9 +21,9 @@ bool sdNotify(const std::string& state) {
     if (addr.sun_path[0] == '@') addr.sun_path[0] = '\0';
     const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return false;
-    const auto n = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL,
-                            reinterpret_cast<sockaddr*>(&addr),
-                            static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len));
+    const auto n =
+        ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&addr),
+                 static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len));
     ::close(fd);
     return n == static_cast<ssize_t>(state.size());
 }

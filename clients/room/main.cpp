@@ -55,26 +55,26 @@ int check(const RoomConfig& c) {
     line("display", true, c.display);
     line("speaker", true, c.speaker);
     std::cout << "elements:\n";
-    for (const char* e : {"vah264enc", "vaapih264enc", "v4l2h264enc", "x264enc", "openh264enc",
-                          "vp8enc"}) {
+    for (const char* e :
+         {"vah264enc", "vaapih264enc", "v4l2h264enc", "x264enc", "openh264enc", "vp8enc"}) {
         line(e, true, has(e) ? "present" : "absent");
     }
     std::string error;
     auto enc = chooseEncoder(c.codec, c.videoBitrateKbps, has, &error);
-    ok &= line("video encoder", enc.has_value(),
-               enc ? enc->element + " (" + enc->codec + (enc->hardware ? ", hardware)" : ", software)")
-                   : error);
+    ok &= line(
+        "video encoder", enc.has_value(),
+        enc ? enc->element + " (" + enc->codec + (enc->hardware ? ", hardware)" : ", software)")
+            : error);
     ok &= line("textoverlay (Pango, gstreamer1.0-x)", has("textoverlay"), "");
     ok &= line("intervideosrc (gstreamer1.0-plugins-bad)", has("intervideosrc"), "");
     ok &= line("webrtcbin", has("webrtcbin"), "");
     if (c.echoCancel) ok &= line("webrtcdsp (echo cancellation)", has("webrtcdsp"), "");
     std::cout << "token:\n";
     auto token = currentToken(c, &error);
-    ok &= line("token", token.has_value(), token ? "unit " +
-                                                      tokenClaim(*token, "unit").value_or("?") +
-                                                      ", role " +
-                                                      tokenClaim(*token, "role").value_or("?")
-                                                : error);
+    ok &= line("token", token.has_value(),
+               token ? "unit " + tokenClaim(*token, "unit").value_or("?") + ", role " +
+                           tokenClaim(*token, "role").value_or("?")
+                     : error);
     std::cout << "server:\n";
     auto url = vcb::gstclient::Url::parse(c.server);
     if (!url) {
@@ -84,8 +84,8 @@ int check(const RoomConfig& c) {
         const std::string health =
             "http://" + url->host + ":" + std::to_string(url->port) + "/healthz";
         auto r = http.get(health);
-        ok &= line(health, r.status == 200,
-                   r.status ? "HTTP " + std::to_string(r.status) : r.error);
+        ok &=
+            line(health, r.status == 200, r.status ? "HTTP " + std::to_string(r.status) : r.error);
     }
     std::cout << (ok ? "all checks passed\n" : "some checks failed\n");
     return ok ? 0 : 1;

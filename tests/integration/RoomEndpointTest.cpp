@@ -232,14 +232,15 @@ TEST_F(RoomEndpointTest, HallJoinsShowsTheProgrammeAndIsHeardOnlyWithTheFloor) {
     ASSERT_TRUE(waitFor(
         [&] {
             auto s = hall->status();
-            return heard(*chair, hallId).videoFramesMatchingName > 10 &&
-                   displayed(s, "red") > 10 && s.display.soundBuffersWithSignal > 10;
+            return heard(*chair, hallId).videoFramesMatchingName > 10 && displayed(s, "red") > 10 &&
+                   s.display.soundBuffersWithSignal > 10;
         },
         20s))
         << hall->statusJson() << " chair: " << chair->summaryJson();
-    std::printf("[ room ] session start -> hall seen by the chair, chair on the hall's TV and "
-                "speaker: %lld ms\n",
-                msSince(started));
+    std::printf(
+        "[ room ] session start -> hall seen by the chair, chair on the hall's TV and "
+        "speaker: %lld ms\n",
+        msSince(started));
     EXPECT_EQ(hall->status().phase, room::Phase::InSession);
     EXPECT_GT(hall->status().display.programmeFrames, 10u);
 
@@ -265,8 +266,7 @@ TEST_F(RoomEndpointTest, HallJoinsShowsTheProgrammeAndIsHeardOnlyWithTheFloor) {
     // The chair grants the floor: the hall is heard; revokes: it is not.
     chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
     const auto granted = Clock::now();
-    EXPECT_TRUE(
-        waitFor([&] { return heard(*chair, hallId).audioBuffersWithSignal > 20; }, 15s))
+    EXPECT_TRUE(waitFor([&] { return heard(*chair, hallId).audioBuffersWithSignal > 20; }, 15s))
         << chair->summaryJson();
     std::printf("[ room ] grant -> 20 audio buffers of the hall at the chair: %lld ms\n",
                 msSince(granted));
@@ -317,10 +317,10 @@ TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfAServerRestart) {
     ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
     ASSERT_EQ(server_.port(), port);
     const auto restarted = Clock::now();
-    std::printf("[ room ] server restart took %lld ms\n",
-                static_cast<long long>(
-                    std::chrono::duration_cast<std::chrono::milliseconds>(restarted - killed)
-                        .count()));
+    std::printf(
+        "[ room ] server restart took %lld ms\n",
+        static_cast<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(restarted - killed).count()));
 
     // Back in the meeting, publishing, within 10 s of the server being up again.
     ASSERT_TRUE(waitFor(
@@ -368,17 +368,15 @@ class LinkCut {
         for (const std::string cmd :
              {"nft 'add chain inet " + table_ + " out { type filter hook output priority 0 ; }'",
               t + "tcp dport " + std::to_string(tcpPort) + " drop",
-              t + "tcp sport " + std::to_string(tcpPort) + " drop", t + "udp dport " + range + " drop",
-              t + "udp sport " + range + " drop"}) {
+              t + "tcp sport " + std::to_string(tcpPort) + " drop",
+              t + "udp dport " + range + " drop", t + "udp sport " + range + " drop"}) {
             if (!ok_) break;
             output_ += runCommand(cmd, &status);
             ok_ = status == 0;
         }
     }
     ~LinkCut() { restore(); }
-    void restore() {
-        runCommand("nft delete table inet " + table_ + " 2>/dev/null");
-    }
+    void restore() { runCommand("nft delete table inet " + table_ + " 2>/dev/null"); }
     bool ok() const { return ok_; }
     const std::string& output() const { return output_; }
 
@@ -389,7 +387,7 @@ class LinkCut {
 };
 
 TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfTheLinkReturning) {
-    if (::geteuid() != 0 || runCommand("nft --version") .find("nftables") == std::string::npos) {
+    if (::geteuid() != 0 || runCommand("nft --version").find("nftables") == std::string::npos) {
         GTEST_SKIP() << "needs root and nft to cut the link";
     }
     Hall hall(hallConfig());

@@ -18,11 +18,10 @@ std::string chosen(CodecPreference p, std::set<std::string> names) {
 }
 
 TEST(MediaChoice, HardwareH264First) {
-    const std::set<std::string> all{"vp8enc", "openh264enc", "x264enc", "v4l2h264enc",
-                                    "vaapih264enc", "vah264enc"};
+    const std::set<std::string> all{"vp8enc",      "openh264enc",  "x264enc",
+                                    "v4l2h264enc", "vaapih264enc", "vah264enc"};
     EXPECT_EQ(chosen(CodecPreference::Auto, all), "vah264enc");
-    EXPECT_EQ(chosen(CodecPreference::Auto, {"vp8enc", "x264enc", "vaapih264enc"}),
-              "vaapih264enc");
+    EXPECT_EQ(chosen(CodecPreference::Auto, {"vp8enc", "x264enc", "vaapih264enc"}), "vaapih264enc");
     EXPECT_EQ(chosen(CodecPreference::Auto, {"vp8enc", "openh264enc", "v4l2h264enc"}),
               "v4l2h264enc");
     EXPECT_EQ(chosen(CodecPreference::Auto, {"vp8enc", "openh264enc", "x264enc"}), "x264enc");

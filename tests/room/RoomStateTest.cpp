@@ -11,8 +11,8 @@ using Clock = RoomState::Clock;
 constexpr const char* kUnit = "thanh-son.x-phu-loc";
 
 RoomState joinedRoom(Clock::time_point t0) {
-    RoomState s(RoomStateOptions{.backoffMin = 500ms, .backoffMax = 8000ms,
-                                 .replacedHoldoff = 600s, .seed = 7});
+    RoomState s(RoomStateOptions{
+        .backoffMin = 500ms, .backoffMax = 8000ms, .replacedHoldoff = 600s, .seed = 7});
     s.setUnit(kUnit);
     EXPECT_TRUE(s.shouldConnect(t0));
     s.connecting(t0);
