@@ -112,6 +112,14 @@ gstclient::RemotePeerReport heard(const WsParticipant& receiver, const std::stri
     return {};
 }
 
+// The chair hears the hall: its audio is forwarded (buffers decoded: withheld audio gives none)
+// and is the sine, not silence. Only a few buffers need the signal's level: the hall's
+// microphone goes through webrtcdsp, whose noise suppression soon damps a steady test tone.
+bool hallHeard(const WsParticipant& chair, const std::string& hallId) {
+    const auto r = heard(chair, hallId);
+    return r.audioBuffers > 50 && r.audioBuffersWithSignal > 5;
+}
+
 std::uint64_t displayed(const room::RoomStatus& s, const std::string& picture) {
     auto it = s.display.framesByPicture.find(picture);
     return it == s.display.framesByPicture.end() ? 0 : it->second;
@@ -266,9 +274,9 @@ TEST_F(RoomEndpointTest, HallJoinsShowsTheProgrammeAndIsHeardOnlyWithTheFloor) {
     // The chair grants the floor: the hall is heard; revokes: it is not.
     chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
     const auto granted = Clock::now();
-    EXPECT_TRUE(waitFor([&] { return heard(*chair, hallId).audioBuffersWithSignal > 20; }, 15s))
+    EXPECT_TRUE(waitFor([&] { return hallHeard(*chair, hallId); }, 15s))
         << chair->summaryJson();
-    std::printf("[ room ] grant -> 20 audio buffers of the hall at the chair: %lld ms\n",
+    std::printf("[ room ] grant -> the hall heard at the chair (50 buffers): %lld ms\n",
                 msSince(granted));
     EXPECT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::Floor; }, 5s))
         << hall->statusJson();
@@ -503,7 +511,7 @@ TEST_F(RoomEndpointTest, WithoutItsCameraTheHallSendsAStillPictureAndIsStillHear
         },
         10s));
     chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
-    EXPECT_TRUE(waitFor([&] { return heard(*chair, hallId).audioBuffersWithSignal > 20; }, 15s))
+    EXPECT_TRUE(waitFor([&] { return hallHeard(*chair, hallId); }, 15s))
         << chair->summaryJson();
 }
 
