@@ -76,6 +76,10 @@ bool WsParticipant::connect(std::string* error) {
     ws_.read_message_max(proto::kMaxFrameBytes);
     ws_.text(true);
     open_ = true;
+    {
+        std::lock_guard lock(mutex_);
+        lastMessageAt_ = Clock::now();
+    }
     startRead();
 
     proto::Join join{options_.meeting, options_.displayName, options_.token, options_.autoSubscribe,
@@ -110,15 +114,19 @@ bool WsParticipant::publish(std::string* error) {
         return false;
     }
     const auto deadline = Clock::now() + options_.timeout;
-    publishPeer_ =
-        std::make_unique<WebRtcPeer>(WebRtcPeerOptions{.mode = PeerMode::Send,
-                                                       .pattern = options_.pattern,
-                                                       .name = "publish",
-                                                       .iceAddress = options_.iceAddress.empty()
-                                                                         ? iceAddressFor(options_.url)
-                                                                         : options_.iceAddress,
-                                                       .audioLevel = options_.audioLevel,
-                                                       .screenPattern = options_.screenPattern});
+    WebRtcPeerOptions peerOptions{.mode = PeerMode::Send,
+                                  .pattern = options_.pattern,
+                                  .name = "publish",
+                                  .iceAddress = options_.iceAddress.empty()
+                                                    ? iceAddressFor(options_.url)
+                                                    : options_.iceAddress,
+                                  .audioLevel = options_.audioLevel,
+                                  .screenPattern = options_.screenPattern};
+    if (options_.customizePublish) options_.customizePublish(peerOptions);
+    {
+        std::lock_guard lock(mutex_);  // the connection-state getters read the pointer
+        publishPeer_ = std::make_unique<WebRtcPeer>(std::move(peerOptions));
+    }
     if (!publishPeer_->start(error)) return false;
     return offerPublish(deadline, error);
 }
@@ -282,6 +290,10 @@ void WsParticipant::processInbox() {
 
 void WsParticipant::handleFrame(const std::string& text) {
     if (options_.trace) std::cerr << "[" << options_.displayName << "] <- " << text << "\n";
+    {
+        std::lock_guard lock(mutex_);
+        lastMessageAt_ = Clock::now();
+    }
     auto parsed = proto::parseServerMessage(text);
     if (!parsed.ok()) {
         setError("bad server message (" + std::string(proto::toString(parsed.error().code)) +
@@ -334,6 +346,12 @@ void WsParticipant::handleFrame(const std::string& text) {
     } else if (auto* m = std::get_if<proto::MeetingStateMessage>(&message)) {
         std::lock_guard lock(mutex_);
         meetingState_ = *m;
+    } else if (auto* m = std::get_if<proto::MeetingEventMessage>(&message)) {
+        std::lock_guard lock(mutex_);
+        if (meetingEvents_.size() < 10000) meetingEvents_.push_back(*m);
+    } else if (auto* m = std::get_if<proto::SessionClosed>(&message)) {
+        std::lock_guard lock(mutex_);
+        sessionClosedReason_ = m->reason;
     } else if (auto* m = std::get_if<proto::Stats>(&message)) {
         std::lock_guard lock(mutex_);
         lastStats_ = *m;
@@ -355,12 +373,14 @@ void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t re
     }
     std::string error;
     if (!subscribePeer_) {
-        auto peer = std::make_unique<WebRtcPeer>(
-            WebRtcPeerOptions{.mode = PeerMode::ReceiveAnswering,
-                              .name = "subscribe",
-                              .iceAddress = options_.iceAddress.empty() ? iceAddressFor(options_.url)
-                                                                                         : options_.iceAddress,
-                              .dropVideoModulo = options_.dropVideoModulo});
+        WebRtcPeerOptions peerOptions{.mode = PeerMode::ReceiveAnswering,
+                                      .name = "subscribe",
+                                      .iceAddress = options_.iceAddress.empty()
+                                                        ? iceAddressFor(options_.url)
+                                                        : options_.iceAddress,
+                                      .dropVideoModulo = options_.dropVideoModulo};
+        if (options_.customizeSubscribe) options_.customizeSubscribe(peerOptions);
+        auto peer = std::make_unique<WebRtcPeer>(std::move(peerOptions));
         if (!peer->start(&error)) {
             setError("cannot start subscribe PC: " + error);
             return;
@@ -399,6 +419,43 @@ std::int64_t WsParticipant::subscribeRevision() const {
 void WsParticipant::queueControl(proto::MeetingControl message) {
     std::lock_guard lock(mutex_);
     outbox_.push_back(std::move(message));
+}
+
+void WsParticipant::queuePing() {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::Ping{});
+}
+
+WsParticipant::Clock::time_point WsParticipant::lastMessageAt() const {
+    std::lock_guard lock(mutex_);
+    return lastMessageAt_;
+}
+
+std::optional<std::string> WsParticipant::sessionClosedReason() const {
+    std::lock_guard lock(mutex_);
+    return sessionClosedReason_;
+}
+
+std::vector<proto::MeetingEventMessage> WsParticipant::meetingEvents() const {
+    std::lock_guard lock(mutex_);
+    return meetingEvents_;
+}
+
+std::string WsParticipant::publishConnectionState() const {
+    std::lock_guard lock(mutex_);
+    return publishPeer_ ? publishPeer_->connectionState() : std::string();
+}
+
+std::string WsParticipant::subscribeConnectionState() const {
+    std::lock_guard lock(mutex_);
+    return subscribePeer_ ? subscribePeer_->connectionState() : std::string();
+}
+
+std::string WsParticipant::peerPipelineError() const {
+    std::lock_guard lock(mutex_);
+    std::string e = publishPeer_ ? publishPeer_->pipelineError() : std::string();
+    if (e.empty() && subscribePeer_) e = subscribePeer_->pipelineError();
+    return e;
 }
 
 void WsParticipant::queueGetStats() {

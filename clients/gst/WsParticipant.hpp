@@ -46,6 +46,10 @@ struct WsParticipantOptions {
     // The local address ICE uses; empty: the server's, when the URL names an IPv4 address (the
     // tests run client and server on one host). Set it for a client in another network namespace.
     std::string iceAddress{};
+    // Room endpoint (clients/room): adjusts the options of the publish / subscribe PC before it
+    // is built (devices, encoder, where decoded streams go).
+    std::function<void(WebRtcPeerOptions&)> customizePublish{};
+    std::function<void(WebRtcPeerOptions&)> customizeSubscribe{};
 };
 
 // What this participant decoded from one remote participant.
@@ -96,6 +100,21 @@ class WsParticipant {
     std::vector<std::string> errorCodes() const;
     // Sends `leave` and closes the WebSocket (bounded); idempotent.
     void close();
+    // Queues a `ping` (sent during runUntil(); the `pong` counts as a message received).
+    void queuePing();
+    // The WebSocket is open (not closed by either side nor failed).
+    bool isOpen() const { return open_; }
+    // When the last server message arrived (connect() counts as one).
+    Clock::time_point lastMessageAt() const;
+    // The reason of a `sessionClosed` received, if any.
+    std::optional<std::string> sessionClosedReason() const;
+    // Every `meetingEvent` received, in order (thread-safe).
+    std::vector<protocol::MeetingEventMessage> meetingEvents() const;
+    // Connection state of the publish / subscribe PC ("" before it exists).
+    std::string publishConnectionState() const;
+    std::string subscribeConnectionState() const;
+    // First pipeline error of either PC, "" if none.
+    std::string peerPipelineError() const;
 
     std::string participantId() const;
     std::int64_t subscribeRevision() const;
@@ -147,6 +166,9 @@ class WsParticipant {
     std::deque<Clock::time_point> statsArrivals_;
     std::optional<protocol::MeetingStateMessage> meetingState_;
     std::vector<std::string> errorCodes_;
+    Clock::time_point lastMessageAt_{};
+    std::optional<std::string> sessionClosedReason_;
+    std::vector<protocol::MeetingEventMessage> meetingEvents_;
 };
 
 }  // namespace vcb::gstclient

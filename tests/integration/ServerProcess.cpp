@@ -58,7 +58,8 @@ bool ServerProcess::start(const std::string& binary, std::chrono::milliseconds t
         if (error) *error = "pipe failed";
         return false;
     }
-    std::vector<std::string> args{binary, "--listen",    host_ + ":0", "--media-ip",
+    const std::string listen = listen_.empty() ? host_ + ":0" : listen_;
+    std::vector<std::string> args{binary, "--listen",    listen, "--media-ip",
                                   host_,  "--rtc-ports", rtcPorts_};
     args.insert(args.end(), extraArgs_.begin(), extraArgs_.end());
     std::vector<char*> argv;
