@@ -96,6 +96,7 @@ struct AudioMixer::State {
     GstElement* mix = nullptr;
     GSource* busWatch = nullptr;
     GSource* restartTimer = nullptr;
+    GSource* latencyTimer = nullptr;
     bool closed = false;
 
     ~State() {
@@ -148,13 +149,55 @@ struct AudioMixer::State {
                               }),
                               this, nullptr);
         g_source_attach(busWatch, host->context);
-        for (auto& [key, in] : inputs) addBranch(key, in);
         gst_element_set_state(pipeline, GST_STATE_PLAYING);
+        // After a restart: the inputs join the playing pipeline as new ones do.
+        for (auto& [key, in] : inputs) addBranch(key, in);
+        settleLatency();
         ++MixerHost::running;
         return true;
     }
 
+    // Until a latency query through the mixer succeeds, audiomixer does not know it is live and
+    // waits for data on every input instead of its deadline: one input without data (a closed
+    // gate) would then stall the mix, and a serialized query of a starting input would wait for it
+    // for ever. The query fails while the silent source has not negotiated its caps yet (it cannot
+    // tell its latency before) — the first moments of the pipeline — so it is repeated every
+    // 20 ms until it succeeds.
+    // The query goes to audiomixer itself: the pipeline's own recalculation stops at udpsink,
+    // which does not sync and so never asks upstream.
+    bool queryMixerLatency() {
+        if (pipeline == nullptr) return true;
+        GstQuery* q = gst_query_new_latency();
+        gboolean live = FALSE;
+        const bool ok = gst_element_query(mix, q);
+        if (ok) gst_query_parse_latency(q, &live, nullptr, nullptr);
+        gst_query_unref(q);
+        gst_bin_recalculate_latency(GST_BIN(pipeline));
+        return ok && live;
+    }
+    void settleLatency() {
+        if (pipeline == nullptr || latencyTimer != nullptr) return;
+        if (queryMixerLatency()) return;
+        latencyTimer = g_timeout_source_new(20);
+        g_source_set_callback(
+            latencyTimer,
+            +[](gpointer self) -> gboolean {
+                auto* s = static_cast<State*>(self);
+                if (!s->queryMixerLatency()) return G_SOURCE_CONTINUE;
+                g_source_unref(s->latencyTimer);
+                s->latencyTimer = nullptr;
+                return G_SOURCE_REMOVE;
+            },
+            this, nullptr);
+        g_source_attach(latencyTimer, host->context);
+    }
+
     void teardown() {
+        if (latencyTimer) {
+            g_source_destroy(latencyTimer);
+            g_source_unref(latencyTimer);
+            latencyTimer = nullptr;
+        }
         if (restartTimer) {
             g_source_destroy(restartTimer);
             g_source_unref(restartTimer);
@@ -183,9 +226,12 @@ struct AudioMixer::State {
     void addBranch(const std::string& key, Input& in) {
         const AudioMixerOptions& o = options;
         const std::string desc =
-            "udpsrc name=src close-socket=false ! rtpjitterbuffer latency=" +
-            std::to_string(o.jitterLatencyMs) +
-            " drop-on-latency=true ! rtpopusdepay ! opusdec plc=true ! audioconvert !"
+            "udpsrc name=src close-socket=false ! " +
+            (o.jitterLatencyMs > 0 ? "rtpjitterbuffer latency=" +
+                                         std::to_string(o.jitterLatencyMs) +
+                                         " drop-on-latency=true ! "
+                                   : std::string()) +
+            "rtpopusdepay ! opusdec plc=true ! audioconvert !"
             " audioresample ! capsfilter caps=audio/x-raw,format=S16LE,rate=48000,channels=2";
         GError* gerror = nullptr;
         GstElement* bin = gst_parse_bin_from_description(desc.c_str(), TRUE, &gerror);
@@ -221,7 +267,7 @@ struct AudioMixer::State {
         in.mixPad = mixPad;
         gst_element_sync_state_with_parent(bin);
         // The mixer waits for its inputs as long as their latency (the jitter buffer's) says.
-        gst_bin_recalculate_latency(GST_BIN(pipeline));
+        settleLatency();
     }
 
     // The branch stops first (its threads end; the mixer keeps consuming meanwhile, so none
@@ -242,7 +288,7 @@ struct AudioMixer::State {
     void onBusMessage(GstMessage* m) {
         if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_LATENCY) {
             // An input joined (its jitter buffer adds latency): the mixer's wait follows it.
-            if (pipeline) gst_bin_recalculate_latency(GST_BIN(pipeline));
+            settleLatency();
             return;
         }
         if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING) {
