@@ -391,7 +391,7 @@ AudioMixer::~AudioMixer() { close(); }
 
 void AudioMixer::post(std::function<void(State&)> fn) {
     auto host = host_.lock();
-    if (!host || closed_) return;
+    if (!host || closed_ || !state_) return;
     host->post([state = state_, fn = std::move(fn)] {
         if (!state->closed) fn(*state);
     });
@@ -438,7 +438,9 @@ void AudioMixer::close() {
     closed_ = true;
     keys_.clear();
     if (!host) return;
-    host->post([state = state_, impl = host.get()] {
+    // The handle gives its reference away: the state (and its pipeline) must end on the host
+    // thread, never in the owner's (a worker's) hands.
+    host->post([state = std::move(state_), impl = host.get()] {
         state->closed = true;
         impl->mixers.erase(state.get());  // the last reference but this closure's
     });
