@@ -5,6 +5,7 @@
 
 #include "common/Log.hpp"
 #include "common/RandomId.hpp"
+#include "media/AudioMixer.hpp"
 #include "rooms/LiveMeeting.hpp"
 #include "sfu/core/Clock.hpp"
 
@@ -13,6 +14,7 @@ namespace vcb::rooms {
 Conference::Conference(ConferenceConfig config, std::shared_ptr<dtls::DtlsContext> dtls,
                        std::shared_ptr<const Authenticator> auth)
     : config_(std::move(config)), dtls_(std::move(dtls)), auth_(std::move(auth)) {
+    if (config_.mixProgrammeAudio) mixerHost_ = std::make_unique<media::MixerHost>();
     size_t n = std::max<size_t>(1, config_.workers);
     for (size_t i = 0; i < n; ++i) {
         workers_.push_back(std::make_unique<sfu::Worker>("vcb-media-" + std::to_string(i)));
@@ -53,6 +55,8 @@ Conference::~Conference() {
     // Runs what stop() posted, then joins the threads: the media ports (destroyed first) and
     // every meeting's router go with their worker idle.
     for (auto& w : workers_) w->stop();
+    // The meetings closed their mixers on the workers (posted to the host): those go now.
+    mixerHost_.reset();
 }
 
 void Conference::stop() {
@@ -116,6 +120,7 @@ std::shared_ptr<LiveMeeting> Conference::findOrCreateMeeting(const std::string& 
     ++workerLoad_[best];
     auto m = std::make_shared<LiveMeeting>(id, !preconfigured, config_.maxParticipantsPerMeeting,
                                            *workers_[best], best);
+    m->setMixerHost(mixerHost_.get());
     m->setEmptiedHandler([this, weak = std::weak_ptr<LiveMeeting>(m)] {
         if (auto live = weak.lock()) removeIfEmpty(live);
     });

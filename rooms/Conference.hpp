@@ -21,6 +21,10 @@
 #include "sfu/core/Worker.hpp"
 #include "sfu/dtls/DtlsContext.hpp"
 
+namespace vcb::media {
+class MixerHost;
+}
+
 namespace vcb::rooms {
 
 class LiveMeeting;  // one meeting on its worker (rooms/LiveMeeting.hpp)
@@ -43,6 +47,9 @@ struct ConferenceConfig {
     // Where government meetings write their record as it happens (events, state, attendance,
     // roll calls, removals); empty: nothing is written (no database).
     MeetingJournalFactory journal;
+    // The WHEP programme's audio is the mix of everyone allowed to be heard (media::AudioMixer,
+    // one per meeting with audio publishers); false: the programme participant's own audio.
+    bool mixProgrammeAudio = true;
 };
 
 struct MeetingEvent {
@@ -214,6 +221,8 @@ class Conference final {
     ConferenceConfig config_;
     std::shared_ptr<dtls::DtlsContext> dtls_;
     std::shared_ptr<const Authenticator> auth_;
+    // The programme mixers' thread; reset after the workers stop (meetings close their mixers).
+    std::unique_ptr<media::MixerHost> mixerHost_;
     std::vector<std::unique_ptr<sfu::Worker>> workers_;
     // One shared ICE/UDP port per worker; declared after workers_ so it goes first.
     std::vector<std::unique_ptr<sfu::IcePort>> ports_;

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <random>
 
 #include "common/Log.hpp"
 #include "common/RandomId.hpp"
+#include "media/AudioMixer.hpp"
 #include "sfu/core/Clock.hpp"
 #include "sfu/core/ExtensionIds.hpp"
 #include "sfu/core/Metrics.hpp"
@@ -134,10 +136,17 @@ void LiveMeeting::close(const char* reason) {
         for (const auto& tid : transports) router_->closeTransport(tid, reason);
     }
     people_.clear();
+    if (mixer_) mixer_->close();  // posted to the mixer host; never waited for
+    mixer_.reset();
+    mixInputs_.clear();
     router_.reset();  // on the worker: transports and timers belong to it
 }
 
 std::string LiveMeeting::producerFor(const MediaSelector& s) const {
+    // The programme's audio is the mix of everyone allowed to be heard: the gates keep the rest
+    // out of it as they keep them from every other consumer.
+    if (s.mode == MediaSelector::Mode::Programme && s.kind == sfu::MediaKind::Audio && mixer_)
+        return kMixProducerId;
     std::optional<std::string> pid = s.mode != MediaSelector::Mode::Programme
                                          ? std::optional<std::string>(s.participantId)
                                      : floor_ ? floor_->permissions().programmeSession
@@ -159,7 +168,106 @@ std::string LiveMeeting::producerFor(const MediaSelector& s) const {
 }
 
 void LiveMeeting::repoint() {
+    syncMix();
     for (auto& [cid, c] : consumers_) router_->setConsumerProducer(cid, producerFor(c.source));
+}
+
+namespace {
+uint32_t randomSsrc() {
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    uint32_t v = 0;
+    while (v == 0) v = rng();
+    return v;
+}
+sfu::RtpCodec mixOpus() { return sfu::RtpCodec{111, "opus", 48000, 2, "", {}, {}}; }
+}  // namespace
+
+void LiveMeeting::startMix() {
+    std::string err;
+    uint16_t outPort = 0;
+    // The mix comes back on a plain transport whose peer is the mixer's sending socket.
+    if (!router_->createPlainTransport(kMixTransportId, {0, false}, outPort, err)) {
+        VCB_LOG_ERROR("meeting %s: programme mix transport: %s", id_.c_str(), err.c_str());
+        mixFailed_ = true;
+        return;
+    }
+    media::AudioMixerOptions mo;
+    mo.outputPort = outPort;
+    mo.outputSsrc = randomSsrc();
+    mo.outputPayloadType = mixOpus().payloadType;
+    mo.inputPayloadType = mixOpus().payloadType;
+    mo.name = id_;
+    mixer_ = media::AudioMixer::create(*mixerHost_, mo, err);
+    sfu::ProducerOptions po;
+    po.id = kMixProducerId;
+    po.kind = sfu::MediaKind::Audio;
+    po.mid = "mix";
+    po.ssrc = mo.outputSsrc;
+    po.payloadType = mo.outputPayloadType;
+    po.codecName = "opus";
+    po.clockRate = 48000;
+    po.pli = false;
+    if (!mixer_ || !router_->setPlainTransportRemotePort(kMixTransportId, mixer_->sourcePort()) ||
+        !router_->createProducer(kMixTransportId, po, err)) {
+        VCB_LOG_ERROR("meeting %s: programme mix: %s", id_.c_str(), err.c_str());
+        if (mixer_) mixer_->close();
+        mixer_.reset();
+        router_->closeTransport(kMixTransportId, "mix failed");
+        mixFailed_ = true;
+        return;
+    }
+    VCB_LOG_INFO("meeting %s: programme audio mix started", id_.c_str());
+}
+
+void LiveMeeting::syncMix() {
+    if (!router_ || closed_ || mixerHost_ == nullptr) return;
+    std::set<std::string> audio;
+    for (const auto& [pid, person] : people_) {
+        auto a = person.producers.find(sfu::MediaKind::Audio);
+        if (a != person.producers.end()) audio.insert(a->second);
+    }
+    if (!mixer_ && !audio.empty() && !mixFailed_) startMix();
+    if (!mixer_) return;
+    for (auto it = mixInputs_.begin(); it != mixInputs_.end();) {
+        if (audio.count(it->first) != 0) {
+            // A republish recreates the producer under the same id: the input follows it.
+            router_->setConsumerProducer(it->second + ":audio", it->first);
+            ++it;
+            continue;
+        }
+        router_->closeTransport(it->second, "mix input gone");
+        mixer_->removeInput(it->first);
+        it = mixInputs_.erase(it);
+    }
+    for (const std::string& producerId : audio) {
+        if (mixInputs_.count(producerId) != 0) continue;
+        std::string err;
+        auto port = mixer_->addInput(producerId, err);
+        const std::string tid = std::string(kMixTransportId) + "-in:" + producerId;
+        uint16_t local = 0;
+        if (!port || !router_->createPlainTransport(tid, {*port, false}, local, err)) {
+            VCB_LOG_ERROR("meeting %s: mix input for %s: %s", id_.c_str(), producerId.c_str(),
+                          err.c_str());
+            if (port) mixer_->removeInput(producerId);
+            continue;
+        }
+        sfu::ConsumerOptions o;
+        o.id = tid + ":audio";
+        o.kind = sfu::MediaKind::Audio;
+        o.mid = "0";
+        o.ssrc = randomSsrc();
+        o.cname = "mix";
+        o.codecs = {mixOpus()};
+        o.nack = false;
+        if (!router_->createConsumer(tid, o, producerId, err)) {
+            VCB_LOG_ERROR("meeting %s: mix input for %s: %s", id_.c_str(), producerId.c_str(),
+                          err.c_str());
+            router_->closeTransport(tid, "mix input failed");
+            mixer_->removeInput(producerId);
+            continue;
+        }
+        mixInputs_[producerId] = tid;
+    }
 }
 
 MediaGate::Producers LiveMeeting::producers() const {

@@ -18,6 +18,11 @@
 #include "rooms/MeetingFloor.hpp"
 #include "rooms/MeetingJournal.hpp"
 
+namespace vcb::media {
+class AudioMixer;
+class MixerHost;
+}  // namespace vcb::media
+
 namespace vcb::rooms {
 
 class LiveMeeting final : public sfu::Router::Listener {
@@ -36,6 +41,13 @@ class LiveMeeting final : public sfu::Router::Listener {
     // Called (posted to the worker) when a WHIP/WHEP participant's connection ended and the
     // meeting may have become empty: the conference then removes an empty ad-hoc meeting.
     void setEmptiedHandler(std::function<void()> handler) { emptied_ = std::move(handler); }
+    // Where the programme audio mix runs (null: no mix, the programme participant's audio).
+    // Before the router is created; the host outlives the meeting's close().
+    void setMixerHost(media::MixerHost* host) { mixerHost_ = host; }
+    // The mix's producer and its plain transport in the router (ids no client can take: client
+    // transports are random hex).
+    static constexpr const char* kMixTransportId = "programme-mix";
+    static constexpr const char* kMixProducerId = "programme-mix:audio";
 
     // --- on the worker
     void createRouter(const sfu::RouterConfig& config);
@@ -104,6 +116,10 @@ class LiveMeeting final : public sfu::Router::Listener {
 
     std::string producerFor(const MediaSelector& s) const;
     void repoint();
+    // The programme audio mix follows the audio producers: started with the first, one input
+    // (a plain consumer on a plain transport of its own) per audio producer. Called by repoint().
+    void syncMix();
+    void startMix();
     MediaGate::Producers producers() const;
     // After every policy call: gates and programme follow the policy's snapshot, and everyone is
     // told what changed. Sessions the policy closes (replaced, removed, meeting ended) leave.
@@ -145,6 +161,10 @@ class LiveMeeting final : public sfu::Router::Listener {
     void stopStatsSubscriptions();
     guint linkMetricsTimer_ = 0;
     std::map<std::string, StatsSubscription> statsSubscriptions_;  // viewer → subscription
+    media::MixerHost* mixerHost_ = nullptr;
+    std::shared_ptr<media::AudioMixer> mixer_;      // null until the first audio producer
+    std::map<std::string, std::string> mixInputs_;  // producer id → its input's transport id
+    bool mixFailed_ = false;                        // not retried (logged)
 };
 
 }  // namespace vcb::rooms

@@ -24,6 +24,11 @@ struct IncomingStreamStats {
     std::uint64_t audioBuffersWithSignal = 0;  // RMS above kAudioPresentRms
     double lastRms = 0.0;
     double maxRms = 0.0;
+    // WebRtcPeerOptions::toneFrequencies: buffers in which each was present, and when (steady
+    // clock, µs) it last appeared after a buffer without it.
+    std::map<int, std::uint64_t> toneBuffers;
+    std::map<int, std::int64_t> toneOnsetUs;
+    std::map<int, bool> toneOn;
 
     // Longest wall-clock gap between two decoded video frames or audio buffers (a freeze or a
     // dropout), in microseconds of the steady clock; the first sample only starts the clock.
@@ -44,5 +49,7 @@ struct IncomingStreamStats {
 // A full-scale sine at the senders' volume has an RMS around 0.2; silence and comfort noise stay
 // far below this.
 inline constexpr double kAudioPresentRms = 0.02;
+// The senders' sines have an amplitude of 0.3; a tone counts as present from a sixth of that.
+inline constexpr double kTonePresentAmplitude = 0.05;
 
 }  // namespace vcb::gstclient

@@ -269,7 +269,8 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
             // rtpopuspay (auto-header-extension) write it as the header extension, and webrtcbin
             // offer it as a=extmap.
             desc += std::string(
-                " audiotestsrc is-live=true wave=sine freq=440 volume=0.3"
+                " audiotestsrc is-live=true wave=sine freq=" + std::to_string(options_.audioFrequency) +
+                " volume=0.3"
                 " ! audioconvert ! audioresample ! level audio-level-meta=true post-messages=false"
                 " ! queue ! opusenc ! rtpopuspay pt=111 mtu=1200"
                 " ! capsfilter name=audiolevelcaps ! webrtc.");
@@ -279,7 +280,8 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
                     "queue ! opusenc ! rtpopuspay pt=111 mtu=1200 ! " + kOpusCaps + " ! webrtc.";
         } else if (options_.audio) {
             desc += std::string(
-                        " audiotestsrc is-live=true wave=sine freq=440 volume=0.3"
+                        " audiotestsrc is-live=true wave=sine freq=" +
+                        std::to_string(options_.audioFrequency) + " volume=0.3"
                         " ! audioconvert ! audioresample ! queue ! opusenc"
                         " ! rtpopuspay pt=111 mtu=1200 ! ") +
                     kOpusCaps + " ! webrtc.";
@@ -868,7 +870,7 @@ void WebRtcPeer::handleDecodedPad(StreamSink* sink, GstPad* pad) {
         video ? "queue max-size-buffers=5 leaky=downstream ! videoconvert ! video/x-raw,format=RGB"
                 " ! appsink name=sink sync=false max-buffers=5 drop=true"
         : audio ? "queue max-size-buffers=20 leaky=downstream ! audioconvert ! audioresample"
-                  " ! audio/x-raw,format=F32LE,channels=1"
+                  " ! audio/x-raw,format=F32LE,channels=1,rate=48000"
                   " ! appsink name=sink sync=false max-buffers=20 drop=true"
                 : "fakesink sync=false";
     GError* gerror = nullptr;
@@ -946,6 +948,9 @@ int WebRtcPeer::onAudioSample(GstAppSink* appsink, void* sinkPtr) {
     GstSample* sample = gst_app_sink_pull_sample(appsink);
     if (!sample) return GST_FLOW_OK;
     double rms = 0.0;
+    WebRtcPeer* peer = sink->peer;
+    const std::vector<int>& tones = peer->options_.toneFrequencies;  // const after construction
+    std::vector<double> toneAmplitude(tones.size(), 0.0);
     GstBuffer* buffer = gst_sample_get_buffer(sample);
     GstMapInfo map;
     if (buffer && gst_buffer_map(buffer, &map, GST_MAP_READ)) {
@@ -954,12 +959,23 @@ int WebRtcPeer::onAudioSample(GstAppSink* appsink, void* sinkPtr) {
         double sum = 0.0;
         for (std::size_t i = 0; i < count; ++i) sum += double(samples[i]) * samples[i];
         rms = count ? std::sqrt(sum / double(count)) : 0.0;
+        for (std::size_t t = 0; t < tones.size(); ++t)
+            toneAmplitude[t] = goertzelAmplitude(samples, count, tones[t], 48000);
         gst_buffer_unmap(buffer, &map);
     }
     gst_sample_unref(sample);
-    WebRtcPeer* peer = sink->peer;
+    const std::int64_t nowUs = steadyMicros();
     std::lock_guard lock(peer->mutex_);
     IncomingStreamStats& stats = peer->streams_[sink->key];
+    for (std::size_t t = 0; t < tones.size(); ++t) {
+        const bool present = toneAmplitude[t] >= kTonePresentAmplitude;
+        bool& on = stats.toneOn[tones[t]];
+        if (present) {
+            ++stats.toneBuffers[tones[t]];
+            if (!on) stats.toneOnsetUs[tones[t]] = nowUs;
+        }
+        on = present;
+    }
     ++stats.audioBuffers;
     stats.noteSample(steadyMicros());
     if (rms >= kAudioPresentRms) ++stats.audioBuffersWithSignal;
@@ -967,6 +983,21 @@ int WebRtcPeer::onAudioSample(GstAppSink* appsink, void* sinkPtr) {
     stats.maxRms = std::max(stats.maxRms, rms);
     peer->changed_.notify_all();
     return GST_FLOW_OK;
+}
+
+double goertzelAmplitude(const float* samples, std::size_t count, double frequency,
+                         double sampleRate) {
+    if (count == 0) return 0.0;
+    const double coeff = 2.0 * std::cos(2.0 * M_PI * frequency / sampleRate);
+    double s1 = 0.0;
+    double s2 = 0.0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const double s = samples[i] + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s;
+    }
+    const double power = std::max(0.0, s1 * s1 + s2 * s2 - coeff * s1 * s2);
+    return 2.0 * std::sqrt(power) / double(count);
 }
 
 std::string iceAddressFor(const std::string& url) {

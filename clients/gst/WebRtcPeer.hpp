@@ -78,6 +78,11 @@ struct WebRtcPeerOptions {
     std::function<void(GstElement* pipeline, GstPad* decoded, const std::string& kind,
                        const std::string& msidStream)>
         decodedSink{};
+    // Send mode: the frequency of the sine published as audio (tests tell voices apart by it).
+    int audioFrequency = 440;
+    // Receive modes: each decoded audio buffer is searched for these frequencies (Goertzel):
+    // IncomingStreamStats::toneBuffers / toneOnsetUs.
+    std::vector<int> toneFrequencies{};
 };
 
 // What the receive side's RTP machinery saw of loss repair (sums over all streams).
@@ -92,6 +97,11 @@ struct RepairStats {
 // all-headers cleared, so that rtpsession sends an RTCP PLI, as browsers do, and not a FIR (Janus
 // 1.1.2 ignores webrtcbin's FIRs). Takes ownership of `event`; anything else comes back unchanged.
 GstEvent* keyUnitRequestAsPli(GstEvent* event);
+
+// The amplitude of `frequency` in the samples (Goertzel; a full-period sine of amplitude A gives
+// about A, other frequencies far less).
+double goertzelAmplitude(const float* samples, std::size_t count, double frequency,
+                         double sampleRate);
 
 // The host of an http(s)/ws URL when it is an IPv4 literal (what iceAddress wants), else "".
 std::string iceAddressFor(const std::string& url);

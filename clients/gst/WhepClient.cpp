@@ -9,7 +9,8 @@ WhepClient::WhepClient(WhepOptions options)
           WebRtcPeerOptions{.mode = PeerMode::ReceiveOffering,
                             .name = "whep",
                             .iceAddress = iceAddressFor(options_.url),
-                            .dropVideoModulo = options_.dropVideoModulo})) {}
+                            .dropVideoModulo = options_.dropVideoModulo,
+                            .toneFrequencies = options_.toneFrequencies})) {}
 
 WhepClient::~WhepClient() { stop(); }
 

@@ -16,6 +16,7 @@ struct WhepOptions {
     bool corruptFingerprint = false;
     std::chrono::milliseconds timeout = std::chrono::seconds(10);
     int dropVideoModulo = 0;  // WebRtcPeerOptions::dropVideoModulo (loss-repair tests)
+    std::vector<int> toneFrequencies{};  // WebRtcPeerOptions::toneFrequencies
 };
 
 class WhepClient {

@@ -121,7 +121,8 @@ bool WsParticipant::publish(std::string* error) {
                                                     ? iceAddressFor(options_.url)
                                                     : options_.iceAddress,
                                   .audioLevel = options_.audioLevel,
-                                  .screenPattern = options_.screenPattern};
+                                  .screenPattern = options_.screenPattern,
+                                  .audioFrequency = options_.audioFrequency};
     if (options_.customizePublish) options_.customizePublish(peerOptions);
     {
         std::lock_guard lock(mutex_);  // the connection-state getters read the pointer
@@ -378,7 +379,8 @@ void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t re
                                       .iceAddress = options_.iceAddress.empty()
                                                         ? iceAddressFor(options_.url)
                                                         : options_.iceAddress,
-                                      .dropVideoModulo = options_.dropVideoModulo};
+                                      .dropVideoModulo = options_.dropVideoModulo,
+                                      .toneFrequencies = options_.toneFrequencies};
         if (options_.customizeSubscribe) options_.customizeSubscribe(peerOptions);
         auto peer = std::make_unique<WebRtcPeer>(std::move(peerOptions));
         if (!peer->start(&error)) {
@@ -521,6 +523,8 @@ std::vector<RemotePeerReport> WsParticipant::remotePeers() const {
         r.audioBuffers += s.audioBuffers;
         r.audioBuffersWithSignal += s.audioBuffersWithSignal;
         r.maxRms = std::max(r.maxRms, s.maxRms);
+        for (const auto& [f, n] : s.toneBuffers) r.toneBuffers[f] += n;
+        for (const auto& [f, t] : s.toneOnsetUs) r.toneOnsetUs[f] = std::max(r.toneOnsetUs[f], t);
     }
     std::vector<RemotePeerReport> out;
     for (auto& [id, r] : byId) out.push_back(std::move(r));

@@ -50,6 +50,8 @@ struct WsParticipantOptions {
     // is built (devices, encoder, where decoded streams go).
     std::function<void(WebRtcPeerOptions&)> customizePublish{};
     std::function<void(WebRtcPeerOptions&)> customizeSubscribe{};
+    int audioFrequency = 440;              // publish PC: WebRtcPeerOptions::audioFrequency
+    std::vector<int> toneFrequencies{};    // subscribe PC: WebRtcPeerOptions::toneFrequencies
 };
 
 // What this participant decoded from one remote participant.
@@ -61,6 +63,8 @@ struct RemotePeerReport {
     std::uint64_t audioBuffers = 0;
     std::uint64_t audioBuffersWithSignal = 0;
     double maxRms = 0.0;
+    std::map<int, std::uint64_t> toneBuffers{};  // WsParticipantOptions::toneFrequencies
+    std::map<int, std::int64_t> toneOnsetUs{};
 };
 
 class WsParticipant {

@@ -67,6 +67,8 @@ std::string Metrics::toPrometheus() const {
          droppedUnknownType);
     line(out, "vcb_dropped_unvalidated_total", "counter",
          "Datagrams from an address no ICE check validated", droppedUnvalidated);
+    line(out, "vcb_dropped_plain_foreign_total", "counter",
+         "Datagrams at a loopback plain RTP transport not from its peer", droppedPlainForeign);
     line(out, "vcb_dropped_stun_total", "counter",
          "STUN not answered (not a binding request, unknown ufrag, bad integrity)", droppedStun);
     line(out, "vcb_dropped_stun_fingerprint_total", "counter",

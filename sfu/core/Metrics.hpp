@@ -25,6 +25,7 @@ struct Metrics {
     std::atomic<uint64_t> droppedBeforeConnect{0};    // media before DTLS completed
     std::atomic<uint64_t> droppedUnknownType{0};      // not STUN/DTLS/RTP/RTCP (RFC 7983)
     std::atomic<uint64_t> droppedUnvalidated{0};      // from an address no ICE check validated
+    std::atomic<uint64_t> droppedPlainForeign{0};  // at a PlainTransport, not from its peer
     std::atomic<uint64_t> droppedStun{0};             // STUN not answered (unknown ufrag, bad MAC)
     std::atomic<uint64_t> droppedStunFingerprint{0};  // STUN request without a valid FINGERPRINT
     std::atomic<uint64_t> iceAddressSwitches{0};      // media moved to a client's new address

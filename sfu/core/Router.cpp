@@ -74,18 +74,44 @@ bool Router::createTransport(const std::string& id, LocalTransportParameters& lo
     }
     auto entry = std::make_unique<TransportEntry>();
     entry->router = this;
+    entry->id = id;
     entry->transport =
         WebRtcTransport::create(worker_, id, *config_.port, config_.dtls, *entry, error);
     if (!entry->transport) return false;
+    entry->sink = entry->transport.get();
     local = entry->transport->localParameters();
     transports_.emplace(id, std::move(entry));
+    return true;
+}
+
+bool Router::createPlainTransport(const std::string& id, PlainTransport::Options options,
+                                  uint16_t& localPort, std::string& error) {
+    if (transports_.count(id) != 0) {
+        error = "transport id in use";
+        return false;
+    }
+    auto entry = std::make_unique<TransportEntry>();
+    entry->router = this;
+    entry->id = id;
+    entry->plain = PlainTransport::create(worker_.context(), id, options, *entry, error);
+    if (!entry->plain) return false;
+    entry->sink = entry->plain.get();
+    localPort = entry->plain->localPort();
+    transports_.emplace(id, std::move(entry));
+    return true;
+}
+
+bool Router::setPlainTransportRemotePort(const std::string& id, uint16_t port) {
+    auto it = transports_.find(id);
+    if (it == transports_.end() || !it->second->plain) return false;
+    it->second->plain->setRemotePort(port);
     return true;
 }
 
 bool Router::connectTransport(const std::string& id, const RemoteTransportParameters& remote,
                               std::string& error) {
     auto it = transports_.find(id);
-    if (it == transports_.end()) {
+    if (it == transports_.end() || !it->second->transport) {
         error = "no such transport";
         return false;
     }
@@ -97,7 +123,7 @@ bool Router::restartTransportIce(const std::string& id, const RemoteTransportPar
                                  std::string& error) {
     restarted = false;
     auto it = transports_.find(id);
-    if (it == transports_.end()) {
+    if (it == transports_.end() || !it->second->transport) {
         error = "no such transport";
         return false;
     }
@@ -115,6 +141,8 @@ bool Router::restartTransportIce(const std::string& id, const RemoteTransportPar
 void Router::closeTransport(const std::string& id, std::string_view reason) {
     auto it = transports_.find(id);
     if (it == transports_.end()) return;
+    // A plain transport has nothing to tell a peer: it goes at once.
+    if (it->second->plain) return handleTransportClosed(*it->second, reason);
     // WebRtcTransport::close() reports back through onTransportClosed → handleTransportClosed.
     it->second->transport->close(reason);
 }
@@ -122,7 +150,7 @@ void Router::closeTransport(const std::string& id, std::string_view reason) {
 void Router::handleTransportClosed(TransportEntry& entry, std::string_view reason) {
     if (entry.closed) return;
     entry.closed = true;
-    std::string id = entry.transport->id();
+    std::string id = entry.id;
     for (Consumer* c : std::vector<Consumer*>(entry.consumers)) closeConsumer(c->id());
     for (Producer* p : std::vector<Producer*>(entry.producers)) closeProducer(p->id());
     auto it = transports_.find(id);
@@ -154,7 +182,7 @@ bool Router::createProducer(const std::string& transportId, ProducerOptions opti
         }
     }
     std::string id = options.id;
-    auto producer = std::make_unique<Producer>(std::move(options), *entry.transport,
+    auto producer = std::make_unique<Producer>(std::move(options), *entry.sink,
                                                static_cast<Producer::Listener&>(*this));
     entry.producers.push_back(producer.get());
     producerOwner_[producer.get()] = &entry;
@@ -217,7 +245,7 @@ bool Router::createConsumer(const std::string& transportId, ConsumerOptions opti
     // Random initial sequence number and timestamp (RFC 3550 §5.1), and RTX sequence number
     // (RFC 4588 §4).
     auto consumer = std::make_unique<Consumer>(
-        std::move(options), *entry.transport, static_cast<Consumer::Listener&>(*this),
+        std::move(options), *entry.sink, static_cast<Consumer::Listener&>(*this),
         randomValue<uint16_t>(), randomValue<uint32_t>(), randomValue<uint16_t>());
     Consumer* raw = consumer.get();
     entry.consumers.push_back(raw);
@@ -280,13 +308,13 @@ void Router::closeConsumer(const std::string& consumerId) {
 
 void Router::removeSrtpStreamLater(const TransportEntry& entry,
                                    dtls::SrtpSession::Direction direction, uint32_t ssrc) {
-    if (entry.closed || ssrc == 0) return;
+    if (entry.closed || ssrc == 0 || !entry.transport) return;  // no SRTP on a plain transport
     // Deferred: a republish closes a producer and creates its successor with the same SSRC in one
     // task, and that stream's state (rollover counter) must survive. Remove it only if no producer
     // or consumer of the transport claims the SSRC once this task is over; an inbound stream also
     // stays while a producer still waits to learn its SSRC, which may turn out to be this one.
     std::weak_ptr<bool> alive = alive_;
-    worker_.post([this, alive, id = entry.transport->id(), direction, ssrc] {
+    worker_.post([this, alive, id = entry.id, direction, ssrc] {
         auto live = alive.lock();
         if (!live || !*live) return;
         auto it = transports_.find(id);
@@ -301,7 +329,7 @@ void Router::removeSrtpStreamLater(const TransportEntry& entry,
                 if (c->ssrc() == ssrc || c->rtxSsrc() == ssrc) return;
             }
         }
-        e.transport->removeSrtpStream(direction, ssrc);
+        if (e.transport) e.transport->removeSrtpStream(direction, ssrc);
     });
 }
 
@@ -328,6 +356,16 @@ void Router::TransportEntry::onTransportRtp(WebRtcTransport&, rtp::RtpPacket& pa
 
 void Router::TransportEntry::onTransportRtcp(WebRtcTransport&, const uint8_t* data, size_t len,
                                              int64_t nowUs) {
+    router->handleRtcp(*this, data, len, nowUs);
+}
+
+void Router::TransportEntry::onPlainRtp(PlainTransport&, rtp::RtpPacket& packet,
+                                        int64_t nowUs) {
+    router->handleRtp(*this, packet, nowUs);
+}
+
+void Router::TransportEntry::onPlainRtcp(PlainTransport&, const uint8_t* data, size_t len,
+                                         int64_t nowUs) {
     router->handleRtcp(*this, data, len, nowUs);
 }
 
@@ -479,7 +517,7 @@ bool Router::sendTransportFeedback() {
     std::array<uint8_t, kRtcpCapacity + 64> buf;
     for (auto& [id, entry] : transports_) {
         if (entry->closed || entry->transportCc.pending() == 0) continue;
-        WebRtcTransport& t = *entry->transport;
+        PacketSink& t = *entry->sink;
         size_t len = entry->transportCc.write(t.rtcpSsrc(), entry->transportCcMediaSsrc, buf.data(),
                                               kRtcpCapacity);
         if (len != 0) t.sendRtcp(buf.data(), len, buf.size());
@@ -492,9 +530,8 @@ bool Router::sendPeriodicRtcp() {
     uint64_t ntp = ntpNow();
     std::array<uint8_t, kRtcpCapacity + 64> buf;
     for (auto& [id, entry] : transports_) {
-        if (entry->closed || entry->transport->state() != WebRtcTransport::State::Connected)
-            continue;
-        WebRtcTransport& t = *entry->transport;
+        if (entry->closed || !entry->sink->connected()) continue;
+        PacketSink& t = *entry->sink;
         // Receiver reports (and REMB) to a publisher.
         if (!entry->producers.empty()) {
             std::array<rtp::ReportBlock, kMaxReportBlocks> blocks;

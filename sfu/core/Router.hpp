@@ -9,6 +9,7 @@
 
 #include "sfu/core/Consumer.hpp"
 #include "sfu/core/IceServer.hpp"
+#include "sfu/core/PlainTransport.hpp"
 #include "sfu/core/Producer.hpp"
 #include "sfu/core/TransportCcFeedback.hpp"
 #include "sfu/core/WebRtcTransport.hpp"
@@ -50,6 +51,13 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     // offers, as on the WebSocket subscribe connection), which then only records it.
     bool restartTransportIce(const std::string& id, const RemoteTransportParameters& remote,
                              LocalTransportParameters& local, bool& restarted, std::string& error);
+    // A loopback plain RTP transport (PlainTransport): its producers and consumers work like those
+    // of a WebRTC transport; its peer is 127.0.0.1:options.remotePort (settable later with
+    // setPlainTransportRemotePort). localPort gets the port it bound. Connected at once: the
+    // listener's onTransportConnected is not called for it.
+    bool createPlainTransport(const std::string& id, PlainTransport::Options options,
+                              uint16_t& localPort, std::string& error);
+    bool setPlainTransportRemotePort(const std::string& id, uint16_t port);
     // Closes a transport with its producers and consumers; the listener is told.
     void closeTransport(const std::string& id, std::string_view reason = "closed");
     bool hasTransport(const std::string& id) const { return transports_.count(id) != 0; }
@@ -83,9 +91,13 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     size_t transportCount() const { return transports_.size(); }
 
   private:
-    struct TransportEntry final : WebRtcTransport::Listener {
+    struct TransportEntry final : WebRtcTransport::Listener, PlainTransport::Listener {
         Router* router = nullptr;
+        std::string id;
+        // Exactly one of the two; sink is it, as producers and consumers see it.
         std::unique_ptr<WebRtcTransport> transport;
+        std::unique_ptr<PlainTransport> plain;
+        PacketSink* sink = nullptr;
         std::vector<Producer*> producers;
         std::vector<Consumer*> consumers;
         TransportCcFeedback transportCc;
@@ -97,6 +109,9 @@ class Router final : private Producer::Listener, private Consumer::Listener {
         void onTransportRtp(WebRtcTransport& t, rtp::RtpPacket& packet, int64_t nowUs) override;
         void onTransportRtcp(WebRtcTransport& t, const uint8_t* data, size_t len,
                              int64_t nowUs) override;
+        void onPlainRtp(PlainTransport& t, rtp::RtpPacket& packet, int64_t nowUs) override;
+        void onPlainRtcp(PlainTransport& t, const uint8_t* data, size_t len,
+                         int64_t nowUs) override;
     };
 
     void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet, int64_t nowUs) override;

@@ -1,6 +1,7 @@
 #include "signaling/api/SignalingServer.hpp"
 
 #include "rooms/LinkMetrics.hpp"
+#include "media/AudioMixer.hpp"
 #include "sfu/core/Metrics.hpp"
 #include "signaling/web/DemoPage.hpp"
 #include "signaling/web/WebApp.hpp"
@@ -38,6 +39,12 @@ SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig 
             "# HELP vcb_http_sessions WHIP/WHEP sessions open\n# TYPE vcb_http_sessions "
             "gauge\nvcb_http_sessions " +
             std::to_string(sessions_->size()) + "\n";
+        r.body += "# HELP vcb_mixers_running Programme audio mixers with a pipeline\n"
+                  "# TYPE vcb_mixers_running gauge\nvcb_mixers_running " +
+                  std::to_string(media::MixerHost::running.load()) + "\n";
+        r.body += "# HELP vcb_mixer_restarts_total Mixer pipelines rebuilt after a bus error\n"
+                  "# TYPE vcb_mixer_restarts_total counter\nvcb_mixer_restarts_total " +
+                  std::to_string(media::MixerHost::restarts.load()) + "\n";
         res.respond(std::move(r));
     });
     router.addStatic("/demo", "text/html; charset=utf-8", std::string(demoPageHtml()));
