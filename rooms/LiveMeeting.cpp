@@ -223,7 +223,7 @@ void LiveMeeting::syncMix() {
     if (!router_ || closed_ || mixerHost_ == nullptr) return;
     std::set<std::string> audio;
     for (const auto& [pid, person] : people_) {
-        auto a = person.producers.find(sfu::MediaKind::Audio);
+        auto a = person.producers.find(MediaSource::Microphone);
         if (a != person.producers.end()) audio.insert(a->second);
     }
     if (!mixer_ && !audio.empty() && !mixFailed_) startMix();
