@@ -54,6 +54,10 @@ struct MixerHost::Impl {
     std::thread thread;
     std::mutex mutex;  // guards stopped
     bool stopped = false;
+    // Set when the host stops: work still queued (mixers built, inputs added under churn, e.g.
+    // meetings created and deleted in quick succession) is skipped, so stopping takes the time of
+    // tearing down the mixers that exist, not of the whole backlog.
+    std::atomic<bool> draining{false};
     // Host thread only: every mixer whose pipeline this thread runs.
     std::map<AudioMixer::State*, std::shared_ptr<AudioMixer::State>> mixers;
 
@@ -270,10 +274,14 @@ struct AudioMixer::State {
         settleLatency();
     }
 
-    // The branch stops first (its threads end; the mixer keeps consuming meanwhile, so none
-    // stays blocked in it), then leaves the mixer and the pipeline.
+    // The mixer's pad is flushed first: a serialized query or buffer of the branch waiting in
+    // the aggregator (e.g. the decoder's allocation query while the mix is not yet live) returns
+    // FLUSHING, so stopping the branch cannot wait forever on its streaming thread (a deadlock
+    // seen under churn: meetings and publishers created and deleted in quick succession). Then
+    // the branch stops (its threads end) and leaves the mixer and the pipeline.
     void removeBranch(Input& in) {
         if (pipeline == nullptr || in.bin == nullptr) return;
+        gst_pad_send_event(in.mixPad, gst_event_new_flush_start());
         gst_element_set_state(in.bin, GST_STATE_NULL);
         GstPad* binSrc = gst_element_get_static_pad(in.bin, "src");
         gst_pad_unlink(binSrc, in.mixPad);
@@ -354,6 +362,7 @@ MixerHost::~MixerHost() {
     {
         std::lock_guard lock(impl->mutex);
         impl->stopped = true;
+        impl->draining = true;
         // After everything posted before: the mixers left go, then the loop ends.
         impl->invoke([impl] {
             impl->mixers.clear();
@@ -377,6 +386,7 @@ std::shared_ptr<AudioMixer> AudioMixer::create(MixerHost& host, AudioMixerOption
     mixer->host_ = host.impl();
     mixer->state_ = state;
     const bool posted = host.impl()->post([state, impl = host.impl().get()] {
+        if (impl->draining) return;
         impl->mixers.emplace(state.get(), state);
         if (!state->build()) state->scheduleRestart();
     });
@@ -389,12 +399,20 @@ std::shared_ptr<AudioMixer> AudioMixer::create(MixerHost& host, AudioMixerOption
 
 AudioMixer::~AudioMixer() { close(); }
 
-void AudioMixer::post(std::function<void(State&)> fn) {
+void AudioMixer::post(std::function<void(State&)> fn, std::function<void()> skipped) {
     auto host = host_.lock();
-    if (!host || closed_ || !state_) return;
-    host->post([state = state_, fn = std::move(fn)] {
-        if (!state->closed) fn(*state);
+    if (!host || closed_ || !state_) {
+        if (skipped) skipped();
+        return;
+    }
+    const bool posted = host->post([state = state_, fn = std::move(fn), skipped] {
+        if (!state->closed && !state->host->draining) {
+            fn(*state);
+        } else if (skipped) {
+            skipped();
+        }
     });
+    if (!posted && skipped) skipped();
 }
 
 std::optional<uint16_t> AudioMixer::addInput(const std::string& key, std::string& error) {
@@ -413,7 +431,7 @@ std::optional<uint16_t> AudioMixer::addInput(const std::string& key, std::string
             return;
         }
         if (s.pipeline) s.addBranch(key, it->second);
-    });
+    }, [socket] { g_object_unref(socket); });
     return port;
 }
 

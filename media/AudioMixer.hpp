@@ -76,7 +76,9 @@ class AudioMixer {
 
   private:
     AudioMixer() = default;
-    void post(std::function<void(State&)> fn);
+    // Runs fn on the host thread unless the mixer closed or the host is stopping; then `skipped`
+    // (releasing what fn would have taken) runs instead, on whichever thread finds out.
+    void post(std::function<void(State&)> fn, std::function<void()> skipped = {});
 
     std::weak_ptr<MixerHost::Impl> host_;
     std::shared_ptr<State> state_;
