@@ -236,6 +236,7 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                                        "workers",
                                        "io_threads",
                                        "allow_adhoc_meetings",
+                                       "programme_audio_mix",
                                        "max_participants_per_meeting",
                                        "max_meetings",
                                        "meetings",
@@ -274,6 +275,8 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
         if (root["io_threads"]) c.ioThreads = root["io_threads"].as<size_t>();
         if (root["allow_adhoc_meetings"])
             c.allowAdHocMeetings = root["allow_adhoc_meetings"].as<bool>();
+        if (root["programme_audio_mix"])
+            c.programmeAudioMix = root["programme_audio_mix"].as<bool>();
         if (root["max_participants_per_meeting"]) {
             c.maxParticipantsPerMeeting = root["max_participants_per_meeting"].as<size_t>();
         }

@@ -48,6 +48,7 @@ struct ServerConfig {
     size_t workers = 1;
     size_t ioThreads = 2;
     bool allowAdHocMeetings = true;
+    bool programmeAudioMix = true;  // rooms::ConferenceConfig::mixProgrammeAudio
     size_t maxParticipantsPerMeeting = 500;
     size_t maxMeetings = 1000;
     std::vector<std::string> meetings{"demo"};          // every configured meeting id (both forms)

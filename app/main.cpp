@@ -428,6 +428,7 @@ int main(int argc, char** argv) {
     cc.workers = config.workers;
     cc.ice = {config.mediaIp, config.rtcPortMin, config.rtcPortMax};
     cc.allowAdHocMeetings = config.allowAdHocMeetings;
+    cc.mixProgrammeAudio = config.programmeAudioMix;
     cc.maxParticipantsPerMeeting = config.maxParticipantsPerMeeting;
     cc.maxMeetings = config.maxMeetings;
     cc.maxTransports = config.maxSessions;

@@ -54,6 +54,10 @@ struct MixerHost::Impl {
     std::thread thread;
     std::mutex mutex;  // guards stopped
     bool stopped = false;
+    // Set when the host stops: work still queued (mixers built, inputs added under churn, e.g.
+    // meetings created and deleted in quick succession) is skipped, so stopping takes the time of
+    // tearing down the mixers that exist, not of the whole backlog.
+    std::atomic<bool> draining{false};
     // Host thread only: every mixer whose pipeline this thread runs.
     std::map<AudioMixer::State*, std::shared_ptr<AudioMixer::State>> mixers;
 
@@ -96,6 +100,7 @@ struct AudioMixer::State {
     GstElement* mix = nullptr;
     GSource* busWatch = nullptr;
     GSource* restartTimer = nullptr;
+    GSource* latencyTimer = nullptr;
     bool closed = false;
 
     ~State() {
@@ -148,13 +153,55 @@ struct AudioMixer::State {
                               }),
                               this, nullptr);
         g_source_attach(busWatch, host->context);
-        for (auto& [key, in] : inputs) addBranch(key, in);
         gst_element_set_state(pipeline, GST_STATE_PLAYING);
+        // After a restart: the inputs join the playing pipeline as new ones do.
+        for (auto& [key, in] : inputs) addBranch(key, in);
+        settleLatency();
         ++MixerHost::running;
         return true;
     }
 
+    // Until a latency query through the mixer succeeds, audiomixer does not know it is live and
+    // waits for data on every input instead of its deadline: one input without data (a closed
+    // gate) would then stall the mix, and a serialized query of a starting input would wait for it
+    // for ever. The query fails while the silent source has not negotiated its caps yet (it cannot
+    // tell its latency before) — the first moments of the pipeline — so it is repeated every
+    // 20 ms until it succeeds.
+    // The query goes to audiomixer itself: the pipeline's own recalculation stops at udpsink,
+    // which does not sync and so never asks upstream.
+    bool queryMixerLatency() {
+        if (pipeline == nullptr) return true;
+        GstQuery* q = gst_query_new_latency();
+        gboolean live = FALSE;
+        const bool ok = gst_element_query(mix, q);
+        if (ok) gst_query_parse_latency(q, &live, nullptr, nullptr);
+        gst_query_unref(q);
+        gst_bin_recalculate_latency(GST_BIN(pipeline));
+        return ok && live;
+    }
+    void settleLatency() {
+        if (pipeline == nullptr || latencyTimer != nullptr) return;
+        if (queryMixerLatency()) return;
+        latencyTimer = g_timeout_source_new(20);
+        g_source_set_callback(
+            latencyTimer,
+            +[](gpointer self) -> gboolean {
+                auto* s = static_cast<State*>(self);
+                if (!s->queryMixerLatency()) return G_SOURCE_CONTINUE;
+                g_source_unref(s->latencyTimer);
+                s->latencyTimer = nullptr;
+                return G_SOURCE_REMOVE;
+            },
+            this, nullptr);
+        g_source_attach(latencyTimer, host->context);
+    }
+
     void teardown() {
+        if (latencyTimer) {
+            g_source_destroy(latencyTimer);
+            g_source_unref(latencyTimer);
+            latencyTimer = nullptr;
+        }
         if (restartTimer) {
             g_source_destroy(restartTimer);
             g_source_unref(restartTimer);
@@ -183,9 +230,12 @@ struct AudioMixer::State {
     void addBranch(const std::string& key, Input& in) {
         const AudioMixerOptions& o = options;
         const std::string desc =
-            "udpsrc name=src close-socket=false ! rtpjitterbuffer latency=" +
-            std::to_string(o.jitterLatencyMs) +
-            " drop-on-latency=true ! rtpopusdepay ! opusdec plc=true ! audioconvert !"
+            "udpsrc name=src close-socket=false ! " +
+            (o.jitterLatencyMs > 0 ? "rtpjitterbuffer latency=" +
+                                         std::to_string(o.jitterLatencyMs) +
+                                         " drop-on-latency=true ! "
+                                   : std::string()) +
+            "rtpopusdepay ! opusdec plc=true ! audioconvert !"
             " audioresample ! capsfilter caps=audio/x-raw,format=S16LE,rate=48000,channels=2";
         GError* gerror = nullptr;
         GstElement* bin = gst_parse_bin_from_description(desc.c_str(), TRUE, &gerror);
@@ -221,13 +271,17 @@ struct AudioMixer::State {
         in.mixPad = mixPad;
         gst_element_sync_state_with_parent(bin);
         // The mixer waits for its inputs as long as their latency (the jitter buffer's) says.
-        gst_bin_recalculate_latency(GST_BIN(pipeline));
+        settleLatency();
     }
 
-    // The branch stops first (its threads end; the mixer keeps consuming meanwhile, so none
-    // stays blocked in it), then leaves the mixer and the pipeline.
+    // The mixer's pad is flushed first: a serialized query or buffer of the branch waiting in
+    // the aggregator (e.g. the decoder's allocation query while the mix is not yet live) returns
+    // FLUSHING, so stopping the branch cannot wait forever on its streaming thread (a deadlock
+    // seen under churn: meetings and publishers created and deleted in quick succession). Then
+    // the branch stops (its threads end) and leaves the mixer and the pipeline.
     void removeBranch(Input& in) {
         if (pipeline == nullptr || in.bin == nullptr) return;
+        gst_pad_send_event(in.mixPad, gst_event_new_flush_start());
         gst_element_set_state(in.bin, GST_STATE_NULL);
         GstPad* binSrc = gst_element_get_static_pad(in.bin, "src");
         gst_pad_unlink(binSrc, in.mixPad);
@@ -242,7 +296,7 @@ struct AudioMixer::State {
     void onBusMessage(GstMessage* m) {
         if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_LATENCY) {
             // An input joined (its jitter buffer adds latency): the mixer's wait follows it.
-            if (pipeline) gst_bin_recalculate_latency(GST_BIN(pipeline));
+            settleLatency();
             return;
         }
         if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING) {
@@ -308,6 +362,7 @@ MixerHost::~MixerHost() {
     {
         std::lock_guard lock(impl->mutex);
         impl->stopped = true;
+        impl->draining = true;
         // After everything posted before: the mixers left go, then the loop ends.
         impl->invoke([impl] {
             impl->mixers.clear();
@@ -331,6 +386,7 @@ std::shared_ptr<AudioMixer> AudioMixer::create(MixerHost& host, AudioMixerOption
     mixer->host_ = host.impl();
     mixer->state_ = state;
     const bool posted = host.impl()->post([state, impl = host.impl().get()] {
+        if (impl->draining) return;
         impl->mixers.emplace(state.get(), state);
         if (!state->build()) state->scheduleRestart();
     });
@@ -343,12 +399,20 @@ std::shared_ptr<AudioMixer> AudioMixer::create(MixerHost& host, AudioMixerOption
 
 AudioMixer::~AudioMixer() { close(); }
 
-void AudioMixer::post(std::function<void(State&)> fn) {
+void AudioMixer::post(std::function<void(State&)> fn, std::function<void()> skipped) {
     auto host = host_.lock();
-    if (!host || closed_) return;
-    host->post([state = state_, fn = std::move(fn)] {
-        if (!state->closed) fn(*state);
+    if (!host || closed_ || !state_) {
+        if (skipped) skipped();
+        return;
+    }
+    const bool posted = host->post([state = state_, fn = std::move(fn), skipped] {
+        if (!state->closed && !state->host->draining) {
+            fn(*state);
+        } else if (skipped) {
+            skipped();
+        }
     });
+    if (!posted && skipped) skipped();
 }
 
 std::optional<uint16_t> AudioMixer::addInput(const std::string& key, std::string& error) {
@@ -367,7 +431,7 @@ std::optional<uint16_t> AudioMixer::addInput(const std::string& key, std::string
             return;
         }
         if (s.pipeline) s.addBranch(key, it->second);
-    });
+    }, [socket] { g_object_unref(socket); });
     return port;
 }
 
@@ -392,7 +456,9 @@ void AudioMixer::close() {
     closed_ = true;
     keys_.clear();
     if (!host) return;
-    host->post([state = state_, impl = host.get()] {
+    // The handle gives its reference away: the state (and its pipeline) must end on the host
+    // thread, never in the owner's (a worker's) hands.
+    host->post([state = std::move(state_), impl = host.get()] {
         state->closed = true;
         impl->mixers.erase(state.get());  // the last reference but this closure's
     });

@@ -40,8 +40,10 @@ struct AudioMixerOptions {
     uint32_t outputSsrc = 0;
     uint8_t outputPayloadType = 111;
     uint8_t inputPayloadType = 111;  // what the inputs' plain consumers send
-    int jitterLatencyMs = 20;        // per input rtpjitterbuffer
-    int mixerLatencyMs = 5;          // audiomixer's own wait for late inputs, beyond the above
+    // Per input rtpjitterbuffer (0: none; then audiomixer does not see its inputs as live with a
+    // bounded latency and a starved input stalls the mix — kept only for experiments).
+    int jitterLatencyMs = 20;
+    int mixerLatencyMs = 15;  // audiomixer's own wait for late input, beyond the jitter buffer's
     int opusFrameMs = 20;
     int bitrate = 64000;
     std::string name = "mix";  // for logs
@@ -74,7 +76,9 @@ class AudioMixer {
 
   private:
     AudioMixer() = default;
-    void post(std::function<void(State&)> fn);
+    // Runs fn on the host thread unless the mixer closed or the host is stopping; then `skipped`
+    // (releasing what fn would have taken) runs instead, on whichever thread finds out.
+    void post(std::function<void(State&)> fn, std::function<void()> skipped = {});
 
     std::weak_ptr<MixerHost::Impl> host_;
     std::shared_ptr<State> state_;

@@ -100,6 +100,22 @@ struct RecordingControl {
     bool operator==(const RecordingControl&) const = default;
 };
 
+// type "subscribeStats" (technician and chair): the server pushes "stats" every intervalMs
+// (1000..5000) until "unsubscribeStats" or the end of the session; a new subscribeStats replaces
+// the interval. The first push comes at once and echoes the requestId.
+struct SubscribeStats {
+    std::int64_t intervalMs = 2000;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const SubscribeStats&) const = default;
+};
+inline constexpr std::int64_t kMinStatsIntervalMs = 1000;
+inline constexpr std::int64_t kMaxStatsIntervalMs = 5000;
+// type "unsubscribeStats": stops the pushes (no answer; harmless without a subscription).
+struct UnsubscribeStats {
+    std::optional<std::int64_t> requestId;
+    bool operator==(const UnsubscribeStats&) const = default;
+};
+
 // Government meetings: the chair's and the units' floor commands, one struct for all of them; the
 // `type` is the action: startSession, endMeeting, raiseHand, lowerHand, grantFloor {unit},
 // denyFloor {unit}, revokeFloor, mute {participantId}, unmuteUnit {unit}, muteAll, spotlight
@@ -142,6 +158,7 @@ struct MeetingControl {
 
 using ClientMessage = std::variant<Join, Publish, Unpublish, Subscribe, Unsubscribe,
                                    SubscribeAnswer, Trickle, Leave, Ping, MeetingControl,
-                                   GetStats, RecordingControl>;
+                                   GetStats, RecordingControl, SubscribeStats,
+                                   UnsubscribeStats>;
 
 }  // namespace vcb::protocol

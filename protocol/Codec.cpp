@@ -306,6 +306,15 @@ std::optional<std::int64_t> optNullableInt(const json::object& o, std::string_vi
     return std::nullopt;
 }
 
+std::int64_t optCount(const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    if (v && v->is_int64() && v->get_int64() >= 0) return v->get_int64();
+    if (v && v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+        return static_cast<std::int64_t>(v->get_uint64());
+    }
+    return 0;
+}
+
 std::optional<StatsStream> optStatsStream(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);
     if (!v || !v->is_object()) return std::nullopt;
@@ -319,6 +328,11 @@ std::optional<StatsStream> optStatsStream(const json::object& o, std::string_vie
     out.width = optNullableInt(s, "width");
     out.height = optNullableInt(s, "height");
     out.fps = optDouble(s, "fps");
+    out.jitterMs = optDouble(s, "jitterMs");
+    out.packetsRecovered = optCount(s, "packetsRecovered");
+    out.nacksSent = optCount(s, "nacksSent");
+    out.keyFrameRequestsSent = optCount(s, "keyFrameRequestsSent");
+    out.msSinceLastPacket = optNullableInt(s, "msSinceLastPacket");
     return out;
 }
 
@@ -335,6 +349,12 @@ json::value statsStreamToJson(const std::optional<StatsStream>& s, bool video) {
         o["height"] = s->height ? json::value(*s->height) : json::value(nullptr);
         o["fps"] = num(s->fps);
     }
+    o["jitterMs"] = num(s->jitterMs);
+    o["packetsRecovered"] = s->packetsRecovered;
+    o["nacksSent"] = s->nacksSent;
+    o["keyFrameRequestsSent"] = s->keyFrameRequestsSent;
+    o["msSinceLastPacket"] =
+        s->msSinceLastPacket ? json::value(*s->msSinceLastPacket) : json::value(nullptr);
     return o;
 }
 
@@ -419,6 +439,18 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
     if (t == "getStats") return finish<ClientMessage>(r, env, GetStats{env.requestId});
     if (t == "startRecording" || t == "stopRecording")
         return finish<ClientMessage>(r, env, RecordingControl{t == "startRecording", env.requestId});
+    if (t == "subscribeStats") {
+        SubscribeStats m;
+        m.requestId = env.requestId;
+        m.intervalMs = r.requiredInteger("intervalMs");
+        if (!r.failed() && (m.intervalMs < kMinStatsIntervalMs || m.intervalMs > kMaxStatsIntervalMs)) {
+            r.fail("field 'intervalMs' must be 1000..5000");
+        }
+        return finish<ClientMessage>(r, env, std::move(m));
+    }
+    if (t == "unsubscribeStats") {
+        return finish<ClientMessage>(r, env, UnsubscribeStats{env.requestId});
+    }
     if (auto action = meetingActionFromString(t)) {
         MeetingControl m;
         m.action = *action;
@@ -707,9 +739,34 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
                     sp.subscribeKbps = optDouble(sub->get_object(), "kbps");
                     sp.rttMs = optDouble(sub->get_object(), "rttMs");
                     sp.subscribeLossPercent = optDouble(sub->get_object(), "lossPercent");
+                    sp.subscribeJitterMs = optDouble(sub->get_object(), "jitterMs");
+                    sp.nacksReceived = optCount(sub->get_object(), "nacksReceived");
+                    sp.keyFrameRequestsReceived =
+                        optCount(sub->get_object(), "keyFrameRequestsReceived");
+                }
+                if (const json::value* ts = p.if_contains("transports"); ts && ts->is_array()) {
+                    for (const json::value& tv : ts->get_array()) {
+                        if (!tv.is_object() || sp.transports.size() >= kMaxStatsTransports) break;
+                        const json::object& to = tv.get_object();
+                        sp.transports.push_back({optString(to, "ice"), optString(to, "dtls"),
+                                                 optString(to, "address"),
+                                                 optNullableInt(to, "msSinceLastPacket")});
+                    }
                 }
                 m.participants.push_back(std::move(sp));
             }
+        }
+        if (const json::value* tv = r.find("totals"); tv && tv->is_object()) {
+            const json::object& to = tv->get_object();
+            m.totals.participants = optCount(to, "participants");
+            m.totals.publishers = optCount(to, "publishers");
+            m.totals.publishKbps = optDouble(to, "publishKbps");
+            m.totals.subscribeKbps = optDouble(to, "subscribeKbps");
+            m.totals.packetsLost = optCount(to, "packetsLost");
+            m.totals.nacks = optCount(to, "nacks");
+            m.totals.keyFrameRequests = optCount(to, "keyFrameRequests");
+            m.totals.worstLossPercent = optDouble(to, "worstLossPercent");
+            m.totals.worstRttMs = optDouble(to, "worstRttMs");
         }
         return finish<ServerMessage>(r, env, std::move(m));
     }
@@ -803,6 +860,10 @@ std::string_view typeName(const ClientMessage& message) {
                               return std::string_view(m.start ? "startRecording"
                                                               : "stopRecording");
                           },
+                          [](const SubscribeStats&) { return std::string_view("subscribeStats"); },
+                          [](const UnsubscribeStats&) {
+                              return std::string_view("unsubscribeStats");
+                          },
                           [](const MeetingControl& m) { return meetingActionName(m.action); },
                       },
                       message);
@@ -875,6 +936,11 @@ std::string serialize(const ClientMessage& message) {
                    [&](const Ping& m) { putRequestId(o, m.requestId); },
                    [&](const GetStats& m) { putRequestId(o, m.requestId); },
                    [&](const RecordingControl& m) { putRequestId(o, m.requestId); },
+                   [&](const SubscribeStats& m) {
+                       o["intervalMs"] = m.intervalMs;
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const UnsubscribeStats& m) { putRequestId(o, m.requestId); },
                    [&](const MeetingControl& m) {
                        if (m.unit) o["unit"] = *m.unit;
                        if (m.participantId) o["participantId"] = *m.participantId;
@@ -1001,9 +1067,34 @@ std::string serialize(const ServerMessage& message) {
                                {"subscribe", json::object{{"kbps", num(p.subscribeKbps)},
                                                           {"rttMs", num(p.rttMs)},
                                                           {"lossPercent",
-                                                           num(p.subscribeLossPercent)}}}});
+                                                           num(p.subscribeLossPercent)},
+                                                          {"jitterMs", num(p.subscribeJitterMs)},
+                                                          {"nacksReceived", p.nacksReceived},
+                                                          {"keyFrameRequestsReceived",
+                                                           p.keyFrameRequestsReceived}}}});
+                           json::array transports;
+                           for (const StatsTransport& t : p.transports) {
+                               transports.emplace_back(json::object{
+                                   {"ice", t.ice},
+                                   {"dtls", t.dtls},
+                                   {"address", t.address},
+                                   {"msSinceLastPacket", t.msSinceLastPacket
+                                                             ? json::value(*t.msSinceLastPacket)
+                                                             : json::value(nullptr)}});
+                           }
+                           list.back().as_object()["transports"] = std::move(transports);
                        }
                        o["participants"] = std::move(list);
+                       const StatsTotals& t = m.totals;
+                       o["totals"] = json::object{{"participants", t.participants},
+                                                  {"publishers", t.publishers},
+                                                  {"publishKbps", num(t.publishKbps)},
+                                                  {"subscribeKbps", num(t.subscribeKbps)},
+                                                  {"packetsLost", t.packetsLost},
+                                                  {"nacks", t.nacks},
+                                                  {"keyFrameRequests", t.keyFrameRequests},
+                                                  {"worstLossPercent", num(t.worstLossPercent)},
+                                                  {"worstRttMs", num(t.worstRttMs)}};
                        putRequestId(o, m.requestId);
                    },
                },

@@ -22,6 +22,7 @@ inline constexpr std::size_t kMaxCandidateBytes = 1024;
 inline constexpr std::size_t kMaxMidBytes = 64;
 inline constexpr std::size_t kMaxErrorMessageBytes = 1024;
 inline constexpr std::size_t kMaxParticipants = 1024;  // in one `joined` message
+inline constexpr std::size_t kMaxStatsTransports = 8;  // per participant in one `stats` message
 inline constexpr std::size_t kMaxTracksPerParticipant = 64;
 // Tracks one WebSocket connection may watch at once (one m-section each in its subscribe PC).
 inline constexpr std::size_t kMaxSubscribedTracks = 128;

@@ -120,7 +120,7 @@ struct MeetingEventMessage {
     bool operator==(const MeetingEventMessage&) const = default;
 };
 
-// type "stats": the answer to getStats. Unknown values are null (never invented): rates on the
+// type "stats": the answer to getStats, or a push of subscribeStats. Unknown values are null (never invented): rates on the
 // first request of a session, resolution before a VP8 key frame (or for other codecs), RTT before
 // a subscriber's receiver report answered one of our sender reports.
 struct StatsStream {
@@ -130,7 +130,32 @@ struct StatsStream {
     std::optional<std::int64_t> width;  // video only
     std::optional<std::int64_t> height;
     std::optional<double> fps;
+    std::optional<double> jitterMs;     // RFC 3550 interarrival jitter as the SFU receives it
+    std::int64_t packetsRecovered = 0;  // arrived only as answers to our NACKs (cumulative)
+    std::int64_t nacksSent = 0;         // sequence numbers the SFU NACKed to the publisher
+    std::int64_t keyFrameRequestsSent = 0;  // PLI + FIR to the publisher
+    std::optional<std::int64_t> msSinceLastPacket;
     bool operator==(const StatsStream&) const = default;
+};
+// One of a participant's peer connections.
+struct StatsTransport {
+    std::string ice;      // new, checking, connected, closed
+    std::string dtls;     // new, connecting, connected, failed, closed
+    std::string address;  // where the SFU sends media ("" until ICE nominated one)
+    std::optional<std::int64_t> msSinceLastPacket;
+    bool operator==(const StatsTransport&) const = default;
+};
+struct StatsTotals {
+    std::int64_t participants = 0;
+    std::int64_t publishers = 0;
+    std::optional<double> publishKbps;
+    std::optional<double> subscribeKbps;
+    std::int64_t packetsLost = 0;
+    std::int64_t nacks = 0;
+    std::int64_t keyFrameRequests = 0;
+    std::optional<double> worstLossPercent;
+    std::optional<double> worstRttMs;
+    bool operator==(const StatsTotals&) const = default;
 };
 struct StatsParticipant {
     std::string participantId;
@@ -142,12 +167,17 @@ struct StatsParticipant {
     std::optional<double> subscribeKbps;
     std::optional<double> rttMs;
     std::optional<double> subscribeLossPercent;  // from the subscriber's RR fraction lost
+    std::optional<double> subscribeJitterMs;     // worst RR jitter of its streams
+    std::int64_t nacksReceived = 0;              // sequence numbers it NACKed
+    std::int64_t keyFrameRequestsReceived = 0;   // PLI + FIR it sent
+    std::vector<StatsTransport> transports;
     bool operator==(const StatsParticipant&) const = default;
 };
 struct Stats {
     std::int64_t time = 0;  // ms since the Unix epoch
     std::vector<StatsParticipant> participants;
     std::optional<std::int64_t> requestId;
+    StatsTotals totals;  // after requestId: brace-initialisers written before it stay valid
     bool operator==(const Stats&) const = default;
 };
 

@@ -332,4 +332,24 @@ void Conference::recording(const std::string& meetingId, const std::string& part
     });
 }
 
+void Conference::subscribeStats(const std::string& meetingId, const std::string& viewer,
+                                uint32_t intervalMs,
+                                std::function<void(const MeetingStats&)> push,
+                                std::function<void(RoomError, MeetingStats)> done) {
+    auto m = findMeeting(meetingId);
+    if (!m) return done(RoomError::MeetingNotFound, {});
+    m->worker().post(
+        [m, viewer, intervalMs, push = std::move(push), done = std::move(done)]() mutable {
+            MeetingStats first;
+            const RoomError e = m->subscribeStats(viewer, intervalMs, std::move(push), first);
+            done(e, std::move(first));
+        });
+}
+
+void Conference::unsubscribeStats(const std::string& meetingId, const std::string& viewer) {
+    auto m = findMeeting(meetingId);
+    if (!m) return;
+    m->worker().post([m, viewer] { m->unsubscribeStats(viewer); });
+}
+
 }  // namespace vcb::rooms

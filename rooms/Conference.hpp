@@ -194,6 +194,12 @@ class Conference final {
     // checked its caller's token).
     void stats(const std::string& meetingId, const std::string& requester,
                const std::string& viewer, std::function<void(RoomError, MeetingStats)> done);
+    // LiveMeeting::subscribeStats on the meeting's worker: `done` gets the first snapshot (or the
+    // error), `push` the following ones from the worker's timer. Neither may block the worker.
+    void subscribeStats(const std::string& meetingId, const std::string& viewer,
+                        uint32_t intervalMs, std::function<void(const MeetingStats&)> push,
+                        std::function<void(RoomError, MeetingStats)> done);
+    void unsubscribeStats(const std::string& meetingId, const std::string& viewer);
 
     // Starts (start = true) or stops a meeting's recording for `participantId` ("" = the REST
     // API, which checked its caller's token): technician or chair. done on the worker.

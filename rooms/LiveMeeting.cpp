@@ -64,10 +64,12 @@ LiveMeeting::LiveMeeting(std::string id, bool adHoc, size_t maxParticipants, sfu
 LiveMeeting::~LiveMeeting() {
     // Normally removed by close(); g_source_destroy is safe from any thread.
     if (tickTimer_ != 0) worker_.removeTimer(tickTimer_);
+    stopStatsSubscriptions();
 }
 
 void LiveMeeting::createRouter(const sfu::RouterConfig& config) {
     router_ = std::make_unique<sfu::Router>(worker_, config, *this);
+    startLinkMetrics();
 }
 
 void LiveMeeting::govern(const policy::MeetingInfo& info, std::chrono::milliseconds lobbyOpensBefore,
@@ -123,6 +125,7 @@ void LiveMeeting::close(const char* reason) {
     closed_ = true;
     if (tickTimer_ != 0) worker_.removeTimer(tickTimer_);
     tickTimer_ = 0;
+    stopStatsSubscriptions();
     // Closing a transport calls back into onTransportClosed, which edits people_ and their
     // transport sets: collect the ids first instead of iterating those containers.
     std::vector<std::string> transports;
@@ -369,6 +372,7 @@ void LiveMeeting::removePerson(const std::string& pid) {
     auto it = people_.find(pid);
     if (it == people_.end()) return;
     Person person = std::move(it->second);
+    forgetStatsOf(pid);
     dropProducersOf(pid, person, {});
     people_.erase(it);
     for (const std::string& tid : person.transports)
@@ -680,9 +684,23 @@ RoomError LiveMeeting::stats(const std::string& requester, const std::string& vi
                     s.frames = producer->framesReceived();
                     s.width = producer->frameWidth();
                     s.height = producer->frameHeight();
+                    s.recovered = producer->packetsRecovered();
+                    s.jitterMs = producer->jitterMs();
+                    s.nacksSent = producer->nacksSent();
+                    s.keyFrameRequestsSent = producer->plisSent() + producer->firsSent();
+                    s.lastPacketUs = producer->lastPacketUs();
                     (source == MediaSource::Microphone ? c.audio
                      : source == MediaSource::Camera   ? c.video
                                                        : c.screen) = s;
+                }
+            }
+        }
+        if (auto person = people_.find(p->id); router_ && person != people_.end()) {
+            for (const std::string& tid : person->second.transports) {
+                if (const sfu::WebRtcTransport* t = router_->findTransport(tid)) {
+                    c.transports.push_back({std::string(t->iceStateName()),
+                                            std::string(t->dtlsStateName()), t->remoteAddress(),
+                                            t->lastReceiveUs()});
                 }
             }
         }
@@ -702,6 +720,9 @@ RoomError LiveMeeting::stats(const std::string& requester, const std::string& vi
             c.subscribing = true;
             c.subscribeBytes += consumer->octetsSent();
             c.fractionLost = std::max(c.fractionLost, consumer->fractionLost());
+            c.jitterMs = std::max(c.jitterMs, consumer->reportedJitterMs());
+            c.nacksReceived += consumer->nacksReceived();
+            c.keyFrameRequestsReceived += consumer->plisReceived() + consumer->firsReceived();
             if (consumer->rttUs() >= 0) {
                 auto& sum = rttSums[owner->second];
                 sum.first += consumer->rttUs();
@@ -711,6 +732,7 @@ RoomError LiveMeeting::stats(const std::string& requester, const std::string& vi
         for (const auto& [pid, sum] : rttSums) counters[index[pid]].rttUs = sum.first / sum.second;
     }
     out.participants = statsSampler_.sample(requester, counters, nowUs);
+    out.totals = meetingTotals(out.participants);
     return RoomError::None;
 }
 

@@ -101,6 +101,14 @@ class LiveMeeting final : public sfu::Router::Listener,
     // present with a role that may ViewStats (checked on every call): else NotJoined/Forbidden.
     RoomError stats(const std::string& requester, const std::string& viewer, int64_t nowUs,
                     int64_t wallMs, MeetingStats& out);
+    // The technician's subscription (rooms/LiveMeetingStats.cpp): `first` is a snapshot now, then
+    // a worker timer hands `push` one every intervalMs while `viewer` is present and may
+    // ViewStats (checked at every push; it ends when the viewer leaves or loses the right). A new
+    // subscription of the same viewer replaces the old. Errors as stats().
+    RoomError subscribeStats(const std::string& viewer, uint32_t intervalMs,
+                             std::function<void(const MeetingStats&)> push, MeetingStats& first);
+    void unsubscribeStats(const std::string& viewer);
+    size_t statsSubscriptionCount() const { return statsSubscriptions_.size(); }
 
   private:
     struct Person {
@@ -169,7 +177,21 @@ class LiveMeeting final : public sfu::Router::Listener,
     std::unique_ptr<MeetingFloor> floor_;
     guint tickTimer_ = 0;  // on worker_, while governed and not closed
     std::shared_ptr<MeetingJournal> journal_;
-    StatsSampler statsSampler_;
+    StatsSampler statsSampler_;  // the meeting's record; null: none kept
+    struct StatsSubscription {
+        guint timer = 0;  // on worker_
+        std::function<void(const MeetingStats&)> push;
+    };
+    bool pushStats(const std::string& viewer);  // the subscription's timer; false ends it
+    // Every LinkMetrics::kPublishIntervalMs the figures go to /metrics (rooms/LinkMetrics.hpp).
+    void startLinkMetrics();
+    bool publishLinkMetrics();
+    // A participant left: its subscription and its /metrics series go.
+    void forgetStatsOf(const std::string& pid);
+    // Closing: every subscription, the metrics timer and the meeting's series go.
+    void stopStatsSubscriptions();
+    guint linkMetricsTimer_ = 0;
+    std::map<std::string, StatsSubscription> statsSubscriptions_;  // viewer → subscription
     media::MixerHost* mixerHost_ = nullptr;
     std::shared_ptr<media::AudioMixer> mixer_;        // null until the first audio producer
     std::map<std::string, std::string> mixInputs_;    // producer id → its input's transport id

@@ -5,7 +5,9 @@
 // Rates (kbps, loss %, fps) cover the interval since the previous snapshot taken by the same
 // requester; the first snapshot of a requester (or one taken within 100 ms of the previous) has
 // no interval and reports them as unknown (nullopt → JSON null). Resolution, cumulative packets
-// lost, round-trip time and the subscriber's RR fraction lost need no interval.
+// lost, round-trip time and the subscriber's RR fraction lost need no interval. Loss is the
+// link's: packets of the interval that did not arrive the first time (still missing, or repaired
+// by a retransmission we asked for), over those the sequence numbers say were sent.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -23,6 +25,19 @@ struct StreamCounters {
     uint64_t frames = 0;   // distinct RTP timestamps (video)
     uint16_t width = 0;    // 0 = unknown
     uint16_t height = 0;
+    uint64_t recovered = 0;    // arrived only after their gap was seen (NACK answers)
+    double jitterMs = -1;      // RFC 3550 interarrival jitter as we receive it, -1 unknown
+    uint64_t nacksSent = 0;    // sequence numbers NACKed to the publisher
+    uint64_t keyFrameRequestsSent = 0;  // PLI + FIR to the publisher
+    int64_t lastPacketUs = 0;  // worker clock, 0 = none yet
+};
+
+// One of a participant's transports (peer connections).
+struct TransportCounters {
+    std::string ice;      // WebRtcTransport::iceStateName
+    std::string dtls;     // WebRtcTransport::dtlsStateName
+    std::string address;  // remote address media goes to, "" unknown
+    int64_t lastPacketUs = 0;  // last authenticated datagram (worker clock)
 };
 
 struct ParticipantCounters {
@@ -36,6 +51,10 @@ struct ParticipantCounters {
     uint64_t subscribeBytes = 0;  // sum over its consumers (they come and go: rate clamps at 0)
     int64_t rttUs = -1;           // mean over consumers that measured one, -1 unknown
     int fractionLost = -1;        // worst RR fraction lost (of 256) over its consumers, -1 unknown
+    double jitterMs = -1;         // worst RR jitter over its consumers, -1 unknown
+    uint64_t nacksReceived = 0;   // sequence numbers it NACKed, over its consumers
+    uint64_t keyFrameRequestsReceived = 0;  // PLI + FIR over its consumers
+    std::vector<TransportCounters> transports;
 };
 
 struct StreamStats {
@@ -45,6 +64,18 @@ struct StreamStats {
     std::optional<int> width;
     std::optional<int> height;
     std::optional<double> fps;
+    std::optional<double> jitterMs;
+    uint64_t packetsRecovered = 0;  // cumulative
+    uint64_t nacksSent = 0;         // cumulative
+    uint64_t keyFrameRequestsSent = 0;
+    std::optional<int64_t> msSinceLastPacket;
+};
+
+struct TransportStats {
+    std::string ice;
+    std::string dtls;
+    std::string address;
+    std::optional<int64_t> msSinceLastPacket;
 };
 
 struct ParticipantStats {
@@ -57,11 +88,30 @@ struct ParticipantStats {
     std::optional<double> subscribeKbps;
     std::optional<double> rttMs;
     std::optional<double> subscribeLossPercent;
+    std::optional<double> subscribeJitterMs;
+    uint64_t nacksReceived = 0;
+    uint64_t keyFrameRequestsReceived = 0;
+    std::vector<TransportStats> transports;
 };
+
+// Sums over the participants of one snapshot (rates: of those that have one).
+struct MeetingTotals {
+    int participants = 0;
+    int publishers = 0;   // with an audio or video stream
+    std::optional<double> publishKbps;
+    std::optional<double> subscribeKbps;
+    int64_t packetsLost = 0;
+    uint64_t nacks = 0;  // sent to publishers + received from subscribers
+    uint64_t keyFrameRequests = 0;
+    std::optional<double> worstLossPercent;  // over the publish streams
+    std::optional<double> worstRttMs;
+};
+MeetingTotals meetingTotals(const std::vector<ParticipantStats>& participants);
 
 struct MeetingStats {
     int64_t timeMs = 0;  // wall clock of the snapshot (ms since the epoch)
     std::vector<ParticipantStats> participants;
+    MeetingTotals totals;
 };
 
 class StatsSampler {

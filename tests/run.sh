@@ -32,5 +32,9 @@ if [ "$ci" = 1 ]; then
     "$root/tests/fuzz/run.sh" "${VCB_CI_FUZZ_SECONDS:-10}"
     VCB_SAN_TARGETS="vcbridge control_stress_tests store_tests directory_tests" \
         VCB_CMAKE_ARGS="-DVCB_BUILD_CLIENTS=OFF" "$root/tests/sanitize.sh" thread -L 'stress|unit'
-    "$root/tests/sanitize.sh" address -E 'browser_ws_meeting_(firefox|mixed)|browser_web_client' "$@"
+    # Left out of the ASan pass besides those browser tests: the room endpoint's memory-growth
+    # check (RSS under ASan measures the quarantine, not the endpoint; LeakSanitizer checks its
+    # exit instead), its 20 s link cut, and its audio-heard check (webrtcdsp's noise suppression
+    # under ASan's slowdown leaves the test tone below the threshold).
+    "$root/tests/sanitize.sh" address -E 'browser_ws_meeting_(firefox|mixed)|browser_web_client|RoomEndpointTest\.(RepeatedServerRestarts|HallIsBackWithinTenSecondsOfTheLinkReturning|HallJoinsShows)' "$@"
 fi

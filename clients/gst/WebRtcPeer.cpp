@@ -226,8 +226,21 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
     // jitter buffers grow likewise while they wait for retransmissions.
     std::string desc = "webrtcbin name=webrtc bundle-policy=max-bundle latency=200";
     if (options_.mode == PeerMode::Send) {
+        if (options_.video && !options_.videoSource.empty()) {
+            desc += " " + options_.videoSource +
+                    " ! queue max-size-buffers=3 leaky=downstream ! " +
+                    (options_.videoEncoder.empty()
+                         ? "videoconvert ! vp8enc deadline=1 cpu-used=4 target-bitrate=" +
+                               std::to_string(options_.videoBitrate) +
+                               " keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200"
+                               " picture-id-mode=15-bit ! " + std::string(kVp8Caps)
+                         : options_.videoEncoder) +
+                    " ! webrtc.";
+        }
         for (const std::string* pattern : {&options_.pattern, &options_.screenPattern}) {
             if (!options_.video || pattern->empty()) continue;
+            // A device (room endpoint) instead of the camera's test pattern.
+            if (pattern == &options_.pattern && !options_.videoSource.empty()) continue;
             if (pattern == &options_.screenPattern && !solidColourArgb(*pattern)) {
                 if (error) *error = "unknown screen colour '" + *pattern + "'";
                 return false;
@@ -261,6 +274,10 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
                 " ! audioconvert ! audioresample ! level audio-level-meta=true post-messages=false"
                 " ! queue ! opusenc ! rtpopuspay pt=111 mtu=1200"
                 " ! capsfilter name=audiolevelcaps ! webrtc.");
+        } else if (options_.audio && !options_.audioSource.empty()) {
+            desc += " " + options_.audioSource + " ! audioconvert ! audioresample ! " +
+                    (options_.audioFilter.empty() ? "" : options_.audioFilter + " ! ") +
+                    "queue ! opusenc ! rtpopuspay pt=111 mtu=1200 ! " + kOpusCaps + " ! webrtc.";
         } else if (options_.audio) {
             desc += std::string(
                         " audiotestsrc is-live=true wave=sine freq=" +
@@ -270,6 +287,7 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
                     kOpusCaps + " ! webrtc.";
         }
     }
+    if (!options_.extraDescription.empty()) desc += " " + options_.extraDescription;
     GError* gerror = nullptr;
     pipeline_ = gst_parse_launch(desc.c_str(), &gerror);
     if (!pipeline_ || gerror) {
@@ -839,6 +857,15 @@ void WebRtcPeer::handleDecodedPad(StreamSink* sink, GstPad* pad) {
 
     const bool video = name.starts_with("video/");
     const bool audio = name.starts_with("audio/");
+    if (options_.decodedSink && (video || audio)) {
+        std::string msid;
+        {
+            std::lock_guard lock(mutex_);
+            msid = streams_[sink->key].msidStream;
+        }
+        options_.decodedSink(pipeline_, pad, video ? "video" : "audio", msid);
+        return;
+    }
     const char* description =
         video ? "queue max-size-buffers=5 leaky=downstream ! videoconvert ! video/x-raw,format=RGB"
                 " ! appsink name=sink sync=false max-buffers=5 drop=true"

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,6 +61,23 @@ struct WebRtcPeerOptions {
     // Send mode: a second video stream, the "shared screen", of this solid colour (after the
     // camera's, so its m-section is the offer's second video one); empty: none.
     std::string screenPattern{};
+
+    // Room endpoint (clients/room): its own devices and encoder instead of the test sources.
+    // Send mode: gst-launch fragments for raw video (replaces the test pattern), raw audio
+    // (replaces the sine), raw video → RTP caps (replaces VP8), and a raw-audio filter put before
+    // the Opus encoder (echo cancellation). Empty: the defaults above.
+    std::string videoSource{};
+    std::string audioSource{};
+    std::string videoEncoder{};
+    std::string audioFilter{};
+    // Appended to the launch line (elements the decodedSink links to).
+    std::string extraDescription{};
+    // Receive modes: when set, each decoded stream's pad goes to this instead of the checking
+    // appsinks (no IncomingStreamStats frames are counted then). Called on a streaming thread
+    // with the pipeline, the pad, "audio"/"video" and the stream's msid (participant id).
+    std::function<void(GstElement* pipeline, GstPad* decoded, const std::string& kind,
+                       const std::string& msidStream)>
+        decodedSink{};
     // Send mode: the frequency of the sine published as audio (tests tell voices apart by it).
     int audioFrequency = 440;
     // Receive modes: each decoded audio buffer is searched for these frequencies (Goertzel):

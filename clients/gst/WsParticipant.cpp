@@ -76,6 +76,10 @@ bool WsParticipant::connect(std::string* error) {
     ws_.read_message_max(proto::kMaxFrameBytes);
     ws_.text(true);
     open_ = true;
+    {
+        std::lock_guard lock(mutex_);
+        lastMessageAt_ = Clock::now();
+    }
     startRead();
 
     proto::Join join{options_.meeting, options_.displayName, options_.token, options_.autoSubscribe,
@@ -110,14 +114,20 @@ bool WsParticipant::publish(std::string* error) {
         return false;
     }
     const auto deadline = Clock::now() + options_.timeout;
-    publishPeer_ =
-        std::make_unique<WebRtcPeer>(WebRtcPeerOptions{.mode = PeerMode::Send,
-                                                       .pattern = options_.pattern,
-                                                       .name = "publish",
-                                                       .iceAddress = iceAddressFor(options_.url),
-                                                       .audioLevel = options_.audioLevel,
-                                                       .screenPattern = options_.screenPattern,
-                                                       .audioFrequency = options_.audioFrequency});
+    WebRtcPeerOptions peerOptions{.mode = PeerMode::Send,
+                                  .pattern = options_.pattern,
+                                  .name = "publish",
+                                  .iceAddress = options_.iceAddress.empty()
+                                                    ? iceAddressFor(options_.url)
+                                                    : options_.iceAddress,
+                                  .audioLevel = options_.audioLevel,
+                                  .screenPattern = options_.screenPattern,
+                                  .audioFrequency = options_.audioFrequency};
+    if (options_.customizePublish) options_.customizePublish(peerOptions);
+    {
+        std::lock_guard lock(mutex_);  // the connection-state getters read the pointer
+        publishPeer_ = std::make_unique<WebRtcPeer>(std::move(peerOptions));
+    }
     if (!publishPeer_->start(error)) return false;
     return offerPublish(deadline, error);
 }
@@ -281,6 +291,10 @@ void WsParticipant::processInbox() {
 
 void WsParticipant::handleFrame(const std::string& text) {
     if (options_.trace) std::cerr << "[" << options_.displayName << "] <- " << text << "\n";
+    {
+        std::lock_guard lock(mutex_);
+        lastMessageAt_ = Clock::now();
+    }
     auto parsed = proto::parseServerMessage(text);
     if (!parsed.ok()) {
         setError("bad server message (" + std::string(proto::toString(parsed.error().code)) +
@@ -336,10 +350,18 @@ void WsParticipant::handleFrame(const std::string& text) {
     } else if (auto* m = std::get_if<proto::MeetingStateMessage>(&message)) {
         std::lock_guard lock(mutex_);
         meetingState_ = *m;
+    } else if (auto* m = std::get_if<proto::MeetingEventMessage>(&message)) {
+        std::lock_guard lock(mutex_);
+        if (meetingEvents_.size() < 10000) meetingEvents_.push_back(*m);
+    } else if (auto* m = std::get_if<proto::SessionClosed>(&message)) {
+        std::lock_guard lock(mutex_);
+        sessionClosedReason_ = m->reason;
     } else if (auto* m = std::get_if<proto::Stats>(&message)) {
         std::lock_guard lock(mutex_);
         lastStats_ = *m;
         ++statsReceived_;
+        statsArrivals_.push_back(Clock::now());
+        if (statsArrivals_.size() > 1024) statsArrivals_.pop_front();
     } else if (auto* m = std::get_if<proto::Error>(&message)) {
         std::lock_guard lock(mutex_);
         errorCodes_.emplace_back(proto::toString(m->code));
@@ -355,12 +377,15 @@ void WsParticipant::handleSubscribeOffer(const std::string& sdp, std::int64_t re
     }
     std::string error;
     if (!subscribePeer_) {
-        auto peer = std::make_unique<WebRtcPeer>(
-            WebRtcPeerOptions{.mode = PeerMode::ReceiveAnswering,
-                              .name = "subscribe",
-                              .iceAddress = iceAddressFor(options_.url),
-                              .dropVideoModulo = options_.dropVideoModulo,
-                              .toneFrequencies = options_.toneFrequencies});
+        WebRtcPeerOptions peerOptions{.mode = PeerMode::ReceiveAnswering,
+                                      .name = "subscribe",
+                                      .iceAddress = options_.iceAddress.empty()
+                                                        ? iceAddressFor(options_.url)
+                                                        : options_.iceAddress,
+                                      .dropVideoModulo = options_.dropVideoModulo,
+                                      .toneFrequencies = options_.toneFrequencies};
+        if (options_.customizeSubscribe) options_.customizeSubscribe(peerOptions);
+        auto peer = std::make_unique<WebRtcPeer>(std::move(peerOptions));
         if (!peer->start(&error)) {
             setError("cannot start subscribe PC: " + error);
             return;
@@ -401,6 +426,43 @@ void WsParticipant::queueControl(proto::MeetingControl message) {
     outbox_.push_back(std::move(message));
 }
 
+void WsParticipant::queuePing() {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::Ping{});
+}
+
+WsParticipant::Clock::time_point WsParticipant::lastMessageAt() const {
+    std::lock_guard lock(mutex_);
+    return lastMessageAt_;
+}
+
+std::optional<std::string> WsParticipant::sessionClosedReason() const {
+    std::lock_guard lock(mutex_);
+    return sessionClosedReason_;
+}
+
+std::vector<proto::MeetingEventMessage> WsParticipant::meetingEvents() const {
+    std::lock_guard lock(mutex_);
+    return meetingEvents_;
+}
+
+std::string WsParticipant::publishConnectionState() const {
+    std::lock_guard lock(mutex_);
+    return publishPeer_ ? publishPeer_->connectionState() : std::string();
+}
+
+std::string WsParticipant::subscribeConnectionState() const {
+    std::lock_guard lock(mutex_);
+    return subscribePeer_ ? subscribePeer_->connectionState() : std::string();
+}
+
+std::string WsParticipant::peerPipelineError() const {
+    std::lock_guard lock(mutex_);
+    std::string e = publishPeer_ ? publishPeer_->pipelineError() : std::string();
+    if (e.empty() && subscribePeer_) e = subscribePeer_->pipelineError();
+    return e;
+}
+
 void WsParticipant::queueGetStats() {
     std::lock_guard lock(mutex_);
     outbox_.push_back(proto::GetStats{});
@@ -414,6 +476,21 @@ void WsParticipant::queueRecording(bool start) {
 std::vector<std::string> WsParticipant::meetingEventTypes() const {
     std::lock_guard lock(mutex_);
     return meetingEventTypes_;
+}
+
+void WsParticipant::queueSubscribeStats(std::int64_t intervalMs) {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::SubscribeStats{intervalMs, std::nullopt});
+}
+
+void WsParticipant::queueUnsubscribeStats() {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::UnsubscribeStats{});
+}
+
+std::vector<WsParticipant::Clock::time_point> WsParticipant::statsArrivals() const {
+    std::lock_guard lock(mutex_);
+    return {statsArrivals_.begin(), statsArrivals_.end()};
 }
 
 std::optional<proto::Stats> WsParticipant::lastStats() const {

@@ -43,6 +43,13 @@ struct WsParticipantOptions {
     // publish PC: also share a "screen" of this solid colour (WebRtcPeerOptions::screenPattern),
     // named in `publish` as screenMid; empty: no screen.
     std::string screenPattern{};
+    // The local address ICE uses; empty: the server's, when the URL names an IPv4 address (the
+    // tests run client and server on one host). Set it for a client in another network namespace.
+    std::string iceAddress{};
+    // Room endpoint (clients/room): adjusts the options of the publish / subscribe PC before it
+    // is built (devices, encoder, where decoded streams go).
+    std::function<void(WebRtcPeerOptions&)> customizePublish{};
+    std::function<void(WebRtcPeerOptions&)> customizeSubscribe{};
     int audioFrequency = 440;              // publish PC: WebRtcPeerOptions::audioFrequency
     std::vector<int> toneFrequencies{};    // subscribe PC: WebRtcPeerOptions::toneFrequencies
 };
@@ -90,12 +97,32 @@ class WsParticipant {
     std::vector<std::string> meetingEventTypes() const;
     std::optional<protocol::Stats> lastStats() const;
     int statsReceived() const;
+    // Queues `subscribeStats {intervalMs}` / `unsubscribeStats`; every `stats` that arrives counts
+    // in statsReceived() and its arrival time in statsArrivals() (the latest 1024).
+    void queueSubscribeStats(std::int64_t intervalMs);
+    void queueUnsubscribeStats();
+    std::vector<Clock::time_point> statsArrivals() const;
     // The last `meetingState` received, if any (thread-safe).
     std::optional<protocol::MeetingStateMessage> meetingState() const;
     // Codes of every `error` received so far, in order (thread-safe).
     std::vector<std::string> errorCodes() const;
     // Sends `leave` and closes the WebSocket (bounded); idempotent.
     void close();
+    // Queues a `ping` (sent during runUntil(); the `pong` counts as a message received).
+    void queuePing();
+    // The WebSocket is open (not closed by either side nor failed).
+    bool isOpen() const { return open_; }
+    // When the last server message arrived (connect() counts as one).
+    Clock::time_point lastMessageAt() const;
+    // The reason of a `sessionClosed` received, if any.
+    std::optional<std::string> sessionClosedReason() const;
+    // Every `meetingEvent` received, in order (thread-safe).
+    std::vector<protocol::MeetingEventMessage> meetingEvents() const;
+    // Connection state of the publish / subscribe PC ("" before it exists).
+    std::string publishConnectionState() const;
+    std::string subscribeConnectionState() const;
+    // First pipeline error of either PC, "" if none.
+    std::string peerPipelineError() const;
 
     std::string participantId() const;
     std::int64_t subscribeRevision() const;
@@ -145,8 +172,12 @@ class WsParticipant {
     std::vector<protocol::ClientMessage> outbox_;
     std::optional<protocol::Stats> lastStats_;
     int statsReceived_ = 0;
+    std::deque<Clock::time_point> statsArrivals_;
     std::optional<protocol::MeetingStateMessage> meetingState_;
     std::vector<std::string> errorCodes_;
+    Clock::time_point lastMessageAt_{};
+    std::optional<std::string> sessionClosedReason_;
+    std::vector<protocol::MeetingEventMessage> meetingEvents_;
 };
 
 }  // namespace vcb::gstclient

@@ -100,7 +100,10 @@ bool may(Role role, Action action) {
             return action == Action::PublishAudio || action == Action::PublishVideo ||
                    action == Action::RaiseHand || action == Action::ConfirmRollCall;
         case Role::Room:
-            return action == Action::PublishAudio || action == Action::PublishVideo;
+            // The hall's people speak through it: it asks for the floor (a button box, vcb-room),
+            // but nobody is there to answer a roll call.
+            return action == Action::PublishAudio || action == Action::PublishVideo ||
+                   action == Action::RaiseHand;
         case Role::Observer:
             return false;
         case Role::Technician:

@@ -285,6 +285,7 @@ size_t Consumer::sendRtx(const rtp::RtpPacket& original, const SentSlot& slot, i
 void Consumer::receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs) {
     auto& m = Metrics::instance();
     count(m.nacksReceived, lostSeqs.size());
+    nacksReceived_ += lostSeqs.size();
     if (!options_.nack) {
         // Not an unanswered repair: nothing was promised (audio; webrtcbin NACKs it regardless).
         count(m.nacksRefusedNotNegotiated, lostSeqs.size());
@@ -365,6 +366,7 @@ size_t Consumer::writeSenderReport(uint8_t* out, size_t capacity, uint64_t ntp, 
 
 void Consumer::receiveReportBlock(const rtp::ReportBlock& block, int64_t nowUs) {
     fractionLost_ = block.fractionLost;
+    reportedJitter_ = block.jitter;
     if (block.lastSr == 0) return;  // no SR received yet
     for (size_t i = 0; i < srSentUs_.size(); ++i) {
         if (srSentUs_[i] == 0 || srNtpMiddle_[i] != block.lastSr) continue;

@@ -97,7 +97,9 @@ class Consumer {
     void forward(const rtp::RtpPacket& packet, int64_t nowUs);
     // Resends what the subscriber reports lost (RFC 4585 generic NACK), from the producer's buffer.
     void receiveNack(std::span<const uint16_t> lostSeqs, int64_t nowUs);
-    void receiveKeyFrameRequest(int64_t nowUs) {
+    // A PLI (fir = false) or FIR from the subscriber.
+    void receiveKeyFrameRequest(int64_t nowUs, bool fir = false) {
+        ++(fir ? firsReceived_ : plisReceived_);
         listener_.onConsumerKeyFrameRequest(*this, nowUs);
     }
     // Writes SR + SDES (compound) describing what was sent; 0 if nothing was sent yet. Remembers
@@ -113,6 +115,14 @@ class Consumer {
     // The subscriber's latest RR fraction lost (0..255 of 256), -1 until one arrived.
     int fractionLost() const { return fractionLost_; }
     uint64_t packetsDropped() const { return packetsDropped_; }
+    // Sequence numbers the subscriber NACKed, PLIs and FIRs it sent (cumulative).
+    uint64_t nacksReceived() const { return nacksReceived_; }
+    uint64_t plisReceived() const { return plisReceived_; }
+    uint64_t firsReceived() const { return firsReceived_; }
+    // The interarrival jitter of the subscriber's latest RR (ms), -1 until one arrived.
+    double reportedJitterMs() const {
+        return reportedJitter_ < 0 ? -1.0 : reportedJitter_ * 1000.0 / clockRate_;
+    }
 
   private:
     // What went out under one sequence number, enough to write the same bytes again.
@@ -182,6 +192,10 @@ class Consumer {
     size_t srNext_ = 0;
     int64_t rttUs_ = -1;
     int fractionLost_ = -1;
+    int64_t reportedJitter_ = -1;  // RTP timestamp units
+    uint64_t nacksReceived_ = 0;
+    uint64_t plisReceived_ = 0;
+    uint64_t firsReceived_ = 0;
 };
 
 }  // namespace vcb::sfu

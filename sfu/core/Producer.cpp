@@ -76,6 +76,7 @@ void Producer::handleRtp(const rtp::RtpPacket& packet, int64_t nowUs, bool retra
         count(Metrics::instance().droppedMalformed);
         return;
     }
+    lastPacketUs_ = nowUs;
     const uint16_t seq = packet.sequenceNumber();
     const bool keyFrame = isKeyFramePacket(packet);
     const uint64_t repairedBefore = nack_ ? nack_->repairedCount() : 0;
@@ -188,6 +189,7 @@ size_t Producer::sendNacks(int64_t nowUs) {
     size_t fb = len == 0 ? 0 : nack.write(buf.data() + len, kRoom - len);
     if (fb == 0) return 0;
     count(m.nacksSent, n);
+    nacksSent_ += n;
     publisher_.sendRtcp(buf.data(), len + fb, buf.size());
     return n;
 }
@@ -210,7 +212,8 @@ bool Producer::requestKeyFrame(int64_t nowUs) {
     rr.setSsrc(publisher_.rtcpSsrc());
     size_t len = rr.write(buf.data(), kRoom);
     size_t fb = 0;
-    if (options_.pli || !options_.fir) {
+    const bool pli = options_.pli || !options_.fir;
+    if (pli) {
         rtp::RtcpPli pli;
         pli.setSenderSsrc(publisher_.rtcpSsrc());
         pli.setMediaSsrc(options_.ssrc);
@@ -225,6 +228,7 @@ bool Producer::requestKeyFrame(int64_t nowUs) {
     if (len == 0 || fb == 0) return false;
     len += fb;
     count(Metrics::instance().keyFrameRequestsSent);
+    ++(pli ? plisSent_ : firsSent_);
     return publisher_.sendRtcp(buf.data(), len, buf.size());
 }
 

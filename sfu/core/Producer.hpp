@@ -130,6 +130,16 @@ class Producer {
     // From the latest VP8 key frame; 0 when unknown (other codecs, no key frame yet).
     uint16_t frameWidth() const { return frameWidth_; }
     uint16_t frameHeight() const { return frameHeight_; }
+    // RFC 3550 interarrival jitter of the publisher's stream as we receive it (ms).
+    double jitterMs() const { return stats_.jitterMs(); }
+    // Packets that arrived only after their gap was seen (NACK answers): lost once by the link.
+    uint64_t packetsRecovered() const { return stats_.packetsRecovered(); }
+    // Sequence numbers we NACKed to the publisher, PLIs and FIRs we sent it.
+    uint64_t nacksSent() const { return nacksSent_; }
+    uint64_t plisSent() const { return plisSent_; }
+    uint64_t firsSent() const { return firsSent_; }
+    // Worker clock of the last RTP packet of this stream (0 = none yet).
+    int64_t lastPacketUs() const { return lastPacketUs_; }
     bool isKeyFramePacket(const rtp::RtpPacket& packet) const;
     // How many packets right before the key frame `packet` carry only its parameter sets (H.264
     // SPS/PPS travel ahead of the IDR: same timestamp, consecutive sequence numbers) and are still
@@ -165,6 +175,10 @@ class Producer {
     uint32_t lastFrameTimestamp_ = 0;
     uint16_t frameWidth_ = 0;
     uint16_t frameHeight_ = 0;
+    uint64_t nacksSent_ = 0;
+    uint64_t plisSent_ = 0;
+    uint64_t firsSent_ = 0;
+    int64_t lastPacketUs_ = 0;
 };
 
 }  // namespace vcb::sfu

@@ -492,7 +492,7 @@ void Router::handleRtcp(TransportEntry& entry, const uint8_t* data, size_t len, 
                     size_t n = std::min<size_t>(fir.entryCount(), 16);
                     for (size_t i = 0; i < n; ++i) {
                         if (Consumer* c = consumerBySsrc(entry, fir.entry(i).ssrc))
-                            c->receiveKeyFrameRequest(nowUs);
+                            c->receiveKeyFrameRequest(nowUs, true);
                     }
                 }
                 break;

@@ -82,6 +82,11 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     std::optional<ProducerAudioLevel> takeProducerAudioLevel(const std::string& producerId);
     void closeConsumer(const std::string& consumerId);
     Consumer* findConsumer(const std::string& consumerId);
+    // For statistics (read on the worker); nullptr if there is no such transport.
+    const WebRtcTransport* findTransport(const std::string& id) const {
+        auto it = transports_.find(id);
+        return it == transports_.end() ? nullptr : it->second->transport.get();
+    }
 
     size_t transportCount() const { return transports_.size(); }
 

@@ -15,7 +15,11 @@ class RtpReceiveStats {
     bool update(uint16_t seq, uint32_t rtpTimestamp, int64_t nowUs);
     // Counts a packet that arrived late as the answer to a NACK; it changes neither the highest
     // sequence number nor the jitter (RFC 3550 A.8 is about original transmissions).
-    void onRetransmission() { ++received_; }
+    // Counted apart too (packetsRecovered): the link lost the original.
+    void onRetransmission() {
+        ++received_;
+        ++recovered_;
+    }
     void onSenderReport(uint64_t ntp, int64_t nowUs);
     // Fills a report block for `ssrc` and starts a new reporting interval.
     rtp::ReportBlock makeReportBlock(uint32_t ssrc, int64_t nowUs);
@@ -31,6 +35,12 @@ class RtpReceiveStats {
         return expected - static_cast<int64_t>(received_);
     }
     bool started() const { return started_; }
+    // Packets that arrived only after their gap had been seen (answers to our NACKs, or late):
+    // the link lost (or badly delayed) these even though the stream was repaired.
+    uint64_t packetsRecovered() const { return recovered_; }
+    // RFC 3550 A.8 interarrival jitter, in RTP timestamp units and in milliseconds.
+    double jitter() const { return jitter_; }
+    double jitterMs() const { return jitter_ * 1000.0 / clockRate_; }
 
   private:
     uint32_t clockRate_;
@@ -40,6 +50,7 @@ class RtpReceiveStats {
     uint32_t baseSeq_ = 0;
     uint32_t badSeq_ = 0x10001;
     uint64_t received_ = 0;
+    uint64_t recovered_ = 0;
     uint64_t expectedPrior_ = 0;
     uint64_t receivedPrior_ = 0;
     double jitter_ = 0;

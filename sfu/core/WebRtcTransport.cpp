@@ -325,4 +325,27 @@ bool WebRtcTransport::onTimer() {
     return true;
 }
 
+std::string_view WebRtcTransport::iceStateName() const {
+    if (state_ == State::Closed) return "closed";
+    if (ice_ && ice_->connected()) return "connected";
+    return state_ == State::New ? "new" : "checking";
+}
+
+std::string_view WebRtcTransport::dtlsStateName() const {
+    if (!dtls_) return state_ == State::Closed ? "closed" : "new";
+    switch (dtls_->state()) {
+        case dtls::DtlsTransport::State::New:
+            return "new";
+        case dtls::DtlsTransport::State::Connecting:
+            return "connecting";
+        case dtls::DtlsTransport::State::Connected:
+            return "connected";
+        case dtls::DtlsTransport::State::Failed:
+            return "failed";
+        case dtls::DtlsTransport::State::Closed:
+            return "closed";
+    }
+    return "new";
+}
+
 }  // namespace vcb::sfu

@@ -85,6 +85,14 @@ class WebRtcTransport final : public PacketSink,
     uint32_t rtcpSsrc() const override { return rtcpSsrc_; }
     bool connected() const override { return state_ == State::Connected; }
     int64_t lastReceiveUs() const { return lastReceiveUs_; }
+    // For statistics: "new" (no remote parameters yet), "checking" (no address nominated yet),
+    // "connected", "closed"; DTLS "new", "connecting", "connected", "failed", "closed"; the
+    // address media goes to ("" until ICE nominated one).
+    std::string_view iceStateName() const;
+    std::string_view dtlsStateName() const;
+    std::string remoteAddress() const {
+        return ice_ && ice_->connected() ? ice_->selectedRemoteAddress() : "";
+    }
     // Frees the SRTP state of an SSRC that went away (a closed producer: Inbound; a closed
     // consumer: Outbound). libsrtp keeps one stream per SSRC and walks them on every packet.
     void removeSrtpStream(dtls::SrtpSession::Direction direction, uint32_t ssrc);

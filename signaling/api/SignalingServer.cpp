@@ -1,5 +1,6 @@
 #include "signaling/api/SignalingServer.hpp"
 
+#include "rooms/LinkMetrics.hpp"
 #include "media/AudioMixer.hpp"
 #include "sfu/core/Metrics.hpp"
 #include "signaling/web/DemoPage.hpp"
@@ -31,6 +32,7 @@ SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig 
         HttpResponse r;
         r.contentType = "text/plain; version=0.0.4";
         r.body = sfu::Metrics::instance().toPrometheus();
+        r.body += rooms::LinkMetrics::instance().toPrometheus();
         r.body += "# HELP vcb_meetings Meetings open\n# TYPE vcb_meetings gauge\nvcb_meetings " +
                   std::to_string(conference_.meetingCount()) + "\n";
         r.body +=

@@ -167,6 +167,26 @@ void WsClient::handle(const protocol::ClientMessage& message) {
                                                 [weak](const protocol::ServerMessage& reply) {
                                                     if (auto self = weak.lock()) self->send(reply);
                                                 });
+                } else if constexpr (std::is_same_v<T, protocol::SubscribeStats> ||
+                                     std::is_same_v<T, protocol::UnsubscribeStats>) {
+                    std::string meetingId, participantId;
+                    {
+                        std::lock_guard lock(mutex_);
+                        meetingId = meetingId_;
+                        participantId = participantId_;
+                    }
+                    if constexpr (std::is_same_v<T, protocol::UnsubscribeStats>) {
+                        conference_.unsubscribeStats(meetingId, participantId);
+                    } else {
+                        // Posted to the meeting's worker; its timer pushes from there. The
+                        // subscription ends with the session (leaving removes it).
+                        auto weak = weak_from_this();
+                        WsMeetingControl::subscribeStats(
+                            conference_, meetingId, participantId, m,
+                            [weak](const protocol::ServerMessage& reply) {
+                                if (auto self = weak.lock()) self->send(reply);
+                            });
+                    }
                 } else if constexpr (std::is_same_v<T, protocol::MeetingControl>) {
                     std::string meetingId, participantId;
                     {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "protocol/Limits.hpp"
+
 namespace vcb::signaling {
 
 using protocol::ErrorCode;
@@ -159,6 +161,11 @@ std::optional<protocol::StatsStream> streamMessage(const std::optional<rooms::St
     if (s->width) out.width = *s->width;
     if (s->height) out.height = *s->height;
     out.fps = rounded(s->fps);
+    out.jitterMs = rounded(s->jitterMs);
+    out.packetsRecovered = static_cast<int64_t>(s->packetsRecovered);
+    out.nacksSent = static_cast<int64_t>(s->nacksSent);
+    out.keyFrameRequestsSent = static_cast<int64_t>(s->keyFrameRequestsSent);
+    out.msSinceLastPacket = s->msSinceLastPacket;
     return out;
 }
 
@@ -180,31 +187,62 @@ protocol::Stats WsMeetingControl::statsMessage(const rooms::MeetingStats& stats,
         sp.subscribeKbps = rounded(p.subscribeKbps);
         sp.rttMs = rounded(p.rttMs);
         sp.subscribeLossPercent = rounded(p.subscribeLossPercent);
+        sp.subscribeJitterMs = rounded(p.subscribeJitterMs);
+        sp.nacksReceived = static_cast<int64_t>(p.nacksReceived);
+        sp.keyFrameRequestsReceived = static_cast<int64_t>(p.keyFrameRequestsReceived);
+        for (const rooms::TransportStats& t : p.transports) {
+            if (sp.transports.size() >= protocol::kMaxStatsTransports) break;
+            sp.transports.push_back({t.ice, t.dtls, t.address, t.msSinceLastPacket});
+        }
         m.participants.push_back(std::move(sp));
     }
+    const rooms::MeetingTotals& t = stats.totals;
+    m.totals = {t.participants,      t.publishers,
+                rounded(t.publishKbps), rounded(t.subscribeKbps),
+                t.packetsLost,       static_cast<int64_t>(t.nacks),
+                static_cast<int64_t>(t.keyFrameRequests), rounded(t.worstLossPercent),
+                rounded(t.worstRttMs)};
     return m;
 }
+
+namespace {
+
+void answerStats(const WsMeetingControl::Send& send, rooms::RoomError e,
+                 const rooms::MeetingStats& s, std::optional<int64_t> requestId) {
+    switch (e) {
+        case rooms::RoomError::None:
+            send(WsMeetingControl::statsMessage(s, requestId));
+            return;
+        case rooms::RoomError::Forbidden:
+            send(protocol::Error{ErrorCode::ForbiddenForRole,
+                                 "only a technician or the chair may read statistics", requestId});
+            return;
+        default:
+            send(protocol::Error{ErrorCode::NotJoined, "not in this meeting", requestId});
+            return;
+    }
+}
+
+}  // namespace
 
 void WsMeetingControl::stats(rooms::Conference& conference, const std::string& meetingId,
                              const std::string& participantId, const protocol::GetStats& message,
                              Send send) {
-    conference.stats(
-        meetingId, "ws:" + participantId, participantId,
-        [send = std::move(send), requestId = message.requestId](rooms::RoomError e,
-                                                                 rooms::MeetingStats s) {
-            switch (e) {
-                case rooms::RoomError::None:
-                    send(statsMessage(s, requestId));
-                    return;
-                case rooms::RoomError::Forbidden:
-                    send(protocol::Error{ErrorCode::ForbiddenForRole,
-                                         "only a technician or the chair may read statistics",
-                                         requestId});
-                    return;
-                default:
-                    send(protocol::Error{ErrorCode::NotJoined, "not in this meeting", requestId});
-                    return;
-            }
+    conference.stats(meetingId, "ws:" + participantId, participantId,
+                     [send = std::move(send), requestId = message.requestId](
+                         rooms::RoomError e, rooms::MeetingStats s) {
+                         answerStats(send, e, s, requestId);
+                     });
+}
+
+void WsMeetingControl::subscribeStats(rooms::Conference& conference, const std::string& meetingId,
+                                      const std::string& participantId,
+                                      const protocol::SubscribeStats& message, Send send) {
+    conference.subscribeStats(
+        meetingId, participantId, static_cast<uint32_t>(message.intervalMs),
+        [send](const rooms::MeetingStats& s) { send(statsMessage(s, std::nullopt)); },
+        [send, requestId = message.requestId](rooms::RoomError e, rooms::MeetingStats s) {
+            answerStats(send, e, s, requestId);
         });
 }
 

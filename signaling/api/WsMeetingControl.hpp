@@ -39,6 +39,12 @@ class WsMeetingControl {
                           const std::string& participantId,
                           const protocol::RecordingControl& message, Send send);
     static protocol::ErrorCode errorCode(rooms::RecordingError error);
+    // subscribeStats: the first `stats` at once (requestId echoed), then one every intervalMs
+    // pushed from the meeting's worker until unsubscribeStats or the session ends; errors as
+    // getStats.
+    static void subscribeStats(rooms::Conference& conference, const std::string& meetingId,
+                               const std::string& participantId,
+                               const protocol::SubscribeStats& message, Send send);
     // Values rounded to 0.1 (kbps, %, fps, ms).
     static protocol::Stats statsMessage(const rooms::MeetingStats& stats,
                                         std::optional<int64_t> requestId);

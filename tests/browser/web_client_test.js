@@ -313,16 +313,19 @@ async function floorScenario(contexts, baseUrl) {
     await technicianPanel(contexts[0], baseUrl, speakerId);
 }
 
-// Issue 11: a technician's page shows the server's statistics; the speaker's row gets a resolution
-// (from its VP8 key frames at the server; '–' would mean unknown).
+// Issues 11 and 12: a technician's page shows the statistics the server pushes (subscribeStats);
+// the speaker's row gets a resolution (from its VP8 key frames at the server; '–' would mean
+// unknown), a jitter, its connection's ICE/DTLS state and the time since its last packet.
 async function technicianPanel(context, baseUrl, speakerId) {
   const tech = await joinPage(context, baseUrl, TECHNICIAN);
   await until('technician panel shown', () => tech.isVisible('#tech-panel'));
   const row = await until('the speaker\'s resolution in the technician panel', () => tech.evaluate((id) => {
     const tr = document.querySelector(`#tech-stats tr[data-participant="${id}"]`);
     const cells = tr ? [...tr.querySelectorAll('td')].map((td) => td.textContent) : [];
-    // unit, kbps, loss %, RTT, resolution, fps: rates come with the second answer (2 s later)
-    return cells.length === 6 && /^\d+×\d+$/.test(cells[4]) && Number(cells[1]) > 0 && Number(cells[5]) > 0
+    // unit, kbps, loss %, RTT, resolution, fps, jitter, NACKs, key-frame requests, ICE/DTLS,
+    // address, last packet: rates come with the second push (2 s after the subscription's first)
+    return cells.length === 12 && /^\d+×\d+$/.test(cells[4]) && Number(cells[1]) > 0 && Number(cells[5]) > 0 &&
+      /^\d+(\.\d)?$/.test(cells[6]) && cells[9] === 'connected/connected' && /^\d+$/.test(cells[11])
       ? cells.join(' | ') : null;
   }, speakerId));
   const events = await tech.evaluate(() => document.querySelectorAll('#tech-events li').length);

@@ -58,8 +58,9 @@ bool ServerProcess::start(const std::string& binary, std::chrono::milliseconds t
         if (error) *error = "pipe failed";
         return false;
     }
-    std::vector<std::string> args{binary,      "--listen",    "127.0.0.1:0", "--media-ip",
-                                  "127.0.0.1", "--rtc-ports", rtcPorts_};
+    const std::string listen = listen_.empty() ? host_ + ":0" : listen_;
+    std::vector<std::string> args{binary, "--listen",    listen, "--media-ip",
+                                  host_,  "--rtc-ports", rtcPorts_};
     args.insert(args.end(), extraArgs_.begin(), extraArgs_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -80,7 +81,12 @@ bool ServerProcess::start(const std::string& binary, std::chrono::milliseconds t
     stdoutFd_ = fds[0];
 
     // Read until "vcbridge listening on http://127.0.0.1:<port>" or the deadline.
-    const std::regex ready(R"(vcbridge listening on http://127\.0\.0\.1:(\d+))");
+    std::string hostPattern;
+    for (char c : host_) {
+        if (c == '.') hostPattern += '\\';
+        hostPattern += c;
+    }
+    const std::regex ready("vcbridge listening on http://" + hostPattern + R"(:(\d+))");
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::string buffer;
     while (port_ == 0) {

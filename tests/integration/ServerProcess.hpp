@@ -31,11 +31,17 @@ class ServerProcess {
 
     // Extra command-line arguments for the next start() (e.g. limits).
     void setExtraArgs(std::vector<std::string> args) { extraArgs_ = std::move(args); }
+    // The IPv4 address the next start() listens on and announces for media (default 127.0.0.1;
+    // e.g. a veth address a client in another network namespace can reach).
+    void setHost(std::string ipv4) { host_ = std::move(ipv4); }
+    // The --listen address of the next start() (default: the host above, any free port); a restart
+    // on the port of the previous run: setListen("127.0.0.1:" + std::to_string(port())).
+    void setListen(std::string hostPort) { listen_ = std::move(hostPort); }
     // The process id while it runs (for signals and /proc), -1 otherwise.
     pid_t pid() const { return pid_; }
     std::uint16_t port() const { return port_; }
-    std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    std::string wsUrl() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/ws"; }
+    std::string baseUrl() const { return "http://" + host_ + ":" + std::to_string(port_); }
+    std::string wsUrl() const { return "ws://" + host_ + ":" + std::to_string(port_) + "/ws"; }
     std::string rtcPorts() const { return rtcPorts_; }
     // Last lines the server wrote to stdout (for failure messages).
     std::string outputTail() const;
@@ -49,7 +55,9 @@ class ServerProcess {
     int stdoutFd_ = -1;
     std::uint16_t port_ = 0;
     std::string rtcPorts_;
+    std::string host_ = "127.0.0.1";
     std::vector<std::string> extraArgs_;
+    std::string listen_;  // empty: host_ + ":0"
     std::optional<int> exitStatus_;
     std::thread drainer_;
     mutable std::mutex outputMutex_;

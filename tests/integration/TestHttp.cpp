@@ -13,15 +13,17 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
 
-HttpResponse httpRequest(std::uint16_t port, http::verb method, const std::string& target,
-                         const std::string& body, const std::string& contentType,
-                         const std::string& authorization, const std::string& accept) {
+namespace {
+HttpResponse request(const std::string& host, std::uint16_t port, http::verb method,
+                     const std::string& target, const std::string& body,
+                     const std::string& contentType, const std::string& authorization,
+                     const std::string& accept) {
     net::io_context ioc;
     beast::tcp_stream stream(ioc);
     stream.expires_after(10s);
-    stream.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
+    stream.connect(tcp::endpoint(net::ip::make_address_v4(host), port));
     http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::host, host);
     if (!body.empty()) {
         req.set(http::field::content_type, contentType);
         req.body() = body;
@@ -36,6 +38,19 @@ HttpResponse httpRequest(std::uint16_t port, http::verb method, const std::strin
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     return res;
+}
+
+}  // namespace
+
+HttpResponse httpRequest(std::uint16_t port, http::verb method, const std::string& target,
+                         const std::string& body, const std::string& contentType,
+                         const std::string& authorization, const std::string& accept) {
+    return request("127.0.0.1", port, method, target, body, contentType, authorization, accept);
+}
+
+HttpResponse httpRequestTo(const std::string& host, std::uint16_t port, http::verb method,
+                           const std::string& target, const std::string& authorization) {
+    return request(host, port, method, target, "", "", authorization, "");
 }
 
 }  // namespace vcb::integration

@@ -1,5 +1,5 @@
 #pragma once
-// One plain HTTP/1.1 request to a vcbridge on 127.0.0.1, for the app tests (auth, meetings) that
+// One plain HTTP/1.1 request to a vcbridge (on 127.0.0.1 unless told), for the app tests (auth, meetings) that
 // each had their own copy. Every step is bounded by 10 s; errors throw (the test fails).
 #include <boost/beast/http.hpp>
 #include <cstdint>
@@ -15,5 +15,9 @@ HttpResponse httpRequest(std::uint16_t port, boost::beast::http::verb method,
                          const std::string& target, const std::string& body,
                          const std::string& contentType, const std::string& authorization,
                          const std::string& accept = "");
+// The same to `host` (an IPv4 address the server listens on).
+HttpResponse httpRequestTo(const std::string& host, std::uint16_t port,
+                           boost::beast::http::verb method, const std::string& target,
+                           const std::string& authorization = "");
 
 }  // namespace vcb::integration

@@ -344,8 +344,8 @@ TEST_F(GovernmentWsTest, OneHallPerUnitAndTheSameHallReplacesItsSession) {
     }
     EXPECT_EQ(tsA, std::vector<std::string>{newId});
     // The replacing session is the policy's: its commands are checked against its role (a hall
-    // does not raise its unit's hand) instead of being refused as not_joined.
-    again->send({{"type", "raiseHand"}, {"requestId", 7}});
+    // does not answer a roll call) instead of being refused as not_joined.
+    again->send({{"type", "confirmRollCall"}, {"requestId", 7}});
     auto reply = again->next("error", 5s);
     ASSERT_TRUE(reply);
     EXPECT_EQ(str(*reply, "code"), "forbidden_for_role") << json::serialize(*reply);

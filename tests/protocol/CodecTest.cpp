@@ -548,3 +548,68 @@ TEST(CodecTest, GetStatsAndStatsRoundTrip) {
 
 }  // namespace
 }  // namespace vcb::protocol
+
+namespace vcb::protocol {
+namespace {
+
+// Issue 12: the subscription messages, and the link figures added to `stats` round-trip while a
+// reader of the issue-11 fields finds them unchanged.
+TEST(CodecTest, SubscribeStatsAndTheNewStatsFields) {
+    auto sub = parseClientMessage(R"({"type":"subscribeStats","intervalMs":2000,"requestId":4})");
+    ASSERT_TRUE(sub.ok());
+    EXPECT_EQ(sub.value(), ClientMessage{(SubscribeStats{2000, 4})});
+    EXPECT_EQ(serialize(ClientMessage{SubscribeStats{1000, std::nullopt}}),
+              R"({"type":"subscribeStats","intervalMs":1000})");
+    for (const char* bad : {R"({"type":"subscribeStats"})",
+                            R"({"type":"subscribeStats","intervalMs":999})",
+                            R"({"type":"subscribeStats","intervalMs":5001})",
+                            R"({"type":"subscribeStats","intervalMs":"2000"})"}) {
+        EXPECT_FALSE(parseClientMessage(bad).ok()) << bad;
+    }
+    auto unsub = parseClientMessage(R"({"type":"unsubscribeStats"})");
+    ASSERT_TRUE(unsub.ok());
+    EXPECT_EQ(unsub.value(), ClientMessage{UnsubscribeStats{}});
+
+    StatsParticipant p;
+    p.participantId = "p1";
+    p.unit = "xa-a";
+    p.role = "delegate";
+    StatsStream v{812.3, 4, 10.5, 320, 240, 29.5};
+    v.jitterMs = 4.2;
+    v.packetsRecovered = 90;
+    v.nacksSent = 95;
+    v.keyFrameRequestsSent = 2;
+    v.msSinceLastPacket = 12;
+    p.video = v;
+    p.subscribeJitterMs = 3.1;
+    p.nacksReceived = 7;
+    p.keyFrameRequestsReceived = 1;
+    p.transports = {{"connected", "connected", "10.0.0.2:5000", 12}, {"checking", "connecting", "", std::nullopt}};
+    Stats stats{1'764'000'000'000, {p}, std::nullopt};
+    stats.totals = {1, 1, 812.3, std::nullopt, 4, 102, 3, 10.5, std::nullopt};
+    const std::string text = serialize(ServerMessage{stats});
+    auto back = parseServerMessage(text);
+    ASSERT_TRUE(back.ok()) << text;
+    EXPECT_EQ(back.value(), ServerMessage{stats}) << text;
+    // The issue-11 fields keep their place and meaning.
+    EXPECT_NE(text.find(R"("video":{"kbps":8.123E2,"packetsLost":4,"lossPercent":1.05E1,"width":320,)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(R"("transports":[{"ice":"connected","dtls":"connected","address":"10.0.0.2:5000","msSinceLastPacket":12})"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(R"("totals":{"participants":1,)"), std::string::npos) << text;
+    // An issue-11 message (no new fields) still parses, the new ones unknown or 0.
+    auto old = parseServerMessage(
+        R"({"type":"stats","time":1,"participants":[{"participantId":"p1","role":"delegate",)"
+        R"("publish":{"audio":null,"video":{"kbps":1,"packetsLost":0,"lossPercent":0,"width":null,)"
+        R"("height":null,"fps":null}},"subscribe":{"kbps":null,"rttMs":null,"lossPercent":null}}]})");
+    ASSERT_TRUE(old.ok());
+    const auto& s = std::get<Stats>(old.value());
+    EXPECT_FALSE(s.participants[0].video->jitterMs);
+    EXPECT_EQ(s.participants[0].video->nacksSent, 0);
+    EXPECT_TRUE(s.participants[0].transports.empty());
+}
+
+}  // namespace
+}  // namespace vcb::protocol

@@ -513,10 +513,17 @@ TEST_F(MeetingPolicyTest, EveryChairActionIsRefusedToEveryOtherRole) {
     EXPECT_FALSE(p.locked());
 
     // Participation rights.
-    for (const char* s : {"hnr", "obs", "tech", "rec"}) {
+    for (const char* s : {"obs", "tech", "rec"}) {
         EXPECT_EQ(p.raiseHand(s, at(6s)).error, PolicyError::ForbiddenForRole) << s;
         EXPECT_EQ(p.lowerHand(s, at(6s)).error, PolicyError::ForbiddenForRole) << s;
     }
+    // The hall endpoint asks for its unit (a button box in the hall), as a delegate does.
+    Outcome hallHand = p.raiseHand("hnr", at(6s));
+    ASSERT_TRUE(hallHand.ok()) << policyErrorCode(hallHand.error);
+    ASSERT_FALSE(hallHand.events.empty());
+    EXPECT_EQ(hallHand.events[0].type, "hand_raised");
+    EXPECT_EQ(hallHand.events[0].unit, "hn");
+    EXPECT_TRUE(p.lowerHand("hnr", at(6s)).ok());
     EXPECT_EQ(p.authorize("tech", Action::ViewStats), PolicyError::None);
     EXPECT_EQ(p.authorize("tech", Action::ControlRecording), PolicyError::None);
     EXPECT_EQ(p.authorize("hn1", Action::ViewStats), PolicyError::ForbiddenForRole);

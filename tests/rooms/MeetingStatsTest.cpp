@@ -94,3 +94,69 @@ TEST(MeetingStatsTest, SubscriberRttAndReceiverReportLoss) {
 
 }  // namespace
 }  // namespace vcb::rooms
+
+namespace vcb::rooms {
+namespace {
+
+// Issue 12: loss is the link's. A packet repaired by retransmission was still lost once on the
+// uplink; jitter, NACK and key-frame counts, time since the last packet and the transports pass
+// through; the meeting's totals add up the participants.
+TEST(MeetingStatsTest, LinkLossCountsRepairedPacketsAndTotalsAddUp) {
+    StatsSampler sampler;
+    const auto make = [](uint64_t packets, int64_t lost, uint64_t recovered, int64_t lastUs) {
+        ParticipantCounters c;
+        c.participantId = "p1";
+        c.unit = "xa-a";
+        c.role = "delegate";
+        StreamCounters v{"p1-video", packets * 1000, packets, lost, packets / 3, 640, 480};
+        v.recovered = recovered;
+        v.jitterMs = 4.5;
+        v.nacksSent = 120;
+        v.keyFrameRequestsSent = 3;
+        v.lastPacketUs = lastUs;
+        c.video = v;
+        c.subscribing = true;
+        c.jitterMs = 7.0;
+        c.nacksReceived = 5;
+        c.keyFrameRequestsReceived = 2;
+        c.transports.push_back({"connected", "connected", "10.0.0.2:5000", lastUs});
+        return c;
+    };
+    ParticipantCounters other;
+    other.participantId = "p2";
+    other.video = StreamCounters{"p2-video", 0, 0, 0, 0, 0, 0};
+    sampler.sample("t", {make(1000, 10, 0, 900'000), other}, 1'000'000);
+    // In the interval: 900 packets arrived, 90 of them only as retransmissions, 10 are still
+    // missing: 100 of 910 sent were lost by the link (10.99 %), not 10 of 910.
+    auto s = sampler.sample("t", {make(1900, 20, 90, 2'990'000), other}, 3'000'000);
+    ASSERT_TRUE(s[0].video && s[0].video->lossPercent);
+    EXPECT_NEAR(*s[0].video->lossPercent, 100.0 * 100 / 910, 1e-9);
+    EXPECT_EQ(s[0].video->packetsLost, 20);
+    EXPECT_EQ(s[0].video->packetsRecovered, 90u);
+    EXPECT_EQ(s[0].video->jitterMs, 4.5);
+    EXPECT_EQ(s[0].video->nacksSent, 120u);
+    EXPECT_EQ(s[0].video->keyFrameRequestsSent, 3u);
+    EXPECT_EQ(s[0].video->msSinceLastPacket, 10);
+    EXPECT_EQ(s[0].subscribeJitterMs, 7.0);
+    EXPECT_EQ(s[0].nacksReceived, 5u);
+    EXPECT_EQ(s[0].keyFrameRequestsReceived, 2u);
+    ASSERT_EQ(s[0].transports.size(), 1u);
+    EXPECT_EQ(s[0].transports[0].address, "10.0.0.2:5000");
+    EXPECT_EQ(s[0].transports[0].msSinceLastPacket, 10);
+    EXPECT_FALSE(s[1].video->jitterMs) << "no packet yet: unknown";
+    EXPECT_FALSE(s[1].video->msSinceLastPacket);
+
+    const MeetingTotals t = meetingTotals(s);
+    EXPECT_EQ(t.participants, 2);
+    EXPECT_EQ(t.publishers, 2);
+    EXPECT_EQ(t.packetsLost, 20);
+    EXPECT_EQ(t.nacks, 125u);
+    EXPECT_EQ(t.keyFrameRequests, 5u);
+    ASSERT_TRUE(t.worstLossPercent);
+    EXPECT_NEAR(*t.worstLossPercent, 100.0 * 100 / 910, 1e-9);
+    ASSERT_TRUE(t.publishKbps);
+    EXPECT_DOUBLE_EQ(*t.publishKbps, 900'000 * 8.0 / 1000 / 2);
+}
+
+}  // namespace
+}  // namespace vcb::rooms

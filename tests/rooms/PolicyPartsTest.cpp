@@ -56,7 +56,7 @@ TEST(RolesTest, PermissionMatrix) {
         {Role::Delegate,
          {Action::Watch, Action::PublishAudio, Action::PublishVideo, Action::RaiseHand,
           Action::ConfirmRollCall}},
-        {Role::Room, {Action::Watch, Action::PublishAudio, Action::PublishVideo}},
+        {Role::Room, {Action::Watch, Action::PublishAudio, Action::PublishVideo, Action::RaiseHand}},
         {Role::Observer, {Action::Watch}},
         {Role::Technician, {Action::Watch, Action::ViewStats, Action::ControlRecording}},
         {Role::Recorder, {Action::Watch, Action::Record}},

@@ -1,14 +1,21 @@
 // The technician panel's rows from a server `stats` message (issue 11).
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {statsRows, showsTechnicianPanel, STATS_INTERVAL_MS} from '../../signaling/web/app/js/technician.js';
+import {statsRows, showsTechnicianPanel, statsSubscription, COLUMNS, STATS_INTERVAL_MS}
+    from '../../signaling/web/app/js/technician.js';
+import {catalogs} from '../../signaling/web/app/js/i18n.js';
 
 const stats = {
     type: 'stats', time: 1764900000000, participants: [
         {participantId: 'p1', unit: 'thanh-son', role: 'delegate',
-            publish: {audio: {kbps: 32.1, packetsLost: 0, lossPercent: 0.0},
-                video: {kbps: 812.5, packetsLost: 3, lossPercent: 0.25, width: 320, height: 240, fps: 29.5}},
-            subscribe: {kbps: 1200.0, rttMs: 12.5, lossPercent: 0.0}},
+            publish: {audio: {kbps: 32.1, packetsLost: 0, lossPercent: 0.0, jitterMs: 2.5, nacksSent: 0,
+                keyFrameRequestsSent: 0, msSinceLastPacket: 15},
+            video: {kbps: 812.5, packetsLost: 3, lossPercent: 0.25, width: 320, height: 240, fps: 29.5,
+                jitterMs: 7.25, nacksSent: 40, keyFrameRequestsSent: 2, msSinceLastPacket: 4}},
+            subscribe: {kbps: 1200.0, rttMs: 12.5, lossPercent: 0.0, jitterMs: 3, nacksReceived: 5,
+                keyFrameRequestsReceived: 1},
+            transports: [{ice: 'connected', dtls: 'connected', address: '203.0.113.7:50412', msSinceLastPacket: 4},
+                {ice: 'connected', dtls: 'connected', address: '203.0.113.7:50413', msSinceLastPacket: 9}]},
         {participantId: 'p2', unit: '', role: 'technician',
             publish: {audio: null, video: null}, subscribe: {kbps: null, rttMs: null, lossPercent: null}},
     ],
@@ -17,13 +24,15 @@ const stats = {
 test('one row per participant with the unit name, total kbps, worst loss, rtt, size and fps', () => {
     const rows = statsRows(stats, [{id: 'thanh-son', name: 'Tỉnh Thanh Sơn'}]);
     assert.deepEqual(rows[0], {participantId: 'p1', unit: 'Tỉnh Thanh Sơn', role: 'delegate', kbps: '845',
-        loss: '0.3', rtt: '13', resolution: '320×240', fps: '30', screen: null});
+        loss: '0.3', rtt: '13', resolution: '320×240', fps: '30', jitter: '7.3', nacks: '45', keyFrames: '3',
+        link: 'connected/connected', address: '203.0.113.7:50412', lastPacket: '4', screen: null});
 });
 
 test('unknown values are shown as unknown, never as 0', () => {
     const rows = statsRows(stats);
     assert.deepEqual(rows[1], {participantId: 'p2', unit: '', role: 'technician', kbps: '–', loss: '–',
-        rtt: '–', resolution: '–', fps: '–', screen: null});
+        rtt: '–', resolution: '–', fps: '–', jitter: '–', nacks: '0', keyFrames: '0', link: '–', address: '–',
+        lastPacket: '–', screen: null});
     assert.equal(rows[0].unit, 'thanh-son');
     assert.deepEqual(statsRows(null), []);
     assert.deepEqual(statsRows({participants: 'x'}), []);
@@ -48,4 +57,16 @@ test('only technicians get the panel, refreshed every 2 s', () => {
     assert.ok(!showsTechnicianPanel('delegate'));
     assert.ok(!showsTechnicianPanel('chair'));
     assert.equal(STATS_INTERVAL_MS, 2000);
+});
+
+test('a technician subscribes to pushes every 2 s after joining; other roles do not', () => {
+    assert.deepEqual(statsSubscription('technician'), {type: 'subscribeStats', intervalMs: 2000});
+    assert.equal(statsSubscription('delegate'), null);
+    assert.equal(statsSubscription('observer'), null);
+});
+
+test('every column has a label in both catalogues', () => {
+    for (const lang of ['vi', 'en']) {
+        for (const key of COLUMNS) assert.equal(typeof catalogs[lang][key], 'string', `${lang} ${key}`);
+    }
 });

@@ -11,7 +11,7 @@ import {MediaLink, wantedTracks, displayTracks} from './media.js';
 import {pageParams, PUBLISHING_ROLES} from './identity.js';
 import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
 import {hallOverlay, hallJoinFields, hallRetries, keepPlaying, unitName, HALL_RETRY_MS} from './hall.js';
-import {STATS_INTERVAL_MS, showsTechnicianPanel, statsRows, renderTechnicianPanel} from './technician.js';
+import {showsTechnicianPanel, statsRows, statsSubscription, renderTechnicianPanel} from './technician.js';
 
 const TILES_PER_PAGE = 12;
 const $ = (id) => document.getElementById(id);
@@ -170,6 +170,8 @@ function onMessage(message) {
         });
         setState(reduce(state, message));
         if (PUBLISHING_ROLES.has(state.me.role) && localStream) media.publish(localStream);
+        const subscription = statsSubscription(state.me.role);
+        if (subscription) command(subscription.type, {intervalMs: subscription.intervalMs});
         return;
     }
     if (message.type === 'stats') {
@@ -366,13 +368,6 @@ function renderTechPanel() {
         state.events, {h: element, t, eventText, roleName});
 }
 
-// The technician panel's statistics, asked of the server every 2 s while joined.
-function askStats() {
-    if (session && state.connection === 'joined' && state.me && showsTechnicianPanel(state.me.role)) {
-        command('getStats');
-    }
-}
-
 const STATUS_KEYS = {present: 'attendance.present', reconnecting: 'attendance.reconnecting', absent: 'attendance.absent'};
 
 function renderAttendance() {
@@ -526,7 +521,6 @@ function bind() {
         if (ticks % 2 === 0) sampleQuality();
         else if (state.connection !== 'idle') render();
     }, 1000);
-    setInterval(askStats, STATS_INTERVAL_MS);
 }
 
 async function main() {

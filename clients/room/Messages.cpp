@@ -1,0 +1,59 @@
+#include "clients/room/Messages.hpp"
+
+#include <cstdio>
+
+namespace vcb::room {
+
+std::string_view catalogueText(MessageId id) {
+    switch (id) {
+        case MessageId::Starting:
+            return "Đang khởi động…";
+        case MessageId::Connecting:
+            return "Đang kết nối tới máy chủ…";
+        case MessageId::WaitingForChair:
+            return "Đang chờ chủ tọa khai mạc cuộc họp";
+        case MessageId::InSession:
+            return "Cuộc họp đang diễn ra";
+        case MessageId::HandRaised:
+            return "Đã giơ tay xin phát biểu";
+        case MessageId::Floor:
+            return "Mời đơn vị phát biểu";
+        case MessageId::FloorTimeLeft:
+            return "Mời đơn vị phát biểu — còn {time}";
+        case MessageId::Muted:
+            return "Chủ tọa đã tắt tiếng";
+        case MessageId::Reconnecting:
+            return "Mất kết nối — đang kết nối lại sau {seconds} giây";
+        case MessageId::Replaced:
+            return "Một thiết bị khác của phòng họp đang kết nối";
+        case MessageId::Ended:
+            return "Cuộc họp đã kết thúc";
+        case MessageId::Refused:
+            return "Máy chủ từ chối: {reason}";
+        case MessageId::CameraUnavailable:
+            return "Không có camera";
+    }
+    return "";
+}
+
+std::string message(MessageId id, std::string_view time, std::string_view seconds,
+                    std::string_view reason) {
+    std::string out(catalogueText(id));
+    const std::pair<std::string_view, std::string_view> fields[] = {
+        {"{time}", time}, {"{seconds}", seconds}, {"{reason}", reason}};
+    for (const auto& [key, value] : fields) {
+        for (auto at = out.find(key); at != std::string::npos;
+             at = out.find(key, at + value.size()))
+            out.replace(at, key.size(), value);
+    }
+    return out;
+}
+
+std::string minutesSeconds(long long seconds) {
+    if (seconds < 0) seconds = 0;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", seconds / 60, seconds % 60);
+    return buf;
+}
+
+}  // namespace vcb::room

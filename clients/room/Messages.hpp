@@ -1,0 +1,33 @@
+#pragma once
+// The hall's on-screen texts (Vietnamese), one catalogue so wording is changed in one place.
+// Rendered by textoverlay (Pango): the strings are UTF-8 with their diacritics.
+#include <string>
+#include <string_view>
+
+namespace vcb::room {
+
+enum class MessageId {
+    Starting,         // starting up
+    Connecting,       // connecting to the server
+    WaitingForChair,  // lobby: waiting for the chair to start
+    InSession,        // in session, nothing asked
+    HandRaised,       // the unit's hand is raised
+    Floor,            // the unit has the floor
+    FloorTimeLeft,    // the unit has the floor, {time} left
+    Muted,            // the chair muted the hall
+    Reconnecting,     // connection lost, reconnecting in {seconds}
+    Replaced,         // another session of this hall took over
+    Ended,            // the meeting ended
+    Refused,          // the server refused the hall: {reason}
+    CameraUnavailable,
+};
+
+// The catalogue text with {time}, {seconds} and {reason} replaced by the arguments given.
+std::string message(MessageId id, std::string_view time = {}, std::string_view seconds = {},
+                    std::string_view reason = {});
+// Raw catalogue entry (tests: every id has a text).
+std::string_view catalogueText(MessageId id);
+// "m:ss" for a number of seconds (negative → "0:00").
+std::string minutesSeconds(long long seconds);
+
+}  // namespace vcb::room

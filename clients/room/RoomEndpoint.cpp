@@ -1,0 +1,380 @@
+#include "clients/room/RoomEndpoint.hpp"
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <iostream>
+#include <random>
+
+#include "clients/gst/WebRtcPeer.hpp"
+#include "clients/gst/WsParticipant.hpp"
+
+namespace vcb::room {
+namespace {
+
+using Clock = RoomState::Clock;
+constexpr auto kSlice = std::chrono::milliseconds(100);
+constexpr auto kPingEvery = std::chrono::seconds(3);
+constexpr auto kTokenCheckEvery = std::chrono::seconds(1);
+constexpr auto kMediaGrace = std::chrono::seconds(8);  // publish PC not connected for this long
+constexpr auto kDisplayStall = std::chrono::seconds(5);
+
+std::int64_t systemNowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void log(const std::string& line) { std::cerr << "vcb-room: " << line << std::endl; }
+
+MeetingView toView(const protocol::MeetingStateMessage& m) {
+    MeetingView v;
+    v.state = m.state;
+    v.floor = m.floor;
+    for (const auto& h : m.queue) v.queueUnits.push_back(h.unit);
+    v.speakers = m.speakers;
+    v.floorEndsAtMs = m.floorEndsAt;
+    v.programmeParticipant = m.programmeParticipant;
+    return v;
+}
+
+bool sameFile(const struct stat& a, const struct stat& b) {
+    return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size &&
+           a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
+RoomEndpoint::RoomEndpoint(RoomConfig config)
+    : config_(std::move(config)),
+      state_(RoomStateOptions{.backoffMin = config_.backoffMin,
+                              .backoffMax = config_.backoffMax,
+                              .replacedHoldoff = config_.replacedHoldoff,
+                              .seed = static_cast<std::uint32_t>(std::random_device{}())}),
+      display_(config_) {}
+
+RoomEndpoint::~RoomEndpoint() {
+    control_.stop();
+    session_.reset();
+    display_.detachAll();
+}
+
+bool RoomEndpoint::start(std::string* error) {
+    encoder_ = chooseEncoder(config_.codec, config_.videoBitrateKbps, gstRegistry(), error);
+    if (!encoder_) return false;
+    log("video encoder " + encoder_->element + " (" + encoder_->codec +
+        (encoder_->hardware ? ", hardware)" : ", software)"));
+    if (!display_.start(error)) return false;
+    display_.setOverlay(message(MessageId::Starting));
+    if (config_.control != "off") {
+        ControlHandlers handlers{
+            .raiseHand = [this] { requestRaiseHand(); },
+            .lowerHand = [this] { requestLowerHand(); },
+            .reload = [this] { requestReload(); },
+            .status = [this] { return statusJson(); },
+        };
+        if (!control_.start(config_.control, std::move(handlers), error)) return false;
+        log("control on 127.0.0.1:" + std::to_string(control_.port()));
+    }
+    publishStatus();
+    return true;
+}
+
+std::string RoomEndpoint::cameraSource() {
+    const bool device = config_.camera.starts_with("/dev/");
+    cameraAvailable_ = !device || ::access(config_.camera.c_str(), R_OK) == 0;
+    if (cameraAvailable_) return cameraLaunch(config_);
+    // A still picture saying so; the microphone keeps working.
+    return "videotestsrc is-live=true pattern=black ! video/x-raw,width=" +
+           std::to_string(config_.width) + ",height=" + std::to_string(config_.height) +
+           ",framerate=" + std::to_string(config_.framerate) +
+           "/1 ! textoverlay valignment=center halignment=center font-desc=\"Sans Bold " +
+           std::to_string(std::max(10, config_.height / 12)) + "px\" text=\"" +
+           message(MessageId::CameraUnavailable) + "\"";
+}
+
+void RoomEndpoint::connectSession(Clock::time_point now) {
+    std::string error;
+    auto token = currentToken(config_, &error);
+    if (!token) {
+        log(error);
+        state_.refused(now, "token: " + error);
+        return;
+    }
+    token_ = *token;
+    state_.setUnit(tokenClaim(token_, "unit").value_or(""));
+    state_.connecting(now);
+    display_.setOverlay(state_.overlay(now, systemNowMs()));
+    const std::string camera = cameraSource();
+    const std::string mic = microphoneLaunch(config_);
+    const std::string encoder = encoder_->launch;
+    const std::string filter =
+        config_.echoCancel
+            ? "audio/x-raw,format=S16LE,rate=48000,channels=1 ! webrtcdsp probe=" +
+                  display_.echoProbeName() +
+                  " echo-cancel=true noise-suppression=true gain-control=true ! audioconvert"
+            : std::string();
+    gstclient::WsParticipantOptions options{
+        .url = config_.server,
+        .meeting = config_.meeting,
+        .displayName = config_.displayName,
+        .token = token_,
+        .autoSubscribe = true,
+        .timeout = std::chrono::seconds(5),
+    };
+    options.customizePublish = [=](gstclient::WebRtcPeerOptions& o) {
+        o.videoSource = camera;
+        o.videoEncoder = encoder;
+        o.audioSource = mic;
+        o.audioFilter = filter;
+        o.name = "room publish";
+    };
+    RoomDisplay* display = &display_;
+    options.customizeSubscribe = [display](gstclient::WebRtcPeerOptions& o) {
+        o.extraDescription = display->subscribeDescription();
+        o.decodedSink = [display](GstElement* pipeline, GstPad* pad, const std::string& kind,
+                                  const std::string& msid) {
+            display->attach(pipeline, pad, kind, msid);
+        };
+        o.name = "room subscribe";
+    };
+    session_ = std::make_unique<gstclient::WsParticipant>(std::move(options));
+    if (!session_->connect(&error)) {
+        const auto codes = session_->errorCodes();
+        log("join failed: " + error);
+        session_.reset();
+        display_.detachAll();
+        if (!codes.empty())
+            state_.refused(Clock::now(), codes.back());
+        else
+            state_.lost(Clock::now(), error);
+        return;
+    }
+    if (!session_->publish(&error)) {
+        log("publish failed: " + error);
+        endSession("publish failed: " + error, true);
+        return;
+    }
+    ++joins_;
+    state_.joined(Clock::now(), session_->participantId());
+    nextPing_ = Clock::now() + kPingEvery;
+    publishBadSince_ = {};
+    log("joined " + config_.meeting + " as " + session_->participantId() + " (unit " +
+        state_.unit() + ")");
+}
+
+void RoomEndpoint::endSession(const std::string& why, bool tellState) {
+    if (session_) {
+        session_->close();
+        session_.reset();  // stops both pipelines: no more attach() calls
+    }
+    display_.detachAll();
+    display_.setProgramme(std::nullopt);
+    if (tellState) state_.lost(Clock::now(), why);
+    log("session ended: " + why);
+}
+
+void RoomEndpoint::serviceSession(Clock::time_point) {
+    session_->runUntil([] { return false; }, Clock::now() + kSlice);
+    const auto now = Clock::now();
+    if (auto st = session_->meetingState()) state_.meetingState(toView(*st), now);
+    display_.setProgramme(state_.meeting().programmeParticipant);
+
+    if (auto reason = session_->sessionClosedReason()) {
+        state_.sessionClosed(now, *reason);
+        endSession("sessionClosed " + *reason, false);
+        return;
+    }
+    if (!session_->isOpen()) {
+        endSession("WebSocket closed: " + session_->lastError(), true);
+        return;
+    }
+    if (now - session_->lastMessageAt() > config_.linkTimeout) {
+        endSession(
+            "no message from the server for " + std::to_string(config_.linkTimeout.count()) + " s",
+            true);
+        return;
+    }
+    if (const std::string e = display_.attachError(); !e.empty()) {
+        endSession("display: " + e, true);
+        return;
+    }
+    if (const std::string e = session_->peerPipelineError(); !e.empty()) {
+        endSession("pipeline error: " + e, true);
+        return;
+    }
+    const std::string pc = session_->publishConnectionState();
+    if (pc == "failed" || pc == "closed") {
+        endSession("publish media " + pc, true);
+        return;
+    }
+    if (pc != "connected") {
+        if (publishBadSince_ == Clock::time_point{}) publishBadSince_ = now;
+        if (now - publishBadSince_ > kMediaGrace) {
+            endSession("publish media not connected for " + std::to_string(kMediaGrace.count()) +
+                           " s (" + pc + ")",
+                       true);
+            return;
+        }
+    } else {
+        publishBadSince_ = {};
+    }
+    if (now >= nextPing_) {
+        session_->queuePing();
+        nextPing_ = now + kPingEvery;
+    }
+    if (raiseHand_.exchange(false)) {
+        protocol::MeetingControl m;
+        m.action = protocol::MeetingAction::RaiseHand;
+        session_->queueControl(m);
+    }
+    if (lowerHand_.exchange(false)) {
+        protocol::MeetingControl m;
+        m.action = protocol::MeetingAction::LowerHand;
+        session_->queueControl(m);
+    }
+}
+
+void RoomEndpoint::watchTokenFile(Clock::time_point now) {
+    if (config_.tokenFile.empty() || now < nextTokenCheck_) return;
+    nextTokenCheck_ = now + kTokenCheckEvery;
+    struct stat st {};
+    if (::stat(config_.tokenFile.c_str(), &st) != 0 || sameFile(st, tokenStat_)) return;
+    tokenStat_ = st;
+    std::string error;
+    auto token = readTokenFile(config_.tokenFile, &error);
+    if (!token || *token == token_) return;
+    log("the token file changed: rejoining with the new token");
+    if (session_) endSession("token changed", false);
+    token_.clear();
+    state_.lost(now, "token changed");
+    state_.retryNow(now);
+}
+
+void RoomEndpoint::watchDisplay(Clock::time_point now) {
+    // The TV's pipeline is live (intervideosrc makes frames even without a programme): no new
+    // frame for kDisplayStall, or an error, and it is rebuilt. The session goes with it, since
+    // the microphone's echo canceller is tied to the old pipeline's echo probe.
+    const auto frames = display_.counters().displayFrames;
+    if (frames != lastDisplayFrames_ || displayProgressAt_ == Clock::time_point{}) {
+        lastDisplayFrames_ = frames;
+        displayProgressAt_ = now;
+    }
+    std::string why = display_.pipelineError();
+    if (why.empty() && now - displayProgressAt_ > kDisplayStall) why = "no frame for 5 s";
+    if (why.empty()) return;
+    log("display pipeline restarted: " + why);
+    ++displayRestarts_;
+    if (session_) endSession("display restarted", true);
+    display_.stop();
+    std::string error;
+    if (!display_.start(&error)) log(error);  // tried again at the next stall check
+    display_.setOverlay(lastOverlay_);
+    displayProgressAt_ = now;
+}
+
+void RoomEndpoint::run(const std::atomic<bool>& stop, const std::function<void()>& onAlive) {
+    auto lastAlive = Clock::time_point{};
+    if (!config_.tokenFile.empty()) ::stat(config_.tokenFile.c_str(), &tokenStat_);
+    while (!stop.load()) {
+        auto now = Clock::now();
+        state_.tick(now);
+        if (reload_.exchange(false)) {
+            if (session_) endSession("reload requested", false);
+            state_.lost(now, "reload requested");
+            state_.retryNow(now);
+        }
+        watchTokenFile(now);
+        watchDisplay(now);
+        if (!session_ && state_.shouldConnect(now)) connectSession(now);
+        if (session_) {
+            serviceSession(now);
+        } else {
+            raiseHand_ = false;  // a hand raised while out of the meeting is not kept
+            lowerHand_ = false;
+            std::this_thread::sleep_for(kSlice);
+        }
+        now = Clock::now();
+        const std::string text = state_.overlay(now, systemNowMs());
+        if (text != lastOverlay_) {
+            display_.setOverlay(text);
+            log("state " + std::string(phaseName(state_.phase())) + ": " + text);
+            lastOverlay_ = text;
+        }
+        publishStatus();
+        if (onAlive && now - lastAlive >= std::chrono::seconds(1)) {
+            onAlive();
+            lastAlive = now;
+        }
+    }
+    endSession("stopping", false);
+}
+
+void RoomEndpoint::publishStatus() {
+    RoomStatus s;
+    s.phase = state_.phase();
+    s.participantId = state_.participantId();
+    s.unit = state_.unit();
+    s.subject = tokenClaim(token_, "sub").value_or("");
+    s.joins = joins_;
+    s.reconnects = state_.reconnects();
+    s.displayRestarts = displayRestarts_;
+    s.lastProblem = state_.lastProblem();
+    if (session_) {
+        s.publishState = session_->publishConnectionState();
+        s.subscribeState = session_->subscribeConnectionState();
+        s.serverErrors = session_->errorCodes();
+    }
+    s.cameraAvailable = cameraAvailable_;
+    s.encoder = encoder_;
+    s.display = display_.counters();
+    s.meetingState = state_.meeting().state;
+    s.programmeParticipant = state_.meeting().programmeParticipant;
+    std::lock_guard lock(statusMutex_);
+    status_ = std::move(s);
+}
+
+RoomStatus RoomEndpoint::status() const {
+    std::lock_guard lock(statusMutex_);
+    return status_;
+}
+
+std::string RoomEndpoint::statusJson() const {
+    const RoomStatus s = status();
+    namespace json = boost::json;
+    json::object o;
+    o["version"] = kRoomVersion;
+    o["phase"] = phaseName(s.phase);
+    o["meeting"] = config_.meeting;
+    o["meetingState"] = s.meetingState;
+    o["participantId"] = s.participantId;
+    o["unit"] = s.unit;
+    o["subject"] = s.subject;
+    o["joins"] = s.joins;
+    o["reconnects"] = s.reconnects;
+    o["displayRestarts"] = s.displayRestarts;
+    o["lastProblem"] = s.lastProblem;
+    o["publish"] = s.publishState;
+    o["subscribe"] = s.subscribeState;
+    o["programmeParticipant"] =
+        s.programmeParticipant ? json::value(*s.programmeParticipant) : json::value(nullptr);
+    json::object devices;
+    devices["camera"] = config_.camera;
+    devices["cameraAvailable"] = s.cameraAvailable;
+    devices["microphone"] = config_.microphone;
+    devices["display"] = config_.display;
+    devices["speaker"] = config_.speaker;
+    devices["echoCancel"] = config_.echoCancel;
+    o["devices"] = std::move(devices);
+    if (s.encoder) {
+        o["encoder"] = json::object{{"element", s.encoder->element},
+                                    {"codec", s.encoder->codec},
+                                    {"hardware", s.encoder->hardware}};
+    }
+    o["displayFrames"] = s.display.displayFrames;
+    o["programmeFrames"] = s.display.programmeFrames;
+    o["soundBuffers"] = s.display.soundBuffers;
+    return json::serialize(o);
+}
+
+}  // namespace vcb::room

@@ -1,0 +1,104 @@
+#pragma once
+// The hall endpoint: joins the configured meeting with the unit's room token over the WebSocket
+// protocol (WsParticipant), publishes the camera and microphone (encoder from MediaChoice),
+// shows the programme with its sound on the TV (RoomDisplay) with the state overlaid, and comes
+// back by itself: any loss (WebSocket closed, no server message for link_timeout_s, the media
+// connection failed, a pipeline error) ends the session and RoomState schedules the next try.
+//
+// Threads: run() drives everything on the calling thread (each step bounded); the control HTTP
+// thread only queues requests and reads a status snapshot.
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "clients/room/ControlServer.hpp"
+#include "clients/room/MediaChoice.hpp"
+#include "clients/room/RoomConfig.hpp"
+#include "clients/room/RoomDisplay.hpp"
+#include "clients/room/RoomState.hpp"
+
+namespace vcb::gstclient {
+class WsParticipant;
+}
+
+namespace vcb::room {
+
+inline constexpr const char* kRoomVersion = "0.1.0";
+
+struct RoomStatus {
+    Phase phase = Phase::Starting;
+    std::string participantId;
+    std::string unit;
+    std::string subject;  // the token's sub
+    int joins = 0;        // sessions that joined and published
+    int reconnects = 0;
+    int displayRestarts = 0;  // the TV's pipeline restarted after an error or a stall
+    std::string lastProblem;
+    std::string publishState;    // publish PC connection state
+    std::string subscribeState;  // subscribe PC connection state
+    bool cameraAvailable = true;
+    std::optional<EncoderChoice> encoder;
+    DisplayCounters display;
+    std::string meetingState;
+    std::optional<std::string> programmeParticipant;
+    std::vector<std::string> serverErrors;  // error codes the current session received
+};
+
+class RoomEndpoint {
+  public:
+    explicit RoomEndpoint(RoomConfig config);
+    ~RoomEndpoint();
+    RoomEndpoint(const RoomEndpoint&) = delete;
+    RoomEndpoint& operator=(const RoomEndpoint&) = delete;
+
+    // Chooses the encoder, starts the display and the control HTTP. false with *error.
+    bool start(std::string* error);
+    // Runs until `stop` is true. `onAlive` is called at least once a second while the loop is
+    // healthy (the systemd watchdog).
+    void run(const std::atomic<bool>& stop, const std::function<void()>& onAlive = {});
+
+    // Thread-safe.
+    void requestRaiseHand() { raiseHand_ = true; }
+    void requestLowerHand() { lowerHand_ = true; }
+    void requestReload() { reload_ = true; }
+    RoomStatus status() const;
+    std::string statusJson() const;
+    std::uint16_t controlPort() const { return control_.port(); }
+
+  private:
+    void connectSession(RoomState::Clock::time_point now);
+    void endSession(const std::string& why, bool tellState);
+    void serviceSession(RoomState::Clock::time_point now);
+    void watchTokenFile(RoomState::Clock::time_point now);
+    void publishStatus();
+    void watchDisplay(RoomState::Clock::time_point now);
+    std::string cameraSource();
+
+    const RoomConfig config_;
+    RoomState state_;
+    std::optional<EncoderChoice> encoder_;
+    RoomDisplay display_;
+    ControlServer control_;
+    std::unique_ptr<gstclient::WsParticipant> session_;
+    std::string token_;
+    struct stat tokenStat_ {};
+    RoomState::Clock::time_point nextTokenCheck_{}, nextPing_{}, publishBadSince_{};
+    std::string lastOverlay_;
+    std::uint64_t lastDisplayFrames_ = 0;
+    RoomState::Clock::time_point displayProgressAt_{};
+    int displayRestarts_ = 0;
+    int joins_ = 0;
+    bool cameraAvailable_ = true;
+    std::atomic<bool> raiseHand_{false}, lowerHand_{false}, reload_{false};
+
+    mutable std::mutex statusMutex_;
+    RoomStatus status_;
+};
+
+}  // namespace vcb::room

@@ -1,0 +1,605 @@
+// Issue 13, the hall endpoint (clients/room, vcb-room's library) against the real server in auth
+// mode jwt, with a real chair (WsParticipant, GStreamer webrtcbin) and headless devices: the hall
+// publishes a green test picture and a sine, shows the programme on a test display (frames
+// classified by colour) and plays the sound to a test speaker (buffers with signal counted).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "clients/gst/HttpClient.hpp"
+#include "clients/gst/WsParticipant.hpp"
+#include "clients/room/RoomEndpoint.hpp"
+#include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestTokens.hpp"
+
+namespace vcb::integration {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using gstclient::WsParticipant;
+using gstclient::WsParticipantOptions;
+
+constexpr const char* kIssuer = "vcb-room-test";
+constexpr const char* kMeeting = "council";
+constexpr const char* kHallUnit = "thanh-son.x-phu-loc";
+
+bool waitFor(const std::function<bool()>& done, Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return done();
+}
+
+long long msSince(Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+}
+
+protocol::MeetingControl control(protocol::MeetingAction action,
+                                 std::optional<std::string> unit = std::nullopt) {
+    protocol::MeetingControl m;
+    m.action = action;
+    m.unit = std::move(unit);
+    return m;
+}
+
+// A participant driven by its own thread until destroyed.
+class Runner {
+  public:
+    explicit Runner(WsParticipantOptions options)
+        : participant_(std::make_unique<WsParticipant>(std::move(options))) {
+        thread_ = std::thread([this] {
+            if (!participant_->connect(&error_) || !participant_->publish(&error_)) return;
+            participant_->runUntil([this] { return stop_.load(); }, Clock::now() + 120s);
+        });
+    }
+    ~Runner() {
+        stop_ = true;
+        thread_.join();
+        participant_->close();
+    }
+    WsParticipant& operator*() { return *participant_; }
+    WsParticipant* operator->() { return participant_.get(); }
+    const std::string& error() const { return error_; }
+
+  private:
+    std::unique_ptr<WsParticipant> participant_;
+    std::string error_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+// The endpoint's run() on its own thread until destroyed.
+class Hall {
+  public:
+    explicit Hall(room::RoomConfig config) : endpoint_(std::move(config)) {}
+    bool start(std::string* error) {
+        if (!endpoint_.start(error)) return false;
+        thread_ = std::thread([this] { endpoint_.run(stop_); });
+        return true;
+    }
+    ~Hall() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    room::RoomEndpoint& operator*() { return endpoint_; }
+    room::RoomEndpoint* operator->() { return &endpoint_; }
+
+  private:
+    room::RoomEndpoint endpoint_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+gstclient::RemotePeerReport heard(const WsParticipant& receiver, const std::string& id) {
+    for (const auto& r : receiver.remotePeers())
+        if (r.participantId == id) return r;
+    return {};
+}
+
+// The chair hears the hall: its audio is forwarded (buffers decoded: withheld audio gives none)
+// and is the sine, not silence. Only a few buffers need the signal's level: the hall's
+// microphone goes through webrtcdsp, whose noise suppression soon damps a steady test tone.
+bool hallHeard(const WsParticipant& chair, const std::string& hallId) {
+    const auto r = heard(chair, hallId);
+    return r.audioBuffers > 50 && r.audioBuffersWithSignal > 5;
+}
+
+std::uint64_t displayed(const room::RoomStatus& s, const std::string& picture) {
+    auto it = s.display.framesByPicture.find(picture);
+    return it == s.display.framesByPicture.end() ? 0 : it->second;
+}
+
+class RoomEndpointTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+#if !defined(VCB_SERVER_BIN) || !defined(VCB_UNITS_FILE) || !defined(VCB_TOKEN_BIN)
+        GTEST_SKIP() << "the vcbridge and vcb-token targets are not part of this build";
+#else
+        std::string tmpl = (fs::temp_directory_path() / "vcb-room-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+        dir_ = tmpl;
+        secret_ = dir_ + "/secret";
+        std::ofstream(secret_) << "room-test-secret-0123456789-0123456789-abc\n";
+        ::chmod(secret_.c_str(), 0600);
+        std::ofstream(dir_ + "/vcbridge.yaml")
+            << "auth:\n  mode: jwt\n  algorithm: HS256\n  key_file: " << secret_
+            << "\n  issuer: " << kIssuer << "\nunits_file: " << VCB_UNITS_FILE << "\n"
+            << "meetings:\n  - id: " << kMeeting << "\n    title: Họp giao ban\n"
+            << "    convening_unit: gov\n    chair: chu-tich\n"
+            << "    scheduled_start: 2026-01-01T08:00:00Z\n"
+            << "    invited:\n      - {unit: thanh-son, subtree: true}\n";
+        server_.setExtraArgs({"--config", dir_ + "/vcbridge.yaml"});
+        std::string error;
+        ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+        tokenFile_ = dir_ + "/hall.token";
+        std::ofstream(tokenFile_) << hallToken("hall-phu-loc") << "\n";
+#endif
+    }
+    void TearDown() override {
+        if (server_.pid() > 0) {
+            const bool wasAlive = server_.alive();
+            auto problem = server_.stop();
+            EXPECT_TRUE(wasAlive) << server_.outputTail();
+            EXPECT_FALSE(problem.has_value()) << problem.value_or("") << "\n"
+                                              << server_.outputTail();
+        }
+        std::error_code ec;
+        if (!dir_.empty()) fs::remove_all(dir_, ec);
+    }
+
+    std::string mint(const std::string& args) {
+#ifdef VCB_TOKEN_BIN
+        int status = -1;
+        std::string out = mintToken(VCB_TOKEN_BIN, secret_, kIssuer, "--ttl 600 " + args, &status);
+        EXPECT_EQ(status, 0) << out;
+        return out;
+#else
+        return args;
+#endif
+    }
+    // The hall's display name (token claim) is its colour, so the chair's classifier checks it.
+    std::string hallToken(const std::string& subject) {
+        return mint(std::string("--meeting ") + kMeeting + " --subject " + subject + " --unit " +
+                    kHallUnit + " --role room --name green");
+    }
+
+    WsParticipantOptions chairOptions() {
+        return WsParticipantOptions{
+            .url = server_.wsUrl(),
+            .meeting = kMeeting,
+            .displayName = "red",
+            .pattern = "red",
+            .token = mint(std::string("--meeting ") + kMeeting +
+                          " --subject chu-tich --unit gov --role chair --name red"),
+            .timeout = 10s,
+        };
+    }
+
+    room::RoomConfig hallConfig() {
+        room::RoomConfig c;
+        c.server = server_.wsUrl();
+        c.meeting = kMeeting;
+        c.displayName = "green";
+        c.tokenFile = tokenFile_;
+        c.camera = "test";
+        c.testPattern = "green";
+        c.microphone = "test";
+        c.display = "test";
+        c.speaker = "test";
+        c.codec = room::CodecPreference::Vp8;
+        c.width = c.displayWidth = 320;
+        c.height = c.displayHeight = 240;
+        c.framerate = 25;
+        c.videoBitrateKbps = 500;
+        c.control = "127.0.0.1:0";
+        return c;
+    }
+
+    std::string dir_, secret_, tokenFile_;
+    ServerProcess server_;
+};
+
+TEST_F(RoomEndpointTest, HallJoinsShowsTheProgrammeAndIsHeardOnlyWithTheFloor) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    Runner chair(chairOptions());
+
+    // Lobby: the hall joined with its room token, publishes and says it waits for the chair.
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected" &&
+                   chair->meetingState() && !heard(*chair, s.participantId).participantId.empty();
+        },
+        25s))
+        << hall->statusJson() << " chair: " << chair.error() << chair->summaryJson();
+    const std::string hallId = hall->status().participantId;
+    EXPECT_EQ(hall->status().unit, kHallUnit);
+
+    // In session: the chair sees the hall's picture; the hall's TV shows the chair (the
+    // programme while nobody has the floor) and its speaker plays the chair's voice.
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    const auto started = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return heard(*chair, hallId).videoFramesMatchingName > 10 && displayed(s, "red") > 10 &&
+                   s.display.soundBuffersWithSignal > 10;
+        },
+        20s))
+        << hall->statusJson() << " chair: " << chair->summaryJson();
+    std::printf(
+        "[ room ] session start -> hall seen by the chair, chair on the hall's TV and "
+        "speaker: %lld ms\n",
+        msSince(started));
+    EXPECT_EQ(hall->status().phase, room::Phase::InSession);
+    EXPECT_GT(hall->status().display.programmeFrames, 10u);
+
+    // Without the floor the hall is not heard.
+    std::this_thread::sleep_for(2s);
+    EXPECT_EQ(heard(*chair, hallId).audioBuffers, 0u) << "heard without the floor";
+
+    // A button box raises the hand over the local HTTP; the chair sees it as a meetingEvent.
+    gstclient::HttpClient http(5s);
+    const std::string controlUrl = "http://127.0.0.1:" + std::to_string(hall->controlPort());
+    EXPECT_EQ(http.post(controlUrl + "/raise-hand", "text/plain", "").status, 200);
+    EXPECT_EQ(http.get(controlUrl + "/raise-hand").status, 405);
+    ASSERT_TRUE(waitFor(
+        [&] {
+            for (const auto& e : chair->meetingEvents())
+                if (e.event == "hand_raised" && e.unit == kHallUnit) return true;
+            return false;
+        },
+        10s))
+        << hall->statusJson();
+    EXPECT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::HandRaised; }, 5s));
+
+    // The chair grants the floor: the hall is heard; revokes: it is not.
+    chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
+    const auto granted = Clock::now();
+    EXPECT_TRUE(waitFor([&] { return hallHeard(*chair, hallId); }, 15s))
+        << chair->summaryJson();
+    std::printf("[ room ] grant -> the hall heard at the chair (50 buffers): %lld ms\n",
+                msSince(granted));
+    EXPECT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::Floor; }, 5s))
+        << hall->statusJson();
+    const auto statusBody = http.get(controlUrl + "/status");
+    EXPECT_EQ(statusBody.status, 200);
+    EXPECT_NE(statusBody.body.find("\"phase\":\"floor\""), std::string::npos) << statusBody.body;
+
+    chair->queueControl(control(protocol::MeetingAction::RevokeFloor));
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto st = chair->meetingState();
+            return st && !st->floor && hall->status().phase == room::Phase::InSession;
+        },
+        10s));
+    std::this_thread::sleep_for(1s);  // packets already on their way
+    const auto before = heard(*chair, hallId).audioBuffers;
+    std::this_thread::sleep_for(2s);
+    EXPECT_EQ(heard(*chair, hallId).audioBuffers, before) << "heard after the revoke";
+    EXPECT_EQ(hall->status().joins, 1);
+}
+
+TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfAServerRestart) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    {
+        Runner chair(chairOptions());
+        ASSERT_TRUE(waitFor(
+            [&] {
+                auto s = hall->status();
+                return s.publishState == "connected" && chair->meetingState() &&
+                       !heard(*chair, s.participantId).participantId.empty();
+            },
+            25s))
+            << hall->statusJson();
+        chair->queueControl(control(protocol::MeetingAction::StartSession));
+        ASSERT_TRUE(waitFor([&] { return displayed(hall->status(), "red") > 10; }, 20s))
+            << hall->statusJson();
+        // kill -9: no goodbye to anyone
+        ASSERT_EQ(::kill(server_.pid(), SIGKILL), 0);
+        server_.stop();
+    }
+    const auto port = server_.port();
+    server_.setListen("127.0.0.1:" + std::to_string(port));
+    const auto killed = Clock::now();
+    ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+    ASSERT_EQ(server_.port(), port);
+    const auto restarted = Clock::now();
+    std::printf(
+        "[ room ] server restart took %lld ms\n",
+        static_cast<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(restarted - killed).count()));
+
+    // Back in the meeting, publishing, within 10 s of the server being up again.
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.publishState == "connected";
+        },
+        10s))
+        << hall->statusJson();
+    const long long backAfter = msSince(restarted);
+    std::printf("[ room ] server up again -> hall joined and publishing: %lld ms\n", backAfter);
+    EXPECT_LE(backAfter, 10000);
+
+    // And the media flows both ways again once a chair starts the (new) session.
+    Runner chair(chairOptions());
+    ASSERT_TRUE(waitFor([&] { return chair->meetingState().has_value(); }, 15s)) << chair.error();
+    const auto redBefore = displayed(hall->status(), "red");
+    const auto programmeBefore = hall->status().display.programmeFrames;
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    EXPECT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return heard(*chair, s.participantId).videoFramesMatchingName > 10 &&
+                   displayed(s, "red") > redBefore + 10 &&
+                   s.display.programmeFrames > programmeBefore + 10;
+        },
+        20s))
+        << hall->statusJson() << " chair: " << chair->summaryJson();
+    std::printf("[ room ] kill -9 -> frames both ways again (incl. a new chair joining): %lld ms\n",
+                msSince(killed));
+}
+
+// Drops every packet to and from this test server's TCP port and UDP media ports (nftables, in
+// the output hook, which loopback traffic passes in both directions) while it exists: the link
+// is cut for this server only, other processes on the host are untouched.
+class LinkCut {
+  public:
+    LinkCut(std::uint16_t tcpPort, const std::string& udpRange)
+        : table_("vcbroomcut" + std::to_string(::getpid())) {
+        const std::string t = "nft add rule inet " + table_ + " out ";
+        const std::string range = udpRange;  // "20000-20099" is nft syntax too
+        int status = -1;
+        runCommand("nft add table inet " + table_, &status);
+        ok_ = status == 0;
+        for (const std::string cmd :
+             {"nft 'add chain inet " + table_ + " out { type filter hook output priority 0 ; }'",
+              t + "tcp dport " + std::to_string(tcpPort) + " drop",
+              t + "tcp sport " + std::to_string(tcpPort) + " drop",
+              t + "udp dport " + range + " drop", t + "udp sport " + range + " drop"}) {
+            if (!ok_) break;
+            output_ += runCommand(cmd, &status);
+            ok_ = status == 0;
+        }
+    }
+    ~LinkCut() { restore(); }
+    void restore() { runCommand("nft delete table inet " + table_ + " 2>/dev/null"); }
+    bool ok() const { return ok_; }
+    const std::string& output() const { return output_; }
+
+  private:
+    std::string table_;
+    std::string output_;
+    bool ok_ = false;
+};
+
+TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfTheLinkReturning) {
+    if (::geteuid() != 0 || runCommand("nft --version").find("nftables") == std::string::npos) {
+        GTEST_SKIP() << "needs root and nft to cut the link";
+    }
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected";
+        },
+        25s))
+        << hall->statusJson();
+
+    // 20 s without a link: the hall notices (no answer to its pings) and keeps trying.
+    auto cut = std::make_unique<LinkCut>(server_.port(), server_.rtcPorts());
+    ASSERT_TRUE(cut->ok()) << cut->output();
+    const auto cutAt = Clock::now();
+    EXPECT_TRUE(waitFor([&] { return hall->status().phase != room::Phase::WaitingForChair; }, 19s))
+        << "the cut was not noticed: " << hall->statusJson();
+    std::printf("[ room ] link cut -> noticed: %lld ms (%s)\n", msSince(cutAt),
+                hall->status().lastProblem.c_str());
+    std::this_thread::sleep_until(cutAt + 20s);
+    EXPECT_EQ(hall->status().joins, 1);
+    cut.reset();  // the link returns
+    const auto restored = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.publishState == "connected" &&
+                   s.phase == room::Phase::WaitingForChair;
+        },
+        12s))
+        << hall->statusJson();
+    const long long back = msSince(restored);
+    std::printf("[ room ] link back -> hall joined and publishing again: %lld ms\n", back);
+    EXPECT_LE(back, 10000);
+}
+
+TEST_F(RoomEndpointTest, ReplacedByAnotherSessionTheHallHoldsOffInsteadOfFighting) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    ASSERT_TRUE(waitFor([&] { return hall->status().publishState == "connected"; }, 25s))
+        << hall->statusJson();
+
+    // Another box with the same token (the same identity) joins: the server closes the hall's
+    // session with sessionClosed{replaced}; the hall stays out and the other keeps its seat.
+    std::string token;
+    std::ifstream(tokenFile_) >> token;
+    WsParticipant other(WsParticipantOptions{.url = server_.wsUrl(),
+                                             .meeting = kMeeting,
+                                             .displayName = "green",
+                                             .token = token,
+                                             .timeout = 10s});
+    ASSERT_TRUE(other.connect(&error)) << error;
+    ASSERT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::Replaced; }, 10s))
+        << hall->statusJson();
+    other.runUntil([] { return false; }, Clock::now() + 5s);
+    EXPECT_TRUE(other.isOpen()) << "the hall fought back: " << other.lastError();
+    EXPECT_FALSE(other.sessionClosedReason().has_value());
+    EXPECT_EQ(hall->status().joins, 1);
+    EXPECT_EQ(hall->status().phase, room::Phase::Replaced);
+    other.close();
+
+    // An operator's reload ends the hold-off at once.
+    gstclient::HttpClient http(5s);
+    EXPECT_EQ(http.post("http://127.0.0.1:" + std::to_string(hall->controlPort()) + "/reload",
+                        "text/plain", "")
+                  .status,
+              200);
+    EXPECT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.publishState == "connected";
+        },
+        10s))
+        << hall->statusJson();
+}
+
+TEST_F(RoomEndpointTest, WithoutItsCameraTheHallSendsAStillPictureAndIsStillHeard) {
+    room::RoomConfig config = hallConfig();
+    config.camera = "/dev/video-unplugged";
+    Hall hall(config);
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    Runner chair(chairOptions());
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.publishState == "connected" && chair->meetingState() &&
+                   !heard(*chair, s.participantId).participantId.empty();
+        },
+        25s))
+        << hall->statusJson() << chair.error();
+    EXPECT_FALSE(hall->status().cameraAvailable);
+    EXPECT_NE(hall->statusJson().find("\"cameraAvailable\":false"), std::string::npos);
+    const std::string hallId = hall->status().participantId;
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    // The still picture (black with "Không có camera") arrives: frames, not the green camera.
+    EXPECT_TRUE(waitFor([&] { return heard(*chair, hallId).videoFrames > 10; }, 20s))
+        << chair->summaryJson();
+    EXPECT_EQ(heard(*chair, hallId).videoFramesMatchingName, 0u);
+    // The microphone still works: raised, granted, heard.
+    gstclient::HttpClient http(5s);
+    EXPECT_EQ(http.post("http://127.0.0.1:" + std::to_string(hall->controlPort()) + "/raise-hand",
+                        "text/plain", "")
+                  .status,
+              200);
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto st = chair->meetingState();
+            return st && !st->queue.empty();
+        },
+        10s));
+    chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
+    EXPECT_TRUE(waitFor([&] { return hallHeard(*chair, hallId); }, 15s))
+        << chair->summaryJson();
+}
+
+// This process's thread count and resident memory (kB) from /proc/self/status.
+std::pair<long, long> threadsAndRssKb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    long threads = -1, rss = -1;
+    while (std::getline(status, line)) {
+        if (line.rfind("Threads:", 0) == 0) threads = std::stol(line.substr(8));
+        if (line.rfind("VmRSS:", 0) == 0) rss = std::stol(line.substr(6));
+    }
+    return {threads, rss};
+}
+
+TEST_F(RoomEndpointTest, RepeatedServerRestartsLeakNoThreadsNorMemory) {
+    // Sessions here last less than the 10 s that resets the backoff: keep its ceiling low so the
+    // cycles stay short (this test is about leaks; the backoff has its unit tests).
+    room::RoomConfig config = hallConfig();
+    config.backoffMax = std::chrono::milliseconds(1500);
+    Hall hall(config);
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    ASSERT_TRUE(waitFor([&] { return hall->status().publishState == "connected"; }, 25s))
+        << hall->statusJson();
+    const auto port = server_.port();
+    server_.setListen("127.0.0.1:" + std::to_string(port));
+    // VCB_ROOM_SOAK_CYCLES=N runs a longer soak by hand (each cycle takes about 2 s).
+    const char* soak = std::getenv("VCB_ROOM_SOAK_CYCLES");
+    const int kCycles = soak ? std::max(3, std::atoi(soak)) : 10;
+    std::vector<std::pair<long, long>> samples;
+    for (int i = 0; i < kCycles; ++i) {
+        ASSERT_EQ(::kill(server_.pid(), SIGKILL), 0);
+        server_.stop();
+        ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+        ASSERT_TRUE(waitFor(
+            [&] {
+                auto s = hall->status();
+                return s.joins == i + 2 && s.publishState == "connected";
+            },
+            10s))
+            << "cycle " << i << ": " << hall->statusJson();
+        std::this_thread::sleep_for(700ms);  // settled: the old session's threads are gone
+        samples.push_back(threadsAndRssKb());
+        std::printf("[ room ] cycle %d: %ld threads, RSS %ld kB\n", i, samples.back().first,
+                    samples.back().second);
+    }
+    // The first cycles warm up GStreamer's registry, pools and caches; compare after them.
+    const auto [threads0, rss0] = samples[1];
+    const auto [threadsN, rssN] = samples.back();
+    std::printf("[ room ] %d kill -9 + restart cycles: threads %ld -> %ld, RSS %ld -> %ld kB\n",
+                kCycles, threads0, threadsN, rss0, rssN);
+    EXPECT_LE(threadsN, threads0 + 3) << "threads grow with each reconnect";
+    EXPECT_LT(rssN - rss0, 24 * 1024) << "memory grows with each reconnect";
+    EXPECT_EQ(hall->status().joins, kCycles + 1);
+}
+
+TEST_F(RoomEndpointTest, ANewTokenFileRejoinsWithTheNewToken) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected";
+        },
+        25s))
+        << hall->statusJson();
+    EXPECT_EQ(hall->status().subject, "hall-phu-loc");
+    const std::string firstId = hall->status().participantId;
+
+    // Replaced the way an operator's tool does it: a new file renamed over the old one.
+    const std::string fresh = tokenFile_ + ".new";
+    std::ofstream(fresh) << hallToken("hall-phu-loc-2026") << "\n";
+    ASSERT_EQ(std::rename(fresh.c_str(), tokenFile_.c_str()), 0);
+    const auto replaced = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.subject == "hall-phu-loc-2026" &&
+                   s.phase == room::Phase::WaitingForChair && s.publishState == "connected";
+        },
+        15s))
+        << hall->statusJson();
+    std::printf("[ room ] token file replaced -> rejoined with the new token: %lld ms\n",
+                msSince(replaced));
+    EXPECT_NE(hall->status().participantId, firstId);
+}
+
+}  // namespace
+}  // namespace vcb::integration
