@@ -230,6 +230,9 @@ int main(int argc, char** argv) {
         "meeting", po::value<std::vector<std::string>>(),
         "a meeting to create at start-up (repeatable)")(
         "no-adhoc", "refuse joins to meetings that are not configured")(
+        "no-programme-mix",
+        "WHEP programme viewers get the programme participant's audio instead of the mix "
+        "(config programme_audio_mix: false)")(
         "log-level", po::value<std::string>(), "debug, info, warn or error")(
         "max-sessions", po::value<size_t>(),
         "media sessions (WHIP/WHEP/WebSocket peer connections) per server (default 2000)")(
@@ -304,6 +307,7 @@ int main(int argc, char** argv) {
         config.meetingDefinitions.clear();
     }
     if (vm.count("no-adhoc")) config.allowAdHocMeetings = false;
+    if (vm.count("no-programme-mix")) config.programmeAudioMix = false;
     if (vm.count("log-level")) config.logLevel = vm["log-level"].as<std::string>();
     if (vm.count("tls-cert")) config.tlsCert = vm["tls-cert"].as<std::string>();
     if (vm.count("tls-key")) config.tlsKey = vm["tls-key"].as<std::string>();

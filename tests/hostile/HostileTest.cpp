@@ -1166,9 +1166,9 @@ TEST_F(HostileTest, FrozenViewerFreedByConsentTimeout) {
     ASSERT_GE(decoded, 60u) << "the viewer to freeze never decoded (" << decoded << " frames)";
     EXPECT_GE(metric("vcb_dtls_connected_total"), dtlsBefore + 1);
     ASSERT_GE(metric("vcb_transports_open"), transportsBefore + 1);
-    // Freeze no sooner than 6 s after the viewer was created, so a connect timeout (30 s after
-    // creation) would free it at most 24 s after the freeze: clearly before consent could expire.
-    std::this_thread::sleep_until(startedAt + 6s);
+    // Freeze no sooner than 10 s after the viewer was created, so a connect timeout (30 s after
+    // creation) would free it at most 20 s after the freeze: clearly before consent could expire.
+    std::this_thread::sleep_until(startedAt + 10s);
     ASSERT_EQ(::kill(child, SIGSTOP), 0);
     const auto frozenAt = Clock::now();
     const bool freed = waitFor(
@@ -1181,10 +1181,12 @@ TEST_F(HostileTest, FrozenViewerFreedByConsentTimeout) {
     std::printf("[ CONSENT  ] frozen viewer (%llu frames decoded) freed after %.1f s\n",
                 static_cast<unsigned long long>(decoded), secs);
     EXPECT_TRUE(freed) << "the frozen viewer's transport and session are still there";
-    // 30 s after its last packet (RTCP feedback up to ~1.5 s before the freeze), checked by a 1 s
-    // timer; the upper bound leaves room for slow builds.
+    // 30 s after its last authenticated packet, checked by a 1 s timer. On a clean link the viewer
+    // sends nothing but RTCP receiver reports (rtpsession: 5 s interval randomised to 2.5-7.5 s) and
+    // ICE checks, so its last packet can be up to 7.5 s before the freeze (CI saw 24.5 s: the
+    // server logged 30.0 s since the last packet). The upper bound leaves room for slow builds.
     EXPECT_LE(secs, 34.0);
-    EXPECT_GE(secs, 28.0) << "freed before consent could have expired: some other path closed it";
+    EXPECT_GE(secs, 22.0) << "freed before consent could have expired: some other path closed it";
     EXPECT_EQ(metric("vcb_transports_consent_expired_total"), consentBefore + 1)
         << "the close was not counted as consent expiry";
     EXPECT_EQ(metric("vcb_transports_connect_timeouts_total"), connectTimeoutsBefore)
