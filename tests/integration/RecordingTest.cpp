@@ -345,7 +345,8 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
     ASSERT_TRUE(waitFor([&] { return !tech.errorCodes().empty(); }, 5s));
     EXPECT_EQ(tech.errorCodes().back(), "already_recording");
 
-    std::this_thread::sleep_for(6s);
+    // About 30 s in all: 13 s before the floor change, 13 s after it.
+    std::this_thread::sleep_for(13s);
     green.queueControl(control(protocol::MeetingAction::RaiseHand));
     ASSERT_TRUE(waitFor(
         [&] {
@@ -361,7 +362,7 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
         },
         10s));
     const double grantAt = std::chrono::duration<double>(Clock::now() - started).count();
-    std::this_thread::sleep_for(6s);
+    std::this_thread::sleep_for(13s);
     tech.queueRecording(false);
     const double stopAt = std::chrono::duration<double>(Clock::now() - started).count();
     ASSERT_TRUE(waitFor([&] { return hasEvent(tech, "recording_stopped"); }, 20s));
@@ -419,7 +420,7 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
         EXPECT_NEAR(d, stopAt, 1.0) << report;
         EXPECT_NE(report.find("video #"), std::string::npos) << report;
         // A unit's own file holds what the meeting heard of it: green's microphone was gated
-        // (no floor) for the first 6 s, so the recorder left its silent track out
+        // (no floor) for the first 13 s, so the recorder left its silent track out
         // (streamMissing). The programme and the chair have their audio from the start.
         if (f.find(green.participantId()) == std::string::npos)
             EXPECT_NE(report.find("audio #"), std::string::npos) << report;
@@ -446,7 +447,11 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
     // The programme's sound: the chair throughout; the floor holder only after the change.
     double firstPts = 0;
     const auto audio = decodeAudio(programme, firstPts);
-    ASSERT_GT(audio.size(), 48000u * 5);
+    ASSERT_GT(audio.size(), 48000u * 20);
+    // Audio and video start together (the recorder places both on the senders' RTCP clock).
+    std::printf("[ rec ] programme starts: audio %.3f s, video %.3f s\n", firstPts,
+                frames.front().first);
+    EXPECT_NEAR(firstPts, frames.front().first, 0.040);
     const auto at = [&](double s) {
         return static_cast<size_t>(std::max(0.0, (s - std::max(0.0, firstPts)) * 48000));
     };
