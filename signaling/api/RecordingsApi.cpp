@@ -24,8 +24,6 @@ namespace json = boost::json;
 
 namespace {
 
-// The largest body one response carries; larger files are fetched with Range.
-constexpr uint64_t kMaxResponseBytes = 64ull * 1024 * 1024;
 constexpr size_t kMaxSidecars = 10000;
 constexpr uintmax_t kMaxSidecarBytes = 4 * 1024 * 1024;
 
@@ -204,31 +202,17 @@ void MeetingsApi::recordingFile(HttpRequest request, HttpResponder responder) {
         ranged = true;
     }
     const uint64_t length = size == 0 ? 0 : last - first + 1;
-    if (length > kMaxResponseBytes) {
-        ::close(fd);
-        return responder.respond(problem(http::status::payload_too_large, "use_range",
-                                         "fetch files over 64 MiB in byte ranges (Range)"));
-    }
     HttpResponse r;
     r.status = ranged ? http::status::partial_content : http::status::ok;
     r.contentType = file.ends_with(".json") ? "application/json"
                     : file.ends_with(".mkv") ? "video/x-matroska"
                                              : "video/webm";
-    r.body.resize(length);
-    uint64_t done = 0;
-    for (int i = 0; i < 100000 && done < length; ++i) {
-        ssize_t n = ::pread(fd, r.body.data() + done, length - done, first + done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<uint64_t>(n);
-    }
-    ::close(fd);
-    r.body.resize(done);
+    // Streamed from the descriptor by the HTTP session (which closes it), never read whole.
+    r.file = std::make_shared<FileSlice>(fd, first, length);
     r.header("Accept-Ranges", "bytes");
     if (ranged)
         r.header("Content-Range", "bytes " + std::to_string(first) + "-" +
-                                      std::to_string(first + done - 1) + "/" +
-                                      std::to_string(size));
+                                      std::to_string(last) + "/" + std::to_string(size));
     r.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
     r.header("Cache-Control", "no-store");
     responder.respond(std::move(r));
