@@ -204,7 +204,10 @@ function renderRecordingControl(button, errorLine) {
     button.hidden = !control.shown;
     button.textContent = t(control.labelKey);
     button.setAttribute('aria-pressed', control.pressed ? 'true' : 'false');
-    button.disabled = control.disabled;
+    // aria-disabled rather than disabled: a button that is disabled loses the keyboard focus, and
+    // the person who pressed it would have to find it again once the server has answered.
+    // toggleRecording ignores it meanwhile.
+    button.setAttribute('aria-disabled', control.disabled ? 'true' : 'false');
     button.setAttribute('aria-busy', state.recordingRequest ? 'true' : 'false');
     errorLine.textContent = control.shown && control.errorKey ? t(control.errorKey, {code: state.recordingError}) : '';
 }
