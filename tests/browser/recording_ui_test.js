@@ -138,6 +138,17 @@ async function main() {
     if (process.env.SCREENSHOT) await hall.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, '-hall.png') });
     await hall.close();
 
+    // The chair (meetingState.chair) has the same button in its panel, showing Stop now.
+    const chairToken = `${b64url({ alg: 'none' })}.${b64url({ sub: 'chu-tich', role: 'chair', unit: 'ts', meeting: 'giao-ban' })}.x`;
+    const chair = await browser.newPage();
+    await chair.goto(`${base}/?token=${chairToken}&lang=en&mode=normal`);
+    await chair.click('#join-submit');
+    await chair.locator('#chair-recording').waitFor({ state: 'visible', timeout: 10000 });
+    expect(await chair.textContent('#chair-recording') === 'Stop recording' &&
+      await chair.getAttribute('#chair-recording', 'aria-pressed') === 'true', 'the chair\'s panel offers "Stop recording"');
+    expect(await chair.textContent('#recording-indicator') === 'Recording', 'the chair\'s header says "Recording"');
+    await chair.close();
+
     refuseNext = 'not_recording';
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#tech-recording-error').textContent !== '', null, { timeout: 5000 });

@@ -101,6 +101,8 @@ test('a refusal of my request is shown by the control in catalogue words, per co
     assert.equal(recordingErrorKey(null), null);
     // The next request clears it.
     assert.equal(recordingControl(recordingRequested(refused, 'start', 4)).errorKey, null);
+    // So does a later recording event (someone else started or stopped).
+    assert.equal(recordingControl(reduce(refused, {type: 'meetingEvent', seq: 9, time: 9, event: 'recording_started'})).errorKey, null);
     // An unrelated error still goes to the status line.
     assert.equal(reduce(s, {type: 'error', code: 'not_chair', message: 'x', requestId: 2}).lastError.code, 'not_chair');
 });

@@ -91,7 +91,8 @@ export function reduce(state, message) {
             const recording = message.event === 'recording_started';
             // A failure answers a pending start too (the meeting is not recorded).
             const pending = message.event === 'recording_failed' ? null : settles(state.recordingRequest, recording);
-            return {...next, recording, recordingRequest: pending};
+            // A new recording event makes an older refusal moot (already_recording, not_recording ...).
+            return {...next, recording, recordingRequest: pending, recordingError: null};
         }
         case 'sessionClosed':
             return {...state, connection: 'closed', closedReason: message.reason || 'closed'};
