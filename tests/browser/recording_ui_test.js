@@ -149,6 +149,19 @@ async function main() {
     expect(await chair.textContent('#recording-indicator') === 'Recording', 'the chair\'s header says "Recording"');
     await chair.close();
 
+    // auth: dev (no token): the technician has the button but no list, and asks for none.
+    const listsBefore = seen.listAuth.length;
+    const dev = await browser.newPage();
+    await dev.goto(`${base}/?meeting=giao-ban&lang=en`);
+    await dev.fill('#join-name', 'KTV dev');
+    await dev.selectOption('#join-role', 'technician');
+    await dev.click('#join-submit');
+    await dev.locator('#tech-recording').waitFor({ state: 'visible', timeout: 10000 });
+    await dev.waitForTimeout(300);
+    expect(!(await dev.locator('#tech-recordings').isVisible()) && seen.listAuth.length === listsBefore,
+      'without a token no recordings list and no request');
+    await dev.close();
+
     refuseNext = 'not_recording';
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#tech-recording-error').textContent !== '', null, { timeout: 5000 });
