@@ -440,6 +440,8 @@ void Recorder::addGroup(const json::object& cmd) {
         for (auto& s : g->streams) {
             if (s->rtpSocket) g_object_unref(s->rtpSocket);
             if (s->rtcpSocket) g_object_unref(s->rtcpSocket);
+            if (s->muxPad) gst_object_unref(s->muxPad);  // the request's reference
+            s->muxPad = nullptr;
         }
         if (g->pipeline) gst_object_unref(g->pipeline);
         if (g->fd >= 0) {
@@ -616,6 +618,9 @@ void Recorder::closeGroup(Group& g) {
         if (s->rtpSocket) g_object_unref(s->rtpSocket);
         if (s->rtcpSocket) g_object_unref(s->rtcpSocket);
         s->rtpSocket = s->rtcpSocket = nullptr;
+        // gst_element_request_pad_simple gave us a reference of our own (the muxer holds another).
+        if (s->muxPad) gst_object_unref(s->muxPad);
+        s->muxPad = nullptr;
         std::lock_guard lock(s->mutex);
         gst_buffer_replace(&s->lastKeyFrame, nullptr);
     }

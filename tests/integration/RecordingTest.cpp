@@ -56,6 +56,16 @@ bool waitFor(const std::function<bool()>& done, Clock::duration timeout) {
     return done();
 }
 
+// The `exitCode` detail of the last recording_stopped event `p` received ("" when none).
+std::string stoppedExitCode(const WsParticipant& p) {
+    std::string code;
+    for (const auto& e : p.meetingEvents())
+        if (e.event == "recording_stopped")
+            for (const auto& [k, v] : e.detail)
+                if (k == "exitCode") code = v;
+    return code;
+}
+
 bool hasEvent(const WsParticipant& p, const std::string& type) {
     for (const auto& t : p.meetingEventTypes())
         if (t == type) return true;
@@ -264,6 +274,7 @@ TEST_F(RecordAutoTest, SessionStartStartsTheRecording) {
     chair.queueRecording(false);
     ASSERT_TRUE(waitFor([&] { return hasEvent(chair, "recording_stopped"); }, 20s))
         << chair.lastError();
+    EXPECT_EQ(stoppedExitCode(chair), "0");
     size_t media = 0;
     for (const auto& e : fs::directory_iterator(recDir_))
         media += e.path().extension() == ".webm";
@@ -367,6 +378,8 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
     const double stopAt = std::chrono::duration<double>(Clock::now() - started).count();
     ASSERT_TRUE(waitFor([&] { return hasEvent(tech, "recording_stopped"); }, 20s));
     EXPECT_FALSE(hasEvent(tech, "recording_failed"));
+    // The recorder finished cleanly (under ASan: also without a leak at exit).
+    EXPECT_EQ(stoppedExitCode(tech), "0");
     EXPECT_TRUE(waitFor([&] { return chair.meetingState() && !chair.meetingState()->recording; }, 5s));
     const double stoppedAt = std::chrono::duration<double>(Clock::now() - started).count();
     std::printf("[ rec ] floor granted at %.2f s, stop sent at %.2f s, stopped at %.2f s\n",
