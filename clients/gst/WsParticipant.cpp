@@ -347,7 +347,6 @@ void WsParticipant::handleFrame(const std::string& text) {
     } else if (auto* m = std::get_if<proto::MeetingEventMessage>(&message)) {
         std::lock_guard lock(mutex_);
         meetingEventTypes_.push_back(m->event);
-        if (meetingEvents_.size() < 1000) meetingEvents_.push_back(*m);
     } else if (auto* m = std::get_if<proto::MeetingStateMessage>(&message)) {
         std::lock_guard lock(mutex_);
         meetingState_ = *m;
@@ -472,11 +471,6 @@ void WsParticipant::queueGetStats() {
 void WsParticipant::queueRecording(bool start) {
     std::lock_guard lock(mutex_);
     outbox_.push_back(proto::RecordingControl{start, std::nullopt});
-}
-
-std::vector<protocol::MeetingEventMessage> WsParticipant::meetingEvents() const {
-    std::lock_guard lock(mutex_);
-    return meetingEvents_;
 }
 
 std::vector<std::string> WsParticipant::meetingEventTypes() const {

@@ -95,8 +95,6 @@ class WsParticipant {
     void queueRecording(bool start);
     // Types of every `meetingEvent` received so far, in order (thread-safe).
     std::vector<std::string> meetingEventTypes() const;
-    // The first 1000 `meetingEvent`s with their details (thread-safe).
-    std::vector<protocol::MeetingEventMessage> meetingEvents() const;
     std::optional<protocol::Stats> lastStats() const;
     int statsReceived() const;
     // Queues `subscribeStats {intervalMs}` / `unsubscribeStats`; every `stats` that arrives counts
@@ -171,7 +169,6 @@ class WsParticipant {
     std::string lastError_;
     std::uint64_t errorsReceived_ = 0;
     std::vector<std::string> meetingEventTypes_;
-    std::vector<protocol::MeetingEventMessage> meetingEvents_;
     std::vector<protocol::ClientMessage> outbox_;
     std::optional<protocol::Stats> lastStats_;
     int statsReceived_ = 0;
