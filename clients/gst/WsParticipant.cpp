@@ -346,13 +346,10 @@ void WsParticipant::handleFrame(const std::string& text) {
         }
     } else if (auto* m = std::get_if<proto::MeetingEventMessage>(&message)) {
         std::lock_guard lock(mutex_);
-        meetingEventTypes_.push_back(m->event);
+        if (meetingEvents_.size() < 10000) meetingEvents_.push_back(*m);
     } else if (auto* m = std::get_if<proto::MeetingStateMessage>(&message)) {
         std::lock_guard lock(mutex_);
         meetingState_ = *m;
-    } else if (auto* m = std::get_if<proto::MeetingEventMessage>(&message)) {
-        std::lock_guard lock(mutex_);
-        if (meetingEvents_.size() < 10000) meetingEvents_.push_back(*m);
     } else if (auto* m = std::get_if<proto::SessionClosed>(&message)) {
         std::lock_guard lock(mutex_);
         sessionClosedReason_ = m->reason;
@@ -475,7 +472,9 @@ void WsParticipant::queueRecording(bool start) {
 
 std::vector<std::string> WsParticipant::meetingEventTypes() const {
     std::lock_guard lock(mutex_);
-    return meetingEventTypes_;
+    std::vector<std::string> types;
+    for (const auto& e : meetingEvents_) types.push_back(e.event);
+    return types;
 }
 
 void WsParticipant::queueSubscribeStats(std::int64_t intervalMs) {

@@ -93,7 +93,7 @@ class WsParticipant {
     void queueGetStats();
     // Queues a `startRecording` (true) or `stopRecording`.
     void queueRecording(bool start);
-    // Types of every `meetingEvent` received so far, in order (thread-safe).
+    // Types of the `meetingEvent`s received so far (the first 10000), in order (thread-safe).
     std::vector<std::string> meetingEventTypes() const;
     std::optional<protocol::Stats> lastStats() const;
     int statsReceived() const;
@@ -168,7 +168,6 @@ class WsParticipant {
     std::map<std::string, std::string> knownNames_;              // id → displayName, never pruned
     std::string lastError_;
     std::uint64_t errorsReceived_ = 0;
-    std::vector<std::string> meetingEventTypes_;
     std::vector<protocol::ClientMessage> outbox_;
     std::optional<protocol::Stats> lastStats_;
     int statsReceived_ = 0;
