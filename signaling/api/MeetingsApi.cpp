@@ -1,5 +1,9 @@
 #include "signaling/api/MeetingsApi.hpp"
 
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
@@ -244,7 +248,10 @@ bool wantsCsv(const HttpRequest& request, std::optional<HttpResponse>& error) {
 MeetingsApi::MeetingsApi(rooms::MeetingDirectory* directory, ApiAuthorizer authorizer, Clock clock)
     : directory_(directory),
       authorizer_(std::move(authorizer)),
-      clock_(clock ? std::move(clock) : Clock(wallClockMs)) {}
+      clock_(clock ? std::move(clock) : Clock(wallClockMs)) {
+    if (RAND_bytes(ticketKey_.data(), static_cast<int>(ticketKey_.size())) != 1)
+        throw std::runtime_error("RAND_bytes failed for the download ticket key");
+}
 
 void MeetingsApi::registerRoutes(HttpRouter& router) {
     // Every handler: the credential first, then the database, then the request.
@@ -304,8 +311,23 @@ void MeetingsApi::registerRoutes(HttpRouter& router) {
                technician(&MeetingsApi::recordingStop));
     router.add({http::verb::get}, "/api/meetings/{id}/recordings",
                technician(&MeetingsApi::recordingList));
-    router.add({http::verb::get}, "/api/meetings/{id}/recordings/{file}",
-               technician(&MeetingsApi::recordingFile));
+    router.add({http::verb::post}, "/api/meetings/{id}/recordings/{file}/link",
+               technician(&MeetingsApi::recordingLink));
+    // A file: the technician's bearer token, or a ticket from .../link (a browser's plain link).
+    const auto withToken = technician(&MeetingsApi::recordingFile);
+    router.add({http::verb::get, http::verb::head}, "/api/meetings/{id}/recordings/{file}",
+               [this, withToken](HttpRequest request, HttpResponder responder) {
+                   const auto ticket = request.queryParameter("ticket");
+                   if (!ticket) return withToken(std::move(request), std::move(responder));
+                   const std::string id(request.param("id"));
+                   const std::string file(request.param("file"));
+                   if (recordingDir_.empty() || !rooms::isValidMeetingId(id) ||
+                       !validTicket(id, file, *ticket))
+                       return responder.respond(problem(http::status::forbidden, "bad_ticket",
+                                                        "the download ticket is invalid or "
+                                                        "expired: ask for a new link"));
+                   recordingFile(std::move(request), std::move(responder));
+               });
 }
 
 void MeetingsApi::stats(HttpRequest request, HttpResponder responder) {

@@ -2,6 +2,9 @@
 // conference, the list from the sidecars the recorder writes into recording.dir, and downloads
 // of the files those sidecars name (never a path from the client) with one HTTP byte range.
 #include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -140,22 +143,66 @@ void MeetingsApi::recordingList(HttpRequest request, HttpResponder responder) {
     responder.respond(jsonOk(http::status::ok, json::object{{"recordings", std::move(list)}}));
 }
 
+bool MeetingsApi::listedRecordingFile(const std::string& id, const std::string& file) const {
+    // Only a name a sidecar of this meeting lists (and that is a plain safe name) is served.
+    if (!safeName(file)) return false;
+    for (const json::object& s : sidecars(recordingDir_, id)) {
+        const auto* f = s.if_contains("files");
+        if (!f || !f->is_array()) continue;
+        for (const auto& fv : f->as_array()) {
+            const auto* n = fv.is_object() ? fv.as_object().if_contains("name") : nullptr;
+            if (n && n->is_string() && n->as_string() == file) return true;
+        }
+    }
+    return false;
+}
+
+std::string MeetingsApi::downloadTicket(const std::string& id, const std::string& file,
+                                        int64_t expiresMs) const {
+    const std::string message =
+        "vcb-download\n" + id + "\n" + file + "\n" + std::to_string(expiresMs);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int macLen = 0;
+    HMAC(EVP_sha256(), ticketKey_.data(), static_cast<int>(ticketKey_.size()),
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &macLen);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = std::to_string(expiresMs) + ".";
+    for (unsigned int i = 0; i < macLen; ++i) {
+        out += kHex[mac[i] >> 4];
+        out += kHex[mac[i] & 0xf];
+    }
+    return out;
+}
+
+bool MeetingsApi::validTicket(const std::string& id, const std::string& file,
+                              const std::string& ticket) const {
+    const auto dot = ticket.find('.');
+    if (dot == std::string::npos || dot == 0 || dot > 15 || ticket.size() > 100) return false;
+    int64_t expires = 0;
+    const auto [p, ec] = std::from_chars(ticket.data(), ticket.data() + dot, expires);
+    if (ec != std::errc() || p != ticket.data() + dot || expires < clock_()) return false;
+    const std::string expected = downloadTicket(id, file, expires);
+    return expected.size() == ticket.size() &&
+           CRYPTO_memcmp(expected.data(), ticket.data(), ticket.size()) == 0;
+}
+
+void MeetingsApi::recordingLink(HttpRequest request, HttpResponder responder) {
+    const std::string id(request.param("id"));
+    const std::string file(request.param("file"));
+    if (!listedRecordingFile(id, file))
+        return responder.respond(problem(http::status::not_found, "no_such_recording",
+                                         "no such file in this meeting's recordings"));
+    constexpr int64_t kTicketLifetimeMs = 60'000;
+    const int64_t expires = clock_() + kTicketLifetimeMs;
+    const std::string url = "/api/meetings/" + id + "/recordings/" + file +
+                            "?ticket=" + downloadTicket(id, file, expires);
+    responder.respond(jsonOk(http::status::ok, json::object{{"url", url}, {"expiresAt", expires}}));
+}
+
 void MeetingsApi::recordingFile(HttpRequest request, HttpResponder responder) {
     const std::string id(request.param("id"));
     const std::string file(request.param("file"));
-    // Only a name a sidecar of this meeting lists (and that is a plain safe name) is served.
-    bool listed = false;
-    if (safeName(file)) {
-        for (const json::object& s : sidecars(recordingDir_, id)) {
-            const auto* f = s.if_contains("files");
-            if (!f || !f->is_array()) continue;
-            for (const auto& fv : f->as_array()) {
-                const auto* n = fv.is_object() ? fv.as_object().if_contains("name") : nullptr;
-                if (n && n->is_string() && n->as_string() == file) listed = true;
-            }
-        }
-    }
-    if (!listed)
+    if (!listedRecordingFile(id, file))
         return responder.respond(problem(http::status::not_found, "no_such_recording",
                                          "no such file in this meeting's recordings"));
     const std::string path = recordingDir_ + "/" + file;

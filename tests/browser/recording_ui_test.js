@@ -4,8 +4,8 @@
 // stopRecording as docs/protocol.md "Recording" says, and the REST list of recordings. It checks
 // what no unit test can: the page's wiring — the technician's button (label, aria-pressed,
 // aria-disabled while pending, focus kept), the refusal's words, the indicator in the header and
-// the list fetched with the token. Until vcbridge records, this stands in; the real end-to-end
-// test needs the server side. Usage: node tests/browser/recording_ui_test.js
+// the list fetched with the token, and a download through a ticketed address. The server's side of
+// the tickets is tested against the binary (RecordingsAccessAppTest). Usage: node tests/browser/recording_ui_test.js
 'use strict';
 
 const http = require('node:http');
@@ -19,12 +19,25 @@ const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/htm
 const b64url = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const token = `${b64url({ alg: 'none' })}.${b64url({ sub: 'ky-thuat', role: 'technician', meeting: 'giao-ban', name: 'KTV' })}.x`;
 
-const seen = { listAuth: [], requests: [] };
+const seen = { listAuth: [], requests: [], linkAuth: [], fileGets: [] };
+const FILE_BYTES = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 7 + 3) & 255));
 let recording = false;
 let refuseNext = null;
 
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/api/meetings/giao-ban/recordings/r1.webm/link' && req.method === 'POST') {
+    seen.linkAuth.push(req.headers.authorization || '');
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ url: '/api/meetings/giao-ban/recordings/r1.webm?ticket=99.abcd', expiresAt: 99 }));
+    return;
+  }
+  if (url.pathname === '/api/meetings/giao-ban/recordings/r1.webm') {
+    seen.fileGets.push({ ticket: url.searchParams.get('ticket'), auth: req.headers.authorization || '' });
+    res.writeHead(200, { 'Content-Type': 'video/webm', 'Content-Disposition': 'attachment; filename="r1.webm"' });
+    res.end(FILE_BYTES);
+    return;
+  }
   if (url.pathname === '/api/meetings/giao-ban/recordings') {
     seen.listAuth.push(req.headers.authorization || '');
     res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -112,6 +125,21 @@ async function main() {
     await page.waitForFunction(() => document.querySelector('#tech-recordings-list table'), null, { timeout: 5000 });
     expect(seen.listAuth[0] === `Bearer ${token}`, 'the list is fetched with the page\'s token when the panel opens');
     expect((await page.textContent('#tech-recordings-list')).includes('1,5 MB'), 'the list shows the size');
+
+    // A download: the page asks for a ticketed address with its token, and the browser itself
+    // fetches that address (no token) and saves the file: streamed to disk, not a blob in the page.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 10000 }),
+      page.click('#tech-recordings-list a'),
+    ]);
+    expect(seen.linkAuth.length === 1 && seen.linkAuth[0] === `Bearer ${token}`, 'the link is asked for with the page\'s token');
+    expect(download.suggestedFilename() === 'r1.webm', 'the browser saves r1.webm');
+    const saved = fs.readFileSync(await download.path());
+    expect(saved.equals(FILE_BYTES), 'the saved file has the server\'s bytes');
+    expect(seen.fileGets.length === 1 && seen.fileGets[0].ticket === '99.abcd' && seen.fileGets[0].auth === '',
+      'the browser fetched the ticketed address itself, without the token');
+    expect(!(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('r1.webm?ticket')))),
+      'the page did not fetch the file itself');
 
     await button.focus();
     await page.keyboard.press('Enter');

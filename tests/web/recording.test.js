@@ -227,13 +227,19 @@ test('the list is drawn: one row per recording, state and size in words, a downl
     assert.equal(text(box.children[0]), 'You may not see the recordings of this meeting.');
     renderRecordings(box, null, {h, t, download: () => {}});
     assert.deepEqual(box.children, []);
-    // The download sends the token and saves the blob; a refusal returns its status.
+    // The download asks for a ticketed address with the token and hands that address to the
+    // browser; a refusal returns its status, an answer without an address of ours is refused.
     const saved = [];
     const file = result.recordings[1].files[0];
-    let auth = null;
-    assert.equal(await downloadRecording(async (url, init) => { auth = init.headers.Authorization; return response(200); },
-        file, 'tok', (blob, name) => saved.push([blob, name])), null);
-    assert.equal(auth, 'Bearer tok');
-    assert.deepEqual(saved, [['blob:200', 'giao-ban-r1-programme.webm']]);
+    let asked = null;
+    const linkAnswer = (body) => ({ok: true, status: 200, json: async () => body});
+    assert.equal(await downloadRecording(async (url, init) => {
+        asked = {url, method: init.method, auth: init.headers.Authorization};
+        return linkAnswer({url: '/api/meetings/giao-ban/recordings/giao-ban-r1-programme.webm?ticket=1.ab', expiresAt: 1});
+    }, file, 'tok', (url, name) => saved.push([url, name])), null);
+    assert.deepEqual(asked, {url: `${file.href}/link`, method: 'POST', auth: 'Bearer tok'});
+    assert.deepEqual(saved, [['/api/meetings/giao-ban/recordings/giao-ban-r1-programme.webm?ticket=1.ab', 'giao-ban-r1-programme.webm']]);
+    assert.equal(await downloadRecording(async () => linkAnswer({url: 'https://elsewhere.example/x'}), file, 'tok',
+        () => assert.fail('saved an address that is not ours')), 'network');
     assert.equal(await downloadRecording(async () => response(403), file, 'tok', () => {}), 403);
 });

@@ -223,10 +223,8 @@ async function loadRecordings() {
 
 async function downloadFile(file) {
     $('tech-recordings-error').textContent = '';
-    const failed = await downloadRecording((url, init) => fetch(url, init), file, params.token, (blob, name) => {
-        const link = element('a', {href: URL.createObjectURL(blob), download: name});
-        link.click();
-        setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    const failed = await downloadRecording((url, init) => fetch(url, init), file, params.token, (url, name) => {
+        element('a', {href: url, download: name}).click();
     });
     if (failed !== null) $('tech-recordings-error').textContent = t('recordings.downloadFailed', {name: file.name, code: failed});
 }

@@ -143,17 +143,28 @@ export function renderRecordings(container, result, {h, t, download}) {
     container.replaceChildren(h('table', {}, [h('thead', {}, [header]), h('tbody', {}, rows)]));
 }
 
-// A file's download: a plain link cannot send the bearer token, so the file is fetched with it and
-// handed to the browser as a blob. Returns null when it worked, else the HTTP status (or
-// 'network') for recordings.downloadFailed.
+// A file's download: a plain link cannot send the bearer token, so the page asks the server (with
+// the token) for a short-lived address carrying a download ticket, and hands that address to the
+// browser, which streams the file to disk (never the whole file in the page's memory). Returns
+// null when it worked, else the HTTP status (or 'network') for recordings.downloadFailed.
 export async function downloadRecording(fetchImpl, file, token, save) {
     let response;
     try {
-        response = await fetchImpl(file.href, {headers: token ? {Authorization: `Bearer ${token}`} : {}});
+        response = await fetchImpl(`${file.href}/link`, {
+            method: 'POST',
+            headers: token ? {Authorization: `Bearer ${token}`} : {},
+        });
     } catch (e) {
         return 'network';
     }
     if (!response.ok) return response.status;
-    save(await response.blob(), file.name);
+    let body;
+    try {
+        body = await response.json();
+    } catch (e) {
+        return 'network';
+    }
+    if (!body || typeof body.url !== 'string' || !body.url.startsWith('/api/meetings/')) return 'network';
+    save(body.url, file.name);
     return null;
 }
