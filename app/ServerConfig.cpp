@@ -18,6 +18,43 @@ bool parsePort(std::string_view s, uint16_t& port) {
     port = static_cast<uint16_t>(value);
     return true;
 }
+bool loadRecording(const YAML::Node& node, RecordingSettings& r, std::string& error) {
+    if (!node.IsMap()) {
+        error = "recording must be a mapping (dir, min_free_mb, recorder)";
+        return false;
+    }
+    static const char* kKnown[] = {"dir", "min_free_mb", "recorder"};
+    for (const auto& kv : node) {
+        std::string key = kv.first.as<std::string>();
+        if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+            error = "unknown setting 'recording." + key + "'";
+            return false;
+        }
+    }
+    if (node["dir"]) {
+        if (!node["dir"].IsScalar() || node["dir"].Scalar().empty() ||
+            !std::filesystem::path(node["dir"].Scalar()).is_absolute()) {
+            error = "recording.dir must be an absolute directory path";
+            return false;
+        }
+        r.dir = node["dir"].Scalar();
+    }
+    if (node["min_free_mb"]) {
+        r.minFreeMb = node["min_free_mb"].as<int64_t>();
+        if (r.minFreeMb < 0 || r.minFreeMb > 100'000'000) {
+            error = "recording.min_free_mb must be 0-100000000";
+            return false;
+        }
+    }
+    if (node["recorder"]) {
+        if (!node["recorder"].IsScalar() || node["recorder"].Scalar().empty()) {
+            error = "recording.recorder must name the vcb-recorder program";
+            return false;
+        }
+        r.recorder = node["recorder"].Scalar();
+    }
+    return true;
+}
 bool loadAuth(const YAML::Node& node, AuthSettings& a, std::string& error) {
     if (!node.IsMap()) {
         error =
@@ -151,6 +188,15 @@ static bool loadMeetings(const YAML::Node& node, ServerConfig& c, std::string& e
                 d.invited = std::move(invited);
                 continue;
             }
+            if (key == "record") {
+                const std::string v = kv.second.IsScalar() ? kv.second.Scalar() : std::string();
+                if (v != "auto" && v != "manual") {
+                    error = where + ".record must be auto or manual";
+                    return false;
+                }
+                d.recordAuto = v == "auto";
+                continue;
+            }
             std::string* field = key == "id"                ? &d.id
                                  : key == "title"           ? &d.title
                                  : key == "convening_unit"  ? &d.convenedBy
@@ -205,7 +251,8 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                                        "auth",
                                        "units_file",
                                        "database",
-                                       "lobby_opens_before_seconds"};
+                                       "lobby_opens_before_seconds",
+                                       "recording"};
         for (const auto& kv : root) {
             std::string key = kv.first.as<std::string>();
             if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -271,6 +318,10 @@ bool loadConfigFile(const std::string& path, ServerConfig& c, std::string& error
                 return false;
             }
             c.lobbyOpensBeforeSeconds = v;
+        }
+        if (root["recording"] && !loadRecording(root["recording"], c.recording, error)) {
+            error = path + ": " + error;
+            return false;
         }
         if (root["auth"] && !loadAuth(root["auth"], c.auth, error)) {
             error = path + ": " + error;

@@ -28,6 +28,14 @@ struct ConfiguredMeeting {
     std::optional<std::vector<std::pair<std::string, bool>>> invited;
     std::string chair;
     std::string scheduledStart;  // RFC 3339 UTC
+    bool recordAuto = false;     // record: auto — recording starts when the session starts
+};
+
+// Recording (docs/recording.md, docs/operations.md "Recording"): no dir = recording disabled.
+struct RecordingSettings {
+    std::string dir;         // absolute; created 0700 by the recorder
+    int64_t minFreeMb = 1024;
+    std::string recorder;    // the vcb-recorder program; empty = next to vcbridge, else on PATH
 };
 
 // Everything an operator can set, from the YAML file and the command line (flags win).
@@ -64,6 +72,7 @@ struct ServerConfig {
     std::string database;
     // A government meeting's lobby opens this long before its scheduled start (docs/meetings.md).
     int64_t lobbyOpensBeforeSeconds = 1800;
+    RecordingSettings recording;
 };
 
 // Loads a YAML config file over `config`. Returns false and sets error on any problem.

@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -118,6 +119,7 @@ std::optional<vcb::rooms::policy::MeetingInfo> resolveGovernmentMeeting(
     info.id = spec.id;
     info.title = spec.title;
     info.chairSubject = spec.chair;
+    info.recordAuto = spec.recordAuto;
     info.scheduledStart = vcb::rooms::policy::Clock::now();
     const vcb::rooms::Unit* convening = tree.find(spec.convenedBy);
     if (convening == nullptr) {
@@ -436,6 +438,22 @@ int main(int argc, char** argv) {
     cc.maxTransports = config.maxSessions;
     cc.meetings = config.meetings;
     cc.lobbyOpensBefore = std::chrono::seconds(config.lobbyOpensBeforeSeconds);
+    cc.recording.dir = config.recording.dir;
+    cc.recording.minFreeMb = config.recording.minFreeMb;
+    cc.recording.recorder = config.recording.recorder;
+    if (cc.recording.recorder.empty()) {
+        // Next to this binary if it is there, else looked up on PATH.
+        std::error_code ec;
+        const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+        const auto beside = self.parent_path() / "vcb-recorder";
+        cc.recording.recorder =
+            !ec && std::filesystem::exists(beside, ec) ? beside.string() : "vcb-recorder";
+    }
+    if (!cc.recording.dir.empty()) {
+        VCB_LOG_INFO("recording into %s with %s (refused below %lld MB free)",
+                     cc.recording.dir.c_str(), cc.recording.recorder.c_str(),
+                     static_cast<long long>(cc.recording.minFreeMb));
+    }
     for (const auto& spec : config.meetingDefinitions) {
         auto info = resolveGovernmentMeeting(spec, *units, error);
         if (!info) {
@@ -522,9 +540,10 @@ int main(int argc, char** argv) {
     limits.joinBurstPerIp = config.joinBurstPerIp;
     limits.wsMessageRate = config.wsMessageRate;
     limits.wsMessageBurst = config.wsMessageBurst;
-    vcb::signaling::SignalingServer server(
-        ioc, hc, conference, limits,
-        std::make_unique<vcb::signaling::MeetingsApi>(directory.get(), std::move(*apiAuthorizer)));
+    auto meetingsApi =
+        std::make_unique<vcb::signaling::MeetingsApi>(directory.get(), std::move(*apiAuthorizer));
+    meetingsApi->setRecordingDir(config.recording.dir);
+    vcb::signaling::SignalingServer server(ioc, hc, conference, limits, std::move(meetingsApi));
     if (auto ec = server.start()) {
         if (ec.category() == vcb::signaling::tlsErrorCategory()) {
             std::cerr << "vcbridge: " << ec.message() << " (certificate " << config.tlsCert

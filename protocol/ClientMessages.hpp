@@ -92,6 +92,14 @@ struct GetStats {
     bool operator==(const GetStats&) const = default;
 };
 
+// type "startRecording" / "stopRecording" (technician and chair): the meeting's recording
+// (docs/recording.md "The server side"); refusals come back as `error`.
+struct RecordingControl {
+    bool start = true;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const RecordingControl&) const = default;
+};
+
 // type "subscribeStats" (technician and chair): the server pushes "stats" every intervalMs
 // (1000..5000) until "unsubscribeStats" or the end of the session; a new subscribeStats replaces
 // the interval. The first push comes at once and echoes the requestId.
@@ -150,6 +158,7 @@ struct MeetingControl {
 
 using ClientMessage = std::variant<Join, Publish, Unpublish, Subscribe, Unsubscribe,
                                    SubscribeAnswer, Trickle, Leave, Ping, MeetingControl,
-                                   GetStats, SubscribeStats, UnsubscribeStats>;
+                                   GetStats, RecordingControl, SubscribeStats,
+                                   UnsubscribeStats>;
 
 }  // namespace vcb::protocol

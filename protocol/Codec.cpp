@@ -437,6 +437,8 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
     if (t == "leave") return finish<ClientMessage>(r, env, Leave{env.requestId});
     if (t == "ping") return finish<ClientMessage>(r, env, Ping{env.requestId});
     if (t == "getStats") return finish<ClientMessage>(r, env, GetStats{env.requestId});
+    if (t == "startRecording" || t == "stopRecording")
+        return finish<ClientMessage>(r, env, RecordingControl{t == "startRecording", env.requestId});
     if (t == "subscribeStats") {
         SubscribeStats m;
         m.requestId = env.requestId;
@@ -688,6 +690,9 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
         if (const json::value* e = o.if_contains("floorEndsAt"); e && e->is_int64()) {
             m.floorEndsAt = e->get_int64();
         }
+        if (const json::value* e = o.if_contains("recording"); e && e->is_bool()) {
+            m.recording = e->get_bool();
+        }
         return finish<ServerMessage>(r, env, std::move(m));
     }
     if (t == "meetingEvent") {
@@ -851,6 +856,10 @@ std::string_view typeName(const ClientMessage& message) {
                           [](const Leave&) { return std::string_view("leave"); },
                           [](const Ping&) { return std::string_view("ping"); },
                           [](const GetStats&) { return std::string_view("getStats"); },
+                          [](const RecordingControl& m) {
+                              return std::string_view(m.start ? "startRecording"
+                                                              : "stopRecording");
+                          },
                           [](const SubscribeStats&) { return std::string_view("subscribeStats"); },
                           [](const UnsubscribeStats&) {
                               return std::string_view("unsubscribeStats");
@@ -926,6 +935,7 @@ std::string serialize(const ClientMessage& message) {
                    [&](const Leave& m) { putRequestId(o, m.requestId); },
                    [&](const Ping& m) { putRequestId(o, m.requestId); },
                    [&](const GetStats& m) { putRequestId(o, m.requestId); },
+                   [&](const RecordingControl& m) { putRequestId(o, m.requestId); },
                    [&](const SubscribeStats& m) {
                        o["intervalMs"] = m.intervalMs;
                        putRequestId(o, m.requestId);
@@ -1027,6 +1037,7 @@ std::string serialize(const ServerMessage& message) {
                        o["activeSpeaker"] = orNull(m.activeSpeaker);
                        o["floorEndsAt"] =
                            m.floorEndsAt ? json::value(*m.floorEndsAt) : json::value(nullptr);
+                       o["recording"] = m.recording;
                    },
                    [&](const MeetingEventMessage& m) {
                        o["seq"] = m.seq;

@@ -6,7 +6,7 @@
 namespace vcb::protocol {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 33> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 37> kNames{{
     {ErrorCode::BadJson, "bad_json"},
     {ErrorCode::BadMessage, "bad_message"},
     {ErrorCode::UnknownType, "unknown_type"},
@@ -39,6 +39,10 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 33> kNames{{
     {ErrorCode::RollCallActive, "roll_call_active"},
     {ErrorCode::NoRollCall, "no_roll_call"},
     {ErrorCode::NotGoverned, "not_governed"},
+    {ErrorCode::RecordingDisabled, "recording_disabled"},
+    {ErrorCode::AlreadyRecording, "already_recording"},
+    {ErrorCode::NotRecording, "not_recording"},
+    {ErrorCode::RecordingFailed, "recording_failed"},
     {ErrorCode::Internal, "internal"},
 }};
 

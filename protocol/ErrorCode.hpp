@@ -39,6 +39,11 @@ enum class ErrorCode {
     RollCallActive,
     NoRollCall,
     NotGoverned,  // a floor command in a meeting without a policy (a plain or ad-hoc meeting)
+    // Recording (docs/recording.md "The server side")
+    RecordingDisabled,  // the server has no recording.dir
+    AlreadyRecording,
+    NotRecording,
+    RecordingFailed,  // the recorder could not be started
     Internal,
 };
 

@@ -105,6 +105,7 @@ struct MeetingStateMessage {
     std::vector<Hand> queue;
     std::vector<std::string> speakers;         // participant ids whose audio is forwarded
     std::optional<std::string> activeSpeaker;  // the participant speaking now, or null
+    bool recording = false;                    // the meeting is being recorded
     std::optional<std::int64_t> floorEndsAt;   // the floor's time limit (ms since the epoch), or null
     bool operator==(const MeetingStateMessage&) const = default;
 };

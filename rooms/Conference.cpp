@@ -121,6 +121,7 @@ std::shared_ptr<LiveMeeting> Conference::findOrCreateMeeting(const std::string& 
     auto m = std::make_shared<LiveMeeting>(id, !preconfigured, config_.maxParticipantsPerMeeting,
                                            *workers_[best], best);
     m->setMixerHost(mixerHost_.get());
+    m->setRecordingConfig(config_.recording);
     m->setEmptiedHandler([this, weak = std::weak_ptr<LiveMeeting>(m)] {
         if (auto live = weak.lock()) removeIfEmpty(live);
     });
@@ -316,6 +317,18 @@ void Conference::stats(const std::string& meetingId, const std::string& requeste
         MeetingStats out;
         const RoomError e = m->stats(requester, viewer, sfu::monotonicUs(), wallMs, out);
         done(e, std::move(out));
+    });
+}
+
+void Conference::recording(const std::string& meetingId, const std::string& participantId,
+                           bool start, std::function<void(RecordingError, std::string)> done) {
+    auto m = findMeeting(meetingId);
+    if (!m) return done(RecordingError::NotJoined, "no such live meeting");
+    m->worker().post([m, participantId, start, done = std::move(done)] {
+        std::string detail;
+        const RecordingError e =
+            start ? m->startRecording(participantId, detail) : m->stopRecording(participantId);
+        done(e, std::move(detail));
     });
 }
 

@@ -15,6 +15,7 @@
 #include "rooms/Meeting.hpp"
 #include "rooms/MeetingJournal.hpp"
 #include "rooms/MeetingStats.hpp"
+#include "rooms/RecordingSession.hpp"
 #include "rooms/RoomError.hpp"
 #include "rooms/policy/MeetingPolicy.hpp"
 #include "sfu/core/Router.hpp"
@@ -50,6 +51,8 @@ struct ConferenceConfig {
     // The WHEP programme's audio is the mix of everyone allowed to be heard (media::AudioMixer,
     // one per meeting with audio publishers); false: the programme participant's own audio.
     bool mixProgrammeAudio = true;
+    // Recording (rooms/RecordingSession.hpp): an empty dir disables it (recording_disabled).
+    RecordingConfig recording;
 };
 
 struct MeetingEvent {
@@ -197,6 +200,11 @@ class Conference final {
                         uint32_t intervalMs, std::function<void(const MeetingStats&)> push,
                         std::function<void(RoomError, MeetingStats)> done);
     void unsubscribeStats(const std::string& meetingId, const std::string& viewer);
+
+    // Starts (start = true) or stops a meeting's recording for `participantId` ("" = the REST
+    // API, which checked its caller's token): technician or chair. done on the worker.
+    void recording(const std::string& meetingId, const std::string& participantId, bool start,
+                   std::function<void(RecordingError, std::string)> done);
 
     // Government meetings defined at run time (the REST API's records): a join for `info.id`
     // creates a live meeting governed by `info` (not permanent: it closes when it empties, like

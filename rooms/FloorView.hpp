@@ -60,6 +60,7 @@ struct FloorView {
     std::vector<Hand> queue;                   // in order of raising
     std::vector<std::string> speakers;         // participants whose audio is forwarded now
     std::optional<std::string> activeSpeaker;  // the participant speaking now (audio levels)
+    bool recording = false;                    // the meeting is being recorded
     std::optional<int64_t> floorEndsAtMs;      // the floor's time limit ends (ms since the epoch)
     // The meeting's units (convening first, then invited), only in the view sent on joining.
     std::vector<policy::MeetingUnit> units;

@@ -136,6 +136,13 @@ void LiveMeeting::close(const char* reason) {
         for (const auto& tid : transports) router_->closeTransport(tid, reason);
     }
     people_.clear();
+    if (recorder_) {
+        // EOF on its stdin: the recorder finishes its files; the reader thread reaps it.
+        recorder_->detach();
+        recorder_->stop();
+        recorder_.reset();
+        recGroups_.clear();
+    }
     if (mixer_) mixer_->close();  // posted to the mixer host; never waited for
     mixer_.reset();
     mixInputs_.clear();
@@ -170,6 +177,7 @@ std::string LiveMeeting::producerFor(const MediaSelector& s) const {
 void LiveMeeting::repoint() {
     syncMix();
     for (auto& [cid, c] : consumers_) router_->setConsumerProducer(cid, producerFor(c.source));
+    syncRecording();
 }
 
 namespace {
@@ -278,6 +286,9 @@ MediaGate::Producers LiveMeeting::producers() const {
 
 void LiveMeeting::applyFloor(policy::Outcome outcome) {
     if (!floor_ || !outcome.ok()) return;
+    const bool startsSession =
+        std::any_of(outcome.events.begin(), outcome.events.end(),
+                    [](const policy::Event& e) { return e.type == "session_started"; });
     // The record first, in the order the policy logged: the view below takes the events.
     if (journal_ && !outcome.events.empty()) {
         journal_->record(floor_->policy(), outcome.events, policy::Clock::now());
@@ -292,7 +303,11 @@ void LiveMeeting::applyFloor(policy::Outcome outcome) {
         reasons.push_back(policy::closeReason(outcome, pid));
     }
     MeetingEvent e{MeetingEvent::Type::FloorChanged, {}, {}, {}};
-    e.floor = std::make_shared<const FloorView>(floor_->view(std::move(outcome.events)));
+    {
+        FloorView v = floor_->view(std::move(outcome.events));
+        v.recording = recorder_ != nullptr;
+        e.floor = std::make_shared<const FloorView>(std::move(v));
+    }
     broadcast(e, {});
     for (size_t i = 0; i < outcome.closeSessions.size(); ++i) {
         const std::string& pid = outcome.closeSessions[i];
@@ -304,6 +319,19 @@ void LiveMeeting::applyFloor(policy::Outcome outcome) {
             it->second.observer->onMeetingEvent(closed);
         }
         removePerson(pid);
+    }
+    // record: auto — the session's start starts the recording (after this change is applied).
+    if (startsSession && floor_->policy().info().recordAuto && !recorder_ &&
+        !recConfig_.dir.empty()) {
+        worker_.post([weak = weak_from_this()] {
+            auto m = weak.lock();
+            if (!m || m->closed_ || m->recorder_) return;
+            std::string detail;
+            const RecordingError e = m->startRecording({}, detail);
+            if (e != RecordingError::None)
+                VCB_LOG_WARN("meeting %s: record: auto: %s %s", m->id_.c_str(),
+                             recordingErrorCode(e), detail.c_str());
+        });
     }
 }
 
@@ -425,6 +453,7 @@ void LiveMeeting::join(Participant p, std::shared_ptr<MeetingObserver> observer,
     broadcast({MeetingEvent::Type::ParticipantJoined, p, {}, {}}, p.id);
     if (governed) {
         FloorView v = floor_->view({});
+        v.recording = recorder_ != nullptr;
         v.units.push_back(floor_->policy().info().convening);
         v.units.insert(v.units.end(), floor_->policy().info().invited.begin(),
                        floor_->policy().info().invited.end());
@@ -705,6 +734,302 @@ RoomError LiveMeeting::stats(const std::string& requester, const std::string& vi
     out.participants = statsSampler_.sample(requester, counters, nowUs);
     out.totals = meetingTotals(out.participants);
     return RoomError::None;
+}
+
+// --- recording
+
+RecordingError LiveMeeting::authorizeRecording(const std::string& requester) const {
+    if (requester.empty()) return RecordingError::None;  // the REST API checked its token
+    if (floor_) {
+        switch (floor_->policy().authorize(requester, policy::Action::ControlRecording)) {
+            case policy::PolicyError::None:
+                return RecordingError::None;
+            case policy::PolicyError::NotJoined:
+                return RecordingError::NotJoined;
+            default:
+                return RecordingError::Forbidden;
+        }
+    }
+    const Participant* p = meeting_.find(requester);
+    if (!p) return RecordingError::NotJoined;
+    return policy::may(p->role, policy::Action::ControlRecording) ? RecordingError::None
+                                                                  : RecordingError::Forbidden;
+}
+
+RecordingError LiveMeeting::startRecording(const std::string& requester, std::string& detail) {
+    if (closed_ || !router_) return RecordingError::NotJoined;
+    if (RecordingError e = authorizeRecording(requester); e != RecordingError::None) return e;
+    if (recConfig_.dir.empty()) return RecordingError::Disabled;
+    if (recorder_) return RecordingError::AlreadyRecording;
+    std::weak_ptr<LiveMeeting> weak = weak_from_this();
+    sfu::Worker* worker = &worker_;
+    // The reader thread only posts: the event is handled on the worker, if the meeting lives.
+    auto sink = [weak, worker](boost::json::object event) {
+        worker->post([weak, event = std::move(event)] {
+            if (auto m = weak.lock()) m->onRecorderEvent(event);
+        });
+    };
+    const std::string title = floor_ ? floor_->policy().info().title : std::string();
+    auto session = RecordingSession::start(recConfig_, id_, title, sink, detail);
+    if (!session) {
+        VCB_LOG_ERROR("meeting %s: recording: %s", id_.c_str(), detail.c_str());
+        recordingNote("recording_failed", {{"reason", "start"}, {"message", detail}});
+        return RecordingError::Failed;
+    }
+    recorder_ = std::move(session);
+    recReady_ = false;
+    recStopRequested_ = false;
+    recStopReason_.clear();
+    recGroups_.clear();
+    recLastProgramme_.clear();
+    recLastUnits_.clear();
+    recordingNote("recording_started",
+                  {{"by", requester.empty() ? std::string("api") : requester}});
+    return RecordingError::None;
+}
+
+RecordingError LiveMeeting::stopRecording(const std::string& requester) {
+    if (closed_) return RecordingError::NotJoined;
+    if (RecordingError e = authorizeRecording(requester); e != RecordingError::None) return e;
+    if (!recorder_ || recStopRequested_) return RecordingError::NotRecording;
+    recStopRequested_ = true;
+    recStopReason_ = "requested";
+    recorder_->stop();  // EOF: finishes every file; `stopped` and then the exit follow
+    return RecordingError::None;
+}
+
+void LiveMeeting::recordingNote(const std::string& type, policy::EventDetail detail) {
+    std::string text;
+    for (const auto& [k, v] : detail) text += " " + k + "=" + v;
+    VCB_LOG_INFO("meeting %s: %s%s", id_.c_str(), type.c_str(), text.c_str());
+    if (!floor_) return;
+    // Into the meeting's log (and record); everyone hears of it as a meetingEvent.
+    applyFloor(floor_->note(policy::makeEvent(policy::Clock::now(), type, {}, {}, std::move(detail))));
+}
+
+std::string LiveMeeting::recProducer(const RecGroup& g, sfu::MediaKind kind) const {
+    if (g.participantId.empty()) {
+        MediaSelector s;
+        s.mode = MediaSelector::Mode::Programme;
+        s.kind = kind;
+        return producerFor(s);
+    }
+    auto it = people_.find(g.participantId);
+    if (it == people_.end()) return {};
+    auto p = it->second.producers.find(kind == sfu::MediaKind::Audio ? MediaSource::Microphone
+                                                                      : MediaSource::Camera);
+    return p == it->second.producers.end() ? std::string() : p->second;
+}
+
+void LiveMeeting::syncRecording() {
+    if (!recorder_ || !recReady_ || recStopRequested_ || !router_ || closed_) return;
+    // One group per publishing participant (microphone or camera), and the programme.
+    std::set<std::string> wanted;
+    for (const auto& [pid, person] : people_) {
+        if (person.producers.count(MediaSource::Microphone) ||
+            person.producers.count(MediaSource::Camera))
+            wanted.insert("p-" + pid);
+    }
+    for (auto it = recGroups_.begin(); it != recGroups_.end();) {
+        const std::string name = it->first;
+        ++it;
+        if (name != "programme" && wanted.count(name) == 0) removeRecGroup(name, true);
+    }
+    if (recGroups_.count("programme") == 0) addRecGroup("programme", {});
+    for (const std::string& name : wanted) {
+        if (recGroups_.count(name) == 0) addRecGroup(name, name.substr(2));
+    }
+    // Connected groups follow their producers (the programme switches with the floor); a
+    // consumer that changes producer asks it for a key frame (the recorder has no RTCP back).
+    for (auto& [name, g] : recGroups_) {
+        if (!g.connected) continue;
+        for (sfu::MediaKind kind : {sfu::MediaKind::Audio, sfu::MediaKind::Video}) {
+            const std::string tid = kRecordingTransportPrefix + name +
+                                    (kind == sfu::MediaKind::Audio ? ":audio" : ":video");
+            router_->setConsumerProducer(tid + ":m", recProducer(g, kind));
+        }
+    }
+    // Chapter marks at each programme change; the units present.
+    std::string programme;
+    if (floor_) {
+        const auto perms = floor_->permissions();
+        if (perms.programmeSession) {
+            if (const Participant* p = meeting_.find(*perms.programmeSession))
+                programme = p->unit.empty() ? p->id : p->unit;
+        }
+    } else if (auto pid = meeting_.programmeParticipant()) {
+        programme = *pid;
+    }
+    if (programme != recLastProgramme_) {
+        recLastProgramme_ = programme;
+        recorder_->send({{"cmd", "mark"},
+                         {"text", programme.empty() ? std::string("programme: none")
+                                                    : "floor: " + programme}});
+    }
+    std::set<std::string> unitSet;
+    for (const Participant* p : meeting_.participants())
+        if (!p->unit.empty()) unitSet.insert(p->unit);
+    std::vector<std::string> units(unitSet.begin(), unitSet.end());
+    if (units != recLastUnits_) {
+        recLastUnits_ = units;
+        boost::json::array list;
+        for (const auto& u : units) list.emplace_back(u);
+        recorder_->send({{"cmd", "units"}, {"list", std::move(list)}});
+    }
+}
+
+void LiveMeeting::addRecGroup(const std::string& name, const std::string& participantId) {
+    RecGroup g;
+    g.participantId = participantId;
+    g.audioSsrc = randomSsrc();
+    g.videoSsrc = randomSsrc();
+    g.videoCodec = "VP8";
+    g.videoPt = 96;
+    if (const std::string vp = recProducer(g, sfu::MediaKind::Video); !vp.empty()) {
+        if (const sfu::Producer* p = router_->findProducer(vp);
+            p && p->options().codecName == "H264")
+            g.videoCodec = "H264", g.videoPt = 102;
+    }
+    boost::json::array streams;
+    streams.push_back({{"kind", "video"},
+                       {"codec", g.videoCodec},
+                       {"payloadType", g.videoPt},
+                       {"clockRate", 90000},
+                       {"ssrc", g.videoSsrc}});
+    streams.push_back({{"kind", "audio"},
+                       {"codec", "opus"},
+                       {"payloadType", 111},
+                       {"clockRate", 48000},
+                       {"ssrc", g.audioSsrc}});
+    recGroups_[name] = g;
+    recorder_->send({{"cmd", "addGroup"}, {"name", name}, {"streams", std::move(streams)}});
+}
+
+void LiveMeeting::removeRecGroup(const std::string& name, bool tellRecorder) {
+    auto it = recGroups_.find(name);
+    if (it == recGroups_.end()) return;
+    if (router_) {
+        router_->closeTransport(kRecordingTransportPrefix + name + ":audio", "recording group gone");
+        router_->closeTransport(kRecordingTransportPrefix + name + ":video", "recording group gone");
+    }
+    recGroups_.erase(it);
+    if (tellRecorder && recorder_) recorder_->send({{"cmd", "removeGroup"}, {"name", name}});
+}
+
+void LiveMeeting::connectRecGroup(const std::string& name, const boost::json::array& streams) {
+    auto it = recGroups_.find(name);
+    if (it == recGroups_.end() || it->second.connected || !router_) return;
+    RecGroup& g = it->second;
+    const sfu::RtpCodec opus = mixOpus();
+    for (const boost::json::value& v : streams) {
+        if (!v.is_object()) continue;
+        const auto& st = v.as_object();
+        const auto* kindV = st.if_contains("kind");
+        const auto* rtp = st.if_contains("rtpPort");
+        const auto* rtcp = st.if_contains("rtcpPort");
+        if (!kindV || !kindV->is_string() || !rtp || !rtp->is_int64() || !rtcp ||
+            !rtcp->is_int64())
+            continue;
+        const bool audio = kindV->as_string() == "audio";
+        const std::string tid =
+            kRecordingTransportPrefix + name + (audio ? ":audio" : ":video");
+        std::string err;
+        uint16_t local = 0;
+        sfu::PlainTransport::Options po;
+        po.remotePort = static_cast<uint16_t>(rtp->as_int64());
+        po.remoteRtcpPort = static_cast<uint16_t>(rtcp->as_int64());
+        po.rtcp = true;
+        if (!router_->createPlainTransport(tid, po, local, err)) {
+            VCB_LOG_ERROR("meeting %s: recording %s: %s", id_.c_str(), tid.c_str(), err.c_str());
+            continue;
+        }
+        sfu::ConsumerOptions o;
+        o.id = tid + ":m";
+        o.kind = audio ? sfu::MediaKind::Audio : sfu::MediaKind::Video;
+        o.mid = "0";
+        o.ssrc = audio ? g.audioSsrc : g.videoSsrc;
+        // One CNAME per group: the recorder lines audio and video up from the SRs.
+        o.cname = "vcb-rec-" + name;
+        o.codecs = {audio ? opus
+                          : sfu::RtpCodec{g.videoPt, g.videoCodec, 90000, 0,
+                                          g.videoCodec == "H264"
+                                              ? "packetization-mode=1;profile-level-id=42e01f"
+                                              : "",
+                                          {}, {}}};
+        o.nack = false;
+        const std::string producer = recProducer(g, o.kind);
+        if (!router_->createConsumer(tid, o, {}, err)) {
+            VCB_LOG_ERROR("meeting %s: recording %s: %s", id_.c_str(), tid.c_str(), err.c_str());
+            router_->closeTransport(tid, "recording consumer failed");
+            continue;
+        }
+        router_->setConsumerProducer(o.id, producer);
+        // The group starts: its video starts at a key frame, asked for now.
+        if (!audio && !producer.empty()) {
+            if (sfu::Producer* p = router_->findProducer(producer))
+                p->requestKeyFrame(sfu::monotonicUs());
+        }
+    }
+    g.connected = true;
+}
+
+void LiveMeeting::onRecorderEvent(const boost::json::object& event) {
+    if (closed_ || !recorder_) return;
+    const auto* ev = event.if_contains("event");
+    if (!ev || !ev->is_string()) return;
+    const std::string type(ev->as_string());
+    auto str = [&](const char* key) {
+        const auto* v = event.if_contains(key);
+        return v && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    if (type == "ready") {
+        recReady_ = true;
+        syncRecording();
+    } else if (type == "groupAdded") {
+        const auto* streams = event.if_contains("streams");
+        if (streams && streams->is_array()) connectRecGroup(str("name"), streams->as_array());
+    } else if (type == "fileStarted" || type == "fileClosed") {
+        VCB_LOG_INFO("meeting %s: recording %s %s", id_.c_str(), type.c_str(),
+                     str("file").c_str());
+    } else if (type == "failed") {
+        const std::string group = str("group");
+        recordingNote("recording_failed",
+                      {{"reason", group.empty() ? str("reason") : "group"},
+                       {"group", group},
+                       {"message", str("message")}});
+        if (!group.empty()) removeRecGroup(group, false);
+        else if (recStopReason_.empty()) recStopReason_ = "failed";
+    } else if (type == "diskLow") {
+        recStopReason_ = "disk_low";
+        recordingNote("recording_failed", {{"reason", "disk_low"}});
+    } else if (type == "stopped") {
+        if (recStopReason_.empty()) recStopReason_ = str("reason");
+    } else if (type == "exited") {
+        const auto* status = event.if_contains("status");
+        const auto* sig = event.if_contains("signal");
+        const int64_t code = status && status->is_int64() ? status->as_int64() : -1;
+        const int64_t signal = sig && sig->is_int64() ? sig->as_int64() : 0;
+        if (!recStopRequested_ && recStopReason_.empty()) {
+            recordingNote("recording_failed",
+                          {{"reason", "exited"},
+                           {"exitCode", std::to_string(code)},
+                           {"signal", std::to_string(signal)}});
+        }
+        std::string reason = recStopReason_.empty() ? "exited" : recStopReason_;
+        endRecording();
+        recordingNote("recording_stopped",
+                      {{"reason", reason}, {"exitCode", std::to_string(code)}});
+    }
+}
+
+void LiveMeeting::endRecording() {
+    std::vector<std::string> names;
+    for (const auto& [name, g] : recGroups_) names.push_back(name);
+    for (const auto& name : names) removeRecGroup(name, false);
+    if (recorder_) recorder_->detach();
+    recorder_.reset();
+    recReady_ = false;
+    recStopRequested_ = false;
 }
 
 }  // namespace vcb::rooms

@@ -17,6 +17,7 @@
 #include "rooms/MeetingStats.hpp"
 #include "rooms/MeetingFloor.hpp"
 #include "rooms/MeetingJournal.hpp"
+#include "rooms/RecordingSession.hpp"
 
 namespace vcb::media {
 class AudioMixer;
@@ -25,7 +26,8 @@ class MixerHost;
 
 namespace vcb::rooms {
 
-class LiveMeeting final : public sfu::Router::Listener {
+class LiveMeeting final : public sfu::Router::Listener,
+                          public std::enable_shared_from_this<LiveMeeting> {
   public:
     LiveMeeting(std::string id, bool adHoc, size_t maxParticipants, sfu::Worker& worker,
                 size_t workerIndex);
@@ -49,7 +51,16 @@ class LiveMeeting final : public sfu::Router::Listener {
     static constexpr const char* kMixTransportId = "programme-mix";
     static constexpr const char* kMixProducerId = "programme-mix:audio";
 
+    // Recording (docs/recording.md "The server side"); a config without dir: disabled.
+    void setRecordingConfig(RecordingConfig config) { recConfig_ = std::move(config); }
+    static constexpr const char* kRecordingTransportPrefix = "rec:";
+
     // --- on the worker
+    // Starts or stops the meeting's recording for `requester` (a participant; "" = an
+    // authorised REST caller): technician or chair only.
+    RecordingError startRecording(const std::string& requester, std::string& detail);
+    RecordingError stopRecording(const std::string& requester);
+    bool recording() const { return recorder_ != nullptr; }
     void createRouter(const sfu::RouterConfig& config);
     // Makes this a government meeting under `info`'s policy (restored from info.restored when
     // set), its lobby opening `lobbyOpensBefore` ahead of the scheduled start, and starts its
@@ -130,6 +141,26 @@ class LiveMeeting final : public sfu::Router::Listener {
     void onTick();
     void dropProducersOf(const std::string& pid, Person& person, const std::string& onlyTransport);
 
+    // Recording: the recorder's groups follow the programme and the publishers (called by
+    // repoint()); events from the recorder's reader thread arrive posted to the worker.
+    struct RecGroup {
+        std::string participantId;  // "" = the programme
+        uint32_t audioSsrc = 0;
+        uint32_t videoSsrc = 0;
+        std::string videoCodec;  // VP8 or H264
+        uint8_t videoPt = 96;
+        bool connected = false;  // groupAdded came, consumers exist
+    };
+    RecordingError authorizeRecording(const std::string& requester) const;
+    void syncRecording();
+    void addRecGroup(const std::string& name, const std::string& participantId);
+    void removeRecGroup(const std::string& name, bool tellRecorder);
+    void onRecorderEvent(const boost::json::object& event);
+    void connectRecGroup(const std::string& name, const boost::json::array& streams);
+    std::string recProducer(const RecGroup& g, sfu::MediaKind kind) const;
+    void recordingNote(const std::string& type, policy::EventDetail detail);
+    void endRecording();
+
     std::string id_;
     sfu::Worker& worker_;
     size_t workerIndex_;
@@ -162,9 +193,17 @@ class LiveMeeting final : public sfu::Router::Listener {
     guint linkMetricsTimer_ = 0;
     std::map<std::string, StatsSubscription> statsSubscriptions_;  // viewer → subscription
     media::MixerHost* mixerHost_ = nullptr;
-    std::shared_ptr<media::AudioMixer> mixer_;      // null until the first audio producer
-    std::map<std::string, std::string> mixInputs_;  // producer id → its input's transport id
-    bool mixFailed_ = false;                        // not retried (logged)
+    std::shared_ptr<media::AudioMixer> mixer_;        // null until the first audio producer
+    std::map<std::string, std::string> mixInputs_;    // producer id → its input's transport id
+    bool mixFailed_ = false;                          // not retried (logged)
+    RecordingConfig recConfig_;
+    std::shared_ptr<RecordingSession> recorder_;  // while recording
+    bool recReady_ = false;
+    bool recStopRequested_ = false;
+    std::string recStopReason_;
+    std::map<std::string, RecGroup> recGroups_;  // by group name
+    std::string recLastProgramme_;               // for the chapter marks
+    std::vector<std::string> recLastUnits_;
 };
 
 }  // namespace vcb::rooms

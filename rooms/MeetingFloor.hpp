@@ -43,6 +43,7 @@ class MeetingFloor {
     FloorView view(std::vector<policy::Event> events) const;
     policy::MediaPermissions permissions() const { return policy_.snapshot(); }
     const policy::MeetingPolicy& policy() const { return policy_; }
+    policy::Outcome note(policy::Event event) { return policy_.note(std::move(event)); }
     // What opening the lobby at construction did (empty when the meeting was restored open, in
     // session or ended), for the meeting's record.
     const policy::Outcome& opened() const { return opened_; }

@@ -35,7 +35,8 @@ HttpResponse HttpClient::del(const std::string& url) const {
 }
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& url,
-                                 const std::string& contentType, const std::string& body) const {
+                                 const std::string& contentType, const std::string& body,
+                                 const std::vector<std::pair<std::string, std::string>>& headers) const {
     HttpResponse out;
     auto parsed = Url::parse(url);
     if (!parsed || parsed->scheme != "http") {
@@ -51,6 +52,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     req.set(http::field::host, parsed->hostHeader());
     req.set(http::field::user_agent, "vcbridge-testclient");
     if (!contentType.empty()) req.set(http::field::content_type, contentType);
+    for (const auto& [name, value] : headers) req.set(name, value);
     req.body() = body;
     req.prepare_payload();
     http::response_parser<http::string_body> parser;

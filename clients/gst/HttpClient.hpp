@@ -3,6 +3,7 @@
 // connection; every call is bounded by its timeout.
 #include <chrono>
 #include <map>
+#include <vector>
 #include <string>
 
 namespace vcb::gstclient {
@@ -33,7 +34,9 @@ class HttpClient {
 
     // Any method ("GET", "OPTIONS", ...); contentType may be empty when there is no body.
     HttpResponse request(const std::string& method, const std::string& url,
-                         const std::string& contentType, const std::string& body) const;
+                         const std::string& contentType, const std::string& body,
+                         const std::vector<std::pair<std::string, std::string>>& headers = {})
+        const;
 
   private:
     std::chrono::milliseconds timeout_;

@@ -344,12 +344,12 @@ void WsParticipant::handleFrame(const std::string& text) {
             std::erase_if(it->second.tracks,
                           [&](const proto::Track& t) { return t.id == m->trackId; });
         }
-    } else if (auto* m = std::get_if<proto::MeetingStateMessage>(&message)) {
-        std::lock_guard lock(mutex_);
-        meetingState_ = *m;
     } else if (auto* m = std::get_if<proto::MeetingEventMessage>(&message)) {
         std::lock_guard lock(mutex_);
         if (meetingEvents_.size() < 10000) meetingEvents_.push_back(*m);
+    } else if (auto* m = std::get_if<proto::MeetingStateMessage>(&message)) {
+        std::lock_guard lock(mutex_);
+        meetingState_ = *m;
     } else if (auto* m = std::get_if<proto::SessionClosed>(&message)) {
         std::lock_guard lock(mutex_);
         sessionClosedReason_ = m->reason;
@@ -463,6 +463,18 @@ std::string WsParticipant::peerPipelineError() const {
 void WsParticipant::queueGetStats() {
     std::lock_guard lock(mutex_);
     outbox_.push_back(proto::GetStats{});
+}
+
+void WsParticipant::queueRecording(bool start) {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::RecordingControl{start, std::nullopt});
+}
+
+std::vector<std::string> WsParticipant::meetingEventTypes() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> types;
+    for (const auto& e : meetingEvents_) types.push_back(e.event);
+    return types;
 }
 
 void WsParticipant::queueSubscribeStats(std::int64_t intervalMs) {

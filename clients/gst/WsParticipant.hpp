@@ -91,6 +91,10 @@ class WsParticipant {
     void queueControl(protocol::MeetingControl message);
     // Queues a `getStats` (technician panel); the answer is kept as lastStats().
     void queueGetStats();
+    // Queues a `startRecording` (true) or `stopRecording`.
+    void queueRecording(bool start);
+    // Types of the `meetingEvent`s received so far (the first 10000), in order (thread-safe).
+    std::vector<std::string> meetingEventTypes() const;
     std::optional<protocol::Stats> lastStats() const;
     int statsReceived() const;
     // Queues `subscribeStats {intervalMs}` / `unsubscribeStats`; every `stats` that arrives counts

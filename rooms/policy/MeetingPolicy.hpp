@@ -43,6 +43,8 @@ struct MeetingInfo {
     // The stored record when the meeting existed before this start of the server (read at
     // start-up), nullopt for a new meeting. MeetingFloor restores the policy from it.
     std::optional<RestoredRecord> restored;
+    // record: auto — the server starts recording when the session starts (if it can record).
+    bool recordAuto = false;
 };
 
 // What the media plane needs, as a value to copy to the meeting's worker.
@@ -129,6 +131,13 @@ class MeetingPolicy {
 
     // --- reads
     MediaPermissions snapshot() const;
+    // An event of something applied elsewhere (recording_started, recording_stopped,
+    // recording_failed): appended to the log as it is; no state changes.
+    Outcome note(Event event) {
+        Outcome o;
+        o.events.push_back(std::move(event));
+        return commit(std::move(o));
+    }
     // The role checks, for actions applied elsewhere (statistics, recording): none, not_joined,
     // not_chair or forbidden_for_role.
     PolicyError authorize(const std::string& session, Action action) const;

@@ -58,6 +58,10 @@ std::unique_ptr<PlainTransport> PlainTransport::create(GMainContext* context, st
     }
     t->localPort_ = ntohs(local.sin_port);
     if (options.remotePort != 0) t->setRemotePort(options.remotePort);
+    if (options.remoteRtcpPort != 0) {
+        sockaddr_in a = loopback(options.remoteRtcpPort);
+        t->remoteRtcp_ = SocketAddress(reinterpret_cast<const sockaddr*>(&a), sizeof a);
+    }
     t->source_ = g_unix_fd_source_new(t->fd_, G_IO_IN);
     g_source_set_callback(t->source_, reinterpret_cast<GSourceFunc>(&PlainTransport::onReadable),
                           t.get(), nullptr);
@@ -132,10 +136,10 @@ void PlainTransport::handleDatagram(const SocketAddress& from, uint8_t* data, si
     }
 }
 
-bool PlainTransport::send(const uint8_t* data, size_t len) {
+bool PlainTransport::send(const uint8_t* data, size_t len, const SocketAddress& to) {
     Metrics& m = Metrics::instance();
-    if (!remote_.valid()) return false;
-    ssize_t n = ::sendto(fd_, data, len, 0, remote_.sockaddrPtr(), remote_.length());
+    if (!remote_.valid() || !to.valid()) return false;
+    ssize_t n = ::sendto(fd_, data, len, 0, to.sockaddrPtr(), to.length());
     if (n != static_cast<ssize_t>(len)) {
         count(m.sendFailures);
         return false;
@@ -145,12 +149,12 @@ bool PlainTransport::send(const uint8_t* data, size_t len) {
 }
 
 bool PlainTransport::sendRtp(uint8_t* buf, size_t len, size_t) {
-    return send(buf, len);
+    return send(buf, len, remote_);
 }
 
 bool PlainTransport::sendRtcp(uint8_t* buf, size_t len, size_t) {
     if (!options_.rtcp) return false;
-    if (!send(buf, len)) return false;
+    if (!send(buf, len, remoteRtcp_.valid() ? remoteRtcp_ : remote_)) return false;
     count(Metrics::instance().rtcpSent);
     return true;
 }

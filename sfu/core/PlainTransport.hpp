@@ -34,6 +34,9 @@ class PlainTransport final : public PacketSink {
     struct Options {
         uint16_t remotePort = 0;  // the peer, on 127.0.0.1; 0 = set later with setRemotePort()
         bool rtcp = true;         // false: RTCP is neither sent nor handed up (a peer without it)
+        // Non-zero: RTCP is sent to this port of 127.0.0.1 instead of remotePort (a peer without
+        // rtcp-mux, such as vcb-recorder); what comes back is still read on the one socket.
+        uint16_t remoteRtcpPort = 0;
     };
 
     // Binds 127.0.0.1:0 and starts reading on context. Null (error set) if the socket fails.
@@ -62,7 +65,7 @@ class PlainTransport final : public PacketSink {
   private:
     PlainTransport(std::string id, Options options, Listener& listener);
     static gboolean onReadable(gint fd, GIOCondition condition, gpointer self);
-    bool send(const uint8_t* data, size_t len);
+    bool send(const uint8_t* data, size_t len, const SocketAddress& to);
     void handleDatagram(const SocketAddress& from, uint8_t* data, size_t len, int64_t nowUs);
 
     std::string id_;
@@ -72,6 +75,7 @@ class PlainTransport final : public PacketSink {
     GSource* source_ = nullptr;
     uint16_t localPort_ = 0;
     SocketAddress remote_;
+    SocketAddress remoteRtcp_;  // valid only with options_.remoteRtcpPort
     uint32_t rtcpSsrc_ = 0;
     uint16_t transportSequence_ = 0;
     uint64_t droppedForeign_ = 0;

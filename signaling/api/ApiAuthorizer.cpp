@@ -48,8 +48,14 @@ std::optional<HttpResponse> ApiAuthorizer::requireMeetingReader(const HttpReques
     return check(request, meetingId);
 }
 
+std::optional<HttpResponse> ApiAuthorizer::requireTechnician(const HttpRequest& request,
+                                                             std::string_view meetingId) const {
+    return check(request, meetingId, true);
+}
+
 std::optional<HttpResponse> ApiAuthorizer::check(const HttpRequest& request,
-                                                 std::optional<std::string_view> meetingId) const {
+                                                 std::optional<std::string_view> meetingId,
+                                                 bool technicianOnly) const {
     if (!verifier_) return std::nullopt;
     const std::string token = bearerToken(request);
     if (token.empty())
@@ -65,10 +71,13 @@ std::optional<HttpResponse> ApiAuthorizer::check(const HttpRequest& request,
     const auth::JwtClaims& c = claims.value();
     if (c.admin) return std::nullopt;
     if (meetingId && c.meeting == *meetingId &&
-        (c.role == rooms::ParticipantRole::Chair || c.role == rooms::ParticipantRole::Technician))
+        ((!technicianOnly && c.role == rooms::ParticipantRole::Chair) ||
+         c.role == rooms::ParticipantRole::Technician))
         return std::nullopt;
     return problem(http::status::forbidden, "forbidden",
-                   meetingId ? "an admin token, or a chair or technician token for this meeting, "
+                   technicianOnly ? "an admin token, or a technician token for this meeting, "
+                                    "is required"
+                   : meetingId ? "an admin token, or a chair or technician token for this meeting, "
                                "is required"
                              : "an admin token is required");
 }

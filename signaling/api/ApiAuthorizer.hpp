@@ -36,12 +36,17 @@ class ApiAuthorizer {
     std::optional<HttpResponse> requireMeetingReader(const HttpRequest& request,
                                                      std::string_view meetingId) const;
 
+    // Admin, or a technician token for exactly `meetingId` (recordings).
+    std::optional<HttpResponse> requireTechnician(const HttpRequest& request,
+                                                  std::string_view meetingId) const;
+
     // The bearer token of an Authorization header (RFC 6750 §2.1), empty when there is none.
     static std::string bearerToken(const HttpRequest& request);
 
   private:
     std::optional<HttpResponse> check(const HttpRequest& request,
-                                      std::optional<std::string_view> meetingId) const;
+                                      std::optional<std::string_view> meetingId,
+                                      bool technicianOnly = false) const;
 
     std::optional<auth::JwtVerifier> verifier_;
     Clock clock_;

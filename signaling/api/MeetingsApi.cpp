@@ -1,5 +1,9 @@
 #include "signaling/api/MeetingsApi.hpp"
 
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
@@ -244,7 +248,10 @@ bool wantsCsv(const HttpRequest& request, std::optional<HttpResponse>& error) {
 MeetingsApi::MeetingsApi(rooms::MeetingDirectory* directory, ApiAuthorizer authorizer, Clock clock)
     : directory_(directory),
       authorizer_(std::move(authorizer)),
-      clock_(clock ? std::move(clock) : Clock(wallClockMs)) {}
+      clock_(clock ? std::move(clock) : Clock(wallClockMs)) {
+    if (RAND_bytes(ticketKey_.data(), static_cast<int>(ticketKey_.size())) != 1)
+        throw std::runtime_error("RAND_bytes failed for the download ticket key");
+}
 
 void MeetingsApi::registerRoutes(HttpRouter& router) {
     // Every handler: the credential first, then the database, then the request.
@@ -281,6 +288,45 @@ void MeetingsApi::registerRoutes(HttpRouter& router) {
                        return responder.respond(std::move(*denied));
                    }
                    stats(std::move(request), std::move(responder));
+               });
+    // Recordings: an admin, or a technician token for exactly this meeting; no database.
+    auto technician = [this](void (MeetingsApi::*handler)(HttpRequest, HttpResponder)) {
+        return [this, handler](HttpRequest request, HttpResponder responder) {
+            const std::string id(request.param("id"));
+            if (auto denied = authorizer_.requireTechnician(request, id))
+                return responder.respond(std::move(*denied));
+            if (!rooms::isValidMeetingId(id))
+                return responder.respond(
+                    problem(http::status::not_found, "no_such_meeting", "no such meeting"));
+            if (recordingDir_.empty())
+                return responder.respond(problem(http::status::conflict, "recording_disabled",
+                                                 "this server does not record (set "
+                                                 "recording.dir in its config)"));
+            (this->*handler)(std::move(request), std::move(responder));
+        };
+    };
+    router.add({http::verb::post}, "/api/meetings/{id}/recordings",
+               technician(&MeetingsApi::recordingStart));
+    router.add({http::verb::post}, "/api/meetings/{id}/recordings/stop",
+               technician(&MeetingsApi::recordingStop));
+    router.add({http::verb::get}, "/api/meetings/{id}/recordings",
+               technician(&MeetingsApi::recordingList));
+    router.add({http::verb::post}, "/api/meetings/{id}/recordings/{file}/link",
+               technician(&MeetingsApi::recordingLink));
+    // A file: the technician's bearer token, or a ticket from .../link (a browser's plain link).
+    const auto withToken = technician(&MeetingsApi::recordingFile);
+    router.add({http::verb::get, http::verb::head}, "/api/meetings/{id}/recordings/{file}",
+               [this, withToken](HttpRequest request, HttpResponder responder) {
+                   const auto ticket = request.queryParameter("ticket");
+                   if (!ticket) return withToken(std::move(request), std::move(responder));
+                   const std::string id(request.param("id"));
+                   const std::string file(request.param("file"));
+                   if (recordingDir_.empty() || !rooms::isValidMeetingId(id) ||
+                       !validTicket(id, file, *ticket))
+                       return responder.respond(problem(http::status::forbidden, "bad_ticket",
+                                                        "the download ticket is invalid or "
+                                                        "expired: ask for a new link"));
+                   recordingFile(std::move(request), std::move(responder));
                });
 }
 

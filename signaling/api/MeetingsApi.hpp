@@ -7,9 +7,16 @@
 //   DELETE /api/meetings/{id}                  delete with all its records
 //   GET    /api/meetings/{id}/attendance       JSON, or CSV (Accept: text/csv or ?format=csv)
 //   GET    /api/meetings/{id}/events[?from=&limit=]  the append-only event log (minutes)
+//   POST   /api/meetings/{id}/recordings       start recording the live meeting (202)
+//   POST   /api/meetings/{id}/recordings/stop  stop it (202)
+//   GET    /api/meetings/{id}/recordings       the meeting's recordings, from their sidecars
+//   GET    /api/meetings/{id}/recordings/{file}  a file of them (Range: one byte range), with the
+//                                        bearer token or a download ticket (?ticket=)
+//   POST   /api/meetings/{id}/recordings/{file}/link  a download address with a ticket valid 60 s
 // Every error is an RFC 9457 problem with a stable code. Handlers never block: writes are posted
 // to MeetingStoreWriter and answered from its completion callback (after COMMIT); reads run on
 // MeetingDirectory's reader thread.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -32,6 +39,10 @@ class MeetingsApi {
     // The live meetings, for GET /api/meetings/{id}/stats (works without a database too).
     void setConference(rooms::Conference* conference) { conference_ = conference; }
 
+    // Where recordings are (config recording.dir); empty: the recording routes answer
+    // 409 recording_disabled.
+    void setRecordingDir(std::string dir) { recordingDir_ = std::move(dir); }
+
     void registerRoutes(HttpRouter& router);
 
     // RFC 4180 CSV of an attendance report: UTF-8 with a BOM, CRLF line ends, a header row.
@@ -46,11 +57,28 @@ class MeetingsApi {
     void attendance(HttpRequest request, HttpResponder responder);
     void events(HttpRequest request, HttpResponder responder);
     void stats(HttpRequest request, HttpResponder responder);
+    // Recordings (docs/recording.md "The server side"): technician or admin tokens only.
+    void recordingStart(HttpRequest request, HttpResponder responder);
+    void recordingStop(HttpRequest request, HttpResponder responder);
+    void recordingList(HttpRequest request, HttpResponder responder);
+    void recordingFile(HttpRequest request, HttpResponder responder);
+    void recordingLink(HttpRequest request, HttpResponder responder);
+    // Whether `file` is a safe name that a sidecar of meeting `id` lists.
+    bool listedRecordingFile(const std::string& id, const std::string& file) const;
+    // Download tickets: "<expires ms>.<HMAC-SHA256 hex>" over the meeting, the file and the
+    // expiry, keyed by ticketKey_ (random per process: a restart voids them). A browser cannot put
+    // a bearer token on a plain link, and a link is what lets it stream a file to disk.
+    std::string downloadTicket(const std::string& id, const std::string& file,
+                               int64_t expiresMs) const;
+    bool validTicket(const std::string& id, const std::string& file,
+                     const std::string& ticket) const;
 
     rooms::MeetingDirectory* directory_;
     rooms::Conference* conference_ = nullptr;
+    std::string recordingDir_;
     ApiAuthorizer authorizer_;
     Clock clock_;
+    std::array<unsigned char, 32> ticketKey_{};
 };
 
 }  // namespace vcb::signaling

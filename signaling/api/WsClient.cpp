@@ -155,6 +155,18 @@ void WsClient::handle(const protocol::ClientMessage& message) {
                                             [weak](const protocol::ServerMessage& reply) {
                                                 if (auto self = weak.lock()) self->send(reply);
                                             });
+                } else if constexpr (std::is_same_v<T, protocol::RecordingControl>) {
+                    std::string meetingId, participantId;
+                    {
+                        std::lock_guard lock(mutex_);
+                        meetingId = meetingId_;
+                        participantId = participantId_;
+                    }
+                    auto weak = weak_from_this();
+                    WsMeetingControl::recording(conference_, meetingId, participantId, m,
+                                                [weak](const protocol::ServerMessage& reply) {
+                                                    if (auto self = weak.lock()) self->send(reply);
+                                                });
                 } else if constexpr (std::is_same_v<T, protocol::SubscribeStats> ||
                                      std::is_same_v<T, protocol::UnsubscribeStats>) {
                     std::string meetingId, participantId;

@@ -246,6 +246,40 @@ void WsMeetingControl::subscribeStats(rooms::Conference& conference, const std::
         });
 }
 
+ErrorCode WsMeetingControl::errorCode(rooms::RecordingError e) {
+    switch (e) {
+        case rooms::RecordingError::Disabled:
+            return ErrorCode::RecordingDisabled;
+        case rooms::RecordingError::AlreadyRecording:
+            return ErrorCode::AlreadyRecording;
+        case rooms::RecordingError::NotRecording:
+            return ErrorCode::NotRecording;
+        case rooms::RecordingError::Forbidden:
+            return ErrorCode::ForbiddenForRole;
+        case rooms::RecordingError::NotJoined:
+            return ErrorCode::NotJoined;
+        case rooms::RecordingError::Failed:
+            return ErrorCode::RecordingFailed;
+        case rooms::RecordingError::None:
+            break;
+    }
+    return ErrorCode::Internal;
+}
+
+void WsMeetingControl::recording(rooms::Conference& conference, const std::string& meetingId,
+                                 const std::string& participantId,
+                                 const protocol::RecordingControl& message, Send send) {
+    conference.recording(
+        meetingId, participantId, message.start,
+        [send = std::move(send), requestId = message.requestId](rooms::RecordingError e,
+                                                                 std::string detail) {
+            if (e == rooms::RecordingError::None) return;
+            std::string text = std::string("recording: ") + rooms::recordingErrorCode(e);
+            if (!detail.empty()) text += ": " + detail;
+            send(protocol::Error{errorCode(e), text, requestId});
+        });
+}
+
 protocol::MeetingStateMessage WsMeetingControl::state(const rooms::FloorView& v) {
     protocol::MeetingStateMessage m;
     m.state = v.state;
@@ -259,6 +293,7 @@ protocol::MeetingStateMessage WsMeetingControl::state(const rooms::FloorView& v)
     m.speakers = v.speakers;
     m.activeSpeaker = v.activeSpeaker;
     m.floorEndsAt = v.floorEndsAtMs;
+    m.recording = v.recording;
     return m;
 }
 

@@ -33,6 +33,12 @@ class WsMeetingControl {
     static void stats(rooms::Conference& conference, const std::string& meetingId,
                       const std::string& participantId, const protocol::GetStats& message,
                       Send send);
+    // startRecording / stopRecording: nothing on success (recording_started / recording_stopped
+    // arrive as meeting events), an error with its stable code otherwise.
+    static void recording(rooms::Conference& conference, const std::string& meetingId,
+                          const std::string& participantId,
+                          const protocol::RecordingControl& message, Send send);
+    static protocol::ErrorCode errorCode(rooms::RecordingError error);
     // subscribeStats: the first `stats` at once (requestId echoed), then one every intervalMs
     // pushed from the meeting's worker until unsubscribeStats or the session ends; errors as
     // getStats.

@@ -64,7 +64,8 @@ http::response<http::string_body> toBeastResponse(HttpResponse&& response, unsig
     if (mustNotHaveBody(response.status)) {
         response.body.clear();
     }
-    const auto length = response.body.size();
+    if (mustNotHaveBody(response.status)) response.file.reset();
+    const auto length = response.file ? response.file->length() : response.body.size();
     if (!headRequest) res.body() = std::move(response.body);
     res.keep_alive(keepAlive);
     if (mustNotHaveBody(response.status)) {

@@ -1,6 +1,9 @@
 #include "signaling/http/HttpSession.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -303,16 +306,68 @@ void HttpSession<Stream>::sendError(HttpResponse response) {
 template <class Stream>
 void HttpSession<Stream>::send(HttpResponse response, bool closeAfter) {
     const bool keepAlive = keepAlive_ && !closeAfter && !closing_;
+    std::shared_ptr<const FileSlice> file = headRequest_ ? nullptr : response.file;
     response_ = std::make_unique<http::response<http::string_body>>(toBeastResponse(
         std::move(response), version_, keepAlive, headRequest_, config_.serverName));
     lowest().expires_after(config_.writeTimeout);
+    if (file && file->length() > 0 && response_->has_content_length()) {
+        // The header now, the file's bytes after it (writeFileChunk), never all in memory.
+        file_ = std::move(file);
+        fileSent_ = 0;
+        serializer_ = std::make_unique<http::response_serializer<http::string_body>>(*response_);
+        http::async_write_header(stream_, *serializer_,
+                                 [self = this->shared_from_this(), keepAlive](
+                                     beast::error_code ec, std::size_t) {
+                                     if (ec) return self->onWrite(keepAlive, ec);
+                                     self->writeFileChunk(keepAlive);
+                                 });
+        return;
+    }
     http::async_write(stream_, *response_,
                       [self = this->shared_from_this(), keepAlive](
                           beast::error_code ec, std::size_t) { self->onWrite(keepAlive, ec); });
 }
 
 template <class Stream>
+void HttpSession<Stream>::writeFileChunk(bool keepAlive) {
+    constexpr std::uint64_t kFileChunk = 256 * 1024;
+    const std::uint64_t left = file_->length() - fileSent_;
+    if (left == 0 || closing_) return onWrite(keepAlive && !closing_, {});
+    chunk_.resize(kFileChunk);
+    const auto want = static_cast<std::size_t>(std::min(left, kFileChunk));
+    ssize_t n = -1;
+    for (int i = 0; i < 8; ++i) {
+        n = ::pread(file_->fd(), chunk_.data(), want, static_cast<off_t>(file_->offset() + fileSent_));
+        if (n >= 0 || errno != EINTR) break;
+    }
+    if (n <= 0) {
+        // The file shrank or failed under us: the promised Content-Length cannot be kept, so the
+        // connection ends (the client sees a short body, never wrong bytes).
+        fail(make_error_code(n == 0 ? boost::system::errc::io_error
+                                    : static_cast<boost::system::errc::errc_t>(errno)),
+             "http file body read");
+        serializer_.reset();
+        file_.reset();
+        chunk_ = {};
+        response_.reset();
+        closeSocket();
+        return;
+    }
+    fileSent_ += static_cast<std::uint64_t>(n);
+    lowest().expires_after(config_.writeTimeout);
+    net::async_write(stream_, net::buffer(chunk_.data(), static_cast<std::size_t>(n)),
+                     [self = this->shared_from_this(), keepAlive](beast::error_code ec,
+                                                                  std::size_t) {
+                         if (ec) return self->onWrite(keepAlive, ec);
+                         self->writeFileChunk(keepAlive);
+                     });
+}
+
+template <class Stream>
 void HttpSession<Stream>::onWrite(bool keepAlive, beast::error_code ec) {
+    serializer_.reset();
+    file_.reset();
+    chunk_ = {};
     response_.reset();
     if (ec) {
         fail(ec, "http write");

@@ -8,12 +8,14 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "signaling/http/Closable.hpp"
 #include "signaling/http/ConnectionSlot.hpp"
@@ -58,6 +60,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>>, pu
     void sendError(HttpResponse response);
     void send(HttpResponse response, bool closeAfter);
     void onWrite(bool keepAlive, boost::beast::error_code ec);
+    void writeFileChunk(bool keepAlive);
     void lingeringClose();
     void drain();
     void closeSocket();
@@ -74,6 +77,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>>, pu
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     std::unique_ptr<boost::beast::http::response<boost::beast::http::string_body>> response_;
+    // A file body (HttpResponse::file): the header goes out through serializer_, then the slice
+    // in chunks of kFileChunk read into chunk_, one write at a time, each under writeTimeout.
+    std::unique_ptr<boost::beast::http::response_serializer<boost::beast::http::string_body>>
+        serializer_;
+    std::shared_ptr<const FileSlice> file_;
+    std::uint64_t fileSent_ = 0;
+    std::vector<char> chunk_;
     boost::asio::steady_timer timer_;  // handler timeout
     Clock::time_point deadline_{};     // end of the current request's read time
     std::array<char, 4096> drainBuffer_{};

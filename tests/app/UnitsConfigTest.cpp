@@ -72,6 +72,29 @@ TEST_F(UnitsConfigTest, RelativePathsResolveAgainstTheConfigDirectory) {
     EXPECT_EQ(config_.unitsFile, "/etc/vcbridge/units.yaml");
 }
 
+TEST_F(UnitsConfigTest, RecordingSettings) {
+    ASSERT_TRUE(load("listen: 127.0.0.1:8080\n")) << error_;
+    EXPECT_EQ(config_.recording.dir, "");  // recording disabled
+    ASSERT_TRUE(load("recording: {dir: /var/lib/vcbridge/rec, min_free_mb: 200, "
+                     "recorder: /opt/vcb/vcb-recorder}\n"))
+        << error_;
+    EXPECT_EQ(config_.recording.dir, "/var/lib/vcbridge/rec");
+    EXPECT_EQ(config_.recording.minFreeMb, 200);
+    EXPECT_EQ(config_.recording.recorder, "/opt/vcb/vcb-recorder");
+    EXPECT_FALSE(load("recording: {dir: rec}\n"));
+    EXPECT_EQ(error_, dir_ + "/vcbridge.yaml: recording.dir must be an absolute directory path");
+    EXPECT_FALSE(load("recording: {dir: /r, min_free_mb: -1}\n"));
+    EXPECT_EQ(error_, dir_ + "/vcbridge.yaml: recording.min_free_mb must be 0-100000000");
+    EXPECT_FALSE(load("recording: {dir: /r, path: /x}\n"));
+    EXPECT_EQ(error_, dir_ + "/vcbridge.yaml: unknown setting 'recording.path'");
+    EXPECT_FALSE(load("recording: /r\n"));
+    ASSERT_TRUE(load("meetings:\n  - {id: c, convening_unit: gov, chair: c, record: auto}\n"))
+        << error_;
+    EXPECT_TRUE(config_.meetingDefinitions.at(0).recordAuto);
+    EXPECT_FALSE(load("meetings:\n  - {id: c, convening_unit: gov, chair: c, record: yes}\n"));
+    EXPECT_EQ(error_, dir_ + "/vcbridge.yaml: meetings[0].record must be auto or manual");
+}
+
 TEST_F(UnitsConfigTest, AnEmptyUnitsFileIsAnError) {
     EXPECT_FALSE(load("units_file:\n"));
     EXPECT_EQ(error_, dir_ + "/vcbridge.yaml: units_file must name a file");

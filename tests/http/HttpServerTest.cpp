@@ -1,8 +1,15 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <fstream>
 #include <mutex>
 
 #include "signaling/http/Problem.hpp"
@@ -57,6 +64,17 @@ class HttpServerTest : public ::testing::Test {
             stash_.push_back(res);
         }));
         ASSERT_TRUE(r.addStatic("/demo", "text/html; charset=utf-8", "<h1>demo</h1>"));
+        // /file/{offset}/{length}: a slice of filePath_ as a file body (length may overrun the file).
+        ASSERT_TRUE(r.add({http::verb::get, http::verb::head}, "/file/{offset}/{length}",
+                          [this](HttpRequest req, HttpResponder res) {
+                              HttpResponse out;
+                              out.contentType = "application/octet-stream";
+                              const int fd = ::open(filePath_.c_str(), O_RDONLY | O_CLOEXEC);
+                              out.file = std::make_shared<FileSlice>(
+                                  fd, std::stoull(std::string(req.param("offset"))),
+                                  std::stoull(std::string(req.param("length"))));
+                              res.respond(std::move(out));
+                          }));
         runner_.start();
     }
 
@@ -71,6 +89,7 @@ class HttpServerTest : public ::testing::Test {
     }
 
     ServerRunner runner_;
+    std::string filePath_;
     std::mutex mutex_;
     std::vector<std::thread> workers_;
     std::vector<HttpResponder> stash_;
@@ -158,6 +177,116 @@ TEST_F(HttpServerTest, StaticContentAndHead) {
     EXPECT_EQ(parser.get().result(), http::status::ok);
     EXPECT_EQ(parser.get()[http::field::content_length], "13");
     EXPECT_TRUE(parser.get().body().empty());
+}
+
+// Resident set high-water mark of this process (VmHWM) in kB; 0 when unreadable.
+long peakRssKb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    return 0;
+}
+
+// Reads one response to a GET of `target` on `c`: its header and the number of body bytes, the
+// body discarded as it arrives (so the client holds none of it); `bodyOut` gets the bytes when set.
+std::pair<http::response<http::empty_body>, std::uint64_t> readStreamed(TestClient& c,
+                                                                        const std::string& target,
+                                                                        std::string* bodyOut) {
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "localhost");
+    http::write(c.stream(), req);
+    beast::flat_buffer buffer;
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(boost::none);
+    http::read_header(c.stream(), buffer, parser);
+    std::uint64_t got = 0;
+    std::vector<char> chunk(64 * 1024);
+    for (int i = 0; i < 1'000'000 && !parser.is_done(); ++i) {
+        parser.get().body().data = chunk.data();
+        parser.get().body().size = chunk.size();
+        beast::error_code ec;
+        http::read(c.stream(), buffer, parser, ec);
+        if (ec && ec != http::error::need_buffer) break;
+        const std::size_t n = chunk.size() - parser.get().body().size;
+        got += n;
+        if (bodyOut) bodyOut->append(chunk.data(), n);
+    }
+    http::response<http::empty_body> head{parser.get().result(), parser.get().version()};
+    for (const auto& f : parser.get().base()) head.set(f.name_string(), f.value());
+    return {std::move(head), got};
+}
+
+// A file body is streamed: the exact slice arrives, HEAD gives its length only, the connection
+// stays usable, and a file body far larger than any buffer does not grow the server's memory.
+TEST_F(HttpServerTest, FileBodyIsStreamedInChunks) {
+    filePath_ = ::testing::TempDir() + "vcb-http-file-" + std::to_string(::getpid());
+    std::string pattern(3 * 1024 * 1024 + 17, '\0');
+    for (std::size_t i = 0; i < pattern.size(); ++i)
+        pattern[i] = static_cast<char>((i * 31 + i / 4096) & 0xff);
+    {
+        std::ofstream f(filePath_, std::ios::binary);
+        f.write(pattern.data(), static_cast<std::streamsize>(pattern.size()));
+    }
+    TestClient c(runner_.port());
+    std::string body;
+    const std::uint64_t len = pattern.size() - 1000;
+    auto [res, got] = readStreamed(c, "/file/999/" + std::to_string(len), &body);
+    EXPECT_EQ(res.result(), http::status::ok);
+    EXPECT_EQ(res[http::field::content_length], std::to_string(len));
+    ASSERT_EQ(got, len);
+    EXPECT_TRUE(body == pattern.substr(999, len)) << "the slice's bytes differ";
+
+    http::request<http::string_body> head{http::verb::head, "/file/0/100", 11};
+    head.set(http::field::host, "localhost");
+    http::write(c.stream(), head);
+    http::response_parser<http::string_body> parser;
+    parser.skip(true);
+    beast::flat_buffer buffer;
+    http::read(c.stream(), buffer, parser);
+    EXPECT_EQ(parser.get()[http::field::content_length], "100");
+    auto next = c.request(http::verb::get, "/demo");  // same connection, after the file bodies
+    EXPECT_EQ(next.body(), "<h1>demo</h1>");
+
+    // 256 MiB (sparse: the holes read as zeros) through a connection read 64 KiB at a time.
+    ASSERT_EQ(::truncate(filePath_.c_str(), 256ll * 1024 * 1024), 0);
+    const long before = peakRssKb();
+    auto [big, bigGot] = readStreamed(c, "/file/0/" + std::to_string(256ll * 1024 * 1024), nullptr);
+    const long after = peakRssKb();
+    std::printf("[ FILE ] 256 MiB streamed; peak RSS %ld -> %ld kB\n", before, after);
+    EXPECT_EQ(big.result(), http::status::ok);
+    EXPECT_EQ(bigGot, 256ull * 1024 * 1024);
+    EXPECT_LT(after - before, 64 * 1024) << "the file body was held in memory";
+    std::remove(filePath_.c_str());
+}
+
+// A file that is shorter than the promised slice: the body ends short and the connection closes
+// (never padding or a stray response); the server goes on serving others.
+TEST_F(HttpServerTest, FileBodyShorterThanPromisedEndsTheConnection) {
+    filePath_ = ::testing::TempDir() + "vcb-http-short-" + std::to_string(::getpid());
+    {
+        std::ofstream f(filePath_, std::ios::binary);
+        f << std::string(1000, 'x');
+    }
+    TestClient c(runner_.port());
+    http::request<http::empty_body> req{http::verb::get, "/file/0/5000", 11};
+    req.set(http::field::host, "localhost");
+    http::write(c.stream(), req);
+    std::string raw;
+    std::array<char, 4096> buf{};
+    beast::error_code ec;
+    for (int i = 0; i < 1000 && !ec; ++i) {
+        const std::size_t n = c.stream().socket().read_some(net::buffer(buf), ec);
+        raw.append(buf.data(), n);
+    }
+    EXPECT_EQ(ec, net::error::eof) << ec.message();
+    const auto split = raw.find("\r\n\r\n");
+    ASSERT_NE(split, std::string::npos) << raw;
+    EXPECT_NE(raw.find("Content-Length: 5000"), std::string::npos) << raw.substr(0, split);
+    EXPECT_EQ(raw.size() - split - 4, 1000u) << "exactly the file's bytes, then the close";
+    TestClient other(runner_.port());
+    EXPECT_EQ(other.request(http::verb::get, "/demo").body(), "<h1>demo</h1>");
+    std::remove(filePath_.c_str());
 }
 
 TEST_F(HttpServerTest, AsynchronousResponderFromAnotherThread) {

@@ -4,7 +4,8 @@
 import {createTranslator, defaultLanguage} from './i18n.js';
 import {
     initialState, reduce, connecting, connectionLost, myStatus, programmeParticipant, tileGroups, pageOf, rollCall,
-    rollCallAsksMe, attendanceBoard, attendanceCsv, linkQuality, tierLabel,
+    rollCallAsksMe, attendanceBoard, attendanceCsv, linkQuality, tierLabel, recordingControl, recordingRequested,
+    recordingTimedOut,
 } from './state.js';
 import {Session} from './session.js';
 import {MediaLink, wantedTracks, displayTracks} from './media.js';
@@ -12,6 +13,7 @@ import {pageParams, PUBLISHING_ROLES} from './identity.js';
 import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
 import {hallOverlay, hallJoinFields, hallRetries, keepPlaying, unitName, HALL_RETRY_MS} from './hall.js';
 import {showsTechnicianPanel, statsRows, statsSubscription, renderTechnicianPanel} from './technician.js';
+import {RECORDING_TIMEOUT_MS, recordingEventText, fetchRecordings, renderRecordings, downloadRecording} from './recording.js';
 
 const TILES_PER_PAGE = 12;
 const $ = (id) => document.getElementById(id);
@@ -32,6 +34,8 @@ let programmeShown = {participant: null, source: null};
 let quality = {};            // participant id -> good | fair | poor | unknown
 let lastStats = {};
 let serverStats = null;  // the technician panel's latest `stats`
+let recordings = null;   // the technician panel's list of recordings (recording.js fetchRecordings), null: none shown
+let techPanelShown = false;
 
 function translateStatic() {
     document.documentElement.lang = t.language;
@@ -182,6 +186,47 @@ function onMessage(message) {
     if (media) media.handle(message);
     if (message.type === 'participantLeft') message.receivedAt = Date.now();
     setState(reduce(state, message));
+    if (message.type === 'meetingEvent' && (message.event === 'recording_stopped' || message.event === 'recording_failed')) {
+        loadRecordings();
+    }
+}
+
+// --- recording (docs/web-client.md "Recording")
+
+function toggleRecording() {
+    const control = recordingControl(state);
+    if (control.disabled || !session) return;
+    const requestId = session.send({type: control.action});
+    setState(recordingRequested(state, control.pressed ? 'stop' : 'start', requestId));
+    if (requestId !== null) setTimeout(() => setState(recordingTimedOut(state, requestId)), RECORDING_TIMEOUT_MS);
+}
+
+function renderRecordingControl(button, errorLine) {
+    const control = recordingControl(state);
+    button.hidden = !control.shown;
+    button.textContent = t(control.labelKey);
+    button.setAttribute('aria-pressed', control.pressed ? 'true' : 'false');
+    // aria-disabled rather than disabled: a button that is disabled loses the keyboard focus, and
+    // the person who pressed it would have to find it again once the server has answered.
+    // toggleRecording ignores it meanwhile.
+    button.setAttribute('aria-disabled', control.disabled ? 'true' : 'false');
+    button.setAttribute('aria-busy', state.recordingRequest ? 'true' : 'false');
+    errorLine.textContent = control.shown && control.errorKey ? t(control.errorKey, {code: state.recordingError}) : '';
+}
+
+// The technician panel's list: with the page's token (none in auth: dev: nothing is shown).
+async function loadRecordings() {
+    if (!params.token || !state.meetingId || !state.me || !showsTechnicianPanel(state.me.role)) return;
+    recordings = await fetchRecordings((url, init) => fetch(url, init), state.meetingId, params.token);
+    render();
+}
+
+async function downloadFile(file) {
+    $('tech-recordings-error').textContent = '';
+    const failed = await downloadRecording((url, init) => fetch(url, init), file, params.token, (url, name) => {
+        element('a', {href: url, download: name}).click();
+    });
+    if (failed !== null) $('tech-recordings-error').textContent = t('recordings.downloadFailed', {name: file.name, code: failed});
 }
 
 function command(type, fields = {}) {
@@ -328,6 +373,8 @@ function tileActions(p) {
 }
 
 function eventText(e) {
+    const recordingText = recordingEventText(e, t);
+    if (recordingText !== null) return recordingText;
     const fields = {unit: e.unit || '', subject: e.subject || '', event: e.event};
     const key = `event.${e.event}`;
     const text = t(key, fields);
@@ -337,6 +384,7 @@ function eventText(e) {
 function renderChairPanel(s) {
     $('chair-panel').hidden = !s.isChair;
     if (!s.isChair) return;
+    renderRecordingControl($('chair-recording'), $('chair-recording-error'));
     const m = state.meeting;
     $('chair-start').disabled = m.state !== 'open';
     $('chair-end').disabled = m.state === 'ended';
@@ -361,9 +409,15 @@ function renderChairPanel(s) {
 }
 
 function renderTechPanel() {
-    const shown = state.me && showsTechnicianPanel(state.me.role);
-    $('tech-panel').hidden = !shown;
-    if (!shown) return;
+    const shown = Boolean(state.me && showsTechnicianPanel(state.me.role) && state.connection === 'joined');
+    $('tech-panel').hidden = !(state.me && showsTechnicianPanel(state.me.role));
+    // The list is fetched when the panel opens (on each join) and after each recording stops.
+    if (shown && !techPanelShown) setTimeout(loadRecordings, 0);
+    techPanelShown = shown;
+    if (!state.me || !showsTechnicianPanel(state.me.role)) return;
+    renderRecordingControl($('tech-recording'), $('tech-recording-error'));
+    $('tech-recordings').hidden = !params.token;
+    renderRecordings($('tech-recordings-list'), recordings, {h: element, t, download: downloadFile});
     renderTechnicianPanel({table: $('tech-stats'), log: $('tech-events')}, statsRows(serverStats, state.units),
         state.events, {h: element, t, eventText, roleName});
 }
@@ -420,10 +474,16 @@ function render() {
     $('closed-notice').hidden = !closed;
     if (closed) $('closed-notice').textContent = statusText();
     $('meeting').classList.toggle('closed', closed);
+    // Everyone in the meeting sees (and hears, aria-live) that it is recorded.
+    // (Kept while reconnecting: the server goes on recording; the next meetingState says.)
+    const recordingShown = state.recording && state.connection !== 'closed';
+    const recordingText = recordingShown ? t('recording.indicator') : '';
+    if ($('recording-indicator').textContent !== recordingText) $('recording-indicator').textContent = recordingText;
     if (params.hall) {
         const overlay = hallOverlay(state, t, statusText());
         $('hall-unit').textContent = overlay.unit;
         $('hall-state').textContent = overlay.status;
+        if ($('hall-recording').textContent !== recordingText) $('hall-recording').textContent = recordingText;
     }
 
     // The programme shows what the server's programme would: the participant's shared screen
@@ -508,6 +568,9 @@ function bind() {
     });
     $('ctl-roll-call').addEventListener('click', () => command('confirmRollCall'));
     $('attendance-export').addEventListener('click', exportAttendance);
+    $('chair-recording').addEventListener('click', toggleRecording);
+    $('tech-recording').addEventListener('click', toggleRecording);
+    $('tech-recordings-refresh').addEventListener('click', loadRecordings);
     fillTimeLimits();
     $('chair-time-limit').addEventListener('change', () => {
         const minutes = Number($('chair-time-limit').value);

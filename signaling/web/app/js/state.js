@@ -16,6 +16,9 @@ export function initialState() {
         recentlyLeft: {},    // unit -> time (ms) its last session left, for "reconnecting" marks
         events: [],          // meetingEvent, newest last, at most MAX_EVENTS
         lastError: null,     // {code, message}
+        recording: false,    // the meeting is being recorded (meetingState.recording)
+        recordingRequest: null,  // {requestId, action: 'start'|'stop'} while the server has not answered
+        recordingError: null,    // the error code of the last refused start/stop (cleared by the next request)
     };
 }
 
@@ -65,8 +68,9 @@ export function reduce(state, message) {
             const tracks = p.tracks.filter((t) => t.id !== message.trackId);
             return {...state, participants: {...state.participants, [p.id]: {...p, tracks}}};
         }
-        case 'meetingState':
-            return {...state, meeting: {
+        case 'meetingState': {
+            const recording = message.recording === true;
+            return {...state, recording, recordingRequest: settles(state.recordingRequest, recording), meeting: {
                 state: message.state,
                 chair: message.chair,
                 floor: message.floor ?? null,
@@ -76,18 +80,53 @@ export function reduce(state, message) {
                 speakers: message.speakers || [],
                 activeSpeaker: message.activeSpeaker ?? null,
                 floorEndsAt: message.floorEndsAt ?? null,  // ms since the epoch, with a time limit
+                recording,
             }};
+        }
         case 'meetingEvent': {
             const events = state.events.concat([message]);
-            return {...state, events: events.length > MAX_EVENTS ? events.slice(-MAX_EVENTS) : events};
+            const next = {...state, events: events.length > MAX_EVENTS ? events.slice(-MAX_EVENTS) : events};
+            // The recording events say at once what the following meetingState confirms.
+            if (!RECORDING_EVENTS.has(message.event)) return next;
+            const recording = message.event === 'recording_started';
+            // A failure answers a pending start too (the meeting is not recorded).
+            const pending = message.event === 'recording_failed' ? null : settles(state.recordingRequest, recording);
+            // A new recording event makes an older refusal moot (already_recording, not_recording ...).
+            return {...next, recording, recordingRequest: pending, recordingError: null};
         }
         case 'sessionClosed':
             return {...state, connection: 'closed', closedReason: message.reason || 'closed'};
-        case 'error':
+        case 'error': {
+            const pending = state.recordingRequest;
+            if (pending && message.requestId !== undefined && message.requestId === pending.requestId) {
+                // The refusal of my start/stop: shown by the recording control, not the status line.
+                return {...state, recordingRequest: null, recordingError: message.code || 'unknown'};
+            }
             return {...state, lastError: {code: message.code, message: message.message}};
+        }
         default:
             return state;
     }
+}
+
+const RECORDING_EVENTS = new Set(['recording_started', 'recording_stopped', 'recording_failed']);
+
+// A pending start (stop) is answered once the meeting is (is no longer) recorded.
+function settles(pending, recording) {
+    if (!pending) return null;
+    return (pending.action === 'start') === recording ? null : pending;
+}
+
+// I asked the server to start or stop recording (session.send's requestId; null when not sent).
+export function recordingRequested(state, action, requestId) {
+    if (requestId === null || requestId === undefined) return state;
+    return {...state, recordingRequest: {requestId, action}, recordingError: null};
+}
+
+// The server did not answer that request in time (main.js: RECORDING_TIMEOUT_MS).
+export function recordingTimedOut(state, requestId) {
+    if (!state.recordingRequest || state.recordingRequest.requestId !== requestId) return state;
+    return {...state, recordingRequest: null, recordingError: 'timeout'};
 }
 
 // Connection changes that do not come from a server message.
@@ -98,10 +137,38 @@ export function connecting(state, me) {
 export function connectionLost(state) {
     // A session the server closed on purpose stays closed; anything else is retried.
     if (state.connection === 'closed') return state;
-    return {...state, connection: 'reconnecting', participants: {}};
+    return {...state, connection: 'reconnecting', participants: {}, recordingRequest: null};
 }
 
 // --- selectors
+
+// The recording control (technician panel, chair panel): whether this page offers it, whether it
+// stops (aria-pressed) or starts, whether it waits for the server, and the catalogue key of the
+// last refusal (null when none).
+export function recordingControl(state) {
+    const me = state.me || {};
+    const isChair = Boolean(state.meeting && me.subject !== undefined && me.subject === state.meeting.chair);
+    const shown = state.connection === 'joined' && (me.role === 'technician' || isChair);
+    const pressed = state.recording;
+    return {
+        shown,
+        pressed,
+        labelKey: pressed ? 'recording.stop' : 'recording.start',
+        action: pressed ? 'stopRecording' : 'startRecording',
+        disabled: !shown || state.recordingRequest !== null || (state.meeting !== null && state.meeting.state === 'ended'),
+        errorKey: recordingErrorKey(state.recordingError),
+    };
+}
+
+export const RECORDING_ERROR_CODES = ['forbidden_for_role', 'recording_disabled', 'already_recording', 'not_recording',
+    'timeout'];
+
+// The catalogue key for a refused start/stop (recording.error.other, with {code}, for codes not
+// known here).
+export function recordingErrorKey(code) {
+    if (!code) return null;
+    return RECORDING_ERROR_CODES.includes(code) ? `recording.error.${code}` : 'recording.error.other';
+}
 
 export function participantsOfUnit(state, unit) {
     return Object.values(state.participants).filter((p) => p.unit === unit);
