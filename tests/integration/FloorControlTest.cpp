@@ -19,6 +19,7 @@
 #include "clients/gst/WhepClient.hpp"
 #include "clients/gst/WsParticipant.hpp"
 #include "tests/integration/Metrics.hpp"
+#include "tests/integration/MeetingTestHelpers.hpp"
 #include "tests/integration/ServerProcess.hpp"
 
 namespace vcb::integration {
@@ -32,36 +33,6 @@ using gstclient::WsParticipantOptions;
 constexpr const char* kMeeting = "council";
 constexpr const char* kProvince = "thanh-son";               // tier 1
 constexpr const char* kDistrict = "thanh-son.tp-thanh-son";  // tier 2
-
-bool waitFor(const std::function<bool()>& done, Clock::duration timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(100ms);
-    }
-    return done();
-}
-
-// What `receiver` decoded of the participant called `from` (the display name = its colour).
-gstclient::RemotePeerReport heard(const WsParticipant& receiver, const std::string& from) {
-    for (const auto& r : receiver.remotePeers())
-        if (r.displayName == from) return r;
-    return {};
-}
-
-std::uint64_t programmeFrames(gstclient::WhepClient& viewer, const std::string& picture) {
-    std::uint64_t n = 0;
-    for (const auto& s : viewer.peer().incomingStreams()) n += s.framesMatching(picture);
-    return n;
-}
-
-protocol::MeetingControl control(protocol::MeetingAction action,
-                                 std::optional<std::string> unit = std::nullopt) {
-    protocol::MeetingControl m;
-    m.action = action;
-    m.unit = std::move(unit);
-    return m;
-}
 
 class FloorControlTest : public ::testing::Test {
   protected:
@@ -120,26 +91,7 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
     WsParticipant& green = *people[1];
     WsParticipant& blue = *people[2];
 
-    std::atomic<bool> stop{false};
-    std::vector<std::string> errors(people.size());
-    std::vector<std::thread> threads;
-    const auto deadline = Clock::now() + 150s;
-    for (std::size_t i = 0; i < people.size(); ++i) {
-        threads.emplace_back([&, i] {
-            auto& p = *people[i];
-            if (!p.connect(&errors[i]) || !p.publish(&errors[i])) return;
-            p.runUntil([&] { return stop.load(); }, deadline);
-        });
-    }
-    struct Joiner {
-        std::vector<std::thread>& t;
-        std::atomic<bool>& stop;
-        ~Joiner() {
-            stop = true;
-            for (auto& th : t)
-                if (th.joinable()) th.join();
-        }
-    } joiner{threads, stop};
+    ParticipantThreads threads(people, Clock::now() + 150s);
 
     // Everyone is connected, subscribed to the two others, and sees the lobby.
     ASSERT_TRUE(waitFor(
@@ -151,7 +103,7 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
             return true;
         },
         40s))
-        << errors[0] << errors[1] << errors[2] << chair.summaryJson();
+        << threads.allErrors() << chair.summaryJson();
     gstclient::WhepClient viewer(
         gstclient::WhepOptions{.url = server_.baseUrl() + "/whep/" + std::string(kMeeting)});
     std::string error;
@@ -178,21 +130,21 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
     chair.queueControl(control(protocol::MeetingAction::StartSession));
     ASSERT_TRUE(waitFor(
         [&] {
-            return heard(green, "red").audioBuffersWithSignal > 20 &&
-                   heard(blue, "red").audioBuffersWithSignal > 20 &&
-                   heard(chair, "green").videoFrames > 10;
+            return received(green, "red").audioBuffersWithSignal > 20 &&
+                   received(blue, "red").audioBuffersWithSignal > 20 &&
+                   received(chair, "green").videoFrames > 10;
         },
         30s))
         << "in session the chair is heard and video flows: " << green.summaryJson();
 
     // In session, a unit without the floor is not heard, while the chair's audio keeps arriving.
     {
-        const auto chairBefore = heard(blue, "red").audioBuffers;
+        const auto chairBefore = received(blue, "red").audioBuffers;
         std::this_thread::sleep_for(3s);
-        EXPECT_GT(heard(blue, "red").audioBuffers, chairBefore + 50) << "the chair's audio flows";
-        EXPECT_EQ(heard(blue, "green").audioBuffers, 0u) << "green has no floor, yet was heard";
-        EXPECT_EQ(heard(chair, "green").audioBuffers, 0u) << "green has no floor, yet was heard";
-        EXPECT_EQ(heard(green, "blue").audioBuffers, 0u) << "blue has no floor, yet was heard";
+        EXPECT_GT(received(blue, "red").audioBuffers, chairBefore + 50) << "the chair's audio flows";
+        EXPECT_EQ(received(blue, "green").audioBuffers, 0u) << "green has no floor, yet was heard";
+        EXPECT_EQ(received(chair, "green").audioBuffers, 0u) << "green has no floor, yet was heard";
+        EXPECT_EQ(received(green, "blue").audioBuffers, 0u) << "blue has no floor, yet was heard";
     }
     EXPECT_TRUE(waitFor([&] { return programmeFrames(viewer, "red") > 30; }, 20s))
         << "nobody has the floor: the chair is the programme";
@@ -223,7 +175,7 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
     // (≤ 50 ms), the WebSocket hop, the gate, the network and the receiver's jitter buffer.
     Clock::time_point firstHeard{};
     for (auto t = Clock::now(); t < grantedAt + 10s; t = Clock::now()) {
-        if (heard(blue, "green").audioBuffers > 0) {
+        if (received(blue, "green").audioBuffers > 0) {
             firstHeard = t;
             break;
         }
@@ -231,8 +183,8 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
     }
     EXPECT_TRUE(waitFor(
         [&] {
-            return heard(blue, "green").audioBuffersWithSignal > 20 &&
-                   heard(chair, "green").audioBuffersWithSignal > 20;
+            return received(blue, "green").audioBuffersWithSignal > 20 &&
+                   received(chair, "green").audioBuffersWithSignal > 20;
         },
         20s))
         << "the floor holder is heard: " << blue.summaryJson();
@@ -250,7 +202,7 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         "[ floor ] grant -> 20 audio buffers at receivers: %lld ms (incl. 100 ms polling), "
         "-> 30 programme frames at the WHEP viewer: %lld ms\n",
         static_cast<long long>(heardAfter.count()), static_cast<long long>(programmeAfter.count()));
-    EXPECT_EQ(heard(chair, "blue").audioBuffers, 0u) << "blue still has no floor";
+    EXPECT_EQ(received(chair, "blue").audioBuffers, 0u) << "blue still has no floor";
 
     // Revoke: green is silent again (after the packets already on their way).
     const auto revokedAt = Clock::now();
@@ -258,9 +210,9 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
     // Printed, not asserted: revoke sent → the last audio buffer of the former holder decoded at
     // a receiver (sampled every 5 ms for 2 s).
     Clock::time_point lastHeard = revokedAt;
-    for (auto last = heard(blue, "green").audioBuffers; Clock::now() < revokedAt + 2s;) {
+    for (auto last = received(blue, "green").audioBuffers; Clock::now() < revokedAt + 2s;) {
         std::this_thread::sleep_for(5ms);
-        const auto now = heard(blue, "green").audioBuffers;
+        const auto now = received(blue, "green").audioBuffers;
         if (now != last) lastHeard = Clock::now();
         last = now;
     }
@@ -275,17 +227,17 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         },
         10s));
     {
-        const auto greenBefore = heard(blue, "green").audioBuffers;
-        const auto chairBefore = heard(blue, "red").audioBuffers;
+        const auto greenBefore = received(blue, "green").audioBuffers;
+        const auto chairBefore = received(blue, "red").audioBuffers;
         std::this_thread::sleep_for(3s);
-        EXPECT_GT(heard(blue, "red").audioBuffers, chairBefore + 50) << "the chair's audio flows";
-        EXPECT_EQ(heard(blue, "green").audioBuffers, greenBefore)
+        EXPECT_GT(received(blue, "red").audioBuffers, chairBefore + 50) << "the chair's audio flows";
+        EXPECT_EQ(received(blue, "green").audioBuffers, greenBefore)
             << "green's floor was revoked, yet it was still heard";
     }
 
     // Discussion: the chair unmutes blue's unit without the floor → heard; then mutes blue → not.
     chair.queueControl(control(protocol::MeetingAction::UnmuteUnit, std::string(kDistrict)));
-    EXPECT_TRUE(waitFor([&] { return heard(chair, "blue").audioBuffersWithSignal > 20; }, 20s))
+    EXPECT_TRUE(waitFor([&] { return received(chair, "blue").audioBuffersWithSignal > 20; }, 20s))
         << "an unmuted unit is heard: " << chair.summaryJson();
     protocol::MeetingControl muteBlue = control(protocol::MeetingAction::Mute);
     muteBlue.participantId = blue.participantId();
@@ -301,16 +253,15 @@ TEST_F(FloorControlTest, OnlyTheChairAndTheFloorHolderAreHeard) {
         10s));
     std::this_thread::sleep_for(1500ms);
     {
-        const auto blueBefore = heard(green, "blue").audioBuffers;
-        const auto chairBefore = heard(green, "red").audioBuffers;
+        const auto blueBefore = received(green, "blue").audioBuffers;
+        const auto chairBefore = received(green, "red").audioBuffers;
         std::this_thread::sleep_for(3s);
-        EXPECT_GT(heard(green, "red").audioBuffers, chairBefore + 50) << "the chair's audio flows";
-        EXPECT_EQ(heard(green, "blue").audioBuffers, blueBefore) << "blue was muted, yet heard";
+        EXPECT_GT(received(green, "red").audioBuffers, chairBefore + 50) << "the chair's audio flows";
+        EXPECT_EQ(received(green, "blue").audioBuffers, blueBefore) << "blue was muted, yet heard";
     }
     EXPECT_EQ(viewer.stop(), 200);
-    stop = true;
-    for (auto& t : threads) t.join();
-    for (std::size_t i = 0; i < people.size(); ++i) EXPECT_EQ(errors[i], "") << who[i].name;
+    threads.join();
+    for (std::size_t i = 0; i < people.size(); ++i) EXPECT_EQ(threads.error(i), "") << who[i].name;
     for (auto& p : people) p->close();
 }
 

@@ -20,6 +20,7 @@
 #include "clients/gst/WhepClient.hpp"
 #include "clients/gst/WsParticipant.hpp"
 #include "tests/integration/Metrics.hpp"
+#include "tests/integration/MeetingTestHelpers.hpp"
 #include "tests/integration/ServerProcess.hpp"
 
 namespace vcb::integration {
@@ -38,35 +39,12 @@ constexpr int kProvinceHz = 1000;
 constexpr int kDistrictHz = 2500;
 const std::vector<int> kTones{kChairHz, kProvinceHz, kDistrictHz};
 
-bool waitFor(const std::function<bool()>& done, Clock::duration timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return done();
-}
-
 // Buffers of the WHEP programme in which each frequency was present.
 std::map<int, std::uint64_t> programmeTones(gstclient::WhepClient& viewer) {
     std::map<int, std::uint64_t> out;
     for (const auto& s : viewer.peer().incomingStreams())
         for (const auto& [f, n] : s.toneBuffers) out[f] += n;
     return out;
-}
-
-gstclient::RemotePeerReport heard(const WsParticipant& receiver, const std::string& from) {
-    for (const auto& r : receiver.remotePeers())
-        if (r.displayName == from) return r;
-    return {};
-}
-
-protocol::MeetingControl control(protocol::MeetingAction action,
-                                 std::optional<std::string> unit = std::nullopt) {
-    protocol::MeetingControl m;
-    m.action = action;
-    m.unit = std::move(unit);
-    return m;
 }
 
 std::string show(const std::map<int, std::uint64_t>& tones) {
@@ -135,26 +113,7 @@ TEST_F(ProgrammeMixTest, WhepViewerHearsTheChairWhileAUnitHoldsTheFloor) {
     WsParticipant& green = *people[1];
     WsParticipant& blue = *people[2];
 
-    std::atomic<bool> stop{false};
-    std::vector<std::string> errors(people.size());
-    std::vector<std::thread> threads;
-    const auto deadline = Clock::now() + 60s;
-    for (std::size_t i = 0; i < people.size(); ++i) {
-        threads.emplace_back([&, i] {
-            auto& p = *people[i];
-            if (!p.connect(&errors[i]) || !p.publish(&errors[i])) return;
-            p.runUntil([&] { return stop.load(); }, deadline);
-        });
-    }
-    struct Joiner {
-        std::vector<std::thread>& t;
-        std::atomic<bool>& stop;
-        ~Joiner() {
-            stop = true;
-            for (auto& th : t)
-                if (th.joinable()) th.join();
-        }
-    } joiner{threads, stop};
+    ParticipantThreads threads(people, Clock::now() + 60s);
 
     ASSERT_TRUE(waitFor(
         [&] {
@@ -165,7 +124,7 @@ TEST_F(ProgrammeMixTest, WhepViewerHearsTheChairWhileAUnitHoldsTheFloor) {
             return true;
         },
         20s))
-        << errors[0] << errors[1] << errors[2];
+        << threads.allErrors();
     gstclient::WhepClient viewer(gstclient::WhepOptions{
         .url = server_.baseUrl() + "/whep/" + std::string(kMeeting), .toneFrequencies = kTones});
     std::string error;
@@ -195,7 +154,7 @@ TEST_F(ProgrammeMixTest, WhepViewerHearsTheChairWhileAUnitHoldsTheFloor) {
     chair.queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kProvince)));
     ASSERT_TRUE(waitFor([&] { return programmeTones(viewer)[kProvinceHz] > 10; }, 10s))
         << "the floor holder is mixed into the programme: " << show(programmeTones(viewer));
-    ASSERT_TRUE(waitFor([&] { return heard(blue, "green").toneBuffers[kProvinceHz] > 10; }, 10s))
+    ASSERT_TRUE(waitFor([&] { return received(blue, "green").toneBuffers[kProvinceHz] > 10; }, 10s))
         << "the floor holder reaches a WebSocket participant as its own stream";
     {
         const auto before = programmeTones(viewer);
@@ -210,7 +169,7 @@ TEST_F(ProgrammeMixTest, WhepViewerHearsTheChairWhileAUnitHoldsTheFloor) {
     }
     // WebSocket clients keep the separate voices: green's stream is green's tone alone.
     {
-        auto g = heard(blue, "green");
+        auto g = received(blue, "green");
         EXPECT_EQ(g.toneBuffers[kChairHz], 0u) << "a separate voice carries no one else";
     }
 
@@ -240,9 +199,8 @@ TEST_F(ProgrammeMixTest, WhepViewerHearsTheChairWhileAUnitHoldsTheFloor) {
         EXPECT_EQ(metricValue(metrics, "vcb_dropped_plain_foreign_total").value_or(-1), 0.0);
     }
     EXPECT_EQ(viewer.stop(), 200);
-    stop = true;
-    for (auto& t : threads) t.join();
-    for (std::size_t i = 0; i < people.size(); ++i) EXPECT_EQ(errors[i], "") << who[i].name;
+    threads.join();
+    for (std::size_t i = 0; i < people.size(); ++i) EXPECT_EQ(threads.error(i), "") << who[i].name;
     for (auto& p : people) p->close();
 }
 

@@ -19,6 +19,7 @@
 
 #include "clients/gst/WhepClient.hpp"
 #include "clients/gst/WsParticipant.hpp"
+#include "tests/integration/MeetingTestHelpers.hpp"
 #include "tests/integration/ServerProcess.hpp"
 
 namespace vcb::integration {
@@ -32,35 +33,6 @@ using gstclient::WsParticipantOptions;
 constexpr const char* kMeeting = "council";
 constexpr const char* kProvince = "thanh-son";               // tier 1
 constexpr const char* kDistrict = "thanh-son.tp-thanh-son";  // tier 2
-
-bool waitFor(const std::function<bool()>& done, Clock::duration timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return done();
-}
-
-gstclient::RemotePeerReport seen(const WsParticipant& receiver, const std::string& from) {
-    for (const auto& r : receiver.remotePeers())
-        if (r.displayName == from) return r;
-    return {};
-}
-
-std::uint64_t programmeFrames(gstclient::WhepClient& viewer, const std::string& picture) {
-    std::uint64_t n = 0;
-    for (const auto& s : viewer.peer().incomingStreams()) n += s.framesMatching(picture);
-    return n;
-}
-
-protocol::MeetingControl control(protocol::MeetingAction action,
-                                 std::optional<std::string> unit = std::nullopt) {
-    protocol::MeetingControl m;
-    m.action = action;
-    m.unit = std::move(unit);
-    return m;
-}
 
 long long msSince(Clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
@@ -123,33 +95,19 @@ TEST_F(ScreenShareTest, TheFloorHoldersScreenIsTheProgrammeUntilItStopsSharing) 
     WsParticipant& chair = *people[0];
     WsParticipant& green = *people[1];
 
-    std::atomic<bool> stop{false};
     std::atomic<bool> stopGreensScreen{false};
     std::atomic<bool> greensScreenStopped{false};
-    std::vector<std::string> errors(people.size());
-    std::vector<std::thread> threads;
     const auto deadline = Clock::now() + 150s;
-    for (std::size_t i = 0; i < people.size(); ++i) {
-        threads.emplace_back([&, i] {
-            auto& p = *people[i];
-            if (!p.connect(&errors[i]) || !p.publish(&errors[i])) return;
-            if (&p == &green) {
-                p.runUntil([&] { return stop.load() || stopGreensScreen.load(); }, deadline);
-                if (stop) return;
-                if (p.stopScreen(&errors[i])) greensScreenStopped = true;
-            }
-            p.runUntil([&] { return stop.load(); }, deadline);
-        });
-    }
-    struct Joiner {
-        std::vector<std::thread>& t;
-        std::atomic<bool>& stop;
-        ~Joiner() {
-            stop = true;
-            for (auto& th : t)
-                if (th.joinable()) th.join();
+    ParticipantThreads threads(people, [&](std::size_t, WsParticipant& p, std::string& error,
+                                           const std::atomic<bool>& stop) {
+        if (!p.connect(&error) || !p.publish(&error)) return;
+        if (&p == &green) {
+            p.runUntil([&] { return stop.load() || stopGreensScreen.load(); }, deadline);
+            if (stop) return;
+            if (p.stopScreen(&error)) greensScreenStopped = true;
         }
-    } joiner{threads, stop};
+        p.runUntil([&] { return stop.load(); }, deadline);
+    });
 
     ASSERT_TRUE(waitFor(
         [&] {
@@ -160,7 +118,7 @@ TEST_F(ScreenShareTest, TheFloorHoldersScreenIsTheProgrammeUntilItStopsSharing) 
             return true;
         },
         40s))
-        << errors[0] << errors[1] << errors[2] << chair.summaryJson();
+        << threads.allErrors() << chair.summaryJson();
     gstclient::WhepClient viewer(
         gstclient::WhepOptions{.url = server_.baseUrl() + "/whep/" + std::string(kMeeting)});
     std::string error;
@@ -168,13 +126,13 @@ TEST_F(ScreenShareTest, TheFloorHoldersScreenIsTheProgrammeUntilItStopsSharing) 
 
     // Lobby: screens are withheld like cameras.
     std::this_thread::sleep_for(3s);
-    EXPECT_EQ(seen(chair, "green").videoFrames, 0u) << "lobby: green's camera or screen was seen";
-    EXPECT_EQ(seen(chair, "blue").videoFrames, 0u) << "lobby: blue's camera or screen was seen";
+    EXPECT_EQ(received(chair, "green").videoFrames, 0u) << "lobby: green's camera or screen was seen";
+    EXPECT_EQ(received(chair, "blue").videoFrames, 0u) << "lobby: blue's camera or screen was seen";
     EXPECT_EQ(programmeFrames(viewer, "yellow") + programmeFrames(viewer, "cyan"), 0u);
 
     chair.queueControl(control(protocol::MeetingAction::StartSession));
     // In session every screen is forwarded to the participants (as cameras are)...
-    ASSERT_TRUE(waitFor([&] { return seen(chair, "blue").videoFrames > 60; }, 30s))
+    ASSERT_TRUE(waitFor([&] { return received(chair, "blue").videoFrames > 60; }, 30s))
         << chair.summaryJson();
     // ...and the programme, nobody holding the floor, is the chair's camera.
     ASSERT_TRUE(waitFor([&] { return programmeFrames(viewer, "red") > 30; }, 20s));
@@ -219,9 +177,9 @@ TEST_F(ScreenShareTest, TheFloorHoldersScreenIsTheProgrammeUntilItStopsSharing) 
     EXPECT_TRUE(waitFor([&] { return programmeFrames(viewer, "green") > greenCameraBefore + 2; },
                         20s))
         << "after the share stopped the programme is the floor holder's camera again: "
-        << errors[1];
+        << threads.allErrors();
     const long long cameraAfter = msSince(stoppedAt);
-    EXPECT_TRUE(greensScreenStopped.load()) << errors[1];
+    EXPECT_TRUE(greensScreenStopped.load()) << threads.allErrors();
     EXPECT_TRUE(waitFor([&] { return programmeFrames(viewer, "green") > greenCameraBefore + 30; },
                         20s));
     const auto yellowAfterStop = programmeFrames(viewer, "yellow");
