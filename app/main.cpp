@@ -98,6 +98,7 @@ std::optional<vcb::signaling::ApiAuthorizer> makeApiAuthorizer(
 vcb::rooms::MeetingDefinition toDefinition(const vcb::app::ConfiguredMeeting& c) {
     vcb::rooms::MeetingDefinition d{c.id,         c.title, c.convenedBy,
                                     std::nullopt, c.chair, c.scheduledStart};
+    d.record = c.recordAuto ? "auto" : "manual";
     if (c.invited) {
         d.invited.emplace();
         for (const auto& [unit, subtree] : *c.invited) d.invited->push_back({unit, subtree});
@@ -160,6 +161,7 @@ std::optional<vcb::rooms::policy::MeetingInfo> resolveStoredMeeting(
     spec.title = m.title;
     spec.convenedBy = m.convenedBy;
     spec.chair = m.chair;
+    spec.recordAuto = m.recordAuto;
     spec.invited.emplace();
     for (const auto& u : m.invited) spec.invited->emplace_back(u.unit, u.subtree);
     auto info = resolveGovernmentMeeting(spec, tree, error);

@@ -244,6 +244,8 @@ DirectoryResult<StoredMeeting> MeetingDirectory::validate(const UnitTree& units,
     if (!start)
         return invalid("scheduled_start",
                        "scheduled_start must be an RFC 3339 UTC time, e.g. 2026-12-05T08:00:00Z");
+    if (def.record != "auto" && def.record != "manual")
+        return invalid("record", "record must be auto or manual");
     if (def.convenedBy.empty()) return invalid("convening_unit", "convening_unit is required");
     const Unit* convening = units.find(def.convenedBy);
     if (convening == nullptr)
@@ -262,6 +264,7 @@ DirectoryResult<StoredMeeting> MeetingDirectory::validate(const UnitTree& units,
     }
     m.chair = def.chair;
     m.scheduledStartMs = *start;
+    m.recordAuto = def.record == "auto";
     m.state = MeetingState::Scheduled;
     m.createdMs = nowMs;
     m.updatedMs = nowMs;
@@ -315,6 +318,7 @@ void MeetingDirectory::patch(std::string id, MeetingPatch patch, int64_t nowMs,
         def.invited = patch.invited ? *patch.invited : old.invited;
         def.chair = patch.chair.value_or(old.chair);
         def.scheduledStart = patch.scheduledStart.value_or(formatRfc3339Utc(old.scheduledStartMs));
+        def.record = patch.record.value_or(old.recordAuto ? "auto" : "manual");
         auto merged = validate(*units, def, nowMs);
         if (!merged) {
             *result = merged.error();

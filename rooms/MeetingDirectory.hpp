@@ -58,6 +58,9 @@ struct MeetingDefinition {
     std::optional<std::vector<store::InvitedUnit>> invited;
     std::string chair;
     std::string scheduledStart;  // RFC 3339, UTC ("2026-12-05T08:00:00Z")
+    // "auto": the session's start starts the recording (as the config's record: auto);
+    // "manual": a technician or the chair starts it. Anything else is an invalid field.
+    std::string record = "manual";
 };
 
 // A partial change: only the fields set are replaced (invited: set to the given list).
@@ -67,6 +70,7 @@ struct MeetingPatch {
     std::optional<std::vector<store::InvitedUnit>> invited;
     std::optional<std::string> chair;
     std::optional<std::string> scheduledStart;
+    std::optional<std::string> record;  // "auto" | "manual"
 };
 
 // One invited unit's attendance (a row of the store, or absent: never came).

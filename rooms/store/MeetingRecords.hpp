@@ -34,6 +34,7 @@ struct StoredMeeting {
     bool locked = false;
     int64_t createdMs = 0;
     int64_t updatedMs = 0;
+    bool recordAuto = false;  // record: auto — the session's start starts the recording
     bool operator==(const StoredMeeting&) const = default;
 };
 

@@ -93,6 +93,12 @@ CREATE TABLE removed_identities (
   PRIMARY KEY (meeting_id, subject)
 ) WITHOUT ROWID;
 )sql",
+    // v2: a meeting's record mode (record: auto), for meetings defined over REST as in the
+    // config. Existing meetings keep recording by hand.
+    R"sql(
+ALTER TABLE meetings ADD COLUMN record_auto INTEGER NOT NULL DEFAULT 0
+  CHECK (record_auto IN (0,1));
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -106,7 +112,7 @@ StoreError notFound(std::string_view id) {
 
 constexpr const char* kSelectMeeting =
     "SELECT id, title, convened_by, chair, scheduled_start_ms, state, locked, created_ms, "
-    "updated_ms FROM meetings";
+    "updated_ms, record_auto FROM meetings";
 
 }  // namespace
 
@@ -225,7 +231,8 @@ Status MeetingStore::createMeeting(const StoredMeeting& m) {
     return inSavepoint([&]() -> Status {
         auto ins = db_->prepare(
             "INSERT INTO meetings (id, title, convened_by, chair, scheduled_start_ms, state, "
-            "locked, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "locked, created_ms, updated_ms, record_auto) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         if (!ins) return ins.error();
         auto s = ins.value()
                      .bind(1, m.id)
@@ -237,6 +244,7 @@ Status MeetingStore::createMeeting(const StoredMeeting& m) {
                      .bind(7, int64_t{m.locked ? 1 : 0})
                      .bind(8, m.createdMs)
                      .bind(9, m.updatedMs)
+                     .bind(10, int64_t{m.recordAuto ? 1 : 0})
                      .run();
         if (!s) {
             if (isPrimaryKeyConflict(s.error())) {
@@ -253,7 +261,7 @@ Status MeetingStore::updateMeeting(const StoredMeeting& m) {
     return inSavepoint([&]() -> Status {
         auto upd = db_->prepare(
             "UPDATE meetings SET title = ?, convened_by = ?, chair = ?, scheduled_start_ms = ?, "
-            "state = ?, locked = ?, updated_ms = ? WHERE id = ?");
+            "state = ?, locked = ?, updated_ms = ?, record_auto = ? WHERE id = ?");
         if (!upd) return upd.error();
         auto s = upd.value()
                      .bind(1, m.title)
@@ -263,7 +271,8 @@ Status MeetingStore::updateMeeting(const StoredMeeting& m) {
                      .bind(5, meetingStateName(m.state))
                      .bind(6, int64_t{m.locked ? 1 : 0})
                      .bind(7, m.updatedMs)
-                     .bind(8, m.id)
+                     .bind(8, int64_t{m.recordAuto ? 1 : 0})
+                     .bind(9, m.id)
                      .run();
         if (!s) return s.error();
         if (db_->changes() == 0) return notFound(m.id);
@@ -294,6 +303,7 @@ Expected<std::vector<StoredMeeting>, StoreError> readMeetings(SqliteDb& db, Stat
         m.locked = r.int64(6) != 0;
         m.createdMs = r.int64(7);
         m.updatedMs = r.int64(8);
+        m.recordAuto = r.int64(9) != 0;
         out.push_back(std::move(m));
     });
     if (!rows) return rows.error();

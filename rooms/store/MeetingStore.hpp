@@ -24,7 +24,7 @@ namespace vcb::store {
 
 // The schema version this build writes (table schema_version). Opening a database migrates it
 // up to this version; a database with a higher version is refused (SchemaTooNew).
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 class MeetingStore {
   public:

@@ -105,6 +105,7 @@ json::value meetingJson(const StoredMeeting& m, const rooms::UnitTree& units) {
     o["locked"] = m.locked;
     o["created"] = rooms::formatRfc3339Utc(m.createdMs);
     o["updated"] = rooms::formatRfc3339Utc(m.updatedMs);
+    o["record"] = m.recordAuto ? "auto" : "manual";
     return o;
 }
 
@@ -360,15 +361,16 @@ void MeetingsApi::stats(HttpRequest request, HttpResponder responder) {
 void MeetingsApi::create(HttpRequest request, HttpResponder responder) {
     json::object body;
     if (auto bad = parseBody(request, body)) return responder.respond(std::move(*bad));
-    if (auto bad = onlyKnownFields(
-            body, {"id", "title", "convening_unit", "invited", "chair", "scheduled_start"}))
+    if (auto bad = onlyKnownFields(body, {"id", "title", "convening_unit", "invited", "chair",
+                                          "scheduled_start", "record"}))
         return responder.respond(std::move(*bad));
-    std::optional<std::string> id, title, convening, chair, start;
+    std::optional<std::string> id, title, convening, chair, start, record;
     for (auto [key, out] : {std::pair{"id", &id},
                             {"title", &title},
                             {"convening_unit", &convening},
                             {"chair", &chair},
-                            {"scheduled_start", &start}}) {
+                            {"scheduled_start", &start},
+                            {"record", &record}}) {
         if (auto bad = readString(body, key, *out)) return responder.respond(std::move(*bad));
     }
     rooms::MeetingDefinition def;
@@ -377,6 +379,7 @@ void MeetingsApi::create(HttpRequest request, HttpResponder responder) {
     def.convenedBy = convening.value_or("");
     def.chair = chair.value_or("");
     def.scheduledStart = start.value_or("");
+    def.record = record.value_or("manual");  // checked by the directory, as every field
     if (auto bad = readInvited(body, def.invited)) return responder.respond(std::move(*bad));
     directory_->create(
         std::move(def), clock_(),
@@ -420,13 +423,14 @@ void MeetingsApi::patch(HttpRequest request, HttpResponder responder) {
     json::object body;
     if (auto bad = parseBody(request, body)) return responder.respond(std::move(*bad));
     if (auto bad = onlyKnownFields(
-            body, {"title", "convening_unit", "invited", "chair", "scheduled_start"}))
+            body, {"title", "convening_unit", "invited", "chair", "scheduled_start", "record"}))
         return responder.respond(std::move(*bad));
     rooms::MeetingPatch p;
     for (auto [key, out] : {std::pair{"title", &p.title},
                             {"convening_unit", &p.convenedBy},
                             {"chair", &p.chair},
-                            {"scheduled_start", &p.scheduledStart}}) {
+                            {"scheduled_start", &p.scheduledStart},
+                            {"record", &p.record}}) {
         if (auto bad = readString(body, key, *out)) return responder.respond(std::move(*bad));
     }
     if (auto bad = readInvited(body, p.invited)) return responder.respond(std::move(*bad));

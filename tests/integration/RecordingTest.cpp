@@ -33,6 +33,7 @@
 #include "clients/gst/WsParticipant.hpp"
 #include "tests/integration/MeetingTestHelpers.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestHttp.hpp"
 
 namespace vcb::integration {
 namespace {
@@ -185,7 +186,7 @@ class RecordingTest : public ::testing::Test {
                                    << "  dir: " << recDir_ << "\n"
                                    << "  min_free_mb: 10\n"
                                    << "  recorder: " << VCB_RECORDER_BIN << "\n"
-                                   << "meetings:\n"
+                                   << moreConfig() << "meetings:\n"
                                    << "  - id: " << kMeeting << "\n"
                                    << "    title: Recording test\n"
                                    << "    convening_unit: gov\n"
@@ -208,6 +209,12 @@ class RecordingTest : public ::testing::Test {
     }
 
     virtual bool recordAuto() const { return false; }
+    // Top-level config lines added to the file (base_ is set).
+    virtual std::string moreConfig() const { return {}; }
+
+    // record: auto in `meeting` (chair red of gov): nothing is recorded before the session, the
+    // chair's start_session starts the recording, and the chair stops it after `recordFor`.
+    void expectSessionStartRecords(const std::string& meeting, Clock::duration recordFor);
 
     ServerProcess server_;
     std::string base_, recDir_, configPath_;
@@ -218,10 +225,33 @@ class RecordAutoTest : public RecordingTest {
     bool recordAuto() const override { return true; }
 };
 
+// A server with a database, where meetings can be defined over REST (auth dev: the API is open).
+class RecordAutoRestTest : public RecordingTest {
+  protected:
+    std::string moreConfig() const override { return "database: " + base_ + "/meetings.db\n"; }
+};
+
 // record: auto — the session's start starts the recording; the chair may stop it.
-TEST_F(RecordAutoTest, SessionStartStartsTheRecording) {
+TEST_F(RecordAutoTest, SessionStartStartsTheRecording) { expectSessionStartRecords(kMeeting, 3s); }
+
+// The same for a meeting created over REST with "record": "auto" (no config entry), its lobby
+// open since its start is past.
+TEST_F(RecordAutoRestTest, MeetingCreatedOverRestRecordsFromSessionStart) {
+    const std::string body =
+        R"({"id":"council-rest","title":"Recording test, REST","convening_unit":"gov",)"
+        R"("chair":"red","invited":[{"unit":")" +
+        std::string(kProvince) + R"("}],"scheduled_start":"2020-01-01T08:00:00Z","record":"auto"})";
+    auto created = httpRequest(server_.port(), boost::beast::http::verb::post, "/api/meetings",
+                               body, "application/json", "");
+    ASSERT_EQ(created.result(), boost::beast::http::status::created) << created.body();
+    ASSERT_NE(created.body().find(R"("record":"auto")"), std::string::npos) << created.body();
+    expectSessionStartRecords("council-rest", 1s);
+}
+
+void RecordingTest::expectSessionStartRecords(const std::string& meeting,
+                                              Clock::duration recordFor) {
     WsParticipant chair(WsParticipantOptions{.url = server_.wsUrl(),
-                                             .meeting = kMeeting,
+                                             .meeting = meeting,
                                              .displayName = "red",
                                              .pattern = "red",
                                              .autoSubscribe = false,
@@ -248,7 +278,7 @@ TEST_F(RecordAutoTest, SessionStartStartsTheRecording) {
     chair.queueControl(control(protocol::MeetingAction::StartSession));
     ASSERT_TRUE(waitFor([&] { return hasEvent(chair, "recording_started"); }, 5s));
     EXPECT_TRUE(waitFor([&] { return chair.meetingState() && chair.meetingState()->recording; }, 5s));
-    std::this_thread::sleep_for(3s);
+    std::this_thread::sleep_for(recordFor);
     chair.queueRecording(false);
     ASSERT_TRUE(waitFor([&] { return hasEvent(chair, "recording_stopped"); }, 20s))
         << chair.lastError();

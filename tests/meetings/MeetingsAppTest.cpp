@@ -167,6 +167,64 @@ TEST_F(MeetingsAppTest, AdminCreatesListsPatchesAndDeletes) {
     EXPECT_EQ(member(delAgain, "code"), "no_such_meeting");
 }
 
+// "record": "auto" | "manual" (default manual): accepted, shown, patched; anything else is an
+// invalid_field problem naming record, and nothing is written.
+TEST_F(MeetingsAppTest, RecordIsAutoOrManual) {
+    ASSERT_NO_FATAL_FAILURE(startServer(server_));
+    const uint16_t port = server_.port();
+    const std::string token = admin();
+    auto withRecord = [](const std::string& id, const std::string& record) {
+        std::string body = meetingJson(id);
+        body.pop_back();  // the closing brace
+        return body + R"(,"record":)" + record + "}";
+    };
+
+    auto plain = request(port, http::verb::post, "/api/meetings", token, meetingJson("hop-1"));
+    ASSERT_EQ(plain.result(), http::status::created) << plain.body();
+    EXPECT_EQ(member(plain, "record"), "manual");
+
+    auto created =
+        request(port, http::verb::post, "/api/meetings", token, withRecord("hop-2", R"("auto")"));
+    ASSERT_EQ(created.result(), http::status::created) << created.body();
+    EXPECT_EQ(member(created, "record"), "auto");
+    auto got = request(port, http::verb::get, "/api/meetings/hop-2", token);
+    EXPECT_EQ(member(got, "record"), "auto");
+    auto list = request(port, http::verb::get, "/api/meetings", token);
+    EXPECT_NE(list.body().find(R"("id":"hop-2")"), std::string::npos) << list.body();
+    EXPECT_NE(list.body().find(R"("record":"auto")"), std::string::npos) << list.body();
+
+    auto untouched = request(port, http::verb::patch, "/api/meetings/hop-2", token,
+                             R"({"title":"Họp đột xuất"})");
+    ASSERT_EQ(untouched.result(), http::status::ok) << untouched.body();
+    EXPECT_EQ(member(untouched, "record"), "auto");
+    auto patched =
+        request(port, http::verb::patch, "/api/meetings/hop-2", token, R"({"record":"manual"})");
+    ASSERT_EQ(patched.result(), http::status::ok) << patched.body();
+    EXPECT_EQ(member(patched, "record"), "manual");
+    patched =
+        request(port, http::verb::patch, "/api/meetings/hop-1", token, R"({"record":"auto"})");
+    ASSERT_EQ(patched.result(), http::status::ok) << patched.body();
+    EXPECT_EQ(member(request(port, http::verb::get, "/api/meetings/hop-1", token), "record"),
+              "auto");
+
+    for (const std::string bad : {R"("yes")", R"("")", R"("Auto")", "true", "null"}) {
+        auto res =
+            request(port, http::verb::post, "/api/meetings", token, withRecord("hop-3", bad));
+        EXPECT_EQ(res.result(), http::status::bad_request) << bad << " -> " << res.body();
+        EXPECT_EQ(member(res, "code"), "invalid_field") << bad;
+        EXPECT_EQ(member(res, "field"), "record") << bad;
+        res = request(port, http::verb::patch, "/api/meetings/hop-2", token,
+                      R"({"record":)" + bad + "}");
+        EXPECT_EQ(res.result(), http::status::bad_request) << bad << " -> " << res.body();
+        EXPECT_EQ(member(res, "code"), "invalid_field") << bad;
+        EXPECT_EQ(member(res, "field"), "record") << bad;
+    }
+    EXPECT_EQ(request(port, http::verb::get, "/api/meetings/hop-3", token).result(),
+              http::status::not_found);
+    EXPECT_EQ(member(request(port, http::verb::get, "/api/meetings/hop-2", token), "record"),
+              "manual");
+}
+
 TEST_F(MeetingsAppTest, BadDefinitionsAreProblemsWithStableCodes) {
     ASSERT_NO_FATAL_FAILURE(startServer(server_));
     const uint16_t port = server_.port();
@@ -393,7 +451,8 @@ TEST_F(MeetingsAppTest, ConfiguredMeetingDefinitionsAreRecords) {
                                  "    title: Giao ban tỉnh\n    convening_unit: "
                               << convening
                               << "\n    chair: chu-tich-ts\n"
-                                 "    scheduled_start: 2026-12-05T08:00:00Z\n";
+                                 "    scheduled_start: 2026-12-05T08:00:00Z\n"
+                                 "    record: auto\n";
     };
     write("nowhere");
     int status = -1;
@@ -411,6 +470,7 @@ TEST_F(MeetingsAppTest, ConfiguredMeetingDefinitionsAreRecords) {
     ASSERT_EQ(got.result(), http::status::ok) << got.body();
     EXPECT_EQ(member(got, "title"), "Giao ban tỉnh");
     EXPECT_EQ(member(got, "convening_unit_name"), "Tỉnh Thanh Sơn");
+    EXPECT_EQ(member(got, "record"), "auto");
 }
 
 // auth dev and no database: the API is open but has nothing to serve.

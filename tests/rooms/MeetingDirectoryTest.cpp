@@ -250,6 +250,50 @@ TEST_F(MeetingDirectoryTest, PatchAndDeleteAndTheirErrors) {
     EXPECT_EQ(r.error().code, DirectoryErrorCode::NoSuchMeeting);
 }
 
+// record: "auto" | "manual" (default manual) is stored, kept by a patch that does not name it,
+// changed by one that does, and anything else is an invalid field that writes nothing.
+TEST_F(MeetingDirectoryTest, RecordIsAutoOrManual) {
+    auto r = create(def("thuong"));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_FALSE(r.value().recordAuto);  // default: recorded by hand
+
+    auto d = def();
+    d.record = "auto";
+    r = create(d);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r.value().recordAuto);
+    EXPECT_TRUE(get("hop-1").value().recordAuto);
+
+    MeetingPatch title;
+    title.title = "Họp đột xuất";
+    r = wait<StoredMeeting>([&](auto cb) { directory_->patch("hop-1", title, kNow + 1, cb); });
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r.value().recordAuto) << "a patch without record keeps it";
+
+    MeetingPatch manual;
+    manual.record = "manual";
+    r = wait<StoredMeeting>([&](auto cb) { directory_->patch("hop-1", manual, kNow + 2, cb); });
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_FALSE(r.value().recordAuto);
+    EXPECT_FALSE(get("hop-1").value().recordAuto);
+
+    std::string field;
+    for (const char* bad : {"", "AUTO", "on", "automatic"}) {
+        d = def("sai");
+        d.record = bad;
+        EXPECT_EQ(createCode(d, &field), "invalid_field") << bad;
+        EXPECT_EQ(field, "record") << bad;
+    }
+    EXPECT_EQ(get("sai").error().code, DirectoryErrorCode::NoSuchMeeting);
+    MeetingPatch wrong;
+    wrong.record = "yes";
+    r = wait<StoredMeeting>([&](auto cb) { directory_->patch("hop-1", wrong, kNow + 3, cb); });
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, DirectoryErrorCode::InvalidField);
+    EXPECT_EQ(r.error().field, "record");
+    EXPECT_EQ(get("hop-1").value().updatedMs, kNow + 2);  // unchanged
+}
+
 TEST_F(MeetingDirectoryTest, ListFiltersByStateAndSurvivesReopen) {
     ASSERT_EQ(createCode(def("a")), "ok");
     ASSERT_EQ(createCode(def("b")), "ok");
@@ -348,6 +392,10 @@ TEST_F(MeetingDirectoryTest, ConfiguredDefinitionsAreCreatedThenKeptUpToDate) {
     EXPECT_EQ(get("giao-ban").value().title, "Giao ban quý IV");
     EXPECT_EQ(get("giao-ban").value().createdMs, kNow);
     EXPECT_EQ(get("giao-ban").value().updatedMs, kNow + 2);
+    // The config's record: auto is part of the record too.
+    d.record = "auto";
+    EXPECT_EQ(directory_->upsertConfigured({"demo", "giao-ban"}, kNow + 3, {d}).value(), 1u);
+    EXPECT_TRUE(get("giao-ban").value().recordAuto);
     // A bad definition names the meeting and field, and writes nothing.
     auto bad = def("khac");
     bad.convenedBy = "nowhere";

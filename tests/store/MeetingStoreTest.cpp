@@ -1,6 +1,6 @@
 // MeetingStore on real SQLite files: every record type round-trips (Vietnamese text byte-exact),
-// event sequence numbers, paging, the schema version, and refusals (unknown meeting, bad JSON,
-// a file that is not a database, a newer schema).
+// event sequence numbers, paging, the schema version and the migration of a version 1 file, and
+// refusals (unknown meeting, bad JSON, a file that is not a database, a newer schema).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -47,12 +47,12 @@ class MeetingStoreTest : public ::testing::Test {
 
 TEST_F(MeetingStoreTest, SchemaVersionIsRecorded) {
     EXPECT_EQ(store_->schemaVersion(), kSchemaVersion);
-    EXPECT_EQ(kSchemaVersion, 1);
+    EXPECT_EQ(kSchemaVersion, 2);
     auto q = store_->db().prepare("SELECT version FROM schema_version");
     ASSERT_TRUE(q.ok());
     auto row = q.value().step();
     ASSERT_TRUE(row.ok() && row.value());
-    EXPECT_EQ(q.value().int64(0), 1);
+    EXPECT_EQ(q.value().int64(0), 2);
     auto wal = store_->db().prepare("PRAGMA journal_mode");
     ASSERT_TRUE(wal.ok());
     ASSERT_TRUE(wal.value().step().value());
@@ -121,6 +121,30 @@ TEST_F(MeetingStoreTest, MeetingRoundTripUpdateDelete) {
     auto events = store_->listEvents(m.id);
     ASSERT_TRUE(events.ok());
     EXPECT_TRUE(events.value().empty());  // records go with the meeting
+}
+
+// record: auto is part of the meeting: written by create and update, read by get and list.
+TEST_F(MeetingStoreTest, RecordAutoRoundTrips) {
+    auto m = sampleMeeting();
+    m.recordAuto = true;
+    ASSERT_TRUE(store_->createMeeting(m).ok());
+    auto got = store_->getMeeting(m.id);
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    EXPECT_TRUE(got.value().recordAuto);
+    EXPECT_EQ(got.value(), m);
+
+    m.recordAuto = false;
+    ASSERT_TRUE(store_->updateMeeting(m).ok());
+    EXPECT_FALSE(store_->getMeeting(m.id).value().recordAuto);
+    m.recordAuto = true;
+    ASSERT_TRUE(store_->updateMeeting(m).ok());
+    auto all = store_->listMeetings();
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all.value().size(), 1u);
+    EXPECT_EQ(all.value()[0], m);
+    // A state change (the live meeting's) leaves the definition alone.
+    ASSERT_TRUE(store_->setMeetingState(m.id, MeetingState::Open, false, 5).ok());
+    EXPECT_TRUE(store_->getMeeting(m.id).value().recordAuto);
 }
 
 TEST_F(MeetingStoreTest, ListMeetingsByState) {
@@ -352,6 +376,143 @@ TEST(MeetingStoreOpenTest, NewerSchemaIsRefused) {
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().code, StoreErrorCode::SchemaTooNew);
     EXPECT_NE(s.error().message.find("99"), std::string::npos) << s.error().message;
+}
+
+// The schema as vcbridge wrote it at version 1 (kMigrations[0], frozen here: a released
+// migration is never edited), with its schema_version row.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE meetings (
+  id                 TEXT PRIMARY KEY NOT NULL,
+  title              TEXT NOT NULL,
+  convened_by        TEXT NOT NULL,
+  chair              TEXT NOT NULL,
+  scheduled_start_ms INTEGER NOT NULL,
+  state              TEXT NOT NULL CHECK (state IN ('scheduled','open','in_session','ended')),
+  locked             INTEGER NOT NULL CHECK (locked IN (0,1)),
+  created_ms         INTEGER NOT NULL,
+  updated_ms         INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX meetings_by_state ON meetings (state, scheduled_start_ms);
+CREATE TABLE meeting_invited (
+  meeting_id TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+  position   INTEGER NOT NULL,
+  unit       TEXT NOT NULL,
+  subtree    INTEGER NOT NULL CHECK (subtree IN (0,1)),
+  PRIMARY KEY (meeting_id, position)
+) WITHOUT ROWID;
+CREATE TABLE events (
+  meeting_id TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+  seq        INTEGER NOT NULL,
+  time_ms    INTEGER NOT NULL,
+  type       TEXT NOT NULL,
+  unit       TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  detail     TEXT NOT NULL CHECK (json_valid(detail)),
+  PRIMARY KEY (meeting_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TABLE attendance (
+  meeting_id      TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+  unit            TEXT NOT NULL,
+  present         INTEGER NOT NULL CHECK (present IN (0,1)),
+  first_join_ms   INTEGER,
+  last_leave_ms   INTEGER,
+  time_present_ms INTEGER NOT NULL,
+  reconnects      INTEGER NOT NULL,
+  PRIMARY KEY (meeting_id, unit)
+) WITHOUT ROWID;
+CREATE TABLE attendance_represented (
+  meeting_id TEXT NOT NULL,
+  unit       TEXT NOT NULL,
+  position   INTEGER NOT NULL,
+  subject    TEXT NOT NULL,
+  PRIMARY KEY (meeting_id, unit, position),
+  FOREIGN KEY (meeting_id, unit) REFERENCES attendance (meeting_id, unit) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE roll_calls (
+  meeting_id    TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+  id            INTEGER NOT NULL,
+  started_at_ms INTEGER NOT NULL,
+  started_by    TEXT NOT NULL,
+  ended_at_ms   INTEGER,
+  PRIMARY KEY (meeting_id, id)
+) WITHOUT ROWID;
+CREATE TABLE roll_call_units (
+  meeting_id      TEXT NOT NULL,
+  roll_call_id    INTEGER NOT NULL,
+  unit            TEXT NOT NULL,
+  confirmed_at_ms INTEGER,
+  PRIMARY KEY (meeting_id, roll_call_id, unit),
+  FOREIGN KEY (meeting_id, roll_call_id) REFERENCES roll_calls (meeting_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE removed_identities (
+  meeting_id    TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+  subject       TEXT NOT NULL,
+  removed_at_ms INTEGER NOT NULL,
+  removed_by    TEXT NOT NULL,
+  PRIMARY KEY (meeting_id, subject)
+) WITHOUT ROWID;
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version (version) VALUES (1);
+)sql";
+
+// A database written by a version 1 vcbridge opens: it is migrated, its meetings keep every
+// field and record by hand (record_auto 0), and record: auto can then be stored.
+TEST(MeetingStoreOpenTest, Version1DatabaseIsMigrated) {
+    test::TempDir dir;
+    const auto path = dir.file("v1.db");
+    {
+        auto db = SqliteDb::open(path);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        ASSERT_TRUE(db.value()->exec(kSchemaV1).ok());
+        ASSERT_TRUE(db.value()
+                        ->exec("INSERT INTO meetings VALUES ('hn-2026-12', 'Họp giao ban', "
+                               "'vn.chinh-phu', 'chu-tich', 1796000000000, 'ended', 1, "
+                               "1795000000000, 1795000000001);"
+                               "INSERT INTO meeting_invited VALUES ('hn-2026-12', 0, "
+                               "'vn.tinh.hue', 1);"
+                               "INSERT INTO events VALUES ('hn-2026-12', 1, 5, 'meeting.opened', "
+                               "'', '', '{}');")
+                        .ok());
+    }
+    auto s = MeetingStore::open(path);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto& store = *s.value();
+    EXPECT_EQ(store.schemaVersion(), 2);
+    {
+        auto q = store.db().prepare("SELECT version FROM schema_version");
+        ASSERT_TRUE(q.ok());
+        ASSERT_TRUE(q.value().step().value());
+        EXPECT_EQ(q.value().int64(0), 2);
+    }  // the statement goes before its connection
+
+    auto m = store.getMeeting("hn-2026-12");
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    StoredMeeting expected;
+    expected.id = "hn-2026-12";
+    expected.title = "Họp giao ban";
+    expected.convenedBy = "vn.chinh-phu";
+    expected.invited = {{"vn.tinh.hue", true}};
+    expected.chair = "chu-tich";
+    expected.scheduledStartMs = 1796000000000;
+    expected.state = MeetingState::Ended;
+    expected.locked = true;
+    expected.createdMs = 1795000000000;
+    expected.updatedMs = 1795000000001;
+    expected.recordAuto = false;
+    EXPECT_EQ(m.value(), expected);
+    auto events = store.listEvents("hn-2026-12");
+    ASSERT_TRUE(events.ok());
+    ASSERT_EQ(events.value().size(), 1u);
+    EXPECT_EQ(events.value()[0].type, "meeting.opened");
+
+    expected.recordAuto = true;
+    ASSERT_TRUE(store.updateMeeting(expected).ok());
+    s.value().reset();
+    auto again = MeetingStore::open(path);  // already at version 2: opened as it is
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again.value()->getMeeting("hn-2026-12").value(), expected);
 }
 
 TEST(MeetingStoreOpenTest, PathUnderAFileIsRefused) {
