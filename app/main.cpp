@@ -245,6 +245,8 @@ int main(int argc, char** argv) {
         "YAML file of the administrative units (docs/meetings.md; default: none)")(
         "database", po::value<std::string>(),
         "SQLite file for meeting records (default: none, records are not kept)")(
+        "recording-dir", po::value<std::string>(),
+        "absolute directory for recordings (config recording.dir; default: none, no recording)")(
         "lobby-opens-before", po::value<int64_t>(),
         "seconds before a meeting's scheduled start that its lobby opens (default 1800)");
     opts.add_options()("tls-cert", po::value<std::string>(),
@@ -321,6 +323,13 @@ int main(int argc, char** argv) {
         config.lobbyOpensBeforeSeconds = vm["lobby-opens-before"].as<int64_t>();
         if (config.lobbyOpensBeforeSeconds < 0 || config.lobbyOpensBeforeSeconds > 86400) {
             std::cerr << "vcbridge: --lobby-opens-before must be 0-86400 seconds\n";
+            return 2;
+        }
+    }
+    if (vm.count("recording-dir")) {
+        config.recording.dir = vm["recording-dir"].as<std::string>();
+        if (!std::filesystem::path(config.recording.dir).is_absolute()) {
+            std::cerr << "vcbridge: --recording-dir must be an absolute directory path\n";
             return 2;
         }
     }
@@ -444,12 +453,22 @@ int main(int argc, char** argv) {
     cc.recording.minFreeMb = config.recording.minFreeMb;
     cc.recording.recorder = config.recording.recorder;
     if (cc.recording.recorder.empty()) {
-        // Next to this binary if it is there, else looked up on PATH.
+        // Next to this binary (installed: both in bin/), else where a build tree has it
+        // (app/vcbridge, recorder/vcb-recorder), else looked up on PATH.
         std::error_code ec;
         const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-        const auto beside = self.parent_path() / "vcb-recorder";
-        cc.recording.recorder =
-            !ec && std::filesystem::exists(beside, ec) ? beside.string() : "vcb-recorder";
+        cc.recording.recorder = "vcb-recorder";
+        if (!ec) {
+            for (const auto& candidate : {self.parent_path() / "vcb-recorder",
+                                          self.parent_path().parent_path() / "recorder" /
+                                              "vcb-recorder"}) {
+                std::error_code fec;
+                if (std::filesystem::is_regular_file(candidate, fec)) {
+                    cc.recording.recorder = candidate.string();
+                    break;
+                }
+            }
+        }
     }
     if (!cc.recording.dir.empty()) {
         VCB_LOG_INFO("recording into %s with %s (refused below %lld MB free)",

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what vcbridge needs, builds it (Release) and starts it on 127.0.0.1:8080 with the
 # embedded development configuration: one node, the meeting "demo", anonymous joins, the sample
-# administrative units of deploy/units.yaml and meeting records in build-release/data/meetings.db
-# (VCB_DATABASE to change).
+# administrative units of deploy/units.yaml, meeting records in build-release/data/meetings.db
+# (VCB_DATABASE to change) and recordings in build-release/data/recordings (VCB_RECORDINGS).
 #   deploy/quickstart.sh          build and start (in the background), print the URLs
 #   deploy/quickstart.sh stop     stop the server started by this script
 set -euo pipefail
@@ -13,6 +13,7 @@ log="$build/vcbridge.log"
 listen="${VCB_LISTEN:-127.0.0.1:8080}"
 media_ip="${VCB_MEDIA_IP:-127.0.0.1}"
 database="${VCB_DATABASE:-$build/data/meetings.db}"
+recordings="${VCB_RECORDINGS:-$build/data/recordings}"
 
 stop_server() {
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -30,11 +31,12 @@ fi
 
 "$root/deploy/install-packages.sh" build run
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVCB_BUILD_TESTS=OFF -DVCB_BUILD_CLIENTS=OFF
-cmake --build "$build" -j"$(nproc)" --target vcbridge
+cmake --build "$build" -j"$(nproc)" --target vcbridge vcb-recorder
 
 stop_server
 nohup "$build/app/vcbridge" --listen "$listen" --media-ip "$media_ip" \
-    --units-file "$root/deploy/units.yaml" --database "$database" > "$log" 2>&1 &
+    --units-file "$root/deploy/units.yaml" --database "$database" \
+    --recording-dir "$recordings" > "$log" 2>&1 &
 echo $! > "$pidfile"
 for _ in $(seq 1 50); do
     if curl -fsS "http://$listen/healthz" > /dev/null 2>&1; then break; fi
@@ -58,6 +60,7 @@ vcbridge is running (pid $(cat "$pidfile"), log: $log).
   WebSocket protocol:     ws://$listen/ws   (docs/protocol.md)
   Health / metrics:       http://$listen/healthz   http://$listen/metrics
   Meeting records:        $database   (SQLite, docs/operations.md)
+  Recordings:             $recordings   (docs/recording.md; a technician starts them)
 
 Media (ICE) is announced on $media_ip; set VCB_MEDIA_IP to this machine's LAN address to let
 other machines join. Stop with: deploy/quickstart.sh stop

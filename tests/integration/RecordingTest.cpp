@@ -180,12 +180,13 @@ class RecordingTest : public ::testing::Test {
         base_ = "/tmp/vcb-rec-test-" + std::to_string(::getpid()) + "-" + std::to_string(++run);
         fs::create_directories(base_);
         recDir_ = base_ + "/recordings";
+        // No `recorder:`: vcbridge finds vcb-recorder where a build tree has it
+        // (app/vcbridge → recorder/vcb-recorder), as deploy/quickstart.sh relies on.
         configPath_ = base_ + "/vcbridge.yaml";
         std::ofstream(configPath_) << "units_file: " << VCB_UNITS_FILE << "\n"
                                    << "recording:\n"
                                    << "  dir: " << recDir_ << "\n"
                                    << "  min_free_mb: 10\n"
-                                   << "  recorder: " << VCB_RECORDER_BIN << "\n"
                                    << moreConfig() << "meetings:\n"
                                    << "  - id: " << kMeeting << "\n"
                                    << "    title: Recording test\n"

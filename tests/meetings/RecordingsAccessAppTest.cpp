@@ -43,9 +43,11 @@ class RecordingsAccessAppTest : public ::testing::Test {
             "rec/hop-1-20261205t080000z.json",
             std::string(R"({"meeting":"hop-1","state":"complete","files":[{"name":")") + kFile +
                 R"(","bytes":300000},{"name":")" + kOtherFile + R"(","bytes":5}]})");
-        cfg_.write("vcbridge.yaml", jwtAuthYaml(secret_, kIssuer) + "recording:\n  dir: " +
-                                        recDir_ + "\nmeetings: [hop-1, hop-2]\n");
-        server_.setExtraArgs({"--config", cfg_.path() + "/vcbridge.yaml"});
+        // The directory from the command line (--recording-dir), as deploy/quickstart.sh gives it.
+        cfg_.write("vcbridge.yaml",
+                   jwtAuthYaml(secret_, kIssuer) + "meetings: [hop-1, hop-2]\n");
+        server_.setExtraArgs(
+            {"--config", cfg_.path() + "/vcbridge.yaml", "--recording-dir", recDir_});
         std::string error;
         ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
     }
