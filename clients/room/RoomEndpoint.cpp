@@ -282,8 +282,11 @@ bool RoomEndpoint::reloadConfig() {
         log("video encoder " + encoder_->element + " (" + encoder_->codec +
             (encoder_->hardware ? ", hardware)" : ", software)"));
     }
-    // Those the process keeps (its local HTTP, its TV) stay as they run, so that the status
-    // and the report say what is in effect.
+    // Those the process keeps (its local HTTP, its TV, the state machine's delays) stay as they
+    // run, so that the status and the report say what is in effect.
+    next.backoffMin = config_.backoffMin;
+    next.backoffMax = config_.backoffMax;
+    next.replacedHoldoff = config_.replacedHoldoff;
     next.control = config_.control;
     next.display = config_.display;
     next.speaker = config_.speaker;
