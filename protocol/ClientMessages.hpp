@@ -156,9 +156,44 @@ struct MeetingControl {
     bool operator==(const MeetingControl&) const = default;
 };
 
+// type "endpointReport" (role room only: a hall endpoint, vcb-room): what the hall runs, for the
+// technician panel. Every field is optional; strings are 1..kMaxEndpointTextBytes of UTF-8 without
+// control characters. The server keeps the latest report of each participant and shows it in
+// `stats` (StatsParticipant::endpoint). No answer on success; errors as `error`.
+struct EndpointReportFields {
+    std::optional<std::string> version;
+    std::optional<std::string> camera;  // the configured source, e.g. "/dev/video0", "test"
+    std::optional<bool> cameraAvailable;
+    std::optional<std::string> microphone;
+    std::optional<std::string> display;
+    std::optional<std::string> speaker;
+    std::optional<std::string> encoder;  // e.g. "vah264enc (H264, hardware)"
+    std::optional<std::int64_t> videoWidth;   // 1..kMaxEndpointVideoSide
+    std::optional<std::int64_t> videoHeight;  // 1..kMaxEndpointVideoSide
+    std::optional<std::int64_t> fps;          // 1..kMaxEndpointFps
+    std::optional<std::int64_t> restarts;     // sessions restarted on a technician's request
+    std::optional<std::int64_t> uptimeS;      // seconds since the endpoint process started
+    bool operator==(const EndpointReportFields&) const = default;
+};
+struct EndpointReport {
+    EndpointReportFields fields;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const EndpointReport&) const = default;
+};
+
+// type "endpointCommand" (role technician only): asks a hall endpoint (a participant of role
+// room) to restart its session, or to re-read its configuration and then restart.
+enum class EndpointAction { Restart, Reload };
+struct EndpointCommand {
+    std::string participantId;
+    EndpointAction action = EndpointAction::Restart;
+    std::optional<std::int64_t> requestId;
+    bool operator==(const EndpointCommand&) const = default;
+};
+
 using ClientMessage = std::variant<Join, Publish, Unpublish, Subscribe, Unsubscribe,
                                    SubscribeAnswer, Trickle, Leave, Ping, MeetingControl,
                                    GetStats, RecordingControl, SubscribeStats,
-                                   UnsubscribeStats>;
+                                   UnsubscribeStats, EndpointReport, EndpointCommand>;
 
 }  // namespace vcb::protocol

@@ -370,6 +370,124 @@ std::string limitedTypeName(std::string_view type) {
     return std::string(type.substr(0, kMax));
 }
 
+constexpr std::pair<EndpointAction, std::string_view> kEndpointActions[] = {
+    {EndpointAction::Restart, "restart"},
+    {EndpointAction::Reload, "reload"},
+};
+
+std::optional<EndpointAction> endpointActionFromString(std::string_view s) {
+    for (const auto& [a, name] : kEndpointActions) {
+        if (name == s) return a;
+    }
+    return std::nullopt;
+}
+
+std::string_view endpointActionName(EndpointAction action) {
+    return action == EndpointAction::Reload ? "reload" : "restart";
+}
+
+// An endpointReport's text: 1..kMaxEndpointTextBytes of UTF-8 (the parser checked that) without
+// control characters, so that a panel can show it as it is.
+bool isEndpointText(std::string_view s) {
+    if (s.empty() || s.size() > kMaxEndpointTextBytes) return false;
+    for (unsigned char c : s) {
+        if (c < 0x20 || c == 0x7f) return false;
+    }
+    return true;
+}
+
+// The report's fields, strictly (client → server).
+EndpointReportFields readEndpointReport(FieldReader& r) {
+    EndpointReportFields f;
+    const auto text = [&](std::string_view key) {
+        std::optional<std::string> v = r.optionalString(key, kMaxEndpointTextBytes);
+        if (!r.failed() && v && !isEndpointText(*v)) {
+            r.fail("field '" + std::string(key) + "' must be 1..200 bytes without control characters");
+        }
+        return v;
+    };
+    const auto bounded = [&](std::string_view key, std::int64_t min, std::int64_t max) {
+        std::optional<std::int64_t> v;
+        if (const json::value* raw = r.find(key); raw && !raw->is_null()) v = r.optionalInteger(key);
+        if (!r.failed() && v && (*v < min || *v > max)) {
+            r.fail("field '" + std::string(key) + "' must be " + std::to_string(min) + ".." +
+                   std::to_string(max));
+        }
+        return v;
+    };
+    f.version = text("version");
+    f.camera = text("camera");
+    if (const json::value* v = r.find("cameraAvailable"); v && !v->is_null()) {
+        f.cameraAvailable = r.optionalBool("cameraAvailable");
+    }
+    f.microphone = text("microphone");
+    f.display = text("display");
+    f.speaker = text("speaker");
+    f.encoder = text("encoder");
+    f.videoWidth = bounded("videoWidth", 1, kMaxEndpointVideoSide);
+    f.videoHeight = bounded("videoHeight", 1, kMaxEndpointVideoSide);
+    f.fps = bounded("fps", 1, kMaxEndpointFps);
+    f.restarts = bounded("restarts", 0, kMaxSafeInteger);
+    f.uptimeS = bounded("uptimeS", 0, kMaxSafeInteger);
+    return f;
+}
+
+// The same fields, leniently as every `stats` field (server → client): a value of the wrong type
+// or out of range is unknown.
+EndpointReportFields readEndpointReportLenient(const json::object& o) {
+    EndpointReportFields f;
+    const auto text = [&](std::string_view key) -> std::optional<std::string> {
+        const json::value* v = o.if_contains(key);
+        if (!v || !v->is_string() || !isEndpointText(std::string_view(v->get_string())))
+            return std::nullopt;
+        return std::string(v->get_string());
+    };
+    const auto bounded = [&](std::string_view key, std::int64_t min,
+                             std::int64_t max) -> std::optional<std::int64_t> {
+        const json::value* v = o.if_contains(key);
+        if (!v || !v->is_int64() || v->get_int64() < min || v->get_int64() > max)
+            return std::nullopt;
+        return v->get_int64();
+    };
+    f.version = text("version");
+    f.camera = text("camera");
+    if (const json::value* v = o.if_contains("cameraAvailable"); v && v->is_bool()) {
+        f.cameraAvailable = v->get_bool();
+    }
+    f.microphone = text("microphone");
+    f.display = text("display");
+    f.speaker = text("speaker");
+    f.encoder = text("encoder");
+    f.videoWidth = bounded("videoWidth", 1, kMaxEndpointVideoSide);
+    f.videoHeight = bounded("videoHeight", 1, kMaxEndpointVideoSide);
+    f.fps = bounded("fps", 1, kMaxEndpointFps);
+    f.restarts = bounded("restarts", 0, kMaxSafeInteger);
+    f.uptimeS = bounded("uptimeS", 0, kMaxSafeInteger);
+    return f;
+}
+
+// Every field, null when unknown (the panel needs no guessing which are there).
+void putEndpointReport(json::object& o, const EndpointReportFields& f) {
+    const auto text = [](const std::optional<std::string>& v) {
+        return v ? json::value(*v) : json::value(nullptr);
+    };
+    const auto num = [](const std::optional<std::int64_t>& v) {
+        return v ? json::value(*v) : json::value(nullptr);
+    };
+    o["version"] = text(f.version);
+    o["camera"] = text(f.camera);
+    o["cameraAvailable"] = f.cameraAvailable ? json::value(*f.cameraAvailable) : json::value(nullptr);
+    o["microphone"] = text(f.microphone);
+    o["display"] = text(f.display);
+    o["speaker"] = text(f.speaker);
+    o["encoder"] = text(f.encoder);
+    o["videoWidth"] = num(f.videoWidth);
+    o["videoHeight"] = num(f.videoHeight);
+    o["fps"] = num(f.fps);
+    o["restarts"] = num(f.restarts);
+    o["uptimeS"] = num(f.uptimeS);
+}
+
 // ---- client messages -------------------------------------------------------------------------
 
 ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
@@ -450,6 +568,26 @@ ParseResult<ClientMessage> parseClientBody(const Envelope& env) {
     }
     if (t == "unsubscribeStats") {
         return finish<ClientMessage>(r, env, UnsubscribeStats{env.requestId});
+    }
+    if (t == "endpointReport") {
+        EndpointReport m;
+        m.requestId = env.requestId;
+        m.fields = readEndpointReport(r);
+        return finish<ClientMessage>(r, env, std::move(m));
+    }
+    if (t == "endpointCommand") {
+        EndpointCommand m;
+        m.requestId = env.requestId;
+        m.participantId = requiredId(r, "participantId");
+        const std::string action = r.requiredString("action", 16);
+        if (!r.failed()) {
+            if (auto a = endpointActionFromString(action)) {
+                m.action = *a;
+            } else {
+                r.fail("field 'action' must be \"restart\" or \"reload\"");
+            }
+        }
+        return finish<ClientMessage>(r, env, std::move(m));
     }
     if (auto action = meetingActionFromString(t)) {
         MeetingControl m;
@@ -744,6 +882,12 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
                     sp.keyFrameRequestsReceived =
                         optCount(sub->get_object(), "keyFrameRequestsReceived");
                 }
+                if (const json::value* e = p.if_contains("endpoint"); e && e->is_object()) {
+                    StatsParticipant::Endpoint ep;
+                    ep.report = readEndpointReportLenient(e->get_object());
+                    ep.time = optCount(e->get_object(), "time");
+                    sp.endpoint = std::move(ep);
+                }
                 if (const json::value* ts = p.if_contains("transports"); ts && ts->is_array()) {
                     for (const json::value& tv : ts->get_array()) {
                         if (!tv.is_object() || sp.transports.size() >= kMaxStatsTransports) break;
@@ -768,6 +912,19 @@ ParseResult<ServerMessage> parseServerBody(const Envelope& env) {
             m.totals.worstLossPercent = optDouble(to, "worstLossPercent");
             m.totals.worstRttMs = optDouble(to, "worstRttMs");
         }
+        return finish<ServerMessage>(r, env, std::move(m));
+    }
+    if (t == "endpointCommand") {
+        EndpointCommandNotice m;
+        const std::string action = r.requiredString("action", 16);
+        if (!r.failed()) {
+            if (auto a = endpointActionFromString(action)) {
+                m.action = *a;
+            } else {
+                r.fail("field 'action' must be \"restart\" or \"reload\"");
+            }
+        }
+        m.by = r.optionalString("by", kMaxSubjectBytes).value_or("");
         return finish<ServerMessage>(r, env, std::move(m));
     }
     if (t == "sessionClosed") {
@@ -864,6 +1021,10 @@ std::string_view typeName(const ClientMessage& message) {
                           [](const UnsubscribeStats&) {
                               return std::string_view("unsubscribeStats");
                           },
+                          [](const EndpointReport&) { return std::string_view("endpointReport"); },
+                          [](const EndpointCommand&) {
+                              return std::string_view("endpointCommand");
+                          },
                           [](const MeetingControl& m) { return meetingActionName(m.action); },
                       },
                       message);
@@ -885,6 +1046,7 @@ std::string_view typeName(const ServerMessage& message) {
             [](const MeetingEventMessage&) { return std::string_view("meetingEvent"); },
             [](const SessionClosed&) { return std::string_view("sessionClosed"); },
             [](const Stats&) { return std::string_view("stats"); },
+            [](const EndpointCommandNotice&) { return std::string_view("endpointCommand"); },
         },
         message);
 }
@@ -941,6 +1103,20 @@ std::string serialize(const ClientMessage& message) {
                        putRequestId(o, m.requestId);
                    },
                    [&](const UnsubscribeStats& m) { putRequestId(o, m.requestId); },
+                   [&](const EndpointReport& m) {
+                       // Only the known fields: absent rather than null, like the client's
+                       // other optional fields.
+                       json::object all;
+                       putEndpointReport(all, m.fields);
+                       for (const auto& kv : all)
+                           if (!kv.value().is_null()) o[kv.key()] = kv.value();
+                       putRequestId(o, m.requestId);
+                   },
+                   [&](const EndpointCommand& m) {
+                       o["participantId"] = m.participantId;
+                       o["action"] = endpointActionName(m.action);
+                       putRequestId(o, m.requestId);
+                   },
                    [&](const MeetingControl& m) {
                        if (m.unit) o["unit"] = *m.unit;
                        if (m.participantId) o["participantId"] = *m.participantId;
@@ -1050,6 +1226,10 @@ std::string serialize(const ServerMessage& message) {
                        o["detail"] = std::move(detail);
                    },
                    [&](const SessionClosed& m) { o["reason"] = m.reason; },
+                   [&](const EndpointCommandNotice& m) {
+                       o["action"] = endpointActionName(m.action);
+                       o["by"] = m.by;
+                   },
                    [&](const Stats& m) {
                        const auto num = [](const std::optional<double>& d) {
                            return d ? json::value(*d) : json::value(nullptr);
@@ -1083,6 +1263,14 @@ std::string serialize(const ServerMessage& message) {
                                                              : json::value(nullptr)}});
                            }
                            list.back().as_object()["transports"] = std::move(transports);
+                           if (p.endpoint) {
+                               json::object e;
+                               putEndpointReport(e, p.endpoint->report);
+                               e["time"] = p.endpoint->time;
+                               list.back().as_object()["endpoint"] = std::move(e);
+                           } else {
+                               list.back().as_object()["endpoint"] = nullptr;
+                           }
                        }
                        o["participants"] = std::move(list);
                        const StatsTotals& t = m.totals;

@@ -6,7 +6,7 @@
 namespace vcb::protocol {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 37> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 39> kNames{{
     {ErrorCode::BadJson, "bad_json"},
     {ErrorCode::BadMessage, "bad_message"},
     {ErrorCode::UnknownType, "unknown_type"},
@@ -43,6 +43,8 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 37> kNames{{
     {ErrorCode::AlreadyRecording, "already_recording"},
     {ErrorCode::NotRecording, "not_recording"},
     {ErrorCode::RecordingFailed, "recording_failed"},
+    {ErrorCode::UnknownParticipant, "unknown_participant"},
+    {ErrorCode::NotAnEndpoint, "not_an_endpoint"},
     {ErrorCode::Internal, "internal"},
 }};
 

@@ -44,6 +44,9 @@ enum class ErrorCode {
     AlreadyRecording,
     NotRecording,
     RecordingFailed,  // the recorder could not be started
+    // Hall endpoints (endpointCommand)
+    UnknownParticipant,  // no such participant in the meeting
+    NotAnEndpoint,       // the target is not a hall endpoint (role room)
     Internal,
 };
 

@@ -24,6 +24,10 @@ inline constexpr std::size_t kMaxErrorMessageBytes = 1024;
 inline constexpr std::size_t kMaxParticipants = 1024;  // in one `joined` message
 inline constexpr std::size_t kMaxStatsTransports = 8;  // per participant in one `stats` message
 inline constexpr std::size_t kMaxTracksPerParticipant = 64;
+// endpointReport: each string field, and the bounds of its numbers.
+inline constexpr std::size_t kMaxEndpointTextBytes = 200;
+inline constexpr std::int64_t kMaxEndpointVideoSide = 16384;
+inline constexpr std::int64_t kMaxEndpointFps = 1000;
 // Tracks one WebSocket connection may watch at once (one m-section each in its subscribe PC).
 inline constexpr std::size_t kMaxSubscribedTracks = 128;
 // requestId and revision must survive a round trip through a JavaScript number.

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "protocol/ClientMessages.hpp"
 #include "protocol/ErrorCode.hpp"
 #include "protocol/Participant.hpp"
 #include "protocol/ProtocolError.hpp"
@@ -171,6 +172,14 @@ struct StatsParticipant {
     std::int64_t nacksReceived = 0;              // sequence numbers it NACKed
     std::int64_t keyFrameRequestsReceived = 0;   // PLI + FIR it sent
     std::vector<StatsTransport> transports;
+    // The latest endpointReport of a hall endpoint (role room) and when it arrived (ms since the
+    // epoch); null for other participants and before the first report.
+    struct Endpoint {
+        EndpointReportFields report;
+        std::int64_t time = 0;
+        bool operator==(const Endpoint&) const = default;
+    };
+    std::optional<Endpoint> endpoint;
     bool operator==(const StatsParticipant&) const = default;
 };
 struct Stats {
@@ -189,10 +198,18 @@ struct SessionClosed {
     bool operator==(const SessionClosed&) const = default;
 };
 
+// type "endpointCommand": to a hall endpoint, a technician's request (action "restart" or
+// "reload"); `by` is the technician's identity (its token subject, else its participant id).
+struct EndpointCommandNotice {
+    EndpointAction action = EndpointAction::Restart;
+    std::string by;
+    bool operator==(const EndpointCommandNotice&) const = default;
+};
+
 using ServerMessage = std::variant<Joined, PublishAnswer, SubscribeOffer, ParticipantJoined,
                                    ParticipantLeft, TrackPublished, TrackUnpublished, Error, Pong,
                                    MeetingStateMessage, MeetingEventMessage, SessionClosed,
-                                   Stats>;
+                                   Stats, EndpointCommandNotice>;
 
 // The `error` reply for a refused client frame.
 inline Error toErrorMessage(const ProtocolError& error) {

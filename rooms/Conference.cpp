@@ -352,4 +352,28 @@ void Conference::unsubscribeStats(const std::string& meetingId, const std::strin
     m->worker().post([m, viewer] { m->unsubscribeStats(viewer); });
 }
 
+void Conference::endpointReport(const std::string& meetingId, const std::string& participantId,
+                                EndpointReport report, std::function<void(EndpointError)> done) {
+    auto m = findMeeting(meetingId);
+    if (!m) return done(EndpointError::NotJoined);
+    m->worker().post([m, participantId, report = std::move(report), done = std::move(done)]() mutable {
+        if (m->closed()) return done(EndpointError::NotJoined);
+        report.receivedAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+        done(m->endpointReport(participantId, std::move(report)));
+    });
+}
+
+void Conference::endpointCommand(const std::string& meetingId, const std::string& participantId,
+                                 const std::string& target, EndpointAction action,
+                                 std::function<void(EndpointError)> done) {
+    auto m = findMeeting(meetingId);
+    if (!m) return done(EndpointError::NotJoined);
+    m->worker().post([m, participantId, target, action, done = std::move(done)] {
+        if (m->closed()) return done(EndpointError::NotJoined);
+        done(m->endpointCommand(participantId, target, action));
+    });
+}
+
 }  // namespace vcb::rooms

@@ -66,6 +66,9 @@ struct MeetingEvent {
         // Government meetings, to the closed participant only, just before it is removed (the
         // others get ParticipantLeft): the policy ended its session.
         SessionClosed,
+        // To a hall endpoint only: a technician asks it to restart or reload (reason = the
+        // action's name, participant = the technician: its id and subject).
+        EndpointCommand,
     };
     Type type;
     Participant participant;                      // for joined; id only otherwise
@@ -200,6 +203,16 @@ class Conference final {
                         uint32_t intervalMs, std::function<void(const MeetingStats&)> push,
                         std::function<void(RoomError, MeetingStats)> done);
     void unsubscribeStats(const std::string& meetingId, const std::string& viewer);
+
+    // Hall endpoints (rooms/EndpointReport.hpp), on the meeting's worker. A room participant's
+    // latest report replaces its previous one (shown in stats); others get ForbiddenForRole.
+    void endpointReport(const std::string& meetingId, const std::string& participantId,
+                        EndpointReport report, std::function<void(EndpointError)> done);
+    // A technician's restart/reload request to the room participant `target`: forwarded to it as
+    // an EndpointCommand event and written in the meeting's event log; done(error) otherwise.
+    void endpointCommand(const std::string& meetingId, const std::string& participantId,
+                         const std::string& target, EndpointAction action,
+                         std::function<void(EndpointError)> done);
 
     // Starts (start = true) or stops a meeting's recording for `participantId` ("" = the REST
     // API, which checked its caller's token): technician or chair. done on the worker.

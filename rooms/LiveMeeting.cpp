@@ -732,6 +732,10 @@ RoomError LiveMeeting::stats(const std::string& requester, const std::string& vi
         for (const auto& [pid, sum] : rttSums) counters[index[pid]].rttUs = sum.first / sum.second;
     }
     out.participants = statsSampler_.sample(requester, counters, nowUs);
+    for (ParticipantStats& p : out.participants) {
+        if (auto person = people_.find(p.participantId); person != people_.end())
+            p.endpoint = person->second.endpoint;
+    }
     out.totals = meetingTotals(out.participants);
     return RoomError::None;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rooms/Conference.hpp"
+#include "rooms/EndpointReport.hpp"
 #include "rooms/MediaGate.hpp"
 #include "rooms/MeetingStats.hpp"
 #include "rooms/MeetingFloor.hpp"
@@ -110,12 +111,22 @@ class LiveMeeting final : public sfu::Router::Listener,
     void unsubscribeStats(const std::string& viewer);
     size_t statsSubscriptionCount() const { return statsSubscriptions_.size(); }
 
+    // Hall endpoints (rooms/LiveMeetingEndpoints.cpp). The sender of a report must be present
+    // with role room; its report replaces the previous one and goes with the participant.
+    EndpointError endpointReport(const std::string& participantId, EndpointReport report);
+    // `requester` must be present and may ControlEndpoints (technician); `target` present with
+    // role room. The target gets an EndpointCommand event; the request is logged as a meeting
+    // event (endpoint_restart_requested / endpoint_reload_requested).
+    EndpointError endpointCommand(const std::string& requester, const std::string& target,
+                                  EndpointAction action);
+
   private:
     struct Person {
         std::shared_ptr<MeetingObserver> observer;
         ClientKind kind = ClientKind::WebSocket;
         std::set<std::string> transports;
         std::map<MediaSource, std::string> producers;  // source → producer id
+        std::optional<EndpointReport> endpoint;        // a hall endpoint's latest report
     };
     struct ConsumerState {
         std::string transportId;

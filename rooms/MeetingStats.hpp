@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "rooms/EndpointReport.hpp"
+
 namespace vcb::rooms {
 
 // Cumulative counters of one published stream.
@@ -92,6 +94,9 @@ struct ParticipantStats {
     uint64_t nacksReceived = 0;
     uint64_t keyFrameRequestsReceived = 0;
     std::vector<TransportStats> transports;
+    // A hall endpoint's latest report (not a link figure: LiveMeeting adds it after sampling);
+    // nullopt for other participants and before the first report.
+    std::optional<EndpointReport> endpoint;
 };
 
 // Sums over the participants of one snapshot (rates: of those that have one).

@@ -359,6 +359,9 @@ void WsParticipant::handleFrame(const std::string& text) {
         ++statsReceived_;
         statsArrivals_.push_back(Clock::now());
         if (statsArrivals_.size() > 1024) statsArrivals_.pop_front();
+    } else if (auto* m = std::get_if<proto::EndpointCommandNotice>(&message)) {
+        std::lock_guard lock(mutex_);
+        if (endpointCommands_.size() < 16) endpointCommands_.push_back(*m);
     } else if (auto* m = std::get_if<proto::Error>(&message)) {
         std::lock_guard lock(mutex_);
         errorCodes_.emplace_back(proto::toString(m->code));
@@ -463,6 +466,24 @@ std::string WsParticipant::peerPipelineError() const {
 void WsParticipant::queueGetStats() {
     std::lock_guard lock(mutex_);
     outbox_.push_back(proto::GetStats{});
+}
+
+void WsParticipant::queueEndpointReport(proto::EndpointReportFields fields) {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::EndpointReport{std::move(fields), std::nullopt});
+}
+
+void WsParticipant::queueEndpointCommand(std::string participantId, proto::EndpointAction action) {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(proto::EndpointCommand{std::move(participantId), action, std::nullopt});
+}
+
+std::optional<proto::EndpointCommandNotice> WsParticipant::takeEndpointCommand() {
+    std::lock_guard lock(mutex_);
+    if (endpointCommands_.empty()) return std::nullopt;
+    auto c = std::move(endpointCommands_.front());
+    endpointCommands_.pop_front();
+    return c;
 }
 
 void WsParticipant::queueRecording(bool start) {

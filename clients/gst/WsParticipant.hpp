@@ -102,6 +102,11 @@ class WsParticipant {
     void queueSubscribeStats(std::int64_t intervalMs);
     void queueUnsubscribeStats();
     std::vector<Clock::time_point> statsArrivals() const;
+    // Hall endpoints: queues an `endpointReport` (vcb-room) / a technician's `endpointCommand`.
+    void queueEndpointReport(protocol::EndpointReportFields fields);
+    void queueEndpointCommand(std::string participantId, protocol::EndpointAction action);
+    // The oldest `endpointCommand` received and not yet taken (at most 16 kept; thread-safe).
+    std::optional<protocol::EndpointCommandNotice> takeEndpointCommand();
     // The last `meetingState` received, if any (thread-safe).
     std::optional<protocol::MeetingStateMessage> meetingState() const;
     // Codes of every `error` received so far, in order (thread-safe).
@@ -177,6 +182,7 @@ class WsParticipant {
     Clock::time_point lastMessageAt_{};
     std::optional<std::string> sessionClosedReason_;
     std::vector<protocol::MeetingEventMessage> meetingEvents_;
+    std::deque<protocol::EndpointCommandNotice> endpointCommands_;
 };
 
 }  // namespace vcb::gstclient

@@ -45,8 +45,10 @@ bool sameFile(const struct stat& a, const struct stat& b) {
 
 }  // namespace
 
-RoomEndpoint::RoomEndpoint(RoomConfig config)
+RoomEndpoint::RoomEndpoint(RoomConfig config, std::string configPath)
     : config_(std::move(config)),
+      configPath_(std::move(configPath)),
+      startedAt_(Clock::now()),
       state_(RoomStateOptions{.backoffMin = config_.backoffMin,
                               .backoffMax = config_.backoffMax,
                               .replacedHoldoff = config_.replacedHoldoff,
@@ -157,6 +159,7 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
     }
     ++joins_;
     state_.joined(Clock::now(), session_->participantId());
+    reportPacer_.joined();  // the server forgot the previous session's report
     nextPing_ = Clock::now() + kPingEvery;
     publishBadSince_ = {};
     log("joined " + config_.meeting + " as " + session_->participantId() + " (unit " +
@@ -223,6 +226,11 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
         session_->queuePing();
         nextPing_ = now + kPingEvery;
     }
+    if (auto command = session_->takeEndpointCommand()) {
+        handleCommand(*command, now);
+        return;
+    }
+    sendReport(now);
     if (raiseHand_.exchange(false)) {
         protocol::MeetingControl m;
         m.action = protocol::MeetingAction::RaiseHand;
@@ -233,6 +241,77 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
         m.action = protocol::MeetingAction::LowerHand;
         session_->queueControl(m);
     }
+}
+
+void RoomEndpoint::sendReport(Clock::time_point now) {
+    const auto report = makeReport(
+        config_, ReportInputs{kRoomVersion, cameraAvailable_, encoder_, restarts_,
+                              std::chrono::duration_cast<std::chrono::seconds>(now - startedAt_)});
+    if (!reportPacer_.due(report, now)) return;
+    session_->queueEndpointReport(report);
+    reportPacer_.sent(report, now);
+    ++reportsSent_;
+}
+
+bool RoomEndpoint::reloadConfig() {
+    if (configPath_.empty()) {
+        log("reload: no configuration file (started without one): the token is re-read only");
+        return false;
+    }
+    auto loaded = loadRoomConfig(configPath_);
+    if (!loaded.config) {
+        // A broken file must not take the hall out of the meeting: keep what runs.
+        log("reload: " + loaded.error->message + ": keeping the running configuration");
+        return false;
+    }
+    RoomConfig next = std::move(*loaded.config);
+    if (next.control != config_.control)
+        log("reload: `control` changes only when the process restarts");
+    if (next.display != config_.display || next.speaker != config_.speaker ||
+        next.displayWidth != config_.displayWidth || next.displayHeight != config_.displayHeight)
+        log("reload: the TV's settings (display, speaker, display size) change only when the "
+            "process restarts");
+    if (next.codec != config_.codec || next.videoBitrateKbps != config_.videoBitrateKbps) {
+        std::string error;
+        auto encoder = chooseEncoder(next.codec, next.videoBitrateKbps, gstRegistry(), &error);
+        if (!encoder) {
+            log("reload: " + error + ": keeping the running configuration");
+            return false;
+        }
+        encoder_ = std::move(encoder);
+        log("video encoder " + encoder_->element + " (" + encoder_->codec +
+            (encoder_->hardware ? ", hardware)" : ", software)"));
+    }
+    // Those the process keeps (its local HTTP, its TV, the state machine's delays) stay as they
+    // run, so that the status and the report say what is in effect.
+    next.backoffMin = config_.backoffMin;
+    next.backoffMax = config_.backoffMax;
+    next.replacedHoldoff = config_.replacedHoldoff;
+    next.control = config_.control;
+    next.display = config_.display;
+    next.speaker = config_.speaker;
+    next.displayWidth = config_.displayWidth;
+    next.displayHeight = config_.displayHeight;
+    config_ = std::move(next);
+    tokenStat_ = {};
+    if (!config_.tokenFile.empty()) ::stat(config_.tokenFile.c_str(), &tokenStat_);
+    ++reloads_;
+    return true;
+}
+
+void RoomEndpoint::handleCommand(const protocol::EndpointCommandNotice& command,
+                                 Clock::time_point now) {
+    const bool reload = command.action == protocol::EndpointAction::Reload;
+    lastCommand_ = std::string(reload ? "reload" : "restart") + " by " + command.by;
+    log("technician's request: " + lastCommand_);
+    ++restarts_;
+    if (reload) reloadConfig();
+    // As the local /reload: leave now and come back at once (a new session, new pipelines,
+    // the token read again), whatever the hold-off.
+    endSession(lastCommand_, false);
+    token_.clear();
+    state_.lost(now, lastCommand_);
+    state_.retryNow(now);
 }
 
 void RoomEndpoint::watchTokenFile(Clock::time_point now) {
@@ -330,6 +409,16 @@ void RoomEndpoint::publishStatus() {
     s.display = display_.counters();
     s.meetingState = state_.meeting().state;
     s.programmeParticipant = state_.meeting().programmeParticipant;
+    s.restarts = restarts_;
+    s.reloads = reloads_;
+    s.lastCommand = lastCommand_;
+    s.reportsSent = reportsSent_;
+    s.meeting = config_.meeting;
+    s.camera = config_.camera;
+    s.microphone = config_.microphone;
+    s.displayDevice = config_.display;
+    s.speaker = config_.speaker;
+    s.echoCancel = config_.echoCancel;
     std::lock_guard lock(statusMutex_);
     status_ = std::move(s);
 }
@@ -345,7 +434,7 @@ std::string RoomEndpoint::statusJson() const {
     json::object o;
     o["version"] = kRoomVersion;
     o["phase"] = phaseName(s.phase);
-    o["meeting"] = config_.meeting;
+    o["meeting"] = s.meeting;
     o["meetingState"] = s.meetingState;
     o["participantId"] = s.participantId;
     o["unit"] = s.unit;
@@ -353,18 +442,22 @@ std::string RoomEndpoint::statusJson() const {
     o["joins"] = s.joins;
     o["reconnects"] = s.reconnects;
     o["displayRestarts"] = s.displayRestarts;
+    o["restarts"] = s.restarts;
+    o["reloads"] = s.reloads;
+    o["lastCommand"] = s.lastCommand;
+    o["reportsSent"] = s.reportsSent;
     o["lastProblem"] = s.lastProblem;
     o["publish"] = s.publishState;
     o["subscribe"] = s.subscribeState;
     o["programmeParticipant"] =
         s.programmeParticipant ? json::value(*s.programmeParticipant) : json::value(nullptr);
     json::object devices;
-    devices["camera"] = config_.camera;
+    devices["camera"] = s.camera;
     devices["cameraAvailable"] = s.cameraAvailable;
-    devices["microphone"] = config_.microphone;
-    devices["display"] = config_.display;
-    devices["speaker"] = config_.speaker;
-    devices["echoCancel"] = config_.echoCancel;
+    devices["microphone"] = s.microphone;
+    devices["display"] = s.displayDevice;
+    devices["speaker"] = s.speaker;
+    devices["echoCancel"] = s.echoCancel;
     o["devices"] = std::move(devices);
     if (s.encoder) {
         o["encoder"] = json::object{{"element", s.encoder->element},

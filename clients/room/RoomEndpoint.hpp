@@ -22,6 +22,8 @@
 #include "clients/room/RoomConfig.hpp"
 #include "clients/room/RoomDisplay.hpp"
 #include "clients/room/RoomState.hpp"
+#include "clients/room/StateReport.hpp"
+#include "protocol/ServerMessages.hpp"
 
 namespace vcb::gstclient {
 class WsParticipant;
@@ -48,11 +50,21 @@ struct RoomStatus {
     std::string meetingState;
     std::optional<std::string> programmeParticipant;
     std::vector<std::string> serverErrors;  // error codes the current session received
+    int restarts = 0;  // sessions restarted at a technician's request (restart or reload)
+    int reloads = 0;   // configuration files re-read (a technician's reload)
+    std::string lastCommand;  // "restart by tech-huyen", "" if none yet
+    int reportsSent = 0;      // endpointReports queued to the server
+    // The configuration in effect (a reload replaces it on run()'s thread; the control HTTP
+    // thread reads this copy).
+    std::string meeting, camera, microphone, displayDevice, speaker;
+    bool echoCancel = true;
 };
 
 class RoomEndpoint {
   public:
-    explicit RoomEndpoint(RoomConfig config);
+    // `configPath`: the file `config` came from, re-read on a technician's reload ("" = none:
+    // a reload then re-reads the token file only).
+    explicit RoomEndpoint(RoomConfig config, std::string configPath = {});
     ~RoomEndpoint();
     RoomEndpoint(const RoomEndpoint&) = delete;
     RoomEndpoint& operator=(const RoomEndpoint&) = delete;
@@ -78,9 +90,16 @@ class RoomEndpoint {
     void watchTokenFile(RoomState::Clock::time_point now);
     void publishStatus();
     void watchDisplay(RoomState::Clock::time_point now);
+    // A technician's endpointCommand: restart the session, or re-read the configuration first.
+    void handleCommand(const protocol::EndpointCommandNotice& command,
+                       RoomState::Clock::time_point now);
+    bool reloadConfig();
+    void sendReport(RoomState::Clock::time_point now);
     std::string cameraSource();
 
-    const RoomConfig config_;
+    RoomConfig config_;  // replaced by a technician's reload (run()'s thread only)
+    const std::string configPath_;
+    const RoomState::Clock::time_point startedAt_;
     RoomState state_;
     std::optional<EncoderChoice> encoder_;
     RoomDisplay display_;
@@ -94,6 +113,11 @@ class RoomEndpoint {
     RoomState::Clock::time_point displayProgressAt_{};
     int displayRestarts_ = 0;
     int joins_ = 0;
+    int restarts_ = 0;
+    int reloads_ = 0;
+    int reportsSent_ = 0;
+    std::string lastCommand_;
+    ReportPacer reportPacer_;
     bool cameraAvailable_ = true;
     std::atomic<bool> raiseHand_{false}, lowerHand_{false}, reload_{false};
 

@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
     ::sigaction(SIGINT, &sa, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
-    RoomEndpoint endpoint(*loaded.config);
+    RoomEndpoint endpoint(*loaded.config, vm["config"].as<std::string>());
     std::string error;
     if (!endpoint.start(&error)) {
         std::cerr << "vcb-room: " << error << "\n";

@@ -132,13 +132,14 @@ class MeetingPolicy {
     // --- reads
     MediaPermissions snapshot() const;
     // An event of something applied elsewhere (recording_started, recording_stopped,
-    // recording_failed): appended to the log as it is; no state changes.
+    // recording_failed, endpoint_restart_requested, endpoint_reload_requested): appended to the
+    // log as it is; no state changes.
     Outcome note(Event event) {
         Outcome o;
         o.events.push_back(std::move(event));
         return commit(std::move(o));
     }
-    // The role checks, for actions applied elsewhere (statistics, recording): none, not_joined,
+    // The role checks, for actions applied elsewhere (statistics, recording, hall endpoints): none, not_joined,
     // not_chair or forbidden_for_role.
     PolicyError authorize(const std::string& session, Action action) const;
     // The role the policy applies: Chair for the chair identity, Delegate for a chair-capable

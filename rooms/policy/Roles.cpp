@@ -69,6 +69,10 @@ std::string_view actionName(Action action) {
             return "control_recording";
         case Action::Record:
             return "record";
+        case Action::ReportEndpoint:
+            return "report_endpoint";
+        case Action::ControlEndpoints:
+            return "control_endpoints";
     }
     return "unknown";
 }
@@ -95,7 +99,9 @@ bool may(Role role, Action action) {
     if (action == Action::Watch) return true;  // every admitted role receives the meeting
     switch (role) {
         case Role::Chair:
-            return action != Action::Record;
+            // Everything a meeting needs, but the halls' machines are the technician's.
+            return action != Action::Record && action != Action::ReportEndpoint &&
+                   action != Action::ControlEndpoints;
         case Role::Delegate:
             return action == Action::PublishAudio || action == Action::PublishVideo ||
                    action == Action::RaiseHand || action == Action::ConfirmRollCall;
@@ -103,11 +109,12 @@ bool may(Role role, Action action) {
             // The hall's people speak through it: it asks for the floor (a button box, vcb-room),
             // but nobody is there to answer a roll call.
             return action == Action::PublishAudio || action == Action::PublishVideo ||
-                   action == Action::RaiseHand;
+                   action == Action::RaiseHand || action == Action::ReportEndpoint;
         case Role::Observer:
             return false;
         case Role::Technician:
-            return action == Action::ViewStats || action == Action::ControlRecording;
+            return action == Action::ViewStats || action == Action::ControlRecording ||
+                   action == Action::ControlEndpoints;
         case Role::Recorder:
             return action == Action::Record;
     }

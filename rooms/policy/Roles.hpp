@@ -34,6 +34,8 @@ enum class Action {
     ViewStats,          // media statistics
     ControlRecording,   // start and stop recording
     Record,             // be the recording process
+    ReportEndpoint,     // report a hall endpoint's state (vcb-room)
+    ControlEndpoints,   // ask a hall endpoint to restart or reload its configuration
 };
 
 inline constexpr Action kAllActions[] = {
@@ -55,6 +57,8 @@ inline constexpr Action kAllActions[] = {
     Action::ViewStats,
     Action::ControlRecording,
     Action::Record,
+    Action::ReportEndpoint,
+    Action::ControlEndpoints,
 };
 inline constexpr Role kAllRoles[] = {Role::Chair,    Role::Delegate,   Role::Room,
                                      Role::Observer, Role::Technician, Role::Recorder};

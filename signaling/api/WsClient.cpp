@@ -187,6 +187,25 @@ void WsClient::handle(const protocol::ClientMessage& message) {
                                 if (auto self = weak.lock()) self->send(reply);
                             });
                     }
+                } else if constexpr (std::is_same_v<T, protocol::EndpointReport> ||
+                                     std::is_same_v<T, protocol::EndpointCommand>) {
+                    std::string meetingId, participantId;
+                    {
+                        std::lock_guard lock(mutex_);
+                        meetingId = meetingId_;
+                        participantId = participantId_;
+                    }
+                    auto weak = weak_from_this();
+                    auto reply = [weak](const protocol::ServerMessage& r) {
+                        if (auto self = weak.lock()) self->send(r);
+                    };
+                    if constexpr (std::is_same_v<T, protocol::EndpointReport>) {
+                        WsMeetingControl::endpointReport(conference_, meetingId, participantId, m,
+                                                         std::move(reply));
+                    } else {
+                        WsMeetingControl::endpointCommand(conference_, meetingId, participantId,
+                                                          m, std::move(reply));
+                    }
                 } else if constexpr (std::is_same_v<T, protocol::MeetingControl>) {
                     std::string meetingId, participantId;
                     {
@@ -689,6 +708,12 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
                 send(protocol::SessionClosed{e.reason});
                 left_ = true;
                 closeNow = true;
+                break;
+            case Type::EndpointCommand:
+                send(protocol::EndpointCommandNotice{e.reason == "reload"
+                                                         ? protocol::EndpointAction::Reload
+                                                         : protocol::EndpointAction::Restart,
+                                                     e.participant.subject});
                 break;
             case Type::ParticipantJoined:
                 send(protocol::ParticipantJoined{toProtocol(e.participant)});

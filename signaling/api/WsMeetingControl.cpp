@@ -194,6 +194,13 @@ protocol::Stats WsMeetingControl::statsMessage(const rooms::MeetingStats& stats,
             if (sp.transports.size() >= protocol::kMaxStatsTransports) break;
             sp.transports.push_back({t.ice, t.dtls, t.address, t.msSinceLastPacket});
         }
+        if (p.endpoint) {
+            const rooms::EndpointReport& r = *p.endpoint;
+            sp.endpoint = protocol::StatsParticipant::Endpoint{
+                {r.version, r.camera, r.cameraAvailable, r.microphone, r.display, r.speaker,
+                 r.encoder, r.videoWidth, r.videoHeight, r.fps, r.restarts, r.uptimeS},
+                r.receivedAtMs};
+        }
         m.participants.push_back(std::move(sp));
     }
     const rooms::MeetingTotals& t = stats.totals;
@@ -305,6 +312,62 @@ std::vector<protocol::ServerMessage> WsMeetingControl::messages(const rooms::Flo
     }
     out.push_back(state(v));
     return out;
+}
+
+ErrorCode WsMeetingControl::errorCode(rooms::EndpointError e) {
+    switch (e) {
+        case rooms::EndpointError::NotJoined:
+            return ErrorCode::NotJoined;
+        case rooms::EndpointError::ForbiddenForRole:
+            return ErrorCode::ForbiddenForRole;
+        case rooms::EndpointError::UnknownParticipant:
+            return ErrorCode::UnknownParticipant;
+        case rooms::EndpointError::NotAnEndpoint:
+            return ErrorCode::NotAnEndpoint;
+        case rooms::EndpointError::None:
+            break;
+    }
+    return ErrorCode::Internal;
+}
+
+void WsMeetingControl::endpointReport(rooms::Conference& conference, const std::string& meetingId,
+                                      const std::string& participantId,
+                                      const protocol::EndpointReport& message, Send send) {
+    const protocol::EndpointReportFields& f = message.fields;
+    rooms::EndpointReport r{f.version, f.camera,     f.cameraAvailable, f.microphone,
+                            f.display, f.speaker,    f.encoder,         f.videoWidth,
+                            f.videoHeight, f.fps,    f.restarts,        f.uptimeS};
+    conference.endpointReport(
+        meetingId, participantId, std::move(r),
+        [send = std::move(send), requestId = message.requestId](rooms::EndpointError e) {
+            if (e == rooms::EndpointError::None) return;
+            send(protocol::Error{errorCode(e),
+                                 e == rooms::EndpointError::ForbiddenForRole
+                                     ? "only a hall endpoint (role room) reports its state"
+                                     : "not in this meeting",
+                                 requestId});
+        });
+}
+
+void WsMeetingControl::endpointCommand(rooms::Conference& conference, const std::string& meetingId,
+                                       const std::string& participantId,
+                                       const protocol::EndpointCommand& message, Send send) {
+    const rooms::EndpointAction action = message.action == protocol::EndpointAction::Reload
+                                             ? rooms::EndpointAction::Reload
+                                             : rooms::EndpointAction::Restart;
+    conference.endpointCommand(
+        meetingId, participantId, message.participantId, action,
+        [send = std::move(send), requestId = message.requestId](rooms::EndpointError e) {
+            if (e == rooms::EndpointError::None) return;
+            const char* text = "not in this meeting";
+            if (e == rooms::EndpointError::ForbiddenForRole)
+                text = "only a technician may restart or reload a hall endpoint";
+            if (e == rooms::EndpointError::UnknownParticipant)
+                text = "no such participant in this meeting";
+            if (e == rooms::EndpointError::NotAnEndpoint)
+                text = "the participant is not a hall endpoint (role room)";
+            send(protocol::Error{errorCode(e), text, requestId});
+        });
 }
 
 }  // namespace vcb::signaling

@@ -45,6 +45,17 @@ class WsMeetingControl {
     static void subscribeStats(rooms::Conference& conference, const std::string& meetingId,
                                const std::string& participantId,
                                const protocol::SubscribeStats& message, Send send);
+    // endpointReport (role room): nothing on success, `error` forbidden_for_role otherwise.
+    static void endpointReport(rooms::Conference& conference, const std::string& meetingId,
+                               const std::string& participantId,
+                               const protocol::EndpointReport& message, Send send);
+    // endpointCommand (role technician): nothing on success (the hall gets endpointCommand, the
+    // meeting an endpoint_*_requested event); forbidden_for_role, unknown_participant or
+    // not_an_endpoint otherwise.
+    static void endpointCommand(rooms::Conference& conference, const std::string& meetingId,
+                                const std::string& participantId,
+                                const protocol::EndpointCommand& message, Send send);
+    static protocol::ErrorCode errorCode(rooms::EndpointError error);
     // Values rounded to 0.1 (kbps, %, fps, ms).
     static protocol::Stats statsMessage(const rooms::MeetingStats& stats,
                                         std::optional<int64_t> requestId);

@@ -352,6 +352,15 @@ def ws_seeds():
         "handOverChair": {"type": "handOverChair", "subject": "pho-chu-tich"},
         "muteUnit": {"type": "muteUnit", "unit": "ha-noi.ba-dinh"},
         "getStats": {"type": "getStats", "requestId": 12},
+        "endpointReport": {"type": "endpointReport", "requestId": 4, "version": "0.2.0",
+                           "camera": "/dev/video0", "cameraAvailable": True,
+                           "microphone": "hw:1", "display": "kms", "speaker": "hw:0",
+                           "encoder": "vah264enc (H264, hardware)", "videoWidth": 1280,
+                           "videoHeight": 720, "fps": 25, "restarts": 1, "uptimeS": 3600},
+        "endpointReport-out-of-range": {"type": "endpointReport", "encoder": "\u0007",
+                                        "videoWidth": 16385, "fps": 0},
+        "endpointCommand": {"type": "endpointCommand", "participantId": "p3",
+                            "action": "reload", "requestId": 5},
     }
     track = {"id": "p1-audio", "kind": "audio"}
     participant = {"id": "p1", "displayName": "Bob", "tracks": [track,
@@ -383,6 +392,17 @@ def ws_seeds():
             {"participantId": "p2", "unit": "", "role": "technician",
              "publish": {"audio": None, "video": None},
              "subscribe": {"kbps": None, "rttMs": None, "lossPercent": None}}]},
+        "endpointCommand": {"type": "endpointCommand", "action": "restart", "by": "tech-huyen"},
+        "stats-endpoint": {"type": "stats", "time": 1764900000000, "participants": [
+            {"participantId": "p1", "unit": "thanh-son.x-phu-loc", "role": "room",
+             "publish": {"audio": None, "video": None, "screen": None},
+             "subscribe": {"kbps": None, "rttMs": None, "lossPercent": None}, "transports": [],
+             "endpoint": {"version": "0.2.0", "camera": "test", "cameraAvailable": True,
+                          "microphone": None, "display": "fakesink", "speaker": "fakesink",
+                          "encoder": "x264enc (H264, software)", "videoWidth": 320,
+                          "videoHeight": 240, "fps": 15, "restarts": 0, "uptimeS": 12,
+                          "time": 1764900000000}}],
+         "totals": {"participants": 1, "publishers": 0}},
     }
     for name, msg in client.items():
         write("fuzz_ws_json", "client-" + name, json.dumps(msg, ensure_ascii=False))

@@ -21,7 +21,9 @@
 #include "clients/gst/HttpClient.hpp"
 #include "clients/gst/WsParticipant.hpp"
 #include "clients/room/RoomEndpoint.hpp"
+#include "protocol/Codec.hpp"
 #include "tests/integration/ServerProcess.hpp"
+#include "tests/integration/TestHttp.hpp"
 #include "tests/integration/TestTokens.hpp"
 
 namespace vcb::integration {
@@ -58,13 +60,14 @@ protocol::MeetingControl control(protocol::MeetingAction action,
     return m;
 }
 
-// A participant driven by its own thread until destroyed.
+// A participant driven by its own thread until destroyed (publishing unless told not to).
 class Runner {
   public:
-    explicit Runner(WsParticipantOptions options)
+    explicit Runner(WsParticipantOptions options, bool publish = true)
         : participant_(std::make_unique<WsParticipant>(std::move(options))) {
-        thread_ = std::thread([this] {
-            if (!participant_->connect(&error_) || !participant_->publish(&error_)) return;
+        thread_ = std::thread([this, publish] {
+            if (!participant_->connect(&error_)) return;
+            if (publish && !participant_->publish(&error_)) return;
             participant_->runUntil([this] { return stop_.load(); }, Clock::now() + 120s);
         });
     }
@@ -87,7 +90,8 @@ class Runner {
 // The endpoint's run() on its own thread until destroyed.
 class Hall {
   public:
-    explicit Hall(room::RoomConfig config) : endpoint_(std::move(config)) {}
+    explicit Hall(room::RoomConfig config, std::string configPath = {})
+        : endpoint_(std::move(config), std::move(configPath)) {}
     bool start(std::string* error) {
         if (!endpoint_.start(error)) return false;
         thread_ = std::thread([this] { endpoint_.run(stop_); });
@@ -599,6 +603,183 @@ TEST_F(RoomEndpointTest, ANewTokenFileRejoinsWithTheNewToken) {
     std::printf("[ room ] token file replaced -> rejoined with the new token: %lld ms\n",
                 msSince(replaced));
     EXPECT_NE(hall->status().participantId, firstId);
+}
+
+
+// The hall's technician-facing state as the technician's latest `stats` shows it.
+std::optional<protocol::StatsParticipant::Endpoint> reportOf(const WsParticipant& tech,
+                                                            const std::string& participantId) {
+    auto stats = tech.lastStats();
+    if (!stats) return std::nullopt;
+    for (const auto& p : stats->participants)
+        if (p.participantId == participantId) return p.endpoint;
+    return std::nullopt;
+}
+
+bool hasEvent(const WsParticipant& p, const std::string& type) {
+    for (const auto& e : p.meetingEvents())
+        if (e.event == type) return true;
+    return false;
+}
+
+// The hall reports its state (version, devices, encoder) to the server and a technician sees
+// it in the stats; the technician's restart brings the hall back as a new session, its reload
+// with the configuration file it re-read. Nobody else may ask either.
+TEST_F(RoomEndpointTest, TechnicianSeesTheHallsReportAndRestartsOrReloadsIt) {
+    const std::string configFile = dir_ + "/room.conf";
+    const auto writeConfig = [&](const std::string& camera) {
+        std::ofstream(configFile + ".new")
+            << "server = " << server_.wsUrl() << "\nmeeting = " << kMeeting
+            << "\ndisplay_name = green\ntoken_file = " << tokenFile_ << "\ncamera = " << camera
+            << "\ntest_pattern = green\nmicrophone = test\ndisplay = test\nspeaker = test\n"
+            << "codec = vp8\nwidth = 320\nheight = 240\nframerate = 25\n"
+            << "video_bitrate_kbps = 500\ndisplay_width = 320\ndisplay_height = 240\n"
+            << "control = 127.0.0.1:0\n";
+        return std::rename((configFile + ".new").c_str(), configFile.c_str()) == 0;
+    };
+    ASSERT_TRUE(writeConfig("test"));
+    auto loaded = room::loadRoomConfig(configFile);
+    ASSERT_TRUE(loaded.config) << loaded.error->message;
+    Hall hall(*loaded.config, configFile);
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    ASSERT_TRUE(waitFor([&] { return hall->status().publishState == "connected"; }, 25s))
+        << hall->statusJson();
+    const std::string hallId = hall->status().participantId;
+
+    Runner tech(WsParticipantOptions{
+                    .url = server_.wsUrl(),
+                    .meeting = kMeeting,
+                    .displayName = "tech",
+                    .token = mint(std::string("--meeting ") + kMeeting +
+                                  " --subject ky-thuat --unit gov --role technician"),
+                    .timeout = 10s},
+                false);
+    Runner delegate(WsParticipantOptions{
+                        .url = server_.wsUrl(),
+                        .meeting = kMeeting,
+                        .displayName = "delegate",
+                        .token = mint(std::string("--meeting ") + kMeeting +
+                                      " --subject dai-bieu --unit thanh-son.p-hong-ha --role delegate"),
+                        .timeout = 10s},
+                    false);
+    ASSERT_TRUE(waitFor([&] { return !tech->participantId().empty(); }, 10s)) << tech.error();
+    ASSERT_TRUE(waitFor([&] { return !delegate->participantId().empty(); }, 10s))
+        << delegate.error();
+    tech->queueSubscribeStats(1000);
+
+    // The report: what the hall runs, as the technician's panel gets it.
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto r = reportOf(*tech, hallId);
+            return r && r->report.encoder == "vp8enc (VP8, software)";
+        },
+        10s))
+        << hall->statusJson() << " tech: " << tech.error();
+    {
+        const auto r = *reportOf(*tech, hallId);
+        EXPECT_EQ(r.report.version, room::kRoomVersion);
+        EXPECT_EQ(r.report.camera, "test:green");
+        EXPECT_EQ(r.report.cameraAvailable, true);
+        EXPECT_EQ(r.report.videoWidth, 320);
+        EXPECT_EQ(r.report.restarts, 0);
+        EXPECT_GT(r.time, 0);
+        EXPECT_FALSE(reportOf(*tech, delegate->participantId()).has_value())
+            << "a delegate is no endpoint";
+    }
+    // REST shows the same report.
+    const std::string techToken = mint(std::string("--meeting ") + kMeeting +
+                                       " --subject ky-thuat-2 --unit gov --role technician");
+    auto rest = httpRequest(server_.port(), boost::beast::http::verb::get,
+                            std::string("/api/meetings/") + kMeeting + "/stats", "", "",
+                            "Bearer " + techToken);
+    ASSERT_EQ(rest.result(), boost::beast::http::status::ok) << rest.body();
+    EXPECT_NE(rest.body().find(R"x("encoder":"vp8enc (VP8, software)")x"), std::string::npos)
+        << rest.body();
+
+    // Nobody but a technician asks, and only a hall endpoint is asked.
+    delegate->queueEndpointCommand(hallId, protocol::EndpointAction::Restart);
+    tech->queueEndpointCommand(delegate->participantId(), protocol::EndpointAction::Restart);
+    tech->queueEndpointCommand("p-nobody", protocol::EndpointAction::Reload);
+    const auto hasError = [](const WsParticipant& p, const std::string& code) {
+        for (const auto& c : p.errorCodes())
+            if (c == code) return true;
+        return false;
+    };
+    EXPECT_TRUE(waitFor([&] { return hasError(*delegate, "forbidden_for_role"); }, 5s));
+    EXPECT_TRUE(waitFor(
+        [&] {
+            return hasError(*tech, "not_an_endpoint") && hasError(*tech, "unknown_participant");
+        },
+        5s))
+        << tech->lastError();
+    // The hall's report is its own: a delegate's is refused.
+    protocol::EndpointReportFields fake;
+    fake.version = "9.9";
+    delegate->queueEndpointReport(fake);
+    EXPECT_TRUE(waitFor(
+        [&] {
+            int n = 0;
+            for (const auto& c : delegate->errorCodes()) n += c == "forbidden_for_role";
+            return n == 2;
+        },
+        5s));
+    EXPECT_EQ(hall->status().joins, 1) << "the refused restart restarted the hall";
+
+    // restart: the hall leaves and comes back as a new session, counting it.
+    tech->queueEndpointCommand(hallId, protocol::EndpointAction::Restart);
+    const auto restartAt = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.publishState == "connected" && s.restarts == 1;
+        },
+        10s))
+        << hall->statusJson();
+    const long long restartMs = msSince(restartAt);
+    const std::string secondId = hall->status().participantId;
+    EXPECT_NE(secondId, hallId);
+    EXPECT_NE(hall->status().lastCommand.find("restart by ky-thuat"), std::string::npos)
+        << hall->statusJson();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto r = reportOf(*tech, secondId);
+            return r && r->report.restarts == 1;
+        },
+        10s))
+        << hall->statusJson();
+    EXPECT_TRUE(hasEvent(*tech, "endpoint_restart_requested"));
+
+    // reload: the configuration file now names a camera that is not there; the hall re-reads
+    // it and comes back without a camera, which its report says.
+    ASSERT_TRUE(writeConfig("/dev/video-unplugged"));
+    tech->queueEndpointCommand(secondId, protocol::EndpointAction::Reload);
+    const auto reloadAt = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 3 && s.publishState == "connected" && s.reloads == 1 &&
+                   s.restarts == 2;
+        },
+        10s))
+        << hall->statusJson();
+    const long long reloadMs = msSince(reloadAt);
+    const std::string thirdId = hall->status().participantId;
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto r = reportOf(*tech, thirdId);
+            return r && r->report.camera == "/dev/video-unplugged" &&
+                   r->report.cameraAvailable == false && r->report.restarts == 2;
+        },
+        10s))
+        << hall->statusJson();
+    EXPECT_FALSE(hall->status().cameraAvailable);
+    EXPECT_NE(hall->statusJson().find(R"("camera":"/dev/video-unplugged")"), std::string::npos)
+        << hall->statusJson();
+    EXPECT_TRUE(hasEvent(*tech, "endpoint_reload_requested"));
+    std::printf("[ room ] technician's restart -> hall back and publishing: %lld ms; reload -> "
+                "back with the new configuration: %lld ms\n",
+                restartMs, reloadMs);
 }
 
 }  // namespace

@@ -611,5 +611,105 @@ TEST(CodecTest, SubscribeStatsAndTheNewStatsFields) {
     EXPECT_TRUE(s.participants[0].transports.empty());
 }
 
+
+// Issue 13: the hall endpoint's report, the technician's command and its notice to the hall.
+TEST(CodecTest, EndpointReportRoundTripAndRefusals) {
+    auto m = clientAs<EndpointReport>(
+        R"({"type":"endpointReport","requestId":3,"version":"0.2.0","camera":"/dev/video0",)"
+        R"("cameraAvailable":false,"microphone":"hw:1","display":"kms","speaker":"hw:0",)"
+        R"x("encoder":"vah264enc (H264, hardware)","videoWidth":1280,"videoHeight":720,"fps":25,)x"
+        R"("restarts":2,"uptimeS":86400,"future":"ignored"})");
+    EXPECT_EQ(m.requestId, 3);
+    EXPECT_EQ(m.fields.version, "0.2.0");
+    EXPECT_EQ(m.fields.cameraAvailable, false);
+    EXPECT_EQ(m.fields.encoder, "vah264enc (H264, hardware)");
+    EXPECT_EQ(m.fields.videoWidth, 1280);
+    EXPECT_EQ(m.fields.fps, 25);
+    EXPECT_EQ(m.fields.restarts, 2);
+    EXPECT_EQ(m.fields.uptimeS, 86400);
+    auto back = parseClientMessage(serialize(ClientMessage{m}));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back.value(), ClientMessage{m});
+    // Every field is optional: an empty report is a report (nothing known yet).
+    EXPECT_EQ(clientAs<EndpointReport>(R"({"type":"endpointReport"})"), EndpointReport{});
+    EXPECT_EQ(serialize(ClientMessage{EndpointReport{}}), R"({"type":"endpointReport"})");
+
+    const std::string longText(201, 'x');
+    EXPECT_EQ(clientError(R"({"type":"endpointReport","encoder":")" + longText + R"("})").code,
+              ErrorCode::BadMessage);
+    EXPECT_TRUE(parseClientMessage(R"({"type":"endpointReport","encoder":")" +
+                                   std::string(200, 'x') + R"("})")
+                    .ok());
+    for (const std::string bad : {
+             R"({"type":"endpointReport","version":""})",
+             R"({"type":"endpointReport","version":"a\nb"})",
+             R"({"type":"endpointReport","version":7})",
+             R"({"type":"endpointReport","cameraAvailable":"yes"})",
+             R"({"type":"endpointReport","videoWidth":0})",
+             R"({"type":"endpointReport","videoWidth":16385})",
+             R"({"type":"endpointReport","videoHeight":-1})",
+             R"({"type":"endpointReport","fps":1001})",
+             R"({"type":"endpointReport","fps":2.5})",
+             R"({"type":"endpointReport","restarts":-1})",
+             R"({"type":"endpointReport","uptimeS":"1"})",
+         }) {
+        EXPECT_EQ(clientError(bad).code, ErrorCode::BadMessage) << bad;
+    }
+}
+
+TEST(CodecTest, EndpointCommandBothWays) {
+    auto c = clientAs<EndpointCommand>(
+        R"({"type":"endpointCommand","participantId":"p7","action":"reload","requestId":9})");
+    EXPECT_EQ(c, (EndpointCommand{"p7", EndpointAction::Reload, 9}));
+    EXPECT_EQ(serialize(ClientMessage{EndpointCommand{"p7", EndpointAction::Restart, std::nullopt}}),
+              R"({"type":"endpointCommand","participantId":"p7","action":"restart"})");
+    for (const char* bad : {
+             R"({"type":"endpointCommand","action":"restart"})",
+             R"({"type":"endpointCommand","participantId":"p7"})",
+             R"({"type":"endpointCommand","participantId":"p7","action":"reboot"})",
+             R"({"type":"endpointCommand","participantId":"p 7","action":"restart"})",
+             R"({"type":"endpointCommand","participantId":"p7","action":1})",
+         }) {
+        EXPECT_EQ(clientError(bad).code, ErrorCode::BadMessage) << bad;
+    }
+    const EndpointCommandNotice notice{EndpointAction::Reload, "tech-huyen"};
+    const std::string text = serialize(ServerMessage{notice});
+    EXPECT_EQ(text, R"({"type":"endpointCommand","action":"reload","by":"tech-huyen"})");
+    auto back = parseServerMessage(text);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back.value(), ServerMessage{notice});
+    EXPECT_FALSE(parseServerMessage(R"({"type":"endpointCommand","action":"format-disk"})").ok());
+    EXPECT_EQ(toString(ErrorCode::UnknownParticipant), "unknown_participant");
+    EXPECT_EQ(toString(ErrorCode::NotAnEndpoint), "not_an_endpoint");
+    EXPECT_EQ(errorCodeFromString("not_an_endpoint"), ErrorCode::NotAnEndpoint);
+}
+
+TEST(CodecTest, StatsCarryTheEndpointReport) {
+    StatsParticipant hall;
+    hall.participantId = "p1";
+    hall.unit = "thanh-son.x-phu-loc";
+    hall.role = "room";
+    EndpointReportFields f;
+    f.version = "0.2.0";
+    f.encoder = "x264enc (H264, software)";
+    f.cameraAvailable = true;
+    f.videoWidth = 640;
+    f.restarts = 1;
+    hall.endpoint = StatsParticipant::Endpoint{f, 1'764'000'000'123};
+    StatsParticipant chair;
+    chair.participantId = "p2";
+    chair.role = "chair";
+    const Stats stats{1'764'000'000'000, {hall, chair}, std::nullopt};
+    const std::string text = serialize(ServerMessage{stats});
+    auto back = parseServerMessage(text);
+    ASSERT_TRUE(back.ok()) << text;
+    EXPECT_EQ(back.value(), ServerMessage{stats}) << text;
+    // Non-endpoints say so with null; a report's unknown fields are null too.
+    EXPECT_NE(text.find(R"("endpoint":null)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"x("encoder":"x264enc (H264, software)")x"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("microphone":null)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("time":1764000000123)"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace vcb::protocol

@@ -56,9 +56,12 @@ TEST(RolesTest, PermissionMatrix) {
         {Role::Delegate,
          {Action::Watch, Action::PublishAudio, Action::PublishVideo, Action::RaiseHand,
           Action::ConfirmRollCall}},
-        {Role::Room, {Action::Watch, Action::PublishAudio, Action::PublishVideo, Action::RaiseHand}},
+        {Role::Room,
+         {Action::Watch, Action::PublishAudio, Action::PublishVideo, Action::RaiseHand,
+          Action::ReportEndpoint}},
         {Role::Observer, {Action::Watch}},
-        {Role::Technician, {Action::Watch, Action::ViewStats, Action::ControlRecording}},
+        {Role::Technician,
+         {Action::Watch, Action::ViewStats, Action::ControlRecording, Action::ControlEndpoints}},
         {Role::Recorder, {Action::Watch, Action::Record}},
     };
     for (Role r : kAllRoles) {

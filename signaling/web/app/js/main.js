@@ -12,7 +12,8 @@ import {MediaLink, wantedTracks, displayTracks} from './media.js';
 import {pageParams, PUBLISHING_ROLES} from './identity.js';
 import {deviceErrorKey, openDevices, listDevices, levelMeter} from './devices.js';
 import {hallOverlay, hallJoinFields, hallRetries, keepPlaying, unitName, HALL_RETRY_MS} from './hall.js';
-import {showsTechnicianPanel, statsRows, statsSubscription, renderTechnicianPanel} from './technician.js';
+import {showsTechnicianPanel, statsRows, statsSubscription, renderTechnicianPanel, hallRows, renderHalls,
+    endpointErrorKey} from './technician.js';
 import {RECORDING_TIMEOUT_MS, recordingEventText, fetchRecordings, renderRecordings, downloadRecording} from './recording.js';
 
 const TILES_PER_PAGE = 12;
@@ -34,6 +35,10 @@ let programmeShown = {participant: null, source: null};
 let quality = {};            // participant id -> good | fair | poor | unknown
 let lastStats = {};
 let serverStats = null;  // the technician panel's latest `stats`
+// The technician's endpointCommands not answered yet (requestId → true): only their refusals are
+// shown next to the halls (success has no answer: the hall leaves and comes back).
+const endpointRequests = new Set();
+let endpointError = null;  // the code of the latest refusal, null: none
 let recordings = null;   // the technician panel's list of recordings (recording.js fetchRecordings), null: none shown
 let techPanelShown = false;
 
@@ -183,6 +188,12 @@ function onMessage(message) {
         render();
         return;
     }
+    if (message.type === 'error' && endpointRequests.has(message.requestId)) {
+        endpointRequests.delete(message.requestId);
+        endpointError = message.code || 'unknown';
+        render();
+        return;
+    }
     if (media) media.handle(message);
     if (message.type === 'participantLeft') message.receivedAt = Date.now();
     setState(reduce(state, message));
@@ -231,6 +242,15 @@ async function downloadFile(file) {
 
 function command(type, fields = {}) {
     if (session) session.send({type, ...fields});
+}
+
+// A technician's restart / reload of a hall (technician.js endpointCommand's message).
+function sendEndpointCommand(message) {
+    if (!session || !message) return;
+    endpointError = null;
+    const requestId = session.send(message);
+    if (requestId !== null && requestId !== undefined) endpointRequests.add(requestId);
+    render();
 }
 
 // --- meeting view
@@ -420,6 +440,8 @@ function renderTechPanel() {
     renderRecordings($('tech-recordings-list'), recordings, {h: element, t, download: downloadFile});
     renderTechnicianPanel({table: $('tech-stats'), log: $('tech-events')}, statsRows(serverStats, state.units),
         state.events, {h: element, t, eventText, roleName});
+    renderHalls($('tech-halls'), hallRows(serverStats, state.units), {h: element, t, send: sendEndpointCommand});
+    $('tech-halls-error').textContent = endpointError ? t(endpointErrorKey(endpointError), {code: endpointError}) : '';
 }
 
 const STATUS_KEYS = {present: 'attendance.present', reconnecting: 'attendance.reconnecting', absent: 'attendance.absent'};

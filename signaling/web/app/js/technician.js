@@ -1,7 +1,8 @@
-// The technician panel (issues 11 and 12): per participant link quality measured by the server,
-// pushed every STATS_INTERVAL_MS after a subscribeStats (docs/protocol.md "Technician panel"),
-// plus the meeting's event log. statsRows() and statsSubscription() are pure (unit-tested);
-// renderTechnicianPanel() draws the rows.
+// The technician panel (issues 11, 12 and 13): per participant link quality measured by the
+// server, pushed every STATS_INTERVAL_MS after a subscribeStats (docs/protocol.md "Technician
+// panel"), the hall endpoints' own reports with their restart / reload buttons (docs/protocol.md
+// "Hall endpoints"), plus the meeting's event log. statsRows(), hallRows(), endpointCommand() and
+// statsSubscription() are pure (unit-tested); renderTechnicianPanel() and renderHalls() draw them.
 
 export const STATS_INTERVAL_MS = 2000;
 
@@ -68,9 +69,80 @@ export function statsRows(stats, units = []) {
     });
 }
 
+// One row per hall endpoint (a participant whose stats carry an `endpoint` report): its unit's
+// name, version, encoder, camera (and whether it is there: `cameraMissing`), what it sends and
+// the restarts a technician asked for. Unknown values are '–'. Participants without a report
+// (other roles, a hall before its first report) have no row.
+export function hallRows(stats, units = []) {
+    if (!stats || !Array.isArray(stats.participants)) return [];
+    const names = new Map(units.map((u) => [u.id, u.name]));
+    const text = (v) => (typeof v === 'string' && v.length > 0 ? v : '–');
+    return stats.participants.filter((p) => p && p.endpoint && typeof p.endpoint === 'object').map((p) => {
+        const e = p.endpoint;
+        const size = typeof e.videoWidth === 'number' && typeof e.videoHeight === 'number'
+            ? `${e.videoWidth}×${e.videoHeight}` : '–';
+        return {
+            participantId: p.participantId,
+            unit: names.get(p.unit) || p.unit || '',
+            version: text(e.version),
+            encoder: text(e.encoder),
+            camera: text(e.camera),
+            cameraMissing: e.cameraAvailable === false,
+            video: typeof e.fps === 'number' ? `${size} @ ${e.fps}` : size,
+            restarts: fixed(e.restarts),
+        };
+    });
+}
+
+// The two requests a technician may send a hall, with their button labels (catalogue keys).
+export const ENDPOINT_ACTIONS = [
+    {action: 'restart', labelKey: 'tech.endpointRestart'},
+    {action: 'reload', labelKey: 'tech.endpointReload'},
+];
+
+// The message asking hall `participantId` to restart or reload; null for anything else.
+export function endpointCommand(participantId, action) {
+    if (typeof participantId !== 'string' || participantId === '') return null;
+    if (!ENDPOINT_ACTIONS.some((a) => a.action === action)) return null;
+    return {type: 'endpointCommand', participantId, action};
+}
+
+// The catalogue key for the server's refusal of an endpointCommand (its stable error code).
+export function endpointErrorKey(code) {
+    return ['forbidden_for_role', 'unknown_participant', 'not_an_endpoint'].includes(code)
+        ? `tech.endpointError.${code}` : 'tech.endpointError.other';
+}
+
+// The halls' table: columns (catalogue keys) in the order of a row's cells, then the buttons.
+export const HALL_COLUMNS = ['tech.unit', 'tech.endpointVersion', 'tech.endpointEncoder', 'tech.endpointCamera',
+    'tech.endpointVideo', 'tech.endpointRestarts'];
+
 // The table's columns (catalogue keys), in the order of a row's cells.
 export const COLUMNS = ['tech.unit', 'tech.kbps', 'tech.loss', 'tech.rtt', 'tech.resolution', 'tech.fps',
     'tech.jitter', 'tech.nacks', 'tech.keyFrames', 'tech.link', 'tech.address', 'tech.lastPacket'];
+
+// Draws the halls' table: one row per hall, its two buttons calling `send(endpointCommand(...))`.
+export function renderHalls(table, halls, {h, t, send}) {
+    if (!table) return;
+    const header = h('tr', {}, [...HALL_COLUMNS.map((key) => h('th', {scope: 'col'}, [t(key)])),
+        h('th', {scope: 'col'}, [t('tech.endpointActions')])]);
+    const body = halls.length
+        ? halls.map((r) => h('tr', {'data-participant': r.participantId}, [
+            h('td', {}, [r.unit]),
+            h('td', {}, [r.version]),
+            h('td', {}, [r.encoder]),
+            h('td', {class: r.cameraMissing ? 'error' : ''}, [r.cameraMissing
+                ? `${r.camera} · ${t('tech.endpointCameraMissing')}` : r.camera]),
+            h('td', {}, [r.video]),
+            h('td', {}, [r.restarts]),
+            h('td', {}, ENDPOINT_ACTIONS.map((a) => h('button', {
+                type: 'button', 'data-action': a.action,
+                onclick: () => send(endpointCommand(r.participantId, a.action)),
+            }, [t(a.labelKey)]))),
+        ]))
+        : [h('tr', {}, [h('td', {colspan: String(HALL_COLUMNS.length + 1)}, [t('tech.noHalls')])])];
+    table.replaceChildren(h('thead', {}, [header]), h('tbody', {}, body));
+}
 
 // Draws the table and the log into the panel's elements. `h` builds an element (main.js's),
 // `eventText` words a meetingEvent, `t` translates.
