@@ -101,8 +101,6 @@ struct AudioMixer::State {
     GSource* busWatch = nullptr;
     GSource* restartTimer = nullptr;
     GSource* latencyTimer = nullptr;
-    // The mixer has answered a latency query as live: inputs join only from then on (below).
-    bool live = false;
     bool closed = false;
 
     ~State() {
@@ -156,7 +154,8 @@ struct AudioMixer::State {
                               this, nullptr);
         g_source_attach(busWatch, host->context);
         gst_element_set_state(pipeline, GST_STATE_PLAYING);
-        // The inputs (after a restart: all of them) join once the mixer is live (markLive).
+        // After a restart: the inputs join the playing pipeline as new ones do.
+        for (auto& [key, in] : inputs) addBranch(key, in);
         settleLatency();
         ++MixerHost::running;
         return true;
@@ -182,7 +181,7 @@ struct AudioMixer::State {
     }
     void settleLatency() {
         if (pipeline == nullptr || latencyTimer != nullptr) return;
-        if (queryMixerLatency()) return markLive();
+        if (queryMixerLatency()) return;
         latencyTimer = g_timeout_source_new(20);
         g_source_set_callback(
             latencyTimer,
@@ -191,27 +190,13 @@ struct AudioMixer::State {
                 if (!s->queryMixerLatency()) return G_SOURCE_CONTINUE;
                 g_source_unref(s->latencyTimer);
                 s->latencyTimer = nullptr;
-                s->markLive();
                 return G_SOURCE_REMOVE;
             },
             this, nullptr);
         g_source_attach(latencyTimer, host->context);
     }
 
-    // Inputs wait until the mixer knows it is live: a branch linked before that falls in the
-    // window queryMixerLatency describes (a starting input's serialized query may wait for ever).
-    // The one stall of the mix seen (ServerMediaTest.WhipToThreeWhepViewers, 1 run in ~17: its
-    // WHEP viewers heard nothing for 60 s) had the first publisher's branch linked 2 ms after the
-    // pipeline started, before the mixer was live.
-    void markLive() {
-        if (live || pipeline == nullptr) return;
-        live = true;
-        for (auto& [key, in] : inputs)
-            if (in.bin == nullptr) addBranch(key, in);
-    }
-
     void teardown() {
-        live = false;
         if (latencyTimer) {
             g_source_destroy(latencyTimer);
             g_source_unref(latencyTimer);
@@ -445,7 +430,7 @@ std::optional<uint16_t> AudioMixer::addInput(const std::string& key, std::string
             g_object_unref(socket);
             return;
         }
-        if (s.pipeline && s.live) s.addBranch(key, it->second);  // else at markLive
+        if (s.pipeline) s.addBranch(key, it->second);
     }, [socket] { g_object_unref(socket); });
     return port;
 }
