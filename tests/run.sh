@@ -35,6 +35,8 @@ if [ "$ci" = 1 ]; then
     # Left out of the ASan pass besides those browser tests: the room endpoint's memory-growth
     # check (RSS under ASan measures the quarantine, not the endpoint; LeakSanitizer checks its
     # exit instead), its 20 s link cut, and its audio-heard check (webrtcdsp's noise suppression
-    # under ASan's slowdown leaves the test tone below the threshold).
-    "$root/tests/sanitize.sh" address -E 'browser_ws_meeting_(firefox|mixed)|browser_web_client|RoomEndpointTest\.(RepeatedServerRestarts|HallIsBackWithinTenSecondsOfTheLinkReturning|HallJoinsShows)' "$@"
+    # under ASan's slowdown leaves the test tone below the threshold), and the recorder's
+    # paused-stream check, whose bound on the longest video gap (1.2 s) is a timing the recorder's
+    # filler misses under ASan (1.53 s once; it passes in the plain pass).
+    "$root/tests/sanitize.sh" address -E 'browser_ws_meeting_(firefox|mixed)|browser_web_client|RoomEndpointTest\.(RepeatedServerRestarts|HallIsBackWithinTenSecondsOfTheLinkReturning|HallJoinsShows)|RecorderTest\.PausedStreamNeitherStallsRecordingNorPlayback' "$@"
 fi
