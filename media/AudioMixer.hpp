@@ -29,6 +29,7 @@ class MixerHost {
 
     // Counters of all mixers, for /metrics and tests.
     static std::atomic<uint64_t> restarts;  // pipelines rebuilt after a bus error
+    static std::atomic<uint64_t> stalls;    // pipelines rebuilt because their output stopped
     static std::atomic<int64_t> running;    // mixers whose pipeline exists
 
   private:
@@ -46,10 +47,44 @@ struct AudioMixerOptions {
     int mixerLatencyMs = 15;  // audiomixer's own wait for late input, beyond the jitter buffer's
     int opusFrameMs = 20;
     int bitrate = 64000;
+    // The mix's output never stops while its pipeline plays (a silent live source keeps it going):
+    // no output buffer for this long means a stalled pipeline, which is rebuilt with its inputs.
+    int stallRestartMs = 2000;
     std::string name = "mix";  // for logs
 };
 
 // One meeting's mix. Thread-compatible: one owner thread calls it; nothing blocks.
+// The stall watchdog's rule, apart from GStreamer and clocks (times in ms, from the caller):
+// stalled once the output count has not moved for `limitMs`, counted from the last change or from
+// the pipeline's start.
+class OutputWatch {
+  public:
+    explicit OutputWatch(int64_t limitMs) : limitMs_(limitMs) {}
+    void start(uint64_t outputCount, int64_t nowMs) {
+        lastCount_ = outputCount;
+        lastChangeMs_ = nowMs;
+        started_ = true;
+    }
+    // Returns true (once per stall; start() re-arms) when the output has been still too long.
+    bool stalled(uint64_t outputCount, int64_t nowMs) {
+        if (!started_) return false;
+        if (outputCount != lastCount_) {
+            lastCount_ = outputCount;
+            lastChangeMs_ = nowMs;
+            return false;
+        }
+        if (nowMs - lastChangeMs_ < limitMs_) return false;
+        started_ = false;
+        return true;
+    }
+
+  private:
+    int64_t limitMs_;
+    int64_t lastChangeMs_ = 0;
+    uint64_t lastCount_ = 0;
+    bool started_ = false;
+};
+
 class AudioMixer {
   public:
     // Binds the output socket (127.0.0.1, any port) and posts the pipeline's construction.
@@ -71,6 +106,9 @@ class AudioMixer {
     // For tests: posts a fault (an error message on the pipeline's bus, as a failing element
     // would), which makes the mixer restart its pipeline.
     void injectFault();
+    // For tests: blocks the mixer's output (its streaming thread waits in a pad probe, as a stuck
+    // aggregator would), which the stall watchdog must notice and repair.
+    void injectStall();
 
     struct State;
 

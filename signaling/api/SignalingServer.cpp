@@ -45,6 +45,9 @@ SignalingServer::SignalingServer(boost::asio::io_context& ioc, HttpServerConfig 
         r.body += "# HELP vcb_mixer_restarts_total Mixer pipelines rebuilt after a bus error\n"
                   "# TYPE vcb_mixer_restarts_total counter\nvcb_mixer_restarts_total " +
                   std::to_string(media::MixerHost::restarts.load()) + "\n";
+        r.body += "# HELP vcb_mixer_stalls_total Mixer pipelines rebuilt because their output "
+                  "stopped\n# TYPE vcb_mixer_stalls_total counter\nvcb_mixer_stalls_total " +
+                  std::to_string(media::MixerHost::stalls.load()) + "\n";
         res.respond(std::move(r));
     });
     router.addStatic("/demo", "text/html; charset=utf-8", std::string(demoPageHtml()));

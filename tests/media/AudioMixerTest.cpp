@@ -261,6 +261,46 @@ TEST_F(AudioMixerTest, ABusErrorRestartsThePipelineWithItsInputs) {
     // The host still closes cleanly with the mixer open (the owner's handle outlives it).
 }
 
+TEST(OutputWatchTest, StalledOnlyAfterTheLimitWithoutOutputAndOncePerStart) {
+    OutputWatch w(2000);
+    EXPECT_FALSE(w.stalled(0, 5000)) << "not started";
+    w.start(0, 1000);
+    EXPECT_FALSE(w.stalled(0, 2999));
+    EXPECT_FALSE(w.stalled(7, 2999)) << "output moved";
+    EXPECT_FALSE(w.stalled(7, 4998));
+    EXPECT_TRUE(w.stalled(7, 4999));
+    EXPECT_FALSE(w.stalled(7, 9000)) << "reported once until started again";
+    w.start(0, 10000);  // a rebuilt pipeline counts from zero
+    EXPECT_FALSE(w.stalled(0, 11999));
+    EXPECT_TRUE(w.stalled(0, 12000));
+}
+
+TEST_F(AudioMixerTest, AStalledOutputRebuildsThePipelineWithItsInputs) {
+    MixerHost host;
+    Receiver rx({440});
+    std::string error;
+    auto mixer = AudioMixer::create(
+        host, {.outputPort = rx.port(), .outputSsrc = 10, .stallRestartMs = 1000}, error);
+    ASSERT_TRUE(mixer) << error;
+    auto a = mixer->addInput("a", error);
+    ASSERT_TRUE(a) << error;
+    Sender sa(440, {*a});
+    ASSERT_TRUE(waitFor([&] { return rx.tones()[440] > 25; }, 10s));
+    const auto stalls = MixerHost::stalls.load();
+    const auto restarts = MixerHost::restarts.load();
+    mixer->injectStall();
+    // The output stops (the receiver's count stands still), then the watchdog rebuilds the mix.
+    EXPECT_TRUE(waitFor([&] { return MixerHost::stalls.load() == stalls + 1; }, 5s));
+    EXPECT_EQ(MixerHost::restarts.load(), restarts) << "a stall is not a bus error";
+    const auto n = rx.tones()[440];
+    EXPECT_TRUE(waitFor([&] { return rx.tones()[440] > n + 25; }, 5s))
+        << "the rebuilt mix carries its input again";
+    // A healthy mix is left alone: no further rebuild while it plays.
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(MixerHost::stalls.load(), stalls + 1);
+    EXPECT_GT(rx.tones()[440], n + 60);
+}
+
 TEST_F(AudioMixerTest, AddedLatencyAndCpu) {
     MixerHost host;
     Receiver direct({440});
