@@ -49,7 +49,7 @@ struct AudioMixerOptions {
     int bitrate = 64000;
     // The mix's output never stops while its pipeline plays (a silent live source keeps it going):
     // no output buffer for this long means a stalled pipeline, which is rebuilt with its inputs.
-    int stallRestartMs = 2000;
+    int stallRestartMs = 1500;
     std::string name = "mix";  // for logs
 };
 
