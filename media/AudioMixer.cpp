@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -109,6 +110,10 @@ struct AudioMixer::State {
     // Buffers the mixer has put out since its pipeline was built (streaming thread → host thread).
     std::atomic<uint64_t> outputBuffers{0};
     OutputWatch watch{options.stallRestartMs};
+    // The watchdog's limit: doubles (up to 8 times the option) while rebuilt pipelines put out
+    // nothing at all, so a host too slow to start one in time (a sanitizer build, a loaded
+    // machine) is not caught in a loop of rebuilds; back to the option once output flowed.
+    int64_t stallLimitMs = 0;
     GstPad* stallPad = nullptr;  // injectStall(): the pad its blocking probe sits on
     bool closed = false;
 
@@ -186,7 +191,8 @@ struct AudioMixer::State {
     // start-up (about 1 run in 20 of a test under load): audiomixer put out nothing at all until
     // an input was added or removed, with no message on the bus.
     void startWatch() {
-        watch = OutputWatch(options.stallRestartMs);
+        if (stallLimitMs == 0) stallLimitMs = options.stallRestartMs;
+        watch = OutputWatch(stallLimitMs);
         watch.start(outputBuffers.load(), monotonicMs());
         if (watchTimer != nullptr) return;
         watchTimer = g_timeout_source_new(kWatchIntervalMs);
@@ -202,8 +208,13 @@ struct AudioMixer::State {
     void checkOutput() {
         if (pipeline == nullptr || closed || restartTimer != nullptr) return;
         if (!watch.stalled(outputBuffers.load(std::memory_order_relaxed), monotonicMs())) return;
-        VCB_LOG_WARN("mixer %s: no output for %d ms (%zu inputs); rebuilding the pipeline",
-                     options.name.c_str(), options.stallRestartMs, inputs.size());
+        const uint64_t out = outputBuffers.load();
+        VCB_LOG_WARN("mixer %s: no output for %lld ms (%llu buffers since it started, %zu "
+                     "inputs); rebuilding the pipeline",
+                     options.name.c_str(), static_cast<long long>(stallLimitMs),
+                     static_cast<unsigned long long>(out), inputs.size());
+        stallLimitMs = out == 0 ? std::min<int64_t>(stallLimitMs * 2, 8 * int64_t(options.stallRestartMs))
+                                : options.stallRestartMs;
         ++MixerHost::stalls;
         scheduleRestart(0);
     }
