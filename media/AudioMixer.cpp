@@ -210,9 +210,10 @@ struct AudioMixer::State {
         if (!watch.stalled(outputBuffers.load(std::memory_order_relaxed), monotonicMs())) return;
         const uint64_t out = outputBuffers.load();
         VCB_LOG_WARN("mixer %s: no output for %lld ms (%llu buffers since it started, %zu "
-                     "inputs); rebuilding the pipeline",
+                     "inputs, %s); rebuilding the pipeline",
                      options.name.c_str(), static_cast<long long>(stallLimitMs),
-                     static_cast<unsigned long long>(out), inputs.size());
+                     static_cast<unsigned long long>(out), inputs.size(),
+                     latencyTimer != nullptr ? "not yet live" : "live");
         stallLimitMs = out == 0 ? std::min<int64_t>(stallLimitMs * 2, 8 * int64_t(options.stallRestartMs))
                                 : options.stallRestartMs;
         ++MixerHost::stalls;
