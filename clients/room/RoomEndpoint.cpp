@@ -78,8 +78,33 @@ bool RoomEndpoint::start(std::string* error) {
         if (!control_.start(config_.control, std::move(handlers), error)) return false;
         log("control on 127.0.0.1:" + std::to_string(control_.port()));
     }
+    openKeyDevice();
     publishStatus();
     return true;
+}
+
+void RoomEndpoint::openKeyDevice() {
+    if (config_.raiseHandKeyDevice.empty()) {
+        key_.reset();
+        return;
+    }
+    if (key_ && key_->path() == config_.raiseHandKeyDevice && key_->code() == config_.raiseHandKey)
+        return;
+    key_ = std::make_unique<KeyDevice>(config_.raiseHandKeyDevice, config_.raiseHandKey, log);
+}
+
+void RoomEndpoint::pollKey(Clock::time_point now) {
+    if (!key_) return;
+    const int presses = key_->poll(now);
+    // Out of the meeting a press is dropped, as a /raise-hand is: nobody would see it.
+    if (presses == 0 || !session_ || !state_.inMeeting()) return;
+    if (presses % 2 == 0) return;  // pressed twice before the loop saw it: as it was
+    // Holding the floor counts as raised: pressing gives it back (lowerHand does).
+    const Phase p = state_.phase();
+    if (p == Phase::HandRaised || p == Phase::Floor || p == Phase::Muted)
+        requestLowerHand();
+    else
+        requestRaiseHand();
 }
 
 std::string RoomEndpoint::cameraSource() {
@@ -295,6 +320,7 @@ bool RoomEndpoint::reloadConfig() {
     config_ = std::move(next);
     tokenStat_ = {};
     if (!config_.tokenFile.empty()) ::stat(config_.tokenFile.c_str(), &tokenStat_);
+    openKeyDevice();
     ++reloads_;
     return true;
 }
@@ -365,6 +391,7 @@ void RoomEndpoint::run(const std::atomic<bool>& stop, const std::function<void()
         }
         watchTokenFile(now);
         watchDisplay(now);
+        pollKey(now);
         if (!session_ && state_.shouldConnect(now)) connectSession(now);
         if (session_) {
             serviceSession(now);
@@ -413,6 +440,10 @@ void RoomEndpoint::publishStatus() {
     s.reloads = reloads_;
     s.lastCommand = lastCommand_;
     s.reportsSent = reportsSent_;
+    s.keyDeviceOpen = key_ && key_->isOpen();
+    s.keyPresses = key_ ? key_->presses() : 0;
+    s.keyDevice = config_.raiseHandKeyDevice;
+    s.key = config_.raiseHandKey ? keyName(config_.raiseHandKey) : "";
     s.meeting = config_.meeting;
     s.camera = config_.camera;
     s.microphone = config_.microphone;
@@ -458,6 +489,12 @@ std::string RoomEndpoint::statusJson() const {
     devices["display"] = s.displayDevice;
     devices["speaker"] = s.speaker;
     devices["echoCancel"] = s.echoCancel;
+    if (!s.keyDevice.empty()) {
+        devices["raiseHandKey"] = json::object{{"device", s.keyDevice},
+                                               {"key", s.key},
+                                               {"open", s.keyDeviceOpen},
+                                               {"presses", s.keyPresses}};
+    }
     o["devices"] = std::move(devices);
     if (s.encoder) {
         o["encoder"] = json::object{{"element", s.encoder->element},

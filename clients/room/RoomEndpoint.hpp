@@ -18,6 +18,7 @@
 #include <string>
 
 #include "clients/room/ControlServer.hpp"
+#include "clients/room/KeyInput.hpp"
 #include "clients/room/MediaChoice.hpp"
 #include "clients/room/RoomConfig.hpp"
 #include "clients/room/RoomDisplay.hpp"
@@ -53,10 +54,13 @@ struct RoomStatus {
     int restarts = 0;  // sessions restarted at a technician's request (restart or reload)
     int reloads = 0;   // configuration files re-read (a technician's reload)
     std::string lastCommand;  // "restart by tech-huyen", "" if none yet
+    // The raise-hand key (raise_hand_key_device): its device open, its presses so far.
+    bool keyDeviceOpen = false;
+    std::uint64_t keyPresses = 0;
     int reportsSent = 0;      // endpointReports queued to the server
     // The configuration in effect (a reload replaces it on run()'s thread; the control HTTP
     // thread reads this copy).
-    std::string meeting, camera, microphone, displayDevice, speaker;
+    std::string meeting, camera, microphone, displayDevice, speaker, keyDevice, key;
     bool echoCancel = true;
 };
 
@@ -90,6 +94,9 @@ class RoomEndpoint {
     void watchTokenFile(RoomState::Clock::time_point now);
     void publishStatus();
     void watchDisplay(RoomState::Clock::time_point now);
+    // The raise-hand key: each press turns the hand over (raised if it is down, else lowered).
+    void pollKey(RoomState::Clock::time_point now);
+    void openKeyDevice();
     // A technician's endpointCommand: restart the session, or re-read the configuration first.
     void handleCommand(const protocol::EndpointCommandNotice& command,
                        RoomState::Clock::time_point now);
@@ -104,6 +111,7 @@ class RoomEndpoint {
     std::optional<EncoderChoice> encoder_;
     RoomDisplay display_;
     ControlServer control_;
+    std::unique_ptr<KeyDevice> key_;  // none without raise_hand_key_device
     std::unique_ptr<gstclient::WsParticipant> session_;
     std::string token_;
     struct stat tokenStat_ {};
