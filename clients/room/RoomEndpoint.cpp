@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <iostream>
 #include <random>
+#include <tuple>
 
 #include "clients/gst/WebRtcPeer.hpp"
 #include "clients/gst/WsParticipant.hpp"
@@ -198,6 +199,7 @@ void RoomEndpoint::endSession(const std::string& why, bool tellState) {
     }
     display_.detachAll();
     display_.setProgramme(std::nullopt);
+    publishWatch_ = {};
     if (tellState) state_.lost(Clock::now(), why);
     log("session ended: " + why);
 }
@@ -246,6 +248,18 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
         }
     } else {
         publishBadSince_ = {};
+    }
+    if (const int kind = stallKind_.exchange(0); kind != 0)
+        session_->injectPublishStall(kind == 2 ? "audio" : "video");
+    // A stopped camera or microphone: a new session builds the publish pipeline afresh.
+    const auto [video, audio] = session_->publishSentBuffers();
+    if (auto stalled = publishWatch_.update(now, pc == "connected", video, audio)) {
+        ++publishRestarts_;
+        lastPublishStall_ = std::string(*stalled == "video" ? "camera" : "microphone") +
+                            " pipeline stalled: no " + *stalled + " sent for " +
+                            std::to_string(PublishWatch::kStall.count()) + " s";
+        endSession(lastPublishStall_, true);
+        return;
     }
     if (now >= nextPing_) {
         session_->queuePing();
@@ -425,11 +439,14 @@ void RoomEndpoint::publishStatus() {
     s.joins = joins_;
     s.reconnects = state_.reconnects();
     s.displayRestarts = displayRestarts_;
+    s.publishRestarts = publishRestarts_;
+    s.lastPublishStall = lastPublishStall_;
     s.lastProblem = state_.lastProblem();
     if (session_) {
         s.publishState = session_->publishConnectionState();
         s.subscribeState = session_->subscribeConnectionState();
         s.serverErrors = session_->errorCodes();
+        std::tie(s.sentVideoBuffers, s.sentAudioBuffers) = session_->publishSentBuffers();
     }
     s.cameraAvailable = cameraAvailable_;
     s.encoder = encoder_;
@@ -473,6 +490,10 @@ std::string RoomEndpoint::statusJson() const {
     o["joins"] = s.joins;
     o["reconnects"] = s.reconnects;
     o["displayRestarts"] = s.displayRestarts;
+    o["publishRestarts"] = s.publishRestarts;
+    o["lastPublishStall"] = s.lastPublishStall;
+    o["sentVideoBuffers"] = s.sentVideoBuffers;
+    o["sentAudioBuffers"] = s.sentAudioBuffers;
     o["restarts"] = s.restarts;
     o["reloads"] = s.reloads;
     o["lastCommand"] = s.lastCommand;

@@ -20,6 +20,7 @@
 #include "clients/room/ControlServer.hpp"
 #include "clients/room/KeyInput.hpp"
 #include "clients/room/MediaChoice.hpp"
+#include "clients/room/PublishWatch.hpp"
 #include "clients/room/RoomConfig.hpp"
 #include "clients/room/RoomDisplay.hpp"
 #include "clients/room/RoomState.hpp"
@@ -42,6 +43,9 @@ struct RoomStatus {
     int joins = 0;        // sessions that joined and published
     int reconnects = 0;
     int displayRestarts = 0;  // the TV's pipeline restarted after an error or a stall
+    int publishRestarts = 0;  // sessions ended because the publish pipeline stopped sending
+    std::string lastPublishStall;  // "camera pipeline stalled: ...", "" if none yet
+    std::uint64_t sentVideoBuffers = 0, sentAudioBuffers = 0;  // by this session's pipeline
     std::string lastProblem;
     std::string publishState;    // publish PC connection state
     std::string subscribeState;  // subscribe PC connection state
@@ -83,6 +87,9 @@ class RoomEndpoint {
     void requestRaiseHand() { raiseHand_ = true; }
     void requestLowerHand() { lowerHand_ = true; }
     void requestReload() { reload_ = true; }
+    // Fault injection for tests: the session's "video" or "audio" publish stream stops sending
+    // without an error (WebRtcPeer::injectSendStall), as a hung driver would.
+    void injectPublishStall(const std::string& kind) { stallKind_ = kind == "audio" ? 2 : 1; }
     RoomStatus status() const;
     std::string statusJson() const;
     std::uint16_t controlPort() const { return control_.port(); }
@@ -120,6 +127,9 @@ class RoomEndpoint {
     std::uint64_t lastDisplayFrames_ = 0;
     RoomState::Clock::time_point displayProgressAt_{};
     int displayRestarts_ = 0;
+    PublishWatch publishWatch_;
+    int publishRestarts_ = 0;
+    std::string lastPublishStall_;
     int joins_ = 0;
     int restarts_ = 0;
     int reloads_ = 0;
@@ -128,6 +138,7 @@ class RoomEndpoint {
     ReportPacer reportPacer_;
     bool cameraAvailable_ = true;
     std::atomic<bool> raiseHand_{false}, lowerHand_{false}, reload_{false};
+    std::atomic<int> stallKind_{0};  // injectPublishStall: 1 video, 2 audio
 
     mutable std::mutex statusMutex_;
     RoomStatus status_;

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -399,6 +400,73 @@ TEST_F(RoomEndpointTest, ARemotesKeyRaisesAndLowersTheHand) {
               std::string::npos)
         << hall->statusJson();
     ::close(fd);
+}
+
+// The camera's (then the microphone's) stream stops without an error, as a hung driver or
+// encoder does (a blocking pad probe in the hall's publish pipeline): the publish connection
+// stays up and the server still hears the pings, so only the hall's own watch notices. It leaves
+// and rejoins with a new pipeline, and the chair sees the hall again.
+TEST_F(RoomEndpointTest, AStalledPublishPipelineIsRebuiltAndTheHallIsSeenAgain) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    // A chair that joins after the hall's (re)join: the test client's subscribe PC does not take
+    // the server's renegotiation for a participant who left and came back ("Fingerprint in media
+    // 1 differs"), so each check of the hall's picture is made by a chair that joins afresh.
+    std::optional<Runner> chair(std::in_place, chairOptions());
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.publishState == "connected" && (*chair)->meetingState() &&
+                   !heard(**chair, s.participantId).participantId.empty();
+        },
+        25s))
+        << hall->statusJson() << " chair: " << chair->error();
+    (*chair)->queueControl(control(protocol::MeetingAction::StartSession));
+    const auto seenAgain = [&](const std::string& hallId) {
+        return waitFor([&] { return heard(**chair, hallId).videoFramesMatchingName > 10; }, 20s);
+    };
+    const std::string firstId = hall->status().participantId;
+    ASSERT_TRUE(seenAgain(firstId)) << (*chair)->summaryJson();
+    EXPECT_GT(hall->status().sentVideoBuffers, 0u);
+    EXPECT_GT(hall->status().sentAudioBuffers, 0u);
+
+    hall->injectPublishStall("video");
+    const auto stalled = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.publishRestarts == 1 && s.publishState == "connected";
+        },
+        15s))
+        << hall->statusJson();
+    const long long rejoinMs = msSince(stalled);
+    EXPECT_EQ(hall->status().lastPublishStall, "camera pipeline stalled: no video sent for 5 s");
+    const std::string secondId = hall->status().participantId;
+    EXPECT_NE(secondId, firstId);
+    chair.reset();
+    chair.emplace(chairOptions());
+    ASSERT_TRUE(seenAgain(secondId)) << hall->statusJson() << " chair: " << (*chair)->summaryJson();
+    std::printf("[ room ] camera stream stalled -> hall rejoined: %lld ms, seen again: %lld ms\n",
+                rejoinMs, msSince(stalled));
+    EXPECT_NE(hall->statusJson().find(R"("publishRestarts":1)"), std::string::npos);
+
+    hall->injectPublishStall("audio");
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 3 && s.publishRestarts == 2 && s.publishState == "connected";
+        },
+        15s))
+        << hall->statusJson();
+    EXPECT_EQ(hall->status().lastPublishStall,
+              "microphone pipeline stalled: no audio sent for 5 s");
+    const std::string thirdId = hall->status().participantId;
+    chair.reset();
+    chair.emplace(chairOptions());
+    EXPECT_TRUE(seenAgain(thirdId)) << hall->statusJson() << " chair: " << (*chair)->summaryJson();
+    EXPECT_TRUE(waitFor([&] { return hall->status().sentAudioBuffers > 50; }, 5s))
+        << hall->statusJson();
 }
 
 TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfAServerRestart) {
