@@ -370,7 +370,7 @@ TEST_F(RoomEndpointTest, ARemotesKeyRaisesAndLowersTheHand) {
         return ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
     };
     // Found at a retry (every 3 s).
-    ASSERT_TRUE(waitFor([&] { return hall->status().keyDeviceOpen; }, 5s)) << hall->statusJson();
+    ASSERT_TRUE(waitFor([&] { return hall->status().keyDeviceOpen; }, 8s)) << hall->statusJson();
 
     // Pressed and held (auto-repeats), released: raised once.
     ASSERT_TRUE(
