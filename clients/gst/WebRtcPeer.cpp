@@ -235,7 +235,7 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
                                " keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200"
                                " picture-id-mode=15-bit ! " + std::string(kVp8Caps)
                          : options_.videoEncoder) +
-                    " ! webrtc.";
+                    " ! identity name=sentvideo silent=true ! webrtc.";
         }
         for (const std::string* pattern : {&options_.pattern, &options_.screenPattern}) {
             if (!options_.video || pattern->empty()) continue;
@@ -277,7 +277,8 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
         } else if (options_.audio && !options_.audioSource.empty()) {
             desc += " " + options_.audioSource + " ! audioconvert ! audioresample ! " +
                     (options_.audioFilter.empty() ? "" : options_.audioFilter + " ! ") +
-                    "queue ! opusenc ! rtpopuspay pt=111 mtu=1200 ! " + kOpusCaps + " ! webrtc.";
+                    "queue ! opusenc ! rtpopuspay pt=111 mtu=1200 ! " + kOpusCaps +
+                    " ! identity name=sentaudio silent=true ! webrtc.";
         } else if (options_.audio) {
             desc += std::string(
                         " audiotestsrc is-live=true wave=sine freq=" +
@@ -311,6 +312,26 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
         g_object_set(levelCaps, "caps", caps, nullptr);
         if (caps) gst_caps_unref(caps);
         gst_object_unref(levelCaps);
+    }
+    // The room endpoint's own devices: what leaves their encoders is counted
+    // (sentVideoBuffers), so that a pipeline that stops without an error can be told from one
+    // that runs.
+    for (auto [name, counter] : {std::pair{"sentvideo", &sentVideo_}, {"sentaudio", &sentAudio_}}) {
+        GstElement* identity = gst_bin_get_by_name(GST_BIN(pipeline_), name);
+        if (!identity) continue;
+        GstPad* src = gst_element_get_static_pad(identity, "src");
+        gst_pad_add_probe(
+            src,
+            static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                         GST_PAD_PROBE_TYPE_BUFFER_LIST),
+            [](GstPad*, GstPadProbeInfo*, gpointer counter) {
+                static_cast<std::atomic<uint64_t>*>(counter)->fetch_add(1,
+                                                                        std::memory_order_relaxed);
+                return GST_PAD_PROBE_OK;
+            },
+            counter, nullptr);
+        gst_object_unref(src);
+        gst_object_unref(identity);
     }
     webrtc_ = gst_bin_get_by_name(GST_BIN(pipeline_), "webrtc");
     if (!webrtc_) {
@@ -374,6 +395,22 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
         g_signal_connect(webrtc_, "on-new-transceiver", G_CALLBACK(&WebRtcPeer::onNewTransceiver),
                          this);
     }
+    return true;
+}
+
+bool WebRtcPeer::injectSendStall(const std::string& kind) {
+    if (!pipeline_) return false;
+    GstElement* identity =
+        gst_bin_get_by_name(GST_BIN(pipeline_), kind == "audio" ? "sentaudio" : "sentvideo");
+    if (!identity) return false;
+    // Blocks the stream's thread on its next buffer, with no error (a driver or an encoder that
+    // hangs); released when the pipeline stops (the pad flushes).
+    GstPad* sink = gst_element_get_static_pad(identity, "sink");
+    gst_pad_add_probe(
+        sink, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
+        [](GstPad*, GstPadProbeInfo*, gpointer) { return GST_PAD_PROBE_OK; }, nullptr, nullptr);
+    gst_object_unref(sink);
+    gst_object_unref(identity);
     return true;
 }
 

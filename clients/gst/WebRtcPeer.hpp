@@ -143,6 +143,14 @@ class WebRtcPeer {
     std::vector<IncomingStreamStats> incomingStreams() const;
     RepairStats repairStats() const;
 
+    // Send mode with videoSource / audioSource (room endpoint): buffers that left the video /
+    // audio encoder's payloader towards webrtcbin so far (thread-safe).
+    uint64_t sentVideoBuffers() const { return sentVideo_.load(); }
+    uint64_t sentAudioBuffers() const { return sentAudio_.load(); }
+    // Fault injection for tests: the "video" or "audio" send stream stops, without an error.
+    // false if the pipeline has no such counted stream.
+    bool injectSendStall(const std::string& kind);
+
   private:
     struct StreamSink;
 
@@ -185,6 +193,7 @@ class WebRtcPeer {
     std::map<std::string, IncomingStreamStats> streams_;  // by mid (or pad name)
     std::vector<std::unique_ptr<StreamSink>> sinks_;
     std::atomic<uint64_t> droppedByTest_{0};
+    std::atomic<uint64_t> sentVideo_{0}, sentAudio_{0};
 };
 
 }  // namespace vcb::gstclient

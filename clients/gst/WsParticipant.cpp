@@ -463,6 +463,17 @@ std::string WsParticipant::peerPipelineError() const {
     return e;
 }
 
+std::pair<std::uint64_t, std::uint64_t> WsParticipant::publishSentBuffers() const {
+    std::lock_guard lock(mutex_);
+    if (!publishPeer_) return {0, 0};
+    return {publishPeer_->sentVideoBuffers(), publishPeer_->sentAudioBuffers()};
+}
+
+bool WsParticipant::injectPublishStall(const std::string& kind) {
+    std::lock_guard lock(mutex_);
+    return publishPeer_ && publishPeer_->injectSendStall(kind);
+}
+
 void WsParticipant::queueGetStats() {
     std::lock_guard lock(mutex_);
     outbox_.push_back(proto::GetStats{});

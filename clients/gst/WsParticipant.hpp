@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clients/gst/WebRtcPeer.hpp"
@@ -128,6 +129,11 @@ class WsParticipant {
     std::string subscribeConnectionState() const;
     // First pipeline error of either PC, "" if none.
     std::string peerPipelineError() const;
+    // Publish PC with its own devices (WebRtcPeer::sentVideoBuffers): buffers sent so far, as
+    // {video, audio}; zeros before it exists.
+    std::pair<std::uint64_t, std::uint64_t> publishSentBuffers() const;
+    // Fault injection for tests: WebRtcPeer::injectSendStall on the publish PC.
+    bool injectPublishStall(const std::string& kind);
 
     std::string participantId() const;
     std::int64_t subscribeRevision() const;

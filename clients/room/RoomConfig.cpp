@@ -6,6 +6,8 @@
 #include <map>
 #include <sstream>
 
+#include "clients/room/KeyInput.hpp"
+
 namespace vcb::room {
 namespace {
 
@@ -123,6 +125,21 @@ ConfigResult parseRoomConfig(const std::string& text, const std::string& origin)
             problem = integer(&c.displayHeight, 120, 4320);
         } else if (key == "control") {
             c.control = value;
+        } else if (key == "raise_hand_key_device") {
+            if (!value.starts_with("/"))
+                problem =
+                    "raise_hand_key_device: expected a path such as "
+                    "/dev/input/by-id/usb-...-event-kbd, got '" +
+                    value + "'";
+            c.raiseHandKeyDevice = value;
+        } else if (key == "raise_hand_key") {
+            if (auto code = keyCodeFromName(value))
+                c.raiseHandKey = *code;
+            else
+                problem =
+                    "raise_hand_key: expected a key name such as KEY_F5 or KEY_OK, or a "
+                    "key code from 1 to 767, got '" +
+                    value + "'";
         } else if (key == "backoff_min_ms") {
             if (!(problem = integer(&n, 50, 60000))) c.backoffMin = std::chrono::milliseconds(n);
         } else if (key == "backoff_max_ms") {
@@ -140,6 +157,8 @@ ConfigResult parseRoomConfig(const std::string& text, const std::string& origin)
     if (c.meeting.empty()) return fail(0, "'meeting' is required");
     if (c.token.empty() == c.tokenFile.empty())
         return fail(0, "exactly one of 'token' and 'token_file' is required");
+    if (c.raiseHandKeyDevice.empty() != (c.raiseHandKey == 0))
+        return fail(0, "raise_hand_key_device and raise_hand_key go together");
     if (c.backoffMin > c.backoffMax) return fail(0, "backoff_min_ms is above backoff_max_ms");
     for (const std::string* device : {&c.camera, &c.microphone, &c.display, &c.speaker}) {
         if (device->empty()) return fail(0, "a device setting is empty");

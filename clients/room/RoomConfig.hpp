@@ -39,6 +39,10 @@ struct RoomConfig {
     int displayHeight = 1080;
 
     std::string control = "127.0.0.1:8088";  // local control HTTP; "off" disables it
+    // A key that raises the hand, and lowers it when pressed again (KeyInput.hpp): the evdev
+    // device of a keyboard, remote or button box ("" = none) and the key's code.
+    std::string raiseHandKeyDevice;
+    int raiseHandKey = 0;
 
     std::chrono::milliseconds backoffMin{500};
     std::chrono::milliseconds backoffMax{8000};

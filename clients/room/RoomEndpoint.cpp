@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <iostream>
 #include <random>
+#include <tuple>
 
 #include "clients/gst/WebRtcPeer.hpp"
 #include "clients/gst/WsParticipant.hpp"
@@ -78,8 +79,33 @@ bool RoomEndpoint::start(std::string* error) {
         if (!control_.start(config_.control, std::move(handlers), error)) return false;
         log("control on 127.0.0.1:" + std::to_string(control_.port()));
     }
+    openKeyDevice();
     publishStatus();
     return true;
+}
+
+void RoomEndpoint::openKeyDevice() {
+    if (config_.raiseHandKeyDevice.empty()) {
+        key_.reset();
+        return;
+    }
+    if (key_ && key_->path() == config_.raiseHandKeyDevice && key_->code() == config_.raiseHandKey)
+        return;
+    key_ = std::make_unique<KeyDevice>(config_.raiseHandKeyDevice, config_.raiseHandKey, log);
+}
+
+void RoomEndpoint::pollKey(Clock::time_point now) {
+    if (!key_) return;
+    const int presses = key_->poll(now);
+    // Out of the meeting a press is dropped, as a /raise-hand is: nobody would see it.
+    if (presses == 0 || !session_ || !state_.inMeeting()) return;
+    if (presses % 2 == 0) return;  // pressed twice before the loop saw it: as it was
+    // Holding the floor counts as raised: pressing gives it back (lowerHand does).
+    const Phase p = state_.phase();
+    if (p == Phase::HandRaised || p == Phase::Floor || p == Phase::Muted)
+        requestLowerHand();
+    else
+        requestRaiseHand();
 }
 
 std::string RoomEndpoint::cameraSource() {
@@ -173,6 +199,7 @@ void RoomEndpoint::endSession(const std::string& why, bool tellState) {
     }
     display_.detachAll();
     display_.setProgramme(std::nullopt);
+    publishWatch_ = {};
     if (tellState) state_.lost(Clock::now(), why);
     log("session ended: " + why);
 }
@@ -221,6 +248,18 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
         }
     } else {
         publishBadSince_ = {};
+    }
+    if (const int kind = stallKind_.exchange(0); kind != 0)
+        session_->injectPublishStall(kind == 2 ? "audio" : "video");
+    // A stopped camera or microphone: a new session builds the publish pipeline afresh.
+    const auto [video, audio] = session_->publishSentBuffers();
+    if (auto stalled = publishWatch_.update(now, pc == "connected", video, audio)) {
+        ++publishRestarts_;
+        lastPublishStall_ = std::string(*stalled == "video" ? "camera" : "microphone") +
+                            " pipeline stalled: no " + *stalled + " sent for " +
+                            std::to_string(PublishWatch::kStall.count()) + " s";
+        endSession(lastPublishStall_, true);
+        return;
     }
     if (now >= nextPing_) {
         session_->queuePing();
@@ -295,6 +334,7 @@ bool RoomEndpoint::reloadConfig() {
     config_ = std::move(next);
     tokenStat_ = {};
     if (!config_.tokenFile.empty()) ::stat(config_.tokenFile.c_str(), &tokenStat_);
+    openKeyDevice();
     ++reloads_;
     return true;
 }
@@ -365,6 +405,7 @@ void RoomEndpoint::run(const std::atomic<bool>& stop, const std::function<void()
         }
         watchTokenFile(now);
         watchDisplay(now);
+        pollKey(now);
         if (!session_ && state_.shouldConnect(now)) connectSession(now);
         if (session_) {
             serviceSession(now);
@@ -398,11 +439,14 @@ void RoomEndpoint::publishStatus() {
     s.joins = joins_;
     s.reconnects = state_.reconnects();
     s.displayRestarts = displayRestarts_;
+    s.publishRestarts = publishRestarts_;
+    s.lastPublishStall = lastPublishStall_;
     s.lastProblem = state_.lastProblem();
     if (session_) {
         s.publishState = session_->publishConnectionState();
         s.subscribeState = session_->subscribeConnectionState();
         s.serverErrors = session_->errorCodes();
+        std::tie(s.sentVideoBuffers, s.sentAudioBuffers) = session_->publishSentBuffers();
     }
     s.cameraAvailable = cameraAvailable_;
     s.encoder = encoder_;
@@ -413,6 +457,10 @@ void RoomEndpoint::publishStatus() {
     s.reloads = reloads_;
     s.lastCommand = lastCommand_;
     s.reportsSent = reportsSent_;
+    s.keyDeviceOpen = key_ && key_->isOpen();
+    s.keyPresses = key_ ? key_->presses() : 0;
+    s.keyDevice = config_.raiseHandKeyDevice;
+    s.key = config_.raiseHandKey ? keyName(config_.raiseHandKey) : "";
     s.meeting = config_.meeting;
     s.camera = config_.camera;
     s.microphone = config_.microphone;
@@ -442,6 +490,10 @@ std::string RoomEndpoint::statusJson() const {
     o["joins"] = s.joins;
     o["reconnects"] = s.reconnects;
     o["displayRestarts"] = s.displayRestarts;
+    o["publishRestarts"] = s.publishRestarts;
+    o["lastPublishStall"] = s.lastPublishStall;
+    o["sentVideoBuffers"] = s.sentVideoBuffers;
+    o["sentAudioBuffers"] = s.sentAudioBuffers;
     o["restarts"] = s.restarts;
     o["reloads"] = s.reloads;
     o["lastCommand"] = s.lastCommand;
@@ -458,6 +510,12 @@ std::string RoomEndpoint::statusJson() const {
     devices["display"] = s.displayDevice;
     devices["speaker"] = s.speaker;
     devices["echoCancel"] = s.echoCancel;
+    if (!s.keyDevice.empty()) {
+        devices["raiseHandKey"] = json::object{{"device", s.keyDevice},
+                                               {"key", s.key},
+                                               {"open", s.keyDeviceOpen},
+                                               {"presses", s.keyPresses}};
+    }
     o["devices"] = std::move(devices);
     if (s.encoder) {
         o["encoder"] = json::object{{"element", s.encoder->element},

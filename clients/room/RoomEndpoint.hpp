@@ -18,7 +18,9 @@
 #include <string>
 
 #include "clients/room/ControlServer.hpp"
+#include "clients/room/KeyInput.hpp"
 #include "clients/room/MediaChoice.hpp"
+#include "clients/room/PublishWatch.hpp"
 #include "clients/room/RoomConfig.hpp"
 #include "clients/room/RoomDisplay.hpp"
 #include "clients/room/RoomState.hpp"
@@ -41,6 +43,9 @@ struct RoomStatus {
     int joins = 0;        // sessions that joined and published
     int reconnects = 0;
     int displayRestarts = 0;  // the TV's pipeline restarted after an error or a stall
+    int publishRestarts = 0;  // sessions ended because the publish pipeline stopped sending
+    std::string lastPublishStall;  // "camera pipeline stalled: ...", "" if none yet
+    std::uint64_t sentVideoBuffers = 0, sentAudioBuffers = 0;  // by this session's pipeline
     std::string lastProblem;
     std::string publishState;    // publish PC connection state
     std::string subscribeState;  // subscribe PC connection state
@@ -53,10 +58,13 @@ struct RoomStatus {
     int restarts = 0;  // sessions restarted at a technician's request (restart or reload)
     int reloads = 0;   // configuration files re-read (a technician's reload)
     std::string lastCommand;  // "restart by tech-huyen", "" if none yet
+    // The raise-hand key (raise_hand_key_device): its device open, its presses so far.
+    bool keyDeviceOpen = false;
+    std::uint64_t keyPresses = 0;
     int reportsSent = 0;      // endpointReports queued to the server
     // The configuration in effect (a reload replaces it on run()'s thread; the control HTTP
     // thread reads this copy).
-    std::string meeting, camera, microphone, displayDevice, speaker;
+    std::string meeting, camera, microphone, displayDevice, speaker, keyDevice, key;
     bool echoCancel = true;
 };
 
@@ -79,6 +87,9 @@ class RoomEndpoint {
     void requestRaiseHand() { raiseHand_ = true; }
     void requestLowerHand() { lowerHand_ = true; }
     void requestReload() { reload_ = true; }
+    // Fault injection for tests: the session's "video" or "audio" publish stream stops sending
+    // without an error (WebRtcPeer::injectSendStall), as a hung driver would.
+    void injectPublishStall(const std::string& kind) { stallKind_ = kind == "audio" ? 2 : 1; }
     RoomStatus status() const;
     std::string statusJson() const;
     std::uint16_t controlPort() const { return control_.port(); }
@@ -90,6 +101,9 @@ class RoomEndpoint {
     void watchTokenFile(RoomState::Clock::time_point now);
     void publishStatus();
     void watchDisplay(RoomState::Clock::time_point now);
+    // The raise-hand key: each press turns the hand over (raised if it is down, else lowered).
+    void pollKey(RoomState::Clock::time_point now);
+    void openKeyDevice();
     // A technician's endpointCommand: restart the session, or re-read the configuration first.
     void handleCommand(const protocol::EndpointCommandNotice& command,
                        RoomState::Clock::time_point now);
@@ -104,6 +118,7 @@ class RoomEndpoint {
     std::optional<EncoderChoice> encoder_;
     RoomDisplay display_;
     ControlServer control_;
+    std::unique_ptr<KeyDevice> key_;  // none without raise_hand_key_device
     std::unique_ptr<gstclient::WsParticipant> session_;
     std::string token_;
     struct stat tokenStat_ {};
@@ -112,6 +127,9 @@ class RoomEndpoint {
     std::uint64_t lastDisplayFrames_ = 0;
     RoomState::Clock::time_point displayProgressAt_{};
     int displayRestarts_ = 0;
+    PublishWatch publishWatch_;
+    int publishRestarts_ = 0;
+    std::string lastPublishStall_;
     int joins_ = 0;
     int restarts_ = 0;
     int reloads_ = 0;
@@ -120,6 +138,7 @@ class RoomEndpoint {
     ReportPacer reportPacer_;
     bool cameraAvailable_ = true;
     std::atomic<bool> raiseHand_{false}, lowerHand_{false}, reload_{false};
+    std::atomic<int> stallKind_{0};  // injectPublishStall: 1 video, 2 audio
 
     mutable std::mutex statusMutex_;
     RoomStatus status_;

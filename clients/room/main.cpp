@@ -2,12 +2,15 @@
 //   vcb-room --config /etc/vcb-room/room.conf          run (systemd: deploy/vcb-room.service)
 //   vcb-room --config /etc/vcb-room/room.conf --check  devices, encoders, token, server
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "clients/gst/HttpClient.hpp"
@@ -54,6 +57,28 @@ int check(const RoomConfig& c) {
     line("microphone", true, c.microphone);
     line("display", true, c.display);
     line("speaker", true, c.speaker);
+    std::string keyboards;  // what raise_hand_key_device may name
+    if (DIR* d = ::opendir("/dev/input/by-id")) {
+        while (dirent* e = ::readdir(d)) {
+            const std::string n = e->d_name;
+            if (n.ends_with("-event-kbd"))
+                keyboards += (keyboards.empty() ? "/dev/input/by-id/" : ", /dev/input/by-id/") + n;
+        }
+        ::closedir(d);
+    }
+    line("keyboards", true, keyboards.empty() ? "none" : keyboards);
+    if (!c.raiseHandKeyDevice.empty()) {
+        // Opened as the endpoint opens it, so that a missing `input` group shows here.
+        const int fd = ::open(c.raiseHandKeyDevice.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        const int e = errno;
+        if (fd >= 0) ::close(fd);
+        ok &= line("raise-hand key " + keyName(c.raiseHandKey) + " on " + c.raiseHandKeyDevice,
+                   fd >= 0,
+                   fd >= 0 ? "found"
+                           : std::string("not found (") + std::strerror(e) +
+                                 "): the hand is raised over HTTP only until it is "
+                                 "plugged in");
+    }
     std::cout << "elements:\n";
     for (const char* e :
          {"vah264enc", "vaapih264enc", "v4l2h264enc", "x264enc", "openh264enc", "vp8enc"}) {

@@ -2,7 +2,9 @@
 // mode jwt, with a real chair (WsParticipant, GStreamer webrtcbin) and headless devices: the hall
 // publishes a green test picture and a sine, shows the programme on a test display (frames
 // classified by colour) and plays the sound to a test speaker (buffers with signal counted).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/input.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,8 +17,11 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "clients/gst/HttpClient.hpp"
 #include "clients/gst/WsParticipant.hpp"
@@ -300,6 +305,168 @@ TEST_F(RoomEndpointTest, HallJoinsShowsTheProgrammeAndIsHeardOnlyWithTheFloor) {
     std::this_thread::sleep_for(2s);
     EXPECT_EQ(heard(*chair, hallId).audioBuffers, before) << "heard after the revoke";
     EXPECT_EQ(hall->status().joins, 1);
+}
+
+// A keyboard's evdev records, as a remote's USB dongle sends them.
+std::vector<unsigned char> keyRecords(const std::vector<std::pair<int, int>>& codeValues) {
+    std::vector<unsigned char> out;
+    for (const auto& [code, value] : codeValues) {
+        for (const auto& [type, c, v] :
+             {std::tuple{EV_KEY, code, value}, std::tuple{EV_SYN, int(SYN_REPORT), 0}}) {
+            input_event e{};
+            e.type = static_cast<decltype(e.type)>(type);
+            e.code = static_cast<decltype(e.code)>(c);
+            e.value = v;
+            const auto* p = reinterpret_cast<const unsigned char*>(&e);
+            out.insert(out.end(), p, p + sizeof e);
+        }
+    }
+    return out;
+}
+
+bool handsUp(const WsParticipant& chair) {
+    auto st = chair.meetingState();
+    if (!st) return false;
+    for (const auto& h : st->queue)
+        if (h.unit == kHallUnit) return true;
+    return false;
+}
+
+int eventCount(const WsParticipant& p, const std::string& type) {
+    int n = 0;
+    for (const auto& e : p.meetingEvents()) n += e.event == type && e.unit == kHallUnit;
+    return n;
+}
+
+// The hall's remote: a key press raises the hand, the next lowers it; the key's auto-repeat and
+// other keys do nothing. The "device" (a FIFO the test writes evdev records into) appears only
+// after the hall started, as a USB dongle plugged in later.
+TEST_F(RoomEndpointTest, ARemotesKeyRaisesAndLowersTheHand) {
+    room::RoomConfig config = hallConfig();
+    const std::string device = dir_ + "/usb-Remote-event-kbd";
+    config.raiseHandKeyDevice = device;
+    config.raiseHandKey = KEY_F5;
+    Hall hall(config);
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    Runner chair(chairOptions());
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected" &&
+                   chair->meetingState();
+        },
+        25s))
+        << hall->statusJson() << " chair: " << chair.error();
+    EXPECT_FALSE(hall->status().keyDeviceOpen);
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    ASSERT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::InSession; }, 10s))
+        << hall->statusJson();
+
+    ASSERT_EQ(::mkfifo(device.c_str(), 0600), 0);
+    const int fd = ::open(device.c_str(), O_RDWR | O_NONBLOCK);  // never waits for the reader
+    ASSERT_GE(fd, 0);
+    const auto send = [&](const std::vector<unsigned char>& bytes) {
+        return ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+    };
+    // Found at a retry (every 3 s).
+    ASSERT_TRUE(waitFor([&] { return hall->status().keyDeviceOpen; }, 8s)) << hall->statusJson();
+
+    // Pressed and held (auto-repeats), released: raised once.
+    ASSERT_TRUE(
+        send(keyRecords({{KEY_F5, 1}, {KEY_F5, 2}, {KEY_F5, 2}, {KEY_F5, 2}, {KEY_F5, 0}})));
+    ASSERT_TRUE(
+        waitFor([&] { return handsUp(*chair) && eventCount(*chair, "hand_raised") == 1; }, 10s))
+        << hall->statusJson();
+    EXPECT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::HandRaised; }, 5s));
+
+    // A repeat alone, another key, a release: the hand stays up.
+    ASSERT_TRUE(send(keyRecords({{KEY_F5, 2}, {KEY_F6, 1}, {KEY_F6, 0}, {KEY_F5, 0}})));
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_TRUE(handsUp(*chair));
+    EXPECT_EQ(eventCount(*chair, "hand_lowered"), 0);
+    EXPECT_EQ(hall->status().phase, room::Phase::HandRaised);
+
+    // Pressed again: lowered.
+    ASSERT_TRUE(send(keyRecords({{KEY_F5, 1}, {KEY_F5, 0}})));
+    ASSERT_TRUE(
+        waitFor([&] { return !handsUp(*chair) && eventCount(*chair, "hand_lowered") == 1; }, 10s))
+        << hall->statusJson();
+    EXPECT_TRUE(waitFor([&] { return hall->status().phase == room::Phase::InSession; }, 5s));
+    EXPECT_EQ(eventCount(*chair, "hand_raised"), 1);
+    EXPECT_EQ(hall->status().keyPresses, 2u);
+    EXPECT_NE(hall->statusJson().find(R"("raiseHandKey":{"device":")" + device +
+                                      R"(","key":"KEY_F5","open":true,"presses":2})"),
+              std::string::npos)
+        << hall->statusJson();
+    ::close(fd);
+}
+
+// The camera's (then the microphone's) stream stops without an error, as a hung driver or
+// encoder does (a blocking pad probe in the hall's publish pipeline): the publish connection
+// stays up and the server still hears the pings, so only the hall's own watch notices. It leaves
+// and rejoins with a new pipeline, and the chair sees the hall again.
+TEST_F(RoomEndpointTest, AStalledPublishPipelineIsRebuiltAndTheHallIsSeenAgain) {
+    Hall hall(hallConfig());
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    // A chair that joins after the hall's (re)join: the test client's subscribe PC does not take
+    // the server's renegotiation for a participant who left and came back ("Fingerprint in media
+    // 1 differs"), so each check of the hall's picture is made by a chair that joins afresh.
+    std::optional<Runner> chair(std::in_place, chairOptions());
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.publishState == "connected" && (*chair)->meetingState() &&
+                   !heard(**chair, s.participantId).participantId.empty();
+        },
+        25s))
+        << hall->statusJson() << " chair: " << chair->error();
+    (*chair)->queueControl(control(protocol::MeetingAction::StartSession));
+    const auto seenAgain = [&](const std::string& hallId) {
+        return waitFor([&] { return heard(**chair, hallId).videoFramesMatchingName > 10; }, 20s);
+    };
+    const std::string firstId = hall->status().participantId;
+    ASSERT_TRUE(seenAgain(firstId)) << (*chair)->summaryJson();
+    EXPECT_GT(hall->status().sentVideoBuffers, 0u);
+    EXPECT_GT(hall->status().sentAudioBuffers, 0u);
+
+    hall->injectPublishStall("video");
+    const auto stalled = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 2 && s.publishRestarts == 1 && s.publishState == "connected";
+        },
+        15s))
+        << hall->statusJson();
+    const long long rejoinMs = msSince(stalled);
+    EXPECT_EQ(hall->status().lastPublishStall, "camera pipeline stalled: no video sent for 5 s");
+    const std::string secondId = hall->status().participantId;
+    EXPECT_NE(secondId, firstId);
+    chair.reset();
+    chair.emplace(chairOptions());
+    ASSERT_TRUE(seenAgain(secondId)) << hall->statusJson() << " chair: " << (*chair)->summaryJson();
+    std::printf("[ room ] camera stream stalled -> hall rejoined: %lld ms, seen again: %lld ms\n",
+                rejoinMs, msSince(stalled));
+    EXPECT_NE(hall->statusJson().find(R"("publishRestarts":1)"), std::string::npos);
+
+    hall->injectPublishStall("audio");
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.joins == 3 && s.publishRestarts == 2 && s.publishState == "connected";
+        },
+        15s))
+        << hall->statusJson();
+    EXPECT_EQ(hall->status().lastPublishStall,
+              "microphone pipeline stalled: no audio sent for 5 s");
+    const std::string thirdId = hall->status().participantId;
+    chair.reset();
+    chair.emplace(chairOptions());
+    EXPECT_TRUE(seenAgain(thirdId)) << hall->statusJson() << " chair: " << (*chair)->summaryJson();
+    EXPECT_TRUE(waitFor([&] { return hall->status().sentAudioBuffers > 50; }, 5s))
+        << hall->statusJson();
 }
 
 TEST_F(RoomEndpointTest, HallIsBackWithinTenSecondsOfAServerRestart) {

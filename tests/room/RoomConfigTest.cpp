@@ -61,6 +61,39 @@ TEST(RoomConfig, ErrorsNameFileAndLine) {
               "f.conf:4: echo_cancel: expected true or false, got 'maybe'");
 }
 
+TEST(RoomConfig, RaiseHandKeyByNameOrNumberWithItsDevice) {
+    const std::string head = "server = ws://h:1/ws\nmeeting = m\ntoken = t\n";
+    auto r = parseRoomConfig(head +
+                                 "raise_hand_key_device = /dev/input/by-id/usb-Remote-event-kbd\n"
+                                 "raise_hand_key = KEY_F5\n",
+                             "f.conf");
+    ASSERT_TRUE(r.config) << r.error->message;
+    EXPECT_EQ(r.config->raiseHandKeyDevice, "/dev/input/by-id/usb-Remote-event-kbd");
+    EXPECT_EQ(r.config->raiseHandKey, 63);
+    r = parseRoomConfig(head + "raise_hand_key_device = /dev/input/event3\nraise_hand_key = 352\n",
+                        "f.conf");
+    ASSERT_TRUE(r.config) << r.error->message;
+    EXPECT_EQ(r.config->raiseHandKey, 352);  // KEY_OK
+    auto error = [&](const std::string& text) {
+        auto r = parseRoomConfig(head + text, "f.conf");
+        EXPECT_FALSE(r.config);
+        return r.error ? r.error->message : std::string();
+    };
+    EXPECT_EQ(error("raise_hand_key_device = /dev/input/event3\nraise_hand_key = KEY_F55\n"),
+              "f.conf:5: raise_hand_key: expected a key name such as KEY_F5 or KEY_OK, or a key "
+              "code from 1 to 767, got 'KEY_F55'");
+    EXPECT_EQ(error("raise_hand_key = 0\n"),
+              "f.conf:4: raise_hand_key: expected a key name such as KEY_F5 or KEY_OK, or a key "
+              "code from 1 to 767, got '0'");
+    EXPECT_EQ(error("raise_hand_key_device = event3\nraise_hand_key = KEY_F5\n"),
+              "f.conf:4: raise_hand_key_device: expected a path such as "
+              "/dev/input/by-id/usb-...-event-kbd, got 'event3'");
+    EXPECT_EQ(error("raise_hand_key = KEY_F5\n"),
+              "f.conf: raise_hand_key_device and raise_hand_key go together");
+    EXPECT_EQ(error("raise_hand_key_device = /dev/input/event3\n"),
+              "f.conf: raise_hand_key_device and raise_hand_key go together");
+}
+
 TEST(RoomConfig, DefaultsAreSensible) {
     auto r = parseRoomConfig("server = ws://h:1/ws\nmeeting = m\ntoken = t\n", "f");
     ASSERT_TRUE(r.config);
@@ -69,6 +102,7 @@ TEST(RoomConfig, DefaultsAreSensible) {
     EXPECT_EQ(r.config->control, "127.0.0.1:8088");
     EXPECT_TRUE(r.config->echoCancel);
     EXPECT_EQ(r.config->backoffMax.count(), 8000);
+    EXPECT_TRUE(r.config->raiseHandKeyDevice.empty());
 }
 
 TEST(RoomConfig, TokenFileIsReadTrimmedAndErrorsAreClear) {
