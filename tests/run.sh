@@ -15,8 +15,9 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="${VCB_BUILD_TYPE:-RelW
     "${ciflags[@]}" ${VCB_CMAKE_ARGS:-}
 cmake --build "$build" -j"$(nproc)"
 cd "$build"
-# Unit tests run in parallel; media integration tests are RUN_SERIAL (2-core machines).
-ctest --output-on-failure -j"$(nproc)" --timeout 300 "$@"
+# Unit tests run in parallel; media integration tests are RUN_SERIAL (2-core machines). The
+# room endpoint's ten-minute soak (label soak) runs apart, below.
+ctest --output-on-failure -j"$(nproc)" --timeout 300 -LE soak "$@"
 # In CI (CI=true), or on request (VCB_CI=1; .ci/run sets it), two more jobs follow:
 #  - the libFuzzer targets (Clang, build-fuzz/): every committed corpus file replayed, then each
 #    target fuzzed for VCB_CI_FUZZ_SECONDS (default 10) seconds (tests/fuzz/run.sh);
@@ -28,7 +29,15 @@ ctest --output-on-failure -j"$(nproc)" --timeout 300 "$@"
 #    whose ctest summary is then the last output. Of the browser tests only browser_ws_meeting
 #    and browser_whip_whep run there (the server under real Chromium traffic); the others test the
 #    page more than the server and run in the plain pass above.
+soak() { ctest --output-on-failure --timeout 1200 -L soak "$@"; }
 if [ "$ci" = 1 ]; then
+    # The soak (ten minutes of wall time, little CPU: one hall, one server, a chair at times)
+    # runs in the background while the fuzz, TSan and ASan jobs build; the ASan tests wait for
+    # it, so no timing-sensitive test shares the machine with it. Its bounds allow for the load
+    # of the builds beside it (tests/integration/RoomEndpointTest.cpp).
+    soak "$@" > "$build/soak.log" 2>&1 &
+    soak_pid=$!
+    trap 'kill "$soak_pid" 2>/dev/null || true' EXIT
     "$root/tests/fuzz/run.sh" "${VCB_CI_FUZZ_SECONDS:-10}"
     VCB_SAN_TARGETS="vcbridge control_stress_tests store_tests directory_tests" \
         VCB_CMAKE_ARGS="-DVCB_BUILD_CLIENTS=OFF" "$root/tests/sanitize.sh" thread -L 'stress|unit'
@@ -38,5 +47,13 @@ if [ "$ci" = 1 ]; then
     # under ASan's slowdown leaves the test tone below the threshold), and the recorder's
     # paused-stream check, whose bound on the longest video gap (1.2 s) is a timing the recorder's
     # filler misses under ASan (1.53 s once; it passes in the plain pass).
-    "$root/tests/sanitize.sh" address -E 'browser_ws_meeting_(firefox|mixed)|browser_web_client|RoomEndpointTest\.(RepeatedServerRestarts|HallIsBackWithinTenSecondsOfTheLinkReturning|HallJoinsShows)|RecorderTest\.PausedStreamNeitherStallsRecordingNorPlayback' "$@"
+    VCB_SAN_BUILD_ONLY=1 "$root/tests/sanitize.sh" address
+    soak_rc=0
+    wait "$soak_pid" || soak_rc=$?
+    trap - EXIT
+    echo "---- the room endpoint's soak (run beside the builds above) ----"
+    tail -n 40 "$build/soak.log"
+    [ "$soak_rc" = 0 ] || { echo "the soak failed (whole log: $build/soak.log)"; exit "$soak_rc"; }
+    "$root/tests/sanitize.sh" address -LE soak -E 'browser_ws_meeting_(firefox|mixed)|browser_web_client|RoomEndpointTest\.(RepeatedServerRestarts|HallIsBackWithinTenSecondsOfTheLinkReturning|HallJoinsShows)|RecorderTest\.PausedStreamNeitherStallsRecordingNorPlayback' "$@"
 fi
+[ "$ci" = 1 ] || soak "$@"

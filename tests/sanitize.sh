@@ -4,6 +4,7 @@
 #   thread:  TSan into build-tsan/
 # Usage: tests/sanitize.sh [address|thread] [extra ctest arguments, e.g. -R Conference]
 #        VCB_SAN_TARGETS="vcbridge control_stress_tests" tests/sanitize.sh thread -L stress
+#        VCB_SAN_BUILD_ONLY=1 tests/sanitize.sh address   (build, no tests)
 # The integration tests start the vcbridge binary of the same build dir, so the server runs
 # instrumented too, inherits the *SAN_OPTIONS below and aborts (SIGABRT, non-zero status) on any
 # report, including leaks at exit; ServerProcess turns that into a test failure.
@@ -39,5 +40,6 @@ export TSAN_OPTIONS="suppressions=$supp/tsan.supp:halt_on_error=1:abort_on_error
 export G_SLICE=always-malloc
 export G_DEBUG="${G_DEBUG:-gc-friendly}"
 
+[ "${VCB_SAN_BUILD_ONLY:-0}" = 1 ] && exit 0
 cd "$build"
 ctest --output-on-failure -j"$jobs" --timeout 600 "$@"
