@@ -743,9 +743,10 @@ TEST_F(RoomEndpointSoakTest, TenMinutesOfLinkCutsAndServerRestartsLeaveNothingBe
     // pools still keep its streaming threads, idle (GLib ends them after 15 s), which a sample
     // after a cut or a restart no longer sees: 41 threads against 21-25 here. Each kind's
     // reference is its first sample after the warm-up, a quarter of the run (and never its first
-    // sample): RSS climbs for the first two or three minutes (GStreamer's registry, pools and
-    // caches, malloc's arenas for the threads of each new session: 62 -> 95 MB) and is flat
-    // after that, within about 10 MB either way.
+    // sample): RSS climbs fast for the first two or three minutes (GStreamer's registry, pools
+    // and caches, malloc's arenas for the threads of each new session: 62 -> 95 MB), then slowly
+    // (+15-20 MB over the next five minutes in a ten-minute run, flat in its last two), and
+    // swings by up to 10 MB from one phase to the next.
     std::string growth;
     for (const char* kind : {"chair", "cut", "restart"}) {
         std::vector<const Sample*> of;
