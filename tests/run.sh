@@ -29,7 +29,7 @@ ctest --output-on-failure -j"$(nproc)" --timeout 300 -LE soak "$@"
 #    whose ctest summary is then the last output. Of the browser tests only browser_ws_meeting
 #    and browser_whip_whep run there (the server under real Chromium traffic); the others test the
 #    page more than the server and run in the plain pass above.
-soak() { ctest --output-on-failure --timeout 1200 -L soak "$@"; }
+soak() { VCB_SOAK=1 ctest --output-on-failure --timeout 1200 -L soak "$@"; }
 if [ "$ci" = 1 ]; then
     # The soak (ten minutes of wall time, little CPU: one hall, one server, a chair at times)
     # runs in the background while the fuzz, TSan and ASan jobs build; the ASan tests wait for

@@ -302,6 +302,7 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
         gst_bin_add(GST_BIN(pipeline), pipeline_);
         pipeline_ = pipeline;
     }
+    trackPipeline(pipeline_);
     if (GstElement* levelCaps = gst_bin_get_by_name(GST_BIN(pipeline_), "audiolevelcaps")) {
         // Set here, not in the launch line: the extension's caps value is an array (direction,
         // uri, attributes), as rtpopuspay writes it back, or negotiation fails.

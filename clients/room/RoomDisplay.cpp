@@ -89,6 +89,7 @@ bool RoomDisplay::start(std::string* error) {
         pipeline_ = nullptr;
         return false;
     }
+    gstclient::trackPipeline(pipeline_);
     {
         std::lock_guard lock(mutex_);
         pipelineError_.clear();
