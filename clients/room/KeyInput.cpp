@@ -81,6 +81,7 @@ int KeyPressParser::feed(const void* data, std::size_t size) {
     constexpr std::size_t kRecord = sizeof(input_event);
     const auto* bytes = static_cast<const unsigned char*>(data);
     int presses = 0;
+    if (bytes == nullptr || size == 0) return presses;  // nothing read (memcpy wants a pointer)
     auto consider = [&](const unsigned char* record) {
         input_event e;
         std::memcpy(&e, record, kRecord);  // the bytes need not be aligned
