@@ -117,7 +117,7 @@ void KeyDevice::report(bool open, const std::string& line) {
 }
 
 void KeyDevice::close(Clock::time_point now, const std::string& why) {
-    ::close(fd_);
+    if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     parser_.reset();
     nextOpen_ = now + kRetry;
@@ -130,10 +130,7 @@ int KeyDevice::poll(Clock::time_point now) {
         if (now < nextOpen_) return 0;
         fd_ = ::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
         if (fd_ < 0) {
-            const int e = errno;
-            nextOpen_ = now + kRetry;
-            report(false, "key device " + path_ + ": " + std::strerror(e) +
-                              ": trying again every " + std::to_string(kRetry.count()) + " s");
+            close(now, std::strerror(errno));
             return 0;
         }
         parser_.reset();

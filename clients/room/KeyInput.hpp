@@ -61,6 +61,7 @@ class KeyDevice {
     std::uint64_t presses() const { return presses_; }
 
   private:
+    // The device is gone or cannot be opened (`why`): closed if open, tried again kRetry later.
     void close(Clock::time_point now, const std::string& why);
     // Logs `line` when the device's state (open or not) differs from the one last logged.
     void report(bool open, const std::string& line);
