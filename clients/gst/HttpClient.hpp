@@ -1,10 +1,13 @@
 #pragma once
-// Minimal synchronous HTTP/1.1 client (Boost.Beast) for WHIP/WHEP and /metrics. One request per
-// connection; every call is bounded by its timeout.
+// Minimal synchronous HTTP/1.1 client (Boost.Beast) for WHIP/WHEP, /metrics and REST calls. One
+// request per connection; every call is bounded by its timeout (TLS handshake included).
+// https:// URLs are verified as ClientTls.hpp says: against the system's trust store, or only
+// against the PEM CA file given here.
 #include <chrono>
 #include <map>
-#include <vector>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace vcb::gstclient {
 
@@ -22,8 +25,9 @@ struct HttpResponse {
 
 class HttpClient {
   public:
-    explicit HttpClient(std::chrono::milliseconds timeout = std::chrono::seconds(10))
-        : timeout_(timeout) {}
+    explicit HttpClient(std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                        std::string caFile = {})
+        : timeout_(timeout), caFile_(std::move(caFile)) {}
 
     HttpResponse get(const std::string& url) const;
     HttpResponse post(const std::string& url, const std::string& contentType,
@@ -40,6 +44,7 @@ class HttpClient {
 
   private:
     std::chrono::milliseconds timeout_;
+    std::string caFile_;  // https: the CA certificates to trust; empty: the system's store
 };
 
 }  // namespace vcb::gstclient

@@ -9,7 +9,8 @@ std::optional<Url> Url::parse(std::string_view text) {
     const std::size_t schemeEnd = text.find("://");
     if (schemeEnd == std::string_view::npos) return std::nullopt;
     url.scheme = std::string(text.substr(0, schemeEnd));
-    if (url.scheme != "http" && url.scheme != "ws") return std::nullopt;
+    if (url.scheme != "http" && url.scheme != "ws" && !url.tls()) return std::nullopt;
+    if (url.tls()) url.port = 443;
     std::string_view rest = text.substr(schemeEnd + 3);
     const std::size_t slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
@@ -33,7 +34,7 @@ std::optional<Url> Url::parse(std::string_view text) {
 }
 
 std::optional<Url> Url::resolve(std::string_view location) const {
-    if (location.starts_with("http://") || location.starts_with("ws://")) return parse(location);
+    if (location.find("://") != std::string_view::npos) return parse(location);
     if (!location.starts_with("/")) return std::nullopt;
     Url out = *this;
     out.target = std::string(location);

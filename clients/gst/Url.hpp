@@ -6,10 +6,9 @@
 
 namespace vcb::gstclient {
 
-// http://host[:port]/path or ws://host[:port]/path (no TLS: the test clients talk to a local
-// server).
+// http[s]://host[:port]/path or ws[s]://host[:port]/path (default port 80, or 443 with TLS).
 struct Url {
-    std::string scheme;  // "http" or "ws"
+    std::string scheme;  // "http", "https", "ws" or "wss"
     std::string host;
     std::uint16_t port = 80;
     std::string target = "/";  // path and query
@@ -18,6 +17,7 @@ struct Url {
     // Resolves a Location header: absolute URL or absolute path on the same origin.
     std::optional<Url> resolve(std::string_view location) const;
     std::string hostHeader() const;
+    bool tls() const { return scheme == "https" || scheme == "wss"; }
     std::string toString() const;
 };
 

@@ -6,7 +6,9 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 #include <iostream>
+#include <variant>
 
+#include "clients/gst/ClientTls.hpp"
 #include "clients/gst/Url.hpp"
 #include "protocol/Codec.hpp"
 #include "protocol/Limits.hpp"
@@ -22,8 +24,28 @@ constexpr auto kPumpSlice = std::chrono::milliseconds(50);
 constexpr auto kCloseTimeout = std::chrono::seconds(2);
 }  // namespace
 
-WsParticipant::WsParticipant(WsParticipantOptions options)
-    : options_(std::move(options)), ws_(ioc_) {}
+// The WebSocket over plain TCP (ws://) or over TLS (wss://); the TLS context outlives its stream.
+struct WsParticipant::Connection {
+    using Plain = websocket::stream<beast::tcp_stream>;
+    using Tls = websocket::stream<TlsStream>;
+
+    explicit Connection(asio::io_context& ioc) : ws(std::in_place_type<Plain>, ioc) {}
+    Connection(asio::io_context& ioc, std::unique_ptr<asio::ssl::context> context)
+        : tls(std::move(context)), ws(std::in_place_type<Tls>, ioc, *tls) {}
+
+    template <class F>
+    decltype(auto) visit(F&& f) {
+        return std::visit(std::forward<F>(f), ws);
+    }
+    beast::tcp_stream& tcp() {
+        return visit([](auto& w) -> beast::tcp_stream& { return beast::get_lowest_layer(w); });
+    }
+
+    std::unique_ptr<asio::ssl::context> tls;
+    std::variant<Plain, Tls> ws;
+};
+
+WsParticipant::WsParticipant(WsParticipantOptions options) : options_(std::move(options)) {}
 
 WsParticipant::~WsParticipant() {
     close();
@@ -38,43 +60,64 @@ void WsParticipant::setError(std::string error) {
 
 bool WsParticipant::connect(std::string* error) {
     auto url = Url::parse(options_.url);
-    if (!url || url->scheme != "ws") {
+    if (!url || (url->scheme != "ws" && url->scheme != "wss")) {
         if (error) *error = "bad WebSocket URL " + options_.url;
         return false;
     }
+    if (url->tls()) {
+        std::string why;
+        auto context = makeClientTlsContext(options_.caFile, &why);
+        if (!context) {
+            if (error) *error = "WebSocket connect to " + options_.url + " failed: " + why;
+            return false;
+        }
+        ws_ = std::make_unique<Connection>(ioc_, std::move(context));
+    } else {
+        ws_ = std::make_unique<Connection>(ioc_);
+    }
     const auto deadline = Clock::now() + options_.timeout;
     asio::ip::tcp::resolver resolver(ioc_);
-    beast::error_code result;
+    std::string failure;
     bool finished = false;
-    auto fail = [&](beast::error_code ec) {
-        result = ec;
+    auto fail = [&](const std::string& why) {
+        failure = why;
         finished = true;
     };
-    beast::get_lowest_layer(ws_).expires_after(options_.timeout);
-    resolver.async_resolve(
-        url->host, std::to_string(url->port),
-        [&](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
-            if (ec) return fail(ec);
-            beast::get_lowest_layer(ws_).async_connect(results, [&](beast::error_code ec2, auto) {
-                if (ec2) return fail(ec2);
-                ws_.async_handshake(url->hostHeader(), url->target,
-                                    [&](beast::error_code ec3) { fail(ec3); });
+    ws_->tcp().expires_after(options_.timeout);
+    ws_->visit([&](auto& stream) {
+        auto* ws = &stream;  // the handlers below outlive this lambda, not the stream
+        resolver.async_resolve(
+            url->host, std::to_string(url->port),
+            [&, ws](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
+                if (ec) return fail(ec.message());
+                ws_->tcp().async_connect(results, [&, ws](beast::error_code ec2, auto) {
+                    if (ec2) return fail(ec2.message());
+                    secureChannel(ws->next_layer(), url->host, [&, ws](const std::string& tlsFailure) {
+                        if (!tlsFailure.empty()) return fail(tlsFailure);
+                        ws->async_handshake(url->hostHeader(), url->target,
+                                           [&](beast::error_code ec3) {
+                                               fail(ec3 ? ec3.message() : std::string());
+                                           });
+                    });
+                });
             });
-        });
+    });
     while (!finished && Clock::now() < deadline) {
         if (ioc_.stopped()) ioc_.restart();
         ioc_.run_one_for(kPumpSlice);
     }
-    if (!finished || result) {
-        const std::string why = finished ? result.message() : "timeout";
+    if (!finished || !failure.empty()) {
+        const std::string why = finished ? failure : "timeout";
         if (error) *error = "WebSocket connect to " + options_.url + " failed: " + why;
-        beast::get_lowest_layer(ws_).close();
+        ws_->tcp().close();
         return false;
     }
-    beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    ws_.read_message_max(proto::kMaxFrameBytes);
-    ws_.text(true);
+    ws_->tcp().expires_never();
+    ws_->visit([](auto& ws) {
+        ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+        ws.read_message_max(proto::kMaxFrameBytes);
+        ws.text(true);
+    });
     open_ = true;
     {
         std::lock_guard lock(mutex_);
@@ -221,12 +264,14 @@ void WsParticipant::close() {
     send(proto::Leave{}, deadline);
     bool closed = false;
     if (open_) {
-        ws_.async_close(websocket::close_code::normal, [&](beast::error_code) { closed = true; });
+        ws_->visit([&](auto& ws) {
+            ws.async_close(websocket::close_code::normal, [&](beast::error_code) { closed = true; });
+        });
         while (!closed && Clock::now() < deadline) pumpOnce(kPumpSlice);
     }
     open_ = false;
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_->tcp().socket().close(ignored);
     // Let the cancelled read complete so no handler outlives this object.
     const auto drainDeadline = Clock::now() + kCloseTimeout;
     while (reading_ && Clock::now() < drainDeadline) pumpOnce(kPumpSlice);
@@ -240,7 +285,7 @@ void WsParticipant::pumpOnce(Clock::duration budget) {
 
 void WsParticipant::startRead() {
     reading_ = true;
-    ws_.async_read(readBuffer_, [this](beast::error_code ec, std::size_t) {
+    ws_->visit([this](auto& ws) { ws.async_read(readBuffer_, [this](beast::error_code ec, std::size_t) {
         reading_ = false;
         if (ec) {
             if (open_) setError("WebSocket closed: " + ec.message());
@@ -250,7 +295,7 @@ void WsParticipant::startRead() {
         inbox_.push_back(beast::buffers_to_string(readBuffer_.data()));
         readBuffer_.consume(readBuffer_.size());
         if (open_) startRead();
-    });
+    }); });
 }
 
 bool WsParticipant::send(const proto::ClientMessage& message, Clock::time_point deadline) {
@@ -260,16 +305,18 @@ bool WsParticipant::send(const proto::ClientMessage& message, Clock::time_point 
     if (options_.trace) std::cerr << "[" << options_.displayName << "] -> " << *text << "\n";
     auto done = std::make_shared<bool>(false);
     auto failed = std::make_shared<beast::error_code>();
-    ws_.async_write(asio::buffer(*text), [text, done, failed](beast::error_code ec, std::size_t) {
-        *failed = ec;
-        *done = true;
+    ws_->visit([&](auto& ws) {
+        ws.async_write(asio::buffer(*text), [text, done, failed](beast::error_code ec, std::size_t) {
+            *failed = ec;
+            *done = true;
+        });
     });
     while (!*done && Clock::now() < deadline) pumpOnce(kPumpSlice);
     if (!*done) {
         setError("WebSocket write timed out");
         open_ = false;
         beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().close(ignored);
+        ws_->tcp().socket().close(ignored);
         return false;
     }
     if (*failed) {

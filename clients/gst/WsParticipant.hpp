@@ -29,7 +29,8 @@
 namespace vcb::gstclient {
 
 struct WsParticipantOptions {
-    std::string url{};  // ws://host:port/ws
+    std::string url{};  // ws://host:port/ws or wss://host:port/ws (TLS, verified: ClientTls.hpp)
+    std::string caFile{};  // wss: PEM CA certificates to trust; empty: the system's store
     std::string meeting{};
     std::string displayName{};
     std::string pattern{};  // colour/picture to publish; empty: publish() is refused
@@ -77,7 +78,7 @@ class WsParticipant {
     WsParticipant(const WsParticipant&) = delete;
     WsParticipant& operator=(const WsParticipant&) = delete;
 
-    // TCP + WebSocket handshake, `join`, wait for `joined`.
+    // TCP (+ TLS) + WebSocket handshake, `join`, wait for `joined`.
     bool connect(std::string* error);
     // Starts the publish PC, sends `publish`, applies the `answer`.
     bool publish(std::string* error);
@@ -160,7 +161,8 @@ class WsParticipant {
 
     const WsParticipantOptions options_;
     boost::asio::io_context ioc_;
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    struct Connection;  // the WebSocket over TCP or over TLS (WsParticipant.cpp)
+    std::unique_ptr<Connection> ws_;  // made by connect()
     boost::beast::flat_buffer readBuffer_;
     std::deque<std::string> inbox_;
     bool open_ = false;

@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::size_t kMaxConfigBytes = 64 * 1024;
 constexpr std::size_t kMaxTokenBytes = 8 * 1024;
+constexpr std::size_t kMaxCaFileBytes = 1024 * 1024;
 
 std::string trim(std::string_view s) {
     const auto b = s.find_first_not_of(" \t\r");
@@ -26,6 +27,20 @@ std::optional<long> toInt(const std::string& v) {
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
     if (ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
     return out;
+}
+
+// A CA file must be readable and hold a PEM certificate; the TLS library reads it at connect.
+std::optional<std::string> checkCaFile(const std::string& path) {
+    if (path.empty()) return "ca_file: expected the path of a PEM file";
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return "ca_file: cannot read " + path;
+    std::string text(kMaxCaFileBytes + 1, '\0');
+    f.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(f.gcount()));
+    if (text.size() > kMaxCaFileBytes) return "ca_file: " + path + " is larger than 1 MiB";
+    if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+        return "ca_file: " + path + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
+    return std::nullopt;
 }
 
 }  // namespace
@@ -78,10 +93,12 @@ ConfigResult parseRoomConfig(const std::string& text, const std::string& origin)
         int n = 0;
         if (key == "server") {
             if (!value.starts_with("ws://") && !value.starts_with("wss://"))
-                problem = "server: expected ws://host:port/ws, got '" + value + "'";
-            else if (value.starts_with("wss://"))
-                problem = "server: wss:// is not supported yet; use ws://";
+                problem = "server: expected ws://host:port/ws or wss://host:port/ws, got '" +
+                          value + "'";
             c.server = value;
+        } else if (key == "ca_file") {
+            problem = checkCaFile(value);
+            c.caFile = value;
         } else if (key == "meeting") {
             c.meeting = value;
         } else if (key == "display_name") {
@@ -153,7 +170,8 @@ ConfigResult parseRoomConfig(const std::string& text, const std::string& origin)
         }
         if (problem) return fail(lineNo, *problem);
     }
-    if (c.server.empty()) return fail(0, "'server' is required (ws://host:port/ws)");
+    if (c.server.empty())
+        return fail(0, "'server' is required (ws://host:port/ws or wss://host:port/ws)");
     if (c.meeting.empty()) return fail(0, "'meeting' is required");
     if (c.token.empty() == c.tokenFile.empty())
         return fail(0, "exactly one of 'token' and 'token_file' is required");

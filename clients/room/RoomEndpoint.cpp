@@ -132,6 +132,7 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
     token_ = *token;
     state_.setUnit(tokenClaim(token_, "unit").value_or(""));
     state_.connecting(now);
+    ++attempts_;
     display_.setOverlay(state_.overlay(now, systemNowMs()));
     const std::string camera = cameraSource();
     const std::string mic = microphoneLaunch(config_);
@@ -144,6 +145,7 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
             : std::string();
     gstclient::WsParticipantOptions options{
         .url = config_.server,
+        .caFile = config_.caFile,
         .meeting = config_.meeting,
         .displayName = config_.displayName,
         .token = token_,
@@ -437,6 +439,7 @@ void RoomEndpoint::publishStatus() {
     s.unit = state_.unit();
     s.subject = tokenClaim(token_, "sub").value_or("");
     s.joins = joins_;
+    s.attempts = attempts_;
     s.reconnects = state_.reconnects();
     s.displayRestarts = displayRestarts_;
     s.publishRestarts = publishRestarts_;
@@ -488,6 +491,7 @@ std::string RoomEndpoint::statusJson() const {
     o["unit"] = s.unit;
     o["subject"] = s.subject;
     o["joins"] = s.joins;
+    o["attempts"] = s.attempts;
     o["reconnects"] = s.reconnects;
     o["displayRestarts"] = s.displayRestarts;
     o["publishRestarts"] = s.publishRestarts;

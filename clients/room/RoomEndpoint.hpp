@@ -41,6 +41,7 @@ struct RoomStatus {
     std::string unit;
     std::string subject;  // the token's sub
     int joins = 0;        // sessions that joined and published
+    int attempts = 0;     // connections tried (joined or not: a refused TLS certificate counts)
     int reconnects = 0;
     int displayRestarts = 0;  // the TV's pipeline restarted after an error or a stall
     int publishRestarts = 0;  // sessions ended because the publish pipeline stopped sending
@@ -131,6 +132,7 @@ class RoomEndpoint {
     int publishRestarts_ = 0;
     std::string lastPublishStall_;
     int joins_ = 0;
+    int attempts_ = 0;
     int restarts_ = 0;
     int reloads_ = 0;
     int reportsSent_ = 0;

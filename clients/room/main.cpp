@@ -105,12 +105,16 @@ int check(const RoomConfig& c) {
     if (!url) {
         ok &= line("server URL", false, c.server);
     } else {
-        vcb::gstclient::HttpClient http(std::chrono::seconds(5));
-        const std::string health =
-            "http://" + url->host + ":" + std::to_string(url->port) + "/healthz";
+        // wss: the same TLS and verification as the session's (ca_file or the system's store).
+        vcb::gstclient::HttpClient http(std::chrono::seconds(5), c.caFile);
+        const std::string health = std::string(url->tls() ? "https://" : "http://") + url->host +
+                                   ":" + std::to_string(url->port) + "/healthz";
         auto r = http.get(health);
-        ok &=
-            line(health, r.status == 200, r.status ? "HTTP " + std::to_string(r.status) : r.error);
+        const std::string trust =
+            !url->tls() ? "" : c.caFile.empty() ? ", TLS verified (system CAs)"
+                                                : ", TLS verified (CA file " + c.caFile + ")";
+        ok &= line(health, r.status == 200,
+                   r.status ? "HTTP " + std::to_string(r.status) + trust : r.error);
     }
     std::cout << (ok ? "all checks passed\n" : "some checks failed\n");
     return ok ? 0 : 1;

@@ -985,6 +985,127 @@ TEST_F(RoomEndpointTest, ANewTokenFileRejoinsWithTheNewToken) {
 }
 
 
+// wss://: the server serves TLS with a self-signed certificate (vcbridge --generate-self-signed,
+// for localhost and 127.0.0.1). A hall whose ca_file is that certificate joins and is seen; a
+// hall whose ca_file is another certificate never joins, says the certificate was refused, and
+// keeps trying. The chair and --check's HTTPS probe verify the same way.
+TEST_F(RoomEndpointTest, OverWssTheHallJoinsOnlyWhenItTrustsTheServersCertificate) {
+#ifdef VCB_SERVER_BIN
+    const std::string serverCerts = dir_ + "/tls", otherCerts = dir_ + "/other-tls";
+    for (const std::string& d : {serverCerts, otherCerts}) {
+        int status = -1;
+        const auto out =
+            runCommand(std::string(VCB_SERVER_BIN) + " --generate-self-signed " + d, &status);
+        ASSERT_EQ(status, 0) << out;
+    }
+    const std::string trusted = serverCerts + "/cert.pem", untrusted = otherCerts + "/cert.pem";
+    ASSERT_FALSE(server_.stop().has_value()) << server_.outputTail();
+    server_.setExtraArgs({"--config", dir_ + "/vcbridge.yaml", "--tls-cert", trusted,
+                          "--tls-key", serverCerts + "/key.pem"});
+    std::string error;
+    ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+    ASSERT_TRUE(server_.wsUrl().starts_with("wss://127.0.0.1:")) << server_.wsUrl();
+
+    auto wrongConfig = hallConfig();
+    wrongConfig.caFile = untrusted;
+    wrongConfig.backoffMin = 200ms;
+    wrongConfig.backoffMax = 1000ms;
+    Hall wrong(wrongConfig);
+    ASSERT_TRUE(wrong.start(&error)) << error;
+
+    auto goodConfig = hallConfig();
+    goodConfig.caFile = trusted;
+    Hall hall(goodConfig);
+    ASSERT_TRUE(hall.start(&error)) << error;
+    auto chairOpts = chairOptions();
+    chairOpts.caFile = trusted;
+    Runner chair(chairOpts);
+
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected" &&
+                   chair->meetingState() && !heard(*chair, s.participantId).participantId.empty();
+        },
+        25s))
+        << hall->statusJson() << " chair: " << chair.error() << chair->summaryJson();
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return heard(*chair, s.participantId).videoFramesMatchingName > 10 &&
+                   displayed(s, "red") > 10;
+        },
+        20s))
+        << hall->statusJson() << " chair: " << chair->summaryJson();
+    EXPECT_EQ(hall->status().joins, 1);
+
+    // The other hall: refused at every attempt, for the certificate, never in the meeting.
+    ASSERT_TRUE(waitFor([&] { return wrong->status().attempts >= 3; }, 15s))
+        << wrong->statusJson();
+    const auto w = wrong->status();
+    EXPECT_EQ(w.joins, 0) << wrong->statusJson();
+    EXPECT_TRUE(w.participantId.empty());
+    std::printf("[ room ] wrong CA: %d attempts, lastProblem: %s\n", w.attempts,
+                w.lastProblem.c_str());
+    EXPECT_NE(w.lastProblem.find("certificate verify failed"), std::string::npos)
+        << wrong->statusJson();
+    EXPECT_TRUE(w.phase == room::Phase::Reconnecting || w.phase == room::Phase::Connecting)
+        << wrong->statusJson();
+    EXPECT_EQ(chair->remotePeers().size(), 1u) << chair->summaryJson();  // the good hall only
+
+    // HTTPS (vcb-room --check, REST calls) verifies the same way; the system's store does not
+    // know a self-signed certificate.
+    const std::string health = server_.baseUrl() + "/healthz";
+    ASSERT_TRUE(health.starts_with("https://"));
+    EXPECT_EQ(gstclient::HttpClient(5s, trusted).get(health).status, 200);
+    for (const std::string& ca : {untrusted, std::string()}) {
+        const auto refused = gstclient::HttpClient(5s, ca).get(health);
+        EXPECT_EQ(refused.status, 0);
+        EXPECT_NE(refused.error.find("certificate verify failed"), std::string::npos)
+            << refused.error;
+    }
+    EXPECT_EQ(hall->status().joins, 1) << hall->statusJson();
+#else
+    GTEST_SKIP() << "no vcbridge binary";
+#endif
+}
+
+
+// The name is checked too: a certificate the client trusts (it is its ca_file) but made for
+// another host is refused on wss:// and https:// alike.
+TEST_F(RoomEndpointTest, WssRefusesATrustedCertificateMadeForAnotherName) {
+#ifdef VCB_SERVER_BIN
+    const std::string cert = dir_ + "/other-name.pem", key = dir_ + "/other-name.key";
+    int status = -1;
+    const auto out = runCommand(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+        "-subj /CN=vcbridge.other.example -addext subjectAltName=DNS:vcbridge.other.example "
+        "-keyout " + key + " -out " + cert, &status);
+    ASSERT_EQ(status, 0) << out;
+    ASSERT_FALSE(server_.stop().has_value()) << server_.outputTail();
+    server_.setExtraArgs(
+        {"--config", dir_ + "/vcbridge.yaml", "--tls-cert", cert, "--tls-key", key});
+    std::string error;
+    ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+
+    auto options = chairOptions();
+    options.caFile = cert;
+    options.timeout = 5s;
+    WsParticipant chair(options);
+    EXPECT_FALSE(chair.connect(&error));
+    EXPECT_NE(error.find("certificate verify failed"), std::string::npos) << error;
+    EXPECT_NE(error.find("IP address mismatch"), std::string::npos) << error;
+    std::printf("[ room ] certificate for another name: %s\n", error.c_str());
+    const auto r = gstclient::HttpClient(5s, cert).get(server_.baseUrl() + "/healthz");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.error.find("certificate verify failed"), std::string::npos) << r.error;
+#else
+    GTEST_SKIP() << "no vcbridge binary";
+#endif
+}
+
+
 // The hall's technician-facing state as the technician's latest `stats` shows it.
 std::optional<protocol::StatsParticipant::Endpoint> reportOf(const WsParticipant& tech,
                                                             const std::string& participantId) {

@@ -80,13 +80,13 @@ bool ServerProcess::start(const std::string& binary, std::chrono::milliseconds t
     ::close(fds[1]);
     stdoutFd_ = fds[0];
 
-    // Read until "vcbridge listening on http://127.0.0.1:<port>" or the deadline.
+    // Read until "vcbridge listening on http[s]://127.0.0.1:<port>" or the deadline.
     std::string hostPattern;
     for (char c : host_) {
         if (c == '.') hostPattern += '\\';
         hostPattern += c;
     }
-    const std::regex ready("vcbridge listening on http://" + hostPattern + R"(:(\d+))");
+    const std::regex ready("vcbridge listening on (https?)://" + hostPattern + R"(:(\d+))");
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::string buffer;
     while (port_ == 0) {
@@ -102,8 +102,9 @@ bool ServerProcess::start(const std::string& binary, std::chrono::milliseconds t
         if (buffer.size() > kMaxOutputBytes) buffer.erase(0, buffer.size() - kMaxOutputBytes);
         std::smatch match;
         if (std::regex_search(buffer, match, ready)) {
-            const int port = std::stoi(match[1].str());
+            const int port = std::stoi(match[2].str());
             if (port > 0 && port < 65536) port_ = static_cast<std::uint16_t>(port);
+            tls_ = match[1].str() == "https";
         }
     }
     {

@@ -40,8 +40,13 @@ class ServerProcess {
     // The process id while it runs (for signals and /proc), -1 otherwise.
     pid_t pid() const { return pid_; }
     std::uint16_t port() const { return port_; }
-    std::string baseUrl() const { return "http://" + host_ + ":" + std::to_string(port_); }
-    std::string wsUrl() const { return "ws://" + host_ + ":" + std::to_string(port_) + "/ws"; }
+    // http:// and ws://, or https:// and wss:// when the server said it serves TLS.
+    std::string baseUrl() const {
+        return (tls_ ? "https://" : "http://") + host_ + ":" + std::to_string(port_);
+    }
+    std::string wsUrl() const {
+        return (tls_ ? "wss://" : "ws://") + host_ + ":" + std::to_string(port_) + "/ws";
+    }
     std::string rtcPorts() const { return rtcPorts_; }
     // Last lines the server wrote to stdout (for failure messages).
     std::string outputTail() const;
@@ -54,6 +59,7 @@ class ServerProcess {
     pid_t pid_ = -1;
     int stdoutFd_ = -1;
     std::uint16_t port_ = 0;
+    bool tls_ = false;
     std::string rtcPorts_;
     std::string host_ = "127.0.0.1";
     std::vector<std::string> extraArgs_;

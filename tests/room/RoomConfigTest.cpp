@@ -52,13 +52,52 @@ TEST(RoomConfig, ErrorsNameFileAndLine) {
     EXPECT_EQ(error(head + "token = a\ntoken_file = b\n"),
               "f.conf: exactly one of 'token' and 'token_file' is required");
     EXPECT_EQ(error("meeting = m\ntoken = t\n"),
-              "f.conf: 'server' is required (ws://host:port/ws)");
+              "f.conf: 'server' is required (ws://host:port/ws or wss://host:port/ws)");
     EXPECT_EQ(error("server = http://h/ws\n"),
-              "f.conf:1: server: expected ws://host:port/ws, got 'http://h/ws'");
+              "f.conf:1: server: expected ws://host:port/ws or wss://host:port/ws, got "
+              "'http://h/ws'");
     EXPECT_EQ(error(head + "token = t\ncodec = av1\n"),
               "f.conf:4: codec: expected auto, h264 or vp8, got 'av1'");
     EXPECT_EQ(error(head + "token = t\necho_cancel = maybe\n"),
               "f.conf:4: echo_cancel: expected true or false, got 'maybe'");
+}
+
+TEST(RoomConfig, WssWithACaFileThatMustBeAReadablePemCertificate) {
+    const std::string dir = "/tmp/vcb-room-ca-" + std::to_string(::getpid());
+    const std::string pem = dir + ".pem", notPem = dir + ".txt", missing = dir + ".missing";
+    std::ofstream(pem) << "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    std::ofstream(notPem) << "not a certificate\n";
+    const std::string head = "server = wss://hall.gov.vn:8443/ws\nmeeting = m\ntoken = t\n";
+
+    auto r = parseRoomConfig(head + "ca_file = " + pem + "\n", "f.conf");
+    ASSERT_TRUE(r.config) << r.error->message;
+    EXPECT_EQ(r.config->server, "wss://hall.gov.vn:8443/ws");
+    EXPECT_EQ(r.config->caFile, pem);
+    r = parseRoomConfig(head, "f.conf");  // no ca_file: the system's trust store
+    ASSERT_TRUE(r.config) << r.error->message;
+    EXPECT_TRUE(r.config->caFile.empty());
+
+    auto error = [&](const std::string& text) {
+        auto bad = parseRoomConfig(head + text, "f.conf");
+        EXPECT_FALSE(bad.config);
+        return bad.error ? bad.error->message : std::string();
+    };
+    EXPECT_EQ(error("ca_file = " + missing + "\n"), "f.conf:4: ca_file: cannot read " + missing);
+    EXPECT_EQ(error("ca_file = " + notPem + "\n"),
+              "f.conf:4: ca_file: " + notPem +
+                  " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+    EXPECT_EQ(error("ca_file =\n"), "f.conf:4: ca_file: expected the path of a PEM file");
+
+    // loadRoomConfig (start-up and reload) checks the file as it is now.
+    const std::string conf = dir + ".conf";
+    std::ofstream(conf) << head << "ca_file = " << pem << "\n";
+    EXPECT_TRUE(loadRoomConfig(conf).config);
+    std::remove(pem.c_str());
+    auto reloaded = loadRoomConfig(conf);
+    ASSERT_FALSE(reloaded.config);
+    EXPECT_EQ(reloaded.error->message, conf + ":4: ca_file: cannot read " + pem);
+    std::remove(notPem.c_str());
+    std::remove(conf.c_str());
 }
 
 TEST(RoomConfig, RaiseHandKeyByNameOrNumberWithItsDevice) {
