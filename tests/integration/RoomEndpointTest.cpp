@@ -136,6 +136,13 @@ std::uint64_t displayed(const room::RoomStatus& s, const std::string& picture) {
     return it == s.display.framesByPicture.end() ? 0 : it->second;
 }
 
+// The hall joined, publishes and waits for the chair, who has it among the participants.
+bool inLobbySeenByChair(Hall& hall, Runner& chair) {
+    auto s = hall->status();
+    return s.phase == room::Phase::WaitingForChair && s.publishState == "connected" &&
+           chair->meetingState() && !heard(*chair, s.participantId).participantId.empty();
+}
+
 class RoomEndpointTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -233,13 +240,7 @@ TEST_F(RoomEndpointTest, HallJoinsShowsTheProgrammeAndIsHeardOnlyWithTheFloor) {
     Runner chair(chairOptions());
 
     // Lobby: the hall joined with its room token, publishes and says it waits for the chair.
-    ASSERT_TRUE(waitFor(
-        [&] {
-            auto s = hall->status();
-            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected" &&
-                   chair->meetingState() && !heard(*chair, s.participantId).participantId.empty();
-        },
-        25s))
+    ASSERT_TRUE(waitFor([&] { return inLobbySeenByChair(hall, chair); }, 25s))
         << hall->statusJson() << " chair: " << chair.error() << chair->summaryJson();
     const std::string hallId = hall->status().participantId;
     EXPECT_EQ(hall->status().unit, kHallUnit);
@@ -1021,13 +1022,7 @@ TEST_F(RoomEndpointTest, OverWssTheHallJoinsOnlyWhenItTrustsTheServersCertificat
     chairOpts.caFile = trusted;
     Runner chair(chairOpts);
 
-    ASSERT_TRUE(waitFor(
-        [&] {
-            auto s = hall->status();
-            return s.phase == room::Phase::WaitingForChair && s.publishState == "connected" &&
-                   chair->meetingState() && !heard(*chair, s.participantId).participantId.empty();
-        },
-        25s))
+    ASSERT_TRUE(waitFor([&] { return inLobbySeenByChair(hall, chair); }, 25s))
         << hall->statusJson() << " chair: " << chair.error() << chair->summaryJson();
     chair->queueControl(control(protocol::MeetingAction::StartSession));
     ASSERT_TRUE(waitFor(

@@ -20,7 +20,9 @@ int main(int argc, char** argv) {
     std::string token;
     po::options_description desc("vcb-ws-participant options");
     desc.add_options()("help", "show help")("url", po::value(&options.url)->required(),
-                                            "ws://host:port/ws")(
+                                            "ws://host:port/ws or wss://host:port/ws")(
+        "ca-file", po::value(&options.caFile),
+        "wss: PEM CA certificate(s) to trust (default: the system's store)")(
         "meeting", po::value(&options.meeting)->required(), "meeting id")(
         "name", po::value(&options.displayName)->required(), "display name")(
         "pattern", po::value(&options.pattern), "colour to publish (default: the name)")(
