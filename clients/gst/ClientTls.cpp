@@ -9,8 +9,7 @@
 namespace vcb::gstclient {
 namespace ssl = boost::asio::ssl;
 
-std::unique_ptr<ssl::context> makeClientTlsContext(const std::string& caFile,
-                                                   std::string* error) {
+std::unique_ptr<ssl::context> makeClientTlsContext(const std::string& caFile, std::string* error) {
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3);
@@ -51,24 +50,22 @@ void secureChannel(TlsStream& stream, const std::string& host,
     stream.set_verify_mode(ssl::verify_peer);
     // Asio's check of the leaf certificate's name; OpenSSL is told why when it fails, so the
     // error says "hostname mismatch" rather than an unspecified failure.
-    stream.set_verify_callback(
-        [check = ssl::host_name_verification(host), isAddress](bool preverified,
-                                                               ssl::verify_context& context) {
-            if (check(preverified, context)) return true;
-            X509_STORE_CTX* store = context.native_handle();
-            if (preverified && X509_STORE_CTX_get_error_depth(store) == 0)
-                X509_STORE_CTX_set_error(store, isAddress ? X509_V_ERR_IP_ADDRESS_MISMATCH
-                                                          : X509_V_ERR_HOSTNAME_MISMATCH);
-            return false;
-        });
+    stream.set_verify_callback([check = ssl::host_name_verification(host), isAddress](
+                                   bool preverified, ssl::verify_context& context) {
+        if (check(preverified, context)) return true;
+        X509_STORE_CTX* store = context.native_handle();
+        if (preverified && X509_STORE_CTX_get_error_depth(store) == 0)
+            X509_STORE_CTX_set_error(
+                store, isAddress ? X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH);
+        return false;
+    });
     stream.async_handshake(ssl::stream_base::client,
                            [&stream, done = std::move(done)](boost::system::error_code hec) {
                                if (!hec) return done("");
                                std::string why = hec.message();
                                const long verify = SSL_get_verify_result(stream.native_handle());
                                if (verify != X509_V_OK)
-                                   why += std::string(": ") +
-                                          X509_verify_cert_error_string(verify);
+                                   why += std::string(": ") + X509_verify_cert_error_string(verify);
                                done("TLS handshake failed: " + why);
                            });
 }

@@ -59,20 +59,20 @@ HttpResponse exchange(asio::io_context& ioc, Stream& stream, const Url& url,
         [&](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
             if (ec) return fail(ec.message());
             beast::get_lowest_layer(stream).expires_after(timeout);
-            beast::get_lowest_layer(stream).async_connect(results, [&](beast::error_code ec2,
-                                                                       auto) {
-                if (ec2) return fail(ec2.message());
-                secureChannel(stream, url.host, [&](const std::string& tlsFailure) {
-                    if (!tlsFailure.empty()) return fail(tlsFailure);
-                    http::async_write(stream, req, [&](beast::error_code ec3, std::size_t) {
-                        if (ec3) return fail(ec3.message());
-                        http::async_read(stream, buffer, parser,
-                                         [&](beast::error_code ec4, std::size_t) {
-                                             fail(ec4 ? ec4.message() : std::string());
-                                         });
+            beast::get_lowest_layer(stream).async_connect(
+                results, [&](beast::error_code ec2, auto) {
+                    if (ec2) return fail(ec2.message());
+                    secureChannel(stream, url.host, [&](const std::string& tlsFailure) {
+                        if (!tlsFailure.empty()) return fail(tlsFailure);
+                        http::async_write(stream, req, [&](beast::error_code ec3, std::size_t) {
+                            if (ec3) return fail(ec3.message());
+                            http::async_read(stream, buffer, parser,
+                                             [&](beast::error_code ec4, std::size_t) {
+                                                 fail(ec4 ? ec4.message() : std::string());
+                                             });
+                        });
                     });
                 });
-            });
         });
     ioc.run_for(timeout + std::chrono::seconds(1));
     if (!finished) {
@@ -99,9 +99,10 @@ HttpResponse exchange(asio::io_context& ioc, Stream& stream, const Url& url,
 
 }  // namespace
 
-HttpResponse HttpClient::request(const std::string& method, const std::string& url,
-                                 const std::string& contentType, const std::string& body,
-                                 const std::vector<std::pair<std::string, std::string>>& headers) const {
+HttpResponse HttpClient::request(
+    const std::string& method, const std::string& url, const std::string& contentType,
+    const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers) const {
     auto parsed = Url::parse(url);
     if (!parsed || (parsed->scheme != "http" && parsed->scheme != "https")) {
         HttpResponse out;

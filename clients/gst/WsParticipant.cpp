@@ -92,13 +92,14 @@ bool WsParticipant::connect(std::string* error) {
                 if (ec) return fail(ec.message());
                 ws_->tcp().async_connect(results, [&, ws](beast::error_code ec2, auto) {
                     if (ec2) return fail(ec2.message());
-                    secureChannel(ws->next_layer(), url->host, [&, ws](const std::string& tlsFailure) {
-                        if (!tlsFailure.empty()) return fail(tlsFailure);
-                        ws->async_handshake(url->hostHeader(), url->target,
-                                           [&](beast::error_code ec3) {
-                                               fail(ec3 ? ec3.message() : std::string());
-                                           });
-                    });
+                    secureChannel(
+                        ws->next_layer(), url->host, [&, ws](const std::string& tlsFailure) {
+                            if (!tlsFailure.empty()) return fail(tlsFailure);
+                            ws->async_handshake(url->hostHeader(), url->target,
+                                                [&](beast::error_code ec3) {
+                                                    fail(ec3 ? ec3.message() : std::string());
+                                                });
+                        });
                 });
             });
     });
@@ -265,7 +266,8 @@ void WsParticipant::close() {
     bool closed = false;
     if (open_) {
         ws_->visit([&](auto& ws) {
-            ws.async_close(websocket::close_code::normal, [&](beast::error_code) { closed = true; });
+            ws.async_close(websocket::close_code::normal,
+                           [&](beast::error_code) { closed = true; });
         });
         while (!closed && Clock::now() < deadline) pumpOnce(kPumpSlice);
     }
@@ -285,17 +287,19 @@ void WsParticipant::pumpOnce(Clock::duration budget) {
 
 void WsParticipant::startRead() {
     reading_ = true;
-    ws_->visit([this](auto& ws) { ws.async_read(readBuffer_, [this](beast::error_code ec, std::size_t) {
-        reading_ = false;
-        if (ec) {
-            if (open_) setError("WebSocket closed: " + ec.message());
-            open_ = false;
-            return;
-        }
-        inbox_.push_back(beast::buffers_to_string(readBuffer_.data()));
-        readBuffer_.consume(readBuffer_.size());
-        if (open_) startRead();
-    }); });
+    ws_->visit([this](auto& ws) {
+        ws.async_read(readBuffer_, [this](beast::error_code ec, std::size_t) {
+            reading_ = false;
+            if (ec) {
+                if (open_) setError("WebSocket closed: " + ec.message());
+                open_ = false;
+                return;
+            }
+            inbox_.push_back(beast::buffers_to_string(readBuffer_.data()));
+            readBuffer_.consume(readBuffer_.size());
+            if (open_) startRead();
+        });
+    });
 }
 
 bool WsParticipant::send(const proto::ClientMessage& message, Clock::time_point deadline) {
@@ -306,10 +310,11 @@ bool WsParticipant::send(const proto::ClientMessage& message, Clock::time_point 
     auto done = std::make_shared<bool>(false);
     auto failed = std::make_shared<beast::error_code>();
     ws_->visit([&](auto& ws) {
-        ws.async_write(asio::buffer(*text), [text, done, failed](beast::error_code ec, std::size_t) {
-            *failed = ec;
-            *done = true;
-        });
+        ws.async_write(asio::buffer(*text),
+                       [text, done, failed](beast::error_code ec, std::size_t) {
+                           *failed = ec;
+                           *done = true;
+                       });
     });
     while (!*done && Clock::now() < deadline) pumpOnce(kPumpSlice);
     if (!*done) {

@@ -29,7 +29,7 @@
 namespace vcb::gstclient {
 
 struct WsParticipantOptions {
-    std::string url{};  // ws://host:port/ws or wss://host:port/ws (TLS, verified: ClientTls.hpp)
+    std::string url{};     // ws://host:port/ws or wss://host:port/ws (TLS, verified: ClientTls.hpp)
     std::string caFile{};  // wss: PEM CA certificates to trust; empty: the system's store
     std::string meeting{};
     std::string displayName{};
@@ -161,7 +161,7 @@ class WsParticipant {
 
     const WsParticipantOptions options_;
     boost::asio::io_context ioc_;
-    struct Connection;  // the WebSocket over TCP or over TLS (WsParticipant.cpp)
+    struct Connection;                // the WebSocket over TCP or over TLS (WsParticipant.cpp)
     std::unique_ptr<Connection> ws_;  // made by connect()
     boost::beast::flat_buffer readBuffer_;
     std::deque<std::string> inbox_;

@@ -93,8 +93,8 @@ ConfigResult parseRoomConfig(const std::string& text, const std::string& origin)
         int n = 0;
         if (key == "server") {
             if (!value.starts_with("ws://") && !value.starts_with("wss://"))
-                problem = "server: expected ws://host:port/ws or wss://host:port/ws, got '" +
-                          value + "'";
+                problem =
+                    "server: expected ws://host:port/ws or wss://host:port/ws, got '" + value + "'";
             c.server = value;
         } else if (key == "ca_file") {
             problem = checkCaFile(value);

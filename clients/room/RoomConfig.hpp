@@ -12,7 +12,7 @@ namespace vcb::room {
 enum class CodecPreference { Auto, H264, Vp8 };
 
 struct RoomConfig {
-    std::string server;   // ws://host:port/ws or wss://host:port/ws (TLS, certificate verified)
+    std::string server;  // ws://host:port/ws or wss://host:port/ws (TLS, certificate verified)
     // wss: PEM file of the CA certificate(s) (or the server's self-signed certificate) to trust
     // instead of the system's store; read again at every connection.
     std::string caFile;

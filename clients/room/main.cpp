@@ -110,9 +110,9 @@ int check(const RoomConfig& c) {
         const std::string health = std::string(url->tls() ? "https://" : "http://") + url->host +
                                    ":" + std::to_string(url->port) + "/healthz";
         auto r = http.get(health);
-        const std::string trust =
-            !url->tls() ? "" : c.caFile.empty() ? ", TLS verified (system CAs)"
-                                                : ", TLS verified (CA file " + c.caFile + ")";
+        const std::string trust = !url->tls()        ? ""
+                                  : c.caFile.empty() ? ", TLS verified (system CAs)"
+                                                     : ", TLS verified (CA file " + c.caFile + ")";
         ok &= line(health, r.status == 200,
                    r.status ? "HTTP " + std::to_string(r.status) + trust : r.error);
     }

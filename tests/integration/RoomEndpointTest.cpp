@@ -985,7 +985,6 @@ TEST_F(RoomEndpointTest, ANewTokenFileRejoinsWithTheNewToken) {
     EXPECT_NE(hall->status().participantId, firstId);
 }
 
-
 // wss://: the server serves TLS with a self-signed certificate (vcbridge --generate-self-signed,
 // for localhost and 127.0.0.1). A hall whose ca_file is that certificate joins and is seen; a
 // hall whose ca_file is another certificate never joins, says the certificate was refused, and
@@ -1001,8 +1000,8 @@ TEST_F(RoomEndpointTest, OverWssTheHallJoinsOnlyWhenItTrustsTheServersCertificat
     }
     const std::string trusted = serverCerts + "/cert.pem", untrusted = otherCerts + "/cert.pem";
     ASSERT_FALSE(server_.stop().has_value()) << server_.outputTail();
-    server_.setExtraArgs({"--config", dir_ + "/vcbridge.yaml", "--tls-cert", trusted,
-                          "--tls-key", serverCerts + "/key.pem"});
+    server_.setExtraArgs({"--config", dir_ + "/vcbridge.yaml", "--tls-cert", trusted, "--tls-key",
+                          serverCerts + "/key.pem"});
     std::string error;
     ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
     ASSERT_TRUE(server_.wsUrl().starts_with("wss://127.0.0.1:")) << server_.wsUrl();
@@ -1036,8 +1035,7 @@ TEST_F(RoomEndpointTest, OverWssTheHallJoinsOnlyWhenItTrustsTheServersCertificat
     EXPECT_EQ(hall->status().joins, 1);
 
     // The other hall: refused at every attempt, for the certificate, never in the meeting.
-    ASSERT_TRUE(waitFor([&] { return wrong->status().attempts >= 3; }, 15s))
-        << wrong->statusJson();
+    ASSERT_TRUE(waitFor([&] { return wrong->status().attempts >= 3; }, 15s)) << wrong->statusJson();
     const auto w = wrong->status();
     EXPECT_EQ(w.joins, 0) << wrong->statusJson();
     EXPECT_TRUE(w.participantId.empty());
@@ -1066,7 +1064,6 @@ TEST_F(RoomEndpointTest, OverWssTheHallJoinsOnlyWhenItTrustsTheServersCertificat
 #endif
 }
 
-
 // The name is checked too: a certificate the client trusts (it is its ca_file) but made for
 // another host is refused on wss:// and https:// alike.
 TEST_F(RoomEndpointTest, WssRefusesATrustedCertificateMadeForAnotherName) {
@@ -1076,7 +1073,9 @@ TEST_F(RoomEndpointTest, WssRefusesATrustedCertificateMadeForAnotherName) {
     const auto out = runCommand(
         "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
         "-subj /CN=vcbridge.other.example -addext subjectAltName=DNS:vcbridge.other.example "
-        "-keyout " + key + " -out " + cert, &status);
+        "-keyout " +
+            key + " -out " + cert,
+        &status);
     ASSERT_EQ(status, 0) << out;
     ASSERT_FALSE(server_.stop().has_value()) << server_.outputTail();
     server_.setExtraArgs(
@@ -1099,7 +1098,6 @@ TEST_F(RoomEndpointTest, WssRefusesATrustedCertificateMadeForAnotherName) {
     GTEST_SKIP() << "no vcbridge binary";
 #endif
 }
-
 
 // The hall's technician-facing state as the technician's latest `stats` shows it.
 std::optional<protocol::StatsParticipant::Endpoint> reportOf(const WsParticipant& tech,

@@ -83,9 +83,9 @@ TEST(RoomConfig, WssWithACaFileThatMustBeAReadablePemCertificate) {
         return bad.error ? bad.error->message : std::string();
     };
     EXPECT_EQ(error("ca_file = " + missing + "\n"), "f.conf:4: ca_file: cannot read " + missing);
-    EXPECT_EQ(error("ca_file = " + notPem + "\n"),
-              "f.conf:4: ca_file: " + notPem +
-                  " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+    EXPECT_EQ(
+        error("ca_file = " + notPem + "\n"),
+        "f.conf:4: ca_file: " + notPem + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     EXPECT_EQ(error("ca_file =\n"), "f.conf:4: ca_file: expected the path of a PEM file");
 
     // loadRoomConfig (start-up and reload) checks the file as it is now.
