@@ -13,7 +13,9 @@ enum class CodecPreference { Auto, H264, Vp8 };
 
 struct RoomConfig {
     std::string server;   // ws://host:port/ws
-    std::string meeting;  // meeting id
+    // The meeting id; "" = the one the unit is invited to next (asked of the server with a
+    // token whose "meeting" claim is "*", GET /api/next-meeting).
+    std::string meeting;
     std::string displayName = "Phòng họp";
     std::string token;      // the unit's room token, or
     std::string tokenFile;  // a file holding it (re-read when it changes)

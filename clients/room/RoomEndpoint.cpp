@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <ctime>
 #include <iostream>
 #include <random>
 #include <tuple>
 
+#include "clients/gst/HttpClient.hpp"
 #include "clients/gst/WebRtcPeer.hpp"
 #include "clients/gst/WsParticipant.hpp"
 
@@ -19,6 +22,10 @@ constexpr auto kPingEvery = std::chrono::seconds(3);
 constexpr auto kTokenCheckEvery = std::chrono::seconds(1);
 constexpr auto kMediaGrace = std::chrono::seconds(8);  // publish PC not connected for this long
 constexpr auto kDisplayStall = std::chrono::seconds(5);
+constexpr auto kLookupTimeout = std::chrono::seconds(5);
+// A looked-up meeting refused with these is over (or gone): look up the next one.
+constexpr std::string_view kMeetingGoneCodes[] = {"wrong_state", "meeting_not_found",
+                                                  "meeting_ended"};
 
 std::int64_t systemNowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -37,6 +44,14 @@ MeetingView toView(const protocol::MeetingStateMessage& m) {
     v.floorEndsAtMs = m.floorEndsAt;
     v.programmeParticipant = m.programmeParticipant;
     return v;
+}
+
+// The local time zone's offset from UTC at `ms` (for the next meeting's start on the TV).
+long utcOffsetAt(std::int64_t ms) {
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    ::localtime_r(&t, &tm);
+    return tm.tm_gmtoff;
 }
 
 bool sameFile(const struct stat& a, const struct stat& b) {
@@ -121,6 +136,58 @@ std::string RoomEndpoint::cameraSource() {
            message(MessageId::CameraUnavailable) + "\"";
 }
 
+std::string RoomEndpoint::meetingInEffect() const {
+    if (!findsMeeting()) return config_.meeting;
+    const auto m = finder_.joinable();
+    return m ? m->id : std::string();
+}
+
+void RoomEndpoint::lookUpMeeting(Clock::time_point now) {
+    if (session_ || !finder_.lookupDue(now)) return;
+    std::string error;
+    const auto token = currentToken(config_, &error);
+    const auto url = nextMeetingUrl(config_.server);
+    LookupAnswer answer;
+    if (!token || !url) {
+        answer = parseLookupAnswer(0, "", token ? "server: not a ws:// address" : error);
+    } else {
+        const auto r = gstclient::HttpClient(kLookupTimeout)
+                           .request("GET", *url, "", "", {{"Authorization", "Bearer " + *token}});
+        answer = parseLookupAnswer(r.status, r.body, r.error);
+    }
+    const std::string before = finder_.lookupState();
+    finder_.answer(answer, Clock::now(), systemNowMs());
+    const std::string after = finder_.lookupState();
+    if (const auto m = finder_.joinable()) {
+        log("next meeting: " + m->id + " (" + m->state + "): joining");
+        state_.retryNow(Clock::now());
+    } else if (after != before) {
+        log("next meeting: " + after + (finder_.meeting() ? " " + finder_.meeting()->id : ""));
+    }
+}
+
+void RoomEndpoint::watchMeetingGone(Clock::time_point now) {
+    if (!findsMeeting() || !finder_.joinable()) return;
+    const Phase p = state_.phase();
+    const bool refusedAsGone =
+        (p == Phase::Refused || p == Phase::Reconnecting) &&
+        std::find(std::begin(kMeetingGoneCodes), std::end(kMeetingGoneCodes),
+                                         state_.lastProblem()) != std::end(kMeetingGoneCodes);
+    if (p != Phase::Ended && !refusedAsGone) return;
+    log("meeting " + finder_.joinable()->id + " is over: looking up the next one");
+    if (session_) endSession("meeting ended", false);
+    finder_.meetingGone(now);
+}
+
+std::string RoomEndpoint::overlayText(Clock::time_point now) const {
+    const std::int64_t wall = systemNowMs();
+    if (findsMeeting() && !session_ && !finder_.joinable()) {
+        const auto& m = finder_.meeting();
+        return finder_.overlay(now, wall, utcOffsetAt(m ? m->scheduledStartMs : wall));
+    }
+    return state_.overlay(now, wall);
+}
+
 void RoomEndpoint::connectSession(Clock::time_point now) {
     std::string error;
     auto token = currentToken(config_, &error);
@@ -144,7 +211,7 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
             : std::string();
     gstclient::WsParticipantOptions options{
         .url = config_.server,
-        .meeting = config_.meeting,
+        .meeting = meetingInEffect(),
         .displayName = config_.displayName,
         .token = token_,
         .autoSubscribe = true,
@@ -188,7 +255,7 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
     reportPacer_.joined();  // the server forgot the previous session's report
     nextPing_ = Clock::now() + kPingEvery;
     publishBadSince_ = {};
-    log("joined " + config_.meeting + " as " + session_->participantId() + " (unit " +
+    log("joined " + meetingInEffect() + " as " + session_->participantId() + " (unit " +
         state_.unit() + ")");
 }
 
@@ -332,6 +399,7 @@ bool RoomEndpoint::reloadConfig() {
     next.displayWidth = config_.displayWidth;
     next.displayHeight = config_.displayHeight;
     config_ = std::move(next);
+    finder_ = MeetingFinder{};  // the meeting (or the unit) may have changed: ask again
     tokenStat_ = {};
     if (!config_.tokenFile.empty()) ::stat(config_.tokenFile.c_str(), &tokenStat_);
     openKeyDevice();
@@ -364,6 +432,7 @@ void RoomEndpoint::watchTokenFile(Clock::time_point now) {
     auto token = readTokenFile(config_.tokenFile, &error);
     if (!token || *token == token_) return;
     log("the token file changed: rejoining with the new token");
+    finder_ = MeetingFinder{};  // another unit's token, maybe
     if (session_) endSession("token changed", false);
     token_.clear();
     state_.lost(now, "token changed");
@@ -406,7 +475,9 @@ void RoomEndpoint::run(const std::atomic<bool>& stop, const std::function<void()
         watchTokenFile(now);
         watchDisplay(now);
         pollKey(now);
-        if (!session_ && state_.shouldConnect(now)) connectSession(now);
+        if (findsMeeting()) lookUpMeeting(now);
+        if (!session_ && state_.shouldConnect(now) && !meetingInEffect().empty())
+            connectSession(now);
         if (session_) {
             serviceSession(now);
         } else {
@@ -415,7 +486,8 @@ void RoomEndpoint::run(const std::atomic<bool>& stop, const std::function<void()
             std::this_thread::sleep_for(kSlice);
         }
         now = Clock::now();
-        const std::string text = state_.overlay(now, systemNowMs());
+        watchMeetingGone(now);
+        const std::string text = overlayText(now);
         if (text != lastOverlay_) {
             display_.setOverlay(text);
             log("state " + std::string(phaseName(state_.phase())) + ": " + text);
@@ -461,7 +533,12 @@ void RoomEndpoint::publishStatus() {
     s.keyPresses = key_ ? key_->presses() : 0;
     s.keyDevice = config_.raiseHandKeyDevice;
     s.key = config_.raiseHandKey ? keyName(config_.raiseHandKey) : "";
-    s.meeting = config_.meeting;
+    s.meeting = meetingInEffect();
+    s.meetingChosenBy = findsMeeting() ? "next_meeting" : "config";
+    if (findsMeeting()) {
+        s.lookup = finder_.lookupState();
+        s.nextMeeting = finder_.meeting();
+    }
     s.camera = config_.camera;
     s.microphone = config_.microphone;
     s.displayDevice = config_.display;
@@ -483,6 +560,15 @@ std::string RoomEndpoint::statusJson() const {
     o["version"] = kRoomVersion;
     o["phase"] = phaseName(s.phase);
     o["meeting"] = s.meeting;
+    o["meetingChosenBy"] = s.meetingChosenBy;
+    if (!s.lookup.empty()) {
+        o["lookup"] = s.lookup;
+        o["nextMeeting"] = s.nextMeeting
+                               ? json::value(json::object{{"id", s.nextMeeting->id},
+                                                          {"title", s.nextMeeting->title},
+                                                          {"state", s.nextMeeting->state}})
+                               : json::value(nullptr);
+    }
     o["meetingState"] = s.meetingState;
     o["participantId"] = s.participantId;
     o["unit"] = s.unit;

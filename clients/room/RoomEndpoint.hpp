@@ -20,6 +20,7 @@
 #include "clients/room/ControlServer.hpp"
 #include "clients/room/KeyInput.hpp"
 #include "clients/room/MediaChoice.hpp"
+#include "clients/room/MeetingFinder.hpp"
 #include "clients/room/PublishWatch.hpp"
 #include "clients/room/RoomConfig.hpp"
 #include "clients/room/RoomDisplay.hpp"
@@ -65,6 +66,10 @@ struct RoomStatus {
     // The configuration in effect (a reload replaces it on run()'s thread; the control HTTP
     // thread reads this copy).
     std::string meeting, camera, microphone, displayDevice, speaker, keyDevice, key;
+    // How `meeting` was chosen: "config", or "next_meeting" (asked of the server; `lookup` is
+    // MeetingFinder::lookupState() and `nextMeeting` what it answered last).
+    std::string meetingChosenBy, lookup;
+    std::optional<NextMeeting> nextMeeting;
     bool echoCancel = true;
 };
 
@@ -96,6 +101,13 @@ class RoomEndpoint {
 
   private:
     void connectSession(RoomState::Clock::time_point now);
+    // No `meeting` configured: the meeting the unit is invited to next (MeetingFinder).
+    bool findsMeeting() const { return config_.meeting.empty(); }
+    std::string meetingInEffect() const;
+    void lookUpMeeting(RoomState::Clock::time_point now);
+    // The meeting in effect ended or is refused as over: look up the next one.
+    void watchMeetingGone(RoomState::Clock::time_point now);
+    std::string overlayText(RoomState::Clock::time_point now) const;
     void endSession(const std::string& why, bool tellState);
     void serviceSession(RoomState::Clock::time_point now);
     void watchTokenFile(RoomState::Clock::time_point now);
@@ -115,6 +127,7 @@ class RoomEndpoint {
     const std::string configPath_;
     const RoomState::Clock::time_point startedAt_;
     RoomState state_;
+    MeetingFinder finder_;
     std::optional<EncoderChoice> encoder_;
     RoomDisplay display_;
     ControlServer control_;

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -154,7 +155,8 @@ class RoomEndpointTest : public ::testing::Test {
             << "meetings:\n  - id: " << kMeeting << "\n    title: Họp giao ban\n"
             << "    convening_unit: gov\n    chair: chu-tich\n"
             << "    scheduled_start: 2026-01-01T08:00:00Z\n"
-            << "    invited:\n      - {unit: thanh-son, subtree: true}\n";
+            << "    invited:\n      - {unit: thanh-son, subtree: true}\n"
+            << extraConfig();
         server_.setExtraArgs({"--config", dir_ + "/vcbridge.yaml"});
         std::string error;
         ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
@@ -162,6 +164,9 @@ class RoomEndpointTest : public ::testing::Test {
         std::ofstream(tokenFile_) << hallToken("hall-phu-loc") << "\n";
 #endif
     }
+    // More of the server's config (a derived fixture's), appended to the meeting's.
+    virtual std::string extraConfig() const { return {}; }
+
     void TearDown() override {
         if (server_.pid() > 0) {
             const bool wasAlive = server_.alive();
@@ -1159,6 +1164,81 @@ TEST_F(RoomEndpointTest, TechnicianSeesTheHallsReportAndRestartsOrReloadsIt) {
     std::printf("[ room ] technician's restart -> hall back and publishing: %lld ms; reload -> "
                 "back with the new configuration: %lld ms\n",
                 restartMs, reloadMs);
+}
+
+// A hall configured with no meeting and a "*" room token asks the server for its unit's next
+// meeting (GET /api/next-meeting), joins it, and when the chair ends it moves by itself to the
+// next meeting its unit is invited to (created over REST; its lobby opens as the hall joins).
+class RoomEndpointNextMeetingTest : public RoomEndpointTest {
+  protected:
+    std::string extraConfig() const override { return "database: " + dir_ + "/meetings.db\n"; }
+};
+
+TEST_F(RoomEndpointNextMeetingTest, AHallWithoutAMeetingJoinsItsUnitsNextOneAndMovesOn) {
+    std::ofstream(tokenFile_) << mint(std::string("--meeting '*' --subject hall-phu-loc --unit ") +
+                                      kHallUnit + " --role room --name green")
+                              << "\n";
+    // The next meeting, for the hall's unit alone, scheduled a minute ago (after the council).
+    const auto startAt = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() -
+                                                              std::chrono::minutes(1));
+    char start[32];
+    std::tm tm{};
+    ::gmtime_r(&startAt, &tm);
+    std::strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const auto created = gstclient::HttpClient(5s).request(
+        "POST", "http://127.0.0.1:" + std::to_string(server_.port()) + "/api/meetings",
+        "application/json",
+        std::string(R"({"id":"hop-2","title":"Họp tiếp theo","convening_unit":"gov",)") +
+            R"("invited":[{"unit":")" + kHallUnit + R"("}],"chair":"chu-tich",)" +
+            R"("scheduled_start":")" + start + R"("})",
+        {{"Authorization", "Bearer " + mint("--admin")}});
+    ASSERT_EQ(created.status, 201) << created.body;
+
+    room::RoomConfig config = hallConfig();
+    config.meeting.clear();
+    Hall hall(config);
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    // The council is open (or the earlier): the hall joins it and the chair sees it.
+    Runner chair(chairOptions());
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.meeting == kMeeting && s.phase == room::Phase::WaitingForChair &&
+                   chair->meetingState() && !heard(*chair, s.participantId).participantId.empty();
+        },
+        25s))
+        << hall->statusJson() << " chair: " << chair.error() << chair->summaryJson();
+    EXPECT_EQ(hall->status().meetingChosenBy, "next_meeting");
+    EXPECT_EQ(hall->status().lookup, "joining");
+    gstclient::HttpClient http(5s);
+    const auto statusBody =
+        http.get("http://127.0.0.1:" + std::to_string(hall->controlPort()) + "/status");
+    EXPECT_NE(statusBody.body.find(R"("meetingChosenBy":"next_meeting")"), std::string::npos)
+        << statusBody.body;
+
+    // The chair ends the council: the hall looks up the next meeting and joins hop-2, where its
+    // chair sees it.
+    chair->queueControl(control(protocol::MeetingAction::EndMeeting));
+    const auto ended = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.meeting == "hop-2" && s.phase == room::Phase::WaitingForChair &&
+                   s.publishState == "connected";
+        },
+        40s))
+        << hall->statusJson();
+    std::printf("[ room ] council ended -> the hall in the lobby of hop-2: %lld ms\n",
+                msSince(ended));
+    auto options = chairOptions();
+    options.meeting = "hop-2";
+    options.token = mint("--meeting hop-2 --subject chu-tich --unit gov --role chair --name red");
+    Runner chair2(options);
+    const std::string hallId = hall->status().participantId;
+    EXPECT_TRUE(waitFor([&] { return !heard(*chair2, hallId).participantId.empty(); }, 20s))
+        << hall->statusJson() << " chair: " << chair2.error() << chair2->summaryJson();
+    EXPECT_EQ(hall->status().joins, 2);
 }
 
 }  // namespace
