@@ -143,5 +143,20 @@ TEST(MeetingFinderTest, AfterTheMeetingEndsTheNextOneIsLookedUpNotTheEndedOne) {
     EXPECT_EQ(f.joinable()->id, "hop-2");
 }
 
+TEST(MeetingFinderTest, TheEndedMeetingIsHeldOffForTwoMinutesOnly) {
+    // A server that keeps naming it (its record never written) is believed again after that.
+    MeetingFinder f;
+    f.answer(meetingAnswer("hop-1", "open"), t0, kWall);
+    f.meetingGone(t0);
+    f.answer(meetingAnswer("hop-1", "open"), t0 + MeetingFinder::kGoneHoldoff - 1s, kWall);
+    EXPECT_FALSE(f.joinable());
+    f.answer(meetingAnswer("hop-1", "open"), t0 + MeetingFinder::kGoneHoldoff, kWall);
+    ASSERT_TRUE(f.joinable());
+    // A scheduled meeting not yet joinable is no reason to hold off.
+    f.meetingGone(t0);
+    f.answer(meetingAnswer("hop-1", "scheduled", "2025-12-05T09:00:00Z"), t0 + 1s, kWall);
+    EXPECT_EQ(f.lookupState(), "scheduled");
+}
+
 }  // namespace
 }  // namespace vcb::room
