@@ -27,17 +27,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* kIssuer = "vcb-test-issuer";
 
-const char* kUnits =
-    "tiers:\n"
-    "  - name: province\n"
-    "  - name: district\n"
-    "    parents: [province]\n"
-    "units:\n"
-    "  - id: ts\n    name: Tỉnh Thanh Sơn\n    tier: province\n"
-    "  - id: ts.a\n    name: Huyện Hà Giang\n    tier: district\n    parent: ts\n"
-    "  - id: ts.b\n    name: Huyện Bình Đông\n    tier: district\n    parent: ts\n"
-    "  - id: hl\n    name: Tỉnh Hạ Long\n    tier: province\n";
-
 std::string member(const HttpResponse& r, const char* name) {
     boost::system::error_code ec;
     auto v = json::parse(r.body(), ec);
@@ -51,7 +40,7 @@ class NextMeetingAppTest : public ::testing::Test {
     void SetUp() override {
         ASSERT_TRUE(cfg_.ok());
         secret_ = cfg_.writeSecret();
-        cfg_.write("units.yaml", kUnits);
+        cfg_.write("units.yaml", kTwoTierUnits);
         // The lobby opens 30 min ahead (the default): meetings far in the future are not
         // joinable yet.
         cfg_.write("vcbridge.yaml", jwtAuthYaml(secret_, kIssuer) +
