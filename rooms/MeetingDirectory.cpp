@@ -427,8 +427,7 @@ void MeetingDirectory::list(std::optional<MeetingState> state,
     });
 }
 
-void MeetingDirectory::next(std::string unitId,
-                            Callback<std::optional<StoredMeeting>> done) {
+void MeetingDirectory::next(std::string unitId, Callback<std::optional<StoredMeeting>> done) {
     read([this, unitId = std::move(unitId), done](store::MeetingStore* db,
                                                   const DirectoryError& error) {
         if (!db) return done(error);

@@ -96,9 +96,9 @@ bool invitesUnit(const UnitTree& units, const store::StoredMeeting& meeting,
 // The meeting unit `unitId` should be in next (GET /api/next-meeting): among `meetings` that
 // invite it and have not ended, an open or in-session one first, else the earliest scheduled
 // start (ties by id). nullopt when there is none.
-std::optional<store::StoredMeeting> nextMeetingFor(const UnitTree& units,
-                                                   const std::vector<store::StoredMeeting>& meetings,
-                                                   std::string_view unitId);
+std::optional<store::StoredMeeting> nextMeetingFor(
+    const UnitTree& units, const std::vector<store::StoredMeeting>& meetings,
+    std::string_view unitId);
 
 // RFC 3339 date-time in UTC: "YYYY-MM-DDTHH:MM:SS[.fff...]Z" (also 't'/'z'); offsets other than
 // Z, leap seconds and years before 1970 are refused. Milliseconds since the epoch.

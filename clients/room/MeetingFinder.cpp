@@ -195,10 +195,10 @@ std::string MeetingFinder::overlay(Clock::time_point now, std::int64_t systemNow
     switch (*last_) {
         case LookupAnswer::Kind::Meeting:
             if (!meeting_) break;
-            return message(MessageId::NextMeeting,
-                           localStartText(meeting_->scheduledStartMs, systemNowMs,
-                                          utcOffsetSeconds),
-                           {}, {}, meeting_->title);
+            return message(
+                MessageId::NextMeeting,
+                localStartText(meeting_->scheduledStartMs, systemNowMs, utcOffsetSeconds), {}, {},
+                meeting_->title);
         case LookupAnswer::Kind::NoMeeting:
             return message(MessageId::NoMeeting);
         case LookupAnswer::Kind::Failed:

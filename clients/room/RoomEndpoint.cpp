@@ -169,10 +169,10 @@ void RoomEndpoint::lookUpMeeting(Clock::time_point now) {
 void RoomEndpoint::watchMeetingGone(Clock::time_point now) {
     if (!findsMeeting() || !finder_.joinable()) return;
     const Phase p = state_.phase();
+    const auto* code =
+        std::find(std::begin(kMeetingGoneCodes), std::end(kMeetingGoneCodes), state_.lastProblem());
     const bool refusedAsGone =
-        (p == Phase::Refused || p == Phase::Reconnecting) &&
-        std::find(std::begin(kMeetingGoneCodes), std::end(kMeetingGoneCodes),
-                                         state_.lastProblem()) != std::end(kMeetingGoneCodes);
+        (p == Phase::Refused || p == Phase::Reconnecting) && code != std::end(kMeetingGoneCodes);
     if (p != Phase::Ended && !refusedAsGone) return;
     log("meeting " + finder_.joinable()->id + " is over: looking up the next one");
     if (session_) endSession("meeting ended", false);

@@ -58,8 +58,8 @@ class NextMeetingAppTest : public ::testing::Test {
     std::string database() const { return cfg_.path() + "/meetings.db"; }
     std::string mint(const std::string& args) {
         int status = -1;
-        std::string out = mintToken(VCB_TOKEN_BIN, secret_, kIssuer,
-                                    "--subject hall --ttl 600 " + args, &status);
+        std::string out =
+            mintToken(VCB_TOKEN_BIN, secret_, kIssuer, "--subject hall --ttl 600 " + args, &status);
         EXPECT_EQ(status, 0) << out;
         return out;
     }
@@ -156,9 +156,9 @@ TEST_F(NextMeetingAppTest, OnlyAUnitsAnyMeetingTokenMayAsk) {
     EXPECT_EQ(next("").result(), http::status::unauthorized);
     EXPECT_EQ(member(next("not-a-token"), "code"), "unauthorized");
     // A token for one meeting, one without a unit, a technician's: 403.
-    for (const std::string& token : {mint("--meeting ts-all --unit ts.a --role room"),
-                                     mint("--meeting '*' --role room"),
-                                     hall("ts.a", "technician"), hall("ts.a", "observer")}) {
+    for (const std::string& token :
+         {mint("--meeting ts-all --unit ts.a --role room"), mint("--meeting '*' --role room"),
+          hall("ts.a", "technician"), hall("ts.a", "observer")}) {
         const auto r = next(token);
         EXPECT_EQ(r.result(), http::status::forbidden) << r.body();
         EXPECT_EQ(member(r, "code"), "forbidden");

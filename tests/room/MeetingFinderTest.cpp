@@ -1,12 +1,11 @@
 // MeetingFinder: a hall with no `meeting` configured asks GET /api/next-meeting and joins an open
 // meeting, waits for a scheduled one (asking again every 30 s and at its start), shows "no
 // meeting", and looks up the next one when the joined meeting is over. All given `now`.
-#include "clients/room/MeetingFinder.hpp"
-
 #include <gtest/gtest.h>
 
 #include <optional>
 
+#include "clients/room/MeetingFinder.hpp"
 #include "clients/room/Messages.hpp"
 
 namespace vcb::room {
@@ -25,8 +24,7 @@ std::string meetingBody(const std::string& id, const std::string& state,
                         std::optional<bool> joinable = std::nullopt) {
     return R"({"id":")" + id + R"(","title":"Họp giao ban","convening_unit":"ts","state":")" +
            state + R"(","scheduled_start":")" + start + R"(","joinable_from":")" + start +
-           R"(","joinable":)" + (joinable.value_or(state != "scheduled") ? "true" : "false") +
-           "}";
+           R"(","joinable":)" + (joinable.value_or(state != "scheduled") ? "true" : "false") + "}";
 }
 
 LookupAnswer meetingAnswer(const std::string& id, const std::string& state,

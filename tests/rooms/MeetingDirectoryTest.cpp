@@ -435,9 +435,9 @@ class NextMeetingForTest : public ::testing::Test {
 
 TEST_F(NextMeetingForTest, TheEarliestScheduledMeetingThatInvitesTheUnit) {
     const std::vector<StoredMeeting> all{
-        meeting("hl-only", "hl", {{"hl", true}}, kNow + 1000),          // another unit's, earliest
+        meeting("hl-only", "hl", {{"hl", true}}, kNow + 1000),  // another unit's, earliest
         meeting("late", "ts", {{"ts.a", false}}, kNow + 9000),
-        meeting("early", "ts", {{"ts", true}}, kNow + 5000),             // sub-tree of ts
+        meeting("early", "ts", {{"ts", true}}, kNow + 5000),  // sub-tree of ts
         meeting("just-b", "ts", {{"ts.b", false}}, kNow + 2000)};
     EXPECT_EQ(next(all, "ts.a"), "early");
     EXPECT_EQ(next(all, "ts.b"), "just-b");
