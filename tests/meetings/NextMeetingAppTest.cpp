@@ -171,5 +171,19 @@ TEST_F(NextMeetingAppTest, OnlyAUnitsAnyMeetingTokenMayAsk) {
     EXPECT_EQ(member(next(mint("--admin"), "?unit=ts.b"), "id"), "ts-all");
 }
 
+TEST_F(NextMeetingAppTest, InDevModeTheUnitIsNamedAndWithoutADatabaseIt503s) {
+    ASSERT_FALSE(server_.stop().has_value());
+    cfg_.write("dev.yaml", "units_file: units.yaml\ndatabase: " + database() + "\n");
+    server_.setExtraArgs({"--config", cfg_.path() + "/dev.yaml"});
+    std::string error;
+    ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+    EXPECT_EQ(member(next(""), "code"), "invalid_field");
+    EXPECT_EQ(member(next("", "?unit=ts.a"), "code"), "no_meeting");
+    ASSERT_FALSE(server_.stop().has_value());
+    server_.setExtraArgs({});
+    ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+    EXPECT_EQ(member(next("", "?unit=ts.a"), "code"), "no_database");
+}
+
 }  // namespace
 }  // namespace vcb::integration
