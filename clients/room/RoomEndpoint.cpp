@@ -69,7 +69,8 @@ RoomEndpoint::RoomEndpoint(RoomConfig config, std::string configPath)
                               .backoffMax = config_.backoffMax,
                               .replacedHoldoff = config_.replacedHoldoff,
                               .seed = static_cast<std::uint32_t>(std::random_device{}())}),
-      display_(config_) {}
+      display_(config_),
+      rate_(config_.videoBitrateKbps) {}
 
 RoomEndpoint::~RoomEndpoint() {
     control_.stop();
@@ -251,6 +252,9 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
         return;
     }
     ++joins_;
+    rateAnswers_ = 0;
+    nextRateCheck_ = Clock::now() + std::chrono::seconds(1);
+    applyRate();  // the pipeline was built at the configured rate
     state_.joined(Clock::now(), session_->participantId());
     reportPacer_.joined();  // the server forgot the previous session's report
     nextPing_ = Clock::now() + kPingEvery;
@@ -328,6 +332,7 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
         endSession(lastPublishStall_, true);
         return;
     }
+    adaptRate(now);
     if (now >= nextPing_) {
         session_->queuePing();
         nextPing_ = now + kPingEvery;
@@ -347,6 +352,38 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
         m.action = protocol::MeetingAction::LowerHand;
         session_->queueControl(m);
     }
+}
+
+void RoomEndpoint::adaptRate(Clock::time_point now) {
+    if (now < nextRateCheck_) return;
+    nextRateCheck_ = now + std::chrono::seconds(1);
+    const auto report = session_->publishLinkReport();
+    session_->requestPublishStats();  // read at the next check
+    if (report.answers == rateAnswers_ || report.streams == 0) return;
+    rateAnswers_ = report.answers;
+    linkLossPercent_ = report.fractionLost * 100.0;
+    const int before = rate_.target();
+    const auto next = rate_.onReport(now, report.fractionLost);
+    if (!next) return;
+    applyRate();
+    // Every cut is logged (a technician reading the journal sees the link's trouble); the climb
+    // back only when it is complete, not at each 5 % step.
+    if (*next < before) {
+        log("video rate " + std::to_string(before) + " -> " + std::to_string(*next) +
+            " kbps: the server lost " + std::to_string(static_cast<int>(linkLossPercent_ + 0.5)) +
+            " % of what the hall sent");
+    } else if (*next == rate_.max()) {
+        log("video rate back to " + std::to_string(*next) + " kbps");
+    }
+}
+
+void RoomEndpoint::applyRate() {
+    if (!session_ || !encoder_ || encoder_->bitrateProperty.empty()) return;
+    const std::int64_t value =
+        static_cast<std::int64_t>(rate_.target()) * 1000 / encoder_->bitsPerUnit;
+    if (!session_->setPublishElementNumber(kEncoderName, encoder_->bitrateProperty, value))
+        log("cannot set " + encoder_->element + "'s " + encoder_->bitrateProperty + " to " +
+            std::to_string(value));
 }
 
 void RoomEndpoint::sendReport(Clock::time_point now) {
@@ -385,6 +422,7 @@ bool RoomEndpoint::reloadConfig() {
             return false;
         }
         encoder_ = std::move(encoder);
+        rate_.setMax(next.videoBitrateKbps);
         log("video encoder " + encoder_->element + " (" + encoder_->codec +
             (encoder_->hardware ? ", hardware)" : ", software)"));
     }
@@ -529,6 +567,9 @@ void RoomEndpoint::publishStatus() {
     s.reloads = reloads_;
     s.lastCommand = lastCommand_;
     s.reportsSent = reportsSent_;
+    s.videoTargetKbps = rate_.target();
+    s.linkLossPercent = linkLossPercent_;
+    s.rateDecreases = rate_.decreases();
     s.keyDeviceOpen = key_ && key_->isOpen();
     s.keyPresses = key_ ? key_->presses() : 0;
     s.keyDevice = config_.raiseHandKeyDevice;
@@ -584,6 +625,10 @@ std::string RoomEndpoint::statusJson() const {
     o["reloads"] = s.reloads;
     o["lastCommand"] = s.lastCommand;
     o["reportsSent"] = s.reportsSent;
+    o["videoTargetKbps"] = s.videoTargetKbps;
+    o["linkLossPercent"] =
+        s.linkLossPercent < 0 ? json::value(nullptr) : json::value(s.linkLossPercent);
+    o["rateDecreases"] = s.rateDecreases;
     o["lastProblem"] = s.lastProblem;
     o["publish"] = s.publishState;
     o["subscribe"] = s.subscribeState;

@@ -22,6 +22,7 @@
 #include "clients/room/MediaChoice.hpp"
 #include "clients/room/MeetingFinder.hpp"
 #include "clients/room/PublishWatch.hpp"
+#include "clients/room/RateControl.hpp"
 #include "clients/room/RoomConfig.hpp"
 #include "clients/room/RoomDisplay.hpp"
 #include "clients/room/RoomState.hpp"
@@ -63,6 +64,11 @@ struct RoomStatus {
     bool keyDeviceOpen = false;
     std::uint64_t keyPresses = 0;
     int reportsSent = 0;      // endpointReports queued to the server
+    // The camera's rate as the link allows (RateControl): the encoder's target now, the loss the
+    // server last reported (percent, -1 before a report), how often the rate was cut.
+    int videoTargetKbps = 0;
+    double linkLossPercent = -1;
+    int rateDecreases = 0;
     // The configuration in effect (a reload replaces it on run()'s thread; the control HTTP
     // thread reads this copy).
     std::string meeting, camera, microphone, displayDevice, speaker, keyDevice, key;
@@ -122,6 +128,10 @@ class RoomEndpoint {
     bool reloadConfig();
     void sendReport(RoomState::Clock::time_point now);
     std::string cameraSource();
+    // Reads the server's latest receiver report of the publish connection (asked for once a
+    // second) and moves the camera's encoder rate with RateControl.
+    void adaptRate(RoomState::Clock::time_point now);
+    void applyRate();
 
     RoomConfig config_;  // replaced by a technician's reload (run()'s thread only)
     const std::string configPath_;
@@ -142,6 +152,10 @@ class RoomEndpoint {
     int displayRestarts_ = 0;
     PublishWatch publishWatch_;
     int publishRestarts_ = 0;
+    RateControl rate_;  // kept across sessions: a new session starts at the rate the link took
+    RoomState::Clock::time_point nextRateCheck_{};
+    std::uint64_t rateAnswers_ = 0;
+    double linkLossPercent_ = -1;
     std::string lastPublishStall_;
     int joins_ = 0;
     int restarts_ = 0;
