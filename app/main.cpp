@@ -564,6 +564,7 @@ int main(int argc, char** argv) {
     auto meetingsApi =
         std::make_unique<vcb::signaling::MeetingsApi>(directory.get(), std::move(*apiAuthorizer));
     meetingsApi->setRecordingDir(config.recording.dir);
+    meetingsApi->setLobbyOpensBefore(std::chrono::seconds(config.lobbyOpensBeforeSeconds));
     vcb::signaling::SignalingServer server(ioc, hc, conference, limits, std::move(meetingsApi));
     if (auto ec = server.start()) {
         if (ec.category() == vcb::signaling::tlsErrorCategory()) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <future>
 #include <set>
+#include <tuple>
 
 namespace vcb::rooms {
 namespace {
@@ -426,6 +427,16 @@ void MeetingDirectory::list(std::optional<MeetingState> state,
     });
 }
 
+void MeetingDirectory::next(std::string unitId, Callback<std::optional<StoredMeeting>> done) {
+    read([this, unitId = std::move(unitId), done](store::MeetingStore* db,
+                                                  const DirectoryError& error) {
+        if (!db) return done(error);
+        auto all = db->listMeetings(std::nullopt);
+        if (!all) return done(fromStoreError(all.error()));
+        done(nextMeetingFor(*units_, all.value(), unitId));
+    });
+}
+
 void MeetingDirectory::attendance(std::string id, Callback<AttendanceReport> done) {
     read([this, id = std::move(id), done](store::MeetingStore* db, const DirectoryError& error) {
         if (!db) return done(error);
@@ -435,10 +446,7 @@ void MeetingDirectory::attendance(std::string id, Callback<AttendanceReport> don
         if (!rows) return done(fromStoreError(rows.error()));
         AttendanceReport report;
         report.meeting = std::move(m).value();
-        std::vector<Invitation> invitations;
-        for (const auto& inv : report.meeting.invited)
-            invitations.push_back(inv.subtree ? Invitation::subtree(inv.unit)
-                                              : Invitation::unit(inv.unit));
+        const std::vector<Invitation> invitations = invitationsOf(report.meeting);
         std::vector<const Unit*> invited;
         if (auto resolved = units_->resolve(invitations)) {
             invited = std::move(resolved).value();
@@ -542,6 +550,42 @@ DirectoryResult<size_t> MeetingDirectory::upsertConfigured(
     auto status = future.get();
     if (!status) return fromStoreError(status.error());
     return *changed;
+}
+
+std::vector<Invitation> invitationsOf(const StoredMeeting& meeting) {
+    std::vector<Invitation> invitations;
+    for (const auto& inv : meeting.invited)
+        invitations.push_back(inv.subtree ? Invitation::subtree(inv.unit)
+                                          : Invitation::unit(inv.unit));
+    return invitations;
+}
+
+bool invitesUnit(const UnitTree& units, const StoredMeeting& meeting, std::string_view unitId) {
+    if (meeting.convenedBy.empty() || unitId.empty()) return false;
+    if (units.find(meeting.convenedBy) == nullptr) return false;
+    if (meeting.convenedBy == unitId) return true;
+    auto resolved = units.resolve(invitationsOf(meeting));
+    if (!resolved) return false;
+    return std::any_of(resolved.value().begin(), resolved.value().end(),
+                       [unitId](const Unit* u) { return u->id == unitId; });
+}
+
+std::optional<StoredMeeting> nextMeetingFor(const UnitTree& units,
+                                            const std::vector<StoredMeeting>& meetings,
+                                            std::string_view unitId) {
+    const auto live = [](const StoredMeeting& m) {
+        return m.state == MeetingState::Open || m.state == MeetingState::InSession;
+    };
+    const StoredMeeting* best = nullptr;
+    for (const StoredMeeting& m : meetings) {
+        if (m.state == MeetingState::Ended || !invitesUnit(units, m, unitId)) continue;
+        if (best == nullptr ||
+            std::tuple(!live(m), m.scheduledStartMs, std::string_view(m.id)) <
+                std::tuple(!live(*best), best->scheduledStartMs, std::string_view(best->id)))
+            best = &m;
+    }
+    if (best == nullptr) return std::nullopt;
+    return *best;
 }
 
 }  // namespace vcb::rooms

@@ -86,6 +86,20 @@ struct AttendanceReport {
     std::vector<store::AttendanceRow> others;
 };
 
+// A stored meeting's invitations as the unit tree reads them (sub-tree or single unit each).
+std::vector<Invitation> invitationsOf(const store::StoredMeeting& meeting);
+// Whether `meeting` admits unit `unitId` as admission does: its convening unit, or a unit its
+// invitations resolve to in `units` (sub-trees expanded). False for a meeting tied to no unit or
+// naming a unit the tree does not know (such a meeting is not live).
+bool invitesUnit(const UnitTree& units, const store::StoredMeeting& meeting,
+                 std::string_view unitId);
+// The meeting unit `unitId` should be in next (GET /api/next-meeting): among `meetings` that
+// invite it and have not ended, an open or in-session one first, else the earliest scheduled
+// start (ties by id). nullopt when there is none.
+std::optional<store::StoredMeeting> nextMeetingFor(
+    const UnitTree& units, const std::vector<store::StoredMeeting>& meetings,
+    std::string_view unitId);
+
 // RFC 3339 date-time in UTC: "YYYY-MM-DDTHH:MM:SS[.fff...]Z" (also 't'/'z'); offsets other than
 // Z, leap seconds and years before 1970 are refused. Milliseconds since the epoch.
 std::optional<int64_t> parseRfc3339Utc(std::string_view text);
@@ -144,6 +158,8 @@ class MeetingDirectory {
     void list(std::optional<store::MeetingState> state,
               Callback<std::vector<store::StoredMeeting>> done);
     void attendance(std::string id, Callback<AttendanceReport> done);
+    // nextMeetingFor over every stored meeting; nullopt when none invites the unit.
+    void next(std::string unitId, Callback<std::optional<store::StoredMeeting>> done);
     // NoSuchMeeting for an unknown meeting; limit is clamped to 1..kMaxEventsPerRead.
     void events(std::string id, int64_t fromSeq, size_t limit,
                 Callback<std::vector<store::StoredEvent>> done);

@@ -11,7 +11,9 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <thread>
 
@@ -227,13 +229,13 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
     std::string desc = "webrtcbin name=webrtc bundle-policy=max-bundle latency=200";
     if (options_.mode == PeerMode::Send) {
         if (options_.video && !options_.videoSource.empty()) {
-            desc += " " + options_.videoSource +
-                    " ! queue max-size-buffers=3 leaky=downstream ! " +
+            desc += " " + options_.videoSource + " ! queue max-size-buffers=3 leaky=downstream ! " +
                     (options_.videoEncoder.empty()
                          ? "videoconvert ! vp8enc deadline=1 cpu-used=4 target-bitrate=" +
                                std::to_string(options_.videoBitrate) +
                                " keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200"
-                               " picture-id-mode=15-bit ! " + std::string(kVp8Caps)
+                               " picture-id-mode=15-bit ! " +
+                               std::string(kVp8Caps)
                          : options_.videoEncoder) +
                     " ! identity name=sentvideo silent=true ! webrtc.";
         }
@@ -269,7 +271,8 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
             // rtpopuspay (auto-header-extension) write it as the header extension, and webrtcbin
             // offer it as a=extmap.
             desc += std::string(
-                " audiotestsrc is-live=true wave=sine freq=" + std::to_string(options_.audioFrequency) +
+                " audiotestsrc is-live=true wave=sine freq=" +
+                std::to_string(options_.audioFrequency) +
                 " volume=0.3"
                 " ! audioconvert ! audioresample ! level audio-level-meta=true post-messages=false"
                 " ! queue ! opusenc ! rtpopuspay pt=111 mtu=1200"
@@ -280,11 +283,11 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
                     "queue ! opusenc ! rtpopuspay pt=111 mtu=1200 ! " + kOpusCaps +
                     " ! identity name=sentaudio silent=true ! webrtc.";
         } else if (options_.audio) {
-            desc += std::string(
-                        " audiotestsrc is-live=true wave=sine freq=" +
-                        std::to_string(options_.audioFrequency) + " volume=0.3"
-                        " ! audioconvert ! audioresample ! queue ! opusenc"
-                        " ! rtpopuspay pt=111 mtu=1200 ! ") +
+            desc += std::string(" audiotestsrc is-live=true wave=sine freq=" +
+                                std::to_string(options_.audioFrequency) +
+                                " volume=0.3"
+                                " ! audioconvert ! audioresample ! queue ! opusenc"
+                                " ! rtpopuspay pt=111 mtu=1200 ! ") +
                     kOpusCaps + " ! webrtc.";
         }
     }
@@ -413,6 +416,94 @@ bool WebRtcPeer::injectSendStall(const std::string& kind) {
     gst_object_unref(sink);
     gst_object_unref(identity);
     return true;
+}
+
+void WebRtcPeer::requestSendStats() {
+    if (!webrtc_) return;
+    using Box = std::shared_ptr<SendStatsBox>;
+    auto* holder = new Box(sendStats_);
+    GstPromise* promise = gst_promise_new_with_change_func(
+        [](GstPromise* p, gpointer data) {
+            if (gst_promise_wait(p) != GST_PROMISE_RESULT_REPLIED) return;
+            const GstStructure* reply = gst_promise_get_reply(p);
+            if (!reply) return;
+            SendLinkReport r;
+            const int n = gst_structure_n_fields(reply);
+            for (int i = 0; i < n; ++i) {
+                const GValue* v =
+                    gst_structure_get_value(reply, gst_structure_nth_field_name(reply, i));
+                if (!v || !GST_VALUE_HOLDS_STRUCTURE(v)) continue;
+                const GstStructure* s = gst_value_get_structure(v);
+                GstWebRTCStatsType type{};
+                if (!gst_structure_get(s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) ||
+                    type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP) {
+                    continue;
+                }
+                ++r.streams;
+                // A double in GStreamer 1.22; older ones gave the RTCP field (x/256).
+                if (const GValue* f = gst_structure_get_value(s, "fraction-lost")) {
+                    double lost = 0;
+                    if (G_VALUE_HOLDS_DOUBLE(f))
+                        lost = g_value_get_double(f);
+                    else if (G_VALUE_HOLDS_UINT(f))
+                        lost = g_value_get_uint(f) / 256.0;
+                    r.fractionLost = std::max(r.fractionLost, std::clamp(lost, 0.0, 1.0));
+                }
+                double rtt = 0;
+                if (gst_structure_get_double(s, "round-trip-time", &rtt))
+                    r.roundTripS = std::max(r.roundTripS, rtt);
+            }
+            auto& box = **static_cast<Box*>(data);
+            std::lock_guard lock(box.mutex);
+            r.answers = box.report.answers + 1;
+            box.report = r;
+        },
+        holder, [](gpointer data) { delete static_cast<Box*>(data); });
+    g_signal_emit_by_name(webrtc_, "get-stats", nullptr, promise);
+    gst_promise_unref(promise);
+}
+
+SendLinkReport WebRtcPeer::sendLinkReport() const {
+    std::lock_guard lock(sendStats_->mutex);
+    return sendStats_->report;
+}
+
+bool WebRtcPeer::setElementNumber(const std::string& element, const std::string& property,
+                                  std::int64_t value) {
+    if (!pipeline_) return false;
+    GstElement* e = gst_bin_get_by_name(GST_BIN(pipeline_), element.c_str());
+    if (!e) return false;
+    bool ok = false;
+    if (GParamSpec* spec = g_object_class_find_property(G_OBJECT_GET_CLASS(e), property.c_str())) {
+        GValue v = G_VALUE_INIT;
+        g_value_init(&v, spec->value_type);
+        switch (spec->value_type) {
+            case G_TYPE_INT:
+                g_value_set_int(&v, static_cast<int>(value));
+                ok = value >= INT32_MIN && value <= INT32_MAX;
+                break;
+            case G_TYPE_UINT:
+                g_value_set_uint(&v, static_cast<unsigned>(value));
+                ok = value >= 0 && value <= UINT32_MAX;
+                break;
+            case G_TYPE_INT64:
+                g_value_set_int64(&v, value);
+                ok = true;
+                break;
+            case G_TYPE_UINT64:
+                g_value_set_uint64(&v, static_cast<std::uint64_t>(value));
+                ok = value >= 0;
+                break;
+            default:
+                break;
+        }
+        // g_param_value_validate clamps to the spec's range: refuse instead of clamping.
+        if (ok) ok = !g_param_value_validate(spec, &v);
+        if (ok) g_object_set_property(G_OBJECT(e), property.c_str(), &v);
+        g_value_unset(&v);
+    }
+    gst_object_unref(e);
+    return ok;
 }
 
 bool WebRtcPeer::addRecvTransceivers(std::string* error) {
@@ -1042,7 +1133,8 @@ std::string iceAddressFor(const std::string& url) {
     auto parsed = Url::parse(url);
     if (!parsed) return {};
     in_addr a{};
-    return inet_pton(AF_INET, parsed->host.c_str(), &a) == 1 ? parsed->host : std::string();
+    if (inet_pton(AF_INET, parsed->host.c_str(), &a) != 1) return {};
+    return (ntohl(a.s_addr) >> 24) == 127 ? parsed->host : std::string();
 }
 
 }  // namespace vcb::gstclient

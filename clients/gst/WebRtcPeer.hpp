@@ -93,6 +93,15 @@ struct RepairStats {
     uint64_t jitterLost = 0;    // rtpjitterbuffer: packets given up as lost
 };
 
+// What the far end says of the streams this peer sends: webrtcbin's remote-inbound-rtp
+// statistics, i.e. the RTCP receiver reports it got (RFC 3550 §6.4.2).
+struct SendLinkReport {
+    std::uint64_t answers = 0;  // get-stats answers received so far
+    int streams = 0;            // sent streams with a receiver report in the last answer
+    double fractionLost = 0;    // the largest over those streams, 0..1
+    double roundTripS = 0;      // the largest over those streams, 0 when not measured
+};
+
 // A viewer's key-frame request (upstream force-key-unit event, as rtpvp8depay sends it) with
 // all-headers cleared, so that rtpsession sends an RTCP PLI, as browsers do, and not a FIR (Janus
 // 1.1.2 ignores webrtcbin's FIRs). Takes ownership of `event`; anything else comes back unchanged.
@@ -103,7 +112,9 @@ GstEvent* keyUnitRequestAsPli(GstEvent* event);
 double goertzelAmplitude(const float* samples, std::size_t count, double frequency,
                          double sampleRate);
 
-// The host of an http(s)/ws URL when it is an IPv4 literal (what iceAddress wants), else "".
+// The host of an http(s)/ws URL when it is an IPv4 loopback literal (127.x.x.x: libnice does not
+// gather there by itself, so iceAddress must name it), else "" (gather on every interface). A
+// server elsewhere is not an address of this machine: binding ICE to it would gather nothing.
 std::string iceAddressFor(const std::string& url);
 
 class WebRtcPeer {
@@ -151,6 +162,16 @@ class WebRtcPeer {
     // false if the pipeline has no such counted stream.
     bool injectSendStall(const std::string& kind);
 
+    // Asks webrtcbin for its statistics without waiting; sendLinkReport() has the answer once it
+    // arrived (on webrtcbin's thread). Nothing happens before start() or after stop().
+    void requestSendStats();
+    SendLinkReport sendLinkReport() const;
+    // Sets a numeric property of the pipeline's element `element` (by name) while it plays, e.g.
+    // an encoder's bitrate; the value is converted to the property's integer type. false when
+    // there is no such element or property, or the value is out of the property's range.
+    bool setElementNumber(const std::string& element, const std::string& property,
+                          std::int64_t value);
+
   private:
     struct StreamSink;
 
@@ -194,6 +215,12 @@ class WebRtcPeer {
     std::vector<std::unique_ptr<StreamSink>> sinks_;
     std::atomic<uint64_t> droppedByTest_{0};
     std::atomic<uint64_t> sentVideo_{0}, sentAudio_{0};
+    // Shared with the get-stats promises still in flight (they may answer after stop()).
+    struct SendStatsBox {
+        std::mutex mutex;
+        SendLinkReport report;
+    };
+    std::shared_ptr<SendStatsBox> sendStats_ = std::make_shared<SendStatsBox>();
 };
 
 }  // namespace vcb::gstclient

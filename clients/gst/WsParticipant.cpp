@@ -526,6 +526,22 @@ bool WsParticipant::injectPublishStall(const std::string& kind) {
     return publishPeer_ && publishPeer_->injectSendStall(kind);
 }
 
+void WsParticipant::requestPublishStats() {
+    std::lock_guard lock(mutex_);
+    if (publishPeer_) publishPeer_->requestSendStats();
+}
+
+SendLinkReport WsParticipant::publishLinkReport() const {
+    std::lock_guard lock(mutex_);
+    return publishPeer_ ? publishPeer_->sendLinkReport() : SendLinkReport{};
+}
+
+bool WsParticipant::setPublishElementNumber(const std::string& element, const std::string& property,
+                                            std::int64_t value) {
+    std::lock_guard lock(mutex_);
+    return publishPeer_ && publishPeer_->setElementNumber(element, property, value);
+}
+
 void WsParticipant::queueGetStats() {
     std::lock_guard lock(mutex_);
     outbox_.push_back(proto::GetStats{});

@@ -135,6 +135,12 @@ class WsParticipant {
     std::pair<std::uint64_t, std::uint64_t> publishSentBuffers() const;
     // Fault injection for tests: WebRtcPeer::injectSendStall on the publish PC.
     bool injectPublishStall(const std::string& kind);
+    // The publish PC's WebRtcPeer::requestSendStats / sendLinkReport / setElementNumber (no-ops,
+    // an empty report and false before it exists).
+    void requestPublishStats();
+    SendLinkReport publishLinkReport() const;
+    bool setPublishElementNumber(const std::string& element, const std::string& property,
+                                 std::int64_t value);
 
     std::string participantId() const;
     std::int64_t subscribeRevision() const;

@@ -24,31 +24,36 @@ std::optional<EncoderChoice> chooseEncoder(CodecPreference preference, int kbps,
     if (preference != CodecPreference::Vp8) {
         if (has("vah264enc")) {
             return EncoderChoice{"vah264enc", "H264", true,
-                                 "videoconvert ! vah264enc bitrate=" + rate +
-                                     " key-int-max=60 b-frames=0" + kBaseline + kH264Rtp};
+                                 "videoconvert ! vah264enc name=vcbvenc bitrate=" + rate +
+                                     " key-int-max=60 b-frames=0" + kBaseline + kH264Rtp,
+                                 "bitrate", 1000};
         }
         if (has("vaapih264enc")) {
             return EncoderChoice{"vaapih264enc", "H264", true,
-                                 "videoconvert ! vaapih264enc bitrate=" + rate +
-                                     " keyframe-period=60 max-bframes=0" + kBaseline + kH264Rtp};
+                                 "videoconvert ! vaapih264enc name=vcbvenc bitrate=" + rate +
+                                     " keyframe-period=60 max-bframes=0" + kBaseline + kH264Rtp,
+                                 "bitrate", 1000};
         }
         if (has("v4l2h264enc")) {
             return EncoderChoice{
                 "v4l2h264enc", "H264", true,
-                "videoconvert ! v4l2h264enc extra-controls=\"controls,video_bitrate=" +
+                "videoconvert ! v4l2h264enc name=vcbvenc extra-controls=\"controls,video_bitrate=" +
                     std::to_string(kbps * 1000) + ",h264_i_frame_period=60\"" +
-                    " ! video/x-h264,level=(string)3.1" + kH264Rtp};
+                    " ! video/x-h264,level=(string)3.1" + kH264Rtp,
+                ""};
         }
         if (has("x264enc")) {
             return EncoderChoice{"x264enc", "H264", false,
-                                 "videoconvert ! x264enc tune=zerolatency speed-preset=veryfast"
+                                 "videoconvert ! x264enc name=vcbvenc tune=zerolatency speed-preset=veryfast"
                                  " key-int-max=60 bitrate=" +
-                                     rate + kBaseline + kH264Rtp};
+                                     rate + kBaseline + kH264Rtp,
+                                 "bitrate", 1000};
         }
         if (has("openh264enc")) {
             return EncoderChoice{"openh264enc", "H264", false,
-                                 "videoconvert ! openh264enc complexity=low gop-size=60 bitrate=" +
-                                     std::to_string(kbps * 1000) + kBaseline + kH264Rtp};
+                                 "videoconvert ! openh264enc name=vcbvenc complexity=low gop-size=60 bitrate=" +
+                                     std::to_string(kbps * 1000) + kBaseline + kH264Rtp,
+                                 "bitrate", 1};
         }
         if (preference == CodecPreference::H264) {
             if (error)
@@ -61,11 +66,12 @@ std::optional<EncoderChoice> chooseEncoder(CodecPreference preference, int kbps,
     if (has("vp8enc")) {
         return EncoderChoice{
             "vp8enc", "VP8", false,
-            "videoconvert ! vp8enc deadline=1 cpu-used=4 end-usage=cbr target-bitrate=" +
+            "videoconvert ! vp8enc name=vcbvenc deadline=1 cpu-used=4 end-usage=cbr target-bitrate=" +
                 std::to_string(kbps * 1000) +
-                " keyframe-max-dist=60 error-resilient=partitions ! rtpvp8pay pt=96 mtu=1200"
+                " keyframe-max-dist=60 max-intra-bitrate=300 error-resilient=partitions ! rtpvp8pay pt=96 mtu=1200"
                 " picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,"
-                "payload=96,clock-rate=90000"};
+                "payload=96,clock-rate=90000",
+            "target-bitrate", 1};
     }
     if (error) *error = "no video encoder: neither an H.264 encoder nor vp8enc is installed";
     return std::nullopt;

@@ -15,9 +15,16 @@ struct EncoderChoice {
     std::string element;  // e.g. "vah264enc"
     std::string codec;    // "H264" or "VP8"
     bool hardware = false;
-    // gst-launch fragment from raw video to RTP caps with payload type 102 (H264) / 96 (VP8)
+    // gst-launch fragment from raw video to RTP caps with payload type 102 (H264) / 96 (VP8);
+    // the encoder element is named kEncoderName.
     std::string launch;
+    // The encoder's bitrate property, set while it plays when the link carries less (RateControl),
+    // and its unit in bit/s (1000: kbit/s); "" when the rate cannot change while it plays.
+    std::string bitrateProperty;
+    int bitsPerUnit = 1000;
 };
+
+inline constexpr const char* kEncoderName = "vcbvenc";
 
 using HasElement = std::function<bool(const std::string& name)>;
 

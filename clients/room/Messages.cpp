@@ -32,15 +32,19 @@ std::string_view catalogueText(MessageId id) {
             return "Máy chủ từ chối: {reason}";
         case MessageId::CameraUnavailable:
             return "Không có camera";
+        case MessageId::NextMeeting:
+            return "Cuộc họp tiếp theo: {title} — {time}";
+        case MessageId::NoMeeting:
+            return "Chưa có cuộc họp";
     }
     return "";
 }
 
 std::string message(MessageId id, std::string_view time, std::string_view seconds,
-                    std::string_view reason) {
+                    std::string_view reason, std::string_view title) {
     std::string out(catalogueText(id));
     const std::pair<std::string_view, std::string_view> fields[] = {
-        {"{time}", time}, {"{seconds}", seconds}, {"{reason}", reason}};
+        {"{time}", time}, {"{seconds}", seconds}, {"{reason}", reason}, {"{title}", title}};
     for (const auto& [key, value] : fields) {
         for (auto at = out.find(key); at != std::string::npos;
              at = out.find(key, at + value.size()))

@@ -20,11 +20,13 @@ enum class MessageId {
     Ended,            // the meeting ended
     Refused,          // the server refused the hall: {reason}
     CameraUnavailable,
+    NextMeeting,  // no `meeting` configured: the unit's next meeting, {title} at {time}
+    NoMeeting,    // no `meeting` configured and the unit is invited to none
 };
 
-// The catalogue text with {time}, {seconds} and {reason} replaced by the arguments given.
+// The catalogue text with {time}, {seconds}, {reason} and {title} replaced by the arguments given.
 std::string message(MessageId id, std::string_view time = {}, std::string_view seconds = {},
-                    std::string_view reason = {});
+                    std::string_view reason = {}, std::string_view title = {});
 // Raw catalogue entry (tests: every id has a text).
 std::string_view catalogueText(MessageId id);
 // "m:ss" for a number of seconds (negative → "0:00").

@@ -172,7 +172,6 @@ ConfigResult parseRoomConfig(const std::string& text, const std::string& origin)
     }
     if (c.server.empty())
         return fail(0, "'server' is required (ws://host:port/ws or wss://host:port/ws)");
-    if (c.meeting.empty()) return fail(0, "'meeting' is required");
     if (c.token.empty() == c.tokenFile.empty())
         return fail(0, "exactly one of 'token' and 'token_file' is required");
     if (c.raiseHandKeyDevice.empty() != (c.raiseHandKey == 0))

@@ -13,10 +13,13 @@ enum class CodecPreference { Auto, H264, Vp8 };
 
 struct RoomConfig {
     std::string server;  // ws://host:port/ws or wss://host:port/ws (TLS, certificate verified)
-    // wss: PEM file of the CA certificate(s) (or the server's self-signed certificate) to trust
-    // instead of the system's store; read again at every connection.
+    // wss (and the next-meeting lookup over https): PEM file of the CA certificate(s) (or the
+    // server's self-signed certificate) to trust instead of the system's store; read again at
+    // every connection.
     std::string caFile;
-    std::string meeting;  // meeting id
+    // The meeting id; "" = the one the unit is invited to next (asked of the server with a
+    // token whose "meeting" claim is "*", GET /api/next-meeting).
+    std::string meeting;
     std::string displayName = "Phòng họp";
     std::string token;      // the unit's room token, or
     std::string tokenFile;  // a file holding it (re-read when it changes)

@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <ctime>
 #include <iostream>
 #include <random>
 #include <tuple>
 
+#include "clients/gst/HttpClient.hpp"
 #include "clients/gst/WebRtcPeer.hpp"
 #include "clients/gst/WsParticipant.hpp"
 
@@ -19,6 +22,10 @@ constexpr auto kPingEvery = std::chrono::seconds(3);
 constexpr auto kTokenCheckEvery = std::chrono::seconds(1);
 constexpr auto kMediaGrace = std::chrono::seconds(8);  // publish PC not connected for this long
 constexpr auto kDisplayStall = std::chrono::seconds(5);
+constexpr auto kLookupTimeout = std::chrono::seconds(5);
+// A looked-up meeting refused with these is over (or gone): look up the next one.
+constexpr std::string_view kMeetingGoneCodes[] = {"wrong_state", "meeting_not_found",
+                                                  "meeting_ended"};
 
 std::int64_t systemNowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -39,6 +46,14 @@ MeetingView toView(const protocol::MeetingStateMessage& m) {
     return v;
 }
 
+// The local time zone's offset from UTC at `ms` (for the next meeting's start on the TV).
+long utcOffsetAt(std::int64_t ms) {
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    ::localtime_r(&t, &tm);
+    return tm.tm_gmtoff;
+}
+
 bool sameFile(const struct stat& a, const struct stat& b) {
     return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size &&
            a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
@@ -54,7 +69,8 @@ RoomEndpoint::RoomEndpoint(RoomConfig config, std::string configPath)
                               .backoffMax = config_.backoffMax,
                               .replacedHoldoff = config_.replacedHoldoff,
                               .seed = static_cast<std::uint32_t>(std::random_device{}())}),
-      display_(config_) {}
+      display_(config_),
+      rate_(config_.videoBitrateKbps) {}
 
 RoomEndpoint::~RoomEndpoint() {
     control_.stop();
@@ -121,6 +137,58 @@ std::string RoomEndpoint::cameraSource() {
            message(MessageId::CameraUnavailable) + "\"";
 }
 
+std::string RoomEndpoint::meetingInEffect() const {
+    if (!findsMeeting()) return config_.meeting;
+    const auto m = finder_.joinable();
+    return m ? m->id : std::string();
+}
+
+void RoomEndpoint::lookUpMeeting(Clock::time_point now) {
+    if (session_ || !finder_.lookupDue(now)) return;
+    std::string error;
+    const auto token = currentToken(config_, &error);
+    const auto url = nextMeetingUrl(config_.server);
+    LookupAnswer answer;
+    if (!token || !url) {
+        answer = parseLookupAnswer(0, "", token ? "server: not a ws:// or wss:// address" : error);
+    } else {
+        const auto r = gstclient::HttpClient(kLookupTimeout, config_.caFile)
+                           .request("GET", *url, "", "", {{"Authorization", "Bearer " + *token}});
+        answer = parseLookupAnswer(r.status, r.body, r.error);
+    }
+    const std::string before = finder_.lookupState();
+    finder_.answer(answer, Clock::now(), systemNowMs());
+    const std::string after = finder_.lookupState();
+    if (const auto m = finder_.joinable()) {
+        log("next meeting: " + m->id + " (" + m->state + "): joining");
+        state_.retryNow(Clock::now());
+    } else if (after != before) {
+        log("next meeting: " + after + (finder_.meeting() ? " " + finder_.meeting()->id : ""));
+    }
+}
+
+void RoomEndpoint::watchMeetingGone(Clock::time_point now) {
+    if (!findsMeeting() || !finder_.joinable()) return;
+    const Phase p = state_.phase();
+    const auto* code =
+        std::find(std::begin(kMeetingGoneCodes), std::end(kMeetingGoneCodes), state_.lastProblem());
+    const bool refusedAsGone =
+        (p == Phase::Refused || p == Phase::Reconnecting) && code != std::end(kMeetingGoneCodes);
+    if (p != Phase::Ended && !refusedAsGone) return;
+    log("meeting " + finder_.joinable()->id + " is over: looking up the next one");
+    if (session_) endSession("meeting ended", false);
+    finder_.meetingGone(now);
+}
+
+std::string RoomEndpoint::overlayText(Clock::time_point now) const {
+    const std::int64_t wall = systemNowMs();
+    if (findsMeeting() && !session_ && !finder_.joinable()) {
+        const auto& m = finder_.meeting();
+        return finder_.overlay(now, wall, utcOffsetAt(m ? m->scheduledStartMs : wall));
+    }
+    return state_.overlay(now, wall);
+}
+
 void RoomEndpoint::connectSession(Clock::time_point now) {
     std::string error;
     auto token = currentToken(config_, &error);
@@ -146,7 +214,7 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
     gstclient::WsParticipantOptions options{
         .url = config_.server,
         .caFile = config_.caFile,
-        .meeting = config_.meeting,
+        .meeting = meetingInEffect(),
         .displayName = config_.displayName,
         .token = token_,
         .autoSubscribe = true,
@@ -186,11 +254,14 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
         return;
     }
     ++joins_;
+    rateAnswers_ = 0;
+    nextRateCheck_ = Clock::now() + std::chrono::seconds(1);
+    applyRate();  // the pipeline was built at the configured rate
     state_.joined(Clock::now(), session_->participantId());
     reportPacer_.joined();  // the server forgot the previous session's report
     nextPing_ = Clock::now() + kPingEvery;
     publishBadSince_ = {};
-    log("joined " + config_.meeting + " as " + session_->participantId() + " (unit " +
+    log("joined " + meetingInEffect() + " as " + session_->participantId() + " (unit " +
         state_.unit() + ")");
 }
 
@@ -263,6 +334,7 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
         endSession(lastPublishStall_, true);
         return;
     }
+    adaptRate(now);
     if (now >= nextPing_) {
         session_->queuePing();
         nextPing_ = now + kPingEvery;
@@ -282,6 +354,38 @@ void RoomEndpoint::serviceSession(Clock::time_point) {
         m.action = protocol::MeetingAction::LowerHand;
         session_->queueControl(m);
     }
+}
+
+void RoomEndpoint::adaptRate(Clock::time_point now) {
+    if (now < nextRateCheck_) return;
+    nextRateCheck_ = now + std::chrono::seconds(1);
+    const auto report = session_->publishLinkReport();
+    session_->requestPublishStats();  // read at the next check
+    if (report.answers == rateAnswers_ || report.streams == 0) return;
+    rateAnswers_ = report.answers;
+    linkLossPercent_ = report.fractionLost * 100.0;
+    const int before = rate_.target();
+    const auto next = rate_.onReport(now, report.fractionLost);
+    if (!next) return;
+    applyRate();
+    // Every cut is logged (a technician reading the journal sees the link's trouble); the climb
+    // back only when it is complete, not at each 5 % step.
+    if (*next < before) {
+        log("video rate " + std::to_string(before) + " -> " + std::to_string(*next) +
+            " kbps: the server lost " + std::to_string(static_cast<int>(linkLossPercent_ + 0.5)) +
+            " % of what the hall sent");
+    } else if (*next == rate_.max()) {
+        log("video rate back to " + std::to_string(*next) + " kbps");
+    }
+}
+
+void RoomEndpoint::applyRate() {
+    if (!session_ || !encoder_ || encoder_->bitrateProperty.empty()) return;
+    const std::int64_t value =
+        static_cast<std::int64_t>(rate_.target()) * 1000 / encoder_->bitsPerUnit;
+    if (!session_->setPublishElementNumber(kEncoderName, encoder_->bitrateProperty, value))
+        log("cannot set " + encoder_->element + "'s " + encoder_->bitrateProperty + " to " +
+            std::to_string(value));
 }
 
 void RoomEndpoint::sendReport(Clock::time_point now) {
@@ -320,6 +424,7 @@ bool RoomEndpoint::reloadConfig() {
             return false;
         }
         encoder_ = std::move(encoder);
+        rate_.setMax(next.videoBitrateKbps);
         log("video encoder " + encoder_->element + " (" + encoder_->codec +
             (encoder_->hardware ? ", hardware)" : ", software)"));
     }
@@ -334,6 +439,7 @@ bool RoomEndpoint::reloadConfig() {
     next.displayWidth = config_.displayWidth;
     next.displayHeight = config_.displayHeight;
     config_ = std::move(next);
+    finder_ = MeetingFinder{};  // the meeting (or the unit) may have changed: ask again
     tokenStat_ = {};
     if (!config_.tokenFile.empty()) ::stat(config_.tokenFile.c_str(), &tokenStat_);
     openKeyDevice();
@@ -366,6 +472,7 @@ void RoomEndpoint::watchTokenFile(Clock::time_point now) {
     auto token = readTokenFile(config_.tokenFile, &error);
     if (!token || *token == token_) return;
     log("the token file changed: rejoining with the new token");
+    finder_ = MeetingFinder{};  // another unit's token, maybe
     if (session_) endSession("token changed", false);
     token_.clear();
     state_.lost(now, "token changed");
@@ -408,7 +515,9 @@ void RoomEndpoint::run(const std::atomic<bool>& stop, const std::function<void()
         watchTokenFile(now);
         watchDisplay(now);
         pollKey(now);
-        if (!session_ && state_.shouldConnect(now)) connectSession(now);
+        if (findsMeeting()) lookUpMeeting(now);
+        if (!session_ && state_.shouldConnect(now) && !meetingInEffect().empty())
+            connectSession(now);
         if (session_) {
             serviceSession(now);
         } else {
@@ -417,7 +526,8 @@ void RoomEndpoint::run(const std::atomic<bool>& stop, const std::function<void()
             std::this_thread::sleep_for(kSlice);
         }
         now = Clock::now();
-        const std::string text = state_.overlay(now, systemNowMs());
+        watchMeetingGone(now);
+        const std::string text = overlayText(now);
         if (text != lastOverlay_) {
             display_.setOverlay(text);
             log("state " + std::string(phaseName(state_.phase())) + ": " + text);
@@ -460,11 +570,19 @@ void RoomEndpoint::publishStatus() {
     s.reloads = reloads_;
     s.lastCommand = lastCommand_;
     s.reportsSent = reportsSent_;
+    s.videoTargetKbps = rate_.target();
+    s.linkLossPercent = linkLossPercent_;
+    s.rateDecreases = rate_.decreases();
     s.keyDeviceOpen = key_ && key_->isOpen();
     s.keyPresses = key_ ? key_->presses() : 0;
     s.keyDevice = config_.raiseHandKeyDevice;
     s.key = config_.raiseHandKey ? keyName(config_.raiseHandKey) : "";
-    s.meeting = config_.meeting;
+    s.meeting = meetingInEffect();
+    s.meetingChosenBy = findsMeeting() ? "next_meeting" : "config";
+    if (findsMeeting()) {
+        s.lookup = finder_.lookupState();
+        s.nextMeeting = finder_.meeting();
+    }
     s.camera = config_.camera;
     s.microphone = config_.microphone;
     s.displayDevice = config_.display;
@@ -486,6 +604,15 @@ std::string RoomEndpoint::statusJson() const {
     o["version"] = kRoomVersion;
     o["phase"] = phaseName(s.phase);
     o["meeting"] = s.meeting;
+    o["meetingChosenBy"] = s.meetingChosenBy;
+    if (!s.lookup.empty()) {
+        o["lookup"] = s.lookup;
+        o["nextMeeting"] = s.nextMeeting
+                               ? json::value(json::object{{"id", s.nextMeeting->id},
+                                                          {"title", s.nextMeeting->title},
+                                                          {"state", s.nextMeeting->state}})
+                               : json::value(nullptr);
+    }
     o["meetingState"] = s.meetingState;
     o["participantId"] = s.participantId;
     o["unit"] = s.unit;
@@ -502,6 +629,10 @@ std::string RoomEndpoint::statusJson() const {
     o["reloads"] = s.reloads;
     o["lastCommand"] = s.lastCommand;
     o["reportsSent"] = s.reportsSent;
+    o["videoTargetKbps"] = s.videoTargetKbps;
+    o["linkLossPercent"] =
+        s.linkLossPercent < 0 ? json::value(nullptr) : json::value(s.linkLossPercent);
+    o["rateDecreases"] = s.rateDecreases;
     o["lastProblem"] = s.lastProblem;
     o["publish"] = s.publishState;
     o["subscribe"] = s.subscribeState;

@@ -20,7 +20,9 @@
 #include "clients/room/ControlServer.hpp"
 #include "clients/room/KeyInput.hpp"
 #include "clients/room/MediaChoice.hpp"
+#include "clients/room/MeetingFinder.hpp"
 #include "clients/room/PublishWatch.hpp"
+#include "clients/room/RateControl.hpp"
 #include "clients/room/RoomConfig.hpp"
 #include "clients/room/RoomDisplay.hpp"
 #include "clients/room/RoomState.hpp"
@@ -63,9 +65,18 @@ struct RoomStatus {
     bool keyDeviceOpen = false;
     std::uint64_t keyPresses = 0;
     int reportsSent = 0;      // endpointReports queued to the server
+    // The camera's rate as the link allows (RateControl): the encoder's target now, the loss the
+    // server last reported (percent, -1 before a report), how often the rate was cut.
+    int videoTargetKbps = 0;
+    double linkLossPercent = -1;
+    int rateDecreases = 0;
     // The configuration in effect (a reload replaces it on run()'s thread; the control HTTP
     // thread reads this copy).
     std::string meeting, camera, microphone, displayDevice, speaker, keyDevice, key;
+    // How `meeting` was chosen: "config", or "next_meeting" (asked of the server; `lookup` is
+    // MeetingFinder::lookupState() and `nextMeeting` what it answered last).
+    std::string meetingChosenBy, lookup;
+    std::optional<NextMeeting> nextMeeting;
     bool echoCancel = true;
 };
 
@@ -97,6 +108,13 @@ class RoomEndpoint {
 
   private:
     void connectSession(RoomState::Clock::time_point now);
+    // No `meeting` configured: the meeting the unit is invited to next (MeetingFinder).
+    bool findsMeeting() const { return config_.meeting.empty(); }
+    std::string meetingInEffect() const;
+    void lookUpMeeting(RoomState::Clock::time_point now);
+    // The meeting in effect ended or is refused as over: look up the next one.
+    void watchMeetingGone(RoomState::Clock::time_point now);
+    std::string overlayText(RoomState::Clock::time_point now) const;
     void endSession(const std::string& why, bool tellState);
     void serviceSession(RoomState::Clock::time_point now);
     void watchTokenFile(RoomState::Clock::time_point now);
@@ -111,11 +129,16 @@ class RoomEndpoint {
     bool reloadConfig();
     void sendReport(RoomState::Clock::time_point now);
     std::string cameraSource();
+    // Reads the server's latest receiver report of the publish connection (asked for once a
+    // second) and moves the camera's encoder rate with RateControl.
+    void adaptRate(RoomState::Clock::time_point now);
+    void applyRate();
 
     RoomConfig config_;  // replaced by a technician's reload (run()'s thread only)
     const std::string configPath_;
     const RoomState::Clock::time_point startedAt_;
     RoomState state_;
+    MeetingFinder finder_;
     std::optional<EncoderChoice> encoder_;
     RoomDisplay display_;
     ControlServer control_;
@@ -130,6 +153,10 @@ class RoomEndpoint {
     int displayRestarts_ = 0;
     PublishWatch publishWatch_;
     int publishRestarts_ = 0;
+    RateControl rate_;  // kept across sessions: a new session starts at the rate the link took
+    RoomState::Clock::time_point nextRateCheck_{};
+    std::uint64_t rateAnswers_ = 0;
+    double linkLossPercent_ = -1;
     std::string lastPublishStall_;
     int joins_ = 0;
     int attempts_ = 0;

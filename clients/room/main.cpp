@@ -100,6 +100,15 @@ int check(const RoomConfig& c) {
                token ? "unit " + tokenClaim(*token, "unit").value_or("?") + ", role " +
                            tokenClaim(*token, "role").value_or("?")
                      : error);
+    if (token && c.meeting.empty()) {
+        // No `meeting`: the hall asks for its unit's next one, which takes a token for any.
+        const auto meeting = tokenClaim(*token, "meeting").value_or("");
+        ok &= line("meeting", meeting == "*",
+                   meeting == "*" ? std::string("the unit's next meeting (GET /api/next-meeting)")
+                                  : "no `meeting` configured: the token must be for --meeting "
+                                    "'*', not '" +
+                                        meeting + "'");
+    }
     std::cout << "server:\n";
     auto url = vcb::gstclient::Url::parse(c.server);
     if (!url) {

@@ -53,13 +53,10 @@ std::optional<HttpResponse> ApiAuthorizer::requireTechnician(const HttpRequest& 
     return check(request, meetingId, true);
 }
 
-std::optional<HttpResponse> ApiAuthorizer::check(const HttpRequest& request,
-                                                 std::optional<std::string_view> meetingId,
-                                                 bool technicianOnly) const {
-    if (!verifier_) return std::nullopt;
+Expected<auth::JwtClaims, HttpResponse> ApiAuthorizer::verified(const HttpRequest& request,
+                                                                std::string_view missing) const {
     const std::string token = bearerToken(request);
-    if (token.empty())
-        return unauthorized("an admin token is required (Authorization: Bearer <token>)");
+    if (token.empty()) return unauthorized(missing);
     auto claims = verifier_->verify(token, clock_());
     if (!claims) {
         VCB_LOG_INFO("api: %s %s from %s refused: %s",
@@ -68,6 +65,44 @@ std::optional<HttpResponse> ApiAuthorizer::check(const HttpRequest& request,
                      std::string(auth::jwtErrorCode(claims.error())).c_str());
         return unauthorized("the token is invalid or expired");
     }
+    return std::move(claims).value();
+}
+
+Expected<std::string, HttpResponse> ApiAuthorizer::requireUnitHolder(
+    const HttpRequest& request) const {
+    const std::optional<std::string> asked = request.queryParameter("unit");
+    const auto noUnit = [] {
+        return problem(http::status::bad_request, "invalid_field",
+                       "give the unit: ?unit=<unit id>");
+    };
+    if (!verifier_) {
+        if (!asked || asked->empty()) return noUnit();
+        return *asked;
+    }
+    auto claims = verified(request, "a unit's token is required (Authorization: Bearer <token>)");
+    if (!claims) return std::move(claims).error();
+    const auth::JwtClaims& c = claims.value();
+    if (c.admin) {
+        if (!asked || asked->empty()) return noUnit();
+        return *asked;
+    }
+    using rooms::ParticipantRole;
+    const bool unitRole = c.role == ParticipantRole::Room || c.role == ParticipantRole::Delegate ||
+                          c.role == ParticipantRole::Chair;
+    if (unitRole && !c.unit.empty() && c.meeting == auth::JwtClaims::kAnyMeeting &&
+        (!asked || *asked == c.unit))
+        return c.unit;
+    return problem(http::status::forbidden, "forbidden",
+                   "a room, delegate or chair token for any meeting (\"meeting\": \"*\") that "
+                   "names its unit is required");
+}
+
+std::optional<HttpResponse> ApiAuthorizer::check(const HttpRequest& request,
+                                                 std::optional<std::string_view> meetingId,
+                                                 bool technicianOnly) const {
+    if (!verifier_) return std::nullopt;
+    auto claims = verified(request, "an admin token is required (Authorization: Bearer <token>)");
+    if (!claims) return std::move(claims).error();
     const auth::JwtClaims& c = claims.value();
     if (c.admin) return std::nullopt;
     if (meetingId && c.meeting == *meetingId &&

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/Expected.hpp"
 #include "signaling/auth/JwtVerifier.hpp"
 #include "signaling/http/HttpRequest.hpp"
 #include "signaling/http/HttpResponse.hpp"
@@ -40,10 +41,20 @@ class ApiAuthorizer {
     std::optional<HttpResponse> requireTechnician(const HttpRequest& request,
                                                   std::string_view meetingId) const;
 
+    // GET /api/next-meeting: the unit whose next meeting the caller may learn, or the problem to
+    // answer. jwt: a chair, delegate or room token whose "meeting" claim is "*" and that names a
+    // unit answers for that unit (a `unit` query parameter, if given, must be the same); an admin
+    // token for the `unit` query parameter. dev: the `unit` query parameter. No unit: 400
+    // invalid_field `unit`.
+    Expected<std::string, HttpResponse> requireUnitHolder(const HttpRequest& request) const;
+
     // The bearer token of an Authorization header (RFC 6750 §2.1), empty when there is none.
     static std::string bearerToken(const HttpRequest& request);
 
   private:
+    // The verified claims of the bearer token, or the 401 to answer. Open mode: not called.
+    Expected<auth::JwtClaims, HttpResponse> verified(const HttpRequest& request,
+                                                     std::string_view missing) const;
     std::optional<HttpResponse> check(const HttpRequest& request,
                                       std::optional<std::string_view> meetingId,
                                       bool technicianOnly = false) const;

@@ -70,6 +70,11 @@ HttpResponse directoryProblem(const DirectoryError& e) {
     return r;
 }
 
+HttpResponse noDatabase() {
+    return problem(http::status::service_unavailable, "no_database",
+                   "this server keeps no meeting records (set database: in its config)");
+}
+
 HttpResponse invalidField(std::string_view field, std::string_view detail) {
     return fieldProblem(http::status::bad_request, "invalid_field", detail, field);
 }
@@ -262,16 +267,21 @@ void MeetingsApi::registerRoutes(HttpRouter& router) {
             auto denied = reader ? authorizer_.requireMeetingReader(request, id)
                                  : authorizer_.requireAdmin(request);
             if (denied) return responder.respond(std::move(*denied));
-            if (directory_ == nullptr)
-                return responder.respond(
-                    problem(http::status::service_unavailable, "no_database",
-                            "this server keeps no meeting records (set database: in its config)"));
+            if (directory_ == nullptr) return responder.respond(noDatabase());
             if (!id.empty() && !rooms::isValidMeetingId(id))
                 return responder.respond(
                     problem(http::status::not_found, "no_such_meeting", "no such meeting"));
             (this->*handler)(std::move(request), std::move(responder));
         };
     };
+    // A unit's next meeting: a "*" room/delegate/chair token answers for its own unit.
+    router.add({http::verb::get}, "/api/next-meeting",
+               [this](HttpRequest request, HttpResponder responder) {
+                   auto unit = authorizer_.requireUnitHolder(request);
+                   if (!unit) return responder.respond(unit.error());
+                   if (directory_ == nullptr) return responder.respond(noDatabase());
+                   next(unit.value(), std::move(responder));
+               });
     router.add({http::verb::post}, "/api/meetings", guard(&MeetingsApi::create, false));
     router.add({http::verb::get}, "/api/meetings", guard(&MeetingsApi::list, false));
     router.add({http::verb::get}, "/api/meetings/{id}", guard(&MeetingsApi::get, false));
@@ -391,6 +401,27 @@ void MeetingsApi::create(HttpRequest request, HttpResponder responder) {
             r.header("Location", "/api/meetings/" + result.value().id);
             responder.respond(std::move(r));
         });
+}
+
+void MeetingsApi::next(const std::string& unit, HttpResponder responder) {
+    const int64_t lobbyMs = std::chrono::milliseconds(lobbyOpensBefore_).count();
+    const int64_t nowMs = clock_();
+    directory_->next(unit, [responder, unit, lobbyMs, nowMs, units = directory_->sharedUnits()](
+                               rooms::DirectoryResult<std::optional<StoredMeeting>> result) {
+        if (!result) return responder.respond(directoryProblem(result.error()));
+        if (!result.value())
+            return responder.respond(problem(http::status::not_found, "no_meeting",
+                                             "no meeting that has not ended invites unit " +
+                                                 unit));
+        // A scheduled meeting's lobby opens when someone joins from joinable_from on (its live
+        // meeting starts with the first join): by this server's clock, may the unit join now?
+        const StoredMeeting& next = *result.value();
+        const int64_t from = next.scheduledStartMs - lobbyMs;
+        json::value m = meetingJson(next, *units);
+        m.as_object()["joinable_from"] = rooms::formatRfc3339Utc(from);
+        m.as_object()["joinable"] = next.state != store::MeetingState::Scheduled || nowMs >= from;
+        responder.respond(jsonResponse(http::status::ok, m));
+    });
 }
 
 void MeetingsApi::list(HttpRequest request, HttpResponder responder) {

@@ -3,6 +3,7 @@
 //   POST   /api/meetings                       create (201 + Location)
 //   GET    /api/meetings[?state=]              list
 //   GET    /api/meetings/{id}                  one meeting
+//   GET    /api/next-meeting[?unit=]           the meeting a unit's "*" token holder is in next
 //   PATCH  /api/meetings/{id}                  change fields (JSON merge of the given fields)
 //   DELETE /api/meetings/{id}                  delete with all its records
 //   GET    /api/meetings/{id}/attendance       JSON, or CSV (Accept: text/csv or ?format=csv)
@@ -17,6 +18,7 @@
 // to MeetingStoreWriter and answered from its completion callback (after COMMIT); reads run on
 // MeetingDirectory's reader thread.
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,6 +45,10 @@ class MeetingsApi {
     // 409 recording_disabled.
     void setRecordingDir(std::string dir) { recordingDir_ = std::move(dir); }
 
+    // How long before its scheduled start a meeting's lobby opens (config
+    // lobby_opens_before_seconds): GET /api/next-meeting says from when a hall may join.
+    void setLobbyOpensBefore(std::chrono::seconds s) { lobbyOpensBefore_ = s; }
+
     void registerRoutes(HttpRouter& router);
 
     // RFC 4180 CSV of an attendance report: UTF-8 with a BOM, CRLF line ends, a header row.
@@ -52,6 +58,7 @@ class MeetingsApi {
     void create(HttpRequest request, HttpResponder responder);
     void list(HttpRequest request, HttpResponder responder);
     void get(HttpRequest request, HttpResponder responder);
+    void next(const std::string& unit, HttpResponder responder);
     void patch(HttpRequest request, HttpResponder responder);
     void remove(HttpRequest request, HttpResponder responder);
     void attendance(HttpRequest request, HttpResponder responder);
@@ -76,6 +83,7 @@ class MeetingsApi {
     rooms::MeetingDirectory* directory_;
     rooms::Conference* conference_ = nullptr;
     std::string recordingDir_;
+    std::chrono::seconds lobbyOpensBefore_{1800};
     ApiAuthorizer authorizer_;
     Clock clock_;
     std::array<unsigned char, 32> ticketKey_{};

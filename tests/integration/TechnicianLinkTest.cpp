@@ -22,11 +22,13 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "clients/gst/WsParticipant.hpp"
+#include "tests/integration/NetNamespace.hpp"
 #include "tests/integration/ServerProcess.hpp"
 #include "tests/integration/TestHttp.hpp"
 #include "tests/integration/TestTokens.hpp"
@@ -44,10 +46,7 @@ constexpr const char* kMeeting = "council";
 constexpr const char* kLossyUnit = "thanh-son.x-tan-lap";
 constexpr const char* kCleanUnit = "thanh-son.x-phu-loc";
 
-int run(const std::string& command) {
-    const int status = std::system((command + " >/dev/null 2>&1").c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+int run(const std::string& command) { return runQuiet(command); }
 
 bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
     const auto end = std::chrono::steady_clock::now() + timeout;
@@ -90,31 +89,15 @@ class TechnicianLinkTest : public ::testing::Test {
 #if !defined(VCB_SERVER_BIN) || !defined(VCB_TOKEN_BIN) || !defined(VCB_WS_PARTICIPANT_BIN)
         GTEST_SKIP() << "the vcbridge, vcb-token and vcb-ws-participant targets are not built";
 #else
-        if (::geteuid() != 0) GTEST_SKIP() << "needs root for a network namespace and nftables";
         if (run("command -v nft") != 0) GTEST_SKIP() << "nft (package nftables) is not installed";
-        const int id = static_cast<int>(::getpid() % 200) + 20;
-        netns_ = "vcblink" + std::to_string(::getpid());
-        vethHost_ = "vlh" + std::to_string(::getpid());
-        const std::string vethNs = "vln" + std::to_string(::getpid());
-        hostIp_ = "10.231." + std::to_string(id) + ".1";
-        nsIp_ = "10.231." + std::to_string(id) + ".2";
-        const std::string& nsIp = nsIp_;
-        if (run("ip netns add " + netns_) != 0) {
-            netns_.clear();
-            GTEST_SKIP() << "network namespaces are not permitted here (ip netns add failed)";
-        }
-        ASSERT_EQ(run("ip link add " + vethHost_ + " type veth peer name " + vethNs), 0);
-        ASSERT_EQ(run("ip link set " + vethNs + " netns " + netns_), 0);
-        ASSERT_EQ(run("ip addr add " + hostIp_ + "/30 dev " + vethHost_), 0);
-        ASSERT_EQ(run("ip link set " + vethHost_ + " up"), 0);
-        ASSERT_EQ(run("ip netns exec " + netns_ + " ip addr add " + nsIp + "/30 dev " + vethNs), 0);
-        ASSERT_EQ(run("ip netns exec " + netns_ + " ip link set " + vethNs + " up"), 0);
-        ASSERT_EQ(run("ip netns exec " + netns_ + " ip link set lo up"), 0);
+        netns_ = std::make_unique<NetNamespace>("vcblink");
+        if (!netns_->ok()) GTEST_SKIP() << netns_->why();
+        hostIp_ = netns_->hostIp();
+        nsIp_ = netns_->nsIp();
         // 10 % of every UDP datagram leaving the namespace (media, RTCP, STUN, DTLS) is dropped.
-        ASSERT_EQ(run("ip netns exec " + netns_ +
-                      " nft add table inet vcbloss \\; add chain inet vcbloss out "
-                      "'{ type filter hook output priority 0 ; }' \\; add rule inet vcbloss out "
-                      "meta l4proto udp numgen random mod 100 '<' 10 drop"),
+        ASSERT_EQ(netns_->exec("nft add table inet vcbloss \\; add chain inet vcbloss out "
+                               "'{ type filter hook output priority 0 ; }' \\; add rule inet "
+                               "vcbloss out meta l4proto udp numgen random mod 100 '<' 10 drop"),
                   0);
 
         std::string tmpl = (fs::temp_directory_path() / "vcb-link-XXXXXX").string();
@@ -152,9 +135,7 @@ class TechnicianLinkTest : public ::testing::Test {
             EXPECT_FALSE(problem.has_value()) << problem.value_or("") << "\n"
                                               << server_.outputTail();
         }
-        // Deleting the namespace deletes its veth end and with it the pair.
-        if (!netns_.empty()) EXPECT_EQ(run("ip netns del " + netns_), 0);
-        if (!vethHost_.empty()) run("ip link del " + vethHost_);  // only if it outlived the pair
+        netns_.reset();
         std::error_code ec;
         if (!dir_.empty()) fs::remove_all(dir_, ec);
     }
@@ -174,7 +155,7 @@ class TechnicianLinkTest : public ::testing::Test {
     void startLossy(const std::string& token, int seconds) {
 #ifdef VCB_WS_PARTICIPANT_BIN
         std::vector<std::string> args{"ip",         "netns",     "exec",
-                                      netns_,       VCB_WS_PARTICIPANT_BIN,
+                                      netns_->name(), VCB_WS_PARTICIPANT_BIN,
                                       "--url",      server_.wsUrl(),
                                       "--meeting",  kMeeting,
                                       "--name",     "red",
@@ -205,7 +186,8 @@ class TechnicianLinkTest : public ::testing::Test {
         lossyPid_ = -1;
     }
 
-    std::string dir_, secret_, netns_, vethHost_, hostIp_, nsIp_;
+    std::string dir_, secret_, hostIp_, nsIp_;
+    std::unique_ptr<NetNamespace> netns_;
     pid_t lossyPid_ = -1;
     ServerProcess server_;
 };

@@ -51,6 +51,35 @@ TEST(MediaChoice, EncoderFragmentsCarryTheCodecAndBitrate) {
     EXPECT_NE(v->launch.find("encoding-name=VP8,payload=96"), std::string::npos);
 }
 
+// RateControl sets the rate of the element named kEncoderName while it plays: every choice names
+// its encoder so, and says which property holds the rate and in what unit (none for V4L2 M2M,
+// whose rate is an extra-control fixed at start).
+TEST(MediaChoice, EveryEncoderIsNamedAndSaysHowItsRateChanges) {
+    const std::pair<const char*, std::pair<const char*, int>> expected[] = {
+        {"vah264enc", {"bitrate", 1000}},   {"vaapih264enc", {"bitrate", 1000}},
+        {"v4l2h264enc", {"", 1000}},        {"x264enc", {"bitrate", 1000}},
+        {"openh264enc", {"bitrate", 1}},    {"vp8enc", {"target-bitrate", 1}},
+    };
+    for (const auto& [element, property] : expected) {
+        std::string error;
+        auto c = chooseEncoder(CodecPreference::Auto, 700, registry({element}), &error);
+        ASSERT_TRUE(c) << element;
+        EXPECT_EQ(c->element, element);
+        EXPECT_NE(c->launch.find(std::string(element) + " name=" + kEncoderName),
+                  std::string::npos)
+            << c->launch;
+        EXPECT_EQ(c->bitrateProperty, property.first) << element;
+        if (!c->bitrateProperty.empty()) {
+            EXPECT_EQ(c->bitsPerUnit, property.second) << element;
+            // The rate in the launch line, in the property's unit.
+            EXPECT_NE(c->launch.find(c->bitrateProperty + "=" +
+                                     std::to_string(700 * 1000 / c->bitsPerUnit)),
+                      std::string::npos)
+                << c->launch;
+        }
+    }
+}
+
 TEST(MediaChoice, DevicesMapToElements) {
     RoomConfig c;
     c.width = 320;

@@ -144,6 +144,12 @@ TEST(RoomConfig, DefaultsAreSensible) {
     EXPECT_TRUE(r.config->raiseHandKeyDevice.empty());
 }
 
+TEST(RoomConfig, WithoutAMeetingTheHallLooksUpItsUnitsNextOne) {
+    auto r = parseRoomConfig("server = ws://h:1/ws\ntoken = t\n", "f");
+    ASSERT_TRUE(r.config) << r.error->message;
+    EXPECT_EQ(r.config->meeting, "");
+}
+
 TEST(RoomConfig, TokenFileIsReadTrimmedAndErrorsAreClear) {
     const std::string path = "/tmp/vcb-room-token-" + std::to_string(::getpid());
     std::ofstream(path) << "\n  abc.def.ghi  \n";

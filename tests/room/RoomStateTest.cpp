@@ -138,7 +138,7 @@ TEST(RoomState, RefusalsRetrySlowly) {
 }
 
 TEST(RoomState, EveryMessageHasText) {
-    for (int i = 0; i <= static_cast<int>(MessageId::CameraUnavailable); ++i)
+    for (int i = 0; i <= static_cast<int>(MessageId::NoMeeting); ++i)
         EXPECT_FALSE(catalogueText(static_cast<MessageId>(i)).empty()) << i;
     EXPECT_EQ(minutesSeconds(125), "2:05");
     EXPECT_EQ(minutesSeconds(-3), "0:00");

@@ -29,7 +29,7 @@ TEST(StateReportTest, ReportFromConfigPassesTheServersValidation) {
     c.width = 1280;
     c.height = 720;
     c.framerate = 25;
-    ReportInputs in{"0.2.0", false, EncoderChoice{"vah264enc", "H264", true, ""}, 2, 90s};
+    ReportInputs in{"0.2.0", false, EncoderChoice{"vah264enc", "H264", true, "", "bitrate", 1000}, 2, 90s};
     const auto f = makeReport(c, in);
     EXPECT_EQ(f.encoder, "vah264enc (H264, hardware)");
     EXPECT_EQ(f.cameraAvailable, false);

@@ -407,5 +407,83 @@ TEST_F(MeetingDirectoryTest, ConfiguredDefinitionsAreCreatedThenKeptUpToDate) {
     EXPECT_EQ(get("khac").error().code, DirectoryErrorCode::NoSuchMeeting);
 }
 
+// GET /api/next-meeting's choice (nextMeetingFor), over records as the store lists them.
+class NextMeetingForTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto tree = UnitsFile::parse(kUnits, "units.yaml");
+        ASSERT_TRUE(tree.ok()) << tree.error().format();
+        units_ = std::move(tree).value();
+    }
+    static StoredMeeting meeting(std::string id, std::string convening,
+                                 std::vector<InvitedUnit> invited, int64_t startMs,
+                                 MeetingState state = MeetingState::Scheduled) {
+        StoredMeeting m;
+        m.id = std::move(id);
+        m.convenedBy = std::move(convening);
+        m.invited = std::move(invited);
+        m.scheduledStartMs = startMs;
+        m.state = state;
+        return m;
+    }
+    std::string next(const std::vector<StoredMeeting>& all, std::string_view unit) const {
+        auto m = nextMeetingFor(units_, all, unit);
+        return m ? m->id : "<none>";
+    }
+    UnitTree units_;
+};
+
+TEST_F(NextMeetingForTest, TheEarliestScheduledMeetingThatInvitesTheUnit) {
+    const std::vector<StoredMeeting> all{
+        meeting("hl-only", "hl", {{"hl", true}}, kNow + 1000),  // another unit's, earliest
+        meeting("late", "ts", {{"ts.a", false}}, kNow + 9000),
+        meeting("early", "ts", {{"ts", true}}, kNow + 5000),  // sub-tree of ts
+        meeting("just-b", "ts", {{"ts.b", false}}, kNow + 2000)};
+    EXPECT_EQ(next(all, "ts.a"), "early");
+    EXPECT_EQ(next(all, "ts.b"), "just-b");
+    EXPECT_EQ(next(all, "hl"), "hl-only");
+    EXPECT_EQ(next(all, "ts"), "just-b");  // the convening unit is admitted too
+    EXPECT_EQ(next(all, "nowhere"), "<none>");
+    EXPECT_EQ(next(all, ""), "<none>");
+}
+
+TEST_F(NextMeetingForTest, AnOpenMeetingComesFirstAndEndedOnesNever) {
+    std::vector<StoredMeeting> all{
+        meeting("ended", "ts", {{"ts", true}}, kNow - 9000, MeetingState::Ended),
+        meeting("soon", "ts", {{"ts", true}}, kNow + 1000),
+        meeting("running", "ts", {{"ts.a", false}}, kNow + 5000, MeetingState::InSession)};
+    EXPECT_EQ(next(all, "ts.a"), "running");
+    EXPECT_EQ(next(all, "ts.b"), "soon");
+    all[2].state = MeetingState::Open;
+    EXPECT_EQ(next(all, "ts.a"), "running");
+    all[2].state = MeetingState::Ended;
+    all[1].state = MeetingState::Ended;
+    EXPECT_EQ(next(all, "ts.a"), "<none>");
+}
+
+TEST_F(NextMeetingForTest, AMeetingTiedToNoUnitOrAnUnknownOneInvitesNobody) {
+    const std::vector<StoredMeeting> all{
+        meeting("plain", "", {}, kNow),
+        meeting("gone-unit", "ts", {{"ts.gone", false}, {"ts.a", false}}, kNow)};
+    EXPECT_EQ(next(all, "ts.a"), "<none>");
+    EXPECT_TRUE(invitesUnit(units_, all[1], "ts"));  // its convening unit still is
+}
+
+TEST_F(MeetingDirectoryTest, NextReadsTheStoredMeetings) {
+    auto a = def("hop-a");
+    a.invited = std::vector<InvitedUnit>{{"ts.b", false}};
+    a.scheduledStart = "2026-12-05T07:00:00Z";
+    ASSERT_TRUE(create(a).ok());
+    ASSERT_TRUE(create(def("hop-b")).ok());
+    using Next = std::optional<StoredMeeting>;
+    auto r = wait<Next>([&](auto cb) { directory_->next("ts.a", cb); });
+    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r.value().has_value());
+    EXPECT_EQ(r.value()->id, "hop-b");
+    r = wait<Next>([&](auto cb) { directory_->next("hl", cb); });
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(r.value().has_value());
+}
+
 }  // namespace
 }  // namespace vcb::rooms
