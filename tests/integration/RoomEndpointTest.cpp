@@ -236,6 +236,32 @@ class RoomEndpointTest : public ::testing::Test {
         return c;
     }
 
+    // A self-signed certificate and key for localhost and 127.0.0.1 in dir_/NAME (vcbridge
+    // --generate-self-signed): NAME/cert.pem and NAME/key.pem.
+    ::testing::AssertionResult selfSigned(const std::string& name) {
+#ifdef VCB_SERVER_BIN
+        int status = -1;
+        const auto out = runCommand(
+            std::string(VCB_SERVER_BIN) + " --generate-self-signed " + dir_ + "/" + name, &status);
+        if (status != 0) return ::testing::AssertionFailure() << out;
+#endif
+        return ::testing::AssertionSuccess();
+    }
+    // Restarts the server serving only TLS (https://, wss://) with this certificate and key.
+    ::testing::AssertionResult restartWithTls(const std::string& cert, const std::string& key) {
+#ifdef VCB_SERVER_BIN
+        if (auto problem = server_.stop())
+            return ::testing::AssertionFailure() << *problem << server_.outputTail();
+        server_.setExtraArgs(
+            {"--config", dir_ + "/vcbridge.yaml", "--tls-cert", cert, "--tls-key", key});
+        std::string error;
+        if (!server_.start(VCB_SERVER_BIN, 20s, &error)) return ::testing::AssertionFailure() << error;
+        if (!server_.wsUrl().starts_with("wss://"))
+            return ::testing::AssertionFailure() << "not TLS: " << server_.wsUrl();
+#endif
+        return ::testing::AssertionSuccess();
+    }
+
     std::string dir_, secret_, tokenFile_;
     ServerProcess server_;
 };
@@ -998,20 +1024,12 @@ TEST_F(RoomEndpointTest, ANewTokenFileRejoinsWithTheNewToken) {
 // keeps trying. The chair and --check's HTTPS probe verify the same way.
 TEST_F(RoomEndpointTest, OverWssTheHallJoinsOnlyWhenItTrustsTheServersCertificate) {
 #ifdef VCB_SERVER_BIN
-    const std::string serverCerts = dir_ + "/tls", otherCerts = dir_ + "/other-tls";
-    for (const std::string& d : {serverCerts, otherCerts}) {
-        int status = -1;
-        const auto out =
-            runCommand(std::string(VCB_SERVER_BIN) + " --generate-self-signed " + d, &status);
-        ASSERT_EQ(status, 0) << out;
-    }
-    const std::string trusted = serverCerts + "/cert.pem", untrusted = otherCerts + "/cert.pem";
-    ASSERT_FALSE(server_.stop().has_value()) << server_.outputTail();
-    server_.setExtraArgs({"--config", dir_ + "/vcbridge.yaml", "--tls-cert", trusted, "--tls-key",
-                          serverCerts + "/key.pem"});
-    std::string error;
-    ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+    ASSERT_TRUE(selfSigned("tls"));
+    ASSERT_TRUE(selfSigned("other-tls"));
+    const std::string trusted = dir_ + "/tls/cert.pem", untrusted = dir_ + "/other-tls/cert.pem";
+    ASSERT_TRUE(restartWithTls(trusted, dir_ + "/tls/key.pem"));
     ASSERT_TRUE(server_.wsUrl().starts_with("wss://127.0.0.1:")) << server_.wsUrl();
+    std::string error;
 
     auto wrongConfig = hallConfig();
     wrongConfig.caFile = untrusted;
@@ -1084,12 +1102,9 @@ TEST_F(RoomEndpointTest, WssRefusesATrustedCertificateMadeForAnotherName) {
             key + " -out " + cert,
         &status);
     ASSERT_EQ(status, 0) << out;
-    ASSERT_FALSE(server_.stop().has_value()) << server_.outputTail();
-    server_.setExtraArgs(
-        {"--config", dir_ + "/vcbridge.yaml", "--tls-cert", cert, "--tls-key", key});
-    std::string error;
-    ASSERT_TRUE(server_.start(VCB_SERVER_BIN, 20s, &error)) << error;
+    ASSERT_TRUE(restartWithTls(cert, key));
 
+    std::string error;
     auto options = chairOptions();
     options.caFile = cert;
     options.timeout = 5s;
@@ -1289,6 +1304,48 @@ class RoomEndpointNextMeetingTest : public RoomEndpointTest {
   protected:
     std::string extraConfig() const override { return "database: " + dir_ + "/meetings.db\n"; }
 };
+
+// A wss:// server: the next-meeting lookup goes over https:// with the hall's ca_file, and is
+// refused, saying why, by a hall that trusts only the system's store.
+TEST_F(RoomEndpointNextMeetingTest, OverWssTheLookupVerifiesTheServerLikeTheWebSocket) {
+    std::ofstream(tokenFile_) << mint(std::string("--meeting '*' --subject hall-phu-loc --unit ") +
+                                      kHallUnit + " --role room --name green")
+                              << "\n";
+    ASSERT_TRUE(selfSigned("tls"));
+    const std::string cert = dir_ + "/tls/cert.pem";
+    ASSERT_TRUE(restartWithTls(cert, dir_ + "/tls/key.pem"));
+
+    room::RoomConfig untrusting = hallConfig();
+    untrusting.meeting.clear();  // no ca_file: the system's store
+    Hall stranger(untrusting);
+    std::string error;
+    ASSERT_TRUE(stranger.start(&error)) << error;
+    room::RoomConfig config = hallConfig();
+    config.meeting.clear();
+    config.caFile = cert;
+    Hall hall(config);
+    ASSERT_TRUE(hall.start(&error)) << error;
+
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto s = hall->status();
+            return s.meeting == kMeeting && s.phase == room::Phase::WaitingForChair &&
+                   s.publishState == "connected";
+        },
+        25s))
+        << hall->statusJson();
+    EXPECT_EQ(hall->status().meetingChosenBy, "next_meeting");
+    ASSERT_TRUE(waitFor(
+        [&] {
+            return stranger->status().lookup.find("certificate verify failed") !=
+                   std::string::npos;
+        },
+        10s))
+        << stranger->statusJson();
+    EXPECT_EQ(stranger->status().joins, 0) << stranger->statusJson();
+    std::printf("[ room ] next-meeting lookup without the CA: %s\n",
+                stranger->status().lookup.c_str());
+}
 
 TEST_F(RoomEndpointNextMeetingTest, AHallWithoutAMeetingJoinsItsUnitsNextOneAndMovesOn) {
     std::ofstream(tokenFile_) << mint(std::string("--meeting '*' --subject hall-phu-loc --unit ") +
