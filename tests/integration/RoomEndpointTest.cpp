@@ -255,7 +255,8 @@ class RoomEndpointTest : public ::testing::Test {
         server_.setExtraArgs(
             {"--config", dir_ + "/vcbridge.yaml", "--tls-cert", cert, "--tls-key", key});
         std::string error;
-        if (!server_.start(VCB_SERVER_BIN, 20s, &error)) return ::testing::AssertionFailure() << error;
+        if (!server_.start(VCB_SERVER_BIN, 20s, &error))
+            return ::testing::AssertionFailure() << error;
         if (!server_.wsUrl().starts_with("wss://"))
             return ::testing::AssertionFailure() << "not TLS: " << server_.wsUrl();
 #endif
@@ -1337,8 +1338,7 @@ TEST_F(RoomEndpointNextMeetingTest, OverWssTheLookupVerifiesTheServerLikeTheWebS
     EXPECT_EQ(hall->status().meetingChosenBy, "next_meeting");
     ASSERT_TRUE(waitFor(
         [&] {
-            return stranger->status().lookup.find("certificate verify failed") !=
-                   std::string::npos;
+            return stranger->status().lookup.find("certificate verify failed") != std::string::npos;
         },
         10s))
         << stranger->statusJson();
