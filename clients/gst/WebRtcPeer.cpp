@@ -140,8 +140,6 @@ const char* gatheringName(GstWebRTCICEGatheringState s) {
     return "unknown";
 }
 
-// RTCP bandwidth for receivers and for senders (bit/s): a report every ≈ 15 ms (≈ 5 kB/s).
-constexpr gint kRtcpBandwidth = 40000;
 
 std::int64_t steadyMicros() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -337,6 +335,20 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
         gst_object_unref(src);
         gst_object_unref(identity);
     }
+    if (options_.minKeyFrameIntervalMs > 0) {
+        if (GstElement* identity = gst_bin_get_by_name(GST_BIN(pipeline_), "sentvideo")) {
+            GstPad* src = gst_element_get_static_pad(identity, "src");
+            gst_pad_add_probe(
+                src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+                [](GstPad* pad, GstPadProbeInfo* info, gpointer self) {
+                    return static_cast<GstPadProbeReturn>(
+                        WebRtcPeer::onUpstreamVideoEvent(pad, info, self));
+                },
+                this, nullptr);
+            gst_object_unref(src);
+            gst_object_unref(identity);
+        }
+    }
     webrtc_ = gst_bin_get_by_name(GST_BIN(pipeline_), "webrtc");
     if (!webrtc_) {
         if (error) *error = "pipeline has no webrtcbin";
@@ -402,6 +414,21 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
     return true;
 }
 
+int WebRtcPeer::onUpstreamVideoEvent(GstPad*, void* info, void* self) {
+    auto* peer = static_cast<WebRtcPeer*>(self);
+    GstEvent* event = GST_PAD_PROBE_INFO_EVENT(static_cast<GstPadProbeInfo*>(info));
+    if (!event || !gst_video_event_is_force_key_unit(event)) return GST_PAD_PROBE_OK;
+    const std::int64_t now = steadyMicros();
+    const std::int64_t last = peer->lastKeyFrameRequestUs_.load();
+    if (last != 0 && now - last < std::int64_t{peer->options_.minKeyFrameIntervalMs} * 1000) {
+        peer->keyFrameRequestsDropped_.fetch_add(1, std::memory_order_relaxed);
+        return GST_PAD_PROBE_DROP;
+    }
+    peer->lastKeyFrameRequestUs_.store(now);
+    peer->keyFrameRequestsPassed_.fetch_add(1, std::memory_order_relaxed);
+    return GST_PAD_PROBE_OK;
+}
+
 bool WebRtcPeer::injectSendStall(const std::string& kind) {
     if (!pipeline_) return false;
     GstElement* identity =
@@ -435,10 +462,14 @@ void WebRtcPeer::requestSendStats() {
                 if (!v || !GST_VALUE_HOLDS_STRUCTURE(v)) continue;
                 const GstStructure* s = gst_value_get_structure(v);
                 GstWebRTCStatsType type{};
-                if (!gst_structure_get(s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) ||
-                    type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP) {
+                if (!gst_structure_get(s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr))
+                    continue;
+                if (type == GST_WEBRTC_STATS_OUTBOUND_RTP) {
+                    guint64 bytes = 0;
+                    if (gst_structure_get_uint64(s, "bytes-sent", &bytes)) r.bytesSent += bytes;
                     continue;
                 }
+                if (type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP) continue;
                 ++r.streams;
                 // A double in GStreamer 1.22; older ones gave the RTCP field (x/256).
                 if (const GValue* f = gst_structure_get_value(s, "fraction-lost")) {
@@ -792,6 +823,7 @@ void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* elemen
     GstElementFactory* factory = gst_element_get_factory(element);
     if (!factory) return;
     const gchar* name = GST_OBJECT_NAME(factory);
+    auto* peer = static_cast<WebRtcPeer*>(self);
     if (g_strcmp0(name, "rtpsession") == 0) {
         // rtpsession sends a NACK early only once per regular RTCP interval, which it derives
         // from a default session bandwidth (64 kbit/s): ≈ 0.5–0.7 s for a viewer. Every further
@@ -803,11 +835,15 @@ void WebRtcPeer::onDeepElementAdded(GstElement*, GstElement*, GstElement* elemen
         // later).
         for (const char* property : {"rtcp-rr-bandwidth", "rtcp-rs-bandwidth"}) {
             if (hasProperty(element, property)) {
-                g_object_set(element, property, kRtcpBandwidth, nullptr);
+                g_object_set(element, property, peer->options_.rtcpBandwidth, nullptr);
             }
         }
     }
-    auto* peer = static_cast<WebRtcPeer*>(self);
+    if (g_strcmp0(name, "rtprtxsend") == 0 && peer->options_.rtxHistoryMs > 0 &&
+        hasProperty(element, "max-size-time")) {
+        g_object_set(element, "max-size-time", static_cast<guint>(peer->options_.rtxHistoryMs),
+                     nullptr);
+    }
     if (g_strcmp0(name, "srtpdec") == 0 && peer->options_.dropVideoModulo > 0 &&
         peer->options_.mode != PeerMode::Send) {
         if (GstPad* src = gst_element_get_static_pad(element, "rtp_src")) {

@@ -80,6 +80,20 @@ struct WebRtcPeerOptions {
         decodedSink{};
     // Send mode: the frequency of the sine published as audio (tests tell voices apart by it).
     int audioFrequency = 440;
+    // RTCP bandwidth of each RTP session for receivers and for senders (bit/s; rtpsession's
+    // rtcp-rr-bandwidth / rtcp-rs-bandwidth). 40000: a report every ≈ 15–20 ms per session, so
+    // NACKs and key-frame requests leave at once (see onDeepElementAdded). That is up to 40 kbit/s
+    // per stream: a client on a thin uplink (a hall) sets less.
+    int rtcpBandwidth = 40000;
+    // Send mode: how old a sent packet may be and still be resent on a NACK (ms; rtprtxsend's
+    // max-size-time; 0: GStreamer's default, the last 100 packets whatever their age).
+    int rtxHistoryMs = 0;
+    // Send mode with videoSource (room endpoint): key-frame requests (PLI/FIR, as upstream
+    // force-key-unit events) that reach the encoder sooner than this after the previous one are
+    // dropped (ms; 0: none dropped). On a congested link every lost packet makes the viewers ask
+    // for a key frame, each key frame is several times a frame's size, and the requests alone
+    // can fill the link.
+    int minKeyFrameIntervalMs = 0;
     // Receive modes: each decoded audio buffer is searched for these frequencies (Goertzel):
     // IncomingStreamStats::toneBuffers / toneOnsetUs.
     std::vector<int> toneFrequencies{};
@@ -100,6 +114,7 @@ struct SendLinkReport {
     int streams = 0;            // sent streams with a receiver report in the last answer
     double fractionLost = 0;    // the largest over those streams, 0..1
     double roundTripS = 0;      // the largest over those streams, 0 when not measured
+    std::uint64_t bytesSent = 0;  // RTP payload bytes sent, all streams (outbound-rtp)
 };
 
 // A viewer's key-frame request (upstream force-key-unit event, as rtpvp8depay sends it) with
@@ -158,6 +173,9 @@ class WebRtcPeer {
     // audio encoder's payloader towards webrtcbin so far (thread-safe).
     uint64_t sentVideoBuffers() const { return sentVideo_.load(); }
     uint64_t sentAudioBuffers() const { return sentAudio_.load(); }
+    // minKeyFrameIntervalMs: key-frame requests passed to the encoder / dropped so far.
+    uint64_t keyFrameRequestsPassed() const { return keyFrameRequestsPassed_.load(); }
+    uint64_t keyFrameRequestsDropped() const { return keyFrameRequestsDropped_.load(); }
     // Fault injection for tests: the "video" or "audio" send stream stops, without an error.
     // false if the pipeline has no such counted stream.
     bool injectSendStall(const std::string& kind);
@@ -192,6 +210,7 @@ class WebRtcPeer {
                                    void* self);
     static void onStateNotify(GstElement* webrtc, void* pspec, void* self);
     static int onIncomingRtp(GstPad* pad, void* info, void* self);
+    static int onUpstreamVideoEvent(GstPad* pad, void* info, void* self);
     static int onBusMessage(GstBus* bus, GstMessage* message, void* self);
     static int onVideoSample(GstAppSink* appsink, void* sink);
     static int onAudioSample(GstAppSink* appsink, void* sink);
@@ -215,6 +234,8 @@ class WebRtcPeer {
     std::vector<std::unique_ptr<StreamSink>> sinks_;
     std::atomic<uint64_t> droppedByTest_{0};
     std::atomic<uint64_t> sentVideo_{0}, sentAudio_{0};
+    std::atomic<std::int64_t> lastKeyFrameRequestUs_{0};
+    std::atomic<uint64_t> keyFrameRequestsPassed_{0}, keyFrameRequestsDropped_{0};
     // Shared with the get-stats promises still in flight (they may answer after stop()).
     struct SendStatsBox {
         std::mutex mutex;

@@ -8,10 +8,14 @@
 namespace vcb::room {
 namespace {
 
+// No profile-level-id in the RTP caps: rtph264pay takes it from the encoder's SPS (openh264 and
+// x264 write constraint flags 0xc0, "42c01f", not 0xe0). A fixed one that differs leaves the
+// payloader unable to set its caps: the pipeline stops at once, "not-negotiated". The server
+// matches H.264 profiles as libwebrtc does (42c0 and 42e0 are both Constrained Baseline).
 constexpr const char* kH264Rtp =
     " ! h264parse config-interval=-1 ! rtph264pay pt=102 mtu=1200 config-interval=-1"
     " aggregate-mode=zero-latency ! application/x-rtp,media=video,encoding-name=H264,payload=102,"
-    "clock-rate=90000,packetization-mode=(string)1,profile-level-id=(string)42e01f";
+    "clock-rate=90000,packetization-mode=(string)1";
 constexpr const char* kBaseline = " ! video/x-h264,profile=constrained-baseline";
 
 std::string pipelineFragment(const std::string& value) { return value.substr(9); }
@@ -51,7 +55,8 @@ std::optional<EncoderChoice> chooseEncoder(CodecPreference preference, int kbps,
         }
         if (has("openh264enc")) {
             return EncoderChoice{"openh264enc", "H264", false,
-                                 "videoconvert ! openh264enc name=vcbvenc complexity=low gop-size=60 bitrate=" +
+                                 "videoconvert ! openh264enc name=vcbvenc complexity=low gop-size=60 rate-control=bitrate"
+                                 " enable-frame-skip=true bitrate=" +
                                      std::to_string(kbps * 1000) + kBaseline + kH264Rtp,
                                  "bitrate", 1};
         }
@@ -68,7 +73,9 @@ std::optional<EncoderChoice> chooseEncoder(CodecPreference preference, int kbps,
             "vp8enc", "VP8", false,
             "videoconvert ! vp8enc name=vcbvenc deadline=1 cpu-used=4 end-usage=cbr target-bitrate=" +
                 std::to_string(kbps * 1000) +
-                " keyframe-max-dist=60 max-intra-bitrate=300 error-resilient=partitions ! rtpvp8pay pt=96 mtu=1200"
+                " keyframe-max-dist=60 max-intra-bitrate=300 buffer-size=1000"
+                " buffer-initial-size=500 buffer-optimal-size=600 overshoot=15 undershoot=100"
+                " dropframe-threshold=30 error-resilient=partitions ! rtpvp8pay pt=96 mtu=1200"
                 " picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,"
                 "payload=96,clock-rate=90000",
             "target-bitrate", 1};

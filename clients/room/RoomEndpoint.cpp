@@ -26,6 +26,18 @@ constexpr auto kLookupTimeout = std::chrono::seconds(5);
 // A looked-up meeting refused with these is over (or gone): look up the next one.
 constexpr std::string_view kMeetingGoneCodes[] = {"wrong_state", "meeting_not_found",
                                                   "meeting_ended"};
+// RTCP of each of the hall's RTP sessions (bit/s; WebRtcPeerOptions::rtcpBandwidth): a report
+// about every 100 ms. The clients' 40 kbit/s a session would take ≈ 160 kbit/s of a thin uplink
+// for the four sessions (camera, microphone, the programme's picture and sound).
+constexpr int kRtcpBandwidth = 8000;
+// What the camera's RTX may resend (ms): a NACK comes about one round trip after the loss, so
+// this repairs random loss on a link of up to ≈ 300 ms; when the link's queue is deeper (it is
+// congested), the packets are gone and nothing is resent: resending then only adds to the
+// congestion (every lost packet would go out again on each of the server's NACKs).
+constexpr int kRtxHistoryMs = 300;
+// At most one key frame a second on the viewers' requests (WebRtcPeerOptions::
+// minKeyFrameIntervalMs): on a congested uplink each loss makes every viewer ask for one.
+constexpr int kMinKeyFrameIntervalMs = 1000;
 
 std::int64_t systemNowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -225,6 +237,9 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
         o.videoEncoder = encoder;
         o.audioSource = mic;
         o.audioFilter = filter;
+        o.rtcpBandwidth = kRtcpBandwidth;
+        o.rtxHistoryMs = kRtxHistoryMs;
+        o.minKeyFrameIntervalMs = kMinKeyFrameIntervalMs;
         o.name = "room publish";
     };
     RoomDisplay* display = &display_;
@@ -234,6 +249,7 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
                                   const std::string& msid) {
             display->attach(pipeline, pad, kind, msid);
         };
+        o.rtcpBandwidth = kRtcpBandwidth;
         o.name = "room subscribe";
     };
     session_ = std::make_unique<gstclient::WsParticipant>(std::move(options));
@@ -255,6 +271,8 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
     }
     ++joins_;
     rateAnswers_ = 0;
+    rateBytes_ = 0;
+    rateBytesAt_ = {};
     nextRateCheck_ = Clock::now() + std::chrono::seconds(1);
     applyRate();  // the pipeline was built at the configured rate
     state_.joined(Clock::now(), session_->participantId());
@@ -363,6 +381,12 @@ void RoomEndpoint::adaptRate(Clock::time_point now) {
     session_->requestPublishStats();  // read at the next check
     if (report.answers == rateAnswers_ || report.streams == 0) return;
     rateAnswers_ = report.answers;
+    if (rateBytesAt_ != Clock::time_point{} && report.bytesSent >= rateBytes_) {
+        const double s = std::chrono::duration<double>(now - rateBytesAt_).count();
+        if (s > 0.2) sentKbps_ = (report.bytesSent - rateBytes_) * 8 / s / 1000;
+    }
+    rateBytes_ = report.bytesSent;
+    rateBytesAt_ = now;
     linkLossPercent_ = report.fractionLost * 100.0;
     const int before = rate_.target();
     const auto next = rate_.onReport(now, report.fractionLost);
@@ -373,7 +397,8 @@ void RoomEndpoint::adaptRate(Clock::time_point now) {
     if (*next < before) {
         log("video rate " + std::to_string(before) + " -> " + std::to_string(*next) +
             " kbps: the server lost " + std::to_string(static_cast<int>(linkLossPercent_ + 0.5)) +
-            " % of what the hall sent");
+            " % of what the hall sent (" + std::to_string(static_cast<int>(sentKbps_)) +
+            " kbit/s of RTP sent)");
     } else if (*next == rate_.max()) {
         log("video rate back to " + std::to_string(*next) + " kbps");
     }

@@ -157,6 +157,9 @@ class RoomEndpoint {
     RoomState::Clock::time_point nextRateCheck_{};
     std::uint64_t rateAnswers_ = 0;
     double linkLossPercent_ = -1;
+    std::uint64_t rateBytes_ = 0;  // RTP bytes the publish connection had sent at rateBytesAt_
+    RoomState::Clock::time_point rateBytesAt_{};
+    double sentKbps_ = 0;  // what it sent between the last two reports (all streams)
     std::string lastPublishStall_;
     int joins_ = 0;
     int attempts_ = 0;

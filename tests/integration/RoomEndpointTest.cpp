@@ -1534,6 +1534,9 @@ TEST_F(RoomLinkRateTest, OnAThinUplinkTheHallSendsWhatTheLinkCarriesAndTheChairS
         const auto s = chair->lastStats();
         const auto* h = s ? hallIn(*s) : nullptr;
         ASSERT_TRUE(h && h->video) << "the hall left the meeting\n" << hallLog();
+        std::printf("[ rate ] push: video %.0f kbit/s, %.1f %% lost; audio %.0f kbit/s\n",
+                    h->video->kbps.value_or(-1), h->video->lossPercent.value_or(-1),
+                    h->audio ? h->audio->kbps.value_or(-1) : -1.0);
         lossSum += h->video->lossPercent.value_or(100);
         kbpsSum += h->video->kbps.value_or(0);
         ++n;
@@ -1545,6 +1548,11 @@ TEST_F(RoomLinkRateTest, OnAThinUplinkTheHallSendsWhatTheLinkCarriesAndTheChairS
     for (size_t at = log.find("video rate "); at != std::string::npos;
          at = log.find("video rate ", at + 1))
         ++cuts;
+    // What the shaper passed and dropped (bytes, packets), for the log.
+    std::fflush(stdout);
+    std::system(("ip netns exec " + netns_->name() + " tc -s qdisc show dev " +
+                 netns_->nsDevice())
+                    .c_str());
     std::printf("[ rate ] 400 kbit/s uplink, 1500 kbit/s configured: the server measured %.1f "
                 "kbit/s of video with %.2f %% loss (mean of %d pushes); the chair decoded %.1f "
                 "frames/s; %zu rate changes logged by the hall\n",
