@@ -723,6 +723,35 @@ TEST_F(RoomEndpointTest, WithoutItsCameraTheHallSendsAStillPictureAndIsStillHear
         << chair->summaryJson();
 }
 
+// A hall on a PC without a hardware encoder nor x264 (Debian's default packages: no
+// gstreamer1.0-plugins-ugly) sends H.264 from openh264 with `codec = auto` or `h264`: the chair
+// decodes the hall's camera (once, the payloader's fixed profile-level-id made that pipeline
+// not-negotiated and such a hall never published).
+TEST_F(RoomEndpointTest, AHallSendingH264IsSeenByTheChair) {
+    std::string why;
+    const auto choice =
+        room::chooseEncoder(room::CodecPreference::H264, 500, room::gstRegistry(), &why);
+    ASSERT_TRUE(choice) << why << " (deploy/packages.txt brings openh264 with plugins-bad)";
+    room::RoomConfig config = hallConfig();
+    config.codec = room::CodecPreference::H264;
+    Hall hall(config);
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    Runner chair(chairOptions());
+    ASSERT_TRUE(waitFor([&] { return inLobbySeenByChair(hall, chair); }, 25s))
+        << hall->statusJson() << " chair: " << chair.error() << chair->summaryJson();
+    ASSERT_TRUE(hall->status().encoder);
+    EXPECT_EQ(hall->status().encoder->codec, "H264");
+    EXPECT_EQ(hall->status().encoder->element, choice->element);
+    const std::string hallId = hall->status().participantId;
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    EXPECT_TRUE(waitFor([&] { return heard(*chair, hallId).videoFramesMatchingName > 25; }, 20s))
+        << hall->statusJson() << " chair: " << chair->summaryJson();
+    std::printf("[ room ] %s: the chair decoded %llu green frames of the hall\n",
+                choice->element.c_str(),
+                static_cast<unsigned long long>(heard(*chair, hallId).videoFramesMatchingName));
+}
+
 // This process's thread count and resident memory (kB) from /proc/self/status.
 std::pair<long, long> threadsAndRssKb() {
     std::ifstream status("/proc/self/status");
