@@ -537,6 +537,18 @@ bool WebRtcPeer::setElementNumber(const std::string& element, const std::string&
     return ok;
 }
 
+bool WebRtcPeer::setElementCaps(const std::string& element, const std::string& capsText) {
+    if (!pipeline_) return false;
+    GstElement* e = gst_bin_get_by_name(GST_BIN(pipeline_), element.c_str());
+    if (!e) return false;
+    GstCaps* caps = gst_caps_from_string(capsText.c_str());
+    const bool ok = caps && hasProperty(e, "caps");
+    if (ok) g_object_set(e, "caps", caps, nullptr);
+    if (caps) gst_caps_unref(caps);
+    gst_object_unref(e);
+    return ok;
+}
+
 bool WebRtcPeer::addRecvTransceivers(std::string* error) {
     const std::pair<bool, const char*> kinds[] = {{options_.audio, kOpusCaps},
                                                   {options_.video, kVp8Caps}};

@@ -189,6 +189,10 @@ class WebRtcPeer {
     // there is no such element or property, or the value is out of the property's range.
     bool setElementNumber(const std::string& element, const std::string& property,
                           std::int64_t value);
+    // Sets the caps of the pipeline's capsfilter `element` (by name) while it plays, e.g. the
+    // size the camera is scaled to before its encoder. false when there is no such element or the
+    // caps do not parse.
+    bool setElementCaps(const std::string& element, const std::string& caps);
 
   private:
     struct StreamSink;

@@ -542,6 +542,11 @@ bool WsParticipant::setPublishElementNumber(const std::string& element, const st
     return publishPeer_ && publishPeer_->setElementNumber(element, property, value);
 }
 
+bool WsParticipant::setPublishElementCaps(const std::string& element, const std::string& caps) {
+    std::lock_guard lock(mutex_);
+    return publishPeer_ && publishPeer_->setElementCaps(element, caps);
+}
+
 void WsParticipant::queueGetStats() {
     std::lock_guard lock(mutex_);
     outbox_.push_back(proto::GetStats{});
@@ -632,6 +637,10 @@ std::vector<RemotePeerReport> WsParticipant::remotePeers() const {
         RemotePeerReport& r = it->second;
         r.videoFrames += s.framesDecoded;
         r.videoFramesMatchingName += s.framesMatching(r.displayName);
+        if (s.kind == "video" && s.width > 0) {
+            r.videoWidth = s.width;
+            r.videoHeight = s.height;
+        }
         r.audioBuffers += s.audioBuffers;
         r.audioBuffersWithSignal += s.audioBuffersWithSignal;
         r.maxRms = std::max(r.maxRms, s.maxRms);

@@ -62,6 +62,7 @@ struct RemotePeerReport {
     std::string displayName{};
     std::uint64_t videoFrames = 0;
     std::uint64_t videoFramesMatchingName = 0;  // pictures equal to the displayName ("red")
+    int videoWidth = 0, videoHeight = 0;        // of the last decoded frame
     std::uint64_t audioBuffers = 0;
     std::uint64_t audioBuffersWithSignal = 0;
     double maxRms = 0.0;
@@ -141,6 +142,7 @@ class WsParticipant {
     SendLinkReport publishLinkReport() const;
     bool setPublishElementNumber(const std::string& element, const std::string& property,
                                  std::int64_t value);
+    bool setPublishElementCaps(const std::string& element, const std::string& caps);
 
     std::string participantId() const;
     std::int64_t subscribeRevision() const;

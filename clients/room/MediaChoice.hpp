@@ -25,6 +25,8 @@ struct EncoderChoice {
 };
 
 inline constexpr const char* kEncoderName = "vcbvenc";
+// The capsfilter ahead of the encoder that sets the size the camera is encoded at (SizeControl).
+inline constexpr const char* kScalerName = "vcbvsize";
 
 using HasElement = std::function<bool(const std::string& name)>;
 

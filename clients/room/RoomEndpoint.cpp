@@ -82,7 +82,8 @@ RoomEndpoint::RoomEndpoint(RoomConfig config, std::string configPath)
                               .replacedHoldoff = config_.replacedHoldoff,
                               .seed = static_cast<std::uint32_t>(std::random_device{}())}),
       display_(config_),
-      rate_(config_.videoBitrateKbps) {}
+      rate_(config_.videoBitrateKbps),
+      size_({config_.width, config_.height}, config_.framerate) {}
 
 RoomEndpoint::~RoomEndpoint() {
     control_.stop();
@@ -216,7 +217,7 @@ void RoomEndpoint::connectSession(Clock::time_point now) {
     display_.setOverlay(state_.overlay(now, systemNowMs()));
     const std::string camera = cameraSource();
     const std::string mic = microphoneLaunch(config_);
-    const std::string encoder = encoder_->launch;
+    const std::string encoder = scaleLaunch() + encoder_->launch;
     const std::string filter =
         config_.echoCancel
             ? "audio/x-raw,format=S16LE,rate=48000,channels=1 ! webrtcdsp probe=" +
@@ -390,6 +391,15 @@ void RoomEndpoint::adaptRate(Clock::time_point now) {
     linkLossPercent_ = report.fractionLost * 100.0;
     const int before = rate_.target();
     const auto next = rate_.onReport(now, report.fractionLost);
+    const VideoSize sizeBefore = size_.current();
+    if (const auto size = size_.onRate(now, rate_.target())) {
+        ++sizeChanges_;
+        if (!session_->setPublishElementCaps(kScalerName, sizeCaps()))
+            log("cannot set the camera's size: no " + std::string(kScalerName));
+        log("video size " + std::to_string(sizeBefore.width) + "x" +
+            std::to_string(sizeBefore.height) + " -> " + std::to_string(size->width) + "x" +
+            std::to_string(size->height) + " at " + std::to_string(rate_.target()) + " kbps");
+    }
     if (!next) return;
     applyRate();
     // Every cut is logged (a technician reading the journal sees the link's trouble); the climb
@@ -402,6 +412,17 @@ void RoomEndpoint::adaptRate(Clock::time_point now) {
     } else if (*next == rate_.max()) {
         log("video rate back to " + std::to_string(*next) + " kbps");
     }
+}
+
+std::string RoomEndpoint::sizeCaps() const {
+    const VideoSize s = size_.current();
+    return "video/x-raw,width=" + std::to_string(s.width) + ",height=" + std::to_string(s.height) +
+           ",pixel-aspect-ratio=1/1";
+}
+
+std::string RoomEndpoint::scaleLaunch() const {
+    return "videoscale ! capsfilter name=" + std::string(kScalerName) + " caps=\"" + sizeCaps() +
+           "\" ! ";
 }
 
 void RoomEndpoint::applyRate() {
@@ -463,6 +484,9 @@ bool RoomEndpoint::reloadConfig() {
     next.speaker = config_.speaker;
     next.displayWidth = config_.displayWidth;
     next.displayHeight = config_.displayHeight;
+    if (next.width != config_.width || next.height != config_.height ||
+        next.framerate != config_.framerate)
+        size_ = SizeControl({next.width, next.height}, next.framerate);
     config_ = std::move(next);
     finder_ = MeetingFinder{};  // the meeting (or the unit) may have changed: ask again
     tokenStat_ = {};
@@ -598,6 +622,8 @@ void RoomEndpoint::publishStatus() {
     s.videoTargetKbps = rate_.target();
     s.linkLossPercent = linkLossPercent_;
     s.rateDecreases = rate_.decreases();
+    s.videoSize = size_.current();
+    s.sizeChanges = sizeChanges_;
     s.keyDeviceOpen = key_ && key_->isOpen();
     s.keyPresses = key_ ? key_->presses() : 0;
     s.keyDevice = config_.raiseHandKeyDevice;
@@ -658,6 +684,8 @@ std::string RoomEndpoint::statusJson() const {
     o["linkLossPercent"] =
         s.linkLossPercent < 0 ? json::value(nullptr) : json::value(s.linkLossPercent);
     o["rateDecreases"] = s.rateDecreases;
+    o["videoSize"] = std::to_string(s.videoSize.width) + "x" + std::to_string(s.videoSize.height);
+    o["sizeChanges"] = s.sizeChanges;
     o["lastProblem"] = s.lastProblem;
     o["publish"] = s.publishState;
     o["subscribe"] = s.subscribeState;

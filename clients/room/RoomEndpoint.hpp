@@ -23,6 +23,7 @@
 #include "clients/room/MeetingFinder.hpp"
 #include "clients/room/PublishWatch.hpp"
 #include "clients/room/RateControl.hpp"
+#include "clients/room/SizeControl.hpp"
 #include "clients/room/RoomConfig.hpp"
 #include "clients/room/RoomDisplay.hpp"
 #include "clients/room/RoomState.hpp"
@@ -70,6 +71,10 @@ struct RoomStatus {
     int videoTargetKbps = 0;
     double linkLossPercent = -1;
     int rateDecreases = 0;
+    // The size the camera is encoded at (SizeControl): the configured one unless the rate is
+    // too low for it; how often it changed.
+    VideoSize videoSize{};
+    int sizeChanges = 0;
     // The configuration in effect (a reload replaces it on run()'s thread; the control HTTP
     // thread reads this copy).
     std::string meeting, camera, microphone, displayDevice, speaker, keyDevice, key;
@@ -133,6 +138,9 @@ class RoomEndpoint {
     // second) and moves the camera's encoder rate with RateControl.
     void adaptRate(RoomState::Clock::time_point now);
     void applyRate();
+    // The capsfilter before the encoder, at size_'s size (gst-launch fragment, and its caps).
+    std::string scaleLaunch() const;
+    std::string sizeCaps() const;
 
     RoomConfig config_;  // replaced by a technician's reload (run()'s thread only)
     const std::string configPath_;
@@ -154,6 +162,8 @@ class RoomEndpoint {
     PublishWatch publishWatch_;
     int publishRestarts_ = 0;
     RateControl rate_;  // kept across sessions: a new session starts at the rate the link took
+    SizeControl size_;  // likewise: the size that rate carries
+    int sizeChanges_ = 0;
     RoomState::Clock::time_point nextRateCheck_{};
     std::uint64_t rateAnswers_ = 0;
     double linkLossPercent_ = -1;

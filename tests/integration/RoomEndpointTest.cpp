@@ -1489,6 +1489,7 @@ class RoomLinkRateTest : public RoomEndpointTest {
                                  "video/x-raw,width=640,height=360,framerate=25/1 ! timeoverlay"
                                  "\nmicrophone = test"
                                  "\ndisplay = fakesink\nspeaker = fakesink\ncodec = vp8"
+                                 "\nwidth = 640\nheight = 360\nframerate = 25"
                                  "\nvideo_bitrate_kbps = "
                               << kbps << "\ncontrol = off\n";
         hallLog_ = dir_ + "/room.log";
@@ -1582,15 +1583,21 @@ TEST_F(RoomLinkRateTest, OnAThinUplinkTheHallSendsWhatTheLinkCarriesAndTheChairS
     std::system(("ip netns exec " + netns_->name() + " tc -s qdisc show dev " +
                  netns_->nsDevice())
                     .c_str());
+    const auto seen = heard(*chair, hallId);
     std::printf("[ rate ] 400 kbit/s uplink, 1500 kbit/s configured: the server measured %.1f "
                 "kbit/s of video with %.2f %% loss (mean of %d pushes); the chair decoded %.1f "
-                "frames/s; %zu rate changes logged by the hall\n",
-                kbpsSum / n, lossSum / n, n, fps, cuts);
+                "frames/s at %dx%d; %zu rate changes logged by the hall\n",
+                kbpsSum / n, lossSum / n, n, fps, seen.videoWidth, seen.videoHeight, cuts);
     EXPECT_LT(lossSum / n, 10.0) << log;
     EXPECT_LT(kbpsSum / n, 400.0);
     EXPECT_GT(kbpsSum / n, 100.0) << "the hall should still send a picture";
     EXPECT_GT(fps, 12.0) << "the chair's picture of the hall is not steady";
     EXPECT_GE(cuts, 1u) << log;
+    // 640×360 needs ≈ 290 kbit/s (SizeControl): at what the link carries the hall sends a smaller
+    // picture, and the chair decodes it at that size.
+    EXPECT_NE(log.find("video size 640x360 -> "), std::string::npos) << log;
+    EXPECT_GT(seen.videoWidth, 0);
+    EXPECT_LT(seen.videoWidth, 640);
 }
 
 }  // namespace
