@@ -437,7 +437,8 @@ void RoomEndpoint::applyRate() {
 void RoomEndpoint::sendReport(Clock::time_point now) {
     const auto report = makeReport(
         config_, ReportInputs{kRoomVersion, cameraAvailable_, encoder_, restarts_,
-                              std::chrono::duration_cast<std::chrono::seconds>(now - startedAt_)});
+                              std::chrono::duration_cast<std::chrono::seconds>(now - startedAt_),
+                              size_.current()});
     if (!reportPacer_.due(report, now)) return;
     session_->queueEndpointReport(report);
     reportPacer_.sent(report, now);

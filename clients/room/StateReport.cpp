@@ -43,8 +43,8 @@ protocol::EndpointReportFields makeReport(const RoomConfig& config, const Report
         if (v < 1 || v > protocol::kMaxEndpointVideoSide) return std::nullopt;
         return v;
     };
-    f.videoWidth = side(config.width);
-    f.videoHeight = side(config.height);
+    f.videoWidth = side(in.sending ? in.sending->width : config.width);
+    f.videoHeight = side(in.sending ? in.sending->height : config.height);
     if (config.framerate >= 1 && config.framerate <= protocol::kMaxEndpointFps)
         f.fps = config.framerate;
     f.restarts = std::max(0, in.restarts);

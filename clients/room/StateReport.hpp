@@ -13,6 +13,7 @@
 
 #include "clients/room/MediaChoice.hpp"
 #include "clients/room/RoomConfig.hpp"
+#include "clients/room/SizeControl.hpp"
 #include "protocol/ClientMessages.hpp"
 
 namespace vcb::room {
@@ -28,6 +29,9 @@ struct ReportInputs {
     std::optional<EncoderChoice> encoder;
     int restarts = 0;  // sessions restarted at a technician's request (restart or reload)
     std::chrono::seconds uptime{0};
+    // The size the camera is encoded at now (SizeControl), when the link made it smaller than
+    // the configured one; the configured size otherwise.
+    std::optional<VideoSize> sending{};
 };
 protocol::EndpointReportFields makeReport(const RoomConfig& config, const ReportInputs& inputs);
 

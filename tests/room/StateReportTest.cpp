@@ -46,6 +46,11 @@ TEST(StateReportTest, ReportFromConfigPassesTheServersValidation) {
     c.camera = "test";
     c.testPattern = "green";
     EXPECT_EQ(makeReport(c, in).camera, "test:green");
+
+    // The link made the picture smaller: the report says what is sent.
+    in.sending = VideoSize{640, 360};
+    EXPECT_EQ(makeReport(c, in).videoWidth, 640);
+    EXPECT_EQ(makeReport(c, in).videoHeight, 360);
 }
 
 TEST(StateReportTest, PacerSendsOnJoinOnChangeAtMostEveryThreeSecondsAndRefreshes) {
