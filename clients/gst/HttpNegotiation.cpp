@@ -6,7 +6,8 @@
 namespace vcb::gstclient {
 
 HttpSession negotiateOverHttp(WebRtcPeer& peer, const HttpClient& http, const std::string& url,
-                              bool corrupt, WebRtcPeer::Clock::time_point deadline) {
+                              bool corrupt, WebRtcPeer::Clock::time_point deadline,
+                              const std::string& bearerToken) {
     HttpSession session;
     auto base = Url::parse(url);
     if (!base || base->scheme != "http") {
@@ -24,7 +25,9 @@ HttpSession negotiateOverHttp(WebRtcPeer& peer, const HttpClient& http, const st
         }
     }
     session.offer = *offer;
-    HttpResponse res = http.post(url, "application/sdp", *offer);
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!bearerToken.empty()) headers.emplace_back("Authorization", "Bearer " + bearerToken);
+    HttpResponse res = http.request("POST", url, "application/sdp", *offer, headers);
     session.status = res.status;
     if (res.status != 201) {
         session.error = res.status == 0 ? "POST failed: " + res.error

@@ -18,8 +18,10 @@ struct HttpSession {
 };
 
 // corruptFingerprint alters a=fingerprint in the POSTed offer (the peer keeps its real
-// certificate), which a correct server must refuse at the DTLS handshake.
+// certificate), which a correct server must refuse at the DTLS handshake. A non-empty
+// bearerToken goes with the POST as `Authorization: Bearer` (a server in auth mode jwt).
 HttpSession negotiateOverHttp(WebRtcPeer& peer, const HttpClient& http, const std::string& url,
-                              bool corruptFingerprint, WebRtcPeer::Clock::time_point deadline);
+                              bool corruptFingerprint, WebRtcPeer::Clock::time_point deadline,
+                              const std::string& bearerToken = {});
 
 }  // namespace vcb::gstclient

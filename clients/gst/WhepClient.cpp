@@ -17,7 +17,7 @@ WhepClient::~WhepClient() { stop(); }
 bool WhepClient::start(std::string* error) {
     if (!peer_->start(error)) return false;
     session_ = negotiateOverHttp(*peer_, http_, options_.url, options_.corruptFingerprint,
-                                 WebRtcPeer::Clock::now() + options_.timeout);
+                                 WebRtcPeer::Clock::now() + options_.timeout, options_.token);
     if (!session_.error.empty()) {
         if (error) *error = session_.error;
         return false;

@@ -17,6 +17,7 @@ struct WhepOptions {
     std::chrono::milliseconds timeout = std::chrono::seconds(10);
     int dropVideoModulo = 0;  // WebRtcPeerOptions::dropVideoModulo (loss-repair tests)
     std::vector<int> toneFrequencies{};  // WebRtcPeerOptions::toneFrequencies
+    std::string token{};  // sent as Authorization: Bearer (a server in auth mode jwt)
 };
 
 class WhepClient {

@@ -28,6 +28,7 @@
 
 #include "clients/gst/GstRuntime.hpp"
 #include "clients/gst/HttpClient.hpp"
+#include "clients/gst/WhepClient.hpp"
 #include "clients/gst/WsParticipant.hpp"
 #include "clients/room/RoomEndpoint.hpp"
 #include "protocol/Codec.hpp"
@@ -341,6 +342,86 @@ TEST_F(RoomEndpointTest, HallJoinsShowsTheProgrammeAndIsHeardOnlyWithTheFloor) {
     const auto before = heard(*chair, hallId).audioBuffers;
     std::this_thread::sleep_for(2s);
     EXPECT_EQ(heard(*chair, hallId).audioBuffers, before) << "heard after the revoke";
+    EXPECT_EQ(hall->status().joins, 1);
+}
+
+// What a WHEP viewer of the meeting's programme (/whep/{meeting}) got: frames of a picture, and
+// buffers in which a tone was present.
+std::uint64_t programmeFramesOf(gstclient::WhepClient& viewer, const std::string& picture) {
+    std::uint64_t n = 0;
+    for (const auto& s : viewer.peer().incomingStreams()) n += s.framesMatching(picture);
+    return n;
+}
+std::uint64_t programmeTone(gstclient::WhepClient& viewer, int hz) {
+    std::uint64_t n = 0;
+    for (const auto& s : viewer.peer().incomingStreams()) {
+        auto it = s.toneBuffers.find(hz);
+        if (it != s.toneBuffers.end()) n += it->second;
+    }
+    return n;
+}
+
+// The meeting's programme as a WHEP viewer (a screen in another hall, a stream to the web) gets
+// it: the chair while nobody has the floor; the hall's picture and its voice once the chair
+// gives it the floor (its voice with the chair's: the programme's sound is a mix).
+TEST_F(RoomEndpointTest, AWhepViewerOfTheProgrammeSeesAndHearsTheHallWithTheFloor) {
+    constexpr int kHallHz = 440;  // the hall's test microphone
+    constexpr int kChairHz = 1000;
+    room::RoomConfig config = hallConfig();
+    // webrtcdsp's noise suppression damps a steady test tone within seconds (hallHeard above);
+    // this test follows the tone through the programme's mix, so the hall sends it undamped.
+    config.echoCancel = false;
+    Hall hall(config);
+    std::string error;
+    ASSERT_TRUE(hall.start(&error)) << error;
+    auto chairOpts = chairOptions();
+    chairOpts.audioFrequency = kChairHz;
+    Runner chair(chairOpts);
+    ASSERT_TRUE(waitFor([&] { return inLobbySeenByChair(hall, chair); }, 25s))
+        << hall->statusJson() << " chair: " << chair.error() << chair->summaryJson();
+
+    // The viewer's token: a province screen (an observer, whatever its role: WHEP only watches).
+    gstclient::WhepClient viewer(gstclient::WhepOptions{
+        .url = server_.baseUrl() + "/whep/" + kMeeting,
+        .toneFrequencies = {kHallHz, kChairHz},
+        .token = mint(std::string("--meeting ") + kMeeting +
+                      " --subject man-hinh-tinh --unit thanh-son --role delegate --name screen"),
+    });
+    ASSERT_TRUE(viewer.start(&error)) << error;
+
+    chair->queueControl(control(protocol::MeetingAction::StartSession));
+    ASSERT_TRUE(waitFor(
+        [&] {
+            return programmeFramesOf(viewer, "red") > 20 && programmeTone(viewer, kChairHz) > 25;
+        },
+        20s))
+        << "nobody has the floor: the chair is the programme";
+    EXPECT_EQ(programmeFramesOf(viewer, "green"), 0u);
+    EXPECT_EQ(programmeTone(viewer, kHallHz), 0u) << "the hall in the programme without the floor";
+
+    gstclient::HttpClient http(5s);
+    EXPECT_EQ(http.post("http://127.0.0.1:" + std::to_string(hall->controlPort()) + "/raise-hand",
+                        "text/plain", "")
+                  .status,
+              200);
+    ASSERT_TRUE(waitFor(
+        [&] {
+            auto st = chair->meetingState();
+            return st && !st->queue.empty();
+        },
+        10s));
+    chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
+    const auto granted = Clock::now();
+    EXPECT_TRUE(waitFor(
+        [&] {
+            return programmeFramesOf(viewer, "green") > 30 && programmeTone(viewer, kHallHz) > 25;
+        },
+        20s))
+        << "green frames " << programmeFramesOf(viewer, "green") << ", hall tone buffers "
+        << programmeTone(viewer, kHallHz) << "; " << hall->statusJson();
+    std::printf("[ room ] grant -> the hall's picture (30 frames) and voice (25 buffers) in the "
+                "WHEP programme: %lld ms\n",
+                msSince(granted));
     EXPECT_EQ(hall->status().joins, 1);
 }
 
