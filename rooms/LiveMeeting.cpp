@@ -350,6 +350,7 @@ void LiveMeeting::dropProducersOf(const std::string& pid, Person& person,
             continue;
         }
         router_->closeProducer(it->second);
+        person.codecs.erase(it->first);
         it = person.producers.erase(it);
         changed = true;
     }
@@ -362,7 +363,8 @@ void LiveMeeting::dropProducersOf(const std::string& pid, Person& person,
     // Tracks on other transports of this participant stay published.
     std::vector<TrackInfo> rest;
     for (auto& [source, producerId] : person.producers) {
-        rest.push_back({pid + "-" + std::string(trackSuffix(source)), kindOf(source), source});
+        rest.push_back({pid + "-" + std::string(trackSuffix(source)), kindOf(source), source,
+                        person.codecs[source]});
     }
     if (!rest.empty()) meeting_.publish(pid, rest);
     repoint();
@@ -449,7 +451,7 @@ void LiveMeeting::join(Participant p, std::shared_ptr<MeetingObserver> observer,
     for (const Participant* other : meeting_.participants()) {
         if (other->id != p.id) result.others.push_back(*other);
     }
-    people_[p.id] = Person{std::move(observer), p.kind, {}, {}};
+    people_[p.id] = Person{std::move(observer), p.kind, {}, {}, {}, {}};
     broadcast({MeetingEvent::Type::ParticipantJoined, p, {}, {}}, p.id);
     if (governed) {
         FloorView v = floor_->view({});
@@ -545,8 +547,9 @@ PublishResult LiveMeeting::publish(const std::string& participantId, const std::
             old != person->second.producers.end()) {
             router_->closeProducer(old->second);
             person->second.producers.erase(old);
+            person->second.codecs.erase(MediaSource::Screen);
             stopped.push_back({participantId + "-" + std::string(trackSuffix(MediaSource::Screen)),
-                               sfu::MediaKind::Video, MediaSource::Screen});
+                               sfu::MediaKind::Video, MediaSource::Screen, {}});
         }
     }
     for (auto& [source, t] : chosen) {
@@ -561,6 +564,7 @@ PublishResult LiveMeeting::publish(const std::string& participantId, const std::
             return {RoomError::BadRequest, err, {}};
         }
         person->second.producers[source] = o.id;
+        person->second.codecs[source] = o.codecName;
         // A new producer starts closed or open as the policy says, before its first packet.
         if (floor_) {
             router_->setProducerForwarding(
@@ -569,8 +573,8 @@ PublishResult LiveMeeting::publish(const std::string& participantId, const std::
         }
     }
     for (auto& [source, producerId] : person->second.producers) {
-        result.tracks.push_back(
-            {participantId + "-" + std::string(trackSuffix(source)), kindOf(source), source});
+        result.tracks.push_back({participantId + "-" + std::string(trackSuffix(source)),
+                                 kindOf(source), source, person->second.codecs[source]});
     }
     meeting_.publish(participantId, result.tracks);
     for (const TrackInfo& t : stopped) {

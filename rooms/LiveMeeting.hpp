@@ -126,6 +126,7 @@ class LiveMeeting final : public sfu::Router::Listener,
         ClientKind kind = ClientKind::WebSocket;
         std::set<std::string> transports;
         std::map<MediaSource, std::string> producers;  // source → producer id
+        std::map<MediaSource, std::string> codecs;     // source → its codec's name
         std::optional<EndpointReport> endpoint;        // a hall endpoint's latest report
     };
     struct ConsumerState {

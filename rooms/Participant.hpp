@@ -60,6 +60,11 @@ struct TrackInfo {
     std::string id;  // "<participantId>-audio" | "-video" | "-screen"
     sfu::MediaKind kind = sfu::MediaKind::Video;
     MediaSource source = MediaSource::Camera;
+    // Video: the codec it is sent in ("VP8", "H264"), as negotiated with its publisher. A
+    // subscriber is offered that codec alone: the server does not transcode, and a subscriber
+    // that answers with another one (webrtcbin answers with the first codec it can take) would
+    // get nothing.
+    std::string codec{};
 };
 
 // A unit connected to a meeting. Plain data: the media objects behind it live in the SFU.

@@ -279,7 +279,7 @@ void WsClient::join(const protocol::Join& m) {
                 self->participantId_ = r.participantId;
                 for (const auto& p : r.others) {
                     for (const auto& t : p.tracks)
-                        self->meetingTracks_[t.id] = SubscribedTrack{p.id, t.kind, 0};
+                        self->meetingTracks_[t.id] = SubscribedTrack{p.id, t.kind, 0, 0, t.codec};
                 }
                 if (self->autoSubscribe_) {
                     for (const auto& p : r.others) self->addTracksLocked(p.tracks, p.id);
@@ -321,7 +321,7 @@ void WsClient::addTracksLocked(const std::vector<rooms::TrackInfo>& tracks,
         if (participantId == participantId_ || subscribed_.count(t.id) != 0) continue;
         if (subscribed_.size() >= protocol::kMaxSubscribedTracks) return;  // bounded
         subscribed_[t.id] =
-            SubscribedTrack{participantId, t.kind, randomSsrc(), rtxSsrcFor(t.kind)};
+            SubscribedTrack{participantId, t.kind, randomSsrc(), rtxSsrcFor(t.kind), t.codec};
     }
 }
 
@@ -483,7 +483,11 @@ void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add,
             if (!splitTrackId(id, pid, source) || pid == participantId_) continue;
             const sfu::MediaKind kind = rooms::kindOf(source);
             if (add && subscribed_.count(id) == 0) {
-                subscribed_[id] = SubscribedTrack{pid, kind, randomSsrc(), rtxSsrcFor(kind)};
+                const auto known = meetingTracks_.find(id);
+                subscribed_[id] =
+                    SubscribedTrack{pid, kind, randomSsrc(), rtxSsrcFor(kind),
+                                    known == meetingTracks_.end() ? std::string()
+                                                                  : known->second.codec};
                 changed = true;
             } else if (!add && subscribed_.erase(id) != 0) {
                 changed = true;
@@ -533,7 +537,7 @@ void WsClient::renegotiate() {
             std::vector<OfferedTrack> tracks;
             for (const auto& [id, t] : subscribed_) {
                 tracks.push_back(
-                    OfferedTrack{id, t.participantId, t.kind, t.ssrc, "vcbridge", t.rtxSsrc});
+                    OfferedTrack{id, t.participantId, t.kind, t.ssrc, "vcbridge", t.rtxSsrc, t.codec});
             }
             auto offer = subscribeNegotiator_.offer(tracks, toLocalInfo(subscribeLocal_),
                                                     lastOffer_ ? &*lastOffer_ : nullptr);
@@ -735,9 +739,15 @@ void WsClient::onMeetingEvent(const rooms::MeetingEvent& e) {
             }
             case Type::TrackPublished:
                 send(protocol::TrackPublished{e.participant.id, toProtocol(e.track)});
-                meetingTracks_[e.track.id] = SubscribedTrack{e.participant.id, e.track.kind, 0};
+                meetingTracks_[e.track.id] =
+                    SubscribedTrack{e.participant.id, e.track.kind, 0, 0, e.track.codec};
                 if (autoSubscribe_ && subscribed_.count(e.track.id) == 0) {
                     addTracksLocked({e.track}, e.participant.id);
+                    renegotiateNow = true;
+                } else if (auto s = subscribed_.find(e.track.id);
+                           s != subscribed_.end() && s->second.codec != e.track.codec) {
+                    // Published again in another codec: its m-section is offered again with it.
+                    s->second.codec = e.track.codec;
                     renegotiateNow = true;
                 }
                 break;

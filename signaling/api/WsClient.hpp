@@ -40,6 +40,7 @@ class WsClient final : public rooms::MeetingObserver,
         sfu::MediaKind kind = sfu::MediaKind::Video;
         uint32_t ssrc = 0;
         uint32_t rtxSsrc = 0;  // video: offered for RFC 4588 retransmissions
+        std::string codec{};   // video: the codec it is sent in (rooms::TrackInfo::codec)
     };
 
     bool isJoined();

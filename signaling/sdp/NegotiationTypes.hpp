@@ -42,6 +42,10 @@ struct OfferedTrack {
     uint32_t ssrc = 0;  // SSRC the server sends the track with
     std::string cname;
     uint32_t rtxSsrc = 0;  // video: SSRC for RTX (RFC 4588) retransmissions; 0 = no RTX offered
+    // Video: the codec the track is sent in ("VP8", "H264"): the only one offered for it (the
+    // server does not transcode; a client answering with another codec would get nothing).
+    // Empty, or a codec the server does not offer: every video codec.
+    std::string codec{};
 };
 
 struct Negotiated {

@@ -190,6 +190,12 @@ NegotiationResult Negotiator::offer(const std::vector<OfferedTrack>& tracks,
         s.rejected = false;
         s.direction = Direction::SendOnly;
         s.codecs = caps_.codecs(t.kind);
+        if (!t.codec.empty() &&
+            std::any_of(s.codecs.begin(), s.codecs.end(),
+                        [&](const sfu::RtpCodec& c) { return iequals(c.name, t.codec); })) {
+            std::erase_if(s.codecs,
+                          [&](const sfu::RtpCodec& c) { return !iequals(c.name, t.codec); });
+        }
         s.extensions = caps_.extensions(t.kind);
         s.ssrcs = {t.ssrc};
         s.rtxSsrc.reset();

@@ -827,7 +827,8 @@ TEST_F(RoomEndpointTest, AHallSendingH264IsSeenByTheChair) {
     const std::string hallId = hall->status().participantId;
     chair->queueControl(control(protocol::MeetingAction::StartSession));
     EXPECT_TRUE(waitFor([&] { return heard(*chair, hallId).videoFramesMatchingName > 25; }, 20s))
-        << hall->statusJson() << " chair: " << chair->summaryJson();
+        << hall->statusJson() << " chair: " << chair->summaryJson() << "\n"
+        << gstclient::HttpClient(5s).get(server_.baseUrl() + "/metrics").body;
     std::printf("[ room ] %s: the chair decoded %llu green frames of the hall\n",
                 choice->element.c_str(),
                 static_cast<unsigned long long>(heard(*chair, hallId).videoFramesMatchingName));

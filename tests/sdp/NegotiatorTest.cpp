@@ -448,6 +448,46 @@ TEST(Negotiator, SubscribeOfferWithRtxAndItsAnswers) {
     EXPECT_EQ(done.error().code(), SdpError::Code::BadSdp);
 }
 
+// A track sent in H.264 (an openh264 hall) is offered in H.264 alone: webrtcbin answers with
+// the first codec it can take, and had it answered VP8 the server, which does not transcode,
+// would have nothing to send it. Renegotiated in another codec, the section follows.
+TEST(Negotiator, SubscribeOfferCarriesOnlyTheCodecTheTrackIsSentIn) {
+    Negotiator n;
+    OfferedTrack h264 = track("p1-video", MediaKind::Video, 2000);
+    h264.rtxSsrc = 2001;
+    h264.codec = "H264";
+    OfferedTrack vp8 = track("p2-video", MediaKind::Video, 3000);
+    vp8.codec = "vp8";  // names compare without case
+    OfferedTrack any = track("programme", MediaKind::Video, 4000);
+    OfferedTrack unknown = track("p3-video", MediaKind::Video, 5000);
+    unknown.codec = "AV1";  // not a codec the server offers: all of them, as without one
+    OfferedTrack audio = track("p1-audio", MediaKind::Audio, 1000);
+    audio.codec = "H264";  // meaningless for audio: opus stays
+    const auto r = n.offer({audio, h264, vp8, any, unknown}, serverTransport());
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    const auto offer = parse(r->sdp);
+    ASSERT_EQ(offer.media.size(), 5u);
+    EXPECT_EQ(payloadTypes(offer.media[0]), std::vector<uint8_t>{111});
+    EXPECT_EQ(payloadTypes(offer.media[1]), std::vector<uint8_t>{102});
+    EXPECT_EQ(offer.media[1].codecs[0].rtxPayloadType, std::optional<uint8_t>(103));
+    EXPECT_EQ(payloadTypes(offer.media[2]), std::vector<uint8_t>{96});
+    EXPECT_EQ(payloadTypes(offer.media[3]), (std::vector<uint8_t>{96, 102}));
+    EXPECT_EQ(payloadTypes(offer.media[4]), (std::vector<uint8_t>{96, 102}));
+
+    // The answer of a client that takes what it is offered; the H.264 section keeps H.264.
+    auto done = n.applyAnswer(r->local, clientAnswer(r->local));
+    ASSERT_TRUE(done.ok()) << done.error().message();
+    EXPECT_EQ(done->media[1].codecs.at(0).name, "H264");
+
+    // The same track published again in VP8: the kept section is offered in VP8.
+    h264.codec = "VP8";
+    const auto again = n.offer({audio, h264, vp8, any, unknown}, serverTransport(), &r->local);
+    ASSERT_TRUE(again.ok()) << again.error().message();
+    const auto second = parse(again->sdp);
+    EXPECT_EQ(second.media[1].mid, offer.media[1].mid);
+    EXPECT_EQ(payloadTypes(second.media[1]), std::vector<uint8_t>{96});
+}
+
 TEST(Negotiator, SubscribeRenegotiationKeepsAndRecyclesSections) {
     Negotiator n;
     const auto t = serverTransport();
