@@ -549,7 +549,9 @@ PublishResult LiveMeeting::publish(const std::string& participantId, const std::
             person->second.producers.erase(old);
             person->second.codecs.erase(MediaSource::Screen);
             stopped.push_back({participantId + "-" + std::string(trackSuffix(MediaSource::Screen)),
-                               sfu::MediaKind::Video, MediaSource::Screen, {}});
+                               sfu::MediaKind::Video,
+                               MediaSource::Screen,
+                               {}});
         }
     }
     for (auto& [source, t] : chosen) {

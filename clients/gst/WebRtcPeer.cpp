@@ -140,7 +140,6 @@ const char* gatheringName(GstWebRTCICEGatheringState s) {
     return "unknown";
 }
 
-
 std::int64_t steadyMicros() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::steady_clock::now().time_since_epoch())

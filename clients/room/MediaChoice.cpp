@@ -54,11 +54,15 @@ std::optional<EncoderChoice> chooseEncoder(CodecPreference preference, int kbps,
                                  "bitrate", 1000};
         }
         if (has("openh264enc")) {
-            return EncoderChoice{"openh264enc", "H264", false,
-                                 "videoconvert ! openh264enc name=vcbvenc complexity=low gop-size=60 rate-control=bitrate"
+            return EncoderChoice{"openh264enc",
+                                 "H264",
+                                 false,
+                                 "videoconvert ! openh264enc name=vcbvenc complexity=low "
+                                 "gop-size=60 rate-control=bitrate"
                                  " enable-frame-skip=true bitrate=" +
                                      std::to_string(kbps * 1000) + kBaseline + kH264Rtp,
-                                 "bitrate", 1};
+                                 "bitrate",
+                                 1};
         }
         if (preference == CodecPreference::H264) {
             if (error)
@@ -70,15 +74,19 @@ std::optional<EncoderChoice> chooseEncoder(CodecPreference preference, int kbps,
     }
     if (has("vp8enc")) {
         return EncoderChoice{
-            "vp8enc", "VP8", false,
-            "videoconvert ! vp8enc name=vcbvenc deadline=1 cpu-used=4 end-usage=cbr target-bitrate=" +
+            "vp8enc",
+            "VP8",
+            false,
+            "videoconvert ! vp8enc name=vcbvenc deadline=1 cpu-used=4 end-usage=cbr "
+            "target-bitrate=" +
                 std::to_string(kbps * 1000) +
                 " keyframe-max-dist=60 max-intra-bitrate=300 buffer-size=1000"
                 " buffer-initial-size=500 buffer-optimal-size=600 overshoot=15 undershoot=100"
                 " dropframe-threshold=30 error-resilient=partitions ! rtpvp8pay pt=96 mtu=1200"
                 " picture-id-mode=15-bit ! application/x-rtp,media=video,encoding-name=VP8,"
                 "payload=96,clock-rate=90000",
-            "target-bitrate", 1};
+            "target-bitrate",
+            1};
     }
     if (error) *error = "no video encoder: neither an H.264 encoder nor vp8enc is installed";
     return std::nullopt;

@@ -23,10 +23,10 @@
 #include "clients/room/MeetingFinder.hpp"
 #include "clients/room/PublishWatch.hpp"
 #include "clients/room/RateControl.hpp"
-#include "clients/room/SizeControl.hpp"
 #include "clients/room/RoomConfig.hpp"
 #include "clients/room/RoomDisplay.hpp"
 #include "clients/room/RoomState.hpp"
+#include "clients/room/SizeControl.hpp"
 #include "clients/room/StateReport.hpp"
 #include "protocol/ServerMessages.hpp"
 

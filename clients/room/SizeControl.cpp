@@ -11,8 +11,7 @@ int even(int v) { return std::max(2, v & ~1); }
 
 }  // namespace
 
-SizeControl::SizeControl(VideoSize configured, int framerate)
-    : framerate_(std::max(1, framerate)) {
+SizeControl::SizeControl(VideoSize configured, int framerate) : framerate_(std::max(1, framerate)) {
     ladder_.push_back(configured);
     constexpr int kEighths[] = {6, 4, 3, 2};  // 3/4, 1/2, 3/8, 1/4
     for (int eighths : kEighths) {

@@ -484,10 +484,9 @@ void WsClient::subscribe(const std::vector<std::string>& trackIds, bool add,
             const sfu::MediaKind kind = rooms::kindOf(source);
             if (add && subscribed_.count(id) == 0) {
                 const auto known = meetingTracks_.find(id);
-                subscribed_[id] =
-                    SubscribedTrack{pid, kind, randomSsrc(), rtxSsrcFor(kind),
-                                    known == meetingTracks_.end() ? std::string()
-                                                                  : known->second.codec};
+                subscribed_[id] = SubscribedTrack{
+                    pid, kind, randomSsrc(), rtxSsrcFor(kind),
+                    known == meetingTracks_.end() ? std::string() : known->second.codec};
                 changed = true;
             } else if (!add && subscribed_.erase(id) != 0) {
                 changed = true;
@@ -536,8 +535,8 @@ void WsClient::renegotiate() {
         if (!subscribeTransport_.empty()) {
             std::vector<OfferedTrack> tracks;
             for (const auto& [id, t] : subscribed_) {
-                tracks.push_back(
-                    OfferedTrack{id, t.participantId, t.kind, t.ssrc, "vcbridge", t.rtxSsrc, t.codec});
+                tracks.push_back(OfferedTrack{id, t.participantId, t.kind, t.ssrc, "vcbridge",
+                                              t.rtxSsrc, t.codec});
             }
             auto offer = subscribeNegotiator_.offer(tracks, toLocalInfo(subscribeLocal_),
                                                     lastOffer_ ? &*lastOffer_ : nullptr);

@@ -419,9 +419,10 @@ TEST_F(RoomEndpointTest, AWhepViewerOfTheProgrammeSeesAndHearsTheHallWithTheFloo
         20s))
         << "green frames " << programmeFramesOf(viewer, "green") << ", hall tone buffers "
         << programmeTone(viewer, kHallHz) << "; " << hall->statusJson();
-    std::printf("[ room ] grant -> the hall's picture (30 frames) and voice (25 buffers) in the "
-                "WHEP programme: %lld ms\n",
-                msSince(granted));
+    std::printf(
+        "[ room ] grant -> the hall's picture (30 frames) and voice (25 buffers) in the "
+        "WHEP programme: %lld ms\n",
+        msSince(granted));
     EXPECT_EQ(hall->status().joins, 1);
 }
 
@@ -1563,7 +1564,8 @@ class RoomLinkRateTest : public RoomEndpointTest {
 #ifdef VCB_ROOM_BIN
         const std::string config = dir_ + "/room.conf";
         std::ofstream(config) << "server = " << server_.wsUrl() << "\nmeeting = " << kMeeting
-                              << "\ntoken_file = " << tokenFile_
+                              << "\ntoken_file = "
+                              << tokenFile_
                               // A moving zone plate and a clock: vp8enc fills 1500 kbit/s
                               // with it (≈ 1360) and still holds 250 (≈ 240).
                               << "\ncamera = pipeline:videotestsrc is-live=true "
@@ -1662,14 +1664,14 @@ TEST_F(RoomLinkRateTest, OnAThinUplinkTheHallSendsWhatTheLinkCarriesAndTheChairS
         ++cuts;
     // What the shaper passed and dropped (bytes, packets), for the log.
     std::fflush(stdout);
-    std::system(("ip netns exec " + netns_->name() + " tc -s qdisc show dev " +
-                 netns_->nsDevice())
+    std::system(("ip netns exec " + netns_->name() + " tc -s qdisc show dev " + netns_->nsDevice())
                     .c_str());
     const auto seen = heard(*chair, hallId);
-    std::printf("[ rate ] 400 kbit/s uplink, 1500 kbit/s configured: the server measured %.1f "
-                "kbit/s of video with %.2f %% loss (mean of %d pushes); the chair decoded %.1f "
-                "frames/s at %dx%d; %zu rate changes logged by the hall\n",
-                kbpsSum / n, lossSum / n, n, fps, seen.videoWidth, seen.videoHeight, cuts);
+    std::printf(
+        "[ rate ] 400 kbit/s uplink, 1500 kbit/s configured: the server measured %.1f "
+        "kbit/s of video with %.2f %% loss (mean of %d pushes); the chair decoded %.1f "
+        "frames/s at %dx%d; %zu rate changes logged by the hall\n",
+        kbpsSum / n, lossSum / n, n, fps, seen.videoWidth, seen.videoHeight, cuts);
     EXPECT_LT(lossSum / n, 10.0) << log;
     EXPECT_LT(kbpsSum / n, 400.0);
     EXPECT_GT(kbpsSum / n, 100.0) << "the hall should still send a picture";

@@ -30,7 +30,8 @@ TEST(SizeControl, DownAtOnceToTheSizeTheRateCarries) {
     auto t = Clock::time_point{} + 1h;
     EXPECT_EQ(sc.onRate(t, 1200), std::nullopt) << "1200 carries 720p (1152)";
     EXPECT_EQ(sc.onRate(t += 1s, 1000), (VideoSize{960, 540})) << "540p needs 648";
-    EXPECT_EQ(sc.onRate(t += 1s, 250), (VideoSize{480, 270})) << "two steps at once: 360p needs 288";
+    EXPECT_EQ(sc.onRate(t += 1s, 250), (VideoSize{480, 270}))
+        << "two steps at once: 360p needs 288";
     EXPECT_EQ(sc.onRate(t += 1s, 150), (VideoSize{320, 180}));
     EXPECT_EQ(sc.onRate(t += 1s, 50), std::nullopt) << "the smallest is the floor";
     EXPECT_EQ(sc.current(), (VideoSize{320, 180}));
