@@ -277,7 +277,10 @@ bool WebRtcPeer::buildPipeline(std::string* error) {
         } else if (options_.audio && !options_.audioSource.empty()) {
             desc += " " + options_.audioSource + " ! audioconvert ! audioresample ! " +
                     (options_.audioFilter.empty() ? "" : options_.audioFilter + " ! ") +
-                    "queue ! opusenc ! rtpopuspay pt=111 mtu=1200 ! " + kOpusCaps +
+                    "queue ! opusenc" +
+                    (options_.audioBitrate > 0 ? " bitrate=" + std::to_string(options_.audioBitrate)
+                                               : std::string()) +
+                    " ! rtpopuspay pt=111 mtu=1200 ! " + kOpusCaps +
                     " ! identity name=sentaudio silent=true ! webrtc.";
         } else if (options_.audio) {
             desc += std::string(" audiotestsrc is-live=true wave=sine freq=" +

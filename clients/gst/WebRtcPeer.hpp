@@ -85,6 +85,8 @@ struct WebRtcPeerOptions {
     // NACKs and key-frame requests leave at once (see onDeepElementAdded). That is up to 40 kbit/s
     // per stream: a client on a thin uplink (a hall) sets less.
     int rtcpBandwidth = 40000;
+    // Send mode with audioSource: opusenc's bitrate (bit/s; 0: its default, 64000).
+    int audioBitrate = 0;
     // Send mode: how old a sent packet may be and still be resent on a NACK (ms; rtprtxsend's
     // max-size-time; 0: GStreamer's default, the last 100 packets whatever their age).
     int rtxHistoryMs = 0;

@@ -71,6 +71,7 @@ struct RoomStatus {
     int videoTargetKbps = 0;
     double linkLossPercent = -1;
     int rateDecreases = 0;
+    int linkQueueMs = 0;  // the round trip above the least seen (RateControl::queueingDelay)
     // The size the camera is encoded at (SizeControl): the configured one unless the rate is
     // too low for it; how often it changed.
     VideoSize videoSize{};

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -1662,7 +1663,14 @@ TEST_F(RoomLinkRateTest, OnAThinUplinkTheHallSendsWhatTheLinkCarriesAndTheChairS
     for (size_t at = log.find("video rate "); at != std::string::npos;
          at = log.find("video rate ", at + 1))
         ++cuts;
-    // What the shaper passed and dropped (bytes, packets), for the log.
+    // The hall's decisions and what the shaper passed and dropped (bytes, packets), for the log.
+    {
+        std::istringstream lines(log);
+        for (std::string line; std::getline(lines, line);)
+            if (line.find("video rate") != std::string::npos ||
+                line.find("video size") != std::string::npos)
+                std::printf("[ rate ] hall: %s\n", line.c_str());
+    }
     std::fflush(stdout);
     std::system(("ip netns exec " + netns_->name() + " tc -s qdisc show dev " + netns_->nsDevice())
                     .c_str());
