@@ -148,6 +148,26 @@ bool inLobbySeenByChair(Hall& hall, Runner& chair) {
            chair->meetingState() && !heard(*chair, s.participantId).participantId.empty();
 }
 
+// A button box raises the hall's hand over its local HTTP; once the chair sees it in the queue,
+// the chair grants the hall the floor.
+::testing::AssertionResult raiseHandAndGrantFloor(Hall& hall, Runner& chair) {
+    gstclient::HttpClient http(5s);
+    const int status =
+        http.post("http://127.0.0.1:" + std::to_string(hall->controlPort()) + "/raise-hand",
+                  "text/plain", "")
+            .status;
+    if (status != 200) return ::testing::AssertionFailure() << "POST /raise-hand: " << status;
+    if (!waitFor(
+            [&] {
+                auto st = chair->meetingState();
+                return st && !st->queue.empty();
+            },
+            10s))
+        return ::testing::AssertionFailure() << "the chair never saw the raised hand";
+    chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
+    return ::testing::AssertionSuccess();
+}
+
 class RoomEndpointTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -400,18 +420,7 @@ TEST_F(RoomEndpointTest, AWhepViewerOfTheProgrammeSeesAndHearsTheHallWithTheFloo
     EXPECT_EQ(programmeFramesOf(viewer, "green"), 0u);
     EXPECT_EQ(programmeTone(viewer, kHallHz), 0u) << "the hall in the programme without the floor";
 
-    gstclient::HttpClient http(5s);
-    EXPECT_EQ(http.post("http://127.0.0.1:" + std::to_string(hall->controlPort()) + "/raise-hand",
-                        "text/plain", "")
-                  .status,
-              200);
-    ASSERT_TRUE(waitFor(
-        [&] {
-            auto st = chair->meetingState();
-            return st && !st->queue.empty();
-        },
-        10s));
-    chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
+    ASSERT_TRUE(raiseHandAndGrantFloor(hall, chair));
     const auto granted = Clock::now();
     EXPECT_TRUE(waitFor(
         [&] {
@@ -790,18 +799,7 @@ TEST_F(RoomEndpointTest, WithoutItsCameraTheHallSendsAStillPictureAndIsStillHear
         << chair->summaryJson();
     EXPECT_EQ(heard(*chair, hallId).videoFramesMatchingName, 0u);
     // The microphone still works: raised, granted, heard.
-    gstclient::HttpClient http(5s);
-    EXPECT_EQ(http.post("http://127.0.0.1:" + std::to_string(hall->controlPort()) + "/raise-hand",
-                        "text/plain", "")
-                  .status,
-              200);
-    ASSERT_TRUE(waitFor(
-        [&] {
-            auto st = chair->meetingState();
-            return st && !st->queue.empty();
-        },
-        10s));
-    chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
+    ASSERT_TRUE(raiseHandAndGrantFloor(hall, chair));
     EXPECT_TRUE(waitFor([&] { return hallHeard(*chair, hallId); }, 15s))
         << chair->summaryJson();
 }
