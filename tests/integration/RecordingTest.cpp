@@ -152,21 +152,30 @@ std::vector<int16_t> decodeAudio(const std::string& path, double& firstPts) {
     return out;
 }
 
-// Relative power of `hz` in samples [from, to) (Goertzel, normalised by the signal's energy).
+// Share of the energy of samples [from, to) that is at `hz`: Goertzel over 100 ms blocks (a 10 Hz
+// bin), each block's tone power summed and divided by the whole span's energy. Per block, not
+// over the span at once: one coherent bin over 12 s is 0.08 Hz wide, and a single phase jump (a
+// 20 ms concealment or resampling step in the mix, seen under ASan) spread the tone out of it:
+// a span that was 440 Hz in 111 of its 113 blocks once measured 0.16.
 double tone(const std::vector<int16_t>& s, size_t from, size_t to, int hz) {
+    constexpr size_t kBlock = 4800;  // 100 ms at 48 kHz: 440 and 1000 Hz are whole cycles
     to = std::min(to, s.size());
     if (from >= to) return 0;
     const double k = 2 * std::cos(2 * M_PI * hz / 48000.0);
-    double q1 = 0, q2 = 0, energy = 0;
-    for (size_t i = from; i < to; ++i) {
-        const double x = s[i] / 32768.0;
-        energy += x * x;
-        const double q0 = k * q1 - q2 + x;
-        q2 = q1;
-        q1 = q0;
+    double tonal = 0, energy = 0;
+    for (size_t start = from; start < to; start += kBlock) {
+        const size_t end = std::min(to, start + kBlock);
+        double q1 = 0, q2 = 0;
+        for (size_t i = start; i < end; ++i) {
+            const double x = s[i] / 32768.0;
+            energy += x * x;
+            const double q0 = k * q1 - q2 + x;
+            q2 = q1;
+            q1 = q0;
+        }
+        tonal += (q1 * q1 + q2 * q2 - k * q1 * q2) / ((end - start) / 2.0);
     }
-    const double power = q1 * q1 + q2 * q2 - k * q1 * q2;
-    return energy > 0 ? power / (energy * (to - from) / 2.0) : 0;
+    return energy > 0 ? tonal / energy : 0;
 }
 
 class RecordingTest : public ::testing::Test {
@@ -465,12 +474,12 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
     std::printf("[ rec ] programme tones (share of energy): before 440 Hz %.2f 1000 Hz %.2f; "
                 "after 440 Hz %.2f 1000 Hz %.2f\n",
                 chairBefore, greenBefore, chairAfter, greenAfter2);
-    // Under load the mix has glitches (broadband energy): the chair's share before was 0.42 once
-    // with the other builds running on the 2 cores, 1.00 without.
-    EXPECT_GT(chairBefore, 0.3);
+    // Clean, the chair's share before is 1.00; the mix's first second or two under ASan's load
+    // (glitches while its jitter buffers settle) brought it to 0.95 once (0.16 measured over the span at once).
+    EXPECT_GT(chairBefore, 0.6);
     EXPECT_LT(greenBefore, 0.05);
-    EXPECT_GT(chairAfter, 0.2);
-    EXPECT_GT(greenAfter2, 0.2);
+    EXPECT_GT(chairAfter, 0.3);
+    EXPECT_GT(greenAfter2, 0.3);
 
     // REST: the list (from the sidecar), and a file in one byte range.
     {
