@@ -475,7 +475,8 @@ TEST_F(RecordingTest, TechnicianRecordsProgrammeAndParticipantsAcrossAFloorChang
                 "after 440 Hz %.2f 1000 Hz %.2f\n",
                 chairBefore, greenBefore, chairAfter, greenAfter2);
     // Clean, the chair's share before is 1.00; the mix's first second or two under ASan's load
-    // (glitches while its jitter buffers settle) brought it to 0.95 once (0.16 measured over the span at once).
+    // (glitches while its jitter buffers settle) brought it to 0.95 once (0.16 measured over the
+    // span at once).
     EXPECT_GT(chairBefore, 0.6);
     EXPECT_LT(greenBefore, 0.05);
     EXPECT_GT(chairAfter, 0.3);
