@@ -208,7 +208,8 @@ std::string MeetingFinder::overlay(Clock::time_point now, std::int64_t systemNow
     }
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(nextLookup_ - now).count();
-    return message(MessageId::Reconnecting, {},
+    const bool certificate = *last_ == LookupAnswer::Kind::Failed && isRefusedCertificate(problem_);
+    return message(certificate ? MessageId::CertificateRefused : MessageId::Reconnecting, {},
                    std::to_string(std::max<long long>(0, (ms + 999) / 1000)));
 }
 

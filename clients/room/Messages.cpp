@@ -36,6 +36,8 @@ std::string_view catalogueText(MessageId id) {
             return "Cuộc họp tiếp theo: {title} — {time}";
         case MessageId::NoMeeting:
             return "Chưa có cuộc họp";
+        case MessageId::CertificateRefused:
+            return "Chứng chỉ bảo mật của máy chủ không hợp lệ — thử lại sau {seconds} giây";
     }
     return "";
 }
@@ -51,6 +53,10 @@ std::string message(MessageId id, std::string_view time, std::string_view second
             out.replace(at, key.size(), value);
     }
     return out;
+}
+
+bool isRefusedCertificate(std::string_view problem) {
+    return problem.find("certificate verify failed") != std::string_view::npos;
 }
 
 std::string minutesSeconds(long long seconds) {

@@ -20,8 +20,9 @@ enum class MessageId {
     Ended,            // the meeting ended
     Refused,          // the server refused the hall: {reason}
     CameraUnavailable,
-    NextMeeting,  // no `meeting` configured: the unit's next meeting, {title} at {time}
-    NoMeeting,    // no `meeting` configured and the unit is invited to none
+    NextMeeting,         // no `meeting` configured: the unit's next meeting, {title} at {time}
+    NoMeeting,           // no `meeting` configured and the unit is invited to none
+    CertificateRefused,  // wss://: the server's certificate was refused, retrying in {seconds}
 };
 
 // The catalogue text with {time}, {seconds}, {reason} and {title} replaced by the arguments given.
@@ -29,6 +30,11 @@ std::string message(MessageId id, std::string_view time = {}, std::string_view s
                     std::string_view reason = {}, std::string_view title = {});
 // Raw catalogue entry (tests: every id has a text).
 std::string_view catalogueText(MessageId id);
+// Whether a connection problem is the server's TLS certificate being refused (not trusted,
+// expired, or made for another name): gstclient's TLS client words it "certificate verify
+// failed: <why>" (clients/gst/ClientTls.hpp). The TV then says so instead of only "reconnecting",
+// since waiting will not fix it: somebody must install the right CA file or certificate.
+bool isRefusedCertificate(std::string_view problem);
 // "m:ss" for a number of seconds (negative → "0:00").
 std::string minutesSeconds(long long seconds);
 

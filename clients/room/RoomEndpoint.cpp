@@ -610,6 +610,7 @@ void RoomEndpoint::publishStatus() {
     s.publishRestarts = publishRestarts_;
     s.lastPublishStall = lastPublishStall_;
     s.lastProblem = state_.lastProblem();
+    s.overlay = lastOverlay_;
     if (session_) {
         s.publishState = session_->publishConnectionState();
         s.subscribeState = session_->subscribeConnectionState();
@@ -695,6 +696,7 @@ std::string RoomEndpoint::statusJson() const {
     o["videoSize"] = std::to_string(s.videoSize.width) + "x" + std::to_string(s.videoSize.height);
     o["sizeChanges"] = s.sizeChanges;
     o["lastProblem"] = s.lastProblem;
+    o["overlay"] = s.overlay;
     o["publish"] = s.publishState;
     o["subscribe"] = s.subscribeState;
     o["programmeParticipant"] =

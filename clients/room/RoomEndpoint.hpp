@@ -51,6 +51,7 @@ struct RoomStatus {
     std::string lastPublishStall;  // "camera pipeline stalled: ...", "" if none yet
     std::uint64_t sentVideoBuffers = 0, sentAudioBuffers = 0;  // by this session's pipeline
     std::string lastProblem;
+    std::string overlay;         // the text on the TV now (Vietnamese)
     std::string publishState;    // publish PC connection state
     std::string subscribeState;  // subscribe PC connection state
     bool cameraAvailable = true;

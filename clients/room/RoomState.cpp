@@ -202,8 +202,9 @@ std::string RoomState::overlay(Clock::time_point now, std::int64_t systemNowMs) 
         case Phase::Reconnecting: {
             const auto ms =
                 std::chrono::duration_cast<std::chrono::milliseconds>(nextAttempt_ - now).count();
-            return message(MessageId::Reconnecting, {},
-                           std::to_string(std::max<long long>(0, (ms + 999) / 1000)));
+            return message(isRefusedCertificate(lastProblem_) ? MessageId::CertificateRefused
+                                                              : MessageId::Reconnecting,
+                           {}, std::to_string(std::max<long long>(0, (ms + 999) / 1000)));
         }
         case Phase::Replaced:
             return message(MessageId::Replaced);

@@ -31,6 +31,7 @@
 #include "clients/gst/HttpClient.hpp"
 #include "clients/gst/WhepClient.hpp"
 #include "clients/gst/WsParticipant.hpp"
+#include "clients/room/Messages.hpp"
 #include "clients/room/RoomEndpoint.hpp"
 #include "protocol/Codec.hpp"
 #include "tests/integration/NetNamespace.hpp"
@@ -166,6 +167,15 @@ bool inLobbySeenByChair(Hall& hall, Runner& chair) {
         return ::testing::AssertionFailure() << "the chair never saw the raised hand";
     chair->queueControl(control(protocol::MeetingAction::GrantFloor, std::string(kHallUnit)));
     return ::testing::AssertionSuccess();
+}
+
+// A hall that refused the server's certificate: within 10 s its TV names the certificate (not only
+// "reconnecting", since waiting will not fix it) and counts down to the next attempt.
+::testing::AssertionResult tvNamesTheRefusedCertificate(Hall& hall) {
+    const std::string expected = "Chứng chỉ bảo mật của máy chủ không hợp lệ — thử lại sau ";
+    if (waitFor([&] { return hall->status().overlay.starts_with(expected); }, 10s))
+        return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "the TV shows: " << hall->status().overlay;
 }
 
 class RoomEndpointTest : public ::testing::Test {
@@ -1182,6 +1192,11 @@ TEST_F(RoomEndpointTest, OverWssTheHallJoinsOnlyWhenItTrustsTheServersCertificat
         << wrong->statusJson();
     EXPECT_TRUE(w.phase == room::Phase::Reconnecting || w.phase == room::Phase::Connecting)
         << wrong->statusJson();
+    // Its TV names the certificate; the good hall's shows the meeting.
+    ASSERT_TRUE(tvNamesTheRefusedCertificate(wrong)) << wrong->statusJson();
+    std::printf("[ room ] wrong CA, the TV: %s\n", wrong->status().overlay.c_str());
+    EXPECT_EQ(hall->status().overlay, room::message(room::MessageId::InSession))
+        << hall->statusJson();
     EXPECT_EQ(chair->remotePeers().size(), 1u) << chair->summaryJson();  // the good hall only
 
     // HTTPS (vcb-room --check, REST calls) verifies the same way; the system's store does not
@@ -1456,6 +1471,7 @@ TEST_F(RoomEndpointNextMeetingTest, OverWssTheLookupVerifiesTheServerLikeTheWebS
     EXPECT_EQ(stranger->status().joins, 0) << stranger->statusJson();
     std::printf("[ room ] next-meeting lookup without the CA: %s\n",
                 stranger->status().lookup.c_str());
+    EXPECT_TRUE(tvNamesTheRefusedCertificate(stranger)) << stranger->statusJson();
 }
 
 TEST_F(RoomEndpointNextMeetingTest, AHallWithoutAMeetingJoinsItsUnitsNextOneAndMovesOn) {

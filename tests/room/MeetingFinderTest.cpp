@@ -118,6 +118,12 @@ TEST(MeetingFinderTest, NoMeetingAndFailuresAreAskedAgain) {
     EXPECT_EQ(f.lookupState(), "failed: connection refused");
     EXPECT_TRUE(f.lookupDue(t0 + 5s));
     EXPECT_EQ(f.overlay(t0, kWall, kVietnam), message(MessageId::Reconnecting, {}, "5"));
+    // Over https:// with a certificate the hall does not trust: the TV names the certificate.
+    f.answer(parseLookupAnswer(0, "",
+                               "TLS handshake failed: certificate verify failed: "
+                               "self-signed certificate"),
+             t0, kWall);
+    EXPECT_EQ(f.overlay(t0, kWall, kVietnam), message(MessageId::CertificateRefused, {}, "5"));
     f.answer(parseLookupAnswer(403, R"({"code":"forbidden"})"), t0, kWall);
     EXPECT_FALSE(f.lookupDue(t0 + 29s));
     EXPECT_EQ(f.overlay(t0, kWall, kVietnam), message(MessageId::Refused, {}, {}, "forbidden"));

@@ -137,8 +137,31 @@ TEST(RoomState, RefusalsRetrySlowly) {
     EXPECT_TRUE(s.shouldConnect(t0 + 33s));
 }
 
+// wss:// with a certificate the hall does not trust: the TV says so (waiting will not fix it),
+// still counting down to the next attempt; any other problem is "reconnecting" again.
+TEST(RoomState, ARefusedCertificateIsNamedOnTheScreen) {
+    const auto t0 = Clock::time_point{} + 1h;
+    RoomState s(RoomStateOptions{});
+    s.connecting(t0);
+    s.lost(t0,
+           "WebSocket connect to wss://10.0.0.5:8443/ws failed: TLS handshake failed: "
+           "certificate verify failed (SSL routines): self-signed certificate");
+    EXPECT_EQ(s.phase(), Phase::Reconnecting);
+    const auto secondsLeft =
+        std::to_string(std::chrono::ceil<std::chrono::seconds>(s.nextAttempt() - t0).count());
+    EXPECT_EQ(s.overlay(t0, 0), message(MessageId::CertificateRefused, {}, secondsLeft));
+    EXPECT_EQ(s.overlay(t0, 0).rfind("Chứng chỉ bảo mật của máy chủ không hợp lệ", 0), 0u);
+    s.connecting(s.nextAttempt());
+    s.lost(s.nextAttempt(),
+           "WebSocket connect to wss://10.0.0.5:8443/ws failed: Connection refused");
+    EXPECT_EQ(s.overlay(s.nextAttempt(), 0).rfind("Mất kết nối — đang kết nối lại sau ", 0), 0u);
+    EXPECT_TRUE(isRefusedCertificate(
+        "TLS handshake failed: certificate verify failed: IP address mismatch"));
+    EXPECT_FALSE(isRefusedCertificate("TLS handshake failed: wrong version number"));
+}
+
 TEST(RoomState, EveryMessageHasText) {
-    for (int i = 0; i <= static_cast<int>(MessageId::NoMeeting); ++i)
+    for (int i = 0; i <= static_cast<int>(MessageId::CertificateRefused); ++i)
         EXPECT_FALSE(catalogueText(static_cast<MessageId>(i)).empty()) << i;
     EXPECT_EQ(minutesSeconds(125), "2:05");
     EXPECT_EQ(minutesSeconds(-3), "0:00");
