@@ -206,11 +206,8 @@ std::string MeetingFinder::overlay(Clock::time_point now, std::int64_t systemNow
                 return message(MessageId::Refused, {}, {}, problem_);
             break;
     }
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(nextLookup_ - now).count();
-    const bool certificate = *last_ == LookupAnswer::Kind::Failed && isRefusedCertificate(problem_);
-    return message(certificate ? MessageId::CertificateRefused : MessageId::Reconnecting, {},
-                   std::to_string(std::max<long long>(0, (ms + 999) / 1000)));
+    // A failed lookup's problem (an answer that names a meeting carries none).
+    return retryingMessage(problem_, nextLookup_ - now);
 }
 
 }  // namespace vcb::room

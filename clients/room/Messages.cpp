@@ -1,5 +1,6 @@
 #include "clients/room/Messages.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace vcb::room {
@@ -57,6 +58,13 @@ std::string message(MessageId id, std::string_view time, std::string_view second
 
 bool isRefusedCertificate(std::string_view problem) {
     return problem.find("certificate verify failed") != std::string_view::npos;
+}
+
+std::string retryingMessage(std::string_view problem, std::chrono::steady_clock::duration left) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count();
+    return message(
+        isRefusedCertificate(problem) ? MessageId::CertificateRefused : MessageId::Reconnecting, {},
+        std::to_string(std::max<long long>(0, (ms + 999) / 1000)));
 }
 
 std::string minutesSeconds(long long seconds) {

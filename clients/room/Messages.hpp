@@ -1,6 +1,7 @@
 #pragma once
 // The hall's on-screen texts (Vietnamese), one catalogue so wording is changed in one place.
 // Rendered by textoverlay (Pango): the strings are UTF-8 with their diacritics.
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,9 @@ std::string_view catalogueText(MessageId id);
 // failed: <why>" (clients/gst/ClientTls.hpp). The TV then says so instead of only "reconnecting",
 // since waiting will not fix it: somebody must install the right CA file or certificate.
 bool isRefusedCertificate(std::string_view problem);
+// The text while waiting `left` for the next attempt after `problem` (whole seconds, rounded up):
+// the refused certificate named, else "reconnecting".
+std::string retryingMessage(std::string_view problem, std::chrono::steady_clock::duration left);
 // "m:ss" for a number of seconds (negative → "0:00").
 std::string minutesSeconds(long long seconds);
 

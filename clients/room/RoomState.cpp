@@ -199,13 +199,8 @@ std::string RoomState::overlay(Clock::time_point now, std::int64_t systemNowMs) 
             return message(MessageId::Muted);
         case Phase::Ended:
             return message(MessageId::Ended);
-        case Phase::Reconnecting: {
-            const auto ms =
-                std::chrono::duration_cast<std::chrono::milliseconds>(nextAttempt_ - now).count();
-            return message(isRefusedCertificate(lastProblem_) ? MessageId::CertificateRefused
-                                                              : MessageId::Reconnecting,
-                           {}, std::to_string(std::max<long long>(0, (ms + 999) / 1000)));
-        }
+        case Phase::Reconnecting:
+            return retryingMessage(lastProblem_, nextAttempt_ - now);
         case Phase::Replaced:
             return message(MessageId::Replaced);
         case Phase::Refused:
